@@ -1,0 +1,1 @@
+"""legal-tv content server: catalog, media pipeline, schedule, questions and consoles."""

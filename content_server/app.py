@@ -1,0 +1,35 @@
+"""The application factory: opens the store and wires every feature's routes."""
+from __future__ import annotations
+
+import mimetypes
+
+from aiohttp import web
+
+from . import consoles, devices, ops
+from .config import Settings
+from .errors import error_middleware
+from .storage import Store
+
+for _type, _ext in (("application/vnd.apple.mpegurl", ".m3u8"), ("video/mp2t", ".ts"),
+                    ("text/vtt", ".vtt"), ("image/webp", ".webp")):
+    mimetypes.add_type(_type, _ext)
+
+FEATURES = [ops, devices, consoles]
+
+
+def create_app(settings: Settings | None = None) -> web.Application:
+    settings = settings or Settings()
+    settings.root.create()
+    app = web.Application(middlewares=[ops.count_requests, error_middleware],
+                          client_max_size=settings.max_json_bytes)
+    app["settings"] = settings
+    app["metrics"] = ops.Metrics()
+    app["store"] = Store(settings.root.database)
+    app.on_cleanup.append(_close_store)
+    for feature in FEATURES:
+        feature.setup(app)
+    return app
+
+
+async def _close_store(app: web.Application) -> None:
+    app["store"].close()

@@ -1,0 +1,64 @@
+"""Settings, and the one place that knows the layout of the data root."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class DataRoot:
+    """Where every file of the server lives under the data root."""
+
+    def __init__(self, root: Path | str):
+        self.root = Path(root).resolve()
+
+    @property
+    def database(self) -> Path:
+        return self.root / "legal-tv.db"
+
+    @property
+    def uploads(self) -> Path:
+        return self.root / "uploads"
+
+    @property
+    def renditions(self) -> Path:
+        return self.root / "renditions"
+
+    @property
+    def posters(self) -> Path:
+        return self.root / "posters"
+
+    @property
+    def work(self) -> Path:
+        """Scratch space for half-made outputs; renamed into place when complete."""
+        return self.root / "work"
+
+    def rendition_dir(self, video_id: str) -> Path:
+        return self.renditions / video_id
+
+    def poster_dir(self, video_id: str) -> Path:
+        return self.posters / video_id
+
+    def create(self) -> None:
+        for path in (self.root, self.uploads, self.renditions, self.posters, self.work):
+            path.mkdir(parents=True, exist_ok=True)
+
+
+@dataclass
+class Settings:
+    data: Path = Path("media")
+    host: str = "127.0.0.1"
+    port: int = 8080
+    public_url: str = ""  # absolute base for URLs handed to boxes; empty: relative URLs
+    max_upload_bytes: int = 8 * 1024**3
+    upload_expiry_seconds: int = 24 * 3600
+    max_json_bytes: int = 64 * 1024
+    session_hours: int = 12
+    tls_proxy: bool = False  # behind a TLS-terminating proxy: mark cookies Secure
+    device_registrations_per_minute: int = 30
+    login_attempts_per_15_minutes: int = 10
+    transcode_workers: int = 1
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def root(self) -> DataRoot:
+        return DataRoot(self.data)

@@ -1,0 +1,41 @@
+"""Households register their set-top box once and get a device token."""
+from __future__ import annotations
+
+import re
+import uuid
+
+from aiohttp import web
+
+from . import validation
+from .auth import new_token
+from .errors import ApiError
+from .i18n import N_
+from .ratelimit import RateLimit
+from .storage import accounts
+
+routes = web.RouteTableDef()
+REGION_CODE = re.compile(r"^[0-9]{6}$")  # GB/T 2260 administrative division code
+
+
+@routes.post("/api/v1/devices")
+async def register_device(request: web.Request) -> web.Response:
+    limit: RateLimit = request.app["device_registrations"]
+    key = request.remote or "?"
+    if not limit.allow(key):
+        raise ApiError(429, "rate_limited", N_("Too many requests. Please wait a moment and try again."),
+                       headers={"Retry-After": str(limit.retry_after(key))})
+    body = await validation.read_json(request)
+    region = validation.text(body, "region", 12)
+    if not REGION_CODE.match(region):
+        raise ApiError(422, "invalid_region", N_("The region code must be six digits."), field="region")
+    language = validation.choice(body, "language", ("zh", "mn"))
+    device_id = str(uuid.uuid4())
+    token, token_hash = new_token("dev")
+    accounts.add_device(request.app["store"], device_id, token_hash, region, language)
+    return web.json_response({"device_id": device_id, "token": token}, status=201)
+
+
+def setup(app: web.Application) -> None:
+    settings = app["settings"]
+    app["device_registrations"] = RateLimit(settings.device_registrations_per_minute, 60)
+    app.add_routes(routes)

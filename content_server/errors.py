@@ -1,0 +1,54 @@
+"""The one error shape of the contract, and the middleware that guarantees it."""
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from .i18n import N_, bilingual
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    """A refusal with a bilingual message: {"error", "field", "message": {"zh", "mn"}}."""
+
+    def __init__(self, status: int, code: str, msgid: str, field: str | None = None,
+                 headers: dict | None = None, **params):
+        super().__init__(code)
+        self.status, self.code, self.msgid, self.field = status, code, msgid, field
+        self.headers, self.params = headers or {}, params
+
+    def body(self) -> dict:
+        return {"error": self.code, "field": self.field, "message": bilingual(self.msgid, **self.params)}
+
+    def response(self) -> web.Response:
+        return web.json_response(self.body(), status=self.status, headers=self.headers)
+
+
+_HTTP_ERRORS = {
+    404: ("not_found", N_("Nothing was found at this address.")),
+    405: ("method_not_allowed", N_("This address does not accept this kind of request.")),
+    413: ("too_large", N_("The request is too large.")),
+}
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler):
+    try:
+        return await handler(request)
+    except ApiError as exc:
+        return exc.response()
+    except web.HTTPException as exc:
+        if exc.status in _HTTP_ERRORS:
+            code, msgid = _HTTP_ERRORS[exc.status]
+            return ApiError(exc.status, code, msgid, headers=_allow(exc)).response()
+        raise
+    except Exception:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return ApiError(500, "internal", N_("Something went wrong on the server. Please try again later.")).response()
+
+
+def _allow(exc: web.HTTPException) -> dict:
+    return {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else {}
+

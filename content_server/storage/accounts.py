@@ -1,0 +1,98 @@
+"""Users, API tokens, web sessions, login throttling and household devices."""
+from __future__ import annotations
+
+import time
+
+MIGRATIONS = [
+    """
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('editor', 'staff', 'supervisor', 'admin')),
+        password_hash TEXT NOT NULL,
+        languages TEXT NOT NULL DEFAULT 'zh',
+        active INTEGER NOT NULL DEFAULT 1,
+        created_at REAL NOT NULL
+    );
+    CREATE TABLE api_tokens (
+        token_hash TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        created_at REAL NOT NULL
+    );
+    CREATE TABLE sessions (
+        id_hash TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        csrf_token TEXT NOT NULL,
+        expires_at REAL NOT NULL
+    );
+    CREATE TABLE devices (
+        id TEXT PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,
+        region TEXT NOT NULL,
+        language TEXT NOT NULL,
+        created_at REAL NOT NULL
+    );
+    """,
+]
+
+
+def add_user(store, name: str, role: str, password_hash: str, languages: str = "zh") -> int:
+    with store.write() as conn:
+        cur = conn.execute(
+            "INSERT INTO users (name, role, password_hash, languages, created_at) VALUES (?, ?, ?, ?, ?)",
+            (name, role, password_hash, languages, time.time()))
+        return cur.lastrowid
+
+
+def user_by_name(store, name: str):
+    return store.one("SELECT * FROM users WHERE name = ? AND active = 1", (name,))
+
+
+def users(store):
+    return store.all("SELECT id, name, role, languages, active, created_at FROM users ORDER BY name")
+
+
+def set_password(store, user_id: int, password_hash: str) -> None:
+    with store.write() as conn:
+        conn.execute("UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id))
+
+
+def add_api_token(store, user_id: int, token_hash: str) -> None:
+    with store.write() as conn:
+        conn.execute("INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES (?, ?, ?)",
+                     (token_hash, user_id, time.time()))
+
+
+def user_by_api_token(store, token_hash: str):
+    return store.one(
+        "SELECT users.* FROM api_tokens JOIN users ON users.id = api_tokens.user_id "
+        "WHERE token_hash = ? AND users.active = 1", (token_hash,))
+
+
+def add_session(store, id_hash: str, user_id: int, csrf_token: str, expires_at: float) -> None:
+    with store.write() as conn:
+        conn.execute("DELETE FROM sessions WHERE expires_at < ?", (time.time(),))
+        conn.execute("INSERT INTO sessions (id_hash, user_id, csrf_token, expires_at) VALUES (?, ?, ?, ?)",
+                     (id_hash, user_id, csrf_token, expires_at))
+
+
+def session_user(store, id_hash: str):
+    """The user and CSRF token of a live session, or None."""
+    return store.one(
+        "SELECT users.*, sessions.csrf_token FROM sessions JOIN users ON users.id = sessions.user_id "
+        "WHERE id_hash = ? AND expires_at > ? AND users.active = 1", (id_hash, time.time()))
+
+
+def end_session(store, id_hash: str) -> None:
+    with store.write() as conn:
+        conn.execute("DELETE FROM sessions WHERE id_hash = ?", (id_hash,))
+
+
+def add_device(store, device_id: str, token_hash: str, region: str, language: str) -> None:
+    with store.write() as conn:
+        conn.execute("INSERT INTO devices (id, token_hash, region, language, created_at) VALUES (?, ?, ?, ?, ?)",
+                     (device_id, token_hash, region, language, time.time()))
+
+
+def device_by_token(store, token_hash: str):
+    return store.one("SELECT * FROM devices WHERE token_hash = ?", (token_hash,))

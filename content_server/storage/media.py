@@ -1,0 +1,3 @@
+"""Statements of the media feature."""
+
+MIGRATIONS: list[str] = []

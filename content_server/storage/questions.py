@@ -1,0 +1,3 @@
+"""Statements of the questions feature."""
+
+MIGRATIONS: list[str] = []

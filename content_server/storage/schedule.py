@@ -1,0 +1,3 @@
+"""Statements of the schedule feature."""
+
+MIGRATIONS: list[str] = []

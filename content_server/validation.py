@@ -1,0 +1,99 @@
+"""Reading and checking request bodies; every refusal is a bilingual ApiError."""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Iterable
+
+from aiohttp import web
+
+from .errors import ApiError
+from .i18n import N_
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+async def read_json(request: web.Request, max_bytes: int | None = None) -> dict:
+    """The request body as a JSON object, read with a size cap."""
+    limit = max_bytes or request.app["settings"].max_json_bytes
+    if request.content_length is not None and request.content_length > limit:
+        raise ApiError(413, "too_large", N_("The request is too large."))
+    raw = await request.content.read(limit + 1)
+    if len(raw) > limit:
+        raise ApiError(413, "too_large", N_("The request is too large."))
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ApiError(400, "invalid_json", N_("The request body is not valid JSON."))
+    if not isinstance(body, dict):
+        raise ApiError(400, "invalid_json", N_("The request body must be a JSON object."))
+    return body
+
+
+def text(body: dict, field: str, max_length: int, required: bool = True, default: str = "") -> str:
+    """A plain string field, trimmed, without control characters."""
+    value = body.get(field)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise ApiError(422, "missing_field", N_("Please fill in this field."), field=field)
+        return default
+    if not isinstance(value, str):
+        raise ApiError(422, "wrong_type", N_("This field must be text."), field=field)
+    value = value.strip()
+    if _CONTROL.search(value):
+        raise ApiError(422, "invalid_text", N_("This field contains characters that are not allowed."), field=field)
+    if len(value) > max_length:
+        raise ApiError(422, "too_long", N_("This field is too long (at most {max} characters)."),
+                       field=field, max=max_length)
+    return value
+
+
+def bilingual_text(body: dict, field: str, max_length: int, required: bool = True) -> dict[str, str]:
+    """A {"zh", "mn"} field; both languages are required when the field is."""
+    value = body.get(field)
+    if value is None and not required:
+        return {"zh": "", "mn": ""}
+    if not isinstance(value, dict):
+        raise ApiError(422, "wrong_type", N_("This field needs both a Chinese and a Mongolian text."), field=field)
+    out = {}
+    for lang in ("zh", "mn"):
+        out[lang] = text(value, lang, max_length, required=required)
+    unknown = set(value) - {"zh", "mn"}
+    if unknown:
+        raise ApiError(422, "unknown_language", N_("Only Chinese (zh) and Mongolian (mn) texts are accepted."),
+                       field=field)
+    return out
+
+
+def choice(body: dict, field: str, options: Iterable[str], required: bool = True, default: str | None = None) -> str:
+    value = body.get(field, default)
+    options = list(options)
+    if value is None and not required:
+        return default
+    if value not in options:
+        raise ApiError(422, "invalid_choice", N_("Please choose one of: {options}."),
+                       field=field, options=", ".join(options))
+    return value
+
+
+def integer(body: dict, field: str, low: int, high: int) -> int:
+    value = body.get(field)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ApiError(422, "wrong_type", N_("This field must be a whole number."), field=field)
+    if not low <= value <= high:
+        raise ApiError(422, "out_of_range", N_("This number must be between {low} and {high}."),
+                       field=field, low=low, high=high)
+    return value
+
+
+def string_list(body: dict, field: str, max_items: int, required: bool = False) -> list[str]:
+    value: Any = body.get(field, None)
+    if value is None:
+        if required:
+            raise ApiError(422, "missing_field", N_("Please fill in this field."), field=field)
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ApiError(422, "wrong_type", N_("This field must be a list of texts."), field=field)
+    if len(value) > max_items:
+        raise ApiError(422, "too_many", N_("Too many entries (at most {max})."), field=field, max=max_items)
+    return value

@@ -1,0 +1,118 @@
+"""Shared fixtures: a real server on a real SQLite file in a fresh data root per test."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from content_server import auth
+from content_server.app import create_app
+from content_server.config import Settings
+from content_server.storage import Store, accounts
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(data=tmp_path / "data")
+
+
+@pytest.fixture
+async def client(aiohttp_client, settings):
+    """An HTTP client talking to a real app (in this process) on a real SQLite file."""
+    return await aiohttp_client(create_app(settings))
+
+
+def add_account(store: Store, name: str, role: str, languages: str = "zh,mn") -> int:
+    return accounts.add_user(store, name, role, auth.hash_password(PASSWORD), languages)
+
+
+@pytest.fixture
+def make_account(client):
+    """Creates an account and returns a Bearer API token for it."""
+    def make(name: str, role: str, languages: str = "zh,mn") -> dict:
+        store = client.server.app["store"]
+        user_id = add_account(store, name, role, languages)
+        token, token_hash = auth.new_token("ltv")
+        accounts.add_api_token(store, user_id, token_hash)
+        return {"Authorization": f"Bearer {token}"}
+    return make
+
+
+@pytest.fixture
+async def device(client):
+    """A registered set-top box: headers carrying its token."""
+    resp = await client.post("/api/v1/devices", json={"region": "152500", "language": "mn"})
+    assert resp.status == 201
+    return {"Authorization": f"Bearer {(await resp.json())['token']}"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServerProcess:
+    """`content-server serve` as its own process, so tests can kill -9 it."""
+
+    def __init__(self, data: Path, port: int | None = None):
+        self.data, self.port = data, port or free_port()
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 20) -> "ServerProcess":
+        log = open(self.data.parent / f"server-{self.port}.log", "ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "content_server.cli", "serve", "--data", str(self.data),
+             "--port", str(self.port)], stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return self
+            except OSError:
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"server exited with {self.proc.returncode}")
+                time.sleep(0.05)
+        raise TimeoutError("server did not start")
+
+    def kill(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture
+def server_process(tmp_path):
+    """A factory for real server processes on one data root; all are stopped afterwards."""
+    started: list[ServerProcess] = []
+    data = tmp_path / "data"
+    data.mkdir(exist_ok=True)
+
+    def start(port: int | None = None) -> ServerProcess:
+        server = ServerProcess(data, port).start()
+        started.append(server)
+        return server
+    yield start
+    for server in started:
+        server.stop()
