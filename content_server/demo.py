@@ -3,11 +3,20 @@ from __future__ import annotations
 
 import logging
 
+from . import guidance, media, questions, schedule
 from .config import Settings
+from .storage import Store
 
 log = logging.getLogger(__name__)
 
 
 def fill_demo(settings: Settings) -> None:
     """Each feature adds its sample content; running it twice adds nothing twice."""
+    settings.root.create()
+    store = Store(settings.root.database)
+    try:
+        for feature in (guidance, questions, media, schedule):  # schedule needs the videos
+            feature.fill_demo(store, settings)
+    finally:
+        store.close()
     log.info("demo content is ready under %s", settings.root.root)

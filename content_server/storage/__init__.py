@@ -13,13 +13,14 @@ from typing import Iterator
 
 import sqlite_utils
 
-from . import accounts, media, questions, schedule
+from . import accounts, guidance, media, questions, schedule
 
 FEATURES = {
     "accounts": accounts.MIGRATIONS,
     "media": media.MIGRATIONS,
     "questions": questions.MIGRATIONS,
     "schedule": schedule.MIGRATIONS,
+    "guidance": guidance.MIGRATIONS,
 }
 
 

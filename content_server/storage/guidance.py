@@ -1,0 +1,3 @@
+"""Statements of the guidance feature: service points, glossary, situation guides."""
+
+MIGRATIONS: list[str] = []
