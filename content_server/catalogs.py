@@ -1,13 +1,20 @@
-"""The gettext catalogs in locales/: `python -m content_server.catalogs update|compile`.
+"""The gettext catalogs in locales/: `python -m content_server.catalogs update|translate F|compile`.
 
-update: extract every marked string (server, consoles, box app) into messages.pot and merge
-it into both locales, keeping existing translations. compile: write the .mo files.
+update: extract every marked string (server, consoles, box app) into messages.pot and merge it
+into both locales, keeping existing translations. translate F: merge a JSON file
+{"msgid": {"zh": "...", "mn": "..."}} into both catalogs. compile: write the .mo files.
+Each step holds a lock on locales/, so several people may run them at once.
 """
 from __future__ import annotations
 
+import fcntl
+import json
 import sys
+from contextlib import contextmanager
+from pathlib import Path
 
 from babel.messages.frontend import CommandLineInterface
+from babel.messages.pofile import read_po, write_po
 
 from .i18n import DOMAIN, LANGUAGES, LOCALES_DIR
 
@@ -15,23 +22,61 @@ ROOT = LOCALES_DIR.parent
 POT = LOCALES_DIR / "messages.pot"
 
 
+@contextmanager
+def _locked():
+    with open(LOCALES_DIR / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def _babel(*args: str) -> None:
     CommandLineInterface().run(["pybabel", "-q", *args])
 
 
+def po_path(language: str) -> Path:
+    return LOCALES_DIR / LANGUAGES[language] / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
 def update() -> None:
-    _babel("extract", "-F", str(ROOT / "babel.cfg"), "-k", "N_", "--no-location", "--sort-output",
-           "--add-comments", "TRANSLATORS:", "-o", str(POT), "--project", "legal-tv", str(ROOT))
-    for locale in LANGUAGES.values():
-        po = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
-        command = "update" if po.exists() else "init"
-        _babel(command, "-i", str(POT), "-d", str(LOCALES_DIR), "-D", DOMAIN, "-l", locale)
+    with _locked():
+        _babel("extract", "-F", str(ROOT / "babel.cfg"), "-k", "N_", "--no-location", "--sort-output",
+               "--add-comments", "TRANSLATORS:", "-o", str(POT), "--project", "legal-tv", str(ROOT))
+        for language, locale in LANGUAGES.items():
+            command = "update" if po_path(language).exists() else "init"
+            _babel(command, "-i", str(POT), "-d", str(LOCALES_DIR), "-D", DOMAIN, "-l", locale,
+                   *(["--no-fuzzy-matching"] if command == "update" else []))
+
+
+def translate(source: Path) -> None:
+    pairs = json.loads(Path(source).read_text(encoding="utf-8"))
+    with _locked():
+        for language in LANGUAGES:
+            path = po_path(language)
+            with open(path, "rb") as f:
+                catalog = read_po(f, locale=LANGUAGES[language])
+            for msgid, texts in pairs.items():
+                message = catalog.get(msgid)
+                if message is None:
+                    catalog.add(msgid, texts[language])
+                else:
+                    message.string = texts[language]
+                    message.flags.discard("fuzzy")
+            with open(path, "wb") as f:
+                write_po(f, catalog, width=0, omit_header=False, sort_output=True)
 
 
 def compile_all() -> None:
-    _babel("compile", "-d", str(LOCALES_DIR), "-D", DOMAIN, "--statistics")
+    with _locked():
+        _babel("compile", "-d", str(LOCALES_DIR), "-D", DOMAIN)
 
 
 if __name__ == "__main__":
-    command = sys.argv[1] if len(sys.argv) > 1 else ""
-    {"update": update, "compile": compile_all}.get(command, lambda: sys.exit("usage: catalogs update|compile"))()
+    args = sys.argv[1:]
+    if args[:1] == ["update"]:
+        update()
+    elif args[:1] == ["compile"]:
+        compile_all()
+    elif args[:1] == ["translate"] and len(args) == 2:
+        translate(Path(args[1]))
+    else:
+        sys.exit("usage: python -m content_server.catalogs update | translate FILE.json | compile")

@@ -13,10 +13,11 @@ from typing import Iterator
 
 import sqlite_utils
 
-from . import accounts, guidance, media, questions, schedule
+from . import accounts, guidance, media, questions, schedule, uploads
 
 FEATURES = {
     "accounts": accounts.MIGRATIONS,
+    "uploads": uploads.MIGRATIONS,
     "media": media.MIGRATIONS,
     "questions": questions.MIGRATIONS,
     "schedule": schedule.MIGRATIONS,

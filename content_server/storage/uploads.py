@@ -1,0 +1,3 @@
+"""Statements of the uploads feature (resumable tus uploads)."""
+
+MIGRATIONS: list[str] = []

@@ -1,0 +1,15 @@
+"""The uploads feature (tus 1.0.0): its routes, and its part of the demo content."""
+from __future__ import annotations
+
+from aiohttp import web
+
+from ..config import Settings
+from ..storage import Store
+
+
+def setup(app: web.Application) -> None:
+    """Adds this feature's routes and background tasks to the app."""
+
+
+def fill_demo(store: Store, settings: Settings) -> None:
+    """Adds this feature's sample content; adds nothing twice."""
