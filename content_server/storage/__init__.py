@@ -13,12 +13,13 @@ from typing import Iterator
 
 import sqlite_utils
 
-from . import accounts, guidance, media, questions, schedule, uploads
+from . import accounts, catalog, guidance, media, questions, schedule, uploads
 
 FEATURES = {
     "accounts": accounts.MIGRATIONS,
     "uploads": uploads.MIGRATIONS,
     "media": media.MIGRATIONS,
+    "catalog": catalog.MIGRATIONS,
     "questions": questions.MIGRATIONS,
     "schedule": schedule.MIGRATIONS,
     "guidance": guidance.MIGRATIONS,

@@ -1,0 +1,74 @@
+"""Statements of the catalog: categories (the table lives in media.py) and the videos boxes may see.
+
+The catalog itself is rendered from `catalog_categories` + `ready_videos`; which of the ready
+videos are inside their publish window is decided in Python with `now` passed in, so the
+answer is testable without a clock.
+"""
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: list[str] = []  # the categories and videos tables belong to media.py
+
+
+def catalog_categories(store) -> list[sqlite3.Row]:
+    """All categories in the editors' order."""
+    return store.all("SELECT id, title_zh, title_mn, position FROM categories ORDER BY position, id")
+
+
+def category(store, category_id: str) -> sqlite3.Row | None:
+    return store.one("SELECT id, title_zh, title_mn, position FROM categories WHERE id = ?", (category_id,))
+
+
+def add_category(store, category_id: str, title_zh: str, title_mn: str) -> bool:
+    """Adds a category at the end of the order; False when the id is taken."""
+    with store.write() as conn:
+        if conn.execute("SELECT 1 FROM categories WHERE id = ?", (category_id,)).fetchone():
+            return False
+        conn.execute(
+            "INSERT INTO categories (id, title_zh, title_mn, position) "
+            "VALUES (?, ?, ?, (SELECT COALESCE(MAX(position), -1) + 1 FROM categories))",
+            (category_id, title_zh, title_mn))
+    return True
+
+
+def rename_category(store, category_id: str, title_zh: str, title_mn: str) -> bool:
+    """False when there is no such category."""
+    with store.write() as conn:
+        cur = conn.execute("UPDATE categories SET title_zh = ?, title_mn = ? WHERE id = ?",
+                           (title_zh, title_mn, category_id))
+    return cur.rowcount == 1
+
+
+def reorder_categories(store, ordered_ids: list[str]) -> None:
+    """Sets the order; the caller passes every category id exactly once."""
+    with store.write() as conn:
+        for position, category_id in enumerate(ordered_ids):
+            conn.execute("UPDATE categories SET position = ? WHERE id = ?", (position, category_id))
+
+
+def ready_videos(store) -> list[sqlite3.Row]:
+    """Every ready video with the fields the catalog shows, whatever its publish window."""
+    return store.all(
+        "SELECT v.id, v.category, v.title_zh, v.title_mn, v.summary_zh, v.summary_mn, v.duration, "
+        "v.audio_languages, v.subtitle_languages, v.publish_from, v.publish_until, v.ready_at "
+        "FROM videos v JOIN categories c ON c.id = v.category "
+        "WHERE v.status = 'ready' ORDER BY v.ready_at DESC, v.id")
+
+
+def ready_video_ids(store) -> set[str]:
+    """Ids of the videos whose files may be served."""
+    return {row["id"] for row in store.all("SELECT id FROM videos WHERE status = 'ready'")}
+
+
+def editor_videos(store, limit: int = 200) -> list[sqlite3.Row]:
+    """The newest videos of every status, for the editor console's list."""
+    return store.all(
+        "SELECT id, category, title_zh, title_mn, status, progress, error, duration, "
+        "publish_from, publish_until, created_at, ready_at FROM videos "
+        "ORDER BY created_at DESC, id LIMIT ?", (limit,))
+
+
+def data_version(store) -> int:
+    """Changes whenever another connection (e.g. `content-server demo`) commits."""
+    return store.one("PRAGMA data_version")[0]
