@@ -14,6 +14,7 @@ async def test_unknown_address_gets_a_bilingual_json_error(client):
     body = await resp.json()
     assert body["error"] == "not_found" and body["field"] is None
     assert set(body["message"]) == {"zh", "mn"}
+    assert "地址" in body["message"]["zh"] and MONGOLIAN.search(body["message"]["mn"])
 
 
 async def test_a_box_registers_and_gets_a_token(client):
