@@ -1,8 +1,11 @@
 """Settings, and the one place that knows the layout of the data root."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+_UPLOAD_ID = re.compile(r"[0-9a-f]{32}")
 
 
 class DataRoot:
@@ -38,6 +41,12 @@ class DataRoot:
     def poster_dir(self, video_id: str) -> Path:
         return self.posters / video_id
 
+    def upload_file(self, upload_id: str) -> Path:
+        """The file of a tus upload. Raises ValueError unless the id is 32 lowercase hex digits."""
+        if not _UPLOAD_ID.fullmatch(upload_id):
+            raise ValueError("not an upload id")
+        return self.uploads / f"{upload_id}.bin"
+
     def create(self) -> None:
         for path in (self.root, self.uploads, self.renditions, self.posters, self.work):
             path.mkdir(parents=True, exist_ok=True)
@@ -51,6 +60,7 @@ class Settings:
     public_url: str = ""  # absolute base for URLs handed to boxes; empty: relative URLs
     max_upload_bytes: int = 8 * 1024**3
     upload_expiry_seconds: int = 24 * 3600
+    max_open_uploads_per_editor: int = 20
     max_json_bytes: int = 64 * 1024
     session_hours: int = 12
     tls_proxy: bool = False  # behind a TLS-terminating proxy: mark cookies Secure

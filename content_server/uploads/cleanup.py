@@ -1,0 +1,69 @@
+"""Removing expired partial uploads and orphaned upload files, at start and periodically."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+
+from aiohttp import web
+
+from ..storage import uploads as db
+from .routes import BUSY, valid_id
+
+log = logging.getLogger(__name__)
+ORPHAN_GRACE_SECONDS = 600  # a file is created a moment before its row; never race that
+
+
+def remove_expired(app: web.Application, now: float | None = None) -> int:
+    """Deletes expired unfinished uploads (rows and files) and files without a row.
+
+    Returns how many uploads or files were removed. Uploads receiving data are left alone.
+    """
+    now = time.time() if now is None else now
+    store, root, busy = app["store"], app["settings"].root, app[BUSY]
+    removed = 0
+    for upload_id in db.expired_uploads(store, now):
+        if upload_id in busy:
+            continue
+        db.delete_upload(store, upload_id)
+        root.upload_file(upload_id).unlink(missing_ok=True)
+        removed += 1
+    files = {path.stem: path for path in root.uploads.glob("*.bin") if valid_id(path.stem)}
+    known = db.known_ids(store, list(files))
+    for upload_id, path in files.items():
+        if upload_id in known or upload_id in busy:
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            if path.stat().st_mtime < now - ORPHAN_GRACE_SECONDS:
+                path.unlink()
+                removed += 1
+    if removed:
+        app["metrics"].inc("legaltv_uploads_expired_total", removed)
+    return removed
+
+
+def interval(app: web.Application) -> float:
+    """How often to look: a fraction of the expiry, between 1 s and 10 min."""
+    return max(1.0, min(app["settings"].upload_expiry_seconds / 4, 600.0))
+
+
+async def _run_periodically(app: web.Application) -> None:
+    while True:
+        try:
+            remove_expired(app)
+        except Exception:  # a bad sweep must not end the sweeping
+            log.exception("upload cleanup failed")
+        await asyncio.sleep(interval(app))
+
+
+async def _cleanup_ctx(app: web.Application):
+    task = asyncio.create_task(_run_periodically(app))  # first sweep runs at start
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+def setup(app: web.Application) -> None:
+    app.cleanup_ctx.append(_cleanup_ctx)

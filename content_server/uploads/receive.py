@@ -1,0 +1,94 @@
+"""Streaming a request body into an upload's file, acknowledging only what is on disk."""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import os
+from pathlib import Path
+from typing import Callable
+
+from aiohttp import web
+
+from ..errors import ApiError
+from ..i18n import N_
+
+READ_CHUNK = 256 * 1024
+# without a checksum, progress is acknowledged every so often so a dropped PATCH loses little
+PERSIST_EVERY = 16 * 1024 * 1024
+
+
+class Interrupted(Exception):
+    """The client went away mid-body; `offset` is what was kept."""
+
+    def __init__(self, offset: int):
+        super().__init__(offset)
+        self.offset = offset
+
+
+async def receive(request: web.Request, path: Path, offset: int, room: int, digest: bytes | None,
+                  acknowledge: Callable[[int], None]) -> int:
+    """Appends the body at `offset` (dropping any unacknowledged tail) and returns the new offset.
+
+    Calls `acknowledge(offset)` only after the bytes before that offset are fsynced. With a
+    checksum nothing is acknowledged unless the whole body matches (460 otherwise). More than
+    `room` bytes → 413 and nothing kept. A dropped connection raises Interrupted.
+    """
+    if request.content_length is not None and request.content_length > room:
+        raise _too_large()
+    loop = asyncio.get_running_loop()
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o640)
+    sha1 = hashlib.sha1() if digest is not None else None
+    position = acknowledged = offset
+    try:
+        os.ftruncate(fd, offset)
+        os.lseek(fd, offset, os.SEEK_SET)
+        try:
+            async for chunk in request.content.iter_chunked(READ_CHUNK):
+                if position + len(chunk) - offset > room:
+                    os.ftruncate(fd, acknowledged)
+                    raise _too_large()
+                _write_all(fd, chunk)
+                position += len(chunk)
+                if sha1 is not None:
+                    sha1.update(chunk)
+                elif position - acknowledged >= PERSIST_EVERY:
+                    await loop.run_in_executor(None, os.fsync, fd)
+                    acknowledged = position
+                    acknowledge(acknowledged)
+        except ApiError:
+            raise
+        except (Exception, asyncio.CancelledError) as exc:
+            # the client went away: keep what was written unless a checksum covers the whole body
+            if sha1 is not None:
+                os.ftruncate(fd, offset)
+                position = offset
+            os.fsync(fd)
+            if position != acknowledged:
+                acknowledge(position)
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+            raise Interrupted(position) from exc
+        if sha1 is not None and not hmac.compare_digest(sha1.digest(), digest):
+            os.ftruncate(fd, offset)
+            # TRANSLATORS: upload error when the received bytes are damaged, max 100 chars
+            raise ApiError(460, "checksum_mismatch", N_("The uploaded data was damaged on the way. Please send it again."),
+                           field="Upload-Checksum")
+        await loop.run_in_executor(None, os.fsync, fd)
+        if position != acknowledged:
+            acknowledge(position)
+        return position
+    finally:
+        os.close(fd)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _too_large() -> ApiError:
+    # TRANSLATORS: upload error when more data arrives than announced, max 100 chars
+    return ApiError(413, "upload_too_large", N_("More data was sent than the announced size of this upload."),
+                    field="Upload-Length")

@@ -1,0 +1,219 @@
+"""The tus 1.0.0 endpoints at /api/v1/uploads; each upload is visible to its editor only."""
+from __future__ import annotations
+
+import functools
+import re
+import time
+import uuid
+from email.utils import formatdate
+
+from aiohttp import web
+
+from ..auth import requires
+from ..errors import ApiError
+from ..i18n import N_
+from ..storage import uploads as db
+from . import protocol
+from .receive import Interrupted, receive
+
+BASE = "/api/v1/uploads"
+BUSY = web.AppKey("uploads_busy", set)  # ids with a PATCH or POST body being received
+_ID = re.compile(r"[0-9a-f]{32}")
+
+routes = web.RouteTableDef()
+
+
+def valid_id(upload_id: str) -> bool:
+    return bool(_ID.fullmatch(upload_id))
+
+
+def tus_endpoint(handler):
+    """Adds Tus-Resumable to every answer, refusals included."""
+    @functools.wraps(handler)
+    async def wrapper(request: web.Request):
+        try:
+            response = await handler(request)
+        except ApiError as exc:
+            exc.headers.setdefault("Tus-Resumable", protocol.TUS_VERSION)
+            exc.headers.setdefault("Cache-Control", "no-store")
+            raise
+        response.headers["Tus-Resumable"] = protocol.TUS_VERSION
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
+    return wrapper
+
+
+@routes.route("OPTIONS", BASE)
+@routes.route("OPTIONS", BASE + "/{upload_id}")
+@tus_endpoint
+@requires("editor")
+async def capabilities(request: web.Request) -> web.Response:
+    settings = request.app["settings"]
+    return web.Response(status=204, headers={
+        "Tus-Version": protocol.TUS_VERSION,
+        "Tus-Extension": protocol.EXTENSIONS,
+        "Tus-Max-Size": str(settings.max_upload_bytes),
+        "Tus-Checksum-Algorithm": protocol.CHECKSUM_ALGORITHMS,
+    })
+
+
+@routes.post(BASE)
+@tus_endpoint
+@requires("editor")
+async def create(request: web.Request) -> web.Response:
+    protocol.check_resumable(request)
+    settings, store, user = request.app["settings"], request.app["store"], request["user"]
+    length = protocol.header_int(request, "Upload-Length")
+    if length is None:
+        # TRANSLATORS: upload error for a wrong client program, max 100 chars
+        raise ApiError(400, "missing_length", N_("The upload must announce its size (Upload-Length)."),
+                       field="Upload-Length")
+    if length > settings.max_upload_bytes:
+        # TRANSLATORS: upload error, {max_gb} is a number of gigabytes, max 100 chars
+        raise ApiError(413, "upload_too_large", N_("This file is too large. Files may be at most {max_gb} GB."),
+                       field="Upload-Length", max_gb=f"{settings.max_upload_bytes / 1024**3:g}")
+    pairs, raw_metadata = protocol.metadata(request.headers.get("Upload-Metadata"))
+    with_body = protocol.has_body(request)
+    if with_body:
+        protocol.check_offset_body(request)
+    digest = protocol.checksum(request) if with_body else None
+    now = time.time()
+    if db.open_upload_count(store, user["id"], now) >= settings.max_open_uploads_per_editor:
+        # TRANSLATORS: upload error, {max} is a count, max 100 chars
+        raise ApiError(429, "too_many_uploads", N_("You have {max} unfinished uploads. Finish or cancel some first."),
+                       max=settings.max_open_uploads_per_editor)
+    upload_id = uuid.uuid4().hex
+    path = settings.root.upload_file(upload_id)
+    path.touch(mode=0o640)
+    expires = now + settings.upload_expiry_seconds
+    db.add_upload(store, upload_id, user["id"], length, pairs["filename"], pairs["filetype"], raw_metadata, expires)
+    request.app["metrics"].inc("legaltv_uploads_created_total")
+    offset = 0
+    if with_body:
+        request.app[BUSY].add(upload_id)
+        try:
+            offset = await receive(request, path, 0, length, digest, _acknowledger(request, upload_id))
+        except BaseException as exc:
+            # the client never learnt this upload's address: keep nothing of it
+            db.delete_upload(store, upload_id)
+            path.unlink(missing_ok=True)
+            if isinstance(exc, Interrupted):
+                raise _interrupted()
+            raise
+        finally:
+            request.app[BUSY].discard(upload_id)
+        request.app["metrics"].inc("legaltv_upload_bytes_total", offset)
+    headers = {"Location": f"{BASE}/{upload_id}", "Upload-Offset": str(offset)}
+    if offset < length:
+        headers["Upload-Expires"] = _http_date(_expiry(request))
+    return web.Response(status=201, headers=headers)
+
+
+@routes.head(BASE + "/{upload_id}")
+@tus_endpoint
+@requires("editor")
+async def status(request: web.Request) -> web.Response:
+    protocol.check_resumable(request)
+    row = _own_upload(request)
+    headers = {"Upload-Offset": str(row["offset"]), "Upload-Length": str(row["length"])}
+    if row["metadata"]:
+        headers["Upload-Metadata"] = row["metadata"]
+    if row["completed_at"] is None:
+        headers["Upload-Expires"] = _http_date(row["expires_at"])
+    return web.Response(status=200, headers=headers)
+
+
+@routes.patch(BASE + "/{upload_id}")
+@tus_endpoint
+@requires("editor")
+async def append(request: web.Request) -> web.Response:
+    protocol.check_resumable(request)
+    row = _own_upload(request)
+    protocol.check_offset_body(request)
+    offset = protocol.header_int(request, "Upload-Offset")
+    if offset is None:
+        # TRANSLATORS: upload error for a wrong client program, max 100 chars
+        raise ApiError(400, "missing_offset", N_("The upload must say where this piece starts (Upload-Offset)."),
+                       field="Upload-Offset")
+    busy = request.app[BUSY]
+    _refuse_if_busy(busy, row["id"])
+    if offset != row["offset"]:
+        # TRANSLATORS: upload error; the upload program asks again and continues, max 100 chars
+        raise ApiError(409, "offset_mismatch", N_("This piece does not continue where the upload stopped."),
+                       field="Upload-Offset", headers={"Upload-Offset": str(row["offset"])})
+    digest = protocol.checksum(request)
+    path = request.app["settings"].root.upload_file(row["id"])
+    busy.add(row["id"])
+    try:
+        new_offset = await receive(request, path, offset, row["length"] - offset, digest,
+                                   _acknowledger(request, row["id"]))
+    except Interrupted as exc:
+        request.app["metrics"].inc("legaltv_upload_bytes_total", exc.offset - offset)
+        raise _interrupted()
+    finally:
+        busy.discard(row["id"])
+    request.app["metrics"].inc("legaltv_upload_bytes_total", new_offset - offset)
+    headers = {"Upload-Offset": str(new_offset)}
+    if new_offset < row["length"]:
+        headers["Upload-Expires"] = _http_date(_expiry(request))
+    return web.Response(status=204, headers=headers)
+
+
+@routes.delete(BASE + "/{upload_id}")
+@tus_endpoint
+@requires("editor")
+async def terminate(request: web.Request) -> web.Response:
+    protocol.check_resumable(request)
+    row = _own_upload(request, allow_expired=True)
+    _refuse_if_busy(request.app[BUSY], row["id"])
+    db.delete_upload(request.app["store"], row["id"])
+    request.app["settings"].root.upload_file(row["id"]).unlink(missing_ok=True)
+    return web.Response(status=204)
+
+
+def _own_upload(request: web.Request, allow_expired: bool = False):
+    """The caller's upload named in the path; anyone else's is simply not found."""
+    upload_id = request.match_info["upload_id"]
+    row = db.owned_upload(request.app["store"], upload_id, request["user"]["id"]) if valid_id(upload_id) else None
+    if row is None:
+        # TRANSLATORS: upload error, max 100 chars
+        raise ApiError(404, "unknown_upload", N_("This upload was not found. Please upload the file again."))
+    if not allow_expired and row["completed_at"] is None and row["expires_at"] <= time.time():
+        # TRANSLATORS: upload error, max 100 chars
+        raise ApiError(410, "upload_expired", N_("This upload was left unfinished for too long. Please upload the file again."))
+    return row
+
+
+def _interrupted() -> ApiError:
+    """The answer to a client that went away; nobody reads it, but it is not a crash."""
+    # TRANSLATORS: upload error when the connection broke, max 100 chars
+    return ApiError(400, "upload_interrupted", N_("The connection broke during the upload. It will continue where it stopped."))
+
+
+def _refuse_if_busy(busy: set, upload_id: str) -> None:
+    if upload_id in busy:
+        # TRANSLATORS: upload error; the upload program waits and tries again, max 100 chars
+        raise ApiError(423, "upload_busy", N_("This upload is still receiving data. Please try again in a moment."))
+
+
+def _acknowledger(request: web.Request, upload_id: str):
+    store = request.app["store"]
+
+    def acknowledge(offset: int) -> None:
+        db.set_offset(store, upload_id, offset, _expiry(request))
+    return acknowledge
+
+
+def _expiry(request: web.Request) -> float:
+    return time.time() + request.app["settings"].upload_expiry_seconds
+
+
+def _http_date(timestamp: float) -> str:
+    return formatdate(timestamp, usegmt=True)
+
+
+def setup(app: web.Application) -> None:
+    app[BUSY] = set()
+    app.add_routes(routes)
+    app["metrics"].gauge("legaltv_uploads_open", "Unfinished uploads",
+                         lambda: db.open_upload_total(app["store"]))
