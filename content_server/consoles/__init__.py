@@ -123,4 +123,7 @@ def setup(app: web.Application) -> None:
     settings = app["settings"]
     app["login_attempts"] = RateLimit(settings.login_attempts_per_15_minutes, 15 * 60)
     app.add_routes(routes)
+    from . import admin, staff, supervisor  # the desks import render from here
+    for desk in (staff, supervisor, admin):
+        desk.setup(app)
     app.router.add_static("/console/static", HERE / "static", append_version=True)

@@ -96,3 +96,15 @@ def add_device(store, device_id: str, token_hash: str, region: str, language: st
 
 def device_by_token(store, token_hash: str):
     return store.one("SELECT * FROM devices WHERE token_hash = ?", (token_hash,))
+
+
+def user_by_id(store, user_id: int):
+    return store.one("SELECT id, name, role, languages, active, created_at FROM users WHERE id = ?", (user_id,))
+
+
+def set_active(store, user_id: int, active: bool) -> None:
+    """Deactivating ends the account's sessions at once; its API tokens stop working too."""
+    with store.write() as conn:
+        conn.execute("UPDATE users SET active = ? WHERE id = ?", (1 if active else 0, user_id))
+        if not active:
+            conn.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))

@@ -1,0 +1,128 @@
+"""The admin console: who may sign in, with which role and which answering languages."""
+from __future__ import annotations
+
+import re
+
+from aiohttp import web
+
+from .. import auth
+from ..errors import ApiError
+from ..i18n import N_, translate
+from ..storage import accounts
+from . import console_language, console_page, render
+
+routes = web.RouteTableDef()
+
+NAME = re.compile(r"^[\w.\-]{2,40}$")
+MIN_PASSWORD = 10
+ROLE_LABELS = {
+    # TRANSLATORS: role of an account: edits videos and texts, max 20 chars
+    "editor": N_("Editor"),
+    # TRANSLATORS: role of an account: 12348 lawyer who calls households back, max 20 chars
+    "staff": N_("Callback staff"),
+    # TRANSLATORS: role of an account, max 20 chars
+    "supervisor": N_("Supervisor"),
+    # TRANSLATORS: role of an account: manages accounts, max 20 chars
+    "admin": N_("Administrator"),
+}
+# TRANSLATORS: admin console, confirmation shown above the list of accounts, max 60 chars
+DONE = {"added": N_("The account was added."),
+        # TRANSLATORS: admin console, confirmation, max 60 chars
+        "deactivated": N_("The account was deactivated."),
+        # TRANSLATORS: admin console, confirmation, max 60 chars
+        "activated": N_("The account was activated again."),
+        # TRANSLATORS: admin console, confirmation, max 60 chars
+        "password": N_("The new password was set.")}
+
+
+@routes.get("/console/admin")
+@console_page("admin")
+async def admin_page(request: web.Request) -> web.Response:
+    return _page(request, notice=DONE.get(request.query.get("done", "")))
+
+
+@routes.post("/console/admin/users")
+@console_page("admin")
+async def add_user(request: web.Request) -> web.Response:
+    form = await request.post()
+    store = request.app["store"]
+    try:
+        name = str(form.get("name", "")).strip()
+        if not NAME.match(name):
+            raise ApiError(422, "invalid_name", N_("A name has 2 to 40 letters, digits, dots or dashes."), field="name")
+        if any(row["name"].lower() == name.lower() for row in accounts.users(store)):
+            raise ApiError(422, "name_taken", N_("An account with this name exists already."), field="name")
+        role = str(form.get("role", ""))
+        if role not in auth.ROLES:
+            raise ApiError(422, "invalid_choice", N_("Please choose one of: {options}."), field="role",
+                           options=", ".join(auth.ROLES))
+        languages = _languages(form)
+        password = _password(form)
+    except ApiError as exc:
+        return _page(request, status=exc.status, error=exc, form=form)
+    accounts.add_user(store, name, role, auth.hash_password(password), ",".join(languages))
+    raise web.HTTPSeeOther(_back("added"))
+
+
+@routes.post("/console/admin/users/{user_id:\\d+}/active")
+@console_page("admin")
+async def set_active(request: web.Request) -> web.Response:
+    form = await request.post()
+    target = _target(request)
+    active = form.get("active") == "1"
+    if not active and target["id"] == request["user"]["id"]:
+        error = ApiError(422, "own_account", N_("You cannot deactivate your own account."))
+        return _page(request, status=422, error=error)
+    accounts.set_active(request.app["store"], target["id"], active)
+    raise web.HTTPSeeOther(_back("activated" if active else "deactivated"))
+
+
+@routes.post("/console/admin/users/{user_id:\\d+}/password")
+@console_page("admin")
+async def reset_password(request: web.Request) -> web.Response:
+    form = await request.post()
+    target = _target(request)
+    try:
+        password = _password(form)
+    except ApiError as exc:
+        return _page(request, status=exc.status, error=exc)
+    accounts.set_password(request.app["store"], target["id"], auth.hash_password(password))
+    raise web.HTTPSeeOther(_back("password"))
+
+
+def _page(request: web.Request, status: int = 200, error: ApiError | None = None, form=None, notice=None):
+    language = console_language(request)
+    message = translate(error.msgid, language, **error.params) if error else None
+    return render(request, "admin.html", status=status, users=accounts.users(request.app["store"]),
+                  roles=ROLE_LABELS, error=message, error_field=error.field if error else None,
+                  form=form or {}, notice=notice)
+
+
+def _target(request: web.Request):
+    row = accounts.user_by_id(request.app["store"], int(request.match_info["user_id"]))
+    if row is None:
+        raise ApiError(404, "not_found", N_("Nothing was found at this address."))
+    return row
+
+
+def _languages(form) -> list[str]:
+    chosen = [lang for lang in ("zh", "mn") if lang in form.getall("languages", [])]
+    if not chosen:
+        raise ApiError(422, "missing_field", N_("Please choose at least one language."), field="languages")
+    return chosen
+
+
+def _password(form) -> str:
+    password = str(form.get("password", ""))
+    if len(password) < MIN_PASSWORD or len(password) > 256:
+        raise ApiError(422, "weak_password", N_("A password has at least {min} characters."),
+                       field="password", min=MIN_PASSWORD)
+    return password
+
+
+def _back(done: str) -> str:
+    return f"/console/admin?done={done}"
+
+
+def setup(app: web.Application) -> None:
+    app.add_routes(routes)
