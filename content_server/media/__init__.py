@@ -9,6 +9,9 @@ from ..storage import Store
 
 def setup(app: web.Application) -> None:
     """Adds this feature's routes and background tasks to the app."""
+    from . import catalog, categories, static  # the boxes' catalog, editors' categories, media files
+    for part in (catalog, categories, static):
+        part.setup(app)
 
 
 def fill_demo(store: Store, settings: Settings) -> None:

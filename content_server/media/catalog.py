@@ -1,0 +1,205 @@
+"""GET /api/v1/catalog: what every box may play, rendered once per change, served from memory.
+
+The catalog is the same for every box, so it is public and cacheable by nginx or a CDN.
+`build_catalog` is a pure function of (categories, ready videos, pictures, now); the cache
+re-renders only when the database changed or the next publish-window boundary has passed,
+so the catalog and its ETag change exactly at `publish_from` / `publish_until`.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import math
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Callable, Iterable, Mapping
+
+from aiohttp import web
+
+from ..storage import Store, catalog as catalog_sql
+from . import static
+
+routes = web.RouteTableDef()
+
+CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")  # no DST: a fixed offset is exact
+MAX_AGE = 60
+STALE_WHILE_REVALIDATE = 30
+
+
+def parse_instant(value) -> float | None:
+    """A stored publish instant as epoch seconds: ISO 8601 (naive means Asia/Shanghai) or a number."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    moment = datetime.fromisoformat(str(value).strip())
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=CHINA)
+    return moment.timestamp()
+
+
+def iso(epoch: float) -> str:
+    """Epoch seconds as ISO 8601 in China time, e.g. 2026-11-26T09:00:00+08:00."""
+    return datetime.fromtimestamp(int(epoch), CHINA).isoformat()
+
+
+def visible(video: Mapping, now: float) -> bool:
+    """Whether a ready video is inside its publish window at `now` (from inclusive, until exclusive)."""
+    start, end = parse_instant(video["publish_from"]), parse_instant(video["publish_until"])
+    return (start is None or start <= now) and (end is None or now < end)
+
+
+def build_catalog(categories: Iterable[Mapping], videos: Iterable[Mapping], now: float,
+                  pictures: Callable[[str], Mapping[str, str | None]], base_url: str = ""
+                  ) -> tuple[dict, float | None]:
+    """The catalog document at `now` and the next instant at which it will change by itself (or None).
+
+    `videos` are ready videos, newest first; `pictures(video_id)` gives {"poster", "thumb"}
+    file names under that video's poster folder (None when missing).
+    """
+    next_change: float | None = None
+    items = []
+    for video in videos:
+        start, end = parse_instant(video["publish_from"]), parse_instant(video["publish_until"])
+        if start is not None and now < start:
+            next_change = start if next_change is None else min(next_change, start)
+            continue
+        if end is not None:
+            if now >= end:
+                continue
+            next_change = end if next_change is None else min(next_change, end)
+        items.append(_item(video, start, pictures(video["id"]), base_url))
+    used = {item["category"] for item in items}
+    document = {
+        "version": "",
+        "categories": [{"id": c["id"], "title": {"zh": c["title_zh"], "mn": c["title_mn"]}}
+                       for c in categories if c["id"] in used],
+        "items": items,
+    }
+    document["version"] = hashlib.sha256(_encode(document)).hexdigest()[:20]
+    return document, next_change
+
+
+def _item(video: Mapping, start: float | None, pictures: Mapping, base_url: str) -> dict:
+    vid = video["id"]
+    renditions = f"{base_url}/media/renditions/{vid}"
+    posters = f"{base_url}/media/posters/{vid}"
+    poster, thumb = pictures.get("poster"), pictures.get("thumb")
+    ready_at = video["ready_at"] or 0
+    return {
+        "id": vid,
+        "category": video["category"],
+        "title": {"zh": video["title_zh"], "mn": video["title_mn"]},
+        "summary": {"zh": video["summary_zh"], "mn": video["summary_mn"]},
+        "duration": round(video["duration"] or 0, 2),
+        "poster": f"{posters}/{poster}" if poster else None,
+        "thumb": f"{posters}/{thumb}" if thumb else None,
+        "hls": f"{renditions}/master.m3u8",
+        "audio": json.loads(video["audio_languages"] or "[]"),
+        "subtitles": [{"lang": lang, "url": f"{renditions}/{static.subtitle_file(lang)}"}
+                      for lang in json.loads(video["subtitle_languages"] or "[]")],
+        "published_at": iso(max(start or 0, ready_at)),
+    }
+
+
+def _encode(document: dict) -> bytes:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+@dataclass(frozen=True)
+class RenderedCatalog:
+    """One rendering: the bytes as sent, their validators, and how long they stay right."""
+    plain: bytes
+    gzipped: bytes
+    etag: str
+    gzip_etag: str
+    valid_until: float | None
+
+
+def render_catalog(document: dict, valid_until: float | None) -> RenderedCatalog:
+    plain = _encode(document)
+    version = document["version"]
+    return RenderedCatalog(plain=plain, gzipped=gzip.compress(plain, 9, mtime=0),
+                           etag=f'"{version}"', gzip_etag=f'"{version}-gz"', valid_until=valid_until)
+
+
+class CatalogCache:
+    """Keeps the current rendering; renders again only after a write or a publish boundary."""
+
+    def __init__(self, store: Store, settings, on_render: Callable[[], None] = lambda: None):
+        self.store, self.settings, self.on_render = store, settings, on_render
+        self._key: tuple | None = None
+        self._current: RenderedCatalog | None = None
+
+    def current(self, now: float) -> RenderedCatalog:
+        key = (self.store.changes, catalog_sql.data_version(self.store))
+        view = self._current
+        if view is None or key != self._key or (view.valid_until is not None and now >= view.valid_until):
+            root = self.settings.root
+            document, valid_until = build_catalog(
+                catalog_sql.catalog_categories(self.store), catalog_sql.ready_videos(self.store), now,
+                lambda vid: static.picture_files(root, vid), self.settings.public_url.rstrip("/"))
+            view = self._current = render_catalog(document, valid_until)
+            self._key = key
+            self.on_render()
+        return view
+
+
+def accepts_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding header allows gzip (an explicit q=0 refuses it)."""
+    for part in header.lower().split(","):
+        name, _, params = part.strip().partition(";")
+        if name.strip() in ("gzip", "*"):
+            quality = params.replace(" ", "").removeprefix("q=")
+            try:
+                return not params or float(quality) > 0
+            except ValueError:
+                return True
+    return False
+
+
+def etag_matches(if_none_match: str, *etags: str) -> str | None:
+    """The first of `etags` named by an If-None-Match header (weak comparison), or None."""
+    if if_none_match.strip() == "*":
+        return etags[0]
+    sent = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    for etag in etags:
+        if etag in sent:
+            return etag
+    return None
+
+
+@routes.get("/api/v1/catalog")
+async def get_catalog(request: web.Request) -> web.Response:
+    now = time.time()
+    view: RenderedCatalog = request.app["catalog_cache"].current(now)
+    max_age = MAX_AGE
+    if view.valid_until is not None:  # a cache must not keep it past the next publish boundary
+        max_age = max(0, min(MAX_AGE, math.floor(view.valid_until - now)))
+    headers = {"Cache-Control": f"public, max-age={max_age}, stale-while-revalidate={STALE_WHILE_REVALIDATE}",
+               "Vary": "Accept-Encoding"}
+    use_gzip = accepts_gzip(request.headers.get("Accept-Encoding", ""))
+    own_etag = view.gzip_etag if use_gzip else view.etag
+    matched = etag_matches(request.headers.get("If-None-Match", ""), own_etag, view.etag, view.gzip_etag)
+    if matched:
+        headers["ETag"] = matched
+        return web.Response(status=304, headers=headers)
+    headers["ETag"] = own_etag
+    if use_gzip:
+        headers["Content-Encoding"] = "gzip"
+    return web.Response(body=view.gzipped if use_gzip else view.plain, headers=headers,
+                        content_type="application/json", charset="utf-8")
+
+
+def setup(app: web.Application) -> None:
+    metrics = app["metrics"]
+    metrics.describe("legaltv_catalog_renders_total", "counter", "Catalog renderings (one per change)")
+    app["catalog_cache"] = CatalogCache(app["store"], app["settings"],
+                                        on_render=lambda: metrics.inc("legaltv_catalog_renders_total"))
+    app.add_routes(routes)
