@@ -1,14 +1,29 @@
 """Statements of the media feature: categories, uploads, videos and their transcode jobs.
 
-A video's renditions live in DataRoot.rendition_dir(id):
-  master.m3u8                      master playlist (lowest video rung first)
+A video's renditions live in DataRoot.rendition_dir(id), and appear there only when complete:
+  master.m3u8                      master playlist (lowest video rung first, audio-only rung last)
   <rung>/index.m3u8, <rung>/seg_00000.ts …   one folder per video rung, e.g. 234p, 360p
+                                   (video only; 6 s segments, 2 s closed GOPs aligned across rungs)
   audio_<lang>/index.m3u8 + segments          one folder per audio language (zh, mn)
-  audio_only/…                                the audio-only rung for the thinnest links
-  subs_<lang>/index.m3u8 + .vtt segments      WebVTT subtitles per language
-The `ladder` column lists the rungs actually made:
+  audio_only_<lang>/…                         ≤ 64 kbit/s mono audio of the audio-only rung
+  subs_<lang>/index.m3u8 + seg_00000.vtt …    WebVTT subtitles per language, cut on the
+                                   same segment boundaries as the video, with X-TIMESTAMP-MAP
+Every playlist of a video has the same number of segments with the same durations, so segment
+N of any rendition covers the same time span.
+The `ladder` column lists the rungs actually made, lowest first:
   [{"name": "360p", "width": 640, "height": 360, "bandwidth": 400000, "codecs": "..."}]
+Pictures live in DataRoot.poster_dir(id):
+  poster.jpg (960×540), thumb.jpg (480×270)   progressive JPEG, letterboxed to 16:9
+  tiles_000.jpg …   seek-preview sheets: 10×10 tiles, 320 px wide, one frame every 10 s
+  tiles.json        {"interval", "tile_width", "tile_height", "columns", "rows", "count", "sheets"}
+  tiles.vtt         WebVTT index: one cue per tile, `tiles_000.jpg#xywh=x,y,w,h`
+publish_from / publish_until are stored as UTC ISO 8601 (`2026-11-26T15:00:00+00:00`), so
+they compare as text.
 """
+from __future__ import annotations
+
+import json
+import time
 
 MIGRATIONS: list[str] = [
     """
@@ -36,8 +51,123 @@ MIGRATIONS: list[str] = [
         publish_from TEXT,
         publish_until TEXT,
         created_at REAL NOT NULL,
-        ready_at REAL
+        ready_at REAL,
+        owner_id INTEGER,
+        source TEXT NOT NULL DEFAULT '{}'
     );
     CREATE INDEX videos_ready ON videos (status, publish_from, publish_until);
+    CREATE TABLE transcode_jobs (
+        video_id TEXT PRIMARY KEY REFERENCES videos(id) ON DELETE CASCADE,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'running')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        queued_at REAL NOT NULL,
+        started_at REAL
+    );
+    CREATE INDEX transcode_jobs_queue ON transcode_jobs (state, queued_at);
     """,
 ]
+# `videos.error` holds a msgid (English); it is shown translated.
+# `videos.source` is what the transcode needs: {"probe": {...}, "audio": [{"lang", "stream"}],
+#  "subtitles": ["zh", ...], "poster": true|false}; the files sit in DataRoot.work/<id>/.
+
+
+def add_category(store, category_id: str, title_zh: str, title_mn: str, position: int = 0) -> None:
+    with store.write() as conn:
+        conn.execute("INSERT INTO categories (id, title_zh, title_mn, position) VALUES (?, ?, ?, ?) "
+                     "ON CONFLICT (id) DO NOTHING", (category_id, title_zh, title_mn, position))
+
+
+def category_exists(store, category_id: str) -> bool:
+    return store.one("SELECT 1 FROM categories WHERE id = ?", (category_id,)) is not None
+
+
+def add_video_with_job(store, video: dict) -> None:
+    """Inserts a processing video and its queued transcode job in one transaction."""
+    now = time.time()
+    row = dict(video, status="processing", progress=0, created_at=now)
+    for key in ("audio_languages", "subtitle_languages", "source"):
+        row[key] = json.dumps(row[key], ensure_ascii=False)
+    columns = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    with store.write() as conn:
+        conn.execute(f"INSERT INTO videos ({columns}) VALUES ({marks})", tuple(row.values()))
+        conn.execute("INSERT INTO transcode_jobs (video_id, state, queued_at) VALUES (?, 'queued', ?)",
+                     (video["id"], now))
+
+
+def video(store, video_id: str):
+    return store.one("SELECT * FROM videos WHERE id = ?", (video_id,))
+
+
+def claim_next_job(store):
+    """Marks the oldest queued job running and returns its video row, or None."""
+    with store.write() as conn:
+        row = conn.execute("SELECT video_id FROM transcode_jobs WHERE state = 'queued' "
+                           "ORDER BY queued_at LIMIT 1").fetchone()
+        if row is None:
+            return None
+        conn.execute("UPDATE transcode_jobs SET state = 'running', started_at = ?, attempts = attempts + 1 "
+                     "WHERE video_id = ?", (time.time(), row["video_id"]))
+        conn.execute("UPDATE videos SET progress = 0, error = NULL WHERE id = ?", (row["video_id"],))
+        return conn.execute("SELECT * FROM videos WHERE id = ?", (row["video_id"],)).fetchone()
+
+
+def requeue_interrupted_jobs(store) -> int:
+    """Jobs that were running when the server stopped go back to the queue; returns how many."""
+    with store.write() as conn:
+        return conn.execute("UPDATE transcode_jobs SET state = 'queued', started_at = NULL "
+                            "WHERE state = 'running'").rowcount
+
+
+def set_progress(store, video_id: str, progress: float) -> None:
+    with store.write() as conn:
+        conn.execute("UPDATE videos SET progress = ? WHERE id = ? AND status = 'processing'",
+                     (progress, video_id))
+
+
+def finish_job(store, video_id: str, duration: float, ladder: list[dict]) -> None:
+    with store.write() as conn:
+        conn.execute("DELETE FROM transcode_jobs WHERE video_id = ?", (video_id,))
+        conn.execute("UPDATE videos SET status = 'ready', progress = 1, error = NULL, duration = ?, "
+                     "ladder = ?, ready_at = ? WHERE id = ?",
+                     (duration, json.dumps(ladder), time.time(), video_id))
+
+
+def fail_job(store, video_id: str, error_msgid: str) -> None:
+    with store.write() as conn:
+        conn.execute("DELETE FROM transcode_jobs WHERE video_id = ?", (video_id,))
+        conn.execute("UPDATE videos SET status = 'failed', error = ? WHERE id = ?", (error_msgid, video_id))
+
+
+def cancel_job(store, video_id: str) -> bool:
+    """Cancels a queued or running job; False when the video was not processing."""
+    with store.write() as conn:
+        changed = conn.execute("UPDATE videos SET status = 'cancelled', progress = 0 "
+                               "WHERE id = ? AND status = 'processing'", (video_id,)).rowcount
+        conn.execute("DELETE FROM transcode_jobs WHERE video_id = ?", (video_id,))
+        return bool(changed)
+
+
+def retry_job(store, video_id: str) -> bool:
+    """Queues a failed or cancelled video again; False when it was neither."""
+    with store.write() as conn:
+        changed = conn.execute("UPDATE videos SET status = 'processing', progress = 0, error = NULL "
+                               "WHERE id = ? AND status IN ('failed', 'cancelled')", (video_id,)).rowcount
+        if changed:
+            conn.execute("INSERT INTO transcode_jobs (video_id, state, queued_at) VALUES (?, 'queued', ?)",
+                         (video_id, time.time()))
+        return bool(changed)
+
+
+def job_state(store, video_id: str) -> str | None:
+    row = store.one("SELECT state FROM transcode_jobs WHERE video_id = ?", (video_id,))
+    return row["state"] if row else None
+
+
+def job_counts(store) -> dict[str, int]:
+    """Jobs queued and running, and videos whose transcode failed."""
+    counts = {"queued": 0, "running": 0, "failed": 0}
+    for row in store.all("SELECT state, COUNT(*) AS n FROM transcode_jobs GROUP BY state"):
+        counts[row["state"]] = row["n"]
+    counts["failed"] = store.one("SELECT COUNT(*) AS n FROM videos WHERE status = 'failed'")["n"]
+    return counts
