@@ -126,4 +126,6 @@ def setup(app: web.Application) -> None:
     from . import admin, staff, supervisor  # the desks import render from here
     for desk in (staff, supervisor, admin):
         desk.setup(app)
+    from . import editor  # the editor console
+    editor.setup(app)
     app.router.add_static("/console/static", HERE / "static", append_version=True)

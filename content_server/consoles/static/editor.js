@@ -1,0 +1,221 @@
+// Editor console: tus upload + new video, progress polling, cancel/retry, categories.
+"use strict";
+
+(function () {
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const texts = document.getElementById("editor-texts").dataset;
+  const lang = document.documentElement.classList.contains("lang-mn") ? "mn" : "zh";
+  const POLL_MS = 2000;
+
+  function say(element, text, isError) {
+    element.textContent = text;
+    element.classList.toggle("error", Boolean(isError));
+  }
+
+  // The server's bilingual error in the console language, or a generic line.
+  async function errorText(resp) {
+    try {
+      const body = await resp.json();
+      return (body.message && body.message[lang]) || texts.failed;
+    } catch (e) {
+      return texts.failed;
+    }
+  }
+
+  async function api(method, url, body) {
+    const headers = {"X-CSRF-Token": csrf};
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    const resp = await fetch(url, {method, headers, credentials: "same-origin",
+                                   body: body === undefined ? undefined : JSON.stringify(body)});
+    if (!resp.ok) throw new Error(await errorText(resp));
+    return resp.status === 204 ? null : resp.json();
+  }
+
+  // ---- upload (tus 1.0.0) ----
+  function upload(file, onProgress) {
+    if (window.tusUpload) {  // the shared client, when present
+      return window.tusUpload(file, {headers: {"X-CSRF-Token": csrf}, onProgress});
+    }
+    return minimalTus(file, onProgress);
+  }
+
+  function b64(text) {
+    return btoa(String.fromCharCode(...new TextEncoder().encode(text)));
+  }
+
+  async function minimalTus(file, onProgress) {
+    const base = {"Tus-Resumable": "1.0.0", "X-CSRF-Token": csrf};
+    const created = await fetch("/api/v1/uploads", {method: "POST", credentials: "same-origin", headers: {
+      ...base, "Upload-Length": String(file.size),
+      "Upload-Metadata": "filename " + b64(file.name) + ",filetype " + b64(file.type || "application/octet-stream")}});
+    if (created.status !== 201) throw new Error(await errorText(created));
+    const location = created.headers.get("Location");
+    const CHUNK = 1024 * 1024;
+    let offset = 0, failures = 0;
+    while (offset < file.size) {
+      try {
+        const resp = await fetch(location, {method: "PATCH", credentials: "same-origin", headers: {
+          ...base, "Content-Type": "application/offset+octet-stream", "Upload-Offset": String(offset)},
+          body: file.slice(offset, offset + CHUNK)});
+        if (resp.status === 409 || !resp.ok) {
+          if (resp.status !== 409 && resp.status < 500) throw new Error(await errorText(resp));
+          throw new TypeError("retry");
+        }
+        offset = Number(resp.headers.get("Upload-Offset"));
+        failures = 0;
+        onProgress(offset / file.size);
+      } catch (err) {
+        if (!(err instanceof TypeError) || ++failures > 8) throw err;
+        onProgress(offset / file.size, texts.retrying);
+        await new Promise((resolve) => setTimeout(resolve, 500 * failures));
+        const head = await fetch(location, {method: "HEAD", credentials: "same-origin", headers: base})
+          .catch(() => null);  // the server tells where to resume
+        if (head && head.ok) offset = Number(head.headers.get("Upload-Offset"));
+      }
+    }
+    return location.split("/").pop();
+  }
+
+  function publishInstant(value) {
+    return value ? value + (value.length === 16 ? ":00" : "") + "+08:00" : null;  // Beijing time
+  }
+
+  const form = document.getElementById("new-video");
+  const progress = document.getElementById("upload-progress");
+  const status = document.getElementById("upload-status");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    progress.hidden = false;
+    try {
+      const showProgress = (fraction, note) => {
+        progress.value = fraction;
+        say(status, note || texts.uploading + " " + Math.floor(fraction * 100) + " %");
+      };
+      const uploadId = await upload(data.get("file"), showProgress);
+      const subtitles = {};
+      for (const code of ["zh", "mn"]) {
+        const subFile = data.get("subtitles_" + code);
+        if (subFile && subFile.size) subtitles[code] = await upload(subFile, () => {});
+      }
+      say(status, texts.creating);
+      const audio = [data.get("audio_1"), data.get("audio_2")].filter(Boolean);
+      const body = {upload_id: uploadId, category: data.get("category"),
+                    title: {zh: data.get("title_zh"), mn: data.get("title_mn")},
+                    summary: {zh: data.get("summary_zh"), mn: data.get("summary_mn")},
+                    audio_languages: audio, subtitles};
+      const from = publishInstant(data.get("publish_from")), until = publishInstant(data.get("publish_until"));
+      if (from) body.publish_from = from;
+      if (until) body.publish_until = until;
+      await api("POST", "/api/v1/videos", body);
+      say(status, texts.created);
+      form.reset();
+      refresh();
+    } catch (err) {
+      say(status, err.message || texts.failed, true);
+    } finally {
+      button.disabled = false;
+      progress.hidden = true;
+    }
+  });
+
+  // ---- the list of videos, polled ----
+  const tbody = document.querySelector("#videos tbody");
+
+  function row(video) {
+    const tr = document.createElement("tr");
+    tr.dataset.video = video.id;
+    tr.dataset.status = video.status;
+    const title = document.createElement("td");
+    const mn = document.createElement("span");
+    mn.className = "mn";
+    mn.textContent = video.title.mn;
+    title.append(video.title.zh, document.createElement("br"), mn);
+    const category = document.createElement("td");
+    category.textContent = video.category;
+    const state = document.createElement("td");
+    state.className = "status";
+    state.textContent = video.status_label +
+      (video.status === "processing" ? " " + Math.round(video.progress * 100) + "%" : "");
+    if (video.error) {
+      const err = document.createElement("span");
+      err.className = "error";
+      err.textContent = video.error;
+      state.append(document.createElement("br"), err);
+    }
+    const actions = document.createElement("td");
+    actions.className = "actions";
+    const action = video.status === "processing" ? "cancel"
+      : (video.status === "failed" || video.status === "cancelled") ? "retry" : null;
+    if (action) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "secondary " + action;
+      button.textContent = texts[action];
+      button.addEventListener("click", async () => {
+        button.disabled = true;
+        try {
+          await api("POST", `/api/v1/videos/${encodeURIComponent(video.id)}/${action}`);
+        } catch (err) {
+          say(status, err.message, true);
+        }
+        refresh();
+      });
+      actions.append(button);
+    }
+    tr.append(title, category, state, actions);
+    return tr;
+  }
+
+  async function refresh() {
+    try {
+      const resp = await fetch("/console/editor/videos.json" + location.search, {credentials: "same-origin"});
+      if (!resp.ok) return;
+      const body = await resp.json();
+      tbody.replaceChildren(...body.videos.map(row));
+    } catch (e) {
+      // offline for a moment: the next poll tries again
+    }
+  }
+  refresh();
+  setInterval(refresh, POLL_MS);
+
+  // ---- categories ----
+  const categoryStatus = document.getElementById("category-status");
+  const list = document.getElementById("categories");
+
+  async function categoryChange(work) {
+    try {
+      await work();
+      location.reload();
+    } catch (err) {
+      say(categoryStatus, err.message, true);
+    }
+  }
+
+  document.getElementById("new-category").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const data = new FormData(event.target);
+    categoryChange(() => api("POST", "/api/v1/categories",
+                             {id: data.get("id"), title: {zh: data.get("zh"), mn: data.get("mn")}}));
+  });
+
+  list.querySelectorAll("li").forEach((item) => {
+    const renameForm = item.querySelector("form");
+    renameForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const data = new FormData(renameForm);
+      categoryChange(() => api("PATCH", "/api/v1/categories/" + encodeURIComponent(item.dataset.category),
+                               {title: {zh: data.get("zh"), mn: data.get("mn")}}));
+    });
+    item.querySelector(".move-up").addEventListener("click", () => {
+      const order = [...list.querySelectorAll("li")].map((li) => li.dataset.category);
+      const at = order.indexOf(item.dataset.category);
+      if (at <= 0) return;
+      [order[at - 1], order[at]] = [order[at], order[at - 1]];
+      categoryChange(() => api("PUT", "/api/v1/categories/order", {order}));
+    });
+  });
+})();
