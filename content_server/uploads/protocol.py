@@ -47,7 +47,7 @@ def header_int(request: web.Request, name: str) -> int | None:
 def metadata(raw: str | None) -> tuple[dict[str, str], str]:
     """The decoded Upload-Metadata pairs and the header as it will be echoed back."""
     if raw is None or not raw.strip():
-        return {}, ""
+        return {"filename": "", "filetype": ""}, ""
     if len(raw.encode("utf-8", "surrogateescape")) > MAX_METADATA_BYTES:
         raise _bad_metadata()
     pairs: dict[str, str] = {}

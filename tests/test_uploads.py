@@ -1,0 +1,395 @@
+"""Editors upload large files over links that drop: tus 1.0.0 at /api/v1/uploads."""
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import re
+import socket
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from content_server import auth
+from content_server.app import create_app
+from content_server.config import DataRoot
+from content_server.errors import ApiError
+from content_server.storage import Store, accounts
+from content_server.uploads import discard_upload, finished_upload
+
+from .conftest import PASSWORD, add_account
+from .tus import OFFSET_BODY, TUS, metadata_header, tus_upload
+
+MONGOLIAN = re.compile("[\u1800-\u18af]")
+DATA = bytes(range(256)) * 4096  # 1 MiB with a pattern that shows misplaced bytes
+
+
+def sha1_header(data: bytes) -> str:
+    return "sha1 " + base64.b64encode(hashlib.sha1(data).digest()).decode()
+
+
+async def create(client, headers, length: int, **extra) -> str:
+    resp = await client.post("/api/v1/uploads", headers={**headers, **TUS, "Upload-Length": str(length), **extra})
+    assert resp.status == 201, await resp.text()
+    return resp.headers["Location"]
+
+
+async def patch(client, headers, location: str, offset: int, body: bytes, **extra):
+    return await client.patch(location, data=body, headers={**headers, **TUS, **OFFSET_BODY,
+                                                            "Upload-Offset": str(offset), **extra})
+
+
+async def head(client, headers, location: str):
+    return await client.head(location, headers={**headers, **TUS})
+
+
+async def assert_bilingual(resp, status: int, error: str | None, field: str | None = None) -> dict:
+    assert resp.status == status, await resp.text()
+    body = await resp.json()
+    if error is not None:
+        assert body["error"] == error
+    if field is not None:
+        assert body["field"] == field
+    assert body["message"]["zh"] and MONGOLIAN.search(body["message"]["mn"])
+    return body
+
+
+def upload_path(client, location: str):
+    return client.server.app["settings"].root.upload_file(location.rsplit("/", 1)[-1])
+
+
+async def test_the_server_announces_what_it_supports(client, make_account):
+    editor = make_account("saran", "editor")
+    resp = await client.options("/api/v1/uploads", headers=editor)
+    assert resp.status == 204
+    assert resp.headers["Tus-Version"] == "1.0.0" and resp.headers["Tus-Resumable"] == "1.0.0"
+    assert set(resp.headers["Tus-Extension"].split(",")) == {
+        "creation", "creation-with-upload", "expiration", "checksum", "termination"}
+    assert int(resp.headers["Tus-Max-Size"]) == client.server.app["settings"].max_upload_bytes
+    assert resp.headers["Tus-Checksum-Algorithm"] == "sha1"
+
+
+async def test_an_editor_uploads_a_file_in_pieces_and_ingest_finds_it(client, make_account):
+    editor = make_account("saran", "editor")
+    meta = metadata_header(filename="案例 ᠬᠡᠷᠡᠭ.mp4", filetype="video/mp4")
+    location = await create(client, editor, len(DATA), **{"Upload-Metadata": meta})
+    assert re.fullmatch(r"/api/v1/uploads/[0-9a-f]{32}", location)
+    resp = await head(client, editor, location)
+    assert resp.status == 200 and resp.headers["Upload-Offset"] == "0"
+    assert resp.headers["Upload-Length"] == str(len(DATA)) and resp.headers["Upload-Metadata"] == meta
+    assert resp.headers["Cache-Control"] == "no-store" and "GMT" in resp.headers["Upload-Expires"]
+    store, root = client.server.app["store"], client.server.app["settings"].root
+    upload_id = location.rsplit("/", 1)[-1]
+    with pytest.raises(ApiError) as refused:  # ingest before the upload is complete
+        finished_upload(store, root, upload_id, "upload_id")
+    assert refused.value.status == 422 and refused.value.field == "upload_id"
+
+    for offset in range(0, len(DATA), 300_000):
+        resp = await patch(client, editor, location, offset, DATA[offset:offset + 300_000])
+        assert resp.status == 204 and int(resp.headers["Upload-Offset"]) == min(offset + 300_000, len(DATA))
+    assert "Upload-Expires" not in resp.headers  # a complete upload does not expire
+    row = store.one("SELECT filename, filetype FROM uploads WHERE id = ?", (upload_id,))
+    assert (row["filename"], row["filetype"]) == ("案例 ᠬᠡᠷᠡᠭ.mp4", "video/mp4")
+    path = finished_upload(store, root, upload_id, "upload_id")
+    assert path.read_bytes() == DATA
+    discard_upload(store, root, upload_id)
+    assert not path.exists() and (await head(client, editor, location)).status == 404
+
+
+async def test_creation_with_upload_sends_the_first_bytes_with_the_creation(client, make_account):
+    editor = make_account("saran", "editor")
+    resp = await client.post("/api/v1/uploads", data=DATA[:1000], headers={
+        **editor, **TUS, **OFFSET_BODY, "Upload-Length": str(len(DATA)), "Upload-Checksum": sha1_header(DATA[:1000])})
+    assert resp.status == 201 and resp.headers["Upload-Offset"] == "1000"
+    location = resp.headers["Location"]
+    assert (await patch(client, editor, location, 1000, DATA[1000:])).status == 204
+    assert upload_path(client, location).read_bytes() == DATA
+    # the whole file in the creation request
+    uid = await tus_upload(client, editor, b"", filename="empty.srt")
+    resp = await client.post("/api/v1/uploads", data=b"1\n00:00:01,000 --> 00:00:02,000\nhi\n", headers={
+        **editor, **TUS, **OFFSET_BODY, "Upload-Length": "35"})
+    assert resp.status == 201 and resp.headers["Upload-Offset"] == "35" and "Upload-Expires" not in resp.headers
+    assert finished_upload(client.server.app["store"], client.server.app["settings"].root, uid, "subtitles").stat().st_size == 0
+
+
+async def test_a_dropped_connection_keeps_what_arrived_and_the_upload_resumes(client, make_account):
+    editor = make_account("saran", "editor")
+    location = await create(client, editor, len(DATA))
+    path = upload_path(client, location)
+    # given a PATCH whose connection drops after 600 kB of 1 MiB
+    reader, writer = await asyncio.open_connection(client.server.host, client.server.port)
+    head_lines = [f"PATCH {location} HTTP/1.1", f"Host: {client.server.host}",
+                  f"Authorization: {editor['Authorization']}", "Tus-Resumable: 1.0.0",
+                  "Content-Type: application/offset+octet-stream", "Upload-Offset: 0",
+                  f"Content-Length: {len(DATA)}"]
+    writer.write(("\r\n".join(head_lines) + "\r\n\r\n").encode() + DATA[:600_000])
+    await writer.drain()
+    for _ in range(200):  # until the server has written part of it
+        if path.stat().st_size >= 300_000:
+            break
+        await asyncio.sleep(0.02)
+    on_disk = path.stat().st_size
+    assert on_disk >= 300_000
+    writer.transport.abort()
+    # then HEAD reports at least what was on disk, and the rest can be sent from there
+    for _ in range(200):
+        offset = int((await head(client, editor, location)).headers["Upload-Offset"])
+        if offset >= on_disk:
+            break
+        await asyncio.sleep(0.02)
+    assert on_disk <= offset <= 600_000
+    for _ in range(200):  # the old request may still be finishing: 423 means try again shortly
+        resp = await patch(client, editor, location, offset, DATA[offset:])
+        if resp.status != 423:
+            break
+        await asyncio.sleep(0.02)
+    assert resp.status == 204 and resp.headers["Upload-Offset"] == str(len(DATA))
+    assert path.read_bytes() == DATA
+
+
+def _editor_token(data_dir) -> dict:
+    store = Store(DataRoot(data_dir).database)
+    try:
+        user_id = add_account(store, "saran", "editor")
+        token, token_hash = auth.new_token("ltv")
+        accounts.add_api_token(store, user_id, token_hash)
+    finally:
+        store.close()
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _request(url: str, method: str, headers: dict, body: bytes | None = None):
+    req = urllib.request.Request(url, method=method, data=body, headers={**TUS, **headers})
+    try:
+        with urllib.request.urlopen(req, timeout=20) as resp:
+            return resp.status, resp.headers
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers
+
+
+def test_an_upload_resumes_after_the_server_is_killed(server_process, tmp_path):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(exist_ok=True)
+    editor = _editor_token(data_dir)
+    data = DATA * 3
+    server = server_process()
+    status, headers = _request(f"{server.url}/api/v1/uploads", "POST", {**editor, "Upload-Length": str(len(data))}, b"")
+    assert status == 201
+    location = headers["Location"]
+    path = DataRoot(data_dir).upload_file(location.rsplit("/", 1)[-1])
+    status, headers = _request(server.url + location, "PATCH", {**editor, **OFFSET_BODY, "Upload-Offset": "0"},
+                               data[:len(DATA)])
+    assert status == 204 and headers["Upload-Offset"] == str(len(DATA))
+    # given a second PATCH in flight, when the server is killed -9
+    sock = socket.create_connection(("127.0.0.1", server.port))
+    sock.sendall(("\r\n".join([
+        f"PATCH {location} HTTP/1.1", "Host: 127.0.0.1", f"Authorization: {editor['Authorization']}",
+        "Tus-Resumable: 1.0.0", "Content-Type: application/offset+octet-stream", f"Upload-Offset: {len(DATA)}",
+        f"Content-Length: {len(DATA)}"]) + "\r\n\r\n").encode() + data[len(DATA):len(DATA) + 700_000])
+    deadline = time.monotonic() + 10
+    while path.stat().st_size < len(DATA) + 200_000 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    server.kill()
+    sock.close()
+    # then after a restart the acknowledged offset is on disk, intact, and the upload completes
+    server = server_process(server.port)
+    status, headers = _request(server.url + location, "HEAD", editor)
+    offset = int(headers["Upload-Offset"])
+    assert status == 200 and len(DATA) <= offset <= len(DATA) + 700_000
+    assert path.stat().st_size >= offset and path.read_bytes()[:offset] == data[:offset]
+    status, headers = _request(server.url + location, "PATCH", {
+        **editor, **OFFSET_BODY, "Upload-Offset": str(offset), "Upload-Checksum": sha1_header(data[offset:])},
+        data[offset:])
+    assert status == 204 and headers["Upload-Offset"] == str(len(data))
+    assert hashlib.sha1(path.read_bytes()).digest() == hashlib.sha1(data).digest()
+
+
+async def test_a_piece_at_the_wrong_offset_is_refused_with_the_right_offset(client, make_account):
+    editor = make_account("saran", "editor")
+    location = await create(client, editor, 1000)
+    assert (await patch(client, editor, location, 0, b"a" * 100)).status == 204
+    resp = await patch(client, editor, location, 50, b"b" * 100)
+    await assert_bilingual(resp, 409, "offset_mismatch", "Upload-Offset")
+    assert resp.headers["Upload-Offset"] == "100"
+    assert upload_path(client, location).read_bytes() == b"a" * 100
+
+
+async def test_a_damaged_piece_is_refused_and_nothing_of_it_is_kept(client, make_account):
+    editor = make_account("saran", "editor")
+    location = await create(client, editor, 1000)
+    resp = await patch(client, editor, location, 0, b"x" * 400, **{"Upload-Checksum": sha1_header(b"y" * 400)})
+    await assert_bilingual(resp, 460, "checksum_mismatch", "Upload-Checksum")
+    assert (await head(client, editor, location)).headers["Upload-Offset"] == "0"
+    assert upload_path(client, location).stat().st_size == 0
+    resp = await patch(client, editor, location, 0, b"x" * 400, **{"Upload-Checksum": sha1_header(b"x" * 400)})
+    assert resp.status == 204 and resp.headers["Upload-Offset"] == "400"
+    # a damaged creation-with-upload leaves no upload behind at all
+    before = set(client.server.app["settings"].root.uploads.iterdir())
+    resp = await client.post("/api/v1/uploads", data=b"z" * 10, headers={
+        **editor, **TUS, **OFFSET_BODY, "Upload-Length": "10", "Upload-Checksum": sha1_header(b"q" * 10)})
+    await assert_bilingual(resp, 460, "checksum_mismatch")
+    assert set(client.server.app["settings"].root.uploads.iterdir()) == before
+    for bad, error in (("md5 " + base64.b64encode(b"0" * 16).decode(), "checksum_algorithm"),
+                       ("sha1 not-base64!", "invalid_checksum"), ("sha1", "checksum_algorithm")):
+        resp = await patch(client, editor, location, 400, b"x", **{"Upload-Checksum": bad})
+        await assert_bilingual(resp, 400, error, "Upload-Checksum")
+
+
+async def test_files_over_the_size_limit_are_refused(aiohttp_client, settings):
+    settings.max_upload_bytes = 5000
+    client = await aiohttp_client(create_app(settings))
+    user_id = add_account(client.server.app["store"], "saran", "editor")
+    token, token_hash = auth.new_token("ltv")
+    accounts.add_api_token(client.server.app["store"], user_id, token_hash)
+    editor = {"Authorization": f"Bearer {token}"}
+    resp = await client.post("/api/v1/uploads", headers={**editor, **TUS, "Upload-Length": "5001"})
+    await assert_bilingual(resp, 413, "upload_too_large", "Upload-Length")
+    location = await create(client, editor, 1000)
+    resp = await patch(client, editor, location, 0, b"a" * 1001)
+    await assert_bilingual(resp, 413, "upload_too_large")
+    # a chunked body that runs past the announced size keeps nothing of itself
+    async def chunked():
+        for _ in range(3):
+            yield b"b" * 400
+    resp = await patch(client, editor, location, 0, chunked())
+    await assert_bilingual(resp, 413, "upload_too_large")
+    assert (await head(client, editor, location)).headers["Upload-Offset"] == "0"
+    assert upload_path(client, location).stat().st_size == 0
+
+
+async def test_an_editor_cancels_an_upload_and_its_file_is_removed(client, make_account):
+    editor = make_account("saran", "editor")
+    location = await create(client, editor, 1000)
+    assert (await patch(client, editor, location, 0, b"a" * 10)).status == 204
+    path = upload_path(client, location)
+    assert path.exists()
+    resp = await client.delete(location, headers={**editor, **TUS})
+    assert resp.status == 204 and not path.exists()
+    await assert_bilingual(await client.delete(location, headers={**editor, **TUS}), 404, "unknown_upload")
+    assert (await head(client, editor, location)).status == 404
+
+
+async def test_abandoned_partial_uploads_expire_and_are_cleaned_up(aiohttp_client, settings):
+    settings.upload_expiry_seconds = 1
+    client = await aiohttp_client(create_app(settings))
+    user_id = add_account(client.server.app["store"], "saran", "editor")
+    token, token_hash = auth.new_token("ltv")
+    accounts.add_api_token(client.server.app["store"], user_id, token_hash)
+    editor = {"Authorization": f"Bearer {token}"}
+    abandoned = await create(client, editor, 1000)
+    assert (await patch(client, editor, abandoned, 0, b"a" * 10)).status == 204
+    finished = await tus_upload(client, editor, b"done")
+    for _ in range(100):  # the periodic sweep runs every second here
+        if not upload_path(client, abandoned).exists():
+            break
+        await asyncio.sleep(0.1)
+    assert not upload_path(client, abandoned).exists()
+    assert (await head(client, editor, abandoned)).status == 404
+    # a finished upload waits for ingest and is not swept
+    root = client.server.app["settings"].root
+    assert finished_upload(client.server.app["store"], root, finished, "upload_id").read_bytes() == b"done"
+
+
+async def test_unknown_and_malformed_upload_ids_are_not_found(client, make_account):
+    editor = make_account("saran", "editor")
+    for path in ("/api/v1/uploads/" + "0" * 32, "/api/v1/uploads/..%2F..%2Flegal-tv.db",
+                 "/api/v1/uploads/ABCDEF", "/api/v1/uploads/" + "a" * 33):
+        await assert_bilingual(await client.patch(path, data=b"x", headers={
+            **editor, **TUS, **OFFSET_BODY, "Upload-Offset": "0"}), 404, None)
+        assert (await client.head(path, headers={**editor, **TUS})).status == 404
+    store, root = client.server.app["store"], client.server.app["settings"].root
+    for bad in ("0" * 32, "../legal-tv", "", 42):
+        with pytest.raises(ApiError) as refused:
+            finished_upload(store, root, bad, "upload_id")
+        assert refused.value.status == 422 and refused.value.field == "upload_id"
+
+
+async def test_an_editor_cannot_see_another_editors_upload(client, make_account):
+    saran, bolor = make_account("saran", "editor"), make_account("bolor", "editor")
+    location = await create(client, saran, 100)
+    assert (await head(client, bolor, location)).status == 404
+    await assert_bilingual(await patch(client, bolor, location, 0, b"x" * 100), 404, "unknown_upload")
+    await assert_bilingual(await client.delete(location, headers={**bolor, **TUS}), 404, "unknown_upload")
+    assert (await patch(client, saran, location, 0, b"y" * 100)).status == 204
+    store, root = client.server.app["store"], client.server.app["settings"].root
+    bolor_id = store.one("SELECT id FROM users WHERE name = 'bolor'")["id"]
+    with pytest.raises(ApiError) as refused:
+        finished_upload(store, root, location.rsplit("/", 1)[-1], "upload_id", owner_id=bolor_id)
+    assert refused.value.status == 422
+
+
+async def test_only_editors_may_upload(client, make_account, device):
+    location = await create(client, make_account("saran", "editor"), 100)
+    callers = {"anonymous": ({}, 401), "household box": (device, 401),
+               "staff": (make_account("wulan", "staff"), 403),
+               "supervisor": (make_account("altan", "supervisor"), 403)}
+    for name, (headers, status) in callers.items():
+        for method, path in (("OPTIONS", "/api/v1/uploads"), ("POST", "/api/v1/uploads"), ("HEAD", location),
+                             ("PATCH", location), ("DELETE", location)):
+            resp = await client.request(method, path, data=b"x" if method == "PATCH" else None, headers={
+                **headers, **TUS, **OFFSET_BODY, "Upload-Length": "10", "Upload-Offset": "0"})
+            assert resp.status == status, (name, method)
+            if method != "HEAD":
+                await assert_bilingual(resp, status, "unauthenticated" if status == 401 else "forbidden")
+
+
+async def test_a_console_session_needs_its_csrf_token(client):
+    store = client.server.app["store"]
+    add_account(store, "saran", "editor")
+    await client.post("/console/login", data={"name": "saran", "password": PASSWORD}, allow_redirects=False)
+    resp = await client.post("/api/v1/uploads", headers={**TUS, "Upload-Length": "10"})
+    await assert_bilingual(resp, 403, "csrf")
+    csrf = store.one("SELECT csrf_token FROM sessions")["csrf_token"]
+    resp = await client.post("/api/v1/uploads", headers={**TUS, "Upload-Length": "10", "X-CSRF-Token": csrf})
+    assert resp.status == 201
+
+
+async def test_malformed_requests_get_bilingual_errors_naming_the_header(client, make_account):
+    editor = make_account("saran", "editor")
+    post = "/api/v1/uploads"
+    resp = await client.post(post, headers={**editor, "Upload-Length": "10"})
+    await assert_bilingual(resp, 412, "tus_version", "Tus-Resumable")
+    assert resp.headers["Tus-Version"] == "1.0.0"
+    resp = await client.post(post, headers={**editor, "Tus-Resumable": "0.2.2", "Upload-Length": "10"})
+    await assert_bilingual(resp, 412, "tus_version")
+    for length in ("ten", "-1", "1e3", "", "99999999999999999999"):
+        resp = await client.post(post, headers={**editor, **TUS, "Upload-Length": length})
+        await assert_bilingual(resp, 400, "invalid_header", "Upload-Length")
+    await assert_bilingual(await client.post(post, headers={**editor, **TUS}), 400, "missing_length", "Upload-Length")
+    for meta in ("filename !!!", "filename " + base64.b64encode(b"\xff\xfe").decode(),
+                 "a b,a c", "x" * 5000):
+        resp = await client.post(post, headers={**editor, **TUS, "Upload-Length": "10", "Upload-Metadata": meta})
+        await assert_bilingual(resp, 400, "invalid_metadata", "Upload-Metadata")
+    for name in ("a" * 256, "line\nbreak"):
+        resp = await client.post(post, headers={**editor, **TUS, "Upload-Length": "10",
+                                                "Upload-Metadata": metadata_header(filename=name)})
+        await assert_bilingual(resp, 400, "invalid_filename", "filename")
+    resp = await client.post(post, headers={**editor, **TUS, "Upload-Length": "10",
+                                            "Upload-Metadata": metadata_header(filetype="not a type")})
+    await assert_bilingual(resp, 400, "invalid_filetype", "filetype")
+    location = await create(client, editor, 10, **{"Upload-Metadata": metadata_header(filename="C:\\clips\\a.mp4")})
+    store = client.server.app["store"]
+    assert store.one("SELECT filename FROM uploads")["filename"] == "a.mp4"
+    resp = await client.patch(location, data=b"x", headers={**editor, **TUS, "Upload-Offset": "0",
+                                                             "Content-Type": "application/json"})
+    await assert_bilingual(resp, 415, "wrong_content_type", "Content-Type")
+    resp = await client.patch(location, data=b"x", headers={**editor, **TUS, **OFFSET_BODY})
+    await assert_bilingual(resp, 400, "missing_offset", "Upload-Offset")
+    resp = await patch(client, editor, location, 0, b"x", **{"Upload-Offset": "zero"})
+    await assert_bilingual(resp, 400, "invalid_header", "Upload-Offset")
+    assert upload_path(client, location).stat().st_size == 0
+
+
+async def test_an_editor_may_keep_only_so_many_unfinished_uploads(client, make_account):
+    editor = make_account("saran", "editor")
+    client.server.app["settings"].max_open_uploads_per_editor = 2
+    first = await create(client, editor, 10)
+    await create(client, editor, 10)
+    resp = await client.post("/api/v1/uploads", headers={**editor, **TUS, "Upload-Length": "10"})
+    await assert_bilingual(resp, 429, "too_many_uploads")
+    assert (await patch(client, editor, first, 0, b"0123456789")).status == 204  # finishing one frees a place
+    await create(client, editor, 10)
+    assert (await client.post("/api/v1/uploads", headers={
+        **make_account("bolor", "editor"), **TUS, "Upload-Length": "10"})).status == 201
