@@ -1,15 +1,44 @@
-"""The guidance feature: its routes, and its part of the demo content."""
+"""The guidance feature: service points, the legal glossary and step-by-step situation guides.
+
+Households read them (public, cacheable); editors replace a whole set by JSON import.
+The sets in data/ are seeded on first start, so a fresh server already helps people.
+"""
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 from aiohttp import web
 
 from ..config import Settings
 from ..storage import Store
+from ..storage import guidance as guidance_sql
+
+DATA = Path(__file__).parent / "data"
+_REPLACE = {"services": guidance_sql.replace_services, "glossary": guidance_sql.replace_glossary,
+            "guides": guidance_sql.replace_guides}
+
+
+def seed_data(kind: str) -> list[dict]:
+    """The bundled set of one kind (services, glossary, guides)."""
+    return json.loads((DATA / f"{kind}.json").read_text(encoding="utf-8"))
+
+
+def seed(store: Store) -> None:
+    """Fills each set that was never filled (editors' later imports are never overwritten)."""
+    for kind in guidance_sql.KINDS:  # glossary before guides: guides name glossary ids
+        if guidance_sql.set_version(store, kind) is None:
+            _REPLACE[kind](store, seed_data(kind), by="seed")
 
 
 def setup(app: web.Application) -> None:
     """Adds this feature's routes and background tasks to the app."""
+    from . import api
+    seed(app["store"])
+    app["guidance_bodies"] = {}
+    app.add_routes(api.routes)
 
 
 def fill_demo(store: Store, settings: Settings) -> None:
     """Adds this feature's sample content; adds nothing twice."""
+    seed(store)

@@ -1,0 +1,106 @@
+"""HTTP routes of the guidance feature.
+
+GET  /api/v1/services?region=  → [{"id", "name", "level", "phone", "hours", "address", "region"}], nearest first
+GET  /api/v1/glossary          → [{"id", "term", "definition"}]
+GET  /api/v1/guides            → [{"topic", "title", "steps": [{"zh", "mn"}], "glossary": [id], "video_category"}]
+PUT  the same paths, role editor, body {"items": [...]} → replaces the whole set, answers it
+GETs are public, cacheable for an hour, gzip on request, and answer 304 to a matching If-None-Match.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from aiohttp import web
+
+from .. import validation
+from ..auth import requires
+from ..errors import ApiError
+from ..i18n import N_
+from ..storage import guidance as guidance_sql
+from . import imports
+
+routes = web.RouteTableDef()
+IMPORT_MAX_BYTES = 2 * 1024 * 1024  # a province's service points with bilingual texts fit easily
+_CACHE_LIMIT = 512
+
+
+def _cached_body(request: web.Request, key: tuple, build) -> tuple[bytes, str]:
+    """The JSON body and its ETag for `key` (which includes the sets' versions)."""
+    bodies: dict = request.app["guidance_bodies"]
+    if key not in bodies:
+        if len(bodies) >= _CACHE_LIMIT:
+            bodies.clear()
+        body = json.dumps(build(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        bodies[key] = (body, 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"')
+    return bodies[key]
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return "*" in tags or etag.removeprefix("W/") in tags
+
+
+def _cacheable(request: web.Request, key: tuple, build) -> web.Response:
+    body, etag = _cached_body(request, key, build)
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=3600", "Vary": "Accept-Encoding"}
+    if _etag_matches(request.headers.get("If-None-Match", ""), etag):
+        return web.Response(status=304, headers=headers)
+    response = web.Response(body=body, content_type="application/json", charset="utf-8", headers=headers)
+    if "gzip" in request.headers.get("Accept-Encoding", "").lower():
+        response.enable_compression(web.ContentCoding.gzip)
+    return response
+
+
+def _version(request: web.Request, kind: str) -> int | None:
+    return guidance_sql.set_version(request.app["store"], kind)
+
+
+@routes.get("/api/v1/services")
+async def list_services(request: web.Request) -> web.Response:
+    region = request.query.get("region")
+    if region is not None and not (len(region) == 6 and region.isascii() and region.isdigit()):
+        raise ApiError(422, "invalid_region", N_("The region code must be six digits."), field="region")
+    store = request.app["store"]
+    return _cacheable(request, ("services", _version(request, "services"), region),
+                      lambda: guidance_sql.services_near(store, region))
+
+
+@routes.get("/api/v1/glossary")
+async def list_glossary(request: web.Request) -> web.Response:
+    store = request.app["store"]
+    return _cacheable(request, ("glossary", _version(request, "glossary")), lambda: guidance_sql.glossary(store))
+
+
+@routes.get("/api/v1/guides")
+async def list_guides(request: web.Request) -> web.Response:
+    store = request.app["store"]
+    key = ("guides", _version(request, "guides"), _version(request, "glossary"))
+    return _cacheable(request, key, lambda: guidance_sql.guides(store))
+
+
+@routes.put("/api/v1/services")
+@requires("editor")
+async def import_services(request: web.Request) -> web.Response:
+    points = imports.services(await validation.read_json(request, IMPORT_MAX_BYTES))
+    store = request.app["store"]
+    guidance_sql.replace_services(store, points, by=request["user"]["name"])
+    return web.json_response(guidance_sql.services_near(store, None))
+
+
+@routes.put("/api/v1/glossary")
+@requires("editor")
+async def import_glossary(request: web.Request) -> web.Response:
+    terms = imports.glossary(await validation.read_json(request, IMPORT_MAX_BYTES))
+    store = request.app["store"]
+    guidance_sql.replace_glossary(store, terms, by=request["user"]["name"])
+    return web.json_response(guidance_sql.glossary(store))
+
+
+@routes.put("/api/v1/guides")
+@requires("editor")
+async def import_guides(request: web.Request) -> web.Response:
+    store = request.app["store"]
+    guides = imports.guides(await validation.read_json(request, IMPORT_MAX_BYTES), guidance_sql.glossary_ids(store))
+    guidance_sql.replace_guides(store, guides, by=request["user"]["name"])
+    return web.json_response(guidance_sql.guides(store))
