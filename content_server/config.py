@@ -35,6 +35,11 @@ class DataRoot:
         """Scratch space for half-made outputs; renamed into place when complete."""
         return self.root / "work"
 
+    @property
+    def slate(self) -> Path:
+        """The channels' offline slate: a small stored rendition in the renditions layout."""
+        return self.root / "slate"
+
     def rendition_dir(self, video_id: str) -> Path:
         return self.renditions / video_id
 
@@ -67,6 +72,8 @@ class Settings:
     device_registrations_per_minute: int = 30
     login_attempts_per_15_minutes: int = 10
     transcode_workers: int = 1
+    claim_lease_minutes: int = 15  # a callback claim lapses unless the desk page renews it
+    phone_retention_days: int = 30  # phone numbers are erased this long after a question ends
     extra: dict = field(default_factory=dict)
 
     @property

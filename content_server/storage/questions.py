@@ -1,3 +1,520 @@
-"""Statements of the questions feature."""
+"""Statements of the questions feature: topics, intake, the callback queue, audit, reports.
 
-MIGRATIONS: list[str] = []
+Times are UNIX seconds (UTC). Phone numbers are stored twice: `phone_e164` (cleared by
+anonymisation) and `phone_masked` (what every listing shows). Functions that change rows
+expect to run inside `store.write()` when the caller composes several of them; alone, each
+one opens its own transaction.
+"""
+from __future__ import annotations
+
+import json
+
+OPEN_STATES = ("queued", "claimed")
+FINISHED_STATES = ("resolved", "closed")
+STATES = ("queued", "claimed", "resolved", "referred", "revisit_pending", "closed")
+
+MIGRATIONS = [
+    """
+    CREATE TABLE topics (
+        id TEXT PRIMARY KEY,
+        title_zh TEXT NOT NULL,
+        title_mn TEXT NOT NULL,
+        position INTEGER NOT NULL DEFAULT 0,
+        active INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE TABLE topic_phrases (
+        id TEXT PRIMARY KEY,
+        topic_id TEXT NOT NULL REFERENCES topics(id),
+        text_zh TEXT NOT NULL,
+        text_mn TEXT NOT NULL,
+        position INTEGER NOT NULL DEFAULT 0,
+        active INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX topic_phrases_topic ON topic_phrases (topic_id, position);
+    CREATE TABLE questions (
+        id TEXT PRIMARY KEY,
+        number TEXT NOT NULL UNIQUE,
+        device_id TEXT NOT NULL REFERENCES devices(id),
+        region TEXT NOT NULL,
+        topic_id TEXT NOT NULL REFERENCES topics(id),
+        phrases TEXT NOT NULL DEFAULT '[]',
+        text TEXT NOT NULL DEFAULT '',
+        language TEXT NOT NULL CHECK (language IN ('zh', 'mn')),
+        callback_window TEXT NOT NULL CHECK (callback_window IN ('morning', 'afternoon', 'evening', 'any')),
+        phone_e164 TEXT,
+        phone_masked TEXT NOT NULL,
+        phone_suspect INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL DEFAULT 'queued'
+            CHECK (status IN ('queued', 'claimed', 'resolved', 'referred', 'revisit_pending', 'closed')),
+        version INTEGER NOT NULL DEFAULT 1,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL,
+        window_start REAL NOT NULL,
+        window_end REAL NOT NULL,
+        due_at REAL,
+        not_before REAL NOT NULL DEFAULT 0,
+        claimed_by INTEGER REFERENCES users(id),
+        lease_until REAL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        first_attempt_at REAL,
+        answered_at REAL,
+        answer_zh TEXT NOT NULL DEFAULT '',
+        answer_mn TEXT NOT NULL DEFAULT '',
+        referral TEXT CHECK (referral IN ('legal_aid', 'mediation', 'notary', 'court')),
+        referred_at REAL,
+        handed_off_at REAL,
+        closed_at REAL,
+        outcome TEXT,
+        rating INTEGER CHECK (rating BETWEEN 1 AND 5),
+        rated_at REAL,
+        anonymised_at REAL
+    );
+    CREATE INDEX questions_queue ON questions (status, language, due_at);
+    CREATE INDEX questions_duplicate ON questions (phone_e164, topic_id, created_at);
+    CREATE INDEX questions_device ON questions (device_id, status);
+    CREATE INDEX questions_closed ON questions (closed_at);
+    CREATE INDEX questions_created ON questions (created_at);
+    CREATE TABLE question_submissions (
+        id INTEGER PRIMARY KEY,
+        question_id TEXT NOT NULL REFERENCES questions(id),
+        device_id TEXT NOT NULL REFERENCES devices(id),
+        idempotency_key TEXT NOT NULL,
+        body_hash TEXT NOT NULL,
+        response TEXT NOT NULL,
+        merged INTEGER NOT NULL DEFAULT 0,
+        phrases TEXT NOT NULL DEFAULT '[]',
+        text TEXT NOT NULL DEFAULT '',
+        created_at REAL NOT NULL,
+        UNIQUE (device_id, idempotency_key)
+    );
+    CREATE INDEX question_submissions_question ON question_submissions (question_id);
+    CREATE TABLE call_attempts (
+        id INTEGER PRIMARY KEY,
+        question_id TEXT NOT NULL REFERENCES questions(id),
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        at REAL NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('answered', 'no_answer', 'wrong_number')),
+        note TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX call_attempts_question ON call_attempts (question_id, at);
+    CREATE TABLE question_audit (
+        id INTEGER PRIMARY KEY,
+        at REAL NOT NULL,
+        user_id INTEGER REFERENCES users(id),
+        question_id TEXT NOT NULL REFERENCES questions(id),
+        action TEXT NOT NULL,
+        from_status TEXT,
+        to_status TEXT,
+        detail TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX question_audit_question ON question_audit (question_id, at);
+    CREATE INDEX question_audit_at ON question_audit (at);
+    CREATE TABLE staff_topics (
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        topic_id TEXT NOT NULL REFERENCES topics(id),
+        PRIMARY KEY (user_id, topic_id)
+    );
+    CREATE TABLE revisits (
+        question_id TEXT PRIMARY KEY REFERENCES questions(id),
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        at REAL NOT NULL,
+        reached INTEGER NOT NULL,
+        satisfied INTEGER,
+        note TEXT NOT NULL DEFAULT ''
+    );
+    """,
+]
+
+# Columns a listing may show: never phone_e164.
+_PUBLIC_COLUMNS = (
+    "q.id, q.number, q.device_id, q.region, q.topic_id, q.phrases, q.text, q.language, q.callback_window, "
+    "q.phone_masked, q.phone_suspect, q.status, q.version, q.created_at, q.updated_at, q.window_start, "
+    "q.window_end, q.due_at, q.not_before, q.claimed_by, q.lease_until, q.attempts, q.first_attempt_at, "
+    "q.answered_at, q.answer_zh, q.answer_mn, q.referral, q.referred_at, q.handed_off_at, q.closed_at, "
+    "q.outcome, q.rating, q.rated_at, q.anonymised_at")
+
+
+# --- topics -----------------------------------------------------------------------------
+
+def topics(store, include_inactive: bool = False) -> list[dict]:
+    """Topics in order, each with its phrases in order: {"id", "title", "phrases": [{"id", "text"}]}."""
+    where = "" if include_inactive else "WHERE active = 1"
+    out = []
+    by_id = {}
+    for row in store.all(f"SELECT * FROM topics {where} ORDER BY position, id"):
+        topic = {"id": row["id"], "title": {"zh": row["title_zh"], "mn": row["title_mn"]}, "phrases": []}
+        if include_inactive:
+            topic["active"] = bool(row["active"])
+        by_id[row["id"]] = topic
+        out.append(topic)
+    for row in store.all(f"SELECT * FROM topic_phrases {where} ORDER BY position, id"):
+        if row["topic_id"] in by_id:
+            by_id[row["topic_id"]]["phrases"].append(
+                {"id": row["id"], "text": {"zh": row["text_zh"], "mn": row["text_mn"]}})
+    return out
+
+
+def topic(store, topic_id: str):
+    return store.one("SELECT * FROM topics WHERE id = ?", (topic_id,))
+
+
+def active_phrase_ids(store, topic_id: str) -> set[str]:
+    return {r["id"] for r in store.all(
+        "SELECT id FROM topic_phrases WHERE topic_id = ? AND active = 1", (topic_id,))}
+
+
+def phrase_owner(store, phrase_id: str) -> str | None:
+    row = store.one("SELECT topic_id FROM topic_phrases WHERE id = ?", (phrase_id,))
+    return row["topic_id"] if row else None
+
+
+def count_topics(store) -> int:
+    return store.one("SELECT COUNT(*) AS n FROM topics")["n"]
+
+
+def save_topic(store, topic_id: str, title: dict, phrases: list[dict], position: int | None = None,
+               active: bool = True) -> None:
+    """Creates or replaces a topic; phrases not listed stay stored (old questions cite them) but inactive."""
+    with store.write() as conn:
+        if position is None:
+            existing = topic(store, topic_id)
+            position = existing["position"] if existing else conn.execute(
+                "SELECT COALESCE(MAX(position), 0) + 1 FROM topics").fetchone()[0]
+        conn.execute(
+            "INSERT INTO topics (id, title_zh, title_mn, position, active) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET title_zh = excluded.title_zh, title_mn = excluded.title_mn, "
+            "position = excluded.position, active = excluded.active",
+            (topic_id, title["zh"], title["mn"], position, int(active)))
+        conn.execute("UPDATE topic_phrases SET active = 0 WHERE topic_id = ?", (topic_id,))
+        for index, phrase in enumerate(phrases):
+            conn.execute(
+                "INSERT INTO topic_phrases (id, topic_id, text_zh, text_mn, position, active) "
+                "VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO UPDATE SET text_zh = excluded.text_zh, "
+                "text_mn = excluded.text_mn, position = excluded.position, active = 1",
+                (phrase["id"], topic_id, phrase["text"]["zh"], phrase["text"]["mn"], index))
+
+
+def staff_topics(store, user_id: int) -> list[str]:
+    """The topics a staff member answers; empty means every topic."""
+    return [r["topic_id"] for r in store.all("SELECT topic_id FROM staff_topics WHERE user_id = ?", (user_id,))]
+
+
+def set_staff_topics(store, user_id: int, topic_ids: list[str]) -> None:
+    with store.write() as conn:
+        conn.execute("DELETE FROM staff_topics WHERE user_id = ?", (user_id,))
+        conn.executemany("INSERT INTO staff_topics (user_id, topic_id) VALUES (?, ?)",
+                         [(user_id, t) for t in topic_ids])
+
+
+# --- intake -----------------------------------------------------------------------------
+
+def submission(store, device_id: str, key: str):
+    """An earlier submission by this device under this Idempotency-Key, or None."""
+    return store.one("SELECT * FROM question_submissions WHERE device_id = ? AND idempotency_key = ?",
+                     (device_id, key))
+
+
+def open_count(store, device_id: str) -> int:
+    """How many open (queued or claimed) questions this device has submitted or joined."""
+    return store.one(
+        "SELECT COUNT(DISTINCT q.id) AS n FROM question_submissions s JOIN questions q ON q.id = s.question_id "
+        "WHERE s.device_id = ? AND q.status IN ('queued', 'claimed')", (device_id,))["n"]
+
+
+def open_duplicate(store, phone_e164: str, topic_id: str, since: float):
+    """An open question with the same phone and topic created after `since`, or None."""
+    return store.one(
+        "SELECT id, number, status FROM questions WHERE phone_e164 = ? AND topic_id = ? AND created_at >= ? "
+        "AND status IN ('queued', 'claimed') ORDER BY created_at LIMIT 1", (phone_e164, topic_id, since))
+
+
+def number_taken(store, number: str) -> bool:
+    return store.one("SELECT 1 FROM questions WHERE number = ?", (number,)) is not None
+
+
+def insert_question(store, row: dict) -> None:
+    """Inserts a new question; `row` holds the columns of the questions table."""
+    columns = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    with store.write() as conn:
+        conn.execute(f"INSERT INTO questions ({columns}) VALUES ({marks})", tuple(row.values()))
+
+
+def insert_submission(store, question_id: str, device_id: str, key: str, body_hash: str, response: dict,
+                      merged: bool, phrases: list[str], text: str, now: float) -> None:
+    with store.write() as conn:
+        conn.execute(
+            "INSERT INTO question_submissions (question_id, device_id, idempotency_key, body_hash, response, "
+            "merged, phrases, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (question_id, device_id, key, body_hash, json.dumps(response), int(merged),
+             json.dumps(phrases), text, now))
+
+
+def touch(store, question_id: str, now: float) -> None:
+    """Marks a question changed (a merged submission): bumps its version."""
+    with store.write() as conn:
+        conn.execute("UPDATE questions SET version = version + 1, updated_at = ? WHERE id = ?", (now, question_id))
+
+
+# --- reading questions ------------------------------------------------------------------
+
+def device_questions(store, device_id: str) -> list:
+    """Questions this device submitted or joined, newest first (no phone numbers)."""
+    return store.all(
+        f"SELECT {_PUBLIC_COLUMNS} FROM questions q WHERE q.id IN "
+        "(SELECT question_id FROM question_submissions WHERE device_id = ?) ORDER BY q.created_at DESC",
+        (device_id,))
+
+
+def device_can_see(store, device_id: str, question_id: str) -> bool:
+    return store.one("SELECT 1 FROM question_submissions WHERE device_id = ? AND question_id = ?",
+                     (device_id, question_id)) is not None
+
+
+def question(store, question_id: str):
+    """One question without its phone number (with its claimant's name), or None."""
+    return store.one(f"SELECT {_PUBLIC_COLUMNS}, u.name AS claimed_by_name FROM questions q "
+                     "LEFT JOIN users u ON u.id = q.claimed_by WHERE q.id = ?", (question_id,))
+
+
+def phone_of(store, question_id: str) -> str | None:
+    row = store.one("SELECT phone_e164 FROM questions WHERE id = ?", (question_id,))
+    return row["phone_e164"] if row else None
+
+
+def submissions_of(store, question_id: str) -> list:
+    return store.all("SELECT device_id, merged, phrases, text, created_at FROM question_submissions "
+                     "WHERE question_id = ? ORDER BY created_at", (question_id,))
+
+
+def attempts_of(store, question_id: str) -> list:
+    return store.all("SELECT a.at, a.outcome, a.note, a.user_id, u.name AS user_name FROM call_attempts a "
+                     "JOIN users u ON u.id = a.user_id WHERE question_id = ? ORDER BY a.at", (question_id,))
+
+
+def queue(store, now: float, statuses=("queued", "claimed", "referred", "revisit_pending"),
+          languages=None, topic_ids=None, region: str | None = None, claimed_by: int | None = None,
+          limit: int = 200) -> list:
+    """Questions still needing work, overdue first, then by due time and age (no phone numbers)."""
+    where = [f"q.status IN ({','.join('?' * len(statuses))})"]
+    params: list = list(statuses)
+    if languages:
+        where.append(f"q.language IN ({','.join('?' * len(languages))})")
+        params += list(languages)
+    if topic_ids:
+        where.append(f"q.topic_id IN ({','.join('?' * len(topic_ids))})")
+        params += list(topic_ids)
+    if region:
+        where.append("q.region LIKE ?")
+        params.append(region.rstrip("0") + "%")
+    if claimed_by is not None:
+        where.append("q.claimed_by = ?")
+        params.append(claimed_by)
+    params += [now, limit]
+    return store.all(
+        f"SELECT {_PUBLIC_COLUMNS}, u.name AS claimed_by_name FROM questions q "
+        f"LEFT JOIN users u ON u.id = q.claimed_by WHERE {' AND '.join(where)} "
+        "ORDER BY (q.due_at IS NOT NULL AND q.due_at < ?) DESC, q.due_at, q.created_at LIMIT ?", params)
+
+
+# --- claims -----------------------------------------------------------------------------
+
+def _routing(languages: list[str], topic_ids: list[str]) -> tuple[str, list]:
+    sql = f" AND language IN ({','.join('?' * len(languages))})"
+    params = list(languages)
+    if topic_ids:
+        sql += f" AND topic_id IN ({','.join('?' * len(topic_ids))})"
+        params += list(topic_ids)
+    return sql, params
+
+
+def claim(store, user_id: int, languages: list[str], topic_ids: list[str], now: float, lease_until: float,
+          question_id: str | None = None):
+    """Atomically claims one question (this one, or the most urgent one routed to the user).
+
+    Claimable: queued and due for a call (`not_before` passed), or claimed under an expired
+    lease. Returns the claimed row with its previous status and claimant, or None."""
+    route_sql, route_params = _routing(languages, topic_ids)
+    claimable = ("((status = 'queued' AND not_before <= ?) OR (status = 'claimed' AND lease_until < ?))"
+                 + route_sql)
+    if question_id is None:
+        target = (f"id = (SELECT id FROM questions WHERE {claimable} "
+                  "ORDER BY (due_at IS NOT NULL AND due_at < ?) DESC, due_at, created_at LIMIT 1)")
+        target_params = [now, now, *route_params, now]
+    else:
+        target = f"id = ? AND {claimable}"
+        target_params = [question_id, now, now, *route_params]
+    with store.write() as conn:
+        before = None
+        if question_id is not None:
+            before = conn.execute("SELECT status, claimed_by FROM questions WHERE id = ?", (question_id,)).fetchone()
+        row = conn.execute(
+            "UPDATE questions SET status = 'claimed', claimed_by = ?, lease_until = ?, version = version + 1, "
+            f"updated_at = ? WHERE {target} RETURNING id, number, version, status, lease_until",
+            (user_id, lease_until, now, *target_params)).fetchone()
+        if row is not None:
+            audit(store, now, user_id, row["id"], "claim",
+                  before["status"] if before else "queued", "claimed",
+                  {"previous_claimant": before["claimed_by"]} if before and before["claimed_by"] else {})
+        return row
+
+
+def renew(store, question_id: str, user_id: int, now: float, lease_until: float):
+    """Extends the caller's live lease; returns the row or None when the caller holds no live claim."""
+    with store.write() as conn:
+        return conn.execute(
+            "UPDATE questions SET lease_until = ? WHERE id = ? AND status = 'claimed' AND claimed_by = ? "
+            "AND lease_until >= ? RETURNING id, version, lease_until",
+            (lease_until, question_id, user_id, now)).fetchone()
+
+
+def take_over(store, question_id: str, user_id: int, now: float, lease_until: float):
+    """A supervisor takes a claimed question from whoever holds it; None when it is not claimed."""
+    with store.write() as conn:
+        before = conn.execute("SELECT claimed_by FROM questions WHERE id = ? AND status = 'claimed'",
+                              (question_id,)).fetchone()
+        if before is None:
+            return None
+        row = conn.execute(
+            "UPDATE questions SET claimed_by = ?, lease_until = ?, version = version + 1, updated_at = ? "
+            "WHERE id = ? AND status = 'claimed' RETURNING id, number, version, status, lease_until",
+            (user_id, lease_until, now, question_id)).fetchone()
+        audit(store, now, user_id, question_id, "takeover", "claimed", "claimed",
+              {"previous_claimant": before["claimed_by"]})
+        return row
+
+
+def release_expired(store, now: float) -> int:
+    """Puts questions whose lease ran out back in the queue (each audited); returns how many."""
+    with store.write() as conn:
+        rows = conn.execute(
+            "UPDATE questions SET status = 'queued', claimed_by = NULL, lease_until = NULL, "
+            "version = version + 1, updated_at = ? WHERE status = 'claimed' AND lease_until < ? "
+            "RETURNING id", (now, now)).fetchall()
+        for row in rows:
+            audit(store, now, None, row["id"], "lease_expired", "claimed", "queued")
+        return len(rows)
+
+
+def update_claimed(store, question_id: str, user_id: int | None, version: int, now: float, **changes):
+    """Applies `changes` when the question still has `version` (and, with a user, is claimed by them).
+
+    Bumps the version. Returns the updated row or None (the caller finds out why)."""
+    sets = ", ".join(f"{column} = ?" for column in changes)
+    params = [*changes.values(), now, question_id, version]
+    claim_sql = ""
+    if user_id is not None:
+        claim_sql = " AND status = 'claimed' AND claimed_by = ?"
+        params.append(user_id)
+    with store.write() as conn:
+        return conn.execute(
+            f"UPDATE questions SET {sets}, version = version + 1, updated_at = ? "
+            f"WHERE id = ? AND version = ?{claim_sql} RETURNING {_PUBLIC_COLUMNS.replace('q.', '')}",
+            params).fetchone()
+
+
+def add_attempt(store, question_id: str, user_id: int, now: float, outcome: str, note: str) -> None:
+    with store.write() as conn:
+        conn.execute("INSERT INTO call_attempts (question_id, user_id, at, outcome, note) VALUES (?, ?, ?, ?, ?)",
+                     (question_id, user_id, now, outcome, note))
+
+
+def rate(store, question_id: str, device_id: str, score: int, now: float) -> bool:
+    """Records a household's rating once, for an answered question it can see."""
+    with store.write() as conn:
+        row = conn.execute(
+            "UPDATE questions SET rating = ?, rated_at = ?, version = version + 1, updated_at = ? "
+            "WHERE id = ? AND rating IS NULL AND answered_at IS NOT NULL AND id IN "
+            "(SELECT question_id FROM question_submissions WHERE device_id = ?) RETURNING status",
+            (score, now, now, question_id, device_id)).fetchone()
+        if row is not None:
+            audit(store, now, None, question_id, "rating", row["status"], row["status"], {"score": score})
+        return row is not None
+
+
+def save_revisit(store, question_id: str, user_id: int, now: float, reached: bool, satisfied: bool | None,
+                 note: str) -> None:
+    with store.write() as conn:
+        conn.execute(
+            "INSERT INTO revisits (question_id, user_id, at, reached, satisfied, note) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (question_id) DO UPDATE SET user_id = excluded.user_id, at = excluded.at, "
+            "reached = excluded.reached, satisfied = excluded.satisfied, note = excluded.note",
+            (question_id, user_id, now, int(reached), None if satisfied is None else int(satisfied), note))
+        audit(store, now, user_id, question_id, "revisit", None, None,
+              {"reached": reached, "satisfied": satisfied})
+
+
+# --- audit ------------------------------------------------------------------------------
+
+def audit(store, now: float, user_id: int | None, question_id: str, action: str, from_status: str | None,
+          to_status: str | None, detail: dict | None = None) -> None:
+    """One audit line. `detail` must never hold a phone number."""
+    with store.write() as conn:
+        conn.execute(
+            "INSERT INTO question_audit (at, user_id, question_id, action, from_status, to_status, detail) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (now, user_id, question_id, action, from_status, to_status, json.dumps(detail or {})))
+
+
+def audit_log(store, question_id: str | None = None, since: float = 0, limit: int = 200) -> list:
+    """Audit lines, newest first, with the actor's name and the ticket number."""
+    sql = ("SELECT a.id, a.at, a.user_id, u.name AS user_name, a.question_id, q.number, a.action, "
+           "a.from_status, a.to_status, a.detail FROM question_audit a LEFT JOIN users u ON u.id = a.user_id "
+           "JOIN questions q ON q.id = a.question_id WHERE a.at >= ?")
+    params: list = [since]
+    if question_id:
+        sql += " AND a.question_id = ?"
+        params.append(question_id)
+    return store.all(sql + " ORDER BY a.at DESC, a.id DESC LIMIT ?", (*params, limit))
+
+
+# --- supervision and reports ------------------------------------------------------------
+
+def queue_depth(store) -> list:
+    """Open questions counted by language, topic and status."""
+    return store.all(
+        "SELECT language, topic_id, status, COUNT(*) AS n FROM questions "
+        "WHERE status IN ('queued', 'claimed', 'referred', 'revisit_pending') "
+        "GROUP BY language, topic_id, status ORDER BY language, topic_id, status")
+
+
+def oldest_waiting(store, limit: int = 10) -> list:
+    return store.all(f"SELECT {_PUBLIC_COLUMNS} FROM questions q WHERE q.status = 'queued' "
+                     "ORDER BY q.created_at LIMIT ?", (limit,))
+
+
+def expiring_leases(store, now: float, within: float) -> list:
+    return store.all(
+        f"SELECT {_PUBLIC_COLUMNS}, u.name AS claimed_by_name FROM questions q JOIN users u ON u.id = q.claimed_by "
+        "WHERE q.status = 'claimed' AND q.lease_until < ? ORDER BY q.lease_until", (now + within,))
+
+
+def finished_between(store, since: float, until: float) -> list:
+    """Resolved or closed questions that ended in [since, until), with any revisit recorded."""
+    return store.all(
+        f"SELECT {_PUBLIC_COLUMNS}, r.at AS revisited_at, r.reached AS revisit_reached, "
+        "r.satisfied AS revisit_satisfied, r.note AS revisit_note FROM questions q "
+        "LEFT JOIN revisits r ON r.question_id = q.id "
+        "WHERE q.status IN ('resolved', 'closed') AND q.closed_at >= ? AND q.closed_at < ? ORDER BY q.closed_at",
+        (since, until))
+
+
+def report_facts(store, since: float, until: float) -> list:
+    """The anonymous facts of questions created in [since, until): no phone, no text, no device."""
+    return store.all(
+        "SELECT created_at, language, topic_id, region, callback_window, status, window_start, window_end, "
+        "attempts, first_attempt_at, answered_at, referral, referred_at, handed_off_at, closed_at, outcome, "
+        "rating FROM questions WHERE created_at >= ? AND created_at < ? ORDER BY created_at", (since, until))
+
+
+def anonymise_closed(store, before: float, now: float) -> int:
+    """Clears phone numbers of questions that ended before `before`; returns how many."""
+    with store.write() as conn:
+        rows = conn.execute(
+            "UPDATE questions SET phone_e164 = NULL, phone_masked = '***', anonymised_at = ? "
+            "WHERE anonymised_at IS NULL AND closed_at IS NOT NULL AND closed_at < ? RETURNING id, status",
+            (now, before)).fetchall()
+        for row in rows:
+            audit(store, now, None, row["id"], "anonymise", row["status"], row["status"])
+        return len(rows)
+

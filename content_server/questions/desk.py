@@ -1,0 +1,250 @@
+"""JSON endpoints of the callback desk, for the staff and supervisor consoles (JS or forms).
+
+Authentication: `Authorization: Bearer ltv_…`, or the console session cookie plus the
+X-CSRF-Token header (or a `csrf_token` form field) on POST. Bodies are JSON or form fields;
+a form may add `next=/console/...` to be redirected there (303) instead of getting JSON.
+Every change answers with the question as `question_detail` shows it (with its new `version`).
+
+staff, supervisor:
+  GET  /api/v1/desk/queue?language=&topic=&region=&sla=&mine=1   {"now", "items": [...]}
+  GET  /api/v1/desk/questions/{id}                                one question, calls, audit
+  POST /api/v1/desk/claim              {}                         the most urgent question routed to me
+  POST /api/v1/desk/questions/{id}/claim
+  POST /api/v1/desk/questions/{id}/renew                          extend my lease (15 min)
+  POST /api/v1/desk/questions/{id}/release   {"version"}
+  POST /api/v1/desk/questions/{id}/reveal                         {"phone", "national"}; audited
+  POST /api/v1/desk/questions/{id}/attempts  {"version", "outcome": answered|no_answer|wrong_number, "note"}
+  POST /api/v1/desk/questions/{id}/answer    {"version", "summary": {"zh", "mn"}} (one language may be empty)
+  POST /api/v1/desk/questions/{id}/refer     {"version", "to": legal_aid|mediation|notary|court, "summary"}
+  POST /api/v1/desk/questions/{id}/handoff   {"version", "note"}
+  POST /api/v1/desk/questions/{id}/close     {"version", "note"}
+supervisor:
+  POST /api/v1/desk/questions/{id}/takeover
+  POST /api/v1/desk/questions/{id}/revisit   {"reached": bool, "satisfied": bool|null, "note"}
+  GET  /api/v1/desk/board
+  GET  /api/v1/desk/revisits?from=YYYY-MM-DD&until=YYYY-MM-DD    (default: the last 30 days)
+  GET  /api/v1/desk/reports/{day|week|month}?date=YYYY-MM-DD     JSON
+  GET  /api/v1/desk/reports/{day|week|month}.csv?date=YYYY-MM-DD CSV
+  GET  /api/v1/desk/audit?question_id=&limit=
+Form field spellings: summary_zh, summary_mn; reached/satisfied as "1"/"0".
+"""
+from __future__ import annotations
+
+import time
+from datetime import date, datetime, time as clock, timedelta
+
+from aiohttp import web
+
+from .. import validation
+from ..auth import requires
+from ..errors import ApiError
+from ..i18n import N_
+from ..storage import questions as db
+from . import phone as phones, reports, views, workflow
+
+routes = web.RouteTableDef()
+DESK = ("staff", "supervisor")
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+async def _body(request: web.Request) -> dict:
+    """A JSON object, or form fields turned into the same shape."""
+    if request.content_type in _FORMS:
+        form = await request.post()
+        body = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+        if "version" in body:
+            body["version"] = int(body["version"]) if body["version"].isdigit() else body["version"]
+        if "summary_zh" in body or "summary_mn" in body:
+            body["summary"] = {"zh": body.pop("summary_zh", ""), "mn": body.pop("summary_mn", "")}
+        for flag in ("reached", "satisfied"):
+            if flag in body:
+                body[flag] = {"1": True, "0": False, "": None}.get(body[flag], body[flag])
+        return body
+    if not request.can_read_body:
+        return {}
+    return await validation.read_json(request)
+
+
+def _reply(request: web.Request, body: dict, question_id: str) -> web.Response:
+    target = str(body.get("next", ""))
+    if target.startswith("/console/") and not target.startswith("//"):
+        raise web.HTTPSeeOther(target)
+    return web.json_response(_detail(request, question_id))
+
+
+def _detail(request: web.Request, question_id: str) -> dict:
+    detail = views.question_detail(request.app["store"], question_id, time.time(), request.app["calendar"])
+    if detail is None:
+        raise ApiError(404, "not_found", N_("This question does not exist."))
+    return detail
+
+
+def _lease(request: web.Request) -> float:
+    return request.app["settings"].claim_lease_minutes * 60
+
+
+def _version(body: dict) -> int:
+    return validation.integer(body, "version", 1, 2**62)
+
+
+def _summary(body: dict) -> dict:
+    """The answer the household reads: Chinese, Mongolian or both, at least one."""
+    value = body.get("summary")
+    if not isinstance(value, dict):
+        raise ApiError(422, "wrong_type", N_("This field needs both a Chinese and a Mongolian text."), field="summary")
+    out = {lang: validation.text(value, lang, workflow.SUMMARY_MAX, required=False) for lang in ("zh", "mn")}
+    if not out["zh"] and not out["mn"]:
+        # TRANSLATORS: console error, max 80 chars
+        raise ApiError(422, "missing_field", N_("Please write the answer in at least one language."), field="summary")
+    return out
+
+
+@routes.get("/api/v1/desk/queue")
+@requires(*DESK)
+async def queue(request: web.Request) -> web.Response:
+    q = request.query
+    sla_level = q.get("sla") or None
+    if sla_level and sla_level not in views.SLA_FILTERS:
+        raise ApiError(422, "invalid_choice", N_("Please choose one of: {options}."), field="sla",
+                       options=", ".join(views.SLA_FILTERS))
+    language = q.get("language") or None
+    if language and language not in ("zh", "mn"):
+        raise ApiError(422, "invalid_choice", N_("Please choose one of: {options}."), field="language",
+                       options="zh, mn")
+    now = time.time()
+    items = views.queue_listing(request.app["store"], request["user"], now, request.app["calendar"],
+                                language=language, topic=q.get("topic") or None,
+                                region=(q.get("region") or "")[:12] or None, sla_level=sla_level,
+                                mine=q.get("mine") in ("1", "true"))
+    return web.json_response({"now": views.iso(now, request.app["calendar"]), "items": items})
+
+
+@routes.get("/api/v1/desk/questions/{question_id}")
+@requires(*DESK)
+async def detail(request: web.Request) -> web.Response:
+    return web.json_response(_detail(request, request.match_info["question_id"]))
+
+
+@routes.post("/api/v1/desk/claim")
+@requires(*DESK)
+async def claim_next(request: web.Request) -> web.Response:
+    body = await _body(request)
+    row = workflow.claim(request.app["store"], request["user"], time.time(), _lease(request))
+    return _reply(request, body, row["id"])
+
+
+@routes.post("/api/v1/desk/questions/{question_id}/{action}")
+@requires(*DESK)
+async def act(request: web.Request) -> web.Response:
+    store, user, calendar = request.app["store"], request["user"], request.app["calendar"]
+    question_id, action = request.match_info["question_id"], request.match_info["action"]
+    if action not in _ACTIONS:
+        raise ApiError(404, "not_found", N_("Nothing was found at this address."))
+    if action in _SUPERVISOR_ONLY and user["role"] != "supervisor":
+        raise ApiError(403, "forbidden", N_("Your account is not allowed to do this."))
+    body = await _body(request)
+    now = time.time()
+    if action == "claim":
+        workflow.claim(store, user, now, _lease(request), question_id)
+    elif action == "renew":
+        workflow.renew(store, user, question_id, now, _lease(request))
+    elif action == "release":
+        workflow.release(store, user, question_id, _version(body), now)
+    elif action == "reveal":
+        phone = workflow.reveal(store, user, question_id, now)
+        return web.json_response({"phone": phone, "national": phones.national(phone)},
+                                 headers={"Cache-Control": "no-store"})
+    elif action == "attempts":
+        version = _version(body)
+        outcome = validation.choice(body, "outcome", workflow.OUTCOMES)
+        note = validation.text(body, "note", workflow.NOTE_MAX, required=False)
+        workflow.record_attempt(store, user, question_id, version, outcome, note, now, calendar)
+    elif action == "answer":
+        workflow.answer(store, user, question_id, _version(body), _summary(body), now)
+    elif action == "refer":
+        version = _version(body)
+        to = validation.choice(body, "to", workflow.REFERRALS)
+        workflow.refer(store, user, question_id, version, to, _summary(body), now, calendar)
+    elif action == "handoff":
+        version = _version(body)
+        workflow.hand_off(store, user, question_id, version,
+                          validation.text(body, "note", workflow.NOTE_MAX, required=False), now, calendar)
+    elif action == "close":
+        version = _version(body)
+        workflow.close(store, user, question_id, version,
+                       validation.text(body, "note", workflow.NOTE_MAX, required=False), now)
+    elif action == "takeover":
+        workflow.take_over(store, user, question_id, now, _lease(request))
+    elif action == "revisit":
+        reached = body.get("reached")
+        satisfied = body.get("satisfied")
+        if not isinstance(reached, bool):
+            raise ApiError(422, "wrong_type", N_("This field must be true or false."), field="reached")
+        if satisfied is not None and not isinstance(satisfied, bool):
+            raise ApiError(422, "wrong_type", N_("This field must be true or false."), field="satisfied")
+        workflow.revisit(store, user, question_id, reached, satisfied,
+                         validation.text(body, "note", workflow.NOTE_MAX, required=False), now)
+    return _reply(request, body, question_id)
+
+
+_ACTIONS = ("claim", "renew", "release", "reveal", "attempts", "answer", "refer", "handoff", "close",
+            "takeover", "revisit")
+_SUPERVISOR_ONLY = ("takeover", "revisit")
+
+
+@routes.get("/api/v1/desk/board")
+@requires("supervisor")
+async def board(request: web.Request) -> web.Response:
+    return web.json_response(reports.board(request.app["store"], time.time(), request.app["calendar"]))
+
+
+def _date(request: web.Request, name: str, default: date) -> date:
+    raw = request.query.get(name)
+    if not raw:
+        return default
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        # TRANSLATORS: console error, max 60 chars
+        raise ApiError(422, "invalid_date", N_("Please give a date like 2026-11-26."), field=name)
+
+
+@routes.get("/api/v1/desk/revisits")
+@requires("supervisor")
+async def revisits(request: web.Request) -> web.Response:
+    calendar = request.app["calendar"]
+    now = time.time()
+    today = calendar.local(now).date()
+    first = _date(request, "from", today - timedelta(days=30))
+    last = _date(request, "until", today)
+    since = datetime.combine(first, clock(0), calendar.zone).timestamp()
+    until = datetime.combine(last + timedelta(days=1), clock(0), calendar.zone).timestamp()
+    return web.json_response({"from": first.isoformat(), "until": last.isoformat(),
+                              "items": reports.revisit_sample(request.app["store"], since, until, now, calendar)})
+
+
+@routes.get("/api/v1/desk/reports/{period}")
+@requires("supervisor")
+async def report(request: web.Request) -> web.Response:
+    period = request.match_info["period"]
+    as_csv = period.endswith(".csv")
+    period = period.removesuffix(".csv")
+    if period not in reports.PERIODS:
+        raise ApiError(404, "not_found", N_("Nothing was found at this address."))
+    calendar = request.app["calendar"]
+    day = _date(request, "date", calendar.local(time.time()).date())
+    data = reports.report(request.app["store"], period, day, calendar)
+    if as_csv:
+        return web.Response(text=reports.report_csv(data), content_type="text/csv", charset="utf-8",
+                            headers={"Content-Disposition":
+                                     f'attachment; filename="legal-tv-{period}-{data["from"]}.csv"'})
+    return web.json_response(data)
+
+
+@routes.get("/api/v1/desk/audit")
+@requires("supervisor")
+async def audit(request: web.Request) -> web.Response:
+    limit = request.query.get("limit", "200")
+    limit = min(int(limit), 1000) if limit.isdigit() else 200
+    rows = db.audit_log(request.app["store"], question_id=request.query.get("question_id") or None, limit=limit)
+    return web.json_response([views.audit_item(r, request.app["calendar"]) for r in rows])

@@ -1,0 +1,111 @@
+"""Household endpoints (set-top boxes) and the editors' topic endpoints.
+
+GET  /api/v1/topics                    public: [{"id", "title", "phrases": [{"id", "text"}]}]
+POST /api/v1/topics                    editor: a new topic (body: see topics.read_topic_body) → 201
+PUT  /api/v1/topics/{id}               editor: replaces title, phrases, active → 200
+POST /api/v1/questions                 device: intake (see intake.py for every reply)
+GET  /api/v1/questions                 device: this box's questions
+POST /api/v1/questions/{id}/rating     device: {"score": 1..5}, once, answered questions only
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+
+from aiohttp import web
+
+from .. import validation
+from ..auth import requires, requires_device
+from ..errors import ApiError
+from ..i18n import N_
+from ..storage import questions as db
+from . import intake, topics, views
+
+routes = web.RouteTableDef()
+
+
+@routes.get("/api/v1/topics")
+async def list_topics(request: web.Request) -> web.Response:
+    body = json.dumps(db.topics(request.app["store"]), ensure_ascii=False)
+    etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if request.headers.get("If-None-Match") == etag:
+        return web.Response(status=304, headers=headers)
+    return web.Response(text=body, content_type="application/json", charset="utf-8", headers=headers)
+
+
+@routes.post("/api/v1/topics")
+@requires("editor")
+async def create_topic(request: web.Request) -> web.Response:
+    store = request.app["store"]
+    topic = topics.read_topic_body(await validation.read_json(request))
+    if db.topic(store, topic["id"]) is not None:
+        # TRANSLATORS: editor API error, max 80 chars
+        raise ApiError(409, "exists", N_("A topic with this id exists already."), field="id")
+    _save(store, topic)
+    return web.json_response(_one(store, topic["id"]), status=201)
+
+
+@routes.put("/api/v1/topics/{topic_id}")
+@requires("editor")
+async def replace_topic(request: web.Request) -> web.Response:
+    store = request.app["store"]
+    topic_id = request.match_info["topic_id"]
+    if db.topic(store, topic_id) is None:
+        raise ApiError(404, "not_found", N_("Nothing was found at this address."))
+    topic = topics.read_topic_body(await validation.read_json(request), topic_id)
+    _save(store, topic)
+    return web.json_response(_one(store, topic_id))
+
+
+def _save(store, topic: dict) -> None:
+    with store.write():
+        for phrase in topic["phrases"]:
+            owner = db.phrase_owner(store, phrase["id"])
+            if owner is not None and owner != topic["id"]:
+                raise ApiError(422, "phrase_of_other_topic", N_("This sentence belongs to another topic."),
+                               field="phrases")
+        db.save_topic(store, topic["id"], topic["title"], topic["phrases"], active=topic["active"])
+
+
+def _one(store, topic_id: str) -> dict:
+    return next(t for t in db.topics(store, include_inactive=True) if t["id"] == topic_id)
+
+
+@routes.post("/api/v1/questions")
+@requires_device
+async def submit_question(request: web.Request) -> web.Response:
+    key = intake.idempotency_key(request.headers)
+    body = await validation.read_json(request)
+    status, reply = intake.submit(request.app["store"], request["device"], key, body, time.time(),
+                                  request.app["calendar"])
+    request.app["metrics"].inc("legaltv_questions_submitted_total", result=str(status))
+    return web.json_response(reply, status=status)
+
+
+@routes.get("/api/v1/questions")
+@requires_device
+async def device_questions(request: web.Request) -> web.Response:
+    calendar = request.app["calendar"]
+    rows = db.device_questions(request.app["store"], request["device"]["id"])
+    return web.json_response([views.household_item(r, calendar) for r in rows])
+
+
+@routes.post("/api/v1/questions/{question_id}/rating")
+@requires_device
+async def rate_question(request: web.Request) -> web.Response:
+    store, device = request.app["store"], request["device"]
+    score = validation.integer(await validation.read_json(request), "score", 1, 5)
+    question_id = request.match_info["question_id"]
+    if not db.device_can_see(store, device["id"], question_id):
+        # another box's question answers exactly like a missing one
+        raise ApiError(404, "not_found", N_("Nothing was found at this address."))
+    if not db.rate(store, question_id, device["id"], score, time.time()):
+        row = db.question(store, question_id)
+        if row["rating"] is not None:
+            # TRANSLATORS: shown on the TV, max 60 chars
+            raise ApiError(409, "already_rated", N_("You have already rated this answer. Thank you."))
+        # TRANSLATORS: shown on the TV, max 60 chars
+        raise ApiError(409, "not_answered", N_("You can rate the call once it has been answered."))
+    return web.json_response(views.household_item(db.question(store, question_id), request.app["calendar"]))

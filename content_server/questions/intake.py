@@ -1,0 +1,181 @@
+"""Intake of a household's question: validation, idempotent replay, duplicate merging, ticket numbers.
+
+`submit` is the one way a question enters the queue. Replies:
+- 201 `{"id", "number", "status": "queued", "merged": false, "callback_from", "callback_until"}`: new question;
+- 200 with the same object: the same Idempotency-Key and the same body again (a replay);
+- 200 `{"id", "number", "status", "merged": true, ...}`: the same phone asked about the same topic
+  within 24 h while that question is still open; the new words are attached to it and the household
+  gets that question's id and ticket number (nobody will call twice);
+- 422 for the same key with another body; 429 when the box already has 3 open questions.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from .. import validation
+from ..errors import ApiError
+from ..i18n import N_
+from ..storage import questions as db
+from . import phone as phones
+from .calendar import WorkCalendar
+
+CALLBACK_WINDOWS = ("morning", "afternoon", "evening", "any")
+TEXT_MAX = 500
+PHRASES_MAX = 8
+MAX_OPEN_PER_DEVICE = 3
+DUPLICATE_SECONDS = 24 * 3600
+_RANDOM = secrets.SystemRandom()
+
+
+@dataclass(frozen=True)
+class NewQuestion:
+    topic: str
+    phrases: list
+    text: str
+    phone: str
+    phone_suspect: bool
+    callback_window: str
+    language: str
+
+
+def idempotency_key(headers) -> str:
+    """The request's Idempotency-Key, which must be a UUID."""
+    key = headers.get("Idempotency-Key")
+    if not key:
+        # TRANSLATORS: error shown on the TV if the box software is faulty, max 80 chars
+        raise ApiError(400, "missing_idempotency_key", N_("The request has no Idempotency-Key header."),
+                       field="Idempotency-Key")
+    try:
+        return str(uuid.UUID(key.strip()))
+    except ValueError:
+        raise ApiError(400, "invalid_idempotency_key", N_("The Idempotency-Key header must be a UUID."),
+                       field="Idempotency-Key")
+
+
+def body_hash(body: dict) -> str:
+    """A fingerprint of the request body that ignores key order and spacing."""
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def read_question(store, body: dict, device) -> NewQuestion:
+    """Checks a household's question against the server's topics and phrases."""
+    topic_id = body.get("topic")
+    if not isinstance(topic_id, str):
+        raise ApiError(422, "wrong_type", N_("This field must be text."), field="topic")
+    topic = db.topic(store, topic_id)
+    if topic is None or not topic["active"]:
+        # TRANSLATORS: error shown on the TV, max 60 chars
+        raise ApiError(422, "unknown_topic", N_("Please choose one of the listed topics."), field="topic")
+    phrase_ids = validation.string_list(body, "phrases", PHRASES_MAX)
+    allowed = db.active_phrase_ids(store, topic_id)
+    for phrase_id in phrase_ids:
+        if phrase_id not in allowed:
+            owner = db.phrase_owner(store, phrase_id)
+            if owner is not None and owner != topic_id:
+                # TRANSLATORS: error shown on the TV, max 60 chars
+                raise ApiError(422, "phrase_of_other_topic", N_("This sentence belongs to another topic."),
+                               field="phrases")
+            # TRANSLATORS: error shown on the TV, max 60 chars
+            raise ApiError(422, "unknown_phrase", N_("Please choose one of the listed sentences."), field="phrases")
+    phrase_ids = list(dict.fromkeys(phrase_ids))
+    text = validation.text(body, "text", TEXT_MAX, required=False)
+    if not phrase_ids and not text:
+        # TRANSLATORS: error shown on the TV, max 60 chars
+        raise ApiError(422, "empty_question", N_("Please choose a sentence or say what happened."), field="phrases")
+    raw_phone = validation.text(body, "phone", 32)
+    try:
+        phone, suspect = phones.normalise(raw_phone)
+    except phones.BadPhone:
+        # TRANSLATORS: error shown on the TV, max 80 chars
+        raise ApiError(422, "invalid_phone", N_("Please enter a mobile number (11 digits) or a landline with its area code."),
+                       field="phone")
+    window = validation.choice(body, "callback_window", CALLBACK_WINDOWS)
+    language = validation.choice(body, "language", ("zh", "mn"), required=False, default=device["language"])
+    return NewQuestion(topic_id, phrase_ids, text, phone, suspect, window, language)
+
+
+def readable_number(number: str) -> bool:
+    """A ticket number that is easy to read aloud and to tell apart: no leading 0, no digit three
+    times in a row, no run of four consecutive digits up or down, at least three different digits."""
+    if number[0] == "0" or len(set(number)) < 3:
+        return False
+    for i in range(len(number) - 2):
+        if number[i] == number[i + 1] == number[i + 2]:
+            return False
+    for i in range(len(number) - 3):
+        steps = {int(number[i + k + 1]) - int(number[i + k]) for k in range(3)}
+        if steps in ({1}, {-1}):
+            return False
+    return True
+
+
+def new_number(store) -> str:
+    """A fresh, unused six-digit ticket number (seven digits once six are crowded)."""
+    for digits in (6, 6, 6, 6, 6, 6, 6, 6, 7, 7, 7, 7, 8):
+        number = str(_RANDOM.randrange(10 ** (digits - 1), 10 ** digits))
+        if readable_number(number) and not db.number_taken(store, number):
+            return number
+    raise RuntimeError("no free ticket number")
+
+
+def _iso(timestamp: float, calendar: WorkCalendar) -> str:
+    return datetime.fromtimestamp(timestamp, calendar.zone).isoformat(timespec="seconds")
+
+
+def submit(store, device, key: str, body: dict, now: float, calendar: WorkCalendar) -> tuple[int, dict]:
+    """Takes in one household question; returns (HTTP status, reply). See the module docstring."""
+    fingerprint = body_hash(body)
+    earlier = db.submission(store, device["id"], key)
+    if earlier is not None:
+        if earlier["body_hash"] != fingerprint:
+            # TRANSLATORS: error shown on the TV if the box software is faulty, max 80 chars
+            raise ApiError(422, "idempotency_conflict", N_("This request was already sent with different content."),
+                           field="Idempotency-Key")
+        return 200, json.loads(earlier["response"])
+    question = read_question(store, body, device)
+    with store.write():
+        duplicate = db.open_duplicate(store, question.phone, question.topic, now - DUPLICATE_SECONDS)
+        if duplicate is not None:
+            full = db.question(store, duplicate["id"])
+            reply = {"id": full["id"], "number": full["number"], "status": full["status"], "merged": True,
+                     "callback_from": _iso(full["window_start"], calendar),
+                     "callback_until": _iso(full["window_end"], calendar)}
+            db.insert_submission(store, full["id"], device["id"], key, fingerprint, reply, True,
+                                 question.phrases, question.text, now)
+            db.touch(store, full["id"], now)
+            db.audit(store, now, None, full["id"], "merge", full["status"], full["status"],
+                     {"device": device["id"]})
+            return 200, reply
+        if db.open_count(store, device["id"]) >= MAX_OPEN_PER_DEVICE:
+            # TRANSLATORS: shown on the TV, max 100 chars
+            raise ApiError(429, "too_many_open_questions",
+                           N_("You already have {max} questions waiting. We will call you first."),
+                           field=None, max=MAX_OPEN_PER_DEVICE)
+        start, end = calendar.window_after(now, question.callback_window)
+        question_id = uuid.uuid4().hex
+        number = new_number(store)
+        db.insert_question(store, {
+            "id": question_id, "number": number, "device_id": device["id"], "region": device["region"],
+            "topic_id": question.topic, "phrases": json.dumps(question.phrases), "text": question.text,
+            "language": question.language, "callback_window": question.callback_window,
+            "phone_e164": question.phone, "phone_masked": phones.mask(question.phone),
+            "phone_suspect": int(question.phone_suspect), "status": "queued", "created_at": now,
+            "updated_at": now, "window_start": start, "window_end": end, "due_at": end})
+        reply = {"id": question_id, "number": number, "status": "queued", "merged": False,
+                 "callback_from": _iso(start, calendar), "callback_until": _iso(end, calendar)}
+        db.insert_submission(store, question_id, device["id"], key, fingerprint, reply, False,
+                             question.phrases, question.text, now)
+        db.audit(store, now, None, question_id, "intake", None, "queued", {"device": device["id"]})
+    return 201, reply
+
+
+def spoken(number: str) -> str:
+    """The ticket number grouped for reading aloud: 382 615."""
+    return re.sub(r"(\d{3})(?=\d)", r"\1 ", number)

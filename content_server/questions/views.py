@@ -1,0 +1,119 @@
+"""What households and staff see of a question: plain dicts ready for JSON or templates.
+
+Phone numbers appear only masked (`138****8000`); the full number comes from `workflow.reveal`.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from ..i18n import N_, bilingual
+from ..storage import questions as db
+from . import sla
+from .calendar import WorkCalendar
+from .workflow import languages_of
+
+# TRANSLATORS: question status shown on the TV and in the consoles, max 30 chars each
+STATUS_TEXT = {
+    "queued": N_("Waiting for a call"),
+    "claimed": N_("A lawyer is calling you"),
+    "resolved": N_("Answered"),
+    "referred": N_("Passed on for further help"),
+    "revisit_pending": N_("Passed on for further help"),
+    "closed": N_("Closed"),
+}
+SLA_FILTERS = ("ok", "warning_50", "warning_80", "overdue", "none")
+
+
+def iso(timestamp: float | None, calendar: WorkCalendar) -> str | None:
+    if timestamp is None:
+        return None
+    return datetime.fromtimestamp(timestamp, calendar.zone).isoformat(timespec="seconds")
+
+
+def household_item(row, calendar: WorkCalendar) -> dict:
+    """One entry of `GET /api/v1/questions`."""
+    answered = row["answered_at"] is not None
+    return {
+        "id": row["id"], "number": row["number"], "topic": row["topic_id"], "status": row["status"],
+        "status_text": bilingual(STATUS_TEXT[row["status"]]),
+        "created_at": iso(row["created_at"], calendar),
+        "callback_from": iso(row["window_start"], calendar), "callback_until": iso(row["window_end"], calendar),
+        "answer_summary": {"zh": row["answer_zh"], "mn": row["answer_mn"]} if answered else None,
+        "referral": row["referral"],
+        "rating": row["rating"],
+        "can_rate": answered and row["rating"] is None,
+    }
+
+
+def phrase_texts(store) -> dict:
+    """Every phrase (also retired ones) by id, for showing what a household chose."""
+    return {p["id"]: p["text"] for t in db.topics(store, include_inactive=True) for p in t["phrases"]}
+
+
+def staff_item(row, now: float, calendar: WorkCalendar, phrases: dict | None = None) -> dict:
+    """A question as the desk sees it: masked phone, SLA state, ISO times, version for edits."""
+    state = sla.sla_state(row, now, calendar)
+    keys = row.keys()
+    phrase_ids = json.loads(row["phrases"])
+    return {
+        "id": row["id"], "number": row["number"], "status": row["status"], "version": row["version"],
+        "topic": row["topic_id"], "language": row["language"], "region": row["region"],
+        "phrases": [{"id": p, "text": (phrases or {}).get(p)} for p in phrase_ids], "text": row["text"],
+        "phone": row["phone_masked"], "phone_suspect": bool(row["phone_suspect"]),
+        "callback_window": row["callback_window"],
+        "callback_from": iso(row["window_start"], calendar), "callback_until": iso(row["window_end"], calendar),
+        "created_at": iso(row["created_at"], calendar), "waiting_seconds": int(now - row["created_at"]),
+        "not_before": iso(row["not_before"], calendar) if row["not_before"] else None,
+        "claimed_by": row["claimed_by"],
+        "claimed_by_name": row["claimed_by_name"] if "claimed_by_name" in keys else None,
+        "lease_until": iso(row["lease_until"], calendar),
+        "attempts": row["attempts"], "first_attempt_at": iso(row["first_attempt_at"], calendar),
+        "first_attempt_on_time": sla.first_attempt_on_time(row),
+        "answer_summary": {"zh": row["answer_zh"], "mn": row["answer_mn"]} if row["answered_at"] else None,
+        "referral": row["referral"], "outcome": row["outcome"], "rating": row["rating"],
+        "closed_at": iso(row["closed_at"], calendar),
+        "sla": {**state.as_dict(), "due": iso(state.due, calendar)},
+    }
+
+
+def queue_listing(store, user, now: float, calendar: WorkCalendar, language: str | None = None,
+                  topic: str | None = None, region: str | None = None, sla_level: str | None = None,
+                  mine: bool = False, statuses=None, limit: int = 200) -> list[dict]:
+    """The desk's queue: overdue first, then by deadline and age. Staff see the languages they
+    speak; supervisors see every language. Filters narrow it down."""
+    languages = [language] if language else None
+    if user["role"] != "supervisor":
+        spoken = languages_of(user)
+        languages = [lang for lang in (languages or spoken) if lang in spoken] or ["-"]
+    rows = db.queue(store, now, statuses or ("queued", "claimed", "referred", "revisit_pending"),
+                    languages=languages, topic_ids=[topic] if topic else None, region=region,
+                    claimed_by=user["id"] if mine else None, limit=limit)
+    phrases = phrase_texts(store)
+    items = [staff_item(r, now, calendar, phrases) for r in rows]
+    if sla_level:
+        items = [i for i in items if i["sla"]["level"] == sla_level]
+    return items
+
+
+def question_detail(store, question_id: str, now: float, calendar: WorkCalendar) -> dict | None:
+    """Everything the desk may see of one question: submissions, calls and its audit trail."""
+    row = db.question(store, question_id)
+    if row is None:
+        return None
+    phrases = phrase_texts(store)
+    item = staff_item(row, now, calendar, phrases)
+    item["submissions"] = [
+        {"merged": bool(s["merged"]), "text": s["text"], "created_at": iso(s["created_at"], calendar),
+         "phrases": [{"id": p, "text": phrases.get(p)} for p in json.loads(s["phrases"])]}
+        for s in db.submissions_of(store, question_id)]
+    item["calls"] = [{"at": iso(a["at"], calendar), "outcome": a["outcome"], "note": a["note"],
+                      "by": a["user_name"]} for a in db.attempts_of(store, question_id)]
+    item["audit"] = [audit_item(a, calendar) for a in db.audit_log(store, question_id=question_id)]
+    return item
+
+
+def audit_item(row, calendar: WorkCalendar) -> dict:
+    return {"at": iso(row["at"], calendar), "by": row["user_name"], "question_id": row["question_id"],
+            "number": row["number"], "action": row["action"], "from": row["from_status"],
+            "to": row["to_status"], "detail": json.loads(row["detail"])}

@@ -1,0 +1,237 @@
+"""The callback desk: what staff and supervisors do to a question, each step one transaction.
+
+States: queued → claimed → (attempts: answered / no_answer / wrong_number) → resolved,
+or → referred (legal_aid, mediation, notary, court) → revisit_pending → closed.
+A no_answer goes back to the queue for the next window until MAX_ATTEMPTS calls; a wrong number
+or the last unanswered call closes the question.
+
+Every function takes the acting user (a users row) and `now`, runs inside BEGIN IMMEDIATE,
+writes an audit line, and raises ApiError: 404 unknown question, 409 `version_conflict`
+(with the current version), `not_your_claim`, `wrong_state`, `already_claimed`, `not_due_yet`,
+403 `not_routed` (language or topic not yours). Edits after a claim carry the `version`
+the caller last saw.
+"""
+from __future__ import annotations
+
+from ..errors import ApiError
+from ..i18n import N_
+from ..storage import questions as db
+from . import sla
+from .calendar import WorkCalendar
+
+MAX_ATTEMPTS = 3
+RETRY_GAP = 30 * 60
+OUTCOMES = ("answered", "no_answer", "wrong_number")
+REFERRALS = ("legal_aid", "mediation", "notary", "court")
+NOTE_MAX = 500
+SUMMARY_MAX = 1000
+
+
+def languages_of(user) -> list[str]:
+    return [lang.strip() for lang in (user["languages"] or "").split(",") if lang.strip()]
+
+
+def _not_found() -> ApiError:
+    # TRANSLATORS: console error, max 60 chars
+    return ApiError(404, "not_found", N_("This question does not exist."))
+
+
+def _load(store, question_id: str):
+    row = db.question(store, question_id)
+    if row is None:
+        raise _not_found()
+    return row
+
+
+def _check_version(row, version: int) -> None:
+    if row["version"] != version:
+        # TRANSLATORS: console error, max 100 chars
+        raise ApiError(409, "version_conflict", N_("Someone else changed this question. Please reload it."),
+                       field="version", current=row["version"])
+
+
+def _check_claim(row, user, now: float) -> None:
+    if row["status"] != "claimed" or row["claimed_by"] != user["id"] or (row["lease_until"] or 0) < now:
+        # TRANSLATORS: console error, max 100 chars
+        raise ApiError(409, "not_your_claim", N_("You do not hold this question. Claim it first."))
+
+
+def _wrong_state() -> ApiError:
+    # TRANSLATORS: console error, max 100 chars
+    return ApiError(409, "wrong_state", N_("This step is not possible for the question in its present state."))
+
+
+def claim(store, user, now: float, lease_seconds: float, question_id: str | None = None):
+    """Claims this question, or the most urgent one routed to the user; returns the claimed row.
+
+    Routing: the question's language must be one the user speaks, and its topic one of the
+    user's topics (no topics listed means all). Raises 404 `queue_empty` when none is waiting."""
+    languages, topics = languages_of(user), db.staff_topics(store, user["id"])
+    with store.write():
+        row = db.claim(store, user["id"], languages, topics, now, now + lease_seconds, question_id)
+        if row is not None:
+            return row
+        if question_id is None:
+            # TRANSLATORS: console message, max 60 chars
+            raise ApiError(404, "queue_empty", N_("No question is waiting for you."))
+        current = _load(store, question_id)
+        if current["language"] not in languages or (topics and current["topic_id"] not in topics):
+            # TRANSLATORS: console error, max 100 chars
+            raise ApiError(403, "not_routed", N_("This question is routed to colleagues of another language or topic."))
+        if current["status"] == "claimed":
+            # TRANSLATORS: console error, max 100 chars
+            raise ApiError(409, "already_claimed", N_("A colleague is already handling this question."))
+        if current["status"] == "queued":
+            # TRANSLATORS: console error, max 100 chars
+            raise ApiError(409, "not_due_yet", N_("The next call is planned for later."))
+        raise _wrong_state()
+
+
+def renew(store, user, question_id: str, now: float, lease_seconds: float):
+    """Extends the caller's lease while the page stays open."""
+    with store.write():
+        row = db.renew(store, question_id, user["id"], now, now + lease_seconds)
+        if row is None:
+            _check_claim(_load(store, question_id), user, now)
+        return row
+
+
+def take_over(store, user, question_id: str, now: float, lease_seconds: float):
+    """A supervisor takes a claimed question from its holder (audited with the previous holder)."""
+    with store.write():
+        row = db.take_over(store, question_id, user["id"], now, now + lease_seconds)
+        if row is None:
+            _load(store, question_id)
+            raise _wrong_state()
+        return row
+
+
+def release(store, user, question_id: str, version: int, now: float):
+    """Gives a claimed question back to the queue untouched."""
+    with store.write():
+        row = _load(store, question_id)
+        _check_version(row, version)
+        _check_claim(row, user, now)
+        updated = db.update_claimed(store, question_id, user["id"], version, now,
+                                    status="queued", claimed_by=None, lease_until=None)
+        db.audit(store, now, user["id"], question_id, "release", "claimed", "queued")
+        return updated
+
+
+def reveal(store, user, question_id: str, now: float) -> str:
+    """The full phone number, for the claimant only; every reveal is audited."""
+    with store.write():
+        row = _load(store, question_id)
+        _check_claim(row, user, now)
+        number = db.phone_of(store, question_id)
+        if number is None:
+            raise _wrong_state()
+        db.audit(store, now, user["id"], question_id, "reveal", row["status"], row["status"])
+        return number
+
+
+def record_attempt(store, user, question_id: str, version: int, outcome: str, note: str, now: float,
+                   calendar: WorkCalendar):
+    """Records one call. no_answer plans the next call in the household's next window (or closes
+    the question after MAX_ATTEMPTS); wrong_number closes it; answered keeps the claim for the answer."""
+    with store.write():
+        row = _load(store, question_id)
+        _check_version(row, version)
+        _check_claim(row, user, now)
+        attempts = row["attempts"] + 1
+        changes = {"attempts": attempts, "first_attempt_at": row["first_attempt_at"] or now}
+        if outcome == "answered":
+            changes["due_at"] = None
+        elif outcome == "wrong_number" or attempts >= MAX_ATTEMPTS:
+            changes.update(status="closed", outcome="unreachable" if outcome == "no_answer" else "wrong_number",
+                           closed_at=now, claimed_by=None, lease_until=None, due_at=None)
+        else:
+            start, end = calendar.window_after(now + RETRY_GAP, row["callback_window"], min_left=RETRY_GAP)
+            changes.update(status="queued", claimed_by=None, lease_until=None,
+                           not_before=max(start, now + RETRY_GAP), due_at=end)
+        db.add_attempt(store, question_id, user["id"], now, outcome, note)
+        updated = db.update_claimed(store, question_id, user["id"], version, now, **changes)
+        db.audit(store, now, user["id"], question_id, "attempt", "claimed", updated["status"],
+                 {"outcome": outcome, "attempt": attempts})
+        return updated
+
+
+def _ensure_answered_call(store, row, user, now: float) -> dict:
+    """An answer implies the household was reached: records that call if it was not."""
+    if any(a["outcome"] == "answered" for a in db.attempts_of(store, row["id"])):
+        return {}
+    db.add_attempt(store, row["id"], user["id"], now, "answered", "")
+    return {"attempts": row["attempts"] + 1, "first_attempt_at": row["first_attempt_at"] or now}
+
+
+def answer(store, user, question_id: str, version: int, summary: dict, now: float):
+    """Resolves the question with the summary the household will read on TV."""
+    with store.write():
+        row = _load(store, question_id)
+        _check_version(row, version)
+        _check_claim(row, user, now)
+        changes = _ensure_answered_call(store, row, user, now)
+        updated = db.update_claimed(
+            store, question_id, user["id"], version, now, **changes, status="resolved", outcome="answered",
+            answered_at=now, answer_zh=summary["zh"], answer_mn=summary["mn"], closed_at=now,
+            lease_until=None, due_at=None)
+        db.audit(store, now, user["id"], question_id, "answer", "claimed", "resolved")
+        return updated
+
+
+def refer(store, user, question_id: str, version: int, to: str, summary: dict, now: float,
+          calendar: WorkCalendar):
+    """Refers the question to legal aid, mediation, a notary or a court; the hand-off is due
+    within one working day. The summary tells the household what happens next."""
+    with store.write():
+        row = _load(store, question_id)
+        _check_version(row, version)
+        _check_claim(row, user, now)
+        changes = _ensure_answered_call(store, row, user, now)
+        updated = db.update_claimed(
+            store, question_id, user["id"], version, now, **changes, status="referred", referral=to,
+            referred_at=now, answered_at=now, answer_zh=summary["zh"], answer_mn=summary["mn"],
+            lease_until=None, due_at=calendar.add_working_days(now, sla.HANDOFF_WORKING_DAYS))
+        db.audit(store, now, user["id"], question_id, "refer", "claimed", "referred", {"to": to})
+        return updated
+
+
+def hand_off(store, user, question_id: str, version: int, note: str, now: float, calendar: WorkCalendar):
+    """The referral reached the agency; the household's feedback is due within five working days."""
+    with store.write():
+        row = _load(store, question_id)
+        _check_version(row, version)
+        if row["status"] != "referred":
+            raise _wrong_state()
+        updated = db.update_claimed(store, question_id, None, version, now, status="revisit_pending",
+                                    handed_off_at=now,
+                                    due_at=calendar.add_working_days(now, sla.FEEDBACK_WORKING_DAYS))
+        db.audit(store, now, user["id"], question_id, "handoff", "referred", "revisit_pending",
+                 {"note": note} if note else {})
+        return updated
+
+
+def close(store, user, question_id: str, version: int, note: str, now: float):
+    """Closes a question after the household's feedback (revisit_pending). A supervisor may also
+    close a queued or claimed question (a prank, a question asked twice)."""
+    allowed = ("revisit_pending",) + (("queued", "claimed", "referred") if user["role"] == "supervisor" else ())
+    with store.write():
+        row = _load(store, question_id)
+        _check_version(row, version)
+        if row["status"] not in allowed:
+            raise _wrong_state()
+        outcome = "feedback_given" if row["status"] == "revisit_pending" else "closed_by_supervisor"
+        updated = db.update_claimed(store, question_id, None, version, now, status="closed", closed_at=now,
+                                    outcome=outcome, lease_until=None, due_at=None)
+        db.audit(store, now, user["id"], question_id, "close", row["status"], "closed",
+                 {"note": note} if note else {})
+        return updated
+
+
+def revisit(store, user, question_id: str, reached: bool, satisfied: bool | None, note: str, now: float) -> None:
+    """A supervisor's revisit call to the household of a finished question."""
+    with store.write():
+        row = _load(store, question_id)
+        if row["status"] not in db.FINISHED_STATES:
+            raise _wrong_state()
+        db.save_revisit(store, question_id, user["id"], now, reached, satisfied, note)
