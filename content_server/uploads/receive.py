@@ -5,6 +5,7 @@ import asyncio
 import hashlib
 import hmac
 import os
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Callable
 
@@ -16,6 +17,7 @@ from ..i18n import N_
 READ_CHUNK = 256 * 1024
 # without a checksum, progress is acknowledged every so often so a dropped PATCH loses little
 PERSIST_EVERY = 16 * 1024 * 1024
+_FSYNC = ThreadPoolExecutor(max_workers=4, thread_name_prefix="upload-fsync")
 
 
 class Interrupted(Exception):
@@ -32,31 +34,37 @@ async def receive(request: web.Request, path: Path, offset: int, room: int, dige
 
     Calls `acknowledge(offset)` only after the bytes before that offset are fsynced. With a
     checksum nothing is acknowledged unless the whole body matches (460 otherwise). More than
-    `room` bytes → 413 and nothing kept. A dropped connection raises Interrupted.
+    `room` bytes → 413, keeping only what was acknowledged. A dropped connection raises Interrupted.
     """
     if request.content_length is not None and request.content_length > room:
         raise _too_large()
-    loop = asyncio.get_running_loop()
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o640)
     sha1 = hashlib.sha1() if digest is not None else None
     position = acknowledged = offset
+    flushing: tuple[int, Future] | None = None  # an fsync running beside the receiving
     try:
         os.ftruncate(fd, offset)
         os.lseek(fd, offset, os.SEEK_SET)
         try:
             async for chunk in request.content.iter_chunked(READ_CHUNK):
                 if position + len(chunk) - offset > room:
-                    os.ftruncate(fd, acknowledged)
                     raise _too_large()
                 _write_all(fd, chunk)
                 position += len(chunk)
                 if sha1 is not None:
                     sha1.update(chunk)
-                elif position - acknowledged >= PERSIST_EVERY:
-                    await loop.run_in_executor(None, os.fsync, fd)
-                    acknowledged = position
+                    continue
+                if flushing is not None and flushing[1].done():
+                    flushing[1].result()
+                    acknowledged, flushing = flushing[0], None
                     acknowledge(acknowledged)
+                if flushing is None and position - acknowledged >= PERSIST_EVERY:
+                    flushing = (position, _FSYNC.submit(os.fsync, fd))
+            if flushing is not None:
+                await asyncio.wrap_future(flushing[1])
+                flushing = None
         except ApiError:
+            os.ftruncate(fd, acknowledged if sha1 is None else offset)
             raise
         except (Exception, asyncio.CancelledError) as exc:
             # the client went away: keep what was written unless a checksum covers the whole body
@@ -74,11 +82,13 @@ async def receive(request: web.Request, path: Path, offset: int, room: int, dige
             # TRANSLATORS: upload error when the received bytes are damaged, max 100 chars
             raise ApiError(460, "checksum_mismatch", N_("The uploaded data was damaged on the way. Please send it again."),
                            field="Upload-Checksum")
-        await loop.run_in_executor(None, os.fsync, fd)
+        await asyncio.wrap_future(_FSYNC.submit(os.fsync, fd))
         if position != acknowledged:
             acknowledge(position)
         return position
     finally:
+        if flushing is not None:
+            wait([flushing[1]])  # never close the descriptor under a running fsync
         os.close(fd)
 
 
