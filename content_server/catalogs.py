@@ -37,10 +37,15 @@ def po_path(language: str) -> Path:
     return LOCALES_DIR / LANGUAGES[language] / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+def extract(output: Path) -> None:
+    """Writes a fresh template of every marked string (server, consoles, box app) to `output`."""
+    _babel("extract", "-F", str(ROOT / "babel.cfg"), "-k", "N_", "--no-location", "--sort-output",
+           "--add-comments", "TRANSLATORS:", "-o", str(output), "--project", "legal-tv", str(ROOT))
+
+
 def update() -> None:
     with _locked():
-        _babel("extract", "-F", str(ROOT / "babel.cfg"), "-k", "N_", "--no-location", "--sort-output",
-               "--add-comments", "TRANSLATORS:", "-o", str(POT), "--project", "legal-tv", str(ROOT))
+        extract(POT)
         for language, locale in LANGUAGES.items():
             command = "update" if po_path(language).exists() else "init"
             _babel(command, "-i", str(POT), "-d", str(LOCALES_DIR), "-D", DOMAIN, "-l", locale,
