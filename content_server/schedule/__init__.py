@@ -1,15 +1,68 @@
-"""The schedule feature: its routes, and its part of the demo content."""
+"""The schedule feature: channels, their guide, XMLTV and live playlists, and the editors' console."""
 from __future__ import annotations
+
+import asyncio
+import logging
+import time
 
 from aiohttp import web
 
 from ..config import Settings
-from ..storage import Store
+from ..storage import Store, schedule as schedule_sql
+from . import api, slate
+from .document import validate_schedule
+from .lineup import Lineup
+
+log = logging.getLogger(__name__)
+
+DEMO_CHANNEL = "legal"
+DEMO_TITLE = {"zh": "法治频道", "mn": "ᠬᠠᠤᠯᠢ ᠡᠷᠬᠡ ᠵᠢᠨ ᠰᠤᠪᠠᠭ"}
 
 
 def setup(app: web.Application) -> None:
     """Adds this feature's routes and background tasks to the app."""
+    from ..consoles import channels as channel_console
+
+    settings = app["settings"]
+    app["lineup"] = Lineup(app["store"], settings)
+    app["schedule_clock"] = time.time  # tests replace it to walk through a simulated week
+
+    async def make_slate() -> bool:
+        if (settings.root.slate / "ladder.json").exists():
+            return True
+        return await asyncio.get_running_loop().run_in_executor(None, slate.make_slate, settings.root)
+
+    app["make_slate"] = make_slate
+    app.add_routes(api.routes)
+    channel_console.setup(app)
+
+
+def demo_schedule(store: Store) -> dict:
+    """A day of the demo videos: mornings in order by category, evenings shuffled, slate at night."""
+    videos = [row for row in schedule_sql.playable_videos(store)]
+    ids = [row["id"] for row in videos]
+    categories = sorted({row["category"] for row in videos})
+    slots = [
+        {"id": "morning", "title": {"zh": "早间法治课堂", "mn": "ᠦᠭᠡᠯᠡᠭᠡ ᠶᠢᠨ ᠬᠠᠤᠯᠢ ᠶᠢᠨ ᠬᠢᠴᠢᠶᠡᠯ"},
+         "start": "06:00", "end": "12:00", "lateness": 5, "flex": "spread",
+         "source": {"type": "playlist", "playlist": "all"}, "order": "in_order"},
+        {"id": "afternoon", "title": {"zh": "午后普法", "mn": "ᠦᠳᠡ ᠶᠢᠨ ᠬᠣᠶᠢᠨᠠᠬᠢ ᠬᠠᠤᠯᠢ ᠰᠤᠷᠲᠠᠯᠴᠢᠯᠠᠭ᠎ᠠ"},
+         "start": "12:00", "end": "18:00", "lateness": 5,
+         "source": {"type": "category", "category": categories[0]} if categories else {},
+         "order": "shuffle", "filler": {"type": "playlist", "playlist": "all"}},
+        {"id": "evening", "title": {"zh": "晚间法治", "mn": "ᠣᠷᠣᠢ ᠶᠢᠨ ᠬᠠᠤᠯᠢ ᠡᠷᠬᠡ"},
+         "start": "18:00", "end": "23:00", "lateness": 10,
+         "source": {"type": "playlist", "playlist": "all"}, "order": "shuffle"},
+    ]
+    return {"seed": 12348, "playlists": {"all": ids}, "slots": slots if ids else [], "overrides": []}
 
 
 def fill_demo(store: Store, settings: Settings) -> None:
-    """Adds this feature's sample content; adds nothing twice."""
+    """Adds the legal channel built from the demo videos and the slate; adds nothing twice."""
+    slate.make_slate(settings.root)
+    if schedule_sql.channel(store, DEMO_CHANNEL) is not None:
+        return
+    schedule = validate_schedule(demo_schedule(store), schedule_sql.video_statuses(store),
+                                 schedule_sql.ready_counts_by_category(store))
+    schedule_sql.add_channel(store, DEMO_CHANNEL, DEMO_TITLE, schedule)
+    log.info("demo channel %s: %d slots", DEMO_CHANNEL, len(schedule["slots"]))

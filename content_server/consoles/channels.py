@@ -1,0 +1,59 @@
+"""The editors' channel console: create a channel, edit its slots, import/export JSON, preview the guide.
+
+The page is a thin client of the editor JSON API (content_server/schedule/api.py), so the
+console and scripted imports go through the same validation and the same bilingual errors.
+"""
+from __future__ import annotations
+
+from aiohttp import web
+
+from ..i18n import N_, translate
+from ..schedule.planner import OFF_AIR
+from ..storage import schedule as schedule_sql
+from . import console_language, console_page, render
+
+routes = web.RouteTableDef()
+
+TEXTS = {
+    # TRANSLATORS: editor console, confirmation after saving a channel, max 40 chars
+    "saved": N_("Saved."),
+    # TRANSLATORS: editor console, confirmation, max 40 chars
+    "created": N_("The channel was created."),
+    # TRANSLATORS: editor console, error when an imported file is not JSON, max 60 chars
+    "bad_json": N_("This is not valid JSON."),
+    # TRANSLATORS: editor console, choice of what a slot plays, max 12 chars
+    "category": N_("Category"),
+    # TRANSLATORS: editor console, choice of what a slot plays, max 12 chars
+    "playlist": N_("Playlist"),
+    # TRANSLATORS: editor console, choice of what a slot plays: chosen videos, max 12 chars
+    "videos": N_("Videos"),
+    # TRANSLATORS: editor console, slot order choice, max 12 chars
+    "in_order": N_("In order"),
+    # TRANSLATORS: editor console, slot order choice, max 12 chars
+    "shuffle": N_("Shuffled"),
+    # TRANSLATORS: editor console, button removing a slot row, max 12 chars
+    "remove": N_("Remove"),
+    "off_air": OFF_AIR,
+}
+
+
+@routes.get("/console/editor/channels")
+@console_page("editor")
+async def channels_page(request: web.Request) -> web.Response:
+    store = request.app["store"]
+    rows = schedule_sql.channels(store)
+    chosen = request.query.get("channel") or (rows[0]["id"] if rows else "")
+    row = next((r for r in rows if r["id"] == chosen), None)
+    document = None
+    if row is not None:
+        document = {"id": row["id"], "title": {"zh": row["title_zh"], "mn": row["title_mn"]},
+                    "schedule": schedule_sql.schedule_of(row)}
+    categories = [{"id": k, "ready": n} for k, n in sorted(schedule_sql.ready_counts_by_category(store).items())]
+    language = console_language(request)
+    texts = {key: translate(msgid, language) for key, msgid in TEXTS.items()}
+    return render(request, "channels.html", channels=rows, channel=row, document=document,
+                  categories=categories, texts=texts)
+
+
+def setup(app: web.Application) -> None:
+    app.add_routes(routes)

@@ -1,0 +1,165 @@
+"""What a channel can play: ready videos with their stored renditions, and the offline slate.
+
+Durations come from the renditions' own playlists (sum of EXTINF of the lowest rung), so the
+planner's times and the live playlists' segment times are the same numbers.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import DataRoot
+from ..storage import schedule as schedule_sql
+from .planner import Video
+
+SLATE_ID = "offline-slate"
+
+
+@dataclass(frozen=True)
+class Track:
+    """One stored media playlist: segment URIs (relative to `prefix`) and durations in ms."""
+    prefix: str
+    uris: tuple[str, ...]
+    durations: tuple[int, ...]
+    offsets: tuple[int, ...]  # start of each segment from the track's start
+    total_ms: int
+
+    @classmethod
+    def of(cls, prefix: str, segments: list[tuple[str, int]]) -> "Track":
+        offsets, t = [], 0
+        for _, ms in segments:
+            offsets.append(t)
+            t += ms
+        return cls(prefix, tuple(u for u, _ in segments), tuple(ms for _, ms in segments), tuple(offsets), t)
+
+
+@dataclass
+class Media:
+    """The renditions of one video (or the slate): rungs by name, audio and subtitles by language."""
+    id: str
+    rungs: dict[str, tuple[dict, Track]]
+    audio: dict[str, Track]
+    subtitles: dict[str, Track]
+
+    def lowest(self) -> Track:
+        return min(self.rungs.values(), key=lambda r: r[0].get("height", 0))[1]
+
+
+@dataclass
+class Library:
+    videos: dict[str, Video] = field(default_factory=dict)
+    media: dict[str, Media] = field(default_factory=dict)
+    slate: Media | None = None
+    fingerprint: str = ""
+
+    def ladder(self) -> list[dict]:
+        """Every rung any video has, lowest first, with the largest bandwidth seen for it."""
+        rungs: dict[str, dict] = {}
+        for media in list(self.media.values()) + ([self.slate] if self.slate else []):
+            for name, (rung, _) in media.rungs.items():
+                known = rungs.get(name)
+                if known is None or rung.get("bandwidth", 0) > known.get("bandwidth", 0):
+                    rungs[name] = rung
+        return sorted(rungs.values(), key=lambda r: (r.get("height", 0), r.get("bandwidth", 0)))
+
+
+_parsed: dict[tuple, list[tuple[str, int]] | None] = {}
+
+
+def read_media_playlist(path: Path) -> list[tuple[str, int]] | None:
+    """(uri, duration ms) of each segment of a stored media playlist; None when unreadable."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _parsed:
+        segments, duration = [], None
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            return None
+        for line in lines:
+            line = line.strip()
+            if line.startswith("#EXTINF:"):
+                try:
+                    duration = round(float(line[8:].split(",")[0]) * 1000)
+                except ValueError:
+                    duration = None
+            elif line and not line.startswith("#") and duration is not None:
+                segments.append((line, duration))
+                duration = None
+        _parsed[key] = segments or None
+    return _parsed[key]
+
+
+def read_media(folder: Path, media_id: str, url_prefix: str, ladder: list[dict],
+               audio_languages: list[str], subtitle_languages: list[str]) -> Media | None:
+    """The stored renditions of one video under `folder`; None without a readable video rung."""
+    rungs = {}
+    for rung in ladder:
+        name = rung.get("name")
+        segments = read_media_playlist(folder / str(name) / "index.m3u8") if name else None
+        if segments:
+            rungs[name] = (rung, Track.of(f"{url_prefix}/{name}/", segments))
+    if not rungs:
+        return None
+    audio, subtitles = {}, {}
+    for lang in audio_languages:
+        segments = read_media_playlist(folder / f"audio_{lang}" / "index.m3u8")
+        if segments:
+            audio[lang] = Track.of(f"{url_prefix}/audio_{lang}/", segments)
+    for lang in subtitle_languages:
+        segments = read_media_playlist(folder / f"subs_{lang}" / "index.m3u8")
+        if segments:
+            subtitles[lang] = Track.of(f"{url_prefix}/subs_{lang}/", segments)
+    return Media(media_id, rungs, audio, subtitles)
+
+
+def _ms(value) -> int | None:
+    from ..media.catalog import parse_instant  # one reading of stored publish instants
+    try:
+        instant = parse_instant(value)
+    except ValueError:
+        return None
+    return None if instant is None else round(instant * 1000)
+
+
+def load_library(store, root: DataRoot, base_url: str = "") -> Library:
+    """The ready videos that have readable renditions, and the slate if it was made."""
+    library = Library()
+    digest = hashlib.sha256()
+    for row in schedule_sql.playable_videos(store):
+        try:
+            ladder = json.loads(row["ladder"])
+            audio_languages = json.loads(row["audio_languages"])
+            subtitle_languages = json.loads(row["subtitle_languages"])
+        except (TypeError, ValueError):
+            continue
+        media = read_media(root.rendition_dir(row["id"]), row["id"], f"{base_url}/media/renditions/{row['id']}",
+                           ladder, audio_languages, subtitle_languages)
+        if media is None:
+            continue
+        video = Video(row["id"], row["category"], {"zh": row["title_zh"], "mn": row["title_mn"]},
+                      media.lowest().total_ms, _ms(row["publish_from"]), _ms(row["publish_until"]),
+                      {"zh": row["summary_zh"], "mn": row["summary_mn"]})
+        library.videos[video.id] = video
+        library.media[video.id] = media
+        digest.update(repr((video, video.title, sorted(media.rungs), sorted(media.audio),
+                            sorted(media.subtitles))).encode())
+    library.slate = read_slate(root, base_url)
+    digest.update(b"slate" if library.slate else b"")
+    library.fingerprint = digest.hexdigest()[:16]
+    return library
+
+
+def read_slate(root: DataRoot, base_url: str = "") -> Media | None:
+    folder = root.slate
+    try:
+        meta = json.loads((folder / "ladder.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return read_media(folder, SLATE_ID, f"{base_url}/media/slate", meta.get("ladder", []),
+                      meta.get("audio_languages", []), [])

@@ -1,0 +1,104 @@
+"""Plans, guides and playlists of the stored channels, computed once and kept in memory.
+
+Everything here derives from `planner.plan_day`; caches key on the channel's schedule
+version and the library's fingerprint, so an edited schedule or a newly ready video shows
+at once, while thousands of boxes asking for the same playlist cost a dictionary lookup.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ..config import Settings
+from ..storage import schedule as schedule_sql
+from .library import Library, load_library
+from .live import DayTable
+from .planner import Item, local_date, local_day_bounds, plan_day
+
+MAX_CACHED = 512
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A response body computed once: served to every box until it changes."""
+    body: bytes
+    etag: str
+    valid_until_ms: int
+    gzipped: bytes | None = None
+
+    @classmethod
+    def of(cls, body: bytes, valid_until_ms: int, gzip_it: bool = False) -> "Rendered":
+        import gzip
+        etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+        return cls(body, etag, valid_until_ms, gzip.compress(body, 6) if gzip_it else None)
+
+
+class Lineup:
+    def __init__(self, store, settings: Settings):
+        self.store, self.settings = store, settings
+        self._library: Library | None = None
+        self._library_key = None
+        self._days: dict[tuple, list[Item]] = {}
+        self._tables: dict[tuple, DayTable] = {}
+        self.responses: dict[tuple, Rendered] = {}
+
+    def library(self) -> Library:
+        key = schedule_sql.data_version(self.store)
+        if key != self._library_key:
+            self._library = load_library(self.store, self.settings.root, self.settings.public_url)
+            self._library_key = key
+        return self._library
+
+    def channels(self):
+        return schedule_sql.channels(self.store)
+
+    def channel(self, channel_id: str):
+        return schedule_sql.channel(self.store, channel_id)
+
+    def day(self, channel, day: date) -> list[Item]:
+        library = self.library()
+        key = (channel["id"], channel["version"], library.fingerprint, day)
+        items = self._days.get(key)
+        if items is None:
+            _trim(self._days)
+            items = self._days[key] = plan_day(schedule_sql.schedule_of(channel), library.videos, day, channel["id"])
+        return items
+
+    def items(self, channel, start_ms: int, end_ms: int) -> list[Item]:
+        """The channel's items overlapping [start_ms, end_ms), day by day from the cache."""
+        out, day = [], local_date(start_ms)
+        while local_day_bounds(day)[0] < end_ms:
+            out.extend(i for i in self.day(channel, day) if i.end_ms > start_ms and i.start_ms < end_ms)
+            day += timedelta(days=1)
+        return out
+
+    def table(self, channel, day: date, variant: str) -> DayTable:
+        library = self.library()
+        key = (channel["id"], channel["version"], library.fingerprint, day, variant)
+        table = self._tables.get(key)
+        if table is None:
+            _trim(self._tables)
+            blank = f"{self.settings.public_url}/api/v1/channels/blank.vtt"
+            table = self._tables[key] = DayTable(day, self.day(channel, day), library, variant, blank)
+        return table
+
+    def cached(self, key: tuple, now_ms: int) -> Rendered | None:
+        """A response rendered before for this key, if still valid for this library and instant."""
+        hit = self.responses.get(key)
+        if hit is not None and now_ms < hit.valid_until_ms:
+            return hit
+        return None
+
+    def remember(self, key: tuple, rendered: Rendered) -> Rendered:
+        _trim(self.responses)
+        self.responses[key] = rendered
+        return rendered
+
+    def version_key(self, channel) -> tuple:
+        return channel["id"], channel["version"], self.library().fingerprint
+
+
+def _trim(cache: dict) -> None:
+    if len(cache) >= MAX_CACHED:
+        cache.clear()  # plans are cheap to redo; memory stays bounded

@@ -1,0 +1,253 @@
+"""The one schedule function: (schedule, library, window) → timed items.
+
+Pure and deterministic: no clock, no database, no randomness beyond seeds derived from
+the schedule and the date, so every server computes the same guide. The guide JSON, the
+XMLTV guide and the live playlists are all built from `plan`.
+
+Times are integer milliseconds since the epoch. Each local day (Asia/Shanghai, 00:00–24:00)
+is planned on its own and nothing crosses midnight, so a day's plan never depends on
+another day's; that keeps `plan` cheap for any window and lets live playlists number their
+segments from the date alone.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from ..i18n import N_, bilingual
+
+CHINA = ZoneInfo("Asia/Shanghai")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# TRANSLATORS: guide and XMLTV title while the channel shows its "back soon" picture, max 20 chars
+OFF_AIR = N_("Off air")
+
+
+@dataclass(frozen=True)
+class Video:
+    """A playable video as the planner sees it; publish bounds in ms (None: unbounded)."""
+    id: str
+    category: str
+    title: dict
+    duration_ms: int
+    publish_from_ms: int | None = None
+    publish_until_ms: int | None = None
+    summary: dict = field(default_factory=lambda: {"zh": "", "mn": ""}, compare=False, hash=False)
+
+    def playable(self, start_ms: int, end_ms: int) -> bool:
+        """Whether the whole showing [start, end) lies inside the publish window."""
+        return ((self.publish_from_ms is None or self.publish_from_ms <= start_ms)
+                and (self.publish_until_ms is None or end_ms <= self.publish_until_ms))
+
+
+@dataclass(frozen=True)
+class Item:
+    """One timed entry of a channel: a programme, a filler, or the offline slate (video_id None)."""
+    start_ms: int
+    end_ms: int
+    kind: str  # "programme" | "filler" | "slate"
+    video_id: str | None
+    title: dict
+    slot: str | None = None
+    slot_title: dict | None = None
+
+
+def local_day_bounds(day: date) -> tuple[int, int]:
+    """[00:00, 24:00) of a local date in Asia/Shanghai, as epoch ms."""
+    start = datetime.combine(day, time(0), CHINA)
+    end = datetime.combine(day + timedelta(days=1), time(0), CHINA)
+    return int(start.timestamp() * 1000), int(end.timestamp() * 1000)
+
+
+def local_date(epoch_ms: int) -> date:
+    return datetime.fromtimestamp(epoch_ms / 1000, CHINA).date()
+
+
+def clock_ms(text: str) -> int:
+    """'HH:MM' (or '24:00') as ms after local midnight; the document is validated before."""
+    hours, minutes = text.split(":")
+    return (int(hours) * 60 + int(minutes)) * 60_000
+
+
+def plan(schedule: dict, library: dict[str, Video], start_ms: int, end_ms: int,
+         channel: str = "") -> list[Item]:
+    """Every item overlapping [start_ms, end_ms), in order, from a validated schedule document.
+
+    `library` maps video id → Video for the ready videos; videos outside their publish window
+    at the time they would play are never placed. Gaps are covered by slate items, so the items
+    of a day tile it from 00:00 to 24:00 without holes.
+    """
+    items: list[Item] = []
+    day = local_date(start_ms)
+    while True:
+        day_start, day_end = local_day_bounds(day)
+        if day_start >= end_ms:
+            break
+        items.extend(i for i in plan_day(schedule, library, day, channel)
+                     if i.end_ms > start_ms and i.start_ms < end_ms)
+        day += timedelta(days=1)
+    return items
+
+
+def plan_day(schedule: dict, library: dict[str, Video], day: date, channel: str = "") -> list[Item]:
+    """The items of one local day, tiling [00:00, 24:00)."""
+    day_start, day_end = local_day_bounds(day)
+    out: list[Item] = []
+    t = day_start
+    for block in _blocks(schedule, day):
+        block_start = day_start + clock_ms(block["start"])
+        block_end = day_start + clock_ms(block["end"])
+        if t < block_start:
+            out.append(_slate(t, block_start))
+            t = block_start
+        if t >= block_end:
+            continue  # the previous block ran late past this whole block
+        t = _fill_block(schedule, library, block, day, channel, t, block_end, day_end, out)
+    if t < day_end:
+        out.append(_slate(t, day_end))
+    return _merge_slates(out)
+
+
+def _blocks(schedule: dict, day: date) -> list[dict]:
+    """The slots of this weekday, with the date's overrides replacing any slot they overlap."""
+    weekday = WEEKDAYS[day.weekday()]
+    overrides = [dict(o, id=o.get("id") or f"override-{day.isoformat()}-{o['start']}")
+                 for o in schedule.get("overrides", []) if o["date"] == day.isoformat()]
+    slots = []
+    for index, slot in enumerate(schedule.get("slots", [])):
+        if weekday not in slot.get("days", WEEKDAYS):
+            continue
+        s, e = clock_ms(slot["start"]), clock_ms(slot["end"])
+        if any(s < clock_ms(o["end"]) and clock_ms(o["start"]) < e for o in overrides):
+            continue
+        slots.append(dict(slot, id=slot.get("id") or f"slot-{index}"))
+    return sorted(slots + overrides, key=lambda b: clock_ms(b["start"]))
+
+
+def _fill_block(schedule, library, block, day, channel, t, block_end, day_end, out) -> int:
+    lateness = int(block.get("lateness", 0)) * 60_000
+    limit = min(block_end + lateness, day_end)
+    seed = f"{schedule.get('seed', 0)}|{channel}|{block['id']}|{day.isoformat()}"
+    programmes = []
+    candidates = _candidates(schedule, library, block.get("source", {}))
+    picker = _Picker(candidates, block.get("order", "in_order"), seed)
+    cursor = t
+    while candidates:
+        video = picker.next_fitting(cursor, limit)
+        if video is None:
+            break
+        programmes.append(video)
+        cursor += video.duration_ms
+    slot = block["id"]
+    title = block.get("title")
+    room = max(0, block_end - cursor)
+    filler = _candidates(schedule, library, block.get("filler") or schedule.get("filler") or {})
+    fill_picker = _Picker(filler, "shuffle", seed + "|filler")
+    if not programmes:
+        return _pad(t, block_end, fill_picker, slot, title, out)
+    gaps = [0] * len(programmes)
+    if block.get("flex", "end") == "spread":
+        for i in range(len(programmes)):
+            gaps[i] = room // len(programmes) + (room % len(programmes) if i == len(programmes) - 1 else 0)
+    else:
+        gaps[-1] = room
+    for video, gap in zip(programmes, gaps):
+        out.append(Item(t, t + video.duration_ms, "programme", video.id, dict(video.title), slot, title))
+        t += video.duration_ms
+        if gap:
+            t = _pad(t, t + gap, fill_picker, slot, title, out)
+    return t
+
+
+def _pad(t: int, until: int, picker: "_Picker", slot: str, slot_title, out: list[Item]) -> int:
+    """Filler videos that fit, then the slate for what is left; returns `until`."""
+    while picker.candidates and t < until:
+        video = picker.next_fitting(t, until)
+        if video is None:
+            break
+        out.append(Item(t, t + video.duration_ms, "filler", video.id, dict(video.title), slot, slot_title))
+        t += video.duration_ms
+    if t < until:
+        out.append(_slate(t, until))
+    return until
+
+
+def _slate(start: int, end: int) -> Item:
+    return Item(start, end, "slate", None, bilingual(OFF_AIR))
+
+
+def _merge_slates(items: list[Item]) -> list[Item]:
+    merged: list[Item] = []
+    for item in items:
+        if merged and item.kind == "slate" and merged[-1].kind == "slate" and merged[-1].end_ms == item.start_ms:
+            merged[-1] = Item(merged[-1].start_ms, item.end_ms, "slate", None, item.title)
+        elif item.end_ms > item.start_ms:
+            merged.append(item)
+    return merged
+
+
+def _candidates(schedule: dict, library: dict[str, Video], source: dict) -> list[Video]:
+    """The videos a source names, in its order; unknown or unready videos are left out."""
+    kind = source.get("type")
+    if kind == "category":
+        return sorted((v for v in library.values() if v.category == source.get("category")),
+                      key=lambda v: (v.title.get("zh", ""), v.id))
+    if kind == "playlist":
+        ids = schedule.get("playlists", {}).get(source.get("playlist"), [])
+    elif kind == "videos":
+        ids = source.get("videos", [])
+    else:
+        return []
+    return [library[i] for i in ids if i in library]
+
+
+class _Picker:
+    """Walks candidates in the editor's order from the first, or in seeded shuffles without repeats."""
+
+    def __init__(self, candidates: list[Video], order: str, seed: str):
+        self.candidates = candidates
+        self.shuffle = order == "shuffle"
+        self.rng = random.Random(seed)
+        self.queue: list[Video] = []
+        self.last: Video | None = None
+
+    def _refill(self) -> None:
+        batch = list(self.candidates)
+        if self.shuffle:
+            self.rng.shuffle(batch)
+            if len(batch) > 1 and batch[0] == self.last:
+                batch[0], batch[-1] = batch[-1], batch[0]  # no repeat across the cycle seam
+        self.queue = batch
+
+    def next_fitting(self, t: int, limit: int) -> Video | None:
+        """The next candidate that fits in [t, limit) and is published all that time, or None.
+
+        In order, a published video that does not fit ends the run (the rest is padding); in a
+        shuffle the next one that fits plays. Videos outside their publish window are passed over;
+        when this cycle has nothing left that can play, a fresh cycle is tried once.
+        """
+        if not self.queue:
+            self._refill()
+        for attempt in range(2):
+            for n, video in enumerate(self.queue):
+                playable = video.playable(t, t + video.duration_ms)
+                if self.shuffle and video == self.last and len(self.candidates) > 1:
+                    continue  # never the same video twice in a row
+                if playable and t + video.duration_ms <= limit:
+                    del self.queue[n]
+                    self.last = video
+                    return video
+                if playable and not self.shuffle:
+                    return None
+            if attempt == 0:
+                self._refill()  # what is left of this cycle cannot play now; it comes again in the next
+        return None
+
+
+def current_item(items: list[Item], now_ms: int) -> Item | None:
+    """The item on air at `now_ms`."""
+    for item in items:
+        if item.start_ms <= now_ms < item.end_ms:
+            return item
+    return None
