@@ -19,6 +19,7 @@ from content_server.errors import ApiError
 from content_server.storage import Store, accounts
 from content_server.uploads import discard_upload, finished_upload
 
+from .browser import browser, live_server, new_page, sign_in  # noqa: F401 (fixtures)
 from .conftest import PASSWORD, add_account
 from .tus import OFFSET_BODY, TUS, metadata_header, tus_upload
 
@@ -393,3 +394,76 @@ async def test_an_editor_may_keep_only_so_many_unfinished_uploads(client, make_a
     await create(client, editor, 10)
     assert (await client.post("/api/v1/uploads", headers={
         **make_account("bolor", "editor"), **TUS, "Upload-Length": "10"})).status == 201
+
+
+# ---- the consoles' JavaScript client (content_server/consoles/static/tus-upload.js) in Chromium ----
+
+MAKE_FILE = """(size) => {
+    const bytes = new Uint8Array(size);
+    for (let i = 0; i < size; i++) bytes[i] = (i * 7) & 255;
+    return new File([bytes], "案例.mp4", {type: "video/mp4", lastModified: 1700000000000});
+}"""
+
+
+def _pattern(size: int) -> bytes:
+    return bytes((i * 7) & 255 for i in range(size))
+
+
+@pytest.mark.slow
+def test_the_console_client_rides_out_dropped_connections_and_resumes_after_a_reload(browser, live_server):
+    live_server.add_user("saran", "editor")
+    page = new_page(browser)
+    sign_in(page, live_server, "saran")
+    page.add_script_tag(url="/console/static/tus-upload.js")
+    drops = {"left": 2}
+
+    def drop_two_patches(route):
+        if route.request.method == "PATCH" and drops["left"]:
+            drops["left"] -= 1
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+    page.route("**/api/v1/uploads/*", drop_two_patches)
+    size = 3 * 1024 * 1024 + 123
+    # given an editor's upload whose connection drops twice, then it completes by itself
+    result = page.evaluate(f"""async () => {{
+        const file = ({MAKE_FILE})({size});
+        const notes = [];
+        const id = await window.tusUpload(file, {{chunkSize: 1024 * 1024, retryDelays: [50, 100],
+            retryingText: "retrying", onProgress: (f, note) => {{ if (note) notes.push(note); }}}});
+        return {{id, notes}};
+    }}""")
+    assert result["notes"] == ["retrying", "retrying"] and drops["left"] == 0
+    root = DataRoot(live_server.process.data)
+    assert root.upload_file(result["id"]).read_bytes() == _pattern(size)
+
+    # given an upload stopped after its first piece, when the page is reloaded and the same file chosen
+    page.unroute("**/api/v1/uploads/*")
+    first = page.evaluate(f"""async () => {{
+        const stop = new AbortController();
+        try {{
+            await window.tusUpload(({MAKE_FILE})({size}), {{chunkSize: 1024 * 1024, signal: stop.signal,
+                onProgress: (f) => {{ if (f >= 1 / 3) stop.abort(); }}}});
+        }} catch (e) {{ return e.name; }}
+    }}""")
+    assert first == "AbortError"
+    page.reload()
+    page.add_script_tag(url="/console/static/tus-upload.js")
+    resumed = page.evaluate(f"""async () => {{
+        const seen = [];
+        const id = await window.tusUpload(({MAKE_FILE})({size}), {{chunkSize: 1024 * 1024,
+            onProgress: (f) => seen.push(f)}});
+        return {{id, first: seen[0]}};
+    }}""")
+    # then it continues where it stopped instead of starting again
+    assert resumed["first"] > 0
+    assert root.upload_file(resumed["id"]).read_bytes() == _pattern(size)
+    # and a refusal that retrying cannot fix comes back in the page language
+    refused = page.evaluate("""async () => {
+        try { await window.tusUpload(new File([new Uint8Array(10)], "a.srt"), {headers: {"Tus-Resumable": "0.1"}}); }
+        catch (e) { return [e.name, e.status, e.message]; }
+    }""")
+    assert refused[0] == "TusError" and refused[1] == 412 and "协议" in refused[2]
+    page.evaluate(f"() => window.tusUpload.terminate('{resumed['id']}')")
+    assert not root.upload_file(resumed["id"]).exists()
+    page.context.close()
