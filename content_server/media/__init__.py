@@ -12,6 +12,9 @@ def setup(app: web.Application) -> None:
     from . import catalog, categories, static  # the boxes' catalog, editors' categories, media files
     for part in (catalog, categories, static):
         part.setup(app)
+    from . import ingest, jobs  # editors' uploads become queued transcodes; the workers
+    for part in (ingest, jobs):
+        part.setup(app)
 
 
 def fill_demo(store: Store, settings: Settings) -> None:

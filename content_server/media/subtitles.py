@@ -1,0 +1,103 @@
+"""Subtitles: SRT, WebVTT, ASS files or embedded text streams → segmented WebVTT for HLS."""
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_SUBTITLE_BYTES = 2 * 1024 * 1024
+_TIMING = re.compile(r"^\s*((?:\d+:)?\d{1,2}:\d{2}\.\d{3})\s+-->\s+((?:\d+:)?\d{1,2}:\d{2}\.\d{3})")
+
+
+class BadSubtitles(Exception):
+    """The file is not a subtitle file ffmpeg can read, or holds no cues."""
+
+
+@dataclass
+class Cue:
+    start: float
+    end: float
+    text: str
+
+
+def to_webvtt(source: Path, target: Path, stream: int | None = None) -> int:
+    """Converts a subtitle file (or stream `stream` of a media file) to WebVTT; returns the cue count."""
+    if stream is None and (not source.is_file() or not 0 < source.stat().st_size <= MAX_SUBTITLE_BYTES):
+        raise BadSubtitles(source)
+    select = f"0:{stream}" if stream is not None else "0:s:0"
+    # an uploaded file is read only with a subtitle demuxer: never as a playlist naming other files
+    demuxer = [] if stream is not None else ["-f", _subtitle_format(source)]
+    proc = subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", *demuxer, "-i", str(source), "-map", select,
+                           "-c:s", "webvtt", "-f", "webvtt", str(target)], capture_output=True, timeout=120)
+    if proc.returncode != 0 or not target.is_file():
+        target.unlink(missing_ok=True)
+        raise BadSubtitles(proc.stderr.decode(errors="replace")[-300:])
+    cues = read_cues(target.read_text(encoding="utf-8", errors="replace"))
+    if not cues:
+        target.unlink(missing_ok=True)
+        raise BadSubtitles("no cues")
+    return len(cues)
+
+
+def _subtitle_format(path: Path) -> str:
+    head = path.read_bytes()[:4096].lstrip(b"\xef\xbb\xbf").lstrip()
+    if head.startswith(b"WEBVTT"):
+        return "webvtt"
+    if head.lower().startswith(b"[script info]"):
+        return "ass"
+    return "srt"
+
+
+def read_cues(vtt: str) -> list[Cue]:
+    """The cues of a WebVTT text (ids, notes and styles are dropped)."""
+    cues = []
+    for block in re.split(r"\n\s*\n", vtt.replace("\r\n", "\n")):
+        lines = block.strip("\n").split("\n")
+        for i, line in enumerate(lines):
+            match = _TIMING.match(line)
+            if match:
+                text = "\n".join(lines[i + 1:]).strip()
+                start, end = _seconds(match.group(1)), _seconds(match.group(2))
+                if text and end > start:
+                    cues.append(Cue(start, end, text))
+                break
+    return cues
+
+
+def write_segmented(cues: list[Cue], folder: Path, durations: list[float], mpegts_start: int) -> None:
+    """Writes seg_NNNNN.vtt files on the given segment boundaries and their index.m3u8.
+
+    Each segment carries X-TIMESTAMP-MAP so cue times (from 0) line up with the video's MPEG-TS
+    timestamps; a cue spanning a boundary appears in both segments, as HLS expects.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["#EXTM3U", "#EXT-X-VERSION:3", f"#EXT-X-TARGETDURATION:{max(round(d) for d in durations)}",
+             "#EXT-X-MEDIA-SEQUENCE:0", "#EXT-X-PLAYLIST-TYPE:VOD"]
+    start = 0.0
+    for n, duration in enumerate(durations):
+        end = start + duration
+        body = [f"WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:{mpegts_start},LOCAL:00:00:00.000\n"]
+        for cue in cues:
+            if cue.start < end and cue.end > start:
+                body.append(f"{_stamp(cue.start)} --> {_stamp(cue.end)}\n{cue.text}\n")
+        (folder / f"seg_{n:05d}.vtt").write_text("\n".join(body), encoding="utf-8")
+        lines += [f"#EXTINF:{duration:.6f},", f"seg_{n:05d}.vtt"]
+        start = end
+    lines.append("#EXT-X-ENDLIST")
+    (folder / "index.m3u8").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _seconds(stamp: str) -> float:
+    parts = [float(p) for p in stamp.split(":")]
+    while len(parts) < 3:
+        parts.insert(0, 0.0)
+    return parts[0] * 3600 + parts[1] * 60 + parts[2]
+
+
+def _stamp(seconds: float) -> str:
+    millis = int(round(seconds * 1000))
+    hours, millis = divmod(millis, 3600_000)
+    minutes, millis = divmod(millis, 60_000)
+    secs, millis = divmod(millis, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
