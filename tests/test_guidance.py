@@ -8,11 +8,11 @@ import urllib.request
 import pytest
 
 from content_server.guidance import seed_data
+from content_server.media.demo import CATEGORIES
+from content_server.questions.topics import SEED_TOPICS
 from tests.conftest import add_account
 
 MONGOLIAN = re.compile(r"[\u1800-\u18af]")
-TOPICS = ["traffic_accident", "labour_injury", "wages_owed", "marriage_inheritance", "private_lending",
-          "land_contracting", "housing_neighbours", "consumer_rights", "other"]
 
 
 def bilingual_ok(value: dict) -> bool:
@@ -43,11 +43,12 @@ async def test_a_fresh_server_already_shows_bilingual_services_glossary_and_guid
     terms_zh = {t["term"]["zh"] for t in glossary}
     assert {"劳动合同", "工伤认定", "法律援助", "调解", "诉讼时效", "土地承包经营权", "继承", "借条",
             "交通事故责任认定"} <= terms_zh
-    assert [g["topic"] for g in guides] == TOPICS
+    assert [g["topic"] for g in guides] == [t["id"] for t in SEED_TOPICS]   # one guide per question topic
     ids = {t["id"] for t in glossary}
     for guide in guides:
         assert 3 <= len(guide["steps"]) <= 6 and all(bilingual_ok(s) for s in guide["steps"])
         assert bilingual_ok(guide["title"]) and guide["glossary"] and set(guide["glossary"]) <= ids
+        assert guide["video_category"] in {c[0] for c in CATEGORIES} | {None}
 
 
 async def test_a_household_in_abag_banner_sees_its_own_offices_first_then_league_then_province(client):
