@@ -4,11 +4,16 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import os
 import re
+import resource
+import signal
 import socket
+import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 
 import pytest
 
@@ -17,9 +22,10 @@ from content_server.app import create_app
 from content_server.config import DataRoot
 from content_server.errors import ApiError
 from content_server.storage import Store, accounts
-from content_server.uploads import discard_upload, finished_upload
+from content_server.storage import uploads as upload_sql
+from content_server.uploads import cleanup, discard_upload, finished_upload
 
-from .browser import browser, live_server, new_page, sign_in  # noqa: F401 (fixtures)
+from .browser import CHROMIUM, CHROMIUM_ARGS, live_server, new_page, sign_in  # noqa: F401 (fixture)
 from .conftest import PASSWORD, add_account
 from .tus import OFFSET_BODY, TUS, metadata_header, tus_upload
 
@@ -260,6 +266,27 @@ async def test_files_over_the_size_limit_are_refused(aiohttp_client, settings):
     assert upload_path(client, location).stat().st_size == 0
 
 
+async def test_a_full_disk_is_reported_and_the_upload_continues_once_there_is_room(client, make_account):
+    editor = make_account("saran", "editor")
+    location = await create(client, editor, len(DATA))
+    assert (await patch(client, editor, location, 0, DATA[:200_000])).status == 204
+    # given a disk that takes no file larger than 600 kB (the kernel's file size limit stands in)
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (600_000, hard))
+    try:
+        resp = await patch(client, editor, location, 200_000, DATA[200_000:])
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, previous)
+    # then the editor is told, nothing unacknowledged is kept, and the upload goes on later
+    await assert_bilingual(resp, 507, "storage_full")
+    assert (await head(client, editor, location)).headers["Upload-Offset"] == "200000"
+    assert upload_path(client, location).stat().st_size == 200_000
+    assert (await patch(client, editor, location, 200_000, DATA[200_000:])).status == 204
+    assert upload_path(client, location).read_bytes() == DATA
+
+
 async def test_an_editor_cancels_an_upload_and_its_file_is_removed(client, make_account):
     editor = make_account("saran", "editor")
     location = await create(client, editor, 1000)
@@ -272,8 +299,9 @@ async def test_an_editor_cancels_an_upload_and_its_file_is_removed(client, make_
     assert (await head(client, editor, location)).status == 404
 
 
-async def test_abandoned_partial_uploads_expire_and_are_cleaned_up(aiohttp_client, settings):
+async def test_abandoned_partial_uploads_expire_and_are_cleaned_up(aiohttp_client, settings, monkeypatch):
     settings.upload_expiry_seconds = 1
+    monkeypatch.setattr(cleanup, "FINISHED_KEEP_PERIODS", 10_000)
     client = await aiohttp_client(create_app(settings))
     user_id = add_account(client.server.app["store"], "saran", "editor")
     token, token_hash = auth.new_token("ltv")
@@ -291,6 +319,38 @@ async def test_abandoned_partial_uploads_expire_and_are_cleaned_up(aiohttp_clien
     # a finished upload waits for ingest and is not swept
     root = client.server.app["settings"].root
     assert finished_upload(client.server.app["store"], root, finished, "upload_id").read_bytes() == b"done"
+
+
+async def test_leftovers_of_an_earlier_run_are_cleaned_up_at_start(aiohttp_client, settings):
+    # given a data root with an upload that expired while the server was down, a finished upload
+    # nobody ingested for weeks, a fresh finished one, and a file whose row was never written
+    root = settings.root
+    root.create()
+    store = Store(root.database)
+    owner = add_account(store, "saran", "editor")
+    now = time.time()
+    ids = {name: uuid.uuid4().hex for name in ("expired", "stale", "fresh", "orphan", "new_orphan")}
+    upload_sql.add_upload(store, ids["expired"], owner, 10, "", "", "", now - 5)
+    for name, completed in (("stale", now - 30 * 86400), ("fresh", now - 60)):
+        upload_sql.add_upload(store, ids[name], owner, 1, "", "", "", now + 3600)
+        upload_sql.set_offset(store, ids[name], 1, now + 3600)
+        store.conn.execute("UPDATE uploads SET completed_at = ? WHERE id = ?", (completed, ids[name]))
+    store.close()
+    for name, upload_id in ids.items():
+        root.upload_file(upload_id).write_bytes(b"x")
+    old = now - 2 * cleanup.ORPHAN_GRACE_SECONDS
+    os.utime(root.upload_file(ids["orphan"]), (old, old))
+    # when the server starts
+    client = await aiohttp_client(create_app(settings))
+    for _ in range(100):
+        if not root.upload_file(ids["orphan"]).exists():
+            break
+        await asyncio.sleep(0.05)
+    # then only the fresh finished upload and the orphan too young to judge remain
+    left = {name for name, upload_id in ids.items() if root.upload_file(upload_id).exists()}
+    assert left == {"fresh", "new_orphan"}
+    rows = {row["id"] for row in client.server.app["store"].all("SELECT id FROM uploads")}
+    assert rows == {ids["fresh"]}
 
 
 async def test_unknown_and_malformed_upload_ids_are_not_found(client, make_account):
@@ -409,9 +469,37 @@ def _pattern(size: int) -> bytes:
     return bytes((i * 7) & 255 for i in range(size))
 
 
+def in_own_browser(work) -> None:
+    """Runs work(browser) with its own Chromium in a thread: Playwright's sync API keeps an event
+    loop marked as running in its thread, which would stop the asyncio tests that follow."""
+    from playwright.sync_api import sync_playwright
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                try:
+                    work(browser)
+                finally:
+                    browser.close()
+        except BaseException as exc:  # handed to the test's thread
+            failure.append(exc)
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(180)
+    assert not thread.is_alive(), "the browser did not finish"
+    if failure:
+        raise failure[0]
+
+
 @pytest.mark.slow
-def test_the_console_client_rides_out_dropped_connections_and_resumes_after_a_reload(browser, live_server):
+def test_the_console_client_rides_out_dropped_connections_and_resumes_after_a_reload(live_server):
     live_server.add_user("saran", "editor")
+    in_own_browser(lambda browser: _upload_through_a_bad_link(browser, live_server))
+
+
+def _upload_through_a_bad_link(browser, live_server) -> None:
     page = new_page(browser)
     sign_in(page, live_server, "saran")
     page.add_script_tag(url="/console/static/tus-upload.js")

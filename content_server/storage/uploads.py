@@ -76,6 +76,13 @@ def expired_uploads(store, now: float) -> list[str]:
     return [row["id"] for row in rows]
 
 
+def stale_finished_uploads(store, completed_before: float) -> list[str]:
+    """Ids of complete uploads that no ingest has consumed since `completed_before`."""
+    rows = store.all("SELECT id FROM uploads WHERE completed_at IS NOT NULL AND completed_at <= ?",
+                     (completed_before,))
+    return [row["id"] for row in rows]
+
+
 def known_ids(store, ids: list[str]) -> set[str]:
     found = set()
     for start in range(0, len(ids), 500):

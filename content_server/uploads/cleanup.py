@@ -13,17 +13,22 @@ from .routes import BUSY, valid_id
 
 log = logging.getLogger(__name__)
 ORPHAN_GRACE_SECONDS = 600  # a file is created a moment before its row; never race that
+# a finished upload waits for ingest (which may be retried after a form error) this many expiry periods
+FINISHED_KEEP_PERIODS = 7
 
 
 def remove_expired(app: web.Application, now: float | None = None) -> int:
-    """Deletes expired unfinished uploads (rows and files) and files without a row.
+    """Deletes expired unfinished uploads, finished uploads no ingest took within
+    FINISHED_KEEP_PERIODS expiry periods, and files without a row.
 
     Returns how many uploads or files were removed. Uploads receiving data are left alone.
     """
     now = time.time() if now is None else now
-    store, root, busy = app["store"], app["settings"].root, app[BUSY]
+    store, settings, busy = app["store"], app["settings"], app[BUSY]
+    root = settings.root
     removed = 0
-    for upload_id in db.expired_uploads(store, now):
+    stale = db.stale_finished_uploads(store, now - FINISHED_KEEP_PERIODS * settings.upload_expiry_seconds)
+    for upload_id in db.expired_uploads(store, now) + stale:
         if upload_id in busy:
             continue
         db.delete_upload(store, upload_id)

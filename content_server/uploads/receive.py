@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import logging
 import os
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
@@ -14,6 +15,7 @@ from aiohttp import web
 from ..errors import ApiError
 from ..i18n import N_
 
+log = logging.getLogger(__name__)
 READ_CHUNK = 256 * 1024
 # without a checksum, progress is acknowledged every so often so a dropped PATCH loses little
 PERSIST_EVERY = 16 * 1024 * 1024
@@ -43,13 +45,19 @@ async def receive(request: web.Request, path: Path, offset: int, room: int, dige
     position = acknowledged = offset
     flushing: tuple[int, Future] | None = None  # an fsync running beside the receiving
     try:
-        os.ftruncate(fd, offset)
-        os.lseek(fd, offset, os.SEEK_SET)
+        try:
+            os.ftruncate(fd, offset)
+            os.lseek(fd, offset, os.SEEK_SET)
+        except OSError as exc:
+            raise _DiskTrouble() from exc
         try:
             async for chunk in request.content.iter_chunked(READ_CHUNK):
                 if position + len(chunk) - offset > room:
                     raise _too_large()
-                _write_all(fd, chunk)
+                try:
+                    _write_all(fd, chunk)
+                except OSError as exc:  # the disk, not the client: say so, keep what is safe
+                    raise _DiskTrouble() from exc
                 position += len(chunk)
                 if sha1 is not None:
                     sha1.update(chunk)
@@ -59,30 +67,33 @@ async def receive(request: web.Request, path: Path, offset: int, room: int, dige
                     acknowledged, flushing = flushing[0], None
                     acknowledge(acknowledged)
                 if flushing is None and position - acknowledged >= PERSIST_EVERY:
-                    flushing = (position, _FSYNC.submit(os.fsync, fd))
+                    flushing = (position, _FSYNC.submit(_fsync, fd))
             if flushing is not None:
                 await asyncio.wrap_future(flushing[1])
                 flushing = None
+            if sha1 is not None and not hmac.compare_digest(sha1.digest(), digest):
+                # TRANSLATORS: upload error when the received bytes are damaged, max 100 chars
+                raise ApiError(460, "checksum_mismatch", N_("The uploaded data was damaged on the way. Please send it again."),
+                               field="Upload-Checksum")
+            await asyncio.wrap_future(_FSYNC.submit(_fsync, fd))
+        except _DiskTrouble:
+            log.exception("writing upload %s failed", path.name)
+            _truncate_quietly(fd, acknowledged if sha1 is None else offset)
+            # TRANSLATORS: upload error when the server's disk is full or failing, max 100 chars
+            raise ApiError(507, "storage_full", N_("The server cannot store more data right now. Please tell the administrator."))
         except ApiError:
-            os.ftruncate(fd, acknowledged if sha1 is None else offset)
+            _truncate_quietly(fd, acknowledged if sha1 is None else offset)
             raise
         except (Exception, asyncio.CancelledError) as exc:
             # the client went away: keep what was written unless a checksum covers the whole body
             if sha1 is not None:
-                os.ftruncate(fd, offset)
+                _truncate_quietly(fd, offset)
                 position = offset
-            os.fsync(fd)
-            if position != acknowledged:
+            if position != acknowledged and _fsync_quietly(fd):
                 acknowledge(position)
             if isinstance(exc, asyncio.CancelledError):
                 raise
             raise Interrupted(position) from exc
-        if sha1 is not None and not hmac.compare_digest(sha1.digest(), digest):
-            os.ftruncate(fd, offset)
-            # TRANSLATORS: upload error when the received bytes are damaged, max 100 chars
-            raise ApiError(460, "checksum_mismatch", N_("The uploaded data was damaged on the way. Please send it again."),
-                           field="Upload-Checksum")
-        await asyncio.wrap_future(_FSYNC.submit(os.fsync, fd))
         if position != acknowledged:
             acknowledge(position)
         return position
@@ -90,6 +101,33 @@ async def receive(request: web.Request, path: Path, offset: int, room: int, dige
         if flushing is not None:
             wait([flushing[1]])  # never close the descriptor under a running fsync
         os.close(fd)
+
+
+class _DiskTrouble(Exception):
+    """Writing to the upload's file failed (disk full, I/O error)."""
+
+
+def _truncate_quietly(fd: int, size: int) -> None:
+    try:
+        os.ftruncate(fd, size)
+    except OSError:
+        log.exception("could not cut an upload back to its acknowledged size")
+
+
+def _fsync(fd: int) -> None:
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        raise _DiskTrouble() from exc
+
+
+def _fsync_quietly(fd: int) -> bool:
+    try:
+        os.fsync(fd)
+        return True
+    except OSError:
+        log.exception("could not flush an interrupted upload")
+        return False
 
 
 def _write_all(fd: int, data: bytes) -> None:
