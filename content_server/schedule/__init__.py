@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 
 from aiohttp import web
 
@@ -11,7 +10,7 @@ from ..config import Settings
 from ..storage import Store, schedule as schedule_sql
 from . import api, slate
 from .document import validate_schedule
-from .lineup import Lineup
+from .lineup import Clock, Lineup
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +24,7 @@ def setup(app: web.Application) -> None:
 
     settings = app["settings"]
     app["lineup"] = Lineup(app["store"], settings)
-    app["schedule_clock"] = time.time  # tests replace it to walk through a simulated week
+    app["schedule_clock"] = Clock()  # tests fix it to walk through a simulated week
 
     async def make_slate() -> bool:
         if (settings.root.slate / "ladder.json").exists():

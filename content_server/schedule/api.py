@@ -82,7 +82,7 @@ async def list_channels(request: web.Request) -> web.Response:
         body = [{"id": c["id"], "title": {"zh": c["title_zh"], "mn": c["title_mn"]},
                  "live": f"{base}/api/v1/channels/{c['id']}/live.m3u8",
                  "guide": f"{base}/api/v1/channels/{c['id']}/guide?hours=48"} for c in lineup.channels()]
-        rendered = lineup.remember(key, Rendered.of(json.dumps(body, ensure_ascii=False).encode(), 2**62, True))
+        rendered = lineup.remember(key, Rendered.of(json.dumps(body, ensure_ascii=False).encode(), 0, 2**62, True))
     return _respond(request, rendered, "application/json", GUIDE_MAX_AGE)
 
 
@@ -106,7 +106,7 @@ async def guide(request: web.Request) -> web.Response:
     if rendered is None:
         items = lineup.items(channel, hour, hour + hours * HOUR_MS)
         body = json.dumps(guide_entries(items), ensure_ascii=False).encode()
-        rendered = lineup.remember(key, Rendered.of(body, hour + HOUR_MS, True))
+        rendered = lineup.remember(key, Rendered.of(body, hour, hour + HOUR_MS, True))
     return _respond(request, rendered, "application/json", GUIDE_MAX_AGE)
 
 
@@ -120,7 +120,7 @@ async def xmltv_guide(request: web.Request) -> web.Response:
     if rendered is None:
         programmes = {c["id"]: lineup.items(c, hour, hour + 48 * HOUR_MS) for c in channels}
         body = xmltv.document(channels, programmes, lineup.library().videos)
-        rendered = lineup.remember(key, Rendered.of(body, hour + HOUR_MS, True))
+        rendered = lineup.remember(key, Rendered.of(body, hour, hour + HOUR_MS, True))
     return _respond(request, rendered, "application/xml", GUIDE_MAX_AGE)
 
 
@@ -132,7 +132,7 @@ async def live_master(request: web.Request) -> web.Response:
     rendered = lineup.cached(key, now)
     if rendered is None:
         body = live.master_playlist(lineup.library(), LANGUAGE_NAMES).encode()
-        rendered = lineup.remember(key, Rendered.of(body, 2**62))
+        rendered = lineup.remember(key, Rendered.of(body, 0, 2**62))
     return _respond(request, rendered, "application/vnd.apple.mpegurl", GUIDE_MAX_AGE)
 
 
@@ -150,7 +150,8 @@ async def live_variant(request: web.Request) -> web.Response:
         day = datetime.fromtimestamp(now / 1000, CHINA).date()
         table = lineup.table(channel, day, variant)
         body = live.media_playlist(table, now).encode()
-        rendered = lineup.remember(fast_key, Rendered.of(body, live.next_change_ms(table, now)))
+        rendered = lineup.remember(fast_key, Rendered.of(body, live.current_start_ms(table, now),
+                                                         live.next_change_ms(table, now)))
     max_age = max(1, math.ceil((rendered.valid_until_ms - now) / 1000))
     return _respond(request, rendered, "application/vnd.apple.mpegurl", max_age)
 

@@ -161,7 +161,7 @@ def _block(value: dict, playlists, videos, categories, dated: bool) -> dict:
             raise ApiError(422, "invalid_id", N_("Use 1–40 lower-case letters, digits, - or _ for a name."),
                            field="id")
         clean["id"] = value["id"]
-    clean["title"] = bilingual_text(value, "title", 80)
+    clean["title"] = _title(value)
     if dated:
         clean["date"] = _date(value.get("date"))
     elif value.get("days") is not None:
@@ -187,6 +187,15 @@ def _block(value: dict, playlists, videos, categories, dated: bool) -> dict:
     if value.get("filler") is not None:
         clean["filler"] = _within("filler", lambda: _source(value["filler"], playlists, videos, categories))
     return clean
+
+
+def _title(value: dict) -> dict:
+    try:
+        return bilingual_text(value, "title", 80)
+    except ApiError as exc:
+        if exc.field in ("zh", "mn"):
+            exc.field = f"title.{exc.field}"  # name the language inside the title
+        raise
 
 
 def _time(value: dict, field: str) -> str:

@@ -6,7 +6,9 @@ at once, while thousands of boxes asking for the same playlist cost a dictionary
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -24,14 +26,24 @@ class Rendered:
     """A response body computed once: served to every box until it changes."""
     body: bytes
     etag: str
+    valid_from_ms: int
     valid_until_ms: int
     gzipped: bytes | None = None
 
     @classmethod
-    def of(cls, body: bytes, valid_until_ms: int, gzip_it: bool = False) -> "Rendered":
-        import gzip
+    def of(cls, body: bytes, valid_from_ms: int, valid_until_ms: int, gzip_it: bool = False) -> "Rendered":
         etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
-        return cls(body, etag, valid_until_ms, gzip.compress(body, 6) if gzip_it else None)
+        return cls(body, etag, valid_from_ms, valid_until_ms, gzip.compress(body, 6) if gzip_it else None)
+
+
+class Clock:
+    """The time channels are computed for: the system clock, or a fixed instant in tests."""
+
+    def __init__(self):
+        self.fixed: float | None = None
+
+    def __call__(self) -> float:
+        return time.time() if self.fixed is None else self.fixed
 
 
 class Lineup:
@@ -86,7 +98,7 @@ class Lineup:
     def cached(self, key: tuple, now_ms: int) -> Rendered | None:
         """A response rendered before for this key, if still valid for this library and instant."""
         hit = self.responses.get(key)
-        if hit is not None and now_ms < hit.valid_until_ms:
+        if hit is not None and hit.valid_from_ms <= now_ms < hit.valid_until_ms:
             return hit
         return None
 

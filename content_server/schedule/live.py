@@ -154,6 +154,12 @@ def next_change_ms(table: DayTable, now_ms: int) -> int:
     return table.segment(current + 1).start_ms
 
 
+def current_start_ms(table: DayTable, now_ms: int) -> int:
+    """When the window took its present shape: the start of the current segment (or the day)."""
+    current = table.index_at(now_ms)
+    return table.segment(current).start_ms if current is not None else (table.starts[0] if table.starts else 0)
+
+
 def iso_ms(epoch_ms: int) -> str:
     return datetime.fromtimestamp(epoch_ms / 1000, CHINA).isoformat(timespec="milliseconds")
 
