@@ -4,8 +4,8 @@ Chinese comes from Babel (CLDR zh_Hans_CN); traditional Mongolian, which CLDR la
 `mongolian`. Every function takes the language as "zh" or "mn".
 """
 from .formatting import (LANGUAGES, format_date, format_datetime, format_number, format_time, month_name,
-                         weekday_name)
+                         template_filters, weekday_name)
 from .mongolian import ascii_digits, mongolian_digits
 
 __all__ = ["LANGUAGES", "format_date", "format_datetime", "format_number", "format_time", "month_name",
-           "weekday_name", "ascii_digits", "mongolian_digits"]
+           "template_filters", "weekday_name", "ascii_digits", "mongolian_digits"]

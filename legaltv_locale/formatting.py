@@ -78,3 +78,23 @@ def format_number(value: int | float | Decimal, language: str, digits: str = "as
     _check(language, digits)
     text = numbers.format_decimal(value, locale=CHINESE)
     return _digits(text, digits) if language == "mn" else text
+
+
+def _moment(value) -> dt.datetime | dt.date:
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def template_filters(language: str) -> dict:
+    """Jinja filters for a page in `language`: {{ when|date }}, |datetime, |time, |number.
+
+    Each accepts a date/datetime or an ISO 8601 string; add them with env.filters.update(...)."""
+    _check(language, "ascii")
+
+    def date_filter(value, width: str = "medium"):
+        moment = _moment(value)
+        return format_date(moment.date() if isinstance(moment, dt.datetime) else moment, language, width)
+
+    return {"date": date_filter,
+            "datetime": lambda value, width="medium": format_datetime(_moment(value), language, width),
+            "time": lambda value: format_time(_moment(value), language),
+            "number": lambda value: format_number(value, language)}

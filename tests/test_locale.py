@@ -63,3 +63,12 @@ def test_chinese_comes_from_cldr():
 def test_a_wrong_language_or_option_is_a_programming_error(call):
     with pytest.raises(ValueError):
         call()
+
+
+def test_console_templates_get_the_same_formats_through_filters():
+    import jinja2
+    env = jinja2.Environment(autoescape=True)
+    env.filters.update(L.template_filters("mn"))
+    page = env.from_string("{{ when|date('full') }} | {{ when|time }} | {{ n|number }}")
+    assert page.render(when="2026-11-24T14:30:00+08:00", n=12348) == \
+        f"{L.format_date(A_TUESDAY, 'mn', 'full')} | 14:30 | 12,348"
