@@ -1,9 +1,137 @@
-"""The staff console (being built)."""
+"""The callback staff console: the queue, one question at a time, the call and the answer.
+
+Pages only read; every change goes to the desk's JSON API (`questions/desk.py`) from the page's
+script with the session's CSRF token. The queue refreshes by polling a server-rendered fragment
+every few seconds: a 304 when nothing changed costs the server one comparison, it survives
+restarts and proxies without held connections, and it suits flaky mobile networks.
+"""
 from __future__ import annotations
+
+import time
+from datetime import datetime
 
 from aiohttp import web
 
+from ..errors import ApiError
+from ..i18n import N_, translate
+from ..questions import views
+from ..storage import questions as db
+from . import console_language, console_page, render
+
 routes = web.RouteTableDef()
+DESK = ("staff", "supervisor")
+_BOOT = f"{time.time():.0f}"  # an ETag from a restarted server never matches an older one
+
+# TRANSLATORS: staff console, state of a question, max 24 chars each
+STATUS_LABELS = {"queued": N_("Waiting"), "claimed": N_("Being called"), "resolved": N_("Answered"),
+                 "referred": N_("Referred"), "revisit_pending": N_("Awaiting feedback"), "closed": N_("Closed")}
+# TRANSLATORS: staff console, service-level state of a question, max 20 chars each
+SLA_LABELS = {"ok": N_("On time"), "warning_50": N_("Half the time used"), "warning_80": N_("Nearly due"),
+              "overdue": N_("Overdue"), "none": N_("Nothing due")}
+# TRANSLATORS: staff console, outcome of one phone call, max 24 chars each
+OUTCOME_LABELS = {"answered": N_("Reached the household"), "no_answer": N_("No answer"),
+                  "wrong_number": N_("Wrong number")}
+# TRANSLATORS: staff console, where a question is referred to, max 24 chars each
+REFERRAL_LABELS = {"legal_aid": N_("Legal aid"), "mediation": N_("People's mediation"),
+                   "notary": N_("Notary"), "court": N_("Court")}
+# TRANSLATORS: staff console, the time of day a household asked to be called, max 20 chars each
+WINDOW_LABELS = {"morning": N_("Morning"), "afternoon": N_("Afternoon"), "evening": N_("Evening"),
+                 "any": N_("Any time")}
+# TRANSLATORS: consoles, history of a question: what happened, max 24 chars each
+ACTION_LABELS = {"intake": N_("Asked"), "claim": N_("Claimed"), "release": N_("Given back"),
+                 "reveal": N_("Number shown"), "attempt": N_("Call recorded"), "answer": N_("Answered"),
+                 "refer": N_("Referred"), "handoff": N_("Handed over"), "close": N_("Closed"),
+                 "takeover": N_("Taken over"), "lease_expired": N_("Claim lapsed"), "rating": N_("Rated"),
+                 "revisit": N_("Revisited"), "anonymise": N_("Number erased")}
+# TRANSLATORS: staff console, name of a language in filters and tags, max 12 chars each
+LANGUAGE_LABELS = {"zh": N_("Chinese"), "mn": N_("Mongolian")}
+
+
+def filters_of(request: web.Request) -> dict:
+    """The queue filters from the query string, each checked against what it may be."""
+    q = request.query
+    topics = {t["id"] for t in db.topics(request.app["store"], include_inactive=True)}
+    return {"language": q.get("language") if q.get("language") in LANGUAGE_LABELS else None,
+            "topic": q.get("topic") if q.get("topic") in topics else None,
+            "region": "".join(ch for ch in q.get("region", "") if ch.isdigit())[:12] or None,
+            "sla_level": q.get("sla") if q.get("sla") in SLA_LABELS else None}
+
+
+def labels(request: web.Request) -> dict:
+    """Everything templates need to name things in the viewer's language."""
+    language = console_language(request)
+    topic_titles = {t["id"]: t["title"] for t in db.topics(request.app["store"], include_inactive=True)}
+
+    def waited(seconds: int) -> str:
+        minutes = max(int(seconds) // 60, 0)
+        if minutes < 60:
+            # TRANSLATORS: staff console, how long a question has waited, max 12 chars
+            return translate(N_("{m} min"), language, m=minutes)
+        if minutes < 48 * 60:
+            # TRANSLATORS: staff console, how long a question has waited, max 16 chars
+            return translate(N_("{h} h {m} min"), language, h=minutes // 60, m=minutes % 60)
+        # TRANSLATORS: staff console, how long a question has waited, max 12 chars
+        return translate(N_("{d} days"), language, d=minutes // 1440)
+
+    return {"status_labels": STATUS_LABELS, "sla_labels": SLA_LABELS, "outcome_labels": OUTCOME_LABELS,
+            "referral_labels": REFERRAL_LABELS, "window_labels": WINDOW_LABELS,
+            "language_labels": LANGUAGE_LABELS, "action_labels": ACTION_LABELS, "topic_titles": topic_titles,
+            "topic_title": lambda topic_id: topic_titles.get(topic_id, {}).get(language, topic_id),
+            "clock": clock, "waited": waited}
+
+
+def clock(iso: str | None) -> str:
+    """`11-26 15:04` from an ISO time with offset (already in the service's time zone)."""
+    if not iso:
+        return ""
+    return datetime.fromisoformat(iso).strftime("%m-%d %H:%M")
+
+
+def _queue(request: web.Request, filters: dict) -> tuple[list, list]:
+    now = time.time()
+    store, user, calendar = request.app["store"], request["user"], request.app["calendar"]
+    mine = views.queue_listing(store, user, now, calendar, mine=True, statuses=("claimed",))
+    items = views.queue_listing(store, user, now, calendar, language=filters["language"],
+                                topic=filters["topic"], region=filters["region"], sla_level=filters["sla_level"])
+    return mine, items
+
+
+@routes.get("/console/staff")
+@console_page(*DESK)
+async def staff_page(request: web.Request) -> web.Response:
+    filters = filters_of(request)
+    mine, items = _queue(request, filters)
+    return render(request, "staff.html", filters=filters, mine=mine, items=items,
+                  topics=db.topics(request.app["store"]), **labels(request))
+
+
+@routes.get("/console/staff/queue")
+@console_page(*DESK)
+async def queue_fragment(request: web.Request) -> web.Response:
+    """The queue part of the page, for the page's script to poll; 304 when nothing changed."""
+    filters = filters_of(request)
+    # SLA levels move with the clock too, so the tag changes at least once a minute.
+    etag = f'"{_BOOT}-{request.app["store"].changes}-{int(time.time() // 60)}-{request.query_string}"'
+    if request.headers.get("If-None-Match") == etag:
+        return web.Response(status=304, headers={"ETag": etag, "Cache-Control": "no-store"})
+    mine, items = _queue(request, filters)
+    response = render(request, "staff_queue.html", filters=filters, mine=mine, items=items, **labels(request))
+    response.headers["ETag"] = etag
+    return response
+
+
+@routes.get("/console/staff/questions/{question_id}")
+@console_page(*DESK)
+async def question_page(request: web.Request) -> web.Response:
+    now = time.time()
+    detail = views.question_detail(request.app["store"], request.match_info["question_id"], now,
+                                   request.app["calendar"])
+    if detail is None:
+        raise ApiError(404, "not_found", N_("This question does not exist."))
+    user = request["user"]
+    mine = detail["status"] == "claimed" and detail["claimed_by"] == user["id"]
+    return render(request, "staff_question.html", q=detail, mine=mine,
+                  is_supervisor=user["role"] == "supervisor", lease_seconds=60, **labels(request))
 
 
 def setup(app: web.Application) -> None:

@@ -1,9 +1,146 @@
-"""The supervisor console (being built)."""
+"""The supervisor console: the live board, revisits, satisfaction, reports and the audit log.
+
+Figures come from `questions.reports` and lists from `questions.views`; this module only
+arranges them into pages and draws the charts. Changes go through the desk's JSON API.
+"""
 from __future__ import annotations
+
+import time
+from datetime import date, time as clock_time, timedelta
 
 from aiohttp import web
 
+from ..errors import ApiError
+from ..i18n import N_, translate
+from ..questions import reports, views
+from ..storage import questions as db
+from . import console_language, console_page, render
+from .charts import bar_chart
+from .staff import labels
+
 routes = web.RouteTableDef()
+_BOOT = f"{time.time():.0f}"
+midnight = clock_time(0)
+
+# TRANSLATORS: supervisor console, report period choices, max 12 chars each
+PERIOD_LABELS = {"day": N_("Day"), "week": N_("Week"), "month": N_("Month")}
+# TRANSLATORS: supervisor console, why a question is on the revisit list, max 30 chars each
+REASON_LABELS = {"low_rating": N_("Rated 2 or lower"), "sample": N_("Random sample")}
+
+def _day(request: web.Request, name: str, default: date) -> date:
+    raw = request.query.get(name)
+    if not raw:
+        return default
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ApiError(422, "invalid_date", N_("Please give a date like 2026-11-26."), field=name)
+
+
+def _today(request: web.Request) -> date:
+    return request.app["calendar"].local(time.time()).date()
+
+
+def _board(request: web.Request) -> dict:
+    now = time.time()
+    store, calendar = request.app["store"], request.app["calendar"]
+    return {"board": reports.board(store, now, calendar),
+            "claimed": views.queue_listing(store, request["user"], now, calendar, statuses=("claimed",))}
+
+
+def _satisfaction(request: web.Request) -> dict:
+    """This month's ratings and the revisits of the last 30 days."""
+    store, calendar = request.app["store"], request.app["calendar"]
+    today = _today(request)
+    month = reports.report(store, "month", today, calendar)
+    now = time.time()
+    revisits = reports.revisit_sample(store, now - 30 * 86400, now + 1, now, calendar)
+    done = [r["revisit"] for r in revisits if r["revisit"]]
+    language = console_language(request)
+    scores = month["totals"]["ratings_by_score"]
+    # TRANSLATORS: supervisor console, chart title, max 40 chars
+    chart = bar_chart([(f"{s}★", scores[str(s)]) for s in range(1, 6)],
+                      translate(N_("Ratings this month"), language))
+    return {"month": month, "ratings_chart": chart, "revisits_due": sum(1 for r in revisits if not r["revisit"]),
+            "revisits_done": len(done), "revisits_reached": sum(1 for r in done if r["reached"]),
+            "revisits_satisfied": sum(1 for r in done if r["satisfied"])}
+
+
+@routes.get("/console/supervisor")
+@console_page("supervisor")
+async def supervisor_page(request: web.Request) -> web.Response:
+    return render(request, "supervisor.html", **_board(request), **_satisfaction(request), **labels(request))
+
+
+@routes.get("/console/supervisor/board")
+@console_page("supervisor")
+async def board_fragment(request: web.Request) -> web.Response:
+    """The live board, for the page's script to poll; 304 when nothing changed."""
+    etag = f'"{_BOOT}-{request.app["store"].changes}-{int(time.time() // 60)}"'
+    if request.headers.get("If-None-Match") == etag:
+        return web.Response(status=304, headers={"ETag": etag, "Cache-Control": "no-store"})
+    response = render(request, "supervisor_board.html", **_board(request), **labels(request))
+    response.headers["ETag"] = etag
+    return response
+
+
+@routes.get("/console/supervisor/revisits")
+@console_page("supervisor")
+async def revisits_page(request: web.Request) -> web.Response:
+    calendar = request.app["calendar"]
+    last = _day(request, "until", _today(request))
+    first = _day(request, "from", last - timedelta(days=30))
+    since, until = calendar.at(first, midnight), calendar.at(last + timedelta(days=1), midnight)
+    items = reports.revisit_sample(request.app["store"], since, until, time.time(), calendar)
+    items.sort(key=lambda i: (i["revisit"] is not None, "low_rating" not in i["reasons"], i["closed_at"] or ""))
+    return render(request, "supervisor_revisits.html", items=items, first=first, last=last,
+                  reason_labels=REASON_LABELS, **labels(request))
+
+
+@routes.get("/console/supervisor/reports")
+@console_page("supervisor")
+async def reports_page(request: web.Request) -> web.Response:
+    period = request.query.get("period", "week")
+    if period not in reports.PERIODS:
+        period = "week"
+    day = _day(request, "date", _today(request))
+    data = reports.report(request.app["store"], period, day, request.app["calendar"])
+    language = console_language(request)
+    tr = lambda msgid: translate(msgid, language)  # noqa: E731 - chart titles in the viewer's language
+    topic_title = labels(request)["topic_title"]
+    short = (lambda d: d[8:]) if period == "month" else (lambda d: d[5:])
+    charts = {
+        # TRANSLATORS: supervisor reports, chart title, max 40 chars
+        "questions": bar_chart([(short(d["date"]), d["questions"]) for d in data["days"]], tr(N_("Questions per day"))),
+        # TRANSLATORS: supervisor reports, chart title, max 40 chars
+        "answer_rate": bar_chart([(short(d["date"]), _percent(d["answer_rate"])) for d in data["days"]],
+                                 tr(N_("Answer rate per day (%)")), maximum=100),
+        # TRANSLATORS: supervisor reports, chart title, max 40 chars
+        "on_time": bar_chart([(short(d["date"]), _percent(d["on_time_rate"])) for d in data["days"]],
+                             tr(N_("First call on time per day (%)")), maximum=100),
+        # TRANSLATORS: supervisor reports, chart title, max 40 chars
+        "ratings": bar_chart([(f"{s}★", data["totals"]["ratings_by_score"][str(s)]) for s in range(1, 6)],
+                             tr(N_("Ratings"))),
+        # TRANSLATORS: supervisor reports, chart title, max 40 chars
+        "topics": bar_chart([(topic_title(t), s["questions"]) for t, s in data["by_topic"].items()],
+                            tr(N_("Questions by topic"))),
+    }
+    return render(request, "supervisor_reports.html", data=data, period=period, day=day, charts=charts,
+                  period_labels=PERIOD_LABELS, percent=_percent, **labels(request))
+
+
+@routes.get("/console/supervisor/audit")
+@console_page("supervisor")
+async def audit_page(request: web.Request) -> web.Response:
+    question_id = request.query.get("question_id", "")[:64] or None
+    rows = db.audit_log(request.app["store"], question_id=question_id, limit=300)
+    calendar = request.app["calendar"]
+    return render(request, "supervisor_audit.html", entries=[views.audit_item(r, calendar) for r in rows],
+                  question_id=question_id, **labels(request))
+
+
+def _percent(rate: float | None) -> float | None:
+    return None if rate is None else round(rate * 100, 1)
 
 
 def setup(app: web.Application) -> None:

@@ -1,0 +1,132 @@
+"""The staff console over HTTP: the queue a lawyer sees, one question, the number kept hidden."""
+import re
+import time
+import uuid
+
+from content_server.storage import questions as db
+
+from .console_session import sign_in
+
+FULL_NUMBER = re.compile(r"1[3-9]\d{9}|\+861[3-9]\d{9}")
+
+
+async def ask(client, device: dict, phone: str, topic: str = "traffic", language: str = "mn",
+              phrases=("traffic.2",), window: str = "any") -> dict:
+    """A household asks a question through the real API."""
+    resp = await client.post("/api/v1/questions", headers={**device, "Idempotency-Key": str(uuid.uuid4())},
+                             json={"topic": topic, "phrases": list(phrases), "text": "", "phone": phone,
+                                   "callback_window": window, "language": language})
+    assert resp.status == 201, await resp.text()
+    return await resp.json()
+
+
+def make_overdue(client, question_id: str) -> None:
+    """Moves a question's callback window into the past (test setup only)."""
+    past = time.time() - 3600
+    client.server.app["store"].conn.execute(
+        "UPDATE questions SET created_at = ?, window_start = ?, window_end = ?, due_at = ? WHERE id = ?",
+        (past - 7200, past - 7200, past, past, question_id))
+
+
+async def test_the_queue_shows_masked_numbers_and_never_a_full_one(client, device):
+    mongolian = await ask(client, device, "13812348000")
+    await sign_in(client, "bayar", "staff", languages="zh,mn")
+    html = await (await client.get("/console/staff")).text()
+    assert f'data-number="{mongolian["number"]}"' in html
+    assert "138****8000" in html
+    assert not FULL_NUMBER.search(html) and "12348000" not in html
+
+
+async def test_questions_reach_only_staff_who_speak_their_language(client, device):
+    mongolian = await ask(client, device, "13812348000", language="mn")
+    chinese = await ask(client, device, "15847112345", topic="wages", phrases=("wages.1",), language="zh")
+    await sign_in(client, "li", "staff", languages="zh")
+    html = await (await client.get("/console/staff")).text()
+    assert chinese["number"] in html and mongolian["number"] not in html
+
+
+async def test_filters_narrow_the_queue_and_overdue_questions_come_first(client, device):
+    first = await ask(client, device, "13812348000", topic="traffic", phrases=("traffic.2",))
+    second = await ask(client, device, "15847112345", topic="wages", phrases=("wages.1",), language="zh")
+    late = await ask(client, device, "13647198765", topic="land", phrases=("land.2",), language="zh")
+    make_overdue(client, late["id"])
+    await sign_in(client, "bayar", "staff", languages="zh,mn")
+
+    html = await (await client.get("/console/staff")).text()
+    order = [m for m in re.findall(r'data-number="(\d+)"', html)]
+    assert order[0] == late["number"] and set(order) == {first["number"], second["number"], late["number"]}
+    assert "badge sla-overdue" in html
+
+    for query, expected in (("language=zh", {second["number"], late["number"]}),
+                            ("topic=traffic", {first["number"]}),
+                            ("sla=overdue", {late["number"]}),
+                            ("region=1525", {first["number"], second["number"], late["number"]}),
+                            ("region=1101", set())):
+        html = await (await client.get(f"/console/staff?{query}")).text()
+        assert set(re.findall(r'data-number="(\d+)"', html)) == expected, query
+    # nonsense filters are ignored rather than refused or crashing
+    resp = await client.get("/console/staff?language=xx&topic=<b>&sla=soon&region=abc")
+    assert resp.status == 200 and "<b>" not in await resp.text()
+
+
+async def test_the_queue_fragment_answers_304_until_something_changes(client, device):
+    await ask(client, device, "13812348000")
+    await sign_in(client, "bayar", "staff")
+    resp = await client.get("/console/staff/queue")
+    assert resp.status == 200 and resp.headers["ETag"]
+    etag = resp.headers["ETag"]
+    assert (await client.get("/console/staff/queue", headers={"If-None-Match": etag})).status == 304
+    newer = await ask(client, device, "15847112345", topic="wages", phrases=("wages.1",))
+    resp = await client.get("/console/staff/queue", headers={"If-None-Match": etag})
+    assert resp.status == 200 and newer["number"] in await resp.text()
+
+
+async def test_the_number_is_shown_only_to_the_claimant_on_request_and_each_time_recorded(client, device):
+    question = await ask(client, device, "13812348000")
+    csrf = await sign_in(client, "bayar", "staff")
+    page = f"/console/staff/questions/{question['id']}"
+    html = await (await client.get(page)).text()
+    assert "data-reveal" not in html and "138****8000" in html  # not claimed yet: no way to see it
+
+    resp = await client.post(f"/api/v1/desk/questions/{question['id']}/claim", headers={"X-CSRF-Token": csrf})
+    assert resp.status == 200
+    html = await (await client.get(page)).text()
+    assert "data-reveal" in html and "data-lease-renew" in html
+    assert not FULL_NUMBER.search(html)  # still masked until asked for
+
+    resp = await client.post(f"/api/v1/desk/questions/{question['id']}/reveal", headers={"X-CSRF-Token": csrf})
+    assert resp.status == 200 and (await resp.json())["phone"] == "+8613812348000"
+    assert resp.headers["Cache-Control"] == "no-store"
+    actions = [row["action"] for row in db.audit_log(client.server.app["store"], question_id=question["id"])]
+    assert actions.count("reveal") == 1
+    html = await (await client.get(page)).text()
+    assert not FULL_NUMBER.search(html)  # the page never carries it, even after a reveal
+
+
+async def test_a_colleague_cannot_reveal_a_number_claimed_by_someone_else(client, device):
+    question = await ask(client, device, "13812348000")
+    csrf = await sign_in(client, "bayar", "staff")
+    await client.post(f"/api/v1/desk/questions/{question['id']}/claim", headers={"X-CSRF-Token": csrf})
+    csrf = await sign_in(client, "saruul", "staff")
+    html = await (await client.get(f"/console/staff/questions/{question['id']}")).text()
+    assert "data-reveal" not in html and "takeover" not in html
+    resp = await client.post(f"/api/v1/desk/questions/{question['id']}/reveal", headers={"X-CSRF-Token": csrf})
+    assert resp.status == 409
+    assert [r["action"] for r in db.audit_log(client.server.app["store"], question_id=question["id"])].count("reveal") == 0
+
+
+async def test_an_unknown_question_page_is_a_bilingual_404(client):
+    await sign_in(client, "bayar", "staff")
+    resp = await client.get("/console/staff/questions/nothing")
+    assert resp.status == 404 and set((await resp.json())["message"]) == {"zh", "mn"}
+
+
+async def test_pages_are_bilingual_and_mongolian_text_is_marked_for_vertical_setting(client, device):
+    question = await ask(client, device, "13812348000")
+    csrf = await sign_in(client, "bayar", "staff")
+    await client.post(f"/api/v1/desk/questions/{question['id']}/claim", headers={"X-CSRF-Token": csrf})
+    zh = await (await client.get(f"/console/staff/questions/{question['id']}?lang=zh")).text()
+    mn = await (await client.get(f"/console/staff/questions/{question['id']}?lang=mn")).text()
+    assert 'class="lang-zh"' in zh and "记录通话" in zh
+    assert 'class="lang-mn"' in mn and re.search("[\u1820-\u1877]", mn.split("<main>")[1])
+    assert 'name="summary_mn" class="summary-mn"' in mn
