@@ -30,13 +30,15 @@ STATUS_LABELS = {
 def video_rows(request: web.Request) -> list[dict]:
     """The newest videos, with status and error in the viewer's language."""
     language = console_language(request)
-    return [{"id": row["id"], "category": row["category"],
+    store = request.app["store"]
+    category_titles = {c["id"]: c["title"][language] for c in all_categories(store)}
+    return [{"id": row["id"], "category": category_titles.get(row["category"], row["category"]),
              "title": {"zh": row["title_zh"], "mn": row["title_mn"]},
              "status": row["status"], "status_label": translate(STATUS_LABELS.get(row["status"], row["status"]), language),
              "progress": round(row["progress"] or 0, 3),
              "error": translate(row["error"], language) if row["error"] else None,
              "duration": row["duration"], "publish_from": row["publish_from"], "publish_until": row["publish_until"]}
-            for row in catalog_sql.editor_videos(request.app["store"])]
+            for row in catalog_sql.editor_videos(store)]
 
 
 @routes.get("/console/editor")

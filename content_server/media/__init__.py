@@ -19,3 +19,5 @@ def setup(app: web.Application) -> None:
 
 def fill_demo(store: Store, settings: Settings) -> None:
     """Adds this feature's sample content; adds nothing twice."""
+    from . import demo  # sample case videos through the editor's ingest path
+    demo.fill_demo(store, settings)

@@ -69,6 +69,11 @@ def editor_videos(store, limit: int = 200) -> list[sqlite3.Row]:
         "ORDER BY created_at DESC, id LIMIT ?", (limit,))
 
 
+def video_titled(store, title_zh: str) -> sqlite3.Row | None:
+    """Any video (of any status) with this Chinese title: the demo adds each sample once."""
+    return store.one("SELECT id, status FROM videos WHERE title_zh = ? LIMIT 1", (title_zh,))
+
+
 def data_version(store) -> int:
     """Changes whenever another connection (e.g. `content-server demo`) commits."""
     return store.one("PRAGMA data_version")[0]

@@ -1,4 +1,4 @@
-// Editor console: tus upload + new video, progress polling, cancel/retry, categories.
+// Editor console: upload (tus-upload.js) + new video, progress polling, cancel/retry, categories.
 "use strict";
 
 (function () {
@@ -31,49 +31,9 @@
     return resp.status === 204 ? null : resp.json();
   }
 
-  // ---- upload (tus 1.0.0) ----
+  // ---- upload: the consoles' one tus client (static/tus-upload.js) ----
   function upload(file, onProgress) {
-    if (window.tusUpload) {  // the shared client, when present
-      return window.tusUpload(file, {headers: {"X-CSRF-Token": csrf}, onProgress});
-    }
-    return minimalTus(file, onProgress);
-  }
-
-  function b64(text) {
-    return btoa(String.fromCharCode(...new TextEncoder().encode(text)));
-  }
-
-  async function minimalTus(file, onProgress) {
-    const base = {"Tus-Resumable": "1.0.0", "X-CSRF-Token": csrf};
-    const created = await fetch("/api/v1/uploads", {method: "POST", credentials: "same-origin", headers: {
-      ...base, "Upload-Length": String(file.size),
-      "Upload-Metadata": "filename " + b64(file.name) + ",filetype " + b64(file.type || "application/octet-stream")}});
-    if (created.status !== 201) throw new Error(await errorText(created));
-    const location = created.headers.get("Location");
-    const CHUNK = 1024 * 1024;
-    let offset = 0, failures = 0;
-    while (offset < file.size) {
-      try {
-        const resp = await fetch(location, {method: "PATCH", credentials: "same-origin", headers: {
-          ...base, "Content-Type": "application/offset+octet-stream", "Upload-Offset": String(offset)},
-          body: file.slice(offset, offset + CHUNK)});
-        if (resp.status === 409 || !resp.ok) {
-          if (resp.status !== 409 && resp.status < 500) throw new Error(await errorText(resp));
-          throw new TypeError("retry");
-        }
-        offset = Number(resp.headers.get("Upload-Offset"));
-        failures = 0;
-        onProgress(offset / file.size);
-      } catch (err) {
-        if (!(err instanceof TypeError) || ++failures > 8) throw err;
-        onProgress(offset / file.size, texts.retrying);
-        await new Promise((resolve) => setTimeout(resolve, 500 * failures));
-        const head = await fetch(location, {method: "HEAD", credentials: "same-origin", headers: base})
-          .catch(() => null);  // the server tells where to resume
-        if (head && head.ok) offset = Number(head.headers.get("Upload-Offset"));
-      }
-    }
-    return location.split("/").pop();
+    return window.tusUpload(file, {onProgress, retryingText: texts.retrying});
   }
 
   function publishInstant(value) {

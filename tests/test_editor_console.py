@@ -1,0 +1,112 @@
+"""An editor in Chromium: adds a category, uploads a real video over tus, watches it become ready."""
+from __future__ import annotations
+
+import json
+import subprocess
+import urllib.request
+
+import pytest
+
+from .browser import live_server, new_page, screenshot, sign_in  # noqa: F401 - fixture
+from .test_uploads import in_own_browser  # Chromium in its own thread, so asyncio tests can follow
+
+pytestmark = pytest.mark.slow
+
+
+def tiny_video(path) -> None:
+    """A 3 s 320×180 MP4 with a Chinese and a Mongolian audio track, like a phone's but small."""
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-nostdin", "-y", "-f", "lavfi", "-i", "testsrc=size=320x180:rate=25:duration=3",
+         "-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-f", "lavfi", "-i", "sine=frequency=330:duration=3",
+         "-map", "0:v", "-map", "1:a", "-map", "2:a", "-c:v", "libx264", "-preset", "ultrafast",
+         "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "32k", str(path)], check=True, timeout=60)
+
+
+def script_errors(page) -> list[str]:
+    """Errors of the page's scripts (CSP, exceptions); failed loads are checked by status instead."""
+    return [e for e in page.errors if not e.startswith("Failed to load resource")]
+
+
+def catalog(server) -> dict:
+    with urllib.request.urlopen(f"{server.url}/api/v1/catalog", timeout=10) as resp:
+        return json.loads(resp.read())
+
+
+def test_an_editor_uploads_a_video_and_households_get_it(live_server, tmp_path):  # noqa: F811
+    live_server.add_user("saran", "editor")
+    video = tmp_path / "case.mp4"
+    tiny_video(video)
+    in_own_browser(lambda browser: _upload_story(browser, live_server, video))
+
+
+def _upload_story(browser, live_server, video) -> None:  # noqa: F811
+    page = new_page(browser)
+    refused = []
+    page.on("response", lambda r: refused.append((r.status, r.url)) if r.status >= 400 else None)
+    sign_in(page, live_server, "saran")
+    assert page.url.endswith("/console/editor")
+
+    # given a category the editor adds in the console
+    page.fill("#new-category input[name=id]", "traffic")
+    page.fill("#new-category input[name=zh]", "交通事故")
+    page.fill("#new-category input[name=mn]", "ᠵᠠᠮ ᠤᠨ ᠣᠳᠣᠯ")
+    page.click("#new-category button[type=submit]")
+    page.wait_for_selector("#categories li[data-category=traffic]")
+    assert page.locator("select[name=category] option[value=traffic]").count() == 1
+
+    # when the editor uploads a video with both titles
+    page.set_input_files("#new-video input[name=file]", str(video))
+    page.select_option("#new-video select[name=category]", "traffic")
+    page.fill("#new-video input[name=title_zh]", "交通事故后怎样获得赔偿")
+    page.fill("#new-video input[name=title_mn]", "ᠵᠠᠮ ᠤᠨ ᠣᠳᠣᠯ ᠤᠨ ᠬᠣᠬᠢᠷᠠᠯ")
+    page.fill("#new-video textarea[name=summary_zh]", "报警、就医、保存证据。")
+    page.click("#new-video button[type=submit]")
+
+    # then the console shows it processing, then ready, by itself (polling)
+    page.wait_for_selector("#videos tr[data-status]", timeout=30_000)
+    page.wait_for_selector("#videos tr[data-status=ready]", timeout=120_000)
+    screenshot(page, "editor-console-ready")
+    assert "交通事故后怎样获得赔偿" in page.inner_text("#videos")
+    assert page.inner_text("#upload-status")
+
+    # and households find it in the catalog, with both audio languages
+    [item] = catalog(live_server)["items"]
+    assert item["title"] == {"zh": "交通事故后怎样获得赔偿", "mn": "ᠵᠠᠮ ᠤᠨ ᠣᠳᠣᠯ ᠤᠨ ᠬᠣᠬᠢᠷᠠᠯ"}
+    assert sorted(item["audio"]) == ["mn", "zh"] and item["category"] == "traffic"
+    assert refused == [] and script_errors(page) == []
+
+
+def test_an_editor_renames_and_reorders_categories_in_mongolian(live_server):  # noqa: F811
+    live_server.add_user("bayar", "editor")
+    in_own_browser(lambda browser: _categories_story(browser, live_server))
+
+
+def _categories_story(browser, live_server) -> None:  # noqa: F811
+    page = new_page(browser)
+    sign_in(page, live_server, "bayar", language="mn")
+    for cid, zh, mn in (("wages", "劳动工资", "ᠴᠠᠯᠢᠩ"), ("land", "土地承包", "ᠭᠠᠵᠠᠷ")):
+        page.fill("#new-category input[name=id]", cid)
+        page.fill("#new-category input[name=zh]", zh)
+        page.fill("#new-category input[name=mn]", mn)
+        page.click("#new-category button[type=submit]")
+        page.wait_for_selector(f"#categories li[data-category={cid}]")
+    # when the editor moves "land" up and renames it
+    page.click("#categories li[data-category=land] .move-up")
+    page.wait_for_function("() => [...document.querySelectorAll('#categories li')]"
+                           ".map(li => li.dataset.category).join().includes('land,wages')")
+    page.fill("#categories li[data-category=land] input[name=mn]", "ᠭᠠᠵᠠᠷ ᠤᠨ ᠭᠡᠷ᠎ᠡ")
+    page.click("#categories li[data-category=land] button[type=submit]")
+    page.wait_for_function(
+        "() => document.querySelector('#categories li[data-category=land] input[name=mn]').defaultValue"
+        " === 'ᠭᠠᠵᠠᠷ ᠤᠨ ᠭᠡᠷ᠎ᠡ'")
+    # then the new order and name are kept; a duplicate id is refused with a Mongolian message
+    order = page.eval_on_selector_all("#categories li", "items => items.map(li => li.dataset.category)")
+    assert order.index("land") < order.index("wages")
+    page.fill("#new-category input[name=id]", "land")
+    page.fill("#new-category input[name=zh]", "重复")
+    page.fill("#new-category input[name=mn]", "ᠳᠠᠪᠬᠤᠷ")
+    page.click("#new-category button[type=submit]")
+    page.wait_for_selector("#category-status.error")
+    assert any("\u1800" <= ch <= "\u18af" for ch in page.inner_text("#category-status"))
+    screenshot(page, "editor-console-categories-mn")
+    assert script_errors(page) == []
