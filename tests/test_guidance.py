@@ -48,7 +48,7 @@ async def test_a_fresh_server_already_shows_bilingual_services_glossary_and_guid
     for guide in guides:
         assert 3 <= len(guide["steps"]) <= 6 and all(bilingual_ok(s) for s in guide["steps"])
         assert bilingual_ok(guide["title"]) and guide["glossary"] and set(guide["glossary"]) <= ids
-        assert guide["video_category"] in {c[0] for c in CATEGORIES} | {None}
+        assert guide["category"] in {c[0] for c in CATEGORIES} | {None}
 
 
 async def test_a_household_in_abag_banner_sees_its_own_offices_first_then_league_then_province(client):

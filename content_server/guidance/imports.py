@@ -133,9 +133,9 @@ def guides(body: dict, glossary_ids: set[str]) -> list[dict]:
                 # TRANSLATORS: error of an editor's guide import, max 80 chars
                 raise ApiError(422, "unknown_term", N_("This glossary term does not exist: {id}."),
                                field=f"{where}.glossary", id=term)
-        category = item.get("video_category")
+        category = item.get("category")
         if category is not None:
-            category = _text(item, "video_category", 64, where, _ID, "invalid_id", BAD_ID)
+            category = _text(item, "category", 64, where, _ID, "invalid_id", BAD_ID)
         out.append({"topic": topic, "title": _bilingual(item, "title", 120, where), "steps": checked_steps,
-                     "glossary": terms, "video_category": category})
+                     "glossary": terms, "category": category})
     return out

@@ -119,14 +119,14 @@ def glossary_ids(store) -> set[str]:
 
 
 def replace_guides(store, guides_: list[dict], by: str | None = None) -> None:
-    """Replaces every situation guide with `guides_` ({"topic", "title", "steps", "glossary", "video_category"})."""
+    """Replaces every situation guide with `guides_` ({"topic", "title", "steps", "glossary", "category"})."""
     with store.write() as conn:
         conn.execute("DELETE FROM guides")
         conn.executemany(
             "INSERT INTO guides (topic, position, title_zh, title_mn, steps, glossary, video_category) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(g["topic"], i, g["title"]["zh"], g["title"]["mn"], json.dumps(g["steps"], ensure_ascii=False),
-              json.dumps(g["glossary"]), g.get("video_category")) for i, g in enumerate(guides_)])
+              json.dumps(g["glossary"]), g.get("category")) for i, g in enumerate(guides_)])
         _bump(conn, "guides", by)
 
 
@@ -136,5 +136,5 @@ def guides(store) -> list[dict]:
     return [{"topic": r["topic"], "title": {"zh": r["title_zh"], "mn": r["title_mn"]},
              "steps": json.loads(r["steps"]),
              "glossary": [g for g in json.loads(r["glossary"]) if g in known],
-             "video_category": r["video_category"]}
+             "category": r["video_category"]}
             for r in store.all("SELECT * FROM guides ORDER BY position")]
