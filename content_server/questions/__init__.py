@@ -17,7 +17,7 @@ from aiohttp import web
 
 from ..config import Settings
 from ..storage import Store, questions as db
-from . import desk, household, reports, topics
+from . import desk, household, intake, reports, topics
 from .calendar import default_calendar
 
 log = logging.getLogger(__name__)
@@ -27,6 +27,7 @@ HOUSEKEEPING_SECONDS = 30
 def setup(app: web.Application) -> None:
     """Adds this feature's routes and background tasks to the app."""
     app["calendar"] = default_calendar()
+    app["intake"] = intake.GroupCommit(app["settings"].root.database, app["calendar"], app["store"])
     topics.seed(app["store"])  # households must find topics on a fresh server
     app.add_routes(household.routes)
     app.add_routes(desk.routes)
@@ -35,8 +36,10 @@ def setup(app: web.Application) -> None:
 
 
 async def _housekeeping(app: web.Application):
+    app["intake"].start()
     task = asyncio.create_task(_housekeeping_loop(app))
     yield
+    app["intake"].stop()
     task.cancel()
     try:
         await task
@@ -75,7 +78,6 @@ def fill_demo(store: Store, settings: Settings) -> None:
     a few questions waiting in the queue."""
     from .. import auth
     from ..storage import accounts
-    from . import intake
 
     topics.seed(store)
     if store.one("SELECT 1 FROM devices WHERE id = 'demo-box'") is not None:

@@ -78,8 +78,7 @@ def _one(store, topic_id: str) -> dict:
 async def submit_question(request: web.Request) -> web.Response:
     key = intake.idempotency_key(request.headers)
     body = await validation.read_json(request)
-    status, reply = intake.submit(request.app["store"], request["device"], key, body, time.time(),
-                                  request.app["calendar"])
+    status, reply = await request.app["intake"].submit(request["device"], key, body)
     request.app["metrics"].inc("legaltv_questions_submitted_total", result=str(status))
     return web.json_response(reply, status=status)
 

@@ -38,11 +38,9 @@ def normalise(raw: str) -> tuple[str, bool]:
         e164 = "+86" + digits
     else:
         raise BadPhone(raw)
-    try:
-        suspect = not phonenumbers.is_valid_number(phonenumbers.parse(e164))
-    except phonenumbers.NumberParseException:
-        suspect = True
-    return e164, suspect
+    # built directly: parsing the text again would cost more than the whole check
+    number = phonenumbers.PhoneNumber(country_code=86, national_number=int(e164[3:]))
+    return e164, not phonenumbers.is_valid_number(number)
 
 
 def national(e164: str) -> str:

@@ -71,7 +71,6 @@ MIGRATIONS = [
     );
     CREATE INDEX questions_queue ON questions (status, language, due_at);
     CREATE INDEX questions_duplicate ON questions (phone_e164, topic_id, created_at);
-    CREATE INDEX questions_device ON questions (device_id, status);
     CREATE INDEX questions_closed ON questions (closed_at);
     CREATE INDEX questions_created ON questions (created_at);
     CREATE TABLE question_submissions (
@@ -158,14 +157,31 @@ def topic(store, topic_id: str):
     return store.one("SELECT * FROM topics WHERE id = ?", (topic_id,))
 
 
+def _topic_rules(store) -> dict:
+    """Active topics with their active phrases, and every phrase's topic; kept on the store
+    (intake asks on every question) and dropped by save_topic."""
+    rules = getattr(store, "_question_topic_rules", None)
+    if rules is None:
+        active = {r["id"]: set() for r in store.all("SELECT id FROM topics WHERE active = 1")}
+        owners = {}
+        for r in store.all("SELECT id, topic_id, active FROM topic_phrases"):
+            owners[r["id"]] = r["topic_id"]
+            if r["active"] and r["topic_id"] in active:
+                active[r["topic_id"]].add(r["id"])
+        rules = store._question_topic_rules = {"active": active, "owners": owners}
+    return rules
+
+
+def topic_is_active(store, topic_id: str) -> bool:
+    return topic_id in _topic_rules(store)["active"]
+
+
 def active_phrase_ids(store, topic_id: str) -> set[str]:
-    return {r["id"] for r in store.all(
-        "SELECT id FROM topic_phrases WHERE topic_id = ? AND active = 1", (topic_id,))}
+    return _topic_rules(store)["active"].get(topic_id, set())
 
 
 def phrase_owner(store, phrase_id: str) -> str | None:
-    row = store.one("SELECT topic_id FROM topic_phrases WHERE id = ?", (phrase_id,))
-    return row["topic_id"] if row else None
+    return _topic_rules(store)["owners"].get(phrase_id)
 
 
 def count_topics(store) -> int:
@@ -175,6 +191,7 @@ def count_topics(store) -> int:
 def save_topic(store, topic_id: str, title: dict, phrases: list[dict], position: int | None = None,
                active: bool = True) -> None:
     """Creates or replaces a topic; phrases not listed stay stored (old questions cite them) but inactive."""
+    store._question_topic_rules = None
     with store.write() as conn:
         if position is None:
             existing = topic(store, topic_id)
