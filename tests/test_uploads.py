@@ -27,7 +27,7 @@ from content_server.uploads import cleanup, discard_upload, finished_upload
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, live_server, new_page, sign_in  # noqa: F401 (fixture)
 from .conftest import PASSWORD, add_account
-from .tus import OFFSET_BODY, TUS, metadata_header, tus_upload
+from .tus import OFFSET_BODY, TUS, metadata_header, tus_upload, tus_upload_sync
 
 MONGOLIAN = re.compile("[\u1800-\u18af]")
 DATA = bytes(range(256)) * 4096  # 1 MiB with a pattern that shows misplaced bytes
@@ -182,6 +182,7 @@ def test_an_upload_resumes_after_the_server_is_killed(server_process, tmp_path):
     editor = _editor_token(data_dir)
     data = DATA * 3
     server = server_process()
+    finished = tus_upload_sync(server.url, editor, b"subtitles", filename="zh.srt")
     status, headers = _request(f"{server.url}/api/v1/uploads", "POST", {**editor, "Upload-Length": str(len(data))}, b"")
     assert status == 201
     location = headers["Location"]
@@ -211,6 +212,8 @@ def test_an_upload_resumes_after_the_server_is_killed(server_process, tmp_path):
         data[offset:])
     assert status == 204 and headers["Upload-Offset"] == str(len(data))
     assert hashlib.sha1(path.read_bytes()).digest() == hashlib.sha1(data).digest()
+    status, headers = _request(f"{server.url}/api/v1/uploads/{finished}", "HEAD", editor)
+    assert status == 200 and headers["Upload-Offset"] == headers["Upload-Length"] == "9"
 
 
 async def test_a_piece_at_the_wrong_offset_is_refused_with_the_right_offset(client, make_account):
@@ -319,6 +322,22 @@ async def test_abandoned_partial_uploads_expire_and_are_cleaned_up(aiohttp_clien
     # a finished upload waits for ingest and is not swept
     root = client.server.app["settings"].root
     assert finished_upload(client.server.app["store"], root, finished, "upload_id").read_bytes() == b"done"
+
+
+async def test_a_piece_sent_after_the_upload_expired_is_refused(client, make_account):
+    editor = make_account("saran", "editor")
+    location = await create(client, editor, 100)
+    store = client.server.app["store"]
+    store.conn.execute("UPDATE uploads SET expires_at = ?", (time.time() - 1,))  # left for a day
+    await assert_bilingual(await patch(client, editor, location, 0, b"x" * 100), 410, "upload_expired")
+    assert (await head(client, editor, location)).status == 410
+    assert (await client.delete(location, headers={**editor, **TUS})).status == 204
+
+
+async def test_uploads_show_in_the_metrics(client, make_account):
+    await tus_upload(client, make_account("saran", "editor"), b"12345")
+    text = await (await client.get("/metrics")).text()
+    assert "legaltv_upload_bytes_total 5" in text and "legaltv_uploads_open 0" in text
 
 
 async def test_leftovers_of_an_earlier_run_are_cleaned_up_at_start(aiohttp_client, settings):
@@ -466,7 +485,8 @@ MAKE_FILE = """(size) => {
 
 
 def _pattern(size: int) -> bytes:
-    return bytes((i * 7) & 255 for i in range(size))
+    period = bytes((i * 7) & 255 for i in range(256))  # the same bytes MAKE_FILE makes
+    return (period * (size // 256 + 1))[:size]
 
 
 def in_own_browser(work) -> None:

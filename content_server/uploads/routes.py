@@ -215,5 +215,9 @@ def _http_date(timestamp: float) -> str:
 def setup(app: web.Application) -> None:
     app[BUSY] = set()
     app.add_routes(routes)
-    app["metrics"].gauge("legaltv_uploads_open", "Unfinished uploads",
+    metrics = app["metrics"]
+    metrics.describe("legaltv_upload_bytes_total", "counter", "Bytes received and acknowledged by tus uploads")
+    metrics.describe("legaltv_uploads_created_total", "counter", "tus uploads created")
+    metrics.describe("legaltv_uploads_expired_total", "counter", "Expired uploads and orphaned upload files removed")
+    metrics.gauge("legaltv_uploads_open", "Unfinished uploads",
                          lambda: db.open_upload_total(app["store"]))
