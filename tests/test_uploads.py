@@ -524,8 +524,11 @@ def _upload_through_a_bad_link(browser, live_server) -> None:
     sign_in(page, live_server, "saran")
     page.add_script_tag(url="/console/static/tus-upload.js")
     drops = {"left": 2}
+    checksums = []
 
     def drop_two_patches(route):
+        if route.request.method == "PATCH":
+            checksums.append(route.request.headers.get("upload-checksum", ""))
         if route.request.method == "PATCH" and drops["left"]:
             drops["left"] -= 1
             route.abort("connectionreset")
@@ -537,11 +540,12 @@ def _upload_through_a_bad_link(browser, live_server) -> None:
     result = page.evaluate(f"""async () => {{
         const file = ({MAKE_FILE})({size});
         const notes = [];
-        const id = await window.tusUpload(file, {{chunkSize: 1024 * 1024, retryDelays: [50, 100],
+        const id = await window.tusUpload(file, {{chunkSize: 1024 * 1024, retryDelays: [50, 100], checksum: true,
             retryingText: "retrying", onProgress: (f, note) => {{ if (note) notes.push(note); }}}});
         return {{id, notes}};
     }}""")
     assert result["notes"] == ["retrying", "retrying"] and drops["left"] == 0
+    assert len(checksums) == 6 and all(value.startswith("sha1 ") for value in checksums)
     root = DataRoot(live_server.process.data)
     assert root.upload_file(result["id"]).read_bytes() == _pattern(size)
 
