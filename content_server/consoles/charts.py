@@ -14,12 +14,13 @@ def bar_chart(bars: list[tuple[str, float | None]], title: str, maximum: float |
     Labels and the title are escaped; the result is safe to place in a template as is."""
     values = [v for _, v in bars if v is not None]
     top = maximum if maximum is not None else max(values, default=0) or 1
-    left, bottom, head = 36, 34, 10
+    left, bottom, head = 36, 34, 30
     plot_w, plot_h = width - left - 8, height - bottom - head
     step = plot_w / max(len(bars), 1)
     bar_w = max(min(step * 0.7, 48), 2)
     parts = [f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-             f'role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>']
+             f'role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>'
+             f'<text class="chart-title" x="{left}" y="16">{escape(title)}</text>']
     for fraction in (0, 0.5, 1):
         y = head + plot_h * (1 - fraction)
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - 8}" y2="{y:.1f}" stroke="{GRID_COLOUR}"/>'
