@@ -23,7 +23,7 @@ from content_server.config import DataRoot
 from content_server.errors import ApiError
 from content_server.storage import Store, accounts
 from content_server.storage import uploads as upload_sql
-from content_server.uploads import cleanup, discard_upload, finished_upload
+from content_server.uploads import cleanup, discard_upload, finished_upload, receive
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, live_server, new_page, sign_in  # noqa: F401 (fixture)
 from .conftest import PASSWORD, add_account
@@ -154,6 +154,33 @@ async def test_a_dropped_connection_keeps_what_arrived_and_the_upload_resumes(cl
         await asyncio.sleep(0.02)
     assert resp.status == 204 and resp.headers["Upload-Offset"] == str(len(DATA))
     assert path.read_bytes() == DATA
+
+
+async def test_a_link_that_dies_silently_frees_the_upload_for_the_resumed_one(client, make_account, monkeypatch):
+    monkeypatch.setattr(receive, "IDLE_SECONDS", 1.0)
+    editor = make_account("saran", "editor")
+    location = await create(client, editor, len(DATA))
+    # given a PATCH whose link went quiet without closing (a pulled cable, a NAT that forgot it)
+    reader, writer = await asyncio.open_connection(client.server.host, client.server.port)
+    writer.write(("\r\n".join([
+        f"PATCH {location} HTTP/1.1", f"Host: {client.server.host}", f"Authorization: {editor['Authorization']}",
+        "Tus-Resumable: 1.0.0", "Content-Type: application/offset+octet-stream", "Upload-Offset: 0",
+        f"Content-Length: {len(DATA)}"]) + "\r\n\r\n").encode() + DATA[:100_000])
+    await writer.drain()
+    # when the editor's client resumes, it is asked to wait while the old request holds the upload
+    for _ in range(100):
+        resp = await patch(client, editor, location, 0, DATA)
+        if resp.status != 423:
+            break
+        assert (await resp.json())["error"] == "upload_busy"
+        await asyncio.sleep(0.1)
+    # then the quiet request is given up, its bytes kept, and the resumed one continues after them
+    await assert_bilingual(resp, 409, "offset_mismatch")
+    offset = int(resp.headers["Upload-Offset"])
+    assert 0 < offset <= 100_000
+    assert (await patch(client, editor, location, offset, DATA[offset:])).status == 204
+    assert upload_path(client, location).read_bytes() == DATA
+    writer.close()
 
 
 def _editor_token(data_dir) -> dict:

@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 READ_CHUNK = 256 * 1024
 # without a checksum, progress is acknowledged every so often so a dropped PATCH loses little
 PERSIST_EVERY = 16 * 1024 * 1024
+# a link that died without closing (cable, NAT) would hold the upload busy forever; give up on it
+IDLE_SECONDS = 30.0
 _FSYNC = ThreadPoolExecutor(max_workers=4, thread_name_prefix="upload-fsync")
 
 
@@ -36,7 +38,8 @@ async def receive(request: web.Request, path: Path, offset: int, room: int, dige
 
     Calls `acknowledge(offset)` only after the bytes before that offset are fsynced. With a
     checksum nothing is acknowledged unless the whole body matches (460 otherwise). More than
-    `room` bytes → 413, keeping only what was acknowledged. A dropped connection raises Interrupted.
+    `room` bytes → 413, keeping only what was acknowledged. A dropped connection, or one that
+    sends nothing for IDLE_SECONDS, raises Interrupted.
     """
     if request.content_length is not None and request.content_length > room:
         raise _too_large()
@@ -51,7 +54,11 @@ async def receive(request: web.Request, path: Path, offset: int, room: int, dige
         except OSError as exc:
             raise _DiskTrouble() from exc
         try:
-            async for chunk in request.content.iter_chunked(READ_CHUNK):
+            while True:
+                async with asyncio.timeout(IDLE_SECONDS):
+                    chunk = await request.content.read(READ_CHUNK)
+                if not chunk:
+                    break
                 if position + len(chunk) - offset > room:
                     raise _too_large()
                 try:
