@@ -244,7 +244,7 @@ class GroupCommit:
         if version != self._seen_version:  # another connection wrote: topics may have changed
             store._question_topic_rules = None
             self._seen_version = version
-        results = []
+        results, committed = [], True
         try:
             with store.write() as conn:
                 for device, key, body, _, _ in batch:
@@ -256,22 +256,21 @@ class GroupCommit:
                         results.append(exc)
                     conn.execute("RELEASE intake")
         except Exception as exc:  # the COMMIT itself failed: nobody is acknowledged
-            results = [exc] * len(batch)
-        else:
-            if self.main_store is not None:  # pages that cache on store.changes must see new questions
-                try:
-                    batch[0][3].call_soon_threadsafe(self._bump_changes)
-                except RuntimeError:
-                    pass
+            results, committed = [exc] * len(batch), False
+        loops: dict = {}
         for (_, _, _, loop, future), result in zip(batch, results):
-            try:
-                loop.call_soon_threadsafe(_settle, future, result)
-            except RuntimeError:  # the loop is gone (shutdown): nobody waits for this reply
+            loops.setdefault(loop, []).append((future, result))
+        for loop, settled in loops.items():
+            try:  # one wake-up of the event loop per batch, not per reply
+                loop.call_soon_threadsafe(self._settle_all, settled, committed)
+            except RuntimeError:  # the loop is gone (shutdown): nobody waits for these replies
                 pass
 
-
-    def _bump_changes(self) -> None:
-        self.main_store.changes += 1
+    def _settle_all(self, settled: list, committed: bool) -> None:
+        if committed and self.main_store is not None:  # pages that cache on store.changes see new questions
+            self.main_store.changes += 1
+        for future, result in settled:
+            _settle(future, result)
 
 
 def _settle(future: asyncio.Future, result) -> None:
