@@ -243,6 +243,18 @@ def test_an_upload_resumes_after_the_server_is_killed(server_process, tmp_path):
     assert status == 200 and headers["Upload-Offset"] == headers["Upload-Length"] == "9"
 
 
+async def test_clients_behind_proxies_that_block_patch_can_override_the_method(client, make_account):
+    editor = make_account("saran", "editor")
+    location = await create(client, editor, 4)
+    resp = await client.post(location, data=b"abcd", headers={
+        **editor, **TUS, **OFFSET_BODY, "Upload-Offset": "0", "X-HTTP-Method-Override": "PATCH"})
+    assert resp.status == 204 and resp.headers["Upload-Offset"] == "4"
+    assert upload_path(client, location).read_bytes() == b"abcd"
+    await assert_bilingual(await client.post(location, headers={**editor, **TUS}), 405, "method_not_allowed")
+    resp = await client.post(location, headers={**editor, **TUS, "X-HTTP-Method-Override": "DELETE"})
+    assert resp.status == 204 and not upload_path(client, location).exists()
+
+
 async def test_a_piece_at_the_wrong_offset_is_refused_with_the_right_offset(client, make_account):
     editor = make_account("saran", "editor")
     location = await create(client, editor, 1000)

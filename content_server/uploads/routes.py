@@ -171,6 +171,17 @@ async def terminate(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
+@routes.post(BASE + "/{upload_id}")
+@tus_endpoint
+@requires("editor")
+async def overridden(request: web.Request) -> web.Response:
+    """PATCH or DELETE sent as POST with X-HTTP-Method-Override, for proxies that block them."""
+    handler = {"PATCH": append, "DELETE": terminate}.get(request.headers.get("X-HTTP-Method-Override", "").upper())
+    if handler is None:
+        raise web.HTTPMethodNotAllowed("POST", ["HEAD", "PATCH", "DELETE", "OPTIONS"])
+    return await handler(request)
+
+
 def _own_upload(request: web.Request, allow_expired: bool = False):
     """The caller's upload named in the path; anyone else's is simply not found."""
     upload_id = request.match_info["upload_id"]
