@@ -80,3 +80,16 @@ async def test_a_signed_in_editor_needs_the_csrf_token(client):
     body = {"id": "land", "title": {"zh": "土地", "mn": "ᠭᠠᠵᠠᠷ"}}
     assert (await client.post("/api/v1/categories", json=body)).status == 403
     assert (await client.post("/api/v1/categories", json=body, headers={"X-CSRF-Token": csrf})).status == 201
+
+
+async def test_the_editor_console_is_for_editors_only(client, make_account):
+    # anonymous visitors are sent to sign in; other roles are refused
+    resp = await client.get("/console/editor", allow_redirects=False)
+    assert resp.status == 303 and resp.headers["Location"].startswith("/console/login")
+    for role in ("staff", "supervisor", "admin"):
+        headers = make_account(f"someone-{role}", role)
+        for path in ("/console/editor", "/console/editor/videos.json"):
+            assert (await client.get(path, headers=headers)).status == 403, (role, path)
+    editor = make_account("saran", "editor")
+    listed = await client.get("/console/editor/videos.json?lang=mn", headers=editor)
+    assert listed.status == 200 and (await listed.json()) == {"videos": []}

@@ -13,11 +13,13 @@ from .test_uploads import in_own_browser  # Chromium in its own thread, so async
 pytestmark = pytest.mark.slow
 
 
-def tiny_video(path) -> None:
-    """A 3 s 320×180 MP4 with a Chinese and a Mongolian audio track, like a phone's but small."""
+def tiny_video(path, seconds: int = 3) -> None:
+    """A small 320×180 MP4 with a Chinese and a Mongolian audio track, like a phone's but small."""
     subprocess.run(
-        ["ffmpeg", "-v", "error", "-nostdin", "-y", "-f", "lavfi", "-i", "testsrc=size=320x180:rate=25:duration=3",
-         "-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-f", "lavfi", "-i", "sine=frequency=330:duration=3",
+        ["ffmpeg", "-v", "error", "-nostdin", "-y",
+         "-f", "lavfi", "-i", f"testsrc=size=320x180:rate=25:duration={seconds}",
+         "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
+         "-f", "lavfi", "-i", f"sine=frequency=330:duration={seconds}",
          "-map", "0:v", "-map", "1:a", "-map", "2:a", "-c:v", "libx264", "-preset", "ultrafast",
          "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "32k", str(path)], check=True, timeout=60)
 
@@ -109,4 +111,37 @@ def _categories_story(browser, live_server) -> None:  # noqa: F811
     page.wait_for_selector("#category-status.error")
     assert any("\u1800" <= ch <= "\u18af" for ch in page.inner_text("#category-status"))
     screenshot(page, "editor-console-categories-mn")
+    assert script_errors(page) == []
+
+
+def test_an_editor_cancels_a_transcode_and_retries_it(live_server, tmp_path):  # noqa: F811
+    live_server.add_user("tuya", "editor")
+    video = tmp_path / "long.mp4"
+    tiny_video(video, seconds=20)  # long enough to still be converting when the editor clicks
+    in_own_browser(lambda browser: _cancel_story(browser, live_server, video))
+
+
+def _cancel_story(browser, live_server, video) -> None:  # noqa: F811
+    page = new_page(browser)
+    sign_in(page, live_server, "tuya")
+    page.fill("#new-category input[name=id]", "family")
+    page.fill("#new-category input[name=zh]", "婚姻继承")
+    page.fill("#new-category input[name=mn]", "ᠭᠡᠷᠯᠡᠯᠲᠡ")
+    page.click("#new-category button[type=submit]")
+    page.wait_for_selector("#categories li[data-category=family]")
+    # given a video the editor has just uploaded and which is still converting
+    page.set_input_files("#new-video input[name=file]", str(video))
+    page.select_option("#new-video select[name=category]", "family")
+    page.fill("#new-video input[name=title_zh]", "父母的遗产怎样继承")
+    page.fill("#new-video input[name=title_mn]", "ᠥᠪ ᠵᠠᠯᠭᠠᠮᠵᠢᠯᠠᠯ")
+    page.click("#new-video button[type=submit]")
+    row = page.locator("#videos tr", has_text="父母的遗产怎样继承")
+    # when the editor cancels it, then changes their mind and retries
+    row.locator("button.cancel").click(timeout=30_000)
+    page.wait_for_selector("#videos tr[data-status=cancelled]", timeout=30_000)
+    assert all(i["title"]["zh"] != "父母的遗产怎样继承" for i in catalog(live_server)["items"])
+    row.locator("button.retry").click(timeout=30_000)
+    # then it converts again and becomes ready, and households get it
+    page.wait_for_selector("#videos tr[data-status=ready] >> text=父母的遗产怎样继承", timeout=120_000)
+    assert any(i["title"]["zh"] == "父母的遗产怎样继承" for i in catalog(live_server)["items"])
     assert script_errors(page) == []

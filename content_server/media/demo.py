@@ -32,7 +32,7 @@ CJK_SC_INDEX = 2  # face 0 of Debian's collection is JP; 2 is Simplified Chinese
 MONGOLIAN_FONT = Path("/usr/share/fonts/truetype/noto/NotoSansMongolian-Regular.ttf")
 WIDTH, HEIGHT = 640, 360
 DEMO_EDITOR = "demo-editor"
-SECONDS = 24  # per video; settings.extra["demo_seconds"] / ["demo_count"] shrink the demo for tests
+SECONDS = 20  # per video; settings.extra["demo_seconds"] / ["demo_count"] shrink the demo for tests
 
 CATEGORIES = [
     ("traffic", "交通事故", "ᠵᠠᠮ ᠤᠨ ᠣᠳᠣᠯ"),
