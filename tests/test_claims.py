@@ -4,6 +4,7 @@ import io
 import json
 import time
 import uuid
+from datetime import time as clock
 
 import pytest
 
@@ -175,7 +176,7 @@ async def test_only_a_supervisor_takes_over_a_claim_and_it_is_logged(client, mak
 def test_unanswered_calls_are_retried_in_the_next_window_and_give_up_after_three(store):
     box = add_device(store, "box-1")
     lawyer = user(store, "wulan")
-    t = CAL.at(CAL.local(time.time()).date(), workflow_clock(9)) - 3 * 86400  # a few days back, 09:00
+    t = CAL.at(CAL.local(time.time()).date(), clock(9, 0)) - 3 * 86400  # a few days back, 09:00
     question_id = queue_question(store, box, now=t, callback_window="morning")
     for attempt in (1, 2, 3):
         row = workflow.claim(store, lawyer, t, 900, question_id)
@@ -190,11 +191,6 @@ def test_unanswered_calls_are_retried_in_the_next_window_and_give_up_after_three
             assert refused.value.code == "not_due_yet"
             t = row["not_before"]
     assert (row["status"], row["outcome"]) == ("closed", "unreachable")
-
-
-def workflow_clock(hour: int):
-    from datetime import time as clock
-    return clock(hour, 0)
 
 
 def test_a_wrong_number_closes_the_question(store):
@@ -239,6 +235,12 @@ async def test_the_queue_lists_overdue_questions_first(client, make_account, sto
     assert [i["id"] for i in overdue] == [late]
     resp = await client.get("/api/v1/desk/queue?sla=late", headers=staff)
     assert resp.status == 422 and (await resp.json())["field"] == "sla"
+    # region codes narrow by prefix: 150000 is all of Inner Mongolia, 152500 one league
+    for region, expected in (("150000", 2), ("152500", 2), ("152900", 0)):
+        items = (await (await client.get(f"/api/v1/desk/queue?region={region}", headers=staff)).json())["items"]
+        assert len(items) == expected
+    resp = await client.get("/api/v1/desk/queue?region=15%25", headers=staff)
+    assert resp.status == 422 and (await resp.json())["field"] == "region"
 
 
 def finish(store, box, lawyer, n: int, t: float, rating=None) -> str:

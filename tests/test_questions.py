@@ -1,11 +1,13 @@
 """Households ask from the TV: topics, intake by the contract, their own list, ratings; bad input refused."""
 import re
+import time
 import uuid
 
 import pytest
 
-from content_server.questions import intake
-from content_server.storage import questions as db
+from content_server.questions import intake, workflow
+
+from .conftest import add_account
 
 MONGOLIAN = re.compile("[\u1800-\u18af]")
 
@@ -201,11 +203,8 @@ async def test_broken_requests_and_missing_keys_are_refused(client, device):
 async def answer_directly(client, question_id: str) -> None:
     """The desk answers (as the callback staff would) so that the household may rate."""
     store = client.server.app["store"]
-    from content_server.questions import workflow
-    from tests.conftest import add_account
     user_id = add_account(store, f"lawyer-{question_id[:6]}", "staff")
     user = store.one("SELECT * FROM users WHERE id = ?", (user_id,))
-    import time
     row = workflow.claim(store, user, time.time(), 900, question_id)
     workflow.answer(store, user, question_id, row["version"], {"zh": "可以申请劳动仲裁。", "mn": ""}, time.time())
 

@@ -111,10 +111,13 @@ async def queue(request: web.Request) -> web.Response:
     if language and language not in ("zh", "mn"):
         raise ApiError(422, "invalid_choice", N_("Please choose one of: {options}."), field="language",
                        options="zh, mn")
+    region = q.get("region") or None
+    if region and not (region.isdigit() and region.isascii() and len(region) <= 12):
+        raise ApiError(422, "invalid_region", N_("The region code must be six digits."), field="region")
     now = time.time()
     items = views.queue_listing(request.app["store"], request["user"], now, request.app["calendar"],
                                 language=language, topic=q.get("topic") or None,
-                                region=(q.get("region") or "")[:12] or None, sla_level=sla_level,
+                                region=region, sla_level=sla_level,
                                 mine=q.get("mine") in ("1", "true"))
     return web.json_response({"now": views.iso(now, request.app["calendar"]), "items": items})
 

@@ -15,7 +15,6 @@ import functools
 import hashlib
 import json
 import queue
-import re
 import secrets
 import threading
 import time
@@ -181,11 +180,6 @@ def submit(store, device, key: str, body: dict, now: float, calendar: WorkCalend
     return 201, reply
 
 
-def spoken(number: str) -> str:
-    """The ticket number grouped for reading aloud: 382 615."""
-    return re.sub(r"(\d{3})(?=\d)", r"\1 ", number)
-
-
 class GroupCommit:
     """Intake with group commit on its own connection and thread.
 
@@ -257,6 +251,8 @@ class GroupCommit:
                     conn.execute("RELEASE intake")
         except Exception as exc:  # the COMMIT itself failed: nobody is acknowledged
             results, committed = [exc] * len(batch), False
+            if store.conn.in_transaction:  # a failed COMMIT leaves the transaction open
+                store.conn.execute("ROLLBACK")
         loops: dict = {}
         for (_, _, _, loop, future), result in zip(batch, results):
             loops.setdefault(loop, []).append((future, result))
