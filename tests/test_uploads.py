@@ -329,6 +329,22 @@ async def test_a_full_disk_is_reported_and_the_upload_continues_once_there_is_ro
     assert upload_path(client, location).read_bytes() == DATA
 
 
+async def test_an_upload_whose_acknowledged_bytes_were_lost_starts_afresh(client, make_account):
+    editor = make_account("saran", "editor")
+    location = await create(client, editor, 100)
+    assert (await patch(client, editor, location, 0, b"a" * 60)).status == 204
+    upload_path(client, location).write_bytes(b"a" * 10)  # as after a power cut before the disk wrote them
+    await assert_bilingual(await patch(client, editor, location, 60, b"b" * 40), 404, "unknown_upload")
+    assert (await head(client, editor, location)).status == 404 and not upload_path(client, location).exists()
+    # a finished upload with a damaged file is refused at ingest rather than transcoded short
+    uid = await tus_upload(client, editor, b"x" * 50)
+    store, root = client.server.app["store"], client.server.app["settings"].root
+    root.upload_file(uid).write_bytes(b"x" * 20)
+    with pytest.raises(ApiError) as refused:
+        finished_upload(store, root, uid, "upload_id")
+    assert refused.value.status == 422 and refused.value.code == "upload_incomplete"
+
+
 async def test_an_editor_cancels_an_upload_and_its_file_is_removed(client, make_account):
     editor = make_account("saran", "editor")
     location = await create(client, editor, 1000)

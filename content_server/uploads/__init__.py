@@ -33,7 +33,7 @@ def finished_upload(store, root: DataRoot, upload_id: str, field: str, owner_id:
         raise ApiError(422, "unknown_upload", N_("This upload was not found. Please upload the file again."),
                        field=field)
     path = root.upload_file(upload_id)
-    if row["completed_at"] is None or not path.is_file():
+    if row["completed_at"] is None or not path.is_file() or path.stat().st_size != row["length"]:
         # TRANSLATORS: ingest form error under a file field, max 80 chars
         raise ApiError(422, "upload_incomplete", N_("This upload is not finished yet. Please wait for it to complete."),
                        field=field)

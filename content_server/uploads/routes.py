@@ -1,7 +1,10 @@
 """The tus 1.0.0 endpoints at /api/v1/uploads; each upload is visible to its editor only."""
 from __future__ import annotations
 
+import asyncio
 import functools
+import logging
+import os
 import re
 import time
 import uuid
@@ -16,6 +19,7 @@ from ..storage import uploads as db
 from . import protocol
 from .receive import Interrupted, receive
 
+log = logging.getLogger(__name__)
 BASE = "/api/v1/uploads"
 BUSY = web.AppKey("uploads_busy", set)  # ids with a PATCH or POST body being received
 _ID = re.compile(r"[0-9a-f]{32}")
@@ -85,6 +89,7 @@ async def create(request: web.Request) -> web.Response:
     upload_id = uuid.uuid4().hex
     path = settings.root.upload_file(upload_id)
     path.touch(mode=0o640)
+    await asyncio.get_running_loop().run_in_executor(None, _fsync_dir, path.parent)
     expires = now + settings.upload_expiry_seconds
     db.add_upload(store, upload_id, user["id"], length, pairs["filename"], pairs["filetype"], raw_metadata, expires)
     request.app["metrics"].inc("legaltv_uploads_created_total")
@@ -143,6 +148,11 @@ async def append(request: web.Request) -> web.Response:
                        field="Upload-Offset", headers={"Upload-Offset": str(row["offset"])})
     digest = protocol.checksum(request)
     path = request.app["settings"].root.upload_file(row["id"])
+    if _size(path) < row["offset"]:
+        # acknowledged bytes are gone (a power cut before the disk wrote them): start afresh
+        log.error("upload %s lost acknowledged bytes; removing it", row["id"])
+        _remove(request, row["id"])
+        raise _not_found()
     busy.add(row["id"])
     try:
         new_offset = await receive(request, path, offset, row["length"] - offset, digest,
@@ -166,8 +176,7 @@ async def terminate(request: web.Request) -> web.Response:
     protocol.check_resumable(request)
     row = _own_upload(request, allow_expired=True)
     _refuse_if_busy(request.app[BUSY], row["id"])
-    db.delete_upload(request.app["store"], row["id"])
-    request.app["settings"].root.upload_file(row["id"]).unlink(missing_ok=True)
+    _remove(request, row["id"])
     return web.Response(status=204)
 
 
@@ -187,12 +196,37 @@ def _own_upload(request: web.Request, allow_expired: bool = False):
     upload_id = request.match_info["upload_id"]
     row = db.owned_upload(request.app["store"], upload_id, request["user"]["id"]) if valid_id(upload_id) else None
     if row is None:
-        # TRANSLATORS: upload error, max 100 chars
-        raise ApiError(404, "unknown_upload", N_("This upload was not found. Please upload the file again."))
+        raise _not_found()
     if not allow_expired and row["completed_at"] is None and row["expires_at"] <= time.time():
         # TRANSLATORS: upload error, max 100 chars
         raise ApiError(410, "upload_expired", N_("This upload was left unfinished for too long. Please upload the file again."))
     return row
+
+
+def _not_found() -> ApiError:
+    # TRANSLATORS: upload error, max 100 chars
+    return ApiError(404, "unknown_upload", N_("This upload was not found. Please upload the file again."))
+
+
+def _remove(request: web.Request, upload_id: str) -> None:
+    db.delete_upload(request.app["store"], upload_id)
+    request.app["settings"].root.upload_file(upload_id).unlink(missing_ok=True)
+
+
+def _size(path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+def _fsync_dir(directory) -> None:
+    """Makes a new file's name durable, not only its bytes."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _interrupted() -> ApiError:
