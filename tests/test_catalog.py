@@ -53,6 +53,12 @@ def test_publish_windows_decide_what_is_shown_at_each_instant():
     assert later["published_at"] == iso(2000) and later["published_at"].endswith("+08:00")
 
 
+def test_a_video_with_an_unreadable_window_is_not_published():
+    document, _ = build_catalog(CATEGORIES, [video_row("bad", publish_from="next tuesday"), video_row("ok")],
+                                5000, NO_PICTURES)
+    assert [i["id"] for i in document["items"]] == ["ok"]
+
+
 def test_the_same_inputs_give_the_same_bytes_on_every_server():
     first, _ = build_catalog(CATEGORIES, [video_row("a")], 5000, NO_PICTURES, "https://tv.example")
     second, _ = build_catalog(CATEGORIES, [video_row("a")], 5000, NO_PICTURES, "https://tv.example")

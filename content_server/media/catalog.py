@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from aiohttp import web
 from ..storage import Store, catalog as catalog_sql
 from . import static
 
+log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 
 CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")  # no DST: a fixed offset is exact
@@ -66,7 +68,11 @@ def build_catalog(categories: Iterable[Mapping], videos: Iterable[Mapping], now:
     next_change: float | None = None
     items = []
     for video in videos:
-        start, end = parse_instant(video["publish_from"]), parse_instant(video["publish_until"])
+        try:
+            start, end = parse_instant(video["publish_from"]), parse_instant(video["publish_until"])
+        except ValueError:  # an unreadable window never publishes a video by accident
+            log.warning("video %s has an unreadable publish window; not listed", video["id"])
+            continue
         if start is not None and now < start:
             next_change = start if next_change is None else min(next_change, start)
             continue
