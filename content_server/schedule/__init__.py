@@ -15,7 +15,7 @@ from .lineup import Clock, Lineup
 log = logging.getLogger(__name__)
 
 DEMO_CHANNEL = "legal"
-DEMO_TITLE = {"zh": "法治频道", "mn": "ᠬᠠᠤᠯᠢ ᠡᠷᠬᠡ ᠵᠢᠨ ᠰᠤᠪᠠᠭ"}
+DEMO_TITLE = {"zh": "法治频道", "mn": "ᠬᠠᠤᠯᠢ ᠶᠢᠨ ᠵᠠᠰᠠᠭ ᠤᠨ ᠰᠤᠪᠠᠭ"}
 
 
 def setup(app: web.Application) -> None:
@@ -37,23 +37,27 @@ def setup(app: web.Application) -> None:
 
 
 def demo_schedule(store: Store) -> dict:
-    """A day of the demo videos: mornings in order by category, evenings shuffled, slate at night."""
-    videos = [row for row in schedule_sql.playable_videos(store)]
+    """A day of the demo videos around the clock: lessons in order, the first category after noon,
+    shuffled evenings and night replays, so a newcomer finds the channel on at any hour."""
+    videos = schedule_sql.playable_videos(store)
     ids = [row["id"] for row in videos]
     categories = sorted({row["category"] for row in videos})
+    everything = {"type": "playlist", "playlist": "all"}
     slots = [
+        {"id": "night", "title": {"zh": "夜间重播", "mn": "ᠰᠦᠨᠢ ᠶᠢᠨ ᠳᠠᠪᠲᠠᠨ ᠨᠡᠪᠲᠡᠷᠡᠭᠦᠯᠭᠡ"},
+         "start": "00:00", "end": "06:00", "source": everything, "order": "shuffle"},
         {"id": "morning", "title": {"zh": "早间法治课堂", "mn": "ᠦᠭᠡᠯᠡᠭᠡ ᠶᠢᠨ ᠬᠠᠤᠯᠢ ᠶᠢᠨ ᠬᠢᠴᠢᠶᠡᠯ"},
-         "start": "06:00", "end": "12:00", "lateness": 5, "flex": "spread",
-         "source": {"type": "playlist", "playlist": "all"}, "order": "in_order"},
-        {"id": "afternoon", "title": {"zh": "午后普法", "mn": "ᠦᠳᠡ ᠶᠢᠨ ᠬᠣᠶᠢᠨᠠᠬᠢ ᠬᠠᠤᠯᠢ ᠰᠤᠷᠲᠠᠯᠴᠢᠯᠠᠭ᠎ᠠ"},
+         "start": "06:00", "end": "12:00", "lateness": 5, "flex": "spread", "source": everything,
+         "order": "in_order"},
+        {"id": "afternoon", "title": {"zh": "午后普法", "mn": "ᠦᠳᠡ ᠶᠢᠨ ᠬᠣᠶᠢᠨᠠᠬᠢ ᠬᠠᠤᠯᠢ ᠶᠢᠨ ᠰᠤᠷᠭᠠᠯ"},
          "start": "12:00", "end": "18:00", "lateness": 5,
-         "source": {"type": "category", "category": categories[0]} if categories else {},
-         "order": "shuffle", "filler": {"type": "playlist", "playlist": "all"}},
-        {"id": "evening", "title": {"zh": "晚间法治", "mn": "ᠣᠷᠣᠢ ᠶᠢᠨ ᠬᠠᠤᠯᠢ ᠡᠷᠬᠡ"},
-         "start": "18:00", "end": "23:00", "lateness": 10,
-         "source": {"type": "playlist", "playlist": "all"}, "order": "shuffle"},
+         "source": {"type": "category", "category": categories[0]} if categories else everything,
+         "order": "shuffle", "filler": everything},
+        {"id": "evening", "title": {"zh": "晚间法治", "mn": "ᠦᠳᠡᠰᠢ ᠶᠢᠨ ᠬᠠᠤᠯᠢ ᠶᠢᠨ ᠨᠡᠪᠲᠡᠷᠡᠭᠦᠯᠭᠡ"},
+         "start": "18:00", "end": "24:00", "source": everything, "order": "shuffle"},
     ]
-    return {"seed": 12348, "playlists": {"all": ids}, "slots": slots if ids else [], "overrides": []}
+    return {"seed": 12348, "playlists": {"all": ids} if ids else {}, "slots": slots if ids else [],
+            "overrides": []}
 
 
 def fill_demo(store: Store, settings: Settings) -> None:

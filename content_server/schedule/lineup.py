@@ -37,13 +37,14 @@ class Rendered:
 
 
 class Clock:
-    """The time channels are computed for: the system clock, or a fixed instant in tests."""
+    """The time channels are computed for: the system clock, or in tests a fixed or shifted one."""
 
     def __init__(self):
         self.fixed: float | None = None
+        self.offset = 0.0  # seconds added to the system clock, to run at another hour of the day
 
     def __call__(self) -> float:
-        return time.time() if self.fixed is None else self.fixed
+        return time.time() + self.offset if self.fixed is None else self.fixed
 
 
 class Lineup:

@@ -1,0 +1,158 @@
+"""Serving a province: nginx on loopback as a caching proxy absorbs a fleet of boxes.
+
+Given a real `content-server serve` behind Debian's nginx with proxy_cache, when a fleet of
+boxes polls the catalog, the guide and the live playlists, then the origin sees about one
+request per URL per max-age (not one per box), and live playlists at most one per segment.
+"""
+import asyncio
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from content_server.config import DataRoot
+from content_server.schedule.document import validate_schedule
+from content_server.storage import Store, schedule as schedule_sql
+
+from .channel_media import SEGMENT, install, install_slate
+from .conftest import free_port
+from .test_channel_live import renditions  # noqa: F401  (session fixture)
+
+pytestmark = pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed")
+
+BOXES = 40
+ROUNDS = 4  # each box polls four times, a second apart (its minutes, compressed)
+ALL_DAY = {"seed": 1, "playlists": {"mix": ["talk", "short"]},
+           "slots": [{"id": "all-day", "title": {"zh": "全天", "mn": "ᠡᠳᠦᠷ"}, "start": "00:00", "end": "24:00",
+                      "source": {"type": "playlist", "playlist": "mix"}, "order": "shuffle"}]}
+PATHS = ["/api/v1/catalog", "/api/v1/channels/legal/guide?hours=48", "/api/v1/channels/legal/live.m3u8",
+         "/api/v1/channels/legal/live/144p.m3u8", "/api/v1/channels/legal/live/audio_zh.m3u8"]
+
+NGINX_CONF = """
+{user}
+worker_processes 1;
+pid {dir}/nginx.pid;
+events {{ worker_connections 1024; }}
+http {{
+    access_log {dir}/access.log;
+    client_body_temp_path {dir}/body; proxy_temp_path {dir}/proxy; fastcgi_temp_path {dir}/fcgi;
+    uwsgi_temp_path {dir}/uwsgi; scgi_temp_path {dir}/scgi;
+    proxy_cache_path {dir}/cache levels=1:2 keys_zone=legaltv:10m max_size=100m inactive=1h use_temp_path=off;
+    upstream origin {{ server 127.0.0.1:{origin}; keepalive 16; }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://origin;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_cache legaltv;
+            proxy_cache_lock on;
+            proxy_cache_lock_timeout 5s;
+            proxy_cache_use_stale updating error timeout;
+            proxy_cache_background_update on;
+            proxy_cache_revalidate on;
+            add_header X-Cache-Status $upstream_cache_status;
+        }}
+    }}
+}}
+"""
+
+
+@pytest.fixture
+def nginx(tmp_path):
+    """Starts nginx in front of an origin port; stops it afterwards."""
+    started = []
+
+    def start(origin: int) -> str:
+        folder = tmp_path / "nginx"
+        folder.mkdir()
+        port = free_port()
+        user = "user root;" if os.geteuid() == 0 else ""  # workers must reach the cache in tmp
+        (folder / "nginx.conf").write_text(NGINX_CONF.format(user=user, dir=folder, origin=origin, port=port))
+        proc = subprocess.Popen(["nginx", "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e",
+                                 str(folder / "error.log"), "-g", "daemon off;"])
+        started.append(proc)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                import socket
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    return f"http://127.0.0.1:{port}"
+            except OSError:
+                assert proc.poll() is None, (folder / "error.log").read_text()
+                time.sleep(0.05)
+        raise TimeoutError("nginx did not start")
+    yield start
+    for proc in started:
+        proc.terminate()
+        proc.wait(10)
+
+
+def prepare_origin(data: Path, cache: Path) -> None:
+    """Two ready videos and an all-day channel, written before the server starts."""
+    root = DataRoot(data)
+    root.create()
+    store = Store(root.database)
+    try:
+        install(store, root, cache, "talk")
+        install(store, root, cache, "short")
+        install_slate(root, cache)
+        schedule = validate_schedule(ALL_DAY, schedule_sql.video_statuses(store),
+                                     schedule_sql.ready_counts_by_category(store))
+        schedule_sql.add_channel(store, "legal", {"zh": "法治频道", "mn": "ᠬᠠᠤᠯᠢ"}, schedule)
+    finally:
+        store.close()
+
+
+def origin_hits(metrics: str) -> dict[str, float]:
+    """Requests the origin answered, by route, whatever the status (200 and 304 alike)."""
+    hits: dict[str, float] = {}
+    for line in metrics.splitlines():
+        if line.startswith("legaltv_http_requests_total{"):
+            labels, value = line.rsplit(" ", 1)
+            path = labels.split('path="', 1)[1].split('"', 1)[0]
+            hits[path] = hits.get(path, 0) + float(value)
+    return hits
+
+
+async def box(session: aiohttp.ClientSession, edge: str, token: str, seen: list) -> None:
+    """One box: polls everything it shows, ROUNDS times, a second apart."""
+    headers = {"Authorization": f"Bearer {token}", "Accept-Encoding": "gzip"}
+    for _ in range(ROUNDS):
+        for path in PATHS:
+            async with session.get(edge + path, headers=headers) as resp:
+                assert resp.status == 200, (path, resp.status)
+                await resp.read()
+                seen.append(resp.headers.get("X-Cache-Status"))
+        await asyncio.sleep(1)
+
+
+async def test_nginx_absorbs_a_fleet_of_boxes(server_process, nginx, tmp_path, renditions):  # noqa: F811
+    prepare_origin(tmp_path / "data", renditions)
+    origin = server_process()
+    edge = nginx(origin.port)
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=BOXES)) as session:
+        async with session.post(origin.url + "/api/v1/devices", json={"region": "152500", "language": "mn"}) as resp:
+            token = (await resp.json())["token"]
+        async with session.get(origin.url + "/metrics") as resp:
+            before = origin_hits(await resp.text())
+        seen: list = []
+        started = time.monotonic()
+        await asyncio.gather(*(box(session, edge, token, seen) for _ in range(BOXES)))
+        elapsed = time.monotonic() - started
+        async with session.get(origin.url + "/metrics") as resp:
+            after = origin_hits(await resp.text())
+    hits = {path: after.get(path, 0) - before.get(path, 0) for path in after}
+    assert len(seen) == BOXES * ROUNDS * len(PATHS)
+    # catalog (max-age 60) and guide (max-age 300): one origin request per max-age for the whole fleet
+    assert hits.get("/api/v1/catalog", 0) <= 1 + elapsed // 60
+    assert hits.get("/api/v1/channels/{channel_id}/guide", 0) <= 1 + elapsed // 300
+    assert hits.get("/api/v1/channels/{channel_id}/live.m3u8", 0) <= 1 + elapsed // 300
+    # live variants change once per segment: at most one origin request per segment per variant
+    allowed = 2 * (elapsed / SEGMENT + 2)
+    assert hits.get("/api/v1/channels/{channel_id}/live/{variant}.m3u8", 0) <= allowed
+    assert seen.count("HIT") + seen.count("UPDATING") > 0.9 * len(seen)
