@@ -113,12 +113,19 @@ async def test_creation_with_upload_sends_the_first_bytes_with_the_creation(clie
     location = resp.headers["Location"]
     assert (await patch(client, editor, location, 1000, DATA[1000:])).status == 204
     assert upload_path(client, location).read_bytes() == DATA
-    # the whole file in the creation request
-    uid = await tus_upload(client, editor, b"", filename="empty.srt")
-    resp = await client.post("/api/v1/uploads", data=b"1\n00:00:01,000 --> 00:00:02,000\nhi\n", headers={
-        **editor, **TUS, **OFFSET_BODY, "Upload-Length": "35"})
-    assert resp.status == 201 and resp.headers["Upload-Offset"] == "35" and "Upload-Expires" not in resp.headers
-    assert finished_upload(client.server.app["store"], client.server.app["settings"].root, uid, "subtitles").stat().st_size == 0
+    # a small subtitle file whole in the creation request is finished at once
+    srt = "1\n00:00:01,000 --> 00:00:02,000\n法律援助 ᠬᠠᠭᠤᠯᠢ\n".encode()
+    resp = await client.post("/api/v1/uploads", data=srt, headers={
+        **editor, **TUS, **OFFSET_BODY, "Upload-Length": str(len(srt)),
+        "Upload-Metadata": metadata_header(filename="zh.srt", filetype="application/x-subrip")})
+    assert resp.status == 201 and resp.headers["Upload-Offset"] == str(len(srt))
+    assert "Upload-Expires" not in resp.headers
+    store, root = client.server.app["store"], client.server.app["settings"].root
+    uid = resp.headers["Location"].rsplit("/", 1)[-1]
+    assert finished_upload(store, root, uid, "subtitles.zh").read_bytes() == srt
+    # and an empty file is finished as soon as it is created
+    empty = await tus_upload(client, editor, b"", filename="empty.srt")
+    assert finished_upload(store, root, empty, "subtitles.mn").stat().st_size == 0
 
 
 async def test_a_dropped_connection_keeps_what_arrived_and_the_upload_resumes(client, make_account):
