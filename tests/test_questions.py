@@ -246,3 +246,17 @@ async def test_logs_never_contain_phone_numbers(client, device, caplog):
     await ask(client, device, phone="0471 555123")
     await ask(client, device, phone="13812348000", topic="land", phrases=["land.1"])
     assert not re.search(r"1381234|8000\b|555123", caplog.text)
+
+
+def test_the_demo_fills_the_queue_once(settings):
+    from content_server import questions
+    from content_server.app import create_app
+    from content_server.storage import Store
+    create_app(settings)
+    store = Store(settings.root.database)
+    questions.fill_demo(store, settings)
+    questions.fill_demo(store, settings)
+    rows = store.all("SELECT language, phone_masked FROM questions")
+    assert len(rows) == len(questions.DEMO_QUESTIONS) and {r["language"] for r in rows} == {"zh", "mn"}
+    assert store.one("SELECT COUNT(*) AS n FROM topics")["n"] == 9
+    store.close()

@@ -74,19 +74,19 @@ DEMO_QUESTIONS = [
 
 
 def fill_demo(store: Store, settings: Settings) -> None:
-    """Adds this feature's sample content; adds nothing twice: the topics and, from one demo box,
+    """Adds this feature's sample content; adds nothing twice: the topics and, from demo boxes,
     a few questions waiting in the queue."""
     from .. import auth
     from ..storage import accounts
 
     topics.seed(store)
-    if store.one("SELECT 1 FROM devices WHERE id = 'demo-box'") is not None:
+    if store.one("SELECT 1 FROM devices WHERE id = 'demo-box-1'") is not None:
         return
-    _, token_hash = auth.new_token("dev")
-    accounts.add_device(store, "demo-box", token_hash, "152500", "mn")
-    device = store.one("SELECT * FROM devices WHERE id = 'demo-box'")
     now = time.time()
-    for topic, phrases, text, phone, window, language in DEMO_QUESTIONS:
+    for n, (topic, phrases, text, phone, window, language) in enumerate(DEMO_QUESTIONS, start=1):
+        _, token_hash = auth.new_token("dev")
+        accounts.add_device(store, f"demo-box-{n}", token_hash, "152500", language)
+        device = store.one("SELECT * FROM devices WHERE id = ?", (f"demo-box-{n}",))
         body = {"topic": topic, "phrases": phrases, "text": text, "phone": phone,
                 "callback_window": window, "language": language}
         intake.submit(store, device, str(uuid.uuid4()), body, now, default_calendar())
