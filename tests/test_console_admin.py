@@ -2,7 +2,7 @@
 from content_server.storage import accounts
 
 from .conftest import PASSWORD, add_account
-from .console_session import sign_in
+from .console_session import csrf_of, sign_in
 
 NEW_PASSWORD = "a much longer secret 42"
 
@@ -90,3 +90,41 @@ async def test_admin_forms_without_the_csrf_token_are_refused(client):
         "name": "bayar", "role": "staff", "languages": "zh", "password": NEW_PASSWORD})
     assert resp.status == 403
     assert accounts.user_by_name(client.server.app["store"], "bayar") is None
+
+
+async def test_admin_routes_a_lawyer_to_chosen_languages_and_topics(client, device):
+    from .test_console_staff import ask
+    store = client.server.app["store"]
+    traffic = await ask(client, device, "13812348000", topic="traffic", phrases=("traffic.2",), language="mn")
+    labour = await ask(client, device, "15847112345", topic="labour", phrases=("labour.1",), language="mn")
+    add_account(store, "bayar", "staff", languages="zh")
+    csrf = await sign_in(client, "root", "admin")
+    bayar = accounts.user_by_name(store, "bayar")
+    resp = await client.post(f"/console/admin/users/{bayar['id']}/routing", allow_redirects=False,
+                             data={"csrf_token": csrf, "languages": ["mn"], "topics": ["labour", "no-such-topic"]})
+    assert resp.status == 303 and resp.headers["Location"] == "/console/admin?done=routing"
+    row = (await (await client.get("/console/admin")).text()).split('data-user="bayar"')[1].split("</tr>")[0]
+    assert "劳动与工伤" in row and 'value="labour" checked' in row and 'value="mn" checked' in row
+    assert accounts.user_by_name(store, "bayar")["languages"] == "mn"
+
+    client.session.cookie_jar.clear()
+    await client.post("/console/login", data={"name": "bayar", "password": PASSWORD}, allow_redirects=False)
+    staff_csrf = csrf_of(await (await client.get("/console/staff")).text())
+    resp = await client.post("/api/v1/desk/claim", headers={"X-CSRF-Token": staff_csrf})
+    assert resp.status == 200 and (await resp.json())["number"] == labour["number"]  # not the older traffic one
+    resp = await client.post(f"/api/v1/desk/questions/{traffic['id']}/claim", headers={"X-CSRF-Token": staff_csrf})
+    assert resp.status == 403
+
+
+async def test_routing_needs_a_language_and_topics_only_for_the_desk(client):
+    store = client.server.app["store"]
+    add_account(store, "editor1", "editor")
+    csrf = await sign_in(client, "root", "admin")
+    editor = accounts.user_by_name(store, "editor1")
+    resp = await client.post(f"/console/admin/users/{editor['id']}/routing",
+                             data={"csrf_token": csrf, "languages": ["zh"], "topics": ["labour"]})
+    assert resp.status == 422 and 'data-field="topics"' in await resp.text()
+    resp = await client.post(f"/console/admin/users/{editor['id']}/routing", data={"csrf_token": csrf})
+    assert resp.status == 422 and 'data-field="languages"' in await resp.text()
+    resp = await client.post("/console/admin/users/999/routing", data={"csrf_token": csrf, "languages": ["zh"]})
+    assert resp.status == 404

@@ -199,3 +199,37 @@ def test_an_administrator_adds_a_lawyer_in_the_browser(browser, people):
         fresh.click("form.login button[type=submit]")
     assert fresh.url.endswith("/console/staff")
     assert real_errors(page) == [] and real_errors(fresh) == []
+
+
+def test_an_open_page_keeps_its_claim_and_learns_when_the_supervisor_takes_it_over(browser, people):
+    server = people
+    question = ask(server, household(server), "13912345678", topic="labour", phrases=("labour.1",))
+    staff = new_page(browser, LAPTOP)
+    staff.clock.install()  # the page's timers run on a clock the test can move forward
+    sign_in(staff, server, "bayar", "zh")
+    staff.goto(f"{server.url}/console/staff/questions/{question['id']}")
+    with staff.expect_navigation():
+        staff.click("#actions button.claim")
+    with staff.expect_response("**/renew") as renewal:
+        staff.clock.fast_forward("01:05")
+    assert renewal.value.status == 200
+
+    supervisor = new_page(browser, LAPTOP)
+    sign_in(supervisor, server, "tsetseg", "zh")
+    card = supervisor.locator(f'#claimed [data-number="{question["number"]}"]')
+    assert "bayar" in card.inner_text()
+    with supervisor.expect_navigation():
+        card.locator("button.takeover").click()
+    assert supervisor.url.endswith(f"/console/staff/questions/{question['id']}")
+    assert "tsetseg" in supervisor.locator("#question .badge").first.inner_text()
+    assert supervisor.locator("#reveal").count() == 1  # the number is now the supervisor's to show
+
+    with staff.expect_response("**/renew") as renewal:
+        staff.clock.fast_forward("01:05")
+    assert renewal.value.status == 409
+    lost = staff.locator("p[data-lease-renew]")
+    lost.wait_for(state="visible")
+    assert lost.inner_text().strip() == "您已不再持有此问题，请返回队列。"
+    assert staff.locator("#answer button[type=submit]").is_disabled()
+    screenshot(staff, "staff-claim-taken-over-zh-laptop")
+    assert real_errors(staff) == [] or all("409" in e for e in real_errors(staff))

@@ -8,7 +8,7 @@ from aiohttp import web
 from .. import auth
 from ..errors import ApiError
 from ..i18n import N_, translate
-from ..storage import accounts
+from ..storage import accounts, questions as question_store
 from . import console_language, console_page, render
 
 routes = web.RouteTableDef()
@@ -32,7 +32,10 @@ DONE = {"added": N_("The account was added."),
         # TRANSLATORS: admin console, confirmation, max 60 chars
         "activated": N_("The account was activated again."),
         # TRANSLATORS: admin console, confirmation, max 60 chars
-        "password": N_("The new password was set.")}
+        "password": N_("The new password was set."),
+        # TRANSLATORS: admin console, confirmation, max 60 chars
+        "routing": N_("Languages and topics were saved.")}
+DESK_ROLES = ("staff", "supervisor")
 
 
 @routes.get("/console/admin")
@@ -90,12 +93,37 @@ async def reset_password(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther(_back("password"))
 
 
+@routes.post("/console/admin/users/{user_id:\\d+}/routing")
+@console_page("admin")
+async def set_routing(request: web.Request) -> web.Response:
+    """Which questions reach a lawyer: the languages they answer in and, optionally, topics."""
+    form = await request.post()
+    target = _target(request)
+    store = request.app["store"]
+    try:
+        languages = _languages(form)
+        if target["role"] not in DESK_ROLES and form.getall("topics", []):
+            raise ApiError(422, "not_desk", N_("Only callback staff and supervisors answer topics."), field="topics")
+        known = {t["id"] for t in question_store.topics(store)}
+        topics = [t for t in form.getall("topics", []) if t in known]
+    except ApiError as exc:
+        return _page(request, status=exc.status, error=exc)
+    with store.write():
+        accounts.set_languages(store, target["id"], ",".join(languages))
+        if target["role"] in DESK_ROLES:
+            question_store.set_staff_topics(store, target["id"], topics)
+    raise web.HTTPSeeOther(_back("routing"))
+
+
 def _page(request: web.Request, status: int = 200, error: ApiError | None = None, form=None, notice=None):
     language = console_language(request)
     message = translate(error.msgid, language, **error.params) if error else None
-    return render(request, "admin.html", status=status, users=accounts.users(request.app["store"]),
-                  roles=ROLE_LABELS, error=message, error_field=error.field if error else None,
-                  form=form or {}, notice=notice)
+    store = request.app["store"]
+    users = accounts.users(store)
+    routing = {row["id"]: question_store.staff_topics(store, row["id"]) for row in users if row["role"] in DESK_ROLES}
+    return render(request, "admin.html", status=status, users=users, routing=routing,
+                  topics=question_store.topics(store), roles=ROLE_LABELS, error=message,
+                  error_field=error.field if error else None, form=form or {}, notice=notice)
 
 
 def _target(request: web.Request):

@@ -8,6 +8,7 @@ restarts and proxies without held connections, and it suits flaky mobile network
 from __future__ import annotations
 
 import time
+import zlib
 from datetime import datetime
 
 from aiohttp import web
@@ -111,7 +112,8 @@ async def queue_fragment(request: web.Request) -> web.Response:
     """The queue part of the page, for the page's script to poll; 304 when nothing changed."""
     filters = filters_of(request)
     # SLA levels move with the clock too, so the tag changes at least once a minute.
-    etag = f'"{_BOOT}-{request.app["store"].changes}-{int(time.time() // 60)}-{request.query_string}"'
+    etag = (f'"{_BOOT}-{request.app["store"].changes}-{int(time.time() // 60)}-{request["user"]["id"]}-'
+            f'{console_language(request)}-{zlib.crc32(request.query_string.encode()):x}"')
     if request.headers.get("If-None-Match") == etag:
         return web.Response(status=304, headers={"ETag": etag, "Cache-Control": "no-store"})
     mine, items = _queue(request, filters)

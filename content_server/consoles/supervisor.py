@@ -76,7 +76,7 @@ async def supervisor_page(request: web.Request) -> web.Response:
 @console_page("supervisor")
 async def board_fragment(request: web.Request) -> web.Response:
     """The live board, for the page's script to poll; 304 when nothing changed."""
-    etag = f'"{_BOOT}-{request.app["store"].changes}-{int(time.time() // 60)}"'
+    etag = f'"{_BOOT}-{request.app["store"].changes}-{int(time.time() // 60)}-{console_language(request)}"'
     if request.headers.get("If-None-Match") == etag:
         return web.Response(status=304, headers={"ETag": etag, "Cache-Control": "no-store"})
     response = render(request, "supervisor_board.html", **_board(request), **labels(request))

@@ -108,3 +108,8 @@ def set_active(store, user_id: int, active: bool) -> None:
         conn.execute("UPDATE users SET active = ? WHERE id = ?", (1 if active else 0, user_id))
         if not active:
             conn.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
+
+
+def set_languages(store, user_id: int, languages: str) -> None:
+    with store.write() as conn:
+        conn.execute("UPDATE users SET languages = ? WHERE id = ?", (languages, user_id))

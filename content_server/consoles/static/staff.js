@@ -50,17 +50,22 @@
     document.addEventListener("visibilitychange", refresh);
   }
 
-  // While a claimed question is open, its lease is renewed; losing it is shown at once.
+  // While a claimed question is open, its lease is renewed; once it is lost (lapsed, or taken
+  // over by a supervisor) the page says so and its forms stop, so no work is typed in vain.
   function startLease(element) {
     const every = (parseInt(element.dataset.every, 10) || 60) * 1000;
+    let timer = null;
     async function renew() {
-      const result = await post(element.dataset.leaseRenew);
+      let result;
+      try { result = await post(element.dataset.leaseRenew); } catch (e) { return; }  // offline: try again later
       if (!result.ok) {
+        clearInterval(timer);
         element.hidden = false;
-        element.textContent = messageOf(result.body, element.dataset.lost);
+        element.textContent = result.status === 409 ? element.dataset.lost : messageOf(result.body, element.dataset.lost);
+        document.querySelectorAll("form[data-json] button, #reveal").forEach(function (b) { b.disabled = true; });
       }
     }
-    setInterval(renew, every);
+    timer = setInterval(renew, every);
   }
 
   // The form's own fields, minus `next` (used only when the page runs without script).
