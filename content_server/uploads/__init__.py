@@ -42,7 +42,7 @@ def finished_upload(store, root: DataRoot, upload_id: str, field: str, owner_id:
 
 def discard_upload(store, root: DataRoot, upload_id: str) -> None:
     """Removes an upload and its file (after ingest has consumed it)."""
-    if not routes.valid_id(upload_id):
+    if not isinstance(upload_id, str) or not routes.valid_id(upload_id):
         return
     db.delete_upload(store, upload_id)
     root.upload_file(upload_id).unlink(missing_ok=True)
