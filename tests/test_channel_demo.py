@@ -50,12 +50,14 @@ async def test_demo_channel_plays_the_demo_videos_continuously(client):
     assert {g["item_id"] for g in guide if g["item_id"]} == ready
     assert on_air(guide, eight)["item_id"] in ready
 
-    # then every segment the live playlists list is served, video and audio alike
-    for variant in ("audio_zh", "audio_mn", "subs_mn"):
-        text = await (await client.get(f"/api/v1/channels/legal/live/{variant}.m3u8")).text()
+    # then every playlist the master names, and every segment they list, is served
+    master = await (await client.get("/api/v1/channels/legal/live.m3u8")).text()
+    uris = re.findall(r'URI="(live/[^"]+)"', master) + re.findall(r"^(live/.+)$", master, re.M)
+    assert "live/audio_only_zh.m3u8" in uris  # the thin-link rung of the on-demand ladder, live too
+    for uri in set(uris):
+        text = await (await client.get(f"/api/v1/channels/legal/{uri}")).text()
         for segment in parse_playlist(text)["segments"]:
             assert (await client.get(segment["url"])).status == 200, segment["url"]
-    master = await (await client.get("/api/v1/channels/legal/live.m3u8")).text()
     lowest = re.findall(r"^live/(.+)\.m3u8$", master, re.M)[0]
     before = app["schedule_clock"]()
     playlist = parse_playlist(await (await client.get(f"/api/v1/channels/legal/live/{lowest}.m3u8")).text())

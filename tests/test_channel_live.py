@@ -79,7 +79,7 @@ async def test_master_lists_every_rung_and_both_audio_and_subtitle_languages(cli
     text = await resp.text()
     assert text.index("RESOLUTION=256x144") < text.index("RESOLUTION=320x180")  # lowest rung first
     for lang in ("zh", "mn"):
-        assert f'TYPE=AUDIO,GROUP-ID="aud",LANGUAGE="{lang}"' in text
+        assert f'TYPE=AUDIO,GROUP-ID="audio",LANGUAGE="{lang}"' in text
         assert f'TYPE=SUBTITLES,GROUP-ID="subs",LANGUAGE="{lang}"' in text
     for uri in re.findall(r'URI="([^"]+)"', text) + re.findall(r"^(live/.+)$", text, re.M):
         assert (await client.get(f"/api/v1/channels/legal/{uri}")).status == 200, uri

@@ -42,6 +42,7 @@ class Media:
     rungs: dict[str, tuple[dict, Track]]
     audio: dict[str, Track]
     subtitles: dict[str, Track]
+    audio_low: dict[str, Track] = field(default_factory=dict)  # the audio-only rung, per language
 
     def lowest(self) -> Track:
         return min(self.rungs.values(), key=lambda r: r[0].get("height", 0))[1]
@@ -54,10 +55,16 @@ class Library:
     slate: Media | None = None
     fingerprint: str = ""
 
+    def all_media(self) -> list[Media]:
+        return list(self.media.values()) + ([self.slate] if self.slate else [])
+
+    def has_audio_only(self) -> bool:
+        return any(m.audio_low for m in self.all_media())
+
     def ladder(self) -> list[dict]:
         """Every rung any video has, lowest first, with the largest bandwidth seen for it."""
         rungs: dict[str, dict] = {}
-        for media in list(self.media.values()) + ([self.slate] if self.slate else []):
+        for media in self.all_media():
             for name, (rung, _) in media.rungs.items():
                 known = rungs.get(name)
                 if known is None or rung.get("bandwidth", 0) > known.get("bandwidth", 0):
@@ -106,16 +113,19 @@ def read_media(folder: Path, media_id: str, url_prefix: str, ladder: list[dict],
             rungs[name] = (rung, Track.of(f"{url_prefix}/{name}/", segments))
     if not rungs:
         return None
-    audio, subtitles = {}, {}
+    audio, audio_low, subtitles = {}, {}, {}
     for lang in audio_languages:
         segments = read_media_playlist(folder / f"audio_{lang}" / "index.m3u8")
         if segments:
             audio[lang] = Track.of(f"{url_prefix}/audio_{lang}/", segments)
+        segments = read_media_playlist(folder / f"audio_only_{lang}" / "index.m3u8")
+        if segments:
+            audio_low[lang] = Track.of(f"{url_prefix}/audio_only_{lang}/", segments)
     for lang in subtitle_languages:
         segments = read_media_playlist(folder / f"subs_{lang}" / "index.m3u8")
         if segments:
             subtitles[lang] = Track.of(f"{url_prefix}/subs_{lang}/", segments)
-    return Media(media_id, rungs, audio, subtitles)
+    return Media(media_id, rungs, audio, subtitles, audio_low)
 
 
 def _ms(value) -> int | None:
@@ -148,7 +158,7 @@ def load_library(store, root: DataRoot, base_url: str = "") -> Library:
         library.videos[video.id] = video
         library.media[video.id] = media
         digest.update(repr((video, video.title, sorted(media.rungs), sorted(media.audio),
-                            sorted(media.subtitles))).encode())
+                            sorted(media.subtitles), sorted(media.audio_low))).encode())
     library.slate = read_slate(root, base_url)
     digest.update(b"slate" if library.slate else b"")
     library.fingerprint = digest.hexdigest()[:16]

@@ -25,11 +25,16 @@ BLANK_VTT = "WEBVTT\n\n"
 
 
 def variant_names(library: Library) -> list[str]:
-    return [r["name"] for r in library.ladder()] + [f"audio_{l}" for l in LANGUAGES] + [f"subs_{l}" for l in LANGUAGES]
+    names = [r["name"] for r in library.ladder()] + [f"audio_{l}" for l in LANGUAGES] + [f"subs_{l}" for l in LANGUAGES]
+    return names + ([f"audio_only_{l}" for l in LANGUAGES] if library.has_audio_only() else [])
 
 
 def track_for(media: Media, variant: str, blank_url: str) -> Track | None:
     """The stored playlist of `media` that plays in `variant`: nearest rung, other audio, blank subtitles."""
+    if variant.startswith("audio_only_"):
+        lang = variant[11:]
+        low = media.audio_low.get(lang) or next(iter(media.audio_low.values()), None)
+        return low or track_for(media, f"audio_{lang}", blank_url)
     if variant.startswith("audio_"):
         lang = variant[6:]
         if lang in media.audio:
@@ -183,9 +188,14 @@ def media_playlist(table: DayTable, now_ms: int) -> str:
 
 
 def master_playlist(library: Library, language_names: dict[str, str]) -> str:
-    """The channel's master playlist: every rung any video has, zh/mn audio and subtitles."""
+    """The channel's master playlist, laid out as the on-demand masters: every video rung any
+    video has (lowest first), zh/mn audio and subtitles, and the audio-only rung last."""
+    audio_only = library.has_audio_only()
     lines = ["#EXTM3U", "#EXT-X-VERSION:6", "#EXT-X-INDEPENDENT-SEGMENTS"]
-    for kind, group, prefix in (("AUDIO", "aud", "audio_"), ("SUBTITLES", "subs", "subs_")):
+    groups = [("AUDIO", "audio", "audio_"), ("SUBTITLES", "subs", "subs_")]
+    if audio_only:
+        groups.insert(1, ("AUDIO", "audio_low", "audio_only_"))
+    for kind, group, prefix in groups:
         for n, lang in enumerate(LANGUAGES):
             default = "YES" if n == 0 and kind == "AUDIO" else "NO"
             lines.append(f'#EXT-X-MEDIA:TYPE={kind},GROUP-ID="{group}",LANGUAGE="{lang}",'
@@ -193,11 +203,15 @@ def master_playlist(library: Library, language_names: dict[str, str]) -> str:
                          f'URI="live/{prefix}{lang}.m3u8"')
     for rung in library.ladder():
         codecs = str(rung.get("codecs") or "avc1.42c01e")
+        bandwidth = int(rung.get("bandwidth") or 500000)
         if "mp4a" not in codecs:
-            codecs += ",mp4a.40.2"
-        attributes = [f"BANDWIDTH={int(rung.get('bandwidth') or 500000) + 128000}"]
+            codecs, bandwidth = codecs + ",mp4a.40.2", bandwidth + 128000
+        attributes = [f"BANDWIDTH={bandwidth}"]
         if rung.get("width") and rung.get("height"):
             attributes.append(f"RESOLUTION={rung['width']}x{rung['height']}")
-        attributes += [f'CODECS="{codecs}"', 'AUDIO="aud"', 'SUBTITLES="subs"']
+        attributes += [f'CODECS="{codecs}"', 'AUDIO="audio"', 'SUBTITLES="subs"']
         lines += ["#EXT-X-STREAM-INF:" + ",".join(attributes), f"live/{rung['name']}.m3u8"]
+    if audio_only:
+        lines += ['#EXT-X-STREAM-INF:BANDWIDTH=64000,CODECS="mp4a.40.2",AUDIO="audio_low",SUBTITLES="subs"',
+                  f"live/audio_only_{LANGUAGES[0]}.m3u8"]
     return "\n".join(lines) + "\n"
