@@ -32,6 +32,9 @@ def setup(app: web.Application) -> None:
     app.add_routes(household.routes)
     app.add_routes(desk.routes)
     app["metrics"].describe("legaltv_questions_submitted_total", "counter", "question submissions by reply status")
+    app["metrics"].gauge("legaltv_questions_open", "questions needing work, by status and language",
+                         lambda: {(("status", r["status"]), ("language", r["language"])): r["n"]
+                                  for r in db.open_by_status(app["store"])})
     app.cleanup_ctx.append(_housekeeping)
 
 

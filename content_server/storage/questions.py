@@ -495,6 +495,11 @@ def queue_depth(store) -> list:
         "GROUP BY language, topic_id, status ORDER BY language, topic_id, status")
 
 
+def open_by_status(store) -> list:
+    return store.all("SELECT status, language, COUNT(*) AS n FROM questions "
+                     "WHERE status IN ('queued', 'claimed', 'referred', 'revisit_pending') GROUP BY status, language")
+
+
 def oldest_waiting(store, limit: int = 10) -> list:
     return store.all(f"SELECT {_PUBLIC_COLUMNS} FROM questions q WHERE q.status = 'queued' "
                      "ORDER BY q.created_at LIMIT ?", (limit,))
