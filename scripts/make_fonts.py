@@ -85,6 +85,7 @@ def make_cjk_subset() -> None:
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=unicodes)
     subsetter.subset(face)
+    face.recalcTimestamp = False  # same input, same bytes: no churn in git
     face.save(str(CJK_FONT))
     print(f"{CJK_FONT.name}: {len(unicodes)} characters, {CJK_FONT.stat().st_size / 1024:.0f} KiB")
 
@@ -105,10 +106,14 @@ def make_mongolian_font(package: Path, work: Path) -> None:
     for name in ("mongolian", "latin"):  # Mongolian first: its cmap wins where both map a code point
         font = TTFont(files / f"noto-sans-mongolian-{name}-400-normal.woff")
         font.flavor = None
+        font.recalcTimestamp = False
         path = work / f"{name}.ttf"
         font.save(str(path))
         parts.append(str(path))
     merged = Merger().merge(parts)
+    upstream = TTFont(parts[0])["head"]
+    merged["head"].created, merged["head"].modified = upstream.created, upstream.modified
+    merged.recalcTimestamp = False  # same input, same bytes: no churn in git
     merged.save(str(MONGOLIAN_FONT))
     shutil.copyfile(package / "LICENSE", FONTS / "OFL.txt")
     meta = json.loads((package / "package.json").read_text())
