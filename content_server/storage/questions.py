@@ -331,7 +331,7 @@ def queue(store, now: float, statuses=("queued", "claimed", "referred", "revisit
     return store.all(
         f"SELECT {_PUBLIC_COLUMNS}, u.name AS claimed_by_name FROM questions q "
         f"LEFT JOIN users u ON u.id = q.claimed_by WHERE {' AND '.join(where)} "
-        "ORDER BY (q.due_at IS NOT NULL AND q.due_at < ?) DESC, q.due_at, q.created_at LIMIT ?", params)
+        "ORDER BY (q.due_at IS NOT NULL AND q.due_at < ?) DESC, q.due_at IS NULL, q.due_at, q.created_at LIMIT ?", params)
 
 
 # --- claims -----------------------------------------------------------------------------
@@ -356,7 +356,7 @@ def claim(store, user_id: int, languages: list[str], topic_ids: list[str], now: 
                  + route_sql)
     if question_id is None:
         target = (f"id = (SELECT id FROM questions WHERE {claimable} "
-                  "ORDER BY (due_at IS NOT NULL AND due_at < ?) DESC, due_at, created_at LIMIT 1)")
+                  "ORDER BY (due_at IS NOT NULL AND due_at < ?) DESC, due_at IS NULL, due_at, created_at LIMIT 1)")
         target_params = [now, now, *route_params, now]
     else:
         target = f"id = ? AND {claimable}"
