@@ -62,6 +62,8 @@ def _upload_story(browser, live_server, video) -> None:  # noqa: F811
     page.fill("#new-video input[name=title_zh]", "交通事故后怎样获得赔偿")
     page.fill("#new-video input[name=title_mn]", "ᠵᠠᠮ ᠤᠨ ᠣᠳᠣᠯ ᠤᠨ ᠬᠣᠬᠢᠷᠠᠯ")
     page.fill("#new-video textarea[name=summary_zh]", "报警、就医、保存证据。")
+    page.fill("#new-video input[name=publish_from]", "2026-01-01T08:00")  # Beijing time
+    page.fill("#new-video input[name=publish_until]", "2036-01-01T08:00")
     page.click("#new-video button[type=submit]")
 
     # then the console shows it processing, then ready, by itself (polling)
@@ -69,6 +71,7 @@ def _upload_story(browser, live_server, video) -> None:  # noqa: F811
     page.wait_for_selector("#videos tr[data-status=ready]", timeout=120_000)
     screenshot(page, "editor-console-ready")
     assert "交通事故后怎样获得赔偿" in page.inner_text("#videos")
+    assert "2026-01-01 08:00" in page.inner_text("#videos .publish-window")  # shown as it was entered
     assert page.inner_text("#upload-status")
 
     # and households find it in the catalog, with both audio languages

@@ -5,7 +5,7 @@
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const texts = document.getElementById("editor-texts").dataset;
   const lang = document.documentElement.classList.contains("lang-mn") ? "mn" : "zh";
-  const POLL_MS = 2000;
+  const POLL_BUSY_MS = 2000, POLL_IDLE_MS = 15000;  // fast only while something converts
 
   function say(element, text, isError) {
     element.textContent = text;
@@ -34,6 +34,12 @@
   // ---- upload: the consoles' one tus client (static/tus-upload.js) ----
   function upload(file, onProgress) {
     return window.tusUpload(file, {onProgress, retryingText: texts.retrying});
+  }
+
+  // A stored UTC instant shown as Beijing time, e.g. 2026-12-01 08:00.
+  function beijing(instant) {
+    const shifted = new Date(Date.parse(instant) + 8 * 3600 * 1000);
+    return shifted.toISOString().slice(0, 16).replace("T", " ");
   }
 
   function publishInstant(value) {
@@ -99,6 +105,14 @@
     state.className = "status";
     state.textContent = video.status_label +
       (video.status === "processing" ? " " + Math.round(video.progress * 100) + "%" : "");
+    if (video.publish_from || video.publish_until) {
+      const window_ = document.createElement("span");
+      window_.className = "muted publish-window";
+      window_.textContent = [video.publish_from && texts.from + " " + beijing(video.publish_from),
+                             video.publish_until && texts.until + " " + beijing(video.publish_until)]
+        .filter(Boolean).join(" ");
+      state.append(document.createElement("br"), window_);
+    }
     if (video.error) {
       const err = document.createElement("span");
       err.className = "error";
@@ -129,18 +143,23 @@
     return tr;
   }
 
+  let timer = null;
   async function refresh() {
+    clearTimeout(timer);
+    let busy = true;
     try {
       const resp = await fetch("/console/editor/videos.json" + location.search, {credentials: "same-origin"});
-      if (!resp.ok) return;
-      const body = await resp.json();
-      tbody.replaceChildren(...body.videos.map(row));
+      if (resp.ok) {
+        const body = await resp.json();
+        tbody.replaceChildren(...body.videos.map(row));
+        busy = body.videos.some((video) => video.status === "processing");
+      }
     } catch (e) {
       // offline for a moment: the next poll tries again
     }
+    timer = setTimeout(refresh, busy ? POLL_BUSY_MS : POLL_IDLE_MS);
   }
   refresh();
-  setInterval(refresh, POLL_MS);
 
   // ---- categories ----
   const categoryStatus = document.getElementById("category-status");
