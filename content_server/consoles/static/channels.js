@@ -8,6 +8,7 @@
   const doc = dataNode ? JSON.parse(dataNode.textContent) : null;
   const status = document.getElementById("status");
   const errorBox = document.getElementById("error");
+  const PREVIEW_ROWS = 300;  // a day of short clips is thousands of rows; the start is what editors check
 
   async function call(method, url, body) {
     const resp = await fetch(url, {method, credentials: "same-origin",
@@ -71,9 +72,9 @@
     const row = document.createElement("tr");
     row.slot = slot;
     row.inputs = {
-      days: cell(row, field((slot.days || []).join(","), {placeholder: "mon,tue", size: 10})),
-      start: cell(row, field(slot.start, {placeholder: "08:00", size: 5})),
-      end: cell(row, field(slot.end, {placeholder: "10:00", size: 5})),
+      days: cell(row, field((slot.days || []).join(","), {placeholder: "mon,tue", className: "days"})),
+      start: cell(row, field(slot.start, {placeholder: "08:00", className: "time"})),
+      end: cell(row, field(slot.end, {placeholder: "10:00", className: "time"})),
       zh: cell(row, field(slot.title && slot.title.zh)),
       mn: cell(row, field(slot.title && slot.title.mn, {className: "mn"})),
     };
@@ -150,13 +151,14 @@
       const table = document.getElementById("guide");
       const body = table.querySelector("tbody");
       body.replaceChildren();
-      for (const item of items) {
+      for (const item of items.slice(0, PREVIEW_ROWS)) {
         const row = body.insertRow();
         row.className = item.kind;
-        row.insertCell().textContent = item.start.slice(5, 16).replace("T", " ");
-        row.insertCell().textContent = item.end.slice(11, 16);
+        row.insertCell().textContent = item.start.slice(5, 19).replace("T", " ");
+        row.insertCell().textContent = item.end.slice(11, 19);
         row.insertCell().textContent = item.title[lang];
       }
+      if (items.length > PREVIEW_ROWS) body.insertRow().insertCell().textContent = "…";
       table.hidden = false;
     } catch (err) { showError(err); }
   });
