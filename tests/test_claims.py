@@ -371,3 +371,19 @@ async def test_a_signed_in_console_must_send_its_csrf_token(client, store):
     resp = await client.post("/api/v1/desk/claim", json={})
     assert resp.status == 403 and (await resp.json())["error"] == "csrf"
     assert (await client.get("/api/v1/desk/queue")).status == 200
+
+
+async def test_console_forms_post_with_their_csrf_field_and_come_back_to_the_page(client, store, device):
+    from .conftest import PASSWORD
+    add_account(store, "wulan", "staff")
+    await client.post("/console/login", data={"name": "wulan", "password": PASSWORD}, allow_redirects=False)
+    csrf = store.one("SELECT csrf_token FROM sessions")["csrf_token"]
+    await client.post("/api/v1/questions", json=body(), headers={**device, "Idempotency-Key": str(uuid.uuid4())})
+    resp = await client.post("/api/v1/desk/claim", data={"csrf_token": csrf, "next": "/console/staff"},
+                             allow_redirects=False)
+    assert resp.status == 303 and resp.headers["Location"] == "/console/staff"
+    row = store.one("SELECT id, version, status FROM questions")
+    resp = await client.post(f"/api/v1/desk/questions/{row['id']}/answer", allow_redirects=False,
+                             data={"csrf_token": csrf, "version": str(row["version"]), "summary_zh": "请保留合同。",
+                                   "summary_mn": "", "next": "https://elsewhere.example/"})
+    assert resp.status == 200 and (await resp.json())["status"] == "resolved"  # no redirect off the console
