@@ -41,6 +41,7 @@ def household_item(row, calendar: WorkCalendar) -> dict:
         "callback_from": iso(row["window_start"], calendar), "callback_until": iso(row["window_end"], calendar),
         "answer_summary": {"zh": row["answer_zh"], "mn": row["answer_mn"]} if answered else None,
         "referral": row["referral"],
+        "outcome": row["outcome"],  # answered, unreachable, wrong_number, feedback_given, closed_by_supervisor
         "rating": row["rating"],
         "can_rate": answered and row["rating"] is None,
     }
