@@ -116,3 +116,9 @@ def server_process(tmp_path):
     yield start
     for server in started:
         server.stop()
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests run last: Playwright's sync API keeps an event loop running in the main
+    thread for the whole session, and no asyncio test can start while it does."""
+    items.sort(key=lambda item: "browser" in getattr(item, "fixturenames", ()))
