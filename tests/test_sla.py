@@ -19,18 +19,18 @@ def local(ts: float) -> str:
 
 @pytest.mark.parametrize("asked, window, expected", [
     # a morning with two hours left is still promised the same morning
-    ("2026-11-27 10:00", "morning", ("2026-11-27 08:30", "2026-11-27 12:00")),
+    ("2026-11-27 10:00", "morning", ("2026-11-27 08:00", "2026-11-27 12:00")),
     # half an hour left is too late: Monday morning (the weekend is skipped)
-    ("2026-11-27 11:30", "morning", ("2026-11-30 08:30", "2026-11-30 12:00")),
+    ("2026-11-27 11:30", "morning", ("2026-11-30 08:00", "2026-11-30 12:00")),
     # National Day week: 1-7 October are holidays, the 8th is the next working day
-    ("2026-09-30 16:00", "morning", ("2026-10-08 08:30", "2026-10-08 12:00")),
+    ("2026-09-30 16:00", "morning", ("2026-10-08 08:00", "2026-10-08 12:00")),
     # Saturday 10 October 2026 is a make-up working day
-    ("2026-10-09 17:00", "afternoon", ("2026-10-10 14:00", "2026-10-10 17:30")),
+    ("2026-10-09 17:30", "afternoon", ("2026-10-10 12:00", "2026-10-10 18:00")),
     # Saturday 14 February 2026 (before Spring Festival) is a make-up working day
-    ("2026-02-13 20:00", "any", ("2026-02-14 08:30", "2026-02-14 20:30")),
+    ("2026-02-13 20:30", "any", ("2026-02-14 08:00", "2026-02-14 21:00")),
     # Spring Festival: 15-23 February are holidays
-    ("2026-02-14 19:45", "evening", ("2026-02-24 18:00", "2026-02-24 20:30")),
-    ("2026-11-28 09:00", "evening", ("2026-11-30 18:00", "2026-11-30 20:30")),
+    ("2026-02-14 20:15", "evening", ("2026-02-24 18:00", "2026-02-24 21:00")),
+    ("2026-11-28 09:00", "evening", ("2026-11-30 18:00", "2026-11-30 21:00")),
 ])
 def test_the_first_call_is_due_in_the_next_chosen_window_on_a_working_day(asked, window, expected):
     start, end = CAL.window_after(at(asked), window)

@@ -14,11 +14,12 @@ from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HOLIDAYS_FILE = Path(__file__).with_name("holidays.json")
+# as the box offers them: "Morning (8–12)", "Afternoon (12–18)", "Evening (18–21)"
 WINDOWS = {
-    "morning": (time(8, 30), time(12, 0)),
-    "afternoon": (time(14, 0), time(17, 30)),
-    "evening": (time(18, 0), time(20, 30)),
-    "any": (time(8, 30), time(20, 30)),
+    "morning": (time(8, 0), time(12, 0)),
+    "afternoon": (time(12, 0), time(18, 0)),
+    "evening": (time(18, 0), time(21, 0)),
+    "any": (time(8, 0), time(21, 0)),
 }
 OFFICE_OPENS = time(8, 30)
 MIN_WINDOW_LEFT = 3600  # a window with less than an hour left is too late to promise
