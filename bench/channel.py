@@ -6,7 +6,8 @@ Starts a real `content-server serve` on a fresh data root with two small ready v
 all-day channel, then wrk (-c 1000) fetches, in alternating rounds, the live variant playlist
 and a static file of the same size served by the same server (/media/renditions/…). Prints
 medians of requests/s and of server CPU seconds per request (utime+stime from /proc/PID/stat),
-and the ratios playlist / static. Target (issue 6): >= 3,000 playlist requests/s.
+and the ratios playlist / static; then the same playlist through nginx as a caching edge (the
+configuration tests/test_nginx_cache.py proves). Target (issue 6): >= 3,000 playlist requests/s.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from content_server.config import DataRoot  # noqa: E402
 from content_server.schedule.document import validate_schedule  # noqa: E402
 from content_server.storage import Store, schedule as schedule_sql  # noqa: E402
 from tests.channel_media import install, install_slate, make_renditions  # noqa: E402
+from tests.test_nginx_cache import NGINX_CONF  # noqa: E402  (the configuration the fleet test proves)
 
 SCHEDULE = {"seed": 1, "playlists": {"mix": ["talk", "short"]},
             "slots": [{"id": "all-day", "title": {"zh": "全天", "mn": "ᠡᠳᠦᠷ"}, "start": "00:00", "end": "24:00",
@@ -70,6 +72,25 @@ def prepare(data: Path, cache: Path) -> None:
     store.close()
 
 
+def start_nginx(folder: Path, origin: int) -> tuple[str, subprocess.Popen]:
+    """Debian's nginx as a caching edge in front of the origin, configured as in the fleet test."""
+    folder.mkdir()
+    port = free_port()
+    user = "user root;" if os.geteuid() == 0 else ""
+    (folder / "nginx.conf").write_text(NGINX_CONF.format(user=user, dir=folder, origin=origin, port=port)
+                                       .replace("worker_connections 1024", "worker_connections 4096")
+                                       .replace(f"access_log {folder}/access.log", "access_log off"))
+    proc = subprocess.Popen(["nginx", "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e",
+                             str(folder / "error.log"), "-g", "daemon off;"])
+    for _ in range(100):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return f"http://127.0.0.1:{port}", proc
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("nginx did not start")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--connections", type=int, default=1000)
@@ -96,15 +117,18 @@ def main() -> None:
         (static / "same-size.m3u8").write_bytes(body)
         static_url = base + "/media/renditions/talk/bench/same-size.m3u8"
         assert len(urllib.request.urlopen(static_url).read()) == len(body)
-        results = {"playlist": [], "static": []}
+        edge, nginx = start_nginx(work / "nginx", port)
+        results = {"playlist": [], "static": [], "via nginx": []}
         for n in range(args.rounds):
-            for name, url in (("playlist", base + PLAYLIST), ("static", static_url)):
+            for name, url in (("playlist", base + PLAYLIST), ("static", static_url), ("via nginx", edge + PLAYLIST)):
                 cpu = cpu_seconds(server.pid)
                 rate, out = wrk(url, args.connections, args.seconds)
                 used = cpu_seconds(server.pid) - cpu
                 requests = int(re.search(r"(\d+) requests in", out).group(1))
                 results[name].append((rate, used / max(1, requests)))
-                print(f"round {n + 1} {name:8s} {rate:9.0f} req/s  {used / max(1, requests) * 1e6:7.1f} µs CPU/request")
+                print(f"round {n + 1} {name:9s} {rate:9.0f} req/s  {used / max(1, requests) * 1e6:7.1f} µs origin CPU/request")
+        nginx.terminate()
+        nginx.wait(10)
         server.terminate()
         try:
             server.wait(30)
@@ -116,6 +140,7 @@ def main() -> None:
               f"{os.cpu_count()} cores, load average now {os.getloadavg()[0]:.1f}")
         print(f"  playlist median {med['playlist'][0]:9.0f} req/s  {med['playlist'][1] * 1e6:7.1f} µs CPU/request")
         print(f"  static   median {med['static'][0]:9.0f} req/s  {med['static'][1] * 1e6:7.1f} µs CPU/request")
+        print(f"  via nginx median {med['via nginx'][0]:7.0f} req/s  {med['via nginx'][1] * 1e6:7.1f} µs origin CPU/request")
         print(f"  ratio playlist/static: throughput {med['playlist'][0] / med['static'][0]:.2f}x, "
               f"CPU per request {med['playlist'][1] / med['static'][1]:.2f}x")
         print(f"  one full core at this CPU cost would serve {1 / med['playlist'][1]:.0f} playlist req/s")
