@@ -260,3 +260,15 @@ def test_the_demo_fills_the_queue_once(settings):
     assert len(rows) == len(questions.DEMO_QUESTIONS) and {r["language"] for r in rows} == {"zh", "mn"}
     assert store.one("SELECT COUNT(*) AS n FROM topics")["n"] == 9
     store.close()
+
+
+async def test_a_retired_topic_disappears_from_the_tv_and_is_refused(client, make_account, device):
+    editor = make_account("gerel", "editor")
+    topics = {t["id"]: t for t in await (await client.get("/api/v1/topics")).json()}
+    retired = {**topics["lending"], "active": False}
+    assert (await client.put("/api/v1/topics/lending", json=retired, headers=editor)).status == 200
+    assert "lending" not in [t["id"] for t in await (await client.get("/api/v1/topics")).json()]
+    resp = await ask(client, device, topic="lending", phrases=["lending.1"])
+    assert resp.status == 422 and (await resp.json())["error"] == "unknown_topic"
+    resp = await client.put("/api/v1/topics/lending", json={**retired, "active": "no"}, headers=editor)
+    assert resp.status == 422 and (await resp.json())["field"] == "active"
