@@ -25,7 +25,8 @@ def make_boxes(store: Store) -> list[str]:
     return tokens
 
 
-def send_with_retries(port_of, work: list, acknowledged: dict, failures: list, deadline: float) -> None:
+def send_with_retries(port_of, work: list, acknowledged: dict, failures: list, retries: list,
+                      deadline: float) -> None:
     """The box outbox: the same key and body again until the server answers."""
     conn = None
     for token, key, body in work:
@@ -45,6 +46,7 @@ def send_with_retries(port_of, work: list, acknowledged: dict, failures: list, d
                 if conn is not None:
                     conn.close()
                 conn = None
+                retries.append(key)
                 time.sleep(0.05)
                 continue
             if resp.status in (200, 201):
@@ -82,8 +84,10 @@ def test_acknowledged_questions_survive_kill_9_exactly_once(server_process, tmp_
     total = sum(len(w) for w in work)
     acknowledged: dict = {}
     failures: list = []
+    retries: list = []
     deadline = time.monotonic() + 120
-    clients = [threading.Thread(target=send_with_retries, args=(lambda: port, w, acknowledged, failures, deadline))
+    clients = [threading.Thread(target=send_with_retries,
+                                args=(lambda: port, w, acknowledged, failures, retries, deadline))
                for w in work]
     for client in clients:
         client.start()
@@ -95,6 +99,7 @@ def test_acknowledged_questions_survive_kill_9_exactly_once(server_process, tmp_
         client.join(130)
     assert failures == []
     assert len(acknowledged) == total
+    assert retries  # the crashes really cut boxes off mid-send
 
     # every acknowledged question is there exactly once; retries created no second copy
     store = Store(database)
