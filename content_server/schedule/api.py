@@ -105,7 +105,7 @@ async def guide(request: web.Request) -> web.Response:
     rendered = lineup.cached(key, now)
     if rendered is None:
         items = lineup.items(channel, hour, hour + hours * HOUR_MS)
-        body = json.dumps(guide_entries(items), ensure_ascii=False).encode()
+        body = json.dumps(guide_entries(items), ensure_ascii=False, separators=(",", ":")).encode()
         rendered = lineup.remember(key, Rendered.of(body, hour, hour + HOUR_MS, True))
     return _respond(request, rendered, "application/json", GUIDE_MAX_AGE)
 
