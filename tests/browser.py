@@ -1,8 +1,8 @@
 """Real headless Chromium (Debian's package) driving a real `content-server serve` process.
 
 Import the fixtures into a test module: `from .browser import browser, live_server, sign_in`.
-One Chromium process serves the whole test session however many modules import it; each
-module gets its own server on a fresh data root. Accounts are made with `content-server user add`.
+One Chromium process and one server (on a fresh data root) serve each test module;
+accounts are made with `content-server user add`.
 """
 from __future__ import annotations
 
@@ -20,23 +20,21 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 800}
 
-_shared = {"users": 0, "playwright": None, "browser": None}
 
-
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Headless Chromium, launched once per test session and never downloaded."""
+    """Headless Chromium for one test module, never downloaded.
+
+    Module scope, not session: while sync Playwright runs, the main thread looks as if an
+    event loop were running, and every async test after it would fail to start its loop."""
     from playwright.sync_api import sync_playwright
-    if _shared["browser"] is None:
-        _shared["playwright"] = sync_playwright().start()
-        _shared["browser"] = _shared["playwright"].chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    _shared["users"] += 1
-    yield _shared["browser"]
-    _shared["users"] -= 1
-    if _shared["users"] == 0:
-        _shared["browser"].close()
-        _shared["playwright"].stop()
-        _shared["browser"] = _shared["playwright"] = None
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+    finally:
+        playwright.stop()
 
 
 @dataclass

@@ -130,3 +130,42 @@ async def test_pages_are_bilingual_and_mongolian_text_is_marked_for_vertical_set
     assert 'class="lang-zh"' in zh and "记录通话" in zh
     assert 'class="lang-mn"' in mn and re.search("[\u1820-\u1877]", mn.split("<main>")[1])
     assert 'name="summary_mn" class="summary-mn"' in mn
+
+
+async def test_a_referred_question_is_followed_through_hand_over_and_feedback(client, device):
+    question = await ask(client, device, "13812348000")
+    csrf = await sign_in(client, "bayar", "staff")
+    base, page = f"/api/v1/desk/questions/{question['id']}", f"/console/staff/questions/{question['id']}"
+    headers = {"X-CSRF-Token": csrf}
+    detail = await (await client.post(f"{base}/claim", headers=headers)).json()
+    # the page's script sends the form's own fields
+    resp = await client.post(f"{base}/refer", headers=headers, data={
+        "version": str(detail["version"]), "to": "legal_aid", "summary_zh": "已转法律援助中心。", "summary_mn": ""})
+    assert resp.status == 200, await resp.text()
+    html = await (await client.get(page + "?lang=zh")).text()
+    assert 'data-status="referred"' in html and "法律援助" in html and f"{base}/handoff" in html
+    assert "data-reveal" not in html  # no longer claimed: the number stays hidden
+
+    version = (await resp.json())["version"]
+    resp = await client.post(f"{base}/handoff", headers=headers, data={"version": str(version), "note": ""})
+    assert resp.status == 200
+    html = await (await client.get(page)).text()
+    assert 'data-status="revisit_pending"' in html and f"{base}/close" in html
+    resp = await client.post(f"{base}/close", headers=headers,
+                             data={"version": str((await resp.json())["version"]), "note": "household informed"})
+    assert resp.status == 200
+    html = await (await client.get(page)).text()
+    assert 'data-status="closed"' in html and f"{base}/close" not in html
+
+
+async def test_a_stale_form_is_refused_with_a_conflict_and_changes_nothing(client, device):
+    question = await ask(client, device, "13812348000")
+    csrf = await sign_in(client, "bayar", "staff")
+    base = f"/api/v1/desk/questions/{question['id']}"
+    detail = await (await client.post(f"{base}/claim", headers={"X-CSRF-Token": csrf})).json()
+    stale = detail["version"] - 1
+    resp = await client.post(f"{base}/answer", headers={"X-CSRF-Token": csrf},
+                             data={"version": str(stale), "summary_zh": "x", "summary_mn": ""})
+    assert resp.status == 409 and set((await resp.json())["message"]) == {"zh", "mn"}
+    html = await (await client.get(f"/console/staff/questions/{question['id']}")).text()
+    assert 'data-status="claimed"' in html

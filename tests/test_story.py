@@ -152,8 +152,8 @@ def test_a_question_goes_from_the_box_to_a_lawyer_and_back_to_the_tv(browser, pe
 
 def test_every_console_page_fits_a_phone_screen_in_both_languages(browser, people):
     server = people
-    ask(server, household(server), "13647198765", topic="land", phrases=("land.2",))
-    pages = {"staff": ["/console/staff"],
+    waiting = ask(server, household(server), "13647198765", topic="land", phrases=("land.2",))
+    pages = {"staff": ["/console/staff", f"/console/staff/questions/{waiting['id']}"],
              "supervisor": ["/console/supervisor", "/console/supervisor/revisits",
                             "/console/supervisor/reports?period=month", "/console/supervisor/audit"],
              "admin": ["/console/admin"]}
@@ -164,7 +164,7 @@ def test_every_console_page_fits_a_phone_screen_in_both_languages(browser, peopl
         for language in ("zh", "mn"):
             for path in paths:
                 page.goto(f"{server.url}{path}{'&' if '?' in path else '?'}lang={language}")
-                slug = path.strip("/").replace("/", "-").split("?")[0]
+                slug = path.strip("/").replace("/", "-").split("?")[0].replace(waiting["id"], "question")
                 screenshot(page, f"{slug}-{language}-phone")
                 overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
                 assert overflow <= 1, f"{path} in {language} is wider than a phone by {overflow}px"
