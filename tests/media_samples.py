@@ -56,6 +56,19 @@ def anamorphic_video(seconds: float = 3) -> bytes:
 
 
 @lru_cache(maxsize=None)
+def embedded_subtitles(seconds: float = 4) -> bytes:
+    """A Matroska video carrying a Mongolian-tagged SRT subtitle stream."""
+    subs = _DIR / "embedded.srt"
+    subs.write_bytes(srt(("ᠰᠠᠢᠨ ᠪᠠᠢᠨ᠎ᠠ ᠤᠤ", "12348")))
+    path = _DIR / "embedded.mkv"
+    _ffmpeg("-f", "lavfi", "-i", f"testsrc2=size=320x240:rate=25:duration={seconds}", *_tones(seconds)[:4],
+            "-i", str(subs), "-map", "0:v", "-map", "1:a", "-map", "2:s", "-c:v", "libx264", "-preset", "ultrafast",
+            "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "48k", "-c:s", "srt", "-metadata:s:s:0", "language=mon",
+            "-metadata:s:a:0", "language=chi", str(path))
+    return path.read_bytes()
+
+
+@lru_cache(maxsize=None)
 def audio_only(seconds: float = 3) -> bytes:
     path = _DIR / "audio-only.m4a"
     _ffmpeg(*_tones(seconds)[:4], "-c:a", "aac", "-b:a", "48k", str(path))
@@ -71,6 +84,12 @@ def truncated_video() -> bytes:
 
 def not_a_video() -> bytes:
     return "这不是视频 — 只是一段文字。\n".encode() * 200
+
+
+def playlist_naming_local_files() -> bytes:
+    """An HLS playlist pointing at a real video on the server: must never be read as a source."""
+    rotated_phone_video()
+    return f"#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4,\n{_DIR / 'rotated.mp4'}\n#EXT-X-ENDLIST\n".encode()
 
 
 def zero_bytes() -> bytes:

@@ -35,6 +35,7 @@ def nothing_left_behind(client, settings) -> None:
     (samples.truncated_video, "damaged"),
     (samples.not_a_video, "not a video"),
     (samples.audio_only, "sound but no picture"),
+    (samples.playlist_naming_local_files, "a playlist of other files"),
 ])
 async def test_a_source_that_is_not_a_playable_video_is_refused_and_nothing_is_kept(
         client, make_account, settings, source, reason):

@@ -173,3 +173,16 @@ async def test_anamorphic_video_keeps_its_display_shape(client, make_account, se
     stream = samples.ffprobe(settings.root.rendition_dir(video_id) / "234p" / "seg_00000.ts")["streams"][0]
     assert stream["sample_aspect_ratio"] in ("1:1", "0:1", None)
     assert stream["width"] / stream["height"] == pytest.approx(4 / 3, abs=0.02)
+
+
+async def test_subtitles_inside_the_video_file_become_a_webvtt_rendition(client, make_account, settings):
+    fast(settings)
+    editor = make_account("saren", "editor")
+    video_id = await ingest(client, editor, samples.embedded_subtitles())
+    body = await wait_for(client, editor, video_id)
+    assert body["status"] == "ready" and body["audio"] == ["zh"]
+    assert [s["lang"] for s in body["subtitles"]] == ["mn"]
+    out = settings.root.rendition_dir(video_id)
+    assert 'TYPE=SUBTITLES,GROUP-ID="subs",LANGUAGE="mn"' in (out / "master.m3u8").read_text()
+    first = (out / "subs_mn" / "seg_00000.vtt").read_text(encoding="utf-8")
+    assert "X-TIMESTAMP-MAP=MPEGTS:" in first and "ᠰᠠᠢᠨ ᠪᠠᠢᠨ᠎ᠠ ᠤᠤ" in first

@@ -58,7 +58,7 @@ def check_fields(store: Store, body: dict) -> Ingest:
     summary = _bilingual(body, "summary", MAX_SUMMARY, required=False)
     fields.update(title_zh=title["zh"], title_mn=title["mn"], summary_zh=summary["zh"], summary_mn=summary["mn"])
     audio = None
-    if body.get("audio_languages") is not None:
+    if body.get("audio_languages") not in (None, []):  # none given: follow the tracks' language tags
         audio = string_list(body, "audio_languages", len(LANGUAGES))
         if not audio or len(set(audio)) != len(audio) or not set(audio) <= set(LANGUAGES):
             # TRANSLATORS: ingest form error under the sound languages field, max 80 chars
@@ -224,9 +224,9 @@ def create_video(store: Store, settings: Settings, fields: dict, owner_id: int |
     return ingest.video_id
 
 
-def video_status(row) -> dict:
+def video_status(row, base_url: str = "") -> dict:
     """The editor's view of a video: status, progress, error, and its catalog fields."""
-    base = f"/media/renditions/{row['id']}"
+    base = f"{base_url}/media/renditions/{row['id']}"
     ready = row["status"] == "ready"
     return {
         "id": row["id"], "status": row["status"], "progress": round(row["progress"], 3),
@@ -239,8 +239,8 @@ def video_status(row) -> dict:
         "subtitles": [{"lang": lang, "url": f"{base}/subs_{lang}/index.m3u8" if ready else None}
                       for lang in json.loads(row["subtitle_languages"])],
         "hls": f"{base}/master.m3u8" if ready else None,
-        "poster": f"/media/posters/{row['id']}/poster.jpg" if ready else None,
-        "thumb": f"/media/posters/{row['id']}/thumb.jpg" if ready else None,
+        "poster": f"{base_url}/media/posters/{row['id']}/poster.jpg" if ready else None,
+        "thumb": f"{base_url}/media/posters/{row['id']}/thumb.jpg" if ready else None,
         "ladder": json.loads(row["ladder"]),
         "publish_from": row["publish_from"], "publish_until": row["publish_until"],
     }
@@ -263,6 +263,11 @@ async def post_video(request: web.Request) -> web.Response:
     return web.json_response({"id": ingest.video_id, "status": "processing"}, status=202)
 
 
+def _status(request: web.Request, video_id: str) -> dict:
+    row = media_sql.video(request.app["store"], video_id)
+    return video_status(row, request.app["settings"].public_url.rstrip("/"))
+
+
 def _video_or_404(request: web.Request):
     row = media_sql.video(request.app["store"], request.match_info["video_id"])
     if row is None:
@@ -273,7 +278,7 @@ def _video_or_404(request: web.Request):
 @routes.get("/api/v1/videos/{video_id}")
 @requires("editor")
 async def get_video(request: web.Request) -> web.Response:
-    return web.json_response(video_status(_video_or_404(request)))
+    return web.json_response(_status(request, _video_or_404(request)["id"]))
 
 
 @routes.post("/api/v1/videos/{video_id}/cancel")
@@ -285,7 +290,7 @@ async def cancel_video(request: web.Request) -> web.Response:
         # TRANSLATORS: error when an editor cancels a video that is not converting, max 80 chars
         raise ApiError(409, "not_processing", N_("This video is not being converted."))
     request.app["transcoder"].cancel(row["id"])
-    return web.json_response(video_status(media_sql.video(store, row["id"])))
+    return web.json_response(_status(request, row["id"]))
 
 
 @routes.post("/api/v1/videos/{video_id}/retry")
@@ -300,7 +305,7 @@ async def retry_video(request: web.Request) -> web.Response:
         # TRANSLATORS: error when an editor retries a video that did not fail, max 80 chars
         raise ApiError(409, "not_retryable", N_("Only failed or cancelled videos can be converted again."))
     request.app["transcoder"].poke()
-    return web.json_response(video_status(media_sql.video(store, row["id"])), status=202)
+    return web.json_response(_status(request, row["id"]), status=202)
 
 
 def setup(app: web.Application) -> None:

@@ -56,14 +56,19 @@ def _fresh_dirs(plan: Plan, work: Path) -> None:
         (plan.out_dir / name).mkdir(parents=True)
 
 
-def finish_outputs(plan: Plan, spec: dict, work: Path) -> tuple[list[dict], float]:
-    """Subtitles, master playlist and pictures, once ffmpeg is done; returns (ladder, duration)."""
+def finish_outputs(plan: Plan, spec: dict, work: Path) -> tuple[list[dict], float, list[str]]:
+    """Subtitles, master playlist and pictures, once ffmpeg is done; returns (ladder, duration,
+    subtitle languages)."""
     lowest = plan.out_dir / plan.outputs[0].name
     durations = read_playlist(lowest / "index.m3u8").durations
     start = float(segment_info(lowest / "seg_00000.ts").get("start_time") or 0)
     languages = list(spec.get("subtitles", []))
     for track in spec.get("embedded_subtitles", []):
-        subtitles.to_webvtt(plan.source, work / f"subs_{track['lang']}.vtt", stream=track["stream"])
+        try:
+            subtitles.to_webvtt(plan.source, work / f"subs_{track['lang']}.vtt", stream=track["stream"])
+        except subtitles.BadSubtitles:  # an empty or unreadable embedded track: the video is fine without it
+            log.warning("embedded %s subtitles of %s skipped", track["lang"], work.name)
+            continue
         languages.append(track["lang"])
     for lang in languages:
         cues = subtitles.read_cues((work / f"subs_{lang}.vtt").read_text(encoding="utf-8"))
@@ -79,7 +84,7 @@ def finish_outputs(plan: Plan, spec: dict, work: Path) -> tuple[list[dict], floa
     else:
         pictures.make_posters(pictures.best_frame(candidates), work / "pictures", editor_supplied=False)
     pictures.make_tiles(frames, work / "pictures", TILE_SECONDS)
-    return ladder, sum(durations)
+    return ladder, sum(durations), languages
 
 
 def _move_into_place(root: DataRoot, video_id: str, work: Path) -> None:
@@ -161,11 +166,11 @@ class Transcoder:
                     media_sql.set_progress(self.store, video_id, round(value, 3))
 
             await run_ffmpeg(ffmpeg_command(plan), plan.info.duration, work / "ffmpeg.log", on_progress)
-            ladder, duration = await asyncio.to_thread(finish_outputs, plan, spec, work)
+            ladder, duration, subtitle_languages = await asyncio.to_thread(finish_outputs, plan, spec, work)
             if media_sql.job_state(self.store, video_id) != "running":
                 raise asyncio.CancelledError()  # cancelled while the last pictures were made
             await asyncio.to_thread(_move_into_place, self.settings.root, video_id, work)
-            media_sql.finish_job(self.store, video_id, duration, ladder)
+            media_sql.finish_job(self.store, video_id, duration, ladder, subtitle_languages)
             await asyncio.to_thread(shutil.rmtree, work, True)
         except BaseException:
             await asyncio.to_thread(_clean_outputs, work)

@@ -28,7 +28,8 @@ def to_webvtt(source: Path, target: Path, stream: int | None = None) -> int:
     select = f"0:{stream}" if stream is not None else "0:s:0"
     # an uploaded file is read only with a subtitle demuxer: never as a playlist naming other files
     demuxer = [] if stream is not None else ["-f", _subtitle_format(source)]
-    proc = subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", *demuxer, "-i", str(source), "-map", select,
+    proc = subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-protocol_whitelist", "file", *demuxer,
+                           "-i", str(source), "-map", select,
                            "-c:s", "webvtt", "-f", "webvtt", str(target)], capture_output=True, timeout=120)
     if proc.returncode != 0 or not target.is_file():
         target.unlink(missing_ok=True)

@@ -85,8 +85,11 @@ def ffmpeg_command(plan: Plan) -> list[str]:
             "-hls_flags", "independent_segments", "-hls_segment_type", "mpegts",
             "-hls_segment_filename", str(plan.out_dir / "%v" / "seg_%05d.ts"),
             "-var_stream_map", " ".join(streams), str(plan.out_dir / "%v" / "index.m3u8")]
-    cmd += ["-map", "[tiles]", "-q:v", "3", "-f", "image2", str(plan.frames_dir / "tile_%05d.jpg")]
-    cmd += ["-map", "[posters]", "-q:v", "2", "-f", "image2", str(plan.frames_dir / "poster_%02d.jpg")]
+    # passthrough: one picture per selected frame (constant-rate output would repeat them)
+    cmd += ["-map", "[tiles]", "-fps_mode", "passthrough", "-q:v", "3", "-f", "image2",
+            str(plan.frames_dir / "tile_%05d.jpg")]
+    cmd += ["-map", "[posters]", "-fps_mode", "passthrough", "-q:v", "2", "-f", "image2",
+            str(plan.frames_dir / "poster_%02d.jpg")]
     return cmd
 
 

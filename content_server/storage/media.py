@@ -125,12 +125,17 @@ def set_progress(store, video_id: str, progress: float) -> None:
                      (progress, video_id))
 
 
-def finish_job(store, video_id: str, duration: float, ladder: list[dict]) -> None:
+def finish_job(store, video_id: str, duration: float, ladder: list[dict],
+               subtitle_languages: list[str] | None = None) -> None:
+    """Marks the video ready; `subtitle_languages`, when given, are the subtitle renditions made."""
     with store.write() as conn:
         conn.execute("DELETE FROM transcode_jobs WHERE video_id = ?", (video_id,))
         conn.execute("UPDATE videos SET status = 'ready', progress = 1, error = NULL, duration = ?, "
                      "ladder = ?, ready_at = ? WHERE id = ?",
                      (duration, json.dumps(ladder), time.time(), video_id))
+        if subtitle_languages is not None:
+            conn.execute("UPDATE videos SET subtitle_languages = ? WHERE id = ?",
+                         (json.dumps(subtitle_languages), video_id))
 
 
 def fail_job(store, video_id: str, error_msgid: str) -> None:
