@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import re
 import shutil
 import socket
@@ -54,21 +55,26 @@ def wait_for(port: int, proc: subprocess.Popen, timeout: float = 30) -> None:
 
 
 def fill(settings: Settings, items: int) -> None:
-    """~`items` ready videos with realistic bilingual fields (rows only: the catalog reads no media)."""
+    """`items` ready videos with varied bilingual texts drawn from the demo cases (rows and
+    picture files only: the catalog reads no video)."""
+    from content_server.media.demo import CASES
+    rng = random.Random(12348)
+    zh_chars = [c for case in CASES for c in case.summary_zh + "".join(case.cues_zh) if c.strip()]
+    mn_words = [w for case in CASES for w in (case.summary_mn + " " + " ".join(case.cues_mn)).split()]
     settings.root.create()
     store = Store(settings.root.database)
     for cid, zh, mn in CATEGORIES:
         catalog_sql.add_category(store, cid, zh, mn)
     for n in range(items):
         cid = CATEGORIES[n % len(CATEGORIES)][0]
-        vid = f"bench{n:05d}"
+        vid = f"{rng.getrandbits(128):032x}"
         media_sql.add_video_with_job(store, {
-            "id": vid, "category": cid, "title_zh": f"第{n}期：交通事故后怎样获得赔偿",
-            "title_mn": f"{n} ᠵᠠᠮ ᠤᠨ ᠣᠳᠣᠯ ᠤᠨ ᠬᠣᠬᠢᠷᠠᠯ ᠢ ᠶᠠᠭᠠᠬᠢᠵᠤ ᠨᠥᠬᠥᠨ ᠲᠥᠯᠥᠭᠦᠯᠬᠦ ᠪᠤᠢ",
-            "summary_zh": "报警、就医、保存证据；协商不成，可以拨打12348申请法律援助。" * 2,
-            "summary_mn": "ᠴᠠᠭᠳᠠᠭ᠎ᠠ ᠳᠤ ᠮᠡᠳᠡᠭᠳᠡᠵᠦ᠂ ᠡᠮᠨᠡᠯᠭᠡ ᠬᠡᠢᠯᠭᠡᠵᠦ᠂ ᠨᠣᠲᠠᠯᠭ᠎ᠠ ᠶᠢ ᠬᠠᠳᠠᠭᠠᠯ᠃ " * 2,
+            "id": vid, "category": cid, "title_zh": "".join(rng.choices(zh_chars, k=rng.randint(8, 16))),
+            "title_mn": " ".join(rng.choices(mn_words, k=rng.randint(3, 7))),
+            "summary_zh": "".join(rng.choices(zh_chars, k=rng.randint(30, 70))),
+            "summary_mn": " ".join(rng.choices(mn_words, k=rng.randint(10, 25))),
             "audio_languages": ["zh", "mn"], "subtitle_languages": ["zh", "mn"], "source": {}})
-        media_sql.finish_job(store, vid, 300.0 + n, [])
+        media_sql.finish_job(store, vid, rng.uniform(60, 900), [])
         posters = settings.root.poster_dir(vid)
         posters.mkdir(parents=True, exist_ok=True)
         for name in ("poster.jpg", "thumb.jpg"):
