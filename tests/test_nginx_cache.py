@@ -127,6 +127,20 @@ def prepare_origin(data: Path, cache: Path) -> None:
         store.close()
 
 
+def children(pid: int) -> list[str]:
+    """Names of the processes whose parent is `pid` (an ffmpeg per viewer would show here)."""
+    names = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name, rest = text.split("(", 1)[1].rsplit(")", 1)
+        if int(rest.split()[1]) == pid:
+            names.append(name)
+    return names
+
+
 def origin_hits(metrics: str) -> dict[str, float]:
     """Requests the origin answered, by route, whatever the status (200 and 304 alike)."""
     hits: dict[str, float] = {}
@@ -163,6 +177,7 @@ async def test_nginx_absorbs_a_fleet_of_boxes(server_process, nginx, tmp_path, r
         started = time.monotonic()
         await asyncio.gather(*(box(session, edge, token, seen) for _ in range(BOXES)))
         elapsed = time.monotonic() - started
+        assert children(origin.proc.pid) == []  # the whole fleet watched the channel: no encoder ran
         async with session.get(origin.url + "/metrics") as resp:
             after = origin_hits(await resp.text())
     hits = {path: after.get(path, 0) - before.get(path, 0) for path in after}

@@ -137,11 +137,16 @@ def _ms(value) -> int | None:
     return None if instant is None else round(instant * 1000)
 
 
-def load_library(store, root: DataRoot, base_url: str = "") -> Library:
+def rows_key(rows) -> str:
+    """A digest of the ready videos' rows: when it is unchanged, the library is too."""
+    return hashlib.sha256(repr([tuple(row) for row in rows]).encode()).hexdigest()
+
+
+def load_library(store, root: DataRoot, base_url: str = "", rows=None) -> Library:
     """The ready videos that have readable renditions, and the slate if it was made."""
     library = Library()
     digest = hashlib.sha256()
-    for row in schedule_sql.playable_videos(store):
+    for row in rows if rows is not None else schedule_sql.playable_videos(store):
         try:
             ladder = json.loads(row["ladder"])
             audio_languages = json.loads(row["audio_languages"])

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from ..config import Settings
 from ..storage import schedule as schedule_sql
-from .library import Library, load_library
+from .library import Library, load_library, rows_key as library_rows_key
 from .live import DayTable
 from .planner import Item, local_date, local_day_bounds, plan_day
 
@@ -52,14 +52,21 @@ class Lineup:
         self.store, self.settings = store, settings
         self._library: Library | None = None
         self._library_key = None
+        self._rows_key = None
         self._days: dict[tuple, list[Item]] = {}
         self._tables: dict[tuple, DayTable] = {}
         self.responses: dict[tuple, Rendered] = {}
 
     def library(self) -> Library:
+        """The library, re-read from disk only when the ready videos' rows changed (a question
+        or a transcode's progress is written often and must not cost a scan of the renditions)."""
         key = schedule_sql.data_version(self.store)
         if key != self._library_key:
-            self._library = load_library(self.store, self.settings.root, self.settings.public_url)
+            rows = schedule_sql.playable_videos(self.store)
+            rows_key = library_rows_key(rows) + str((self.settings.root.slate / "ladder.json").exists())
+            if rows_key != self._rows_key:
+                self._library = load_library(self.store, self.settings.root, self.settings.public_url, rows)
+                self._rows_key = rows_key
             self._library_key = key
         return self._library
 
