@@ -22,6 +22,7 @@ from . import console_language, console_page, render
 routes = web.RouteTableDef()
 DESK = ("staff", "supervisor")
 _BOOT = f"{time.time():.0f}"  # an ETag from a restarted server never matches an older one
+SHOWN = 100  # cards in the queue; more is no help on a phone and slows every refresh
 
 # TRANSLATORS: staff console, state of a question, max 24 chars each
 STATUS_LABELS = {"queued": N_("Waiting"), "claimed": N_("Being called"), "resolved": N_("Answered"),
@@ -74,7 +75,8 @@ def labels(request: web.Request) -> dict:
         # TRANSLATORS: staff console, how long a question has waited, max 12 chars
         return translate(N_("{d} days"), language, d=minutes // 1440)
 
-    return {"status_labels": STATUS_LABELS, "sla_labels": SLA_LABELS, "outcome_labels": OUTCOME_LABELS,
+    return {"shown": SHOWN, "status_labels": STATUS_LABELS, "sla_labels": SLA_LABELS,
+            "outcome_labels": OUTCOME_LABELS,
             "referral_labels": REFERRAL_LABELS, "window_labels": WINDOW_LABELS,
             "language_labels": LANGUAGE_LABELS, "action_labels": ACTION_LABELS, "topic_titles": topic_titles,
             "topic_title": lambda topic_id: topic_titles.get(topic_id, {}).get(language, topic_id),
