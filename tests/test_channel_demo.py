@@ -41,9 +41,9 @@ async def test_demo_channel_plays_the_demo_videos_continuously(client):
     assert [c["id"] for c in channels] == ["legal"]
     assert channels[0]["title"]["zh"] == "法治频道" and MONGOLIAN.search(channels[0]["title"]["mn"])
 
-    # when a box tunes in at 08:00:01 Shanghai time, the clock running from there
-    today = datetime.now(CHINA).date()
-    eight = datetime(today.year, today.month, today.day, 8, 0, 1, tzinfo=CHINA).timestamp()
+    # when a box tunes in at 08:00:01 tomorrow, Shanghai time, the clock running from there
+    tomorrow = datetime.now(CHINA).date() + timedelta(days=1)
+    eight = datetime(tomorrow.year, tomorrow.month, tomorrow.day, 8, 0, 1, tzinfo=CHINA).timestamp()
     app["schedule_clock"].offset = eight - time.time()
     guide = await (await client.get("/api/v1/channels/legal/guide?hours=48")).json()
     ready = {row["id"] for row in store.all("SELECT id FROM videos WHERE status = 'ready'")}

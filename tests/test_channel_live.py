@@ -1,7 +1,7 @@
 """The legal channel as a box sees it: guide, master and variant playlists, over a simulated week."""
 import random
 import re
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -9,7 +9,24 @@ import pytest
 from .channel_media import install, install_slate, make_renditions
 
 CHINA = ZoneInfo("Asia/Shanghai")
-MONDAY = datetime(2026, 11, 30, tzinfo=CHINA).timestamp()
+
+
+def next_monday() -> date:
+    """The coming Monday in Shanghai: after the test videos became ready, whenever tests run."""
+    today = datetime.now(CHINA).date()
+    return today + timedelta(days=7 - today.weekday())
+
+
+MONDAY_DATE = next_monday()
+
+
+def moment(days: int, hour: int, minute: int = 0, second: int = 0, tzinfo=CHINA) -> datetime:
+    """A Shanghai time `days` after the coming Monday."""
+    return datetime.combine(MONDAY_DATE + timedelta(days=days), time(hour, minute, second), tzinfo)
+
+
+MONDAY = moment(0, 0).timestamp()
+WEDNESDAY = (MONDAY_DATE + timedelta(days=2)).isoformat()
 SCHEDULE = {
     "seed": 5,
     "playlists": {"mix": ["talk", "short"]},
@@ -19,7 +36,7 @@ SCHEDULE = {
         {"id": "noon", "title": {"zh": "午间", "mn": "ᠦᠳᠡ"}, "start": "12:00", "end": "12:02", "days": ["mon", "wed"],
          "source": {"type": "category", "category": "family"}, "order": "in_order"},
     ],
-    "overrides": [{"date": "2026-12-02", "start": "20:00", "end": "20:01", "title": {"zh": "特别", "mn": "ᠣᠨᠴᠠ"},
+    "overrides": [{"date": WEDNESDAY, "start": "20:00", "end": "20:01", "title": {"zh": "特别", "mn": "ᠣᠨᠴᠠ"},
                    "source": {"type": "videos", "videos": ["talk"]}}],
 }
 
@@ -91,8 +108,8 @@ async def test_guide_and_playlist_agree_at_random_instants_over_a_week(client, c
     app = channel
     instants = sorted(MONDAY + rng.uniform(0, 7 * 86400) for _ in range(40))
     # and moments right around programme joins, where disagreement would show first
-    instants += [datetime(2026, 11, 30, 8, 0, tzinfo=CHINA).timestamp() + d for d in (-0.5, 0, 0.5, 3.9, 4.1, 6.1)]
-    instants += [datetime(2026, 12, 2, 20, 0, 3, tzinfo=CHINA).timestamp()]
+    instants += [moment(0, 8, 0, tzinfo=CHINA).timestamp() + d for d in (-0.5, 0, 0.5, 3.9, 4.1, 6.1)]
+    instants += [moment(2, 20, 0, 3, tzinfo=CHINA).timestamp()]
     for at in instants:
         app["schedule_clock"].fixed = at
         guide = await (await client.get("/api/v1/channels/legal/guide?hours=2")).json()
@@ -109,7 +126,7 @@ async def test_guide_and_playlist_agree_at_random_instants_over_a_week(client, c
 
 
 async def test_the_special_programme_plays_on_its_date(client, channel):
-    at = datetime(2026, 12, 2, 20, 0, 3, tzinfo=CHINA).timestamp()
+    at = moment(2, 20, 0, 3, tzinfo=CHINA).timestamp()
     channel["schedule_clock"].fixed = at
     guide = await (await client.get("/api/v1/channels/legal/guide?hours=1")).json()
     special = on_air(guide, at)
@@ -118,10 +135,10 @@ async def test_the_special_programme_plays_on_its_date(client, channel):
 
 async def test_sequence_numbers_never_decrease_across_refreshes(client, channel):
     app = channel
-    start = datetime(2026, 11, 30, 7, 59, 50, tzinfo=CHINA).timestamp()
+    start = moment(0, 7, 59, 50, tzinfo=CHINA).timestamp()
     previous = None
     for step in range(0, 260, 3):  # across slot joins, slates and one midnight
-        at = start + step if step < 200 else datetime(2026, 12, 1, 0, 0, tzinfo=CHINA).timestamp() - 230 + step
+        at = start + step if step < 200 else moment(1, 0, 0, tzinfo=CHINA).timestamp() - 230 + step
         app["schedule_clock"].fixed = at
         playlist = parse_playlist(await (await client.get("/api/v1/channels/legal/live/180p.m3u8")).text())
         if previous:
@@ -137,7 +154,7 @@ async def test_sequence_numbers_never_decrease_across_refreshes(client, channel)
 
 
 async def test_programme_joins_are_marked_and_every_segment_is_dated(client, channel):
-    at = datetime(2026, 11, 30, 8, 0, 5, tzinfo=CHINA).timestamp()
+    at = moment(0, 8, 0, 5, tzinfo=CHINA).timestamp()
     channel["schedule_clock"].fixed = at
     text = await (await client.get("/api/v1/channels/legal/live/180p.m3u8")).text()
     playlist = parse_playlist(text)
@@ -153,7 +170,7 @@ async def test_a_video_without_a_rung_plays_its_nearest_rung(client, channel):
     """'short' was made only at 144p (never upscaled): the 180p variant plays its 144p segments."""
     app = channel
     for offset in range(0, 180, 2):
-        at = datetime(2026, 11, 30, 8, 0, tzinfo=CHINA).timestamp() + offset
+        at = moment(0, 8, 0, tzinfo=CHINA).timestamp() + offset
         app["schedule_clock"].fixed = at
         playlist = parse_playlist(await (await client.get("/api/v1/channels/legal/live/180p.m3u8")).text())
         urls = [s["url"] for s in playlist["segments"]]
@@ -165,7 +182,7 @@ async def test_a_video_without_a_rung_plays_its_nearest_rung(client, channel):
 
 
 async def test_live_playlists_are_cacheable_until_the_next_segment(client, channel):
-    at = datetime(2026, 11, 30, 8, 0, 1, tzinfo=CHINA).timestamp()
+    at = moment(0, 8, 0, 1, tzinfo=CHINA).timestamp()
     channel["schedule_clock"].fixed = at
     resp = await client.get("/api/v1/channels/legal/live/144p.m3u8")
     cache = resp.headers["Cache-Control"]

@@ -1,7 +1,7 @@
 """Editors manage channels as JSON; bad schedules are refused in both languages and nothing is written."""
 import json
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -9,7 +9,7 @@ import pytest
 from content_server.storage import media
 
 from .channel_media import install, install_slate
-from .test_channel_live import SCHEDULE, renditions  # noqa: F401  (session fixture)
+from .test_channel_live import MONDAY_DATE, SCHEDULE, moment, renditions  # noqa: F401  (session fixture)
 
 MONGOLIAN = re.compile("[\u1800-\u18af]")
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -81,7 +81,7 @@ async def test_malformed_json_import_is_refused(client, make_account, library):
 async def test_export_then_import_round_trips_and_changes_the_guide(client, make_account, library):
     editor = make_account("saran", "editor")
     await client.post("/api/v1/channels", headers=editor, json={"id": "legal", "title": TITLE})
-    client.server.app["schedule_clock"].fixed = datetime(2026, 11, 30, 8, 0, tzinfo=CHINA).timestamp()
+    client.server.app["schedule_clock"].fixed = moment(0, 8, 0, tzinfo=CHINA).timestamp()
     before = await (await client.get("/api/v1/channels/legal/guide?hours=1")).json()
     assert [g["item_id"] for g in before] == [None]  # nothing scheduled: off air
     exported = await (await client.get("/api/v1/channels/legal/export", headers=editor)).json()
@@ -97,7 +97,7 @@ async def test_export_then_import_round_trips_and_changes_the_guide(client, make
 async def test_guide_follows_the_contract(client, make_account, library):
     editor = make_account("saran", "editor")
     await client.post("/api/v1/channels", headers=editor, json={"id": "legal", "title": TITLE, "schedule": SCHEDULE})
-    client.server.app["schedule_clock"].fixed = datetime(2026, 11, 30, 7, 30, tzinfo=CHINA).timestamp()
+    client.server.app["schedule_clock"].fixed = moment(0, 7, 30, tzinfo=CHINA).timestamp()
     channels = await (await client.get("/api/v1/channels")).json()
     assert channels[0]["id"] == "legal" and channels[0]["title"] == TITLE
     resp = await client.get("/api/v1/channels/legal/guide?hours=48")
@@ -106,8 +106,8 @@ async def test_guide_follows_the_contract(client, make_account, library):
     assert {"start", "end", "item_id", "title"} <= set(guide[0])
     assert all(g["start"].endswith("+08:00") for g in guide)
     # from what is on at the top of the hour (the night's slate), so every box shares one response
-    assert guide[0]["start"] == "2026-11-30T00:00:00+08:00" and guide[0]["item_id"] is None
-    assert datetime.fromisoformat(guide[-1]["end"]) >= datetime(2026, 12, 2, 7, 0, tzinfo=CHINA)
+    assert guide[0]["start"] == f"{MONDAY_DATE.isoformat()}T00:00:00+08:00" and guide[0]["item_id"] is None
+    assert datetime.fromisoformat(guide[-1]["end"]) >= moment(2, 7, 0, tzinfo=CHINA)
     assert all(a["end"] == b["start"] for a, b in zip(guide, guide[1:]))
     assert (await client.get("/api/v1/channels/legal/guide", headers={"If-None-Match": resp.headers["ETag"]})).status == 304
     resp = await client.get("/api/v1/channels/legal/guide?hours=1000")
@@ -117,14 +117,14 @@ async def test_guide_follows_the_contract(client, make_account, library):
 async def test_a_video_outside_its_publish_window_is_not_in_the_guide(client, make_account, library, renditions):  # noqa: F811
     app = client.server.app
     install(app["store"], app["settings"].root, renditions, "talk", new_id="tomorrow",
-            publish_from="2026-12-01T00:00:00+00:00")
+            publish_from=moment(1, 8).astimezone(ZoneInfo("UTC")).isoformat())  # Tuesday 08:00 in Shanghai
     editor = make_account("saran", "editor")
     schedule = with_slot(source={"type": "videos", "videos": ["tomorrow", "short"]}, order="in_order")
     await client.post("/api/v1/channels", headers=editor, json={"id": "legal", "title": TITLE, "schedule": schedule})
-    app["schedule_clock"].fixed = datetime(2026, 11, 30, 8, 0, tzinfo=CHINA).timestamp()
+    app["schedule_clock"].fixed = moment(0, 8, 0, tzinfo=CHINA).timestamp()
     today = await (await client.get("/api/v1/channels/legal/guide?hours=24")).json()
     assert "tomorrow" not in {g["item_id"] for g in today} and "short" in {g["item_id"] for g in today}
-    app["schedule_clock"].fixed = datetime(2026, 12, 1, 8, 0, tzinfo=CHINA).timestamp()
+    app["schedule_clock"].fixed = moment(1, 8, 0, tzinfo=CHINA).timestamp()
     later = await (await client.get("/api/v1/channels/legal/guide?hours=1")).json()
     assert "tomorrow" in {g["item_id"] for g in later}
 
@@ -161,7 +161,7 @@ async def test_console_page_shows_the_channel_editor(client, make_account, libra
 async def test_an_override_is_added_and_a_bad_one_refused(client, make_account, library):
     editor = make_account("saran", "editor")
     await client.post("/api/v1/channels", headers=editor, json={"id": "legal", "title": TITLE, "schedule": SCHEDULE})
-    special = {"date": "2026-12-09", "start": "21:00", "end": "21:30", "title": {"zh": "宪法日", "mn": "ᠦᠨᠳᠦᠰᠦᠨ"},
+    special = {"date": (MONDAY_DATE + timedelta(days=9)).isoformat(), "start": "21:00", "end": "21:30", "title": {"zh": "宪法日", "mn": "ᠦᠨᠳᠦᠰᠦᠨ"},
                "source": {"type": "videos", "videos": ["talk"]}}
     assert (await client.post("/api/v1/channels/legal/overrides", headers=editor, json=special)).status == 201
     clash = dict(special, start="21:10", end="21:20")

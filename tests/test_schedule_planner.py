@@ -126,3 +126,26 @@ def test_deleted_videos_are_skipped_and_the_slot_falls_back_to_the_slate():
     schedule = {"slots": [slot("08:00", "09:00", source={"type": "videos", "videos": ["gone"]})]}
     items = plan_day(schedule, LIBRARY, DAY)
     assert [i.kind for i in items] == ["slate"]
+
+
+def test_a_video_that_becomes_ready_changes_nothing_planned_before_that_moment():
+    """Given a shuffled slot on air, when a new video becomes ready at 10:00, then what was
+    planned before 10:00 stays exactly the same (live playlists keep their numbers)."""
+    schedule = {"seed": 4, "slots": [slot("08:00", "12:00", order="shuffle")]}
+    before = plan_day(schedule, LIBRARY, DAY)
+    fresh = video("fresh", 5, ready_ms=ms(DAY, "10:00"))
+    after = plan_day(schedule, dict(LIBRARY, fresh=fresh), DAY)
+    cut = ms(DAY, "10:00")
+    assert [i for i in before if i.start_ms < cut] == [i for i in after if i.start_ms < cut]
+    shown = [i for i in after if i.video_id == "fresh"]
+    assert shown and all(i.start_ms >= cut for i in shown)
+
+
+def test_a_slot_waits_on_the_slate_for_a_video_published_during_it():
+    schedule = {"slots": [slot("08:00", "12:00", source={"type": "videos", "videos": ["news"]})]}
+    news = video("news", 30, publish_from_ms=ms(DAY, "10:00"))
+    items = plan_day(schedule, dict(LIBRARY, news=news), DAY)
+    waiting = current_item(items, ms(DAY, "09:00"))
+    assert waiting.kind == "slate" and waiting.end_ms == ms(DAY, "10:00")
+    first = current_item(items, ms(DAY, "10:00"))
+    assert first.video_id == "news" and first.start_ms == ms(DAY, "10:00")

@@ -4,14 +4,14 @@ from datetime import datetime
 from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo
 
-from .test_channel_live import SCHEDULE, channel, renditions  # noqa: F401  (fixtures)
+from .test_channel_live import SCHEDULE, channel, moment, renditions  # noqa: F401  (fixtures)
 
 CHINA = ZoneInfo("Asia/Shanghai")
 STAMP = re.compile(r"\d{14} \+0800")
 
 
 async def test_xmltv_parses_and_has_both_languages(client, channel):  # noqa: F811
-    channel["schedule_clock"].fixed = datetime(2026, 11, 30, 7, 30, tzinfo=CHINA).timestamp()
+    channel["schedule_clock"].fixed = moment(0, 7, 30, tzinfo=CHINA).timestamp()
     resp = await client.get("/api/v1/xmltv.xml")
     assert resp.status == 200 and resp.headers["Content-Type"].startswith("application/xml")
     assert resp.headers["Cache-Control"] == "public, max-age=300" and resp.headers["ETag"]
@@ -37,12 +37,12 @@ async def test_xmltv_parses_and_has_both_languages(client, channel):  # noqa: F8
     starts = [p.get("start") for p in programmes]
     assert starts == sorted(starts)
     assert all(a.get("stop") == b.get("start") for a, b in zip(programmes, programmes[1:]))
-    morning = next(p for p in programmes if p.get("start") == "20261130080000 +0800")
+    morning = next(p for p in programmes if p.get("start") == moment(0, 8).strftime("%Y%m%d%H%M%S %z"))
     assert {t.get("lang"): t.text for t in morning.findall("category")} == {"zh": "早间", "mn": "ᠦᠭᠡᠯᠡᠭᠡ"}
 
 
 async def test_xmltv_and_guide_list_the_same_programmes(client, channel):  # noqa: F811
-    channel["schedule_clock"].fixed = datetime(2026, 12, 2, 19, 10, tzinfo=CHINA).timestamp()
+    channel["schedule_clock"].fixed = moment(2, 19, 10, tzinfo=CHINA).timestamp()
     guide = await (await client.get("/api/v1/channels/legal/guide?hours=48")).json()
     tv = ET.fromstring(await (await client.get("/api/v1/xmltv.xml")).read())
     from_xmltv = [(p.get("start"), p.find("title[@lang='zh']").text) for p in tv.findall("programme")]

@@ -159,6 +159,7 @@ def load_library(store, root: DataRoot, base_url: str = "", rows=None) -> Librar
             continue
         video = Video(row["id"], row["category"], {"zh": row["title_zh"], "mn": row["title_mn"]},
                       media.lowest().total_ms, _ms(row["publish_from"]), _ms(row["publish_until"]),
+                      round(row["ready_at"] * 1000) if row["ready_at"] else None,
                       {"zh": row["summary_zh"], "mn": row["summary_mn"]})
         library.videos[video.id] = video
         library.media[video.id] = media

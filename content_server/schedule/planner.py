@@ -11,7 +11,7 @@ segments from the date alone.
 """
 from __future__ import annotations
 
-import random
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -33,11 +33,13 @@ class Video:
     duration_ms: int
     publish_from_ms: int | None = None
     publish_until_ms: int | None = None
+    ready_ms: int | None = None  # when its renditions became ready: never planned before that
     summary: dict = field(default_factory=lambda: {"zh": "", "mn": ""}, compare=False, hash=False)
 
     def playable(self, start_ms: int, end_ms: int) -> bool:
-        """Whether the whole showing [start, end) lies inside the publish window."""
-        return ((self.publish_from_ms is None or self.publish_from_ms <= start_ms)
+        """Whether it is ready by `start_ms` and the whole showing lies inside the publish window."""
+        return ((self.ready_ms is None or self.ready_ms <= start_ms)
+                and (self.publish_from_ms is None or self.publish_from_ms <= start_ms)
                 and (self.publish_until_ms is None or end_ms <= self.publish_until_ms))
 
 
@@ -129,35 +131,51 @@ def _fill_block(schedule, library, block, day, channel, t, block_end, day_end, o
     lateness = int(block.get("lateness", 0)) * 60_000
     limit = min(block_end + lateness, day_end)
     seed = f"{schedule.get('seed', 0)}|{channel}|{block['id']}|{day.isoformat()}"
-    programmes = []
     candidates = _candidates(schedule, library, block.get("source", {}))
     picker = _Picker(candidates, block.get("order", "in_order"), seed)
+    entries: list[tuple[Video | None, int]] = []  # a programme and its start, or a wait and its end
     cursor = t
     while candidates:
         video = picker.next_fitting(cursor, limit)
-        if video is None:
+        if video is not None:
+            entries.append((video, cursor))
+            cursor += video.duration_ms
+            continue
+        wake = _next_availability(candidates, cursor)
+        if wake is None or wake >= block_end:
             break
-        programmes.append(video)
-        cursor += video.duration_ms
-    slot = block["id"]
-    title = block.get("title")
-    room = max(0, block_end - cursor)
+        entries.append((None, wake))  # nothing may play yet: the slate until a video is published
+        cursor = wake
+    slot, title = block["id"], block.get("title")
     filler = _candidates(schedule, library, block.get("filler") or schedule.get("filler") or {})
     fill_picker = _Picker(filler, "shuffle", seed + "|filler")
-    if not programmes:
+    count = sum(1 for video, _ in entries if video is not None)
+    if not count:
         return _pad(t, block_end, fill_picker, slot, title, out)
-    gaps = [0] * len(programmes)
-    if block.get("flex", "end") == "spread":
-        for i in range(len(programmes)):
-            gaps[i] = room // len(programmes) + (room % len(programmes) if i == len(programmes) - 1 else 0)
-    else:
-        gaps[-1] = room
-    for video, gap in zip(programmes, gaps):
-        out.append(Item(t, t + video.duration_ms, "programme", video.id, dict(video.title), slot, title))
-        t += video.duration_ms
-        if gap:
-            t = _pad(t, t + gap, fill_picker, slot, title, out)
+    room = max(0, block_end - cursor)
+    spread = block.get("flex", "end") == "spread" and all(video for video, _ in entries)
+    gaps = [room // count + (room % count if i == count - 1 else 0) for i in range(count)] if spread else \
+        [0] * (count - 1) + [room]
+    n = 0
+    for video, planned in entries:
+        if video is None:
+            t = _pad(t, planned, fill_picker, slot, title, out)
+            continue
+        if video.playable(t, t + video.duration_ms):
+            out.append(Item(t, t + video.duration_ms, "programme", video.id, dict(video.title), slot, title))
+            t += video.duration_ms
+        else:  # spreading moved it past its publish window: the slate takes its place
+            t = _pad(t, t + video.duration_ms, fill_picker, slot, title, out)
+        if gaps[n]:
+            t = _pad(t, t + gaps[n], fill_picker, slot, title, out)
+        n += 1
     return t
+
+
+def _next_availability(candidates: list[Video], t: int) -> int | None:
+    """The first instant after `t` at which one more candidate becomes ready or published."""
+    moments = [m for v in candidates for m in (v.ready_ms, v.publish_from_ms) if m is not None and m > t]
+    return min(moments, default=None)
 
 
 def _pad(t: int, until: int, picker: "_Picker", slot: str, slot_title, out: list[Item]) -> int:
@@ -203,21 +221,25 @@ def _candidates(schedule: dict, library: dict[str, Video], source: dict) -> list
 
 
 class _Picker:
-    """Walks candidates in the editor's order from the first, or in seeded shuffles without repeats."""
+    """Walks candidates in the editor's order from the first, or in seeded shuffles without repeats.
+
+    A shuffle orders each cycle by a hash of (seed, cycle, video id), so a video that becomes
+    ready or published later changes nothing that was planned before that moment.
+    """
 
     def __init__(self, candidates: list[Video], order: str, seed: str):
         self.candidates = candidates
         self.shuffle = order == "shuffle"
-        self.rng = random.Random(seed)
+        self.seed = seed
+        self.cycle = 0
         self.queue: list[Video] = []
         self.last: Video | None = None
 
     def _refill(self) -> None:
         batch = list(self.candidates)
         if self.shuffle:
-            self.rng.shuffle(batch)
-            if len(batch) > 1 and batch[0] == self.last:
-                batch[0], batch[-1] = batch[-1], batch[0]  # no repeat across the cycle seam
+            batch.sort(key=lambda v: hashlib.sha256(f"{self.seed}|{self.cycle}|{v.id}".encode()).digest())
+        self.cycle += 1
         self.queue = batch
 
     def next_fitting(self, t: int, limit: int) -> Video | None:

@@ -94,7 +94,7 @@ def playable_videos(store) -> list[sqlite3.Row]:
     """The ready videos with what the planner and the live playlists need."""
     return store.all(
         "SELECT id, category, title_zh, title_mn, summary_zh, summary_mn, duration, audio_languages, "
-        "subtitle_languages, ladder, segment_seconds, publish_from, publish_until "
+        "subtitle_languages, ladder, segment_seconds, publish_from, publish_until, ready_at "
         "FROM videos WHERE status = 'ready' ORDER BY id")
 
 
