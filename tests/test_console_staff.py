@@ -169,3 +169,31 @@ async def test_a_stale_form_is_refused_with_a_conflict_and_changes_nothing(clien
     assert resp.status == 409 and set((await resp.json())["message"]) == {"zh", "mn"}
     html = await (await client.get(f"/console/staff/questions/{question['id']}")).text()
     assert 'data-status="claimed"' in html
+
+
+async def test_an_unanswered_call_shows_when_to_call_again(client, device):
+    question = await ask(client, device, "13812348000")
+    csrf = await sign_in(client, "bayar", "staff")
+    base = f"/api/v1/desk/questions/{question['id']}"
+    detail = await (await client.post(f"{base}/claim", headers={"X-CSRF-Token": csrf})).json()
+    resp = await client.post(f"{base}/attempts", headers={"X-CSRF-Token": csrf},
+                             data={"version": str(detail["version"]), "outcome": "no_answer", "note": ""})
+    assert resp.status == 200 and (await resp.json())["status"] == "queued"
+    html = await (await client.get("/console/staff?lang=zh")).text()
+    card = html.split(f'data-number="{question["number"]}"')[1].split("</li>")[0]
+    assert 'class="attempts"' in card and 'class="retry"' in card
+
+
+async def test_only_a_supervisor_may_close_a_question_without_an_answer(client, device):
+    question = await ask(client, device, "13812348000")
+    page = f"/console/staff/questions/{question['id']}"
+    await sign_in(client, "bayar", "staff")
+    assert "supervisor-close" not in await (await client.get(page)).text()
+    csrf = await sign_in(client, "tsetseg", "supervisor")
+    html = await (await client.get(page)).text()
+    assert 'id="supervisor-close"' in html
+    version = re.search(r'data-version="(\d+)"', html).group(1)
+    resp = await client.post(f"/api/v1/desk/questions/{question['id']}/close", headers={"X-CSRF-Token": csrf},
+                             data={"version": version, "note": "asked twice"})
+    assert resp.status == 200
+    assert 'data-status="closed"' in await (await client.get(page)).text()
