@@ -1,0 +1,147 @@
+"""The one HTTP client of the box: the contract in ARCHITECTURE.md, nothing else.
+
+Blocking calls with timeouts (run them off the UI thread). GETs revalidate with ETags; the
+device token is registered once and kept on disk; a lost token (server reset) re-registers.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+CONNECT_TIMEOUT = 8.0  # seconds; a 512 kbit/s link with 300 ms round trips still answers in time
+
+
+class Offline(Exception):
+    """The server could not be reached (or answered 5xx); cached data should be used."""
+
+
+class Rejected(Exception):
+    """The server answered 4xx: the request itself is wrong and retrying will not help."""
+
+    def __init__(self, status: int, body: Any):
+        super().__init__(f"{status}: {body}")
+        self.status, self.body = status, body
+
+
+@dataclass
+class Reply:
+    status: int
+    data: Any
+    etag: str | None
+    nbytes: int = 0
+    seconds: float = 0.0
+
+
+class ApiClient:
+    def __init__(self, server: str, data_dir: Path, region: str = "150000", language: str = "zh",
+                 timeout: float = CONNECT_TIMEOUT):
+        self.server = server.rstrip("/")
+        self.device_file = Path(data_dir) / "device.json"
+        self.region, self.language, self.timeout = region, language, timeout
+        self._token: str | None = None
+
+    # -- plumbing ---------------------------------------------------------------------------
+    def url(self, path: str) -> str:
+        """An absolute URL for a path or URL the server handed out (relative URLs allowed)."""
+        return urllib.parse.urljoin(self.server + "/", path)
+
+    def _request(self, method: str, path: str, body: Any = None, headers: dict | None = None,
+                 auth: bool = True) -> Reply:
+        headers = {"Accept": "application/json", "Accept-Encoding": "gzip", **(headers or {})}
+        data = None
+        if body is not None:
+            data = json.dumps(body, ensure_ascii=False).encode()
+            headers["Content-Type"] = "application/json"
+        if auth:
+            headers["Authorization"] = f"Bearer {self.token()}"
+        request = urllib.request.Request(self.url(path), data=data, headers=headers, method=method)
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as resp:
+                raw = resp.read()
+                status, resp_headers = resp.status, resp.headers
+        except urllib.error.HTTPError as err:
+            raw, status, resp_headers = err.read(), err.code, err.headers
+        except (OSError, ValueError) as err:  # refused, reset, DNS, timeout
+            raise Offline(str(err)) from err
+        seconds = time.monotonic() - started
+        if resp_headers.get("Content-Encoding") == "gzip":
+            raw = gzip.decompress(raw)
+        if status >= 500:
+            raise Offline(f"server answered {status}")
+        parsed = None
+        if raw and status != 304:
+            try:
+                parsed = json.loads(raw)
+            except ValueError:
+                parsed = raw
+        if status >= 400:
+            raise Rejected(status, parsed)
+        return Reply(status, parsed, resp_headers.get("ETag"), len(raw), seconds)
+
+    # -- device -------------------------------------------------------------------------------
+    def token(self) -> str:
+        """This box's device token, registering the box on first use."""
+        if self._token:
+            return self._token
+        try:
+            self._token = json.loads(self.device_file.read_text())["token"]
+        except (OSError, ValueError, KeyError):
+            self._token = self.register()
+        return self._token
+
+    def register(self) -> str:
+        reply = self._request("POST", "/api/v1/devices",
+                              {"region": self.region, "language": self.language}, auth=False)
+        token = reply.data["token"]
+        self.device_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.device_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"device_id": reply.data["device_id"], "token": token,
+                                   "region": self.region}))
+        tmp.replace(self.device_file)
+        self._token = token
+        return token
+
+    def _authed(self, method: str, path: str, body: Any = None, headers: dict | None = None) -> Reply:
+        try:
+            return self._request(method, path, body, headers)
+        except Rejected as err:
+            if err.status != 401:
+                raise
+            self._token = None
+            self.device_file.unlink(missing_ok=True)  # the server forgot us: register again
+            return self._request(method, path, body, headers)
+
+    # -- contract -----------------------------------------------------------------------------
+    def get_json(self, path: str, etag: str | None = None) -> Reply:
+        """GET a JSON resource; with `etag`, a 304 Reply (data None) means "unchanged"."""
+        return self._authed("GET", path, headers={"If-None-Match": etag} if etag else None)
+
+    def get_bytes(self, url: str) -> tuple[bytes, float]:
+        """Download a file (poster, subtitle, playlist); returns (bytes, seconds taken)."""
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(self.url(url), timeout=self.timeout) as resp:
+                return resp.read(), time.monotonic() - started
+        except urllib.error.HTTPError as err:
+            if err.code >= 500:
+                raise Offline(f"server answered {err.code}") from err
+            raise Rejected(err.code, None) from err
+        except (OSError, ValueError) as err:
+            raise Offline(str(err)) from err
+
+    def send_question(self, idempotency_key: str, body: dict) -> dict:
+        return self._authed("POST", "/api/v1/questions", body, {"Idempotency-Key": idempotency_key}).data
+
+    def questions(self) -> list:
+        return self._authed("GET", "/api/v1/questions").data
+
+    def rate(self, question_id, score: int) -> Any:
+        return self._authed("POST", f"/api/v1/questions/{question_id}/rating", {"score": score}).data

@@ -1,0 +1,214 @@
+"""The Kivy application: screens, the remote, the language switch, and the data refresh loop."""
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.lang import Builder
+from kivy.metrics import dp
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from . import i18n, keys, text as textdraw
+from .api import ApiClient
+from .library import Library
+from .navigator import Navigator
+from .player import Player
+
+HERE = Path(__file__).resolve().parent
+REFRESH_SECONDS = 60
+OUTBOX_SECONDS = 5
+DEVICE_CLASS_HEIGHT = {"sd": 360, "hd": 720, "fhd": 1080, "uhd": 2160}
+
+
+class LegalTvApp(App):
+    lang = StringProperty("zh")
+    offline = BooleanProperty(False)
+    data_version = NumericProperty(0)   # bumps whenever fresh data arrived: screens rebuild
+    title = "legal-tv"
+
+    def __init__(self, server: str, data_dir: Path, language: str | None = None, region: str = "152500",
+                 device_class: str = "fhd", **kwargs):
+        super().__init__(**kwargs)
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.settings_file = self.data_dir / "settings.json"
+        saved = self._read_settings()
+        self.lang = language or saved.get("language", "zh")
+        i18n.set_language(self.lang)
+        self.api = ApiClient(server, self.data_dir, region=region, language=self.lang)
+        self.library = Library(self.api, self.data_dir)
+        self.player = Player(self.api, DEVICE_CLASS_HEIGHT.get(device_class, 1080))
+        self.navigator = Navigator()
+        self.history: list[str] = []
+        self.playback_prefs: dict = {}  # audio and subtitle language chosen on the detail page
+        self.interactive = False
+        self._refreshing = False
+
+    # -- settings ------------------------------------------------------------------------------
+    def _read_settings(self) -> dict:
+        try:
+            return json.loads(self.settings_file.read_text())
+        except (OSError, ValueError):
+            return {}
+
+    def _write_settings(self) -> None:
+        tmp = self.settings_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"language": self.lang}))
+        tmp.replace(self.settings_file)
+
+    def switch_language(self) -> None:
+        """Menu: the other script everywhere at once; remembered across restarts."""
+        self.lang = "mn" if self.lang == "zh" else "zh"
+        i18n.set_language(self.lang)
+        self._write_settings()
+        self.sm.current_screen.on_data()
+        Clock.schedule_once(lambda _dt: self.navigator.ensure(self.sm.current_screen), 0.05)
+
+    # -- build ---------------------------------------------------------------------------------
+    def build(self):
+        textdraw.register_fonts(self.data_dir / "fonts")
+        textdraw.warm_mongolian([dp(s) * textdraw.fonts.MONGOLIAN_SCALE for s in (28, 30, 32, 36, 44, 56, 72)])
+        Builder.load_file(str(HERE / "widgets.kv"))
+        from .screens import SCREENS
+        root = Builder.load_file(str(HERE / "root.kv"))
+        self.sm: ScreenManager = root.ids.sm
+        self.sm.transition = NoTransition()
+        for cls in SCREENS:
+            Builder.load_file(str(HERE / "screens" / f"{cls.kv_name}.kv"))
+            self.sm.add_widget(cls(name=cls.kv_name))
+        Window.clearcolor = (0.07, 0.08, 0.11, 1)
+        Window.bind(on_key_down=self._on_key_down, on_joy_button_down=self._on_joy_button)
+        self.library.load_cached()
+        self.data_version += 1
+        self.sm.current = "home"
+        Clock.schedule_once(self._first_focus, 0)
+        Clock.schedule_once(lambda _dt: self.refresh(), 0)
+        Clock.schedule_interval(lambda _dt: self.refresh(), REFRESH_SECONDS)
+        Clock.schedule_interval(lambda _dt: self.flush_outbox(), OUTBOX_SECONDS)
+        return root
+
+    def _first_focus(self, _dt) -> None:
+        self.sm.current_screen.on_data()
+        self.navigator.restore(self.sm.current_screen)
+        self.interactive = True
+
+    # -- data ----------------------------------------------------------------------------------
+    def in_background(self, work, done=None) -> None:
+        """Runs `work()` on a worker thread and `done(result)` on the UI thread."""
+        def run():
+            try:
+                result = work()
+            except Exception as err:  # noqa: BLE001 — the UI must survive any network oddity
+                result = err
+            if done is not None:
+                Clock.schedule_once(lambda _dt: done(result))
+        threading.Thread(target=run, daemon=True).start()
+
+    def refresh(self) -> None:
+        if self._refreshing:
+            return
+        self._refreshing = True
+        self.in_background(self.library.refresh, self._refreshed)
+
+    def _refreshed(self, _result) -> None:
+        self._refreshing = False
+        self.offline = self.library.offline
+        self.data_version += 1
+        screen = self.sm.current_screen
+        screen.on_data()
+        self.navigator.ensure(screen)
+
+    def flush_outbox(self, then=None) -> None:
+        if not self.library.outbox.waiting():
+            if then:
+                then()
+            return
+
+        def work():
+            sent = self.library.send_outbox()
+            if sent:
+                self.library.refresh_questions()
+            return sent
+
+        def done(result):
+            if isinstance(result, int) and result:
+                self.data_version += 1
+                if self.sm.current == "questions":
+                    self.sm.current_screen.on_data()
+                    self.navigator.ensure(self.sm.current_screen)
+            if then:
+                then()
+        self.in_background(work, done)
+
+    # -- screens -------------------------------------------------------------------------------
+    def open(self, name: str, **params) -> None:
+        """Shows screen `name` (remembering where we came from) with `params`."""
+        current = self.sm.current_screen
+        if name != current.name:
+            self.history.append(current.name)
+        current.on_leave_screen()
+        screen = self.sm.get_screen(name)
+        screen.params = params
+        self.sm.current = name
+        screen.on_data()
+        if params.get("reset_focus"):
+            self.navigator.memory.forget(name)
+        Clock.schedule_once(lambda _dt: self.navigator.restore(screen), 0)
+
+    def back(self) -> None:
+        if not self.history:
+            return
+        current = self.sm.current_screen
+        current.on_leave_screen()
+        name = self.history.pop()
+        self.sm.current = name
+        screen = self.sm.current_screen
+        screen.on_data()
+        Clock.schedule_once(lambda _dt: self.navigator.restore(screen), 0)
+
+    def go_home(self) -> None:
+        self.history.clear()
+        self.sm.current_screen.on_leave_screen()
+        self.sm.current = "home"
+        self.sm.current_screen.on_data()
+        Clock.schedule_once(lambda _dt: self.navigator.restore(self.sm.current_screen), 0)
+
+    # -- the remote ----------------------------------------------------------------------------
+    def _on_key_down(self, _window, keycode, *_args):
+        action = keys.from_key(keycode)
+        if action is None:
+            return False
+        self.handle(action)
+        return True  # consumed: Escape never closes the app behind our back
+
+    def _on_joy_button(self, _window, _stickid, button):
+        action = keys.from_joystick_button(button)
+        if action is not None:
+            self.handle(action)
+        return True
+
+    def handle(self, action: keys.RemoteAction) -> None:
+        screen = self.sm.current_screen
+        if screen.on_remote(action):
+            return
+        if action.action in keys.DIRECTIONS:
+            self.navigator.move(screen, action.action)
+        elif action.action == keys.OK:
+            card = self.navigator.current
+            if card is not None:
+                card.dispatch("on_activate")
+        elif action.action == keys.MENU:
+            self.switch_language()
+        elif action.action == keys.BACK:
+            if self.sm.current == "home":
+                self.open("exit")
+            else:
+                self.back()
+
+    def on_stop(self):
+        self.player.close()

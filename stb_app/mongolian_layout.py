@@ -1,0 +1,116 @@
+"""Column layout for traditional Mongolian: text runs top to bottom, columns left to right.
+
+Pure logic: the caller measures. Text is split into runs: Mongolian (drawn with the Mongolian
+font, shaped, rotated 90° clockwise), upright CJK (each ideograph stands upright, one em per
+glyph) and other (digits, Latin: CJK font, rotated with the line as in printed Mongolian).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+MONG, UPRIGHT, OTHER = "mong", "upright", "other"
+
+
+def char_kind(ch: str) -> str:
+    o = ord(ch)
+    if 0x1800 <= o <= 0x18AF or 0x11660 <= o <= 0x1167F or o in (0x202F, 0x200C, 0x200D, 0x180E):
+        return MONG
+    if (0x2E80 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFFEF
+            or 0x20000 <= o <= 0x3FFFF):
+        return UPRIGHT
+    return OTHER
+
+
+def runs(text: str) -> list[tuple[str, str]]:
+    """(kind, text) runs; spaces join the run they sit in (a space after Mongolian is Mongolian)."""
+    out: list[list[str]] = []
+    for ch in text:
+        kind = char_kind(ch)
+        if ch == " " and out:
+            kind = out[-1][0]
+        if out and out[-1][0] == kind and kind != UPRIGHT:
+            out[-1][1] += ch
+        else:
+            out.append([kind, ch])
+    return [(k, t) for k, t in out]
+
+
+@dataclass
+class Column:
+    pieces: list[tuple[str, str]] = field(default_factory=list)  # (kind, text) top to bottom
+    length: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return "".join(t for _, t in self.pieces)
+
+    def add(self, kind: str, text: str, length: float) -> None:
+        if self.pieces and self.pieces[-1][0] == kind and kind != UPRIGHT:
+            self.pieces[-1] = (kind, self.pieces[-1][1] + text)
+        else:
+            self.pieces.append((kind, text))
+        self.length += length
+
+
+Measure = Callable[[str, str], float]  # (kind, text) -> length along the column
+
+
+def _tokens(paragraph: str) -> list[str]:
+    """Words with their trailing spaces; upright glyphs break anywhere, so each is a token."""
+    tokens, current = [], ""
+    for ch in paragraph:
+        if char_kind(ch) == UPRIGHT:
+            if current:
+                tokens.append(current)
+            tokens.append(ch)
+            current = ""
+        elif ch == " ":
+            current += ch
+            tokens.append(current)
+            current = ""
+        else:
+            current += ch
+    if current:
+        tokens.append(current)
+    return tokens
+
+
+def _token_length(token: str, measure: Measure) -> float:
+    return sum(measure(kind, text) for kind, text in runs(token))
+
+
+def layout(text: str, column_length: float, measure: Measure, max_columns: int | None = None) -> list[Column]:
+    """Breaks `text` into columns no longer than `column_length`, in reading order (the first
+    column is the leftmost). Words move whole to the next column; a word longer than a column
+    is broken between letters. Newlines start a new column. With `max_columns`, the last kept
+    column ends in an ellipsis when text was left out."""
+    columns: list[Column] = []
+    for paragraph in text.split("\n"):
+        column = Column()
+        columns.append(column)
+        for token in _tokens(paragraph):
+            stripped = _token_length(token.rstrip(" "), measure)
+            if column.length + stripped <= column_length or not column.pieces and stripped <= column_length:
+                for kind, part in runs(token):
+                    column.add(kind, part, measure(kind, part))
+                continue
+            if stripped <= column_length:
+                column = Column()
+                columns.append(column)
+                for kind, part in runs(token):
+                    column.add(kind, part, measure(kind, part))
+                continue
+            for ch in token:  # a word longer than a whole column
+                kind = char_kind(ch)
+                ch_len = measure(kind, ch)
+                if column.pieces and column.length + ch_len > column_length:
+                    column = Column()
+                    columns.append(column)
+                column.add(kind, ch, ch_len)
+    columns = [c for c in columns if c.pieces] or [Column()]
+    if max_columns is not None and len(columns) > max_columns:
+        columns = columns[:max_columns]
+        last = columns[-1]
+        last.add(OTHER, "…", measure(OTHER, "…"))
+    return columns

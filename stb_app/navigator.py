@@ -1,0 +1,111 @@
+"""The one focus manager of the app: every screen, every arrow key, both kinds of remote.
+
+It collects the visible FocusCards of the current screen, moves with `focus.nearest`,
+remembers the focused key per screen (`focus.FocusMemory`) and puts focus back after a
+screen rebuilds its lists. A screen may handle arrows first (e.g. the virtual poster grid).
+"""
+from __future__ import annotations
+
+from kivy.uix.scrollview import ScrollView
+from kivy.uix.recycleview import RecycleView
+
+from .focus import FocusMemory, Rect, nearest
+from .widgets import FocusCard
+
+
+def _visible(widget) -> bool:
+    w = widget
+    while w is not None:
+        if getattr(w, "opacity", 1) == 0 or getattr(w, "disabled", False):
+            return False
+        w = w.parent if w.parent is not w else None
+    return widget.width > 0 and widget.height > 0
+
+
+def window_rect(widget) -> Rect:
+    x, y = widget.to_window(*widget.pos)
+    return Rect(x, y, widget.width, widget.height)
+
+
+class Navigator:
+    def __init__(self):
+        self.memory = FocusMemory()
+        self.current: FocusCard | None = None
+        self.screen_name = ""
+
+    def cards(self, root) -> list[FocusCard]:
+        found = []
+
+        def walk(w):
+            if getattr(w, "opacity", 1) == 0 or getattr(w, "disabled", False):
+                return
+            if isinstance(w, FocusCard):
+                found.append(w)
+            for child in reversed(w.children):
+                walk(child)
+        walk(root)
+        return found
+
+    def set_focus(self, card: FocusCard | None, screen_name: str | None = None) -> None:
+        if self.current is not None and self.current is not card:
+            self.current.focused = False
+        self.current = card
+        if card is None:
+            return
+        card.focused = True
+        self.screen_name = screen_name or self.screen_name
+        self.memory.remember(self.screen_name, card.key(), window_rect(card))
+        self._scroll_into_view(card)
+
+    def _scroll_into_view(self, card, pad: float = 40) -> None:
+        """Scrolls the nearest ScrollView around `card` so the whole card shows."""
+        sv = card.parent
+        while sv is not None and not (isinstance(sv, ScrollView) and not isinstance(sv, RecycleView)):
+            sv = sv.parent if sv.parent is not sv else None  # the Window is its own parent
+        if sv is None or sv._viewport is None:
+            return
+        vp = sv._viewport
+        x, y = vp.to_widget(*card.to_window(card.x, card.y))
+        x, y = x - vp.x, y - vp.y
+        if vp.width > sv.width:
+            left = sv.scroll_x * (vp.width - sv.width)
+            left = min(left, x - pad) if x - pad < left else max(left, x + card.width + pad - sv.width)
+            sv.scroll_x = min(1.0, max(0.0, left / (vp.width - sv.width)))
+        if vp.height > sv.height:
+            bottom = sv.scroll_y * (vp.height - sv.height)
+            if y - pad < bottom:
+                bottom = y - pad
+            elif y + card.height + pad > bottom + sv.height:
+                bottom = y + card.height + pad - sv.height
+            sv.scroll_y = min(1.0, max(0.0, bottom / (vp.height - sv.height)))
+
+    def restore(self, screen) -> None:
+        """Focus what was focused last time on this screen (or the nearest survivor)."""
+        self.screen_name = screen.name
+        cards = self.cards(screen)
+        default = getattr(screen, "default_focus", "")
+        if default and not self.memory.knows(screen.name) and any(c.key() == default for c in cards):
+            self.memory.remember(screen.name, default)  # a first visit starts on the screen's main card
+        key = self.memory.resolve(screen.name, [(c.key(), window_rect(c)) for c in cards])
+        card = next((c for c in cards if c.key() == key), None)
+        self.set_focus(card, screen.name)
+
+    def ensure(self, screen) -> None:
+        """After a screen rebuilt widgets: keep focus if the card is still there, else restore."""
+        if self.current is None or self.current.get_root_window() is None or not _visible(self.current) \
+                or self.current not in self.cards(screen):
+            self.current = None
+            self.restore(screen)
+
+    def move(self, screen, direction: str) -> bool:
+        if self.current is None or self.current not in self.cards(screen):
+            self.restore(screen)
+            return self.current is not None
+        here = window_rect(self.current)
+        cards = [c for c in self.cards(screen) if c is not self.current]
+        key = nearest(here, [(c.key(), window_rect(c)) for c in cards], direction)
+        target = next((c for c in cards if c.key() == key), None)
+        if target is None:
+            return False
+        self.set_focus(target, screen.name)
+        return True

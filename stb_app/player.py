@@ -1,0 +1,249 @@
+"""One player interface for every backend: open / play / pause / seek / close / position.
+
+The backend here drives ffpyplayer's MediaPlayer directly (frames into a Kivy texture), so
+the app can pick the HLS rung and audio rendition itself with `ff_opts` vst/ast: FFmpeg's HLS
+demuxer never adapts. A native Android backend can replace `FFPyPlayerBackend` behind `Player`.
+"""
+from __future__ import annotations
+
+import threading
+import time
+
+from kivy.clock import Clock
+from kivy.event import EventDispatcher
+from kivy.graphics.texture import Texture
+from kivy.properties import NumericProperty, ObjectProperty, StringProperty
+
+from . import abr
+from .api import ApiClient, Offline, Rejected
+
+# FFmpeg's mpegts muxer starts timestamps here; frame pts (and WebVTT X-TIMESTAMP-MAP) include it
+TS_START = 1.48
+STALL_SECONDS = 3.0     # playing but the clock stood still this long: a stall
+PROBE_EVERY = 20.0      # seconds between throughput probes while playing
+
+
+class FFPyPlayerBackend:
+    """Decodes with ffpyplayer; `on_frame(texture)` is called on the UI thread."""
+
+    def __init__(self, on_frame, on_eof):
+        self.on_frame, self.on_eof = on_frame, on_eof
+        self.mp = None
+        self.texture = None
+        self._event = None
+        self.first_frame_at: float | None = None
+
+    def open(self, url: str, position: float, audio_lang: str | None, rung: abr.Rung | None) -> None:
+        from ffpyplayer.player import MediaPlayer
+
+        self.close()
+        ff_opts = {"sn": True, "out_fmt": "rgba", "paused": False, "autoexit": False}
+        if position > 0.5:
+            ff_opts["ss"] = position
+        if rung is not None:
+            ff_opts["vst"] = f"p:{rung.program}:v"  # the variant's program (FFmpeg's HLS demuxer)
+        if audio_lang:
+            ff_opts["ast"] = f"m:language:{audio_lang}"
+        self.first_frame_at = None
+        self.mp = MediaPlayer(url, ff_opts=ff_opts, loglevel="error")
+        self._event = Clock.schedule_interval(self._poll, 1 / 60)
+
+    def _poll(self, _dt) -> None:
+        if self.mp is None:
+            return
+        frame, value = self.mp.get_frame()
+        if value == "eof":
+            self.on_eof()
+            return
+        if frame is None:
+            return
+        image, _pts = frame
+        w, h = image.get_size()
+        if self.texture is None or self.texture.size != (w, h):
+            self.texture = Texture.create(size=(w, h), colorfmt="rgba")
+            self.texture.flip_vertical()
+        self.texture.blit_buffer(image.to_memoryview()[0], colorfmt="rgba")
+        if self.first_frame_at is None:
+            self.first_frame_at = time.monotonic()
+        self.on_frame(self.texture)
+
+    def pause(self, paused: bool) -> None:
+        if self.mp is not None:
+            self.mp.set_pause(paused)
+
+    def seek(self, position: float) -> None:
+        if self.mp is not None:
+            self.mp.seek(position + TS_START, relative=False, accurate=False)
+
+    def position(self) -> float:
+        """Seconds from the start of the video (the stream clock minus its start offset)."""
+        if self.mp is None:
+            return 0.0
+        return max(0.0, float(self.mp.get_pts() or 0.0) - TS_START)
+
+    def duration(self) -> float:
+        if self.mp is None:
+            return 0.0
+        return float((self.mp.get_metadata() or {}).get("duration") or 0.0)
+
+    def close(self) -> None:
+        if self._event is not None:
+            self._event.cancel()
+            self._event = None
+        if self.mp is not None:
+            mp, self.mp = self.mp, None
+            mp.close_player()
+
+
+class Player(EventDispatcher):
+    """Plays an HLS master playlist, choosing the rung itself (start low, adapt by reopening)."""
+    texture = ObjectProperty(None, allownone=True)
+    state = StringProperty("closed")       # closed | loading | playing | paused | ended
+    position = NumericProperty(0)
+    duration = NumericProperty(0)
+    rung_name = StringProperty("")
+
+    def __init__(self, api: ApiClient, max_height: int = 1080, **kwargs):
+        super().__init__(**kwargs)
+        self.api, self.max_height = api, max_height
+        self.backend = FFPyPlayerBackend(self._on_frame, self._on_eof)
+        self.url = ""
+        self.audio_lang: str | None = None
+        self.chooser: abr.RungChooser | None = None
+        self.opened_at = 0.0
+        self._last_pos, self._still_since = 0.0, None
+        self._tick = None
+        self._last_probe = 0.0
+        self._generation = 0
+
+    # -- the interface ---------------------------------------------------------------------------
+    def open(self, url: str, position: float = 0.0, audio_lang: str | None = None, rung=None,
+             duration: float = 0.0) -> None:
+        """Starts playing `url` at `position` (seconds) with the audio language; the rung is
+        chosen by the player unless given. Fetching the master runs off the UI thread."""
+        self.close()
+        self._generation += 1
+        generation = self._generation
+        self.url, self.audio_lang = self.api.url(url), audio_lang
+        self.state, self.position, self.duration = "loading", position, duration
+        self.opened_at = time.monotonic()
+
+        def fetch_master():
+            rungs: list[abr.Rung] = []
+            try:
+                content, seconds = self.api.get_bytes(self.url)
+                rungs = abr.parse_master(content.decode("utf-8", "replace"))
+            except (Offline, Rejected):
+                pass
+            Clock.schedule_once(lambda _dt: self._start(generation, rungs, position, rung))
+        threading.Thread(target=fetch_master, daemon=True).start()
+
+    def _start(self, generation: int, rungs, position: float, rung) -> None:
+        if generation != self._generation:
+            return
+        self.chooser = abr.RungChooser(rungs, self.max_height) if rungs else None
+        chosen = rung or (self.chooser.current if self.chooser else None)
+        self._open_backend(position, chosen)
+        self._tick = Clock.schedule_interval(self._update, 0.25)
+
+    def _open_backend(self, position: float, rung) -> None:
+        self.rung_name = rung.name if rung else ""
+        self.backend.open(self.url, position, self.audio_lang, rung)
+        self._last_pos, self._still_since = position, None
+
+    def play(self) -> None:
+        if self.state == "paused":
+            self.backend.pause(False)
+            self.state = "playing"
+
+    def pause(self) -> None:
+        if self.state == "playing":
+            self.backend.pause(True)
+            self.state = "paused"
+
+    def seek(self, position: float) -> None:
+        position = max(0.0, min(position, (self.duration or position + 1) - 1))
+        self.backend.seek(position)
+        self.position = position
+        self._still_since = None
+
+    def set_audio(self, lang: str) -> None:
+        """Switches the audio language by reopening at the current position."""
+        self.audio_lang = lang
+        if self.state in ("playing", "paused"):
+            self._open_backend(self.position, self.chooser.current if self.chooser else None)
+
+    def close(self) -> None:
+        self._generation += 1
+        if self._tick is not None:
+            self._tick.cancel()
+            self._tick = None
+        self.backend.close()
+        self.state, self.texture = "closed", None
+
+    # -- inside ----------------------------------------------------------------------------------
+    def _on_frame(self, texture) -> None:
+        self.texture = texture
+        if self.state == "loading":
+            self.state = "playing"
+        self.canvas_update = time.monotonic()
+
+    def _on_eof(self) -> None:
+        self.state = "ended"
+
+    def _update(self, _dt) -> None:
+        if self.state not in ("playing", "paused", "loading"):
+            return
+        pos = self.backend.position()
+        if pos > 0:
+            self.position = pos
+        duration = self.backend.duration()
+        if duration > 0:
+            self.duration = duration
+        if self.state != "playing" or self.chooser is None:
+            return
+        now = time.monotonic()
+        if abs(pos - self._last_pos) < 0.05:
+            self._still_since = self._still_since or now
+            if now - self._still_since > STALL_SECONDS and self.chooser.index > 0:
+                self._open_backend(self.position, self.chooser.stalled())  # step down now
+        else:
+            self._last_pos, self._still_since = pos, None
+        if now - self._last_probe > PROBE_EVERY:
+            self._last_probe = now
+            self._probe()
+
+    def _probe(self) -> None:
+        """Downloads one segment of the next rung up to measure throughput; adapts if it fits."""
+        chooser = self.chooser
+        if chooser is None or chooser.index + 1 >= len(chooser.rungs):
+            return
+        target = chooser.rungs[chooser.index + 1]
+        generation, position = self._generation, self.position
+
+        def probe():
+            try:
+                playlist, seconds = self.api.get_bytes(self.api_url(target.uri))
+                chooser.add_sample(len(playlist), seconds)
+                segments = [line for line in playlist.decode().splitlines() if line and not line.startswith("#")]
+                if segments:
+                    index = min(len(segments) - 1, int(position // 6))
+                    segment_url = self.api_url(target.uri).rsplit("/", 1)[0] + "/" + segments[index]
+                    content, seconds = self.api.get_bytes(segment_url)
+                    chooser.add_sample(len(content), seconds)
+            except (Offline, Rejected):
+                return
+            Clock.schedule_once(lambda _dt: self._adapt(generation))
+        threading.Thread(target=probe, daemon=True).start()
+
+    def api_url(self, uri: str) -> str:
+        import urllib.parse
+        return urllib.parse.urljoin(self.url, uri)
+
+    def _adapt(self, generation: int) -> None:
+        if generation != self._generation or self.chooser is None:
+            return
+        before = self.chooser.current
+        after = self.chooser.choose()
+        if after != before and self.state == "playing":
+            self._open_backend(self.position, after)

@@ -1,0 +1,237 @@
+"""Want to ask: topic → preset phrases → short text → phone number → callback window →
+consent → send. The question goes into the on-box outbox first, so it is never lost."""
+from __future__ import annotations
+
+import re
+
+from kivy.metrics import dp
+from kivy.properties import ListProperty, StringProperty
+
+from ..i18n import N_, pick
+from ..keys import BACK, DELETE, DIGIT
+from ..widgets import BiLabel, FocusCard
+from .base import BaseScreen
+
+STEPS = ("topic", "phrases", "text", "phone", "window", "consent", "done")
+MAX_TEXT = 140
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+LANDLINE = re.compile(r"^0[0-9]{9,11}$")
+WINDOWS = (("morning", N_("Morning (8–12)")), ("afternoon", N_("Afternoon (12–18)")),
+           ("evening", N_("Evening (18–21)")), ("any", N_("Any time")))
+# arrow-driven keyboards: whole words for Chinese (no pinyin needed), letters for Mongolian
+WORDS_ZH = ("我", "家里", "土地", "草场", "承包", "工资", "欠", "离婚", "孩子", "老人", "赡养", "借钱",
+            "合同", "打工", "受伤", "邻居", "纠纷", "牛羊", "房子", "补偿", "怎么办", "请帮忙", "，", "。")
+LETTERS_MN = ("ᠠ", "ᠡ", "ᠢ", "ᠣ", "ᠤ", "ᠥ", "ᠦ", "ᠨ", "ᠪ", "ᠫ", "ᠬ", "ᠭ", "ᠮ", "ᠯ", "ᠰ", "ᠱ",
+              "ᠲ", "ᠳ", "ᠴ", "ᠵ", "ᠶ", "ᠷ", "ᠸ", "ᠹ", "ᠺ", "ᠻ", "ᠼ", "ᠽ", "ᠾ", "ᠿ", "ᡀ", "ᡁ")
+
+
+def format_phone(digits: str) -> str:
+    """Digits grouped for reading back: 138 1234 5678, or 0479 123 4567 for landlines."""
+    if digits.startswith("0") and len(digits) > 4:
+        return f"{digits[:4]} {digits[4:7]} {digits[7:]}".strip()
+    return " ".join(filter(None, (digits[:3], digits[3:7], digits[7:])))
+
+
+def phone_ok(digits: str) -> bool:
+    return bool(MOBILE.match(digits) or LANDLINE.match(digits))
+
+
+def card(key: str, msgid: str = "", texts=None, size=(dp(300), dp(130)), font=dp(32), params=None,
+         lang: str = "", on_activate=None) -> FocusCard:
+    c = FocusCard(focus_key=key, size_hint=(None, None), size=size)
+    c.add_widget(BiLabel(msgid=msgid, texts=texts, params=params or {}, font_size=font,
+                         halign="center", valign="middle", lang=lang))
+    if on_activate is not None:
+        c.bind(on_activate=lambda _c: on_activate())
+    return c
+
+
+class AskScreen(BaseScreen):
+    kv_name = "ask"
+    step = StringProperty("topic")
+    phrases = ListProperty([])
+    text = StringProperty("")
+    phone = StringProperty("")
+
+    def on_data(self) -> None:
+        if self.params.get("_started"):
+            self.show(self.step)
+            return
+        self.params["_started"] = True
+        self.topic_id = self.params.get("topic_id")
+        self.phrases, self.text, self.phone, self.window, self.result = [], "", "", "any", None
+        self.show("phrases" if self.topic_id else "topic")
+
+    def topic(self) -> dict | None:
+        return next((t for t in self.library.topics if str(t["id"]) == str(self.topic_id)), None)
+
+    # -- steps ------------------------------------------------------------------------------------
+    def show(self, step: str) -> None:
+        self.step = step
+        body, ids = self.ids.body, self.ids
+        body.clear_widgets()
+        ids.notice.msgid = ""
+        ids.entry.texts = None
+        ids.entry.msgid = ""
+        ids.entry.lang = ""
+        self.app.navigator.memory.forget(self.name)
+        mn = self.app.lang == "mn"
+        tall = dp(230) if mn else dp(130)
+        topic = self.topic()
+        ids.heading.msgid = {
+            "topic": N_("What is your question about?"),
+            "phrases": N_("Choose what fits (OK marks, choose several)"),
+            "text": N_("Add a few words if you like (digits type directly)"),
+            "phone": N_("Your phone number (press the digit keys)"),
+            "window": N_("When should the lawyer call you?"),
+            "consent": N_("Before we send"),
+            "done": N_("Thank you"),
+        }[step]
+        if step == "topic":
+            for t in self.library.topics:
+                body.add_widget(card(f"topic:{t['id']}", texts=t["title"], size=(dp(360), tall),
+                                     on_activate=lambda t=t: self._pick_topic(t)))
+        elif step == "phrases":
+            ids.entry.texts = topic["title"] if topic else None
+            for phrase in (topic or {}).get("phrases") or []:
+                c = card(f"phrase:{phrase['id']}", texts=phrase["text"], size=(dp(400), tall))
+                c.selected = phrase["id"] in self.phrases
+                c.bind(on_activate=lambda c, p=phrase: self._toggle(c, p["id"]))
+                body.add_widget(c)
+            body.add_widget(self._next("text"))
+        elif step == "text":
+            self._show_text()
+            letters = LETTERS_MN if mn else WORDS_ZH
+            for i, letter in enumerate(letters):
+                body.add_widget(card(f"key:{i}", texts=letter, size=(dp(110) if mn else dp(150), dp(90)),
+                                     font=dp(36), lang="mn" if mn else "zh",
+                                     on_activate=lambda s=letter: self._type(s)))
+            body.add_widget(card("key:space", N_("Space"), size=(dp(200), dp(90)), on_activate=lambda: self._type(" ")))
+            body.add_widget(card("key:delete", N_("Delete"), size=(dp(200), dp(90)), on_activate=self._delete))
+            body.add_widget(card("next", N_("Next"), size=(dp(260), dp(90)), on_activate=self._text_done))
+        elif step == "phone":
+            self._show_phone()
+            for d in (1, 2, 3, 4, 5, 6, 7, 8, 9, 0):
+                body.add_widget(card(f"digit:{d}", texts=str(d), lang="zh", size=(dp(130), dp(110)),
+                                     font=dp(48), on_activate=lambda d=d: self._digit(d)))
+            body.add_widget(card("key:delete", N_("Delete"), size=(dp(200), dp(110)), on_activate=self._delete))
+            body.add_widget(card("next", N_("Next"), size=(dp(260), dp(110)), on_activate=self._phone_done))
+        elif step == "window":
+            for value, msgid in WINDOWS:
+                body.add_widget(card(f"window:{value}", msgid, size=(dp(360), tall),
+                                     on_activate=lambda v=value: self._pick_window(v)))
+        elif step == "consent":
+            ids.entry.msgid = N_("We send your phone number and question to the 12348 legal hotline so "
+                                 "that a lawyer can call you back at {phone}. They are used for nothing else.")
+            ids.entry.params = {"phone": format_phone(self.phone)}
+            body.add_widget(card("send", N_("Agree and send"), size=(dp(400), tall), on_activate=self.send))
+            body.add_widget(card("cancel", N_("Not now"), size=(dp(300), tall), on_activate=self.app.go_home))
+        elif step == "done":
+            self._show_result()
+            body.add_widget(card("questions", N_("Questions I asked"), size=(dp(360), tall),
+                                 on_activate=lambda: self.app.open("questions")))
+            body.add_widget(card("home", N_("Home"), size=(dp(300), tall), on_activate=self.app.go_home))
+        from kivy.clock import Clock
+        Clock.schedule_once(lambda _dt: self.app.navigator.restore(self), 0)
+
+    def _next(self, step: str) -> FocusCard:
+        return card("next", N_("Next"), size=(dp(260), dp(130) if self.app.lang == "zh" else dp(200)),
+                    on_activate=lambda: self.show(step))
+
+    def _pick_topic(self, topic) -> None:
+        self.topic_id, self.phrases = topic["id"], []
+        self.show("phrases")
+
+    def _toggle(self, c, phrase_id) -> None:
+        if phrase_id in self.phrases:
+            self.phrases.remove(phrase_id)
+        else:
+            self.phrases.append(phrase_id)
+        c.selected = phrase_id in self.phrases
+
+    def _text_done(self) -> None:
+        if self.phrases or self.text.strip():
+            self.show("phone")
+        else:
+            self.ids.notice.msgid = N_("Please choose a sentence or write a few words")
+
+    def _show_text(self) -> None:
+        self.ids.entry.lang = ""
+        self.ids.entry.texts = self.text + "▏"
+
+    def _type(self, s: str) -> None:
+        if len(self.text) + len(s) <= MAX_TEXT:
+            self.text += s
+        self._show_text()
+
+    def _delete(self) -> None:
+        if self.step == "phone":
+            self.phone = self.phone[:-1]
+            self._show_phone()
+        else:
+            self.text = self.text[:-1]
+            self._show_text()
+
+    def _show_phone(self) -> None:
+        self.ids.entry.lang = "zh"  # digits read back large, horizontally, in both scripts
+        self.ids.entry.texts = format_phone(self.phone) or "_"
+
+    def _digit(self, d: int) -> None:
+        if len(self.phone) < 12:
+            self.phone += str(d)
+        self._show_phone()
+
+    def _phone_done(self) -> None:
+        if phone_ok(self.phone):
+            self.show("window")
+        else:
+            self.ids.notice.msgid = N_("Please check the number: 11 digits for a mobile phone")
+
+    def _pick_window(self, value: str) -> None:
+        self.window = value
+        self.show("consent")
+
+    # -- sending ----------------------------------------------------------------------------------
+    def body(self) -> dict:
+        return {"topic": self.topic_id, "phrases": list(self.phrases), "text": self.text.strip(),
+                "phone": self.phone, "callback_window": self.window, "language": self.app.lang}
+
+    def send(self) -> None:
+        self.key = self.library.outbox.add(self.body())  # durable before any network traffic
+        self.ids.notice.msgid = N_("Sending…")
+        self.app.flush_outbox(then=self._sent)
+
+    def _sent(self) -> None:
+        self.show("done")
+
+    def _show_result(self) -> None:
+        entry = next((e for e in self.library.outbox._entries("key = ?", (self.key,))), None)
+        if entry is not None and entry.response:
+            self.ids.entry.msgid = N_("Your question was sent. Its number is {number}. A lawyer will call you.")
+            self.ids.entry.params = {"number": entry.response.get("number", "")}
+        elif entry is not None and entry.state == "rejected":
+            self.ids.entry.msgid = N_("The question could not be accepted. Please call 12348.")
+        else:
+            self.ids.entry.msgid = N_("Saved on this box; waiting to send. It goes out by itself when the connection returns.")
+
+    # -- remote -----------------------------------------------------------------------------------
+    def on_remote(self, action) -> bool:
+        if action.action == DIGIT:
+            if self.step == "phone":
+                self._digit(action.digit)
+            elif self.step == "text":
+                self._type(str(action.digit))
+            return True
+        if action.action == DELETE and self.step in ("text", "phone"):
+            self._delete()
+            return True
+        if action.action == BACK:
+            order = ["topic", "phrases", "text", "phone", "window", "consent"]
+            if self.step in order and order.index(self.step) > 0 and not (self.step == "phrases" and
+                                                                          self.params.get("topic_id")):
+                self.show(order[order.index(self.step) - 1])
+                return True
+        return False
+
+
+__all__ = ["AskScreen", "pick"]

@@ -1,0 +1,40 @@
+"""The legal channel's guide, 48 hours ahead in both languages; OK plays the channel live."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from kivy.properties import BooleanProperty, DictProperty
+
+from ..i18n import N_
+from ..widgets import FocusCard
+from .base import BaseScreen
+
+
+class GuideCard(FocusCard):
+    entry = DictProperty({})
+    on_now = BooleanProperty(False)
+
+
+class ChannelScreen(BaseScreen):
+    kv_name = "channel"
+
+    def on_data(self) -> None:
+        grid = self.ids.guide
+        grid.clear_widgets()
+        channel = self.library.channels[0] if self.library.channels else None
+        self.ids.title.texts = channel["title"] if channel else None
+        now = datetime.now().astimezone()
+        for i, entry in enumerate(self.library.guide or []):
+            try:
+                start, end = datetime.fromisoformat(entry["start"]), datetime.fromisoformat(entry["end"])
+            except (KeyError, ValueError, TypeError):
+                continue
+            if end <= now:
+                continue
+            card = GuideCard(focus_key=f"guide:{i}", entry=entry, on_now=start <= now < end)
+            local = start.astimezone()
+            card.ids.when.msgid = N_("Now") if card.on_now else "{time}"
+            card.ids.when.params = {} if card.on_now else {"time": f"{local:%m-%d %H:%M}"}
+            card.bind(on_activate=lambda _c: self.app.open("player", live=True))
+            grid.add_widget(card)
+        self.ids.empty.opacity = 0 if grid.children else 1

@@ -1,0 +1,65 @@
+"""A video's detail page: summary, duration, languages; play, resume, audio and subtitles."""
+from __future__ import annotations
+
+from ..i18n import N_
+from .base import BaseScreen
+
+LANGUAGE_NAMES = {"zh": N_("Chinese"), "mn": N_("Mongolian"), "": N_("Off")}
+
+
+def clock(seconds: float) -> str:
+    seconds = int(max(0, seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class DetailScreen(BaseScreen):
+    kv_name = "detail"
+
+    def item(self) -> dict | None:
+        return self.library.item(self.params.get("item_id"))
+
+    def on_data(self) -> None:
+        item = self.item()
+        if item is None:
+            return
+        ids = self.ids
+        ids.title.texts = item["title"]
+        ids.summary.texts = item.get("summary") or ""
+        ids.poster.url = item.get("poster") or ""
+        ids.duration.params = {"time": clock(item.get("duration") or 0)}
+        audio = item.get("audio") or []
+        subs = [s["lang"] for s in item.get("subtitles") or []]
+        prefs = self.app.playback_prefs
+        if prefs.get("audio") not in audio:
+            prefs["audio"] = self.app.lang if self.app.lang in audio else (audio[0] if audio else "")
+        if prefs.get("subtitles") not in subs + [""]:
+            prefs["subtitles"] = self.app.lang if self.app.lang in subs else ""
+        ids.audio.params = {"language": self._name(prefs["audio"])}
+        ids.subtitles.params = {"language": self._name(prefs["subtitles"])}
+        ids.languages.params = {"audio": " · ".join(self._name(a) for a in audio) or "-",
+                                "subtitles": " · ".join(self._name(s) for s in subs) or "-"}
+        resume = self.library.resume_position(item["id"])
+        ids.resume.opacity = 1 if resume else 0
+        ids.resume.disabled = not resume
+        ids.resume_label.params = {"time": clock(resume)}
+
+    def _name(self, code: str) -> str:
+        from ..i18n import translate
+        return translate(LANGUAGE_NAMES.get(code, code), self.app.lang)
+
+    def cycle(self, what: str) -> None:
+        item = self.item()
+        if what == "audio":
+            options = item.get("audio") or []
+        else:
+            options = [s["lang"] for s in item.get("subtitles") or []] + [""]
+        prefs = self.app.playback_prefs
+        if options:
+            current = prefs.get(what)
+            prefs[what] = options[(options.index(current) + 1) % len(options)] if current in options else options[0]
+        self.on_data()
+
+    def play(self, from_start: bool) -> None:
+        item = self.item()
+        position = 0.0 if from_start else self.library.resume_position(item["id"])
+        self.app.open("player", item_id=item["id"], position=position)

@@ -1,0 +1,44 @@
+"""Home: three large panels (watch / choose / ask), the channel's now/next, continue watching."""
+from __future__ import annotations
+
+from ..i18n import N_, pick
+from ..widgets import FocusCard
+from .base import BaseScreen
+
+
+class HomeScreen(BaseScreen):
+    kv_name = "home"
+    default_focus = "watch"
+
+    def on_data(self) -> None:
+        now, upcoming = self.library.channel_now_next()
+        self.ids.now_title.texts = now["title"] if now else None
+        self.ids.now_title.msgid = "" if now else N_("Nothing on the channel right now")
+        self.ids.next_title.msgid = N_("Next: {title}") if upcoming else ""
+        self.ids.next_title.params = {"title": pick(upcoming["title"])} if upcoming else {}
+        self.ids.channel_card.disabled = not self.library.channels
+        self.ids.channel_card.opacity = 1 if self.library.channels else 0
+        self.ids.guide_card.opacity = 1 if self.library.channels else 0
+        self.ids.guide_card.disabled = not self.library.channels
+        row = self.ids.continue_row
+        row.clear_widgets()
+        for item in self.library.continue_watching():
+            card = ContinueCard(focus_key=f"continue:{item['id']}", item=item)
+            card.bind(on_activate=lambda c: self.app.open("detail", item_id=c.item["id"]))
+            row.add_widget(card)
+        self.ids.continue_title.opacity = 1 if row.children else 0
+
+    def activate(self, what: str) -> None:
+        if what == "language":
+            self.app.switch_language()
+        elif what == "channel":
+            self.app.open("player", live=True)
+        elif what == "guide":
+            self.app.open("channel")
+        else:
+            self.app.open(what)
+
+
+class ContinueCard(FocusCard):
+    from kivy.properties import ObjectProperty
+    item = ObjectProperty(None)

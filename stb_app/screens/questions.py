@@ -1,0 +1,74 @@
+"""My questions: number, status, the answer summary; rate an answered one with digits 1–5."""
+from __future__ import annotations
+
+from kivy.properties import DictProperty
+
+from ..i18n import N_, pick
+from ..keys import DIGIT
+from ..widgets import FocusCard
+from .base import BaseScreen
+
+STATUS = {"queued": N_("Waiting for a lawyer"), "claimed": N_("A lawyer is on it"),
+          "calling": N_("A lawyer is on it"), "in_progress": N_("A lawyer is on it"),
+          "answered": N_("Answered"), "unreachable": N_("We could not reach you"),
+          "closed": N_("Closed"), "rated": N_("Answered"), "waiting": N_("Waiting to send")}
+
+
+class QuestionCard(FocusCard):
+    question = DictProperty({})
+
+
+class QuestionsScreen(BaseScreen):
+    kv_name = "questions"
+
+    def on_data(self) -> None:
+        grid = self.ids.questions
+        grid.clear_widgets()
+        topics = {str(t["id"]): t["title"] for t in self.library.topics}
+        for entry in reversed(self.library.outbox.waiting()):
+            grid.add_widget(self._card({"id": entry.key, "number": "", "status": "waiting",
+                                        "topic": entry.body.get("topic")}, topics))
+        for question in sorted(self.library.questions or [], key=lambda q: str(q.get("created_at")), reverse=True):
+            grid.add_widget(self._card(question, topics))
+        self.ids.empty.opacity = 0 if grid.children else 1
+
+    def _card(self, question: dict, topics: dict) -> QuestionCard:
+        card = QuestionCard(focus_key=f"question:{question['id']}", question=question)
+        ids = card.ids
+        ids.number.msgid = N_("No. {number}") if question.get("number") else ""
+        ids.number.params = {"number": question.get("number") or ""}
+        if question.get("status_text"):
+            ids.status.texts = question["status_text"]  # the server's own words for its statuses
+        else:
+            ids.status.msgid = STATUS.get(question.get("status"), question.get("status") or "")
+        ids.topic.texts = topics.get(str(question.get("topic"))) or ""
+        ids.answer.texts = question.get("answer_summary") or None
+        ids.rate.msgid = N_("Press 1–5 to rate the answer") if question.get("can_rate") else ""
+        if question.get("rating"):
+            ids.rate.msgid, ids.rate.params = N_("You rated {score} of 5"), {"score": question["rating"]}
+        return card
+
+    def on_remote(self, action) -> bool:
+        card = self.focused_card()
+        if action.action != DIGIT or not isinstance(card, QuestionCard):
+            return False
+        if not card.question.get("can_rate") or not 1 <= action.digit <= 5:
+            return True
+        score, question_id = action.digit, card.question["id"]
+        card.ids.rate.msgid, card.ids.rate.params = N_("You rated {score} of 5"), {"score": score}
+
+        def work():
+            self.app.api.rate(question_id, score)
+            self.library.refresh_questions()
+
+        def done(result):
+            if isinstance(result, Exception):
+                card.ids.rate.msgid = N_("Could not send the rating. Please try again later.")
+                return
+            self.on_data()
+            self.app.navigator.ensure(self)
+        self.app.in_background(work, done)
+        return True
+
+
+__all__ = ["QuestionsScreen", "pick"]

@@ -1,0 +1,58 @@
+"""One situation: the step-by-step guide, related case videos, service points, related words,
+and "ask about this"."""
+from __future__ import annotations
+
+from kivy.properties import ObjectProperty
+
+from ..i18n import N_
+from ..widgets import FocusCard
+from .base import BaseScreen
+
+
+class StepCard(FocusCard):
+    step = ObjectProperty(None)
+
+
+class VideoCard(FocusCard):
+    item = ObjectProperty(None)
+
+
+class TopicScreen(BaseScreen):
+    kv_name = "topic"
+
+    def topic(self) -> dict | None:
+        return next((t for t in self.library.topics if str(t["id"]) == str(self.params.get("topic_id"))), None)
+
+    def on_data(self) -> None:
+        topic = self.topic()
+        if topic is None:
+            return
+        guide = self.library.guides.get(str(topic["id"])) or {}
+        self.ids.title.texts = topic["title"]
+        steps = self.ids.steps
+        steps.clear_widgets()
+        for number, step in enumerate(guide.get("steps") or [], 1):
+            text = step.get("text", step) if isinstance(step, dict) and "text" in step else step
+            card = StepCard(focus_key=f"step:{number}", step=text)
+            card.ids.number.params = {"number": number}
+            steps.add_widget(card)
+        self.ids.no_guide.opacity = 0 if steps.children else 1
+        videos = self.ids.videos
+        videos.clear_widgets()
+        category = guide.get("category")
+        related = self.library.items_in(category) if category else []
+        for item in related[:8]:
+            card = VideoCard(focus_key=f"video:{item['id']}", item=item)
+            card.bind(on_activate=lambda c: self.app.open("detail", item_id=c.item["id"]))
+            videos.add_widget(card)
+        self.ids.videos_title.opacity = 1 if videos.children else 0
+        self.related_glossary = [str(g) for g in guide.get("glossary") or []]
+
+    def ask(self) -> None:
+        self.app.open("ask", topic_id=self.params.get("topic_id"), reset_focus=True)
+
+    def glossary(self) -> None:
+        self.app.open("glossary", only=self.related_glossary)
+
+
+__all__ = ["TopicScreen", "N_"]

@@ -1,0 +1,79 @@
+"""Drawing bilingual text: Chinese horizontally, traditional Mongolian shaped and vertical.
+
+Mongolian is laid out by `mongolian_layout` into columns running left to right; each piece
+of a column is rendered as a horizontal line (HarfBuzz-shaped through font_script_name='Mong')
+and drawn rotated 90° clockwise. Chinese inside Mongolian stands upright, glyph by glyph.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from kivy.core.text import Label as CoreLabel
+
+from . import fonts, mongolian_layout
+from .mongolian_layout import MONG, UPRIGHT
+
+FONT_CJK, FONT_MONG = "legaltv-cjk", "legaltv-mong"
+_TEXTURES: OrderedDict = OrderedDict()
+_MAX_TEXTURES = 600
+
+
+def register_fonts(cache_dir) -> None:
+    """Registers both fonts under fixed names; call once before any text is drawn."""
+    from kivy.core.text import LabelBase
+
+    LabelBase.register(FONT_CJK, str(fonts.chinese_font(cache_dir)))
+    LabelBase.register(FONT_MONG, str(fonts.mongolian_font()))
+
+
+def _options(kind: str, size: float, color) -> dict:
+    if kind == MONG:
+        return dict(font_name=FONT_MONG, font_size=size, font_script_name="Mong",
+                    font_direction="ltr", text_language="mn", color=color)
+    return dict(font_name=FONT_CJK, font_size=size, color=color)
+
+
+def line_texture(kind: str, text: str, size: float, color=(1, 1, 1, 1)):
+    """The texture of one horizontal line of `text` (cached)."""
+    key = (kind, text, round(size, 1), tuple(color))
+    texture = _TEXTURES.get(key)
+    if texture is None:
+        label = CoreLabel(text=text, **_options(kind, size, color))
+        label.refresh()
+        texture = label.texture
+        _TEXTURES[key] = texture
+        if len(_TEXTURES) > _MAX_TEXTURES:
+            _TEXTURES.popitem(last=False)
+    else:
+        _TEXTURES.move_to_end(key)
+    return texture
+
+
+def measure(kind: str, text: str, size: float) -> float:
+    """Length of `text` along a Mongolian column (shaped width; upright glyphs are one em)."""
+    if kind == UPRIGHT:
+        return size * 1.05 * len(text)
+    if not text.strip():
+        return size * 0.3 * len(text)
+    return float(CoreLabel(text=text, **_options(kind, size, (1, 1, 1, 1))).get_extents(text)[0])
+
+
+def warm_mongolian(sizes) -> None:
+    """Opens the Mongolian font once per size with shaping on, before anything is measured."""
+    for size in sizes:
+        line_texture(MONG, "ᠮᠣᠩᠭᠣᠯ", size)
+        measure(MONG, "ᠮᠣᠩᠭᠣᠯ", size)
+
+
+def column_width(size: float) -> float:
+    return line_texture(MONG, "ᠮ", size).height
+
+
+def mongolian_columns(text: str, size: float, column_length: float, max_columns: int | None = None):
+    return mongolian_layout.layout(text, column_length, lambda k, s: measure(k, s, size), max_columns)
+
+
+def rotated_coords(texture) -> tuple:
+    """Texture coordinates drawing `texture` turned 90° clockwise (its top faces right)."""
+    t = texture.tex_coords  # bottom-left, bottom-right, top-right, top-left of the image
+    return (t[2], t[3], t[4], t[5], t[6], t[7], t[0], t[1])

@@ -1,0 +1,208 @@
+"""The app's own widgets: bilingual text, focusable cards, a poster grid."""
+from __future__ import annotations
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.text import Label as CoreLabel
+from kivy.graphics import Color, Rectangle
+from kivy.metrics import dp
+from kivy.properties import (BooleanProperty, DictProperty, ListProperty, NumericProperty,
+                             ObjectProperty, OptionProperty, StringProperty)
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
+
+from . import text as textdraw
+from .i18n import pick, translate
+from .mongolian_layout import MONG, UPRIGHT
+
+TEXT = (0.96, 0.95, 0.90, 1)
+MUTED = (0.75, 0.76, 0.80, 1)
+ACCENT = (1.0, 0.78, 0.25, 1)
+
+
+class BiLabel(Widget):
+    """Text in the current language: a translated msgid (+ params) or a bilingual object.
+
+    Chinese is drawn horizontally and wrapped; Mongolian vertically in columns, 1.25× larger.
+    """
+    msgid = StringProperty("")
+    params = DictProperty({})
+    texts = ObjectProperty(None, allownone=True)     # {"zh", "mn"} from the server, or a str
+    lang = StringProperty("")                        # force a language ("" = the app's)
+    font_size = NumericProperty(dp(32))              # the Chinese size; Mongolian is 1.25×
+    color = ListProperty(TEXT)
+    halign = OptionProperty("left", options=["left", "center", "right"])
+    valign = OptionProperty("top", options=["top", "middle", "bottom"])
+    max_lines = NumericProperty(0)                   # Chinese lines / Mongolian columns; 0 = fit
+    shown_text = StringProperty("")                  # what is on screen (tests read it)
+    shown_lang = StringProperty("")
+
+    def __init__(self, **kwargs):
+        self._redraw = Clock.create_trigger(self.redraw, -1)
+        super().__init__(**kwargs)
+        app = App.get_running_app()
+        if app is not None:
+            app.bind(lang=self._redraw)
+        self.bind(msgid=self._redraw, params=self._redraw, texts=self._redraw, lang=self._redraw,
+                  font_size=self._redraw, color=self._redraw, size=self._redraw, pos=self._redraw,
+                  halign=self._redraw, valign=self._redraw, max_lines=self._redraw)
+        self._redraw()
+
+    def current_language(self) -> str:
+        if self.lang:
+            return self.lang
+        app = App.get_running_app()
+        return getattr(app, "lang", "zh") if app else "zh"
+
+    def current_text(self, lang: str) -> str:
+        if self.texts is not None:
+            return pick(self.texts, lang)
+        if self.msgid:
+            return translate(self.msgid, lang, **self.params)
+        return ""
+
+    def redraw(self, *_):
+        lang = self.current_language()
+        text = self.current_text(lang)
+        self.shown_text, self.shown_lang = text, lang
+        self.canvas.clear()
+        if not text or self.width < 2 or self.height < 2:
+            return
+        if lang == "mn":
+            self._draw_mongolian(text)
+        else:
+            self._draw_chinese(text)
+
+    def _draw_chinese(self, text: str) -> None:
+        label = CoreLabel(text=text, font_name=textdraw.FONT_CJK, font_size=self.font_size,
+                          color=self.color, text_size=(self.width, None), halign=self.halign,
+                          max_lines=int(self.max_lines) or None, shorten=False, line_height=1.15)
+        label.refresh()
+        texture = label.texture
+        w, h = texture.size
+        if h > self.height:  # too long for the box: cut at whole lines and mark with an ellipsis
+            lines = max(1, int(self.height // (self.font_size * 1.15 * 1.2)))
+            label = CoreLabel(text=text, font_name=textdraw.FONT_CJK, font_size=self.font_size,
+                              color=self.color, text_size=(self.width, None), halign=self.halign,
+                              max_lines=lines, shorten=True, shorten_from="right", line_height=1.15)
+            label.refresh()
+            texture = label.texture
+            w, h = texture.size
+        y = {"top": self.top - h, "middle": self.center_y - h / 2, "bottom": self.y}[self.valign]
+        x = {"left": self.x, "center": self.center_x - w / 2, "right": self.right - w}[self.halign]
+        with self.canvas:
+            Color(1, 1, 1, 1)
+            Rectangle(texture=texture, pos=(x, y), size=(w, h))
+
+    def _draw_mongolian(self, text: str) -> None:
+        size = self.font_size * textdraw.fonts.MONGOLIAN_SCALE
+        col_w = textdraw.column_width(size)
+        fit = max(1, int(self.width // col_w))
+        limit = min(fit, int(self.max_lines)) if self.max_lines else fit
+        columns = textdraw.mongolian_columns(text, size, self.height, limit)
+        total_w = col_w * len(columns)
+        x = {"left": self.x, "center": self.center_x - total_w / 2, "right": self.right - total_w}[self.halign]
+        with self.canvas:
+            Color(1, 1, 1, 1)
+            for column in columns:
+                top = self.top
+                if self.valign != "top":
+                    slack = self.height - column.length
+                    top -= slack / 2 if self.valign == "middle" else slack
+                for kind, piece in column.pieces:
+                    if kind == UPRIGHT:
+                        texture = textdraw.line_texture(kind, piece, size * 0.8, self.color)
+                        step = textdraw.measure(kind, piece, size)
+                        Rectangle(texture=texture, size=texture.size,
+                                  pos=(x + (col_w - texture.width) / 2, top - step + (step - texture.height) / 2))
+                        top -= step
+                        continue
+                    texture = textdraw.line_texture(kind if kind == MONG else kind, piece, size, self.color)
+                    length = texture.width
+                    Rectangle(texture=texture, tex_coords=textdraw.rotated_coords(texture),
+                              pos=(x + (col_w - texture.height) / 2, top - length), size=(texture.height, length))
+                    top -= length
+                x += col_w
+
+
+class FocusCard(BoxLayout):
+    """Anything the remote can land on: grows ≈ 1.1× with a strong outline when focused."""
+    focused = BooleanProperty(False)
+    focus_key = StringProperty("")
+    selected = BooleanProperty(False)   # e.g. a chosen phrase in a multi-select
+    background = ListProperty([0.16, 0.18, 0.24, 1])
+    __events__ = ("on_activate",)
+
+    def on_activate(self, *_):
+        pass
+
+    def key(self) -> str:
+        return self.focus_key or f"w{id(self)}"
+
+
+class AsyncPoster(Widget):
+    """A poster or thumbnail from the server, kept in the disk cache (shown offline too)."""
+    url = StringProperty("")
+    path = StringProperty("")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.bind(url=self._load, pos=self._draw, size=self._draw, path=self._draw)
+        self._load()
+
+    def _load(self, *_):
+        url = self.url
+        self.path = ""
+        if not url:
+            return
+        app = App.get_running_app()
+        local = app.library.cache.file_path(app.api.url(url))
+        if local.exists():
+            self.path = str(local)
+            return
+
+        def done(result):
+            if self.url == url and result is not None and not isinstance(result, Exception):
+                self.path = str(result)
+        app.in_background(lambda: app.library.content.file(app.api.url(url)), done)
+
+    def _draw(self, *_):
+        from kivy.core.image import Image as CoreImage
+        self.canvas.clear()
+        with self.canvas:
+            Color(0.12, 0.13, 0.17, 1)
+            Rectangle(pos=self.pos, size=self.size)
+            if self.path:
+                try:
+                    texture = CoreImage(self.path).texture
+                except Exception:  # noqa: BLE001 — a broken download shows as an empty frame
+                    return
+                Color(1, 1, 1, 1)
+                Rectangle(texture=texture, pos=self.pos, size=self.size)
+
+
+class TileImage(AsyncPoster):
+    """One tile of a seek-preview sheet (tiles.json beside the poster: a grid of thumbnails)."""
+    region = ListProperty([0, 0, 0, 0])  # x, y (from the top), width, height in sheet pixels
+
+    def set_tile(self, url: str, x: int, y: int, w: int, h: int) -> None:
+        self.region = [x, y, w, h]
+        self.url = url
+        self._draw()
+
+    def _draw(self, *_):
+        from kivy.core.image import Image as CoreImage
+        self.canvas.clear()
+        if not self.path:
+            return
+        try:
+            texture = CoreImage(self.path).texture
+        except Exception:  # noqa: BLE001 — a broken download shows nothing
+            return
+        x, y, w, h = self.region
+        if not w or x + w > texture.width or y + h > texture.height:
+            return
+        tile = texture.get_region(x, texture.height - y - h, w, h)
+        with self.canvas:
+            Color(1, 1, 1, 1)
+            Rectangle(texture=tile, pos=self.pos, size=self.size)

@@ -1,0 +1,140 @@
+"""Driving the real box app under Xvfb from a test: one app per test module, keys pressed
+through Kivy's window events, assertions on what is on screen.
+
+Kivy can start only once per process, so a module opens one app and walks many steps.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+KEYCODES = {"ok": 13, "back": 27, "menu": 1073741942, "up": 273, "down": 274, "right": 275,
+            "left": 276, "delete": 8}
+
+
+def start_xvfb(width: int = 1920, height: int = 1080) -> tuple[subprocess.Popen, str]:
+    """An Xvfb display of its own (the first free :N from 90)."""
+    if shutil.which("Xvfb") is None:
+        pytest.skip("Xvfb is not installed")
+    for number in range(90, 140):
+        if Path(f"/tmp/.X11-unix/X{number}").exists() or Path(f"/tmp/.X{number}-lock").exists():
+            continue
+        proc = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if Path(f"/tmp/.X11-unix/X{number}").exists():
+                return proc, f":{number}"
+            if proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        proc.kill()
+    raise RuntimeError("no free X display")
+
+
+class BoxDriver:
+    """The running app, stepped frame by frame from the test."""
+
+    def __init__(self, app):
+        from kivy.base import EventLoop
+        self.app, self.loop = app, EventLoop
+
+    # -- time -------------------------------------------------------------------------------------
+    def pump(self, frames: int = 3) -> None:
+        for _ in range(frames):
+            self.loop.idle()
+
+    def until(self, condition, timeout: float = 15.0, what: str = "condition") -> None:
+        """Runs frames until `condition()` holds (bounded in time)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.pump(1)
+            try:
+                if condition():
+                    self.pump(2)
+                    return
+            except (KeyError, AttributeError, IndexError):
+                pass
+            time.sleep(0.01)
+        raise AssertionError(f"timed out waiting for {what}; screen={self.screen}, focus={self.focus}")
+
+    # -- input ------------------------------------------------------------------------------------
+    def press(self, *names: str) -> None:
+        from kivy.core.window import Window
+        for name in names:
+            keycode = KEYCODES[name] if name in KEYCODES else 48 + int(name)
+            Window.dispatch("on_key_down", keycode, 0, None, [])
+            Window.dispatch("on_key_up", keycode, 0)
+            self.pump(3)
+
+    def joystick(self, button: int) -> None:
+        from kivy.core.window import Window
+        Window.dispatch("on_joy_button_down", 0, button)
+        self.pump(3)
+
+    # -- what is on screen ------------------------------------------------------------------------
+    @property
+    def screen(self) -> str:
+        return self.app.sm.current
+
+    @property
+    def focus(self) -> str | None:
+        card = self.app.navigator.current
+        return card.focus_key if card is not None and card.focused else None
+
+    def focused_card(self):
+        return self.app.navigator.current
+
+    def texts(self, root=None, lang: str | None = None) -> list[str]:
+        """Every text the current screen shows (optionally only those drawn in `lang`)."""
+        from stb_app.widgets import BiLabel
+        found = []
+
+        def walk(w):
+            if getattr(w, "opacity", 1) == 0:
+                return
+            if isinstance(w, BiLabel) and w.shown_text and (lang is None or w.shown_lang == lang):
+                found.append(w.shown_text)
+            for child in w.children:
+                walk(child)
+        walk(root or self.app.sm.current_screen)
+        return found
+
+    def screenshot(self, directory: Path, name: str) -> Path:
+        from kivy.core.window import Window
+        directory.mkdir(parents=True, exist_ok=True)
+        self.pump(3)
+        written = Window.screenshot(str(directory / f"{name}.png"))
+        final = directory / f"{name}.png"
+        if written and Path(written) != final:
+            Path(written).replace(final)
+        return final
+
+    def go(self, *names: str, screen: str | None = None, focus: str | None = None) -> None:
+        self.press(*names)
+        if screen:
+            self.until(lambda: self.screen == screen, what=f"screen {screen}")
+        if focus:
+            self.until(lambda: self.focus == focus, what=f"focus {focus}")
+
+
+def launch(server: str, data: Path, display: str, language: str = "zh", size=(1920, 1080)) -> BoxDriver:
+    """Starts the app in this process on `display` and returns a driver once home is interactive."""
+    os.environ["DISPLAY"] = display
+    os.environ["SDL_AUDIODRIVER"] = "dummy"
+    os.environ["KIVY_NO_CONSOLELOG"] = "1"
+    from stb_app.main import configure_kivy
+    data.mkdir(parents=True, exist_ok=True)
+    configure_kivy(size[0], size[1], data)
+    from stb_app.app import LegalTvApp
+
+    app = LegalTvApp(server, data, language=language)
+    app._run_prepare()
+    driver = BoxDriver(app)
+    driver.until(lambda: app.interactive and driver.focus is not None, what="interactive home")
+    return driver

@@ -1,0 +1,128 @@
+"""The box's pure logic, without a window: remote keys, focus geometry, WebVTT, Mongolian
+columns, rung choice."""
+from stb_app import abr, keys, mongolian_layout, webvtt
+from stb_app.focus import DOWN, LEFT, RIGHT, UP, FocusMemory, Rect, grid_move, nearest
+
+
+def test_every_remote_button_maps_to_one_action_whether_key_or_joystick():
+    for code in (13, 271, 1073741943):
+        assert keys.from_key(code).action == keys.OK
+    assert keys.from_joystick_button(0).action == keys.OK
+    assert keys.from_key(27).action == keys.BACK and keys.from_joystick_button(4).action == keys.BACK
+    assert keys.from_key(1073741942).action == keys.MENU and keys.from_joystick_button(6).action == keys.MENU
+    arrows = {273: keys.UP, 274: keys.DOWN, 275: keys.RIGHT, 276: keys.LEFT}
+    for code, action in arrows.items():
+        assert keys.from_key(code).action == action
+    assert [keys.from_joystick_button(b).action for b in (11, 12, 13, 14)] == [keys.UP, keys.DOWN, keys.LEFT, keys.RIGHT]
+    assert [keys.from_key(48 + d).digit for d in range(10)] == list(range(10))
+    assert [keys.from_key(256 + d).digit for d in range(10)] == list(range(10))
+    assert keys.from_key(97) is None and keys.from_joystick_button(9) is None
+
+
+# three panels in a row, a language button above the right one (Kivy coordinates: y up)
+PANELS = [("watch", Rect(100, 200, 500, 600)), ("choose", Rect(700, 200, 500, 600)),
+          ("ask", Rect(1300, 200, 500, 600)), ("language", Rect(1600, 900, 200, 80))]
+
+
+def test_arrows_move_to_the_nearest_panel_in_that_direction():
+    watch = PANELS[0][1]
+    assert nearest(watch, PANELS, RIGHT) == "choose"
+    assert nearest(PANELS[1][1], PANELS, RIGHT) == "ask"
+    assert nearest(PANELS[2][1], PANELS, LEFT) == "choose"
+    assert nearest(PANELS[2][1], PANELS, UP) == "language"
+    assert nearest(PANELS[3][1], PANELS, DOWN) == "ask"
+    assert nearest(watch, PANELS, LEFT) is None and nearest(watch, PANELS, DOWN) is None
+
+
+def test_a_button_in_line_beats_a_closer_diagonal_one():
+    here = Rect(0, 0, 100, 100)
+    candidates = [("diagonal", Rect(120, 150, 100, 100)), ("in_line", Rect(400, 10, 100, 100))]
+    assert nearest(here, candidates, RIGHT) == "in_line"
+
+
+def test_focus_is_remembered_per_screen_and_survives_a_list_reload():
+    memory = FocusMemory()
+    memory.remember("home", "choose", PANELS[1][1])
+    memory.remember("watch", "item:7", Rect(700, 200, 200, 300))
+    assert memory.resolve("home", PANELS) == "choose"
+    # the catalog reloaded and item 7 is gone: focus lands on the item where it was, not nowhere
+    reloaded = [("item:1", Rect(100, 200, 200, 300)), ("item:8", Rect(720, 200, 200, 300))]
+    assert memory.resolve("watch", reloaded) == "item:8"
+    assert memory.resolve("new-screen", reloaded) == "item:1"
+    assert memory.resolve("watch", []) is None
+
+
+def test_grid_cursor_moves_by_rows_and_leaves_at_the_edges():
+    assert grid_move(0, RIGHT, 5, 12) == 1
+    assert grid_move(4, RIGHT, 5, 12) is None
+    assert grid_move(3, DOWN, 5, 12) == 8
+    assert grid_move(8, DOWN, 5, 12) == 11   # short last row: land on its last cell
+    assert grid_move(11, DOWN, 5, 12) is None
+    assert grid_move(2, UP, 5, 12) is None
+    assert grid_move(11, LEFT, 5, 12) == 10
+
+
+HLS_VTT = """WEBVTT
+X-TIMESTAMP-MAP=MPEGTS:900000,LOCAL:00:00:00.000
+
+1
+00:00:01.000 --> 00:00:03.500 line:90%
+<b>ᠬᠠᠤᠯᠢ</b> 法律
+
+00:00:04.000 --> 00:00:05.000
+second
+"""
+
+
+def test_webvtt_cues_land_on_the_media_timeline_through_the_timestamp_map():
+    cues = webvtt.parse(HLS_VTT, origin=10.0)
+    assert [(c.start, c.end, c.text) for c in cues] == [(1.0, 3.5, "ᠬᠠᠤᠯᠢ 法律"), (4.0, 5.0, "second")]
+    assert webvtt.parse(HLS_VTT)[0].start == 11.0
+    assert webvtt.cue_at(cues, 2.0).text == "ᠬᠠᠤᠯᠢ 法律"
+    assert webvtt.cue_at(cues, 3.7) is None
+    assert webvtt.parse("WEBVTT\n\n00:01.000 --> 00:02.000\nhi\n\nbroken --> line\nx\n")[0].text == "hi"
+
+
+def test_a_long_mongolian_text_runs_in_columns_left_to_right():
+    text = "ᠬᠠᠤᠯᠢ ᠡᠷᠬᠡ ᠶᠢᠨ ᠲᠤᠰᠠᠯᠠᠮᠵᠢ 12348 法律"
+    measure = lambda kind, s: 10.0 * len(s)  # noqa: E731 — 10 px per character
+    columns = mongolian_layout.layout(text, 120, measure)
+    assert "".join(c.text for c in columns) == text           # nothing lost, reading order kept
+    assert columns[0].text.startswith("ᠬᠠᠤᠯᠢ")                 # the first column holds the first words
+    assert all(c.length <= 120 for c in columns)
+    assert len(columns) >= 3
+    # Chinese stays upright glyph by glyph; digits rotate with the line
+    kinds = [kind for c in columns for kind, _ in c.pieces]
+    assert kinds.count(mongolian_layout.UPRIGHT) == 2 and mongolian_layout.OTHER in kinds
+    # a word longer than a column is broken rather than overflowing
+    assert all(c.length <= 30 for c in mongolian_layout.layout("ᠲᠤᠰᠠᠯᠠᠮᠵᠢ", 30, measure))
+    limited = mongolian_layout.layout(text, 120, measure, max_columns=1)
+    assert len(limited) == 1 and limited[0].text.endswith("…")
+
+
+MASTER = """#EXTM3U
+#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aud",LANGUAGE="zh",NAME="zh",URI="audio_zh/index.m3u8"
+#EXT-X-STREAM-INF:BANDWIDTH=1200000,RESOLUTION=1280x720,AUDIO="aud"
+720p/index.m3u8
+#EXT-X-STREAM-INF:BANDWIDTH=300000,RESOLUTION=416x234,AUDIO="aud"
+234p/index.m3u8
+#EXT-X-STREAM-INF:BANDWIDTH=600000,RESOLUTION=640x360,AUDIO="aud"
+360p/index.m3u8
+"""
+
+
+def test_rung_choice_starts_low_steps_up_with_throughput_and_down_on_a_stall():
+    rungs = abr.parse_master(MASTER)
+    assert [r.height for r in rungs] == [234, 360, 720]
+    chooser = abr.RungChooser(rungs, max_height=720)
+    assert chooser.choose().height == 234                      # nothing measured yet: start low
+    chooser.add_sample(1_000_000, 1.0)                         # 8 Mbit/s
+    assert chooser.choose().height == 360                      # one step at a time
+    assert chooser.choose().height == 720
+    assert chooser.stalled().height == 360
+    capped = abr.RungChooser(rungs, max_height=360)
+    capped.add_sample(10_000_000, 1.0)
+    assert capped.choose().height == 360 and capped.choose().height == 360   # never above the cap
+    slow = abr.RungChooser(rungs, max_height=720)
+    slow.add_sample(40_000, 1.0)                               # 320 kbit/s
+    assert slow.choose().height == 234
