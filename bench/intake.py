@@ -98,6 +98,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def fsync_ms(directory: Path, count: int = 40) -> tuple[float, float]:
+    """Median and 90th percentile of one 4 KiB append + fsync on the data disk, in ms."""
+    probe = directory / "fsync-probe"
+    times = []
+    with open(probe, "ab") as f:
+        for _ in range(count):
+            f.write(b"x" * 4096)
+            f.flush()
+            start = time.perf_counter()
+            os.fsync(f.fileno())
+            times.append((time.perf_counter() - start) * 1000)
+    probe.unlink()
+    times.sort()
+    return statistics.median(times), times[int(count * 0.9)]
+
+
 def median_of(runs: list[dict]) -> dict:
     """Each figure's median over the rounds."""
     return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
@@ -172,9 +188,10 @@ def main() -> int:
                     time.sleep(0.1)
             base = f"http://127.0.0.1:{port}"
             run_wrk(base + "/healthz", tmp / "health.lua", 2, args.connections, args.threads, server.pid)  # warm-up
-            healths, intakes = [], []
+            healths, intakes, syncs = [], [], []
             span = args.devices // args.rounds  # boxes per round: 3 questions each at most
             for round_no in range(args.rounds):  # alternate, so both see the same machine load
+                syncs.append(fsync_ms(data))
                 healths.append(run_wrk(base + "/healthz", tmp / "health.lua", args.seconds, args.connections,
                                        args.threads, server.pid))
                 intakes.append(run_wrk(base + "/api/v1/questions", tmp / "intake.lua", args.seconds,
@@ -197,6 +214,10 @@ def main() -> int:
     print(f"intake  : {intake['rate']:8.0f} req/s  p50 {intake['p50_ms']:6.1f} ms  p99 {intake['p99_ms']:6.1f} ms  "
           f"({acknowledged} acknowledged in all, {errors} refused or failed)")
     print(f"healthz : {health['rate']:8.0f} req/s  p50 {health['p50_ms']:6.1f} ms  p99 {health['p99_ms']:6.1f} ms")
+    sync_median = statistics.median(m for m, _ in syncs)
+    print(f"disk    : fsync median {sync_median:.1f} ms (p90 {statistics.median(p for _, p in syncs):.1f} ms); "
+          f"one commit acknowledges a whole batch, so {args.connections} clients allow at most "
+          f"~{args.connections / (sync_median / 1000):.0f} questions/s from the disk alone")
     print(f"cpu     : server {intake['server_cpu_us']:.0f} us/question vs {health['server_cpu_us']:.0f} us/healthz; "
           f"load generator {intake['wrk_cpu_us']:.0f} us/question")
     print(f"ratio   : intake runs at {intake['rate'] / health['rate']:.2f} x the rate of bare /healthz")

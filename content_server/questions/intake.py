@@ -16,6 +16,7 @@ import hashlib
 import json
 import queue
 import secrets
+import sqlite3
 import threading
 import time
 import uuid
@@ -35,6 +36,7 @@ PHRASES_MAX = 8
 MAX_OPEN_PER_DEVICE = 3
 DUPLICATE_SECONDS = 24 * 3600
 _RANDOM = secrets.SystemRandom()
+CHECKPOINT_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -196,14 +198,32 @@ class GroupCommit:
         self._seen_version = None
 
     def start(self) -> None:
+        self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="question-intake", daemon=True)
         self._thread.start()
+        self._checkpointer = threading.Thread(target=self._checkpoint, name="wal-checkpoint", daemon=True)
+        self._checkpointer.start()
 
     def stop(self) -> None:
         if self._thread is not None:
+            self._stopping.set()
             self._queue.put(None)
             self._thread.join(10)
+            self._checkpointer.join(10)
             self._thread = None
+
+    def _checkpoint(self) -> None:
+        """Copies the WAL into the database beside the intake, so no commit waits for it."""
+        conn = sqlite3.connect(str(self.database), isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA busy_timeout=1000")
+            while not self._stopping.wait(CHECKPOINT_SECONDS):
+                try:
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                except sqlite3.Error:  # busy now: the next round catches up
+                    pass
+        finally:
+            conn.close()
 
     async def submit(self, device, key: str, body: dict) -> tuple[int, dict]:
         """Like `submit`, answered once the batch holding this submission is committed."""
@@ -215,6 +235,7 @@ class GroupCommit:
     def _run(self) -> None:
         from ..storage import Store
         store = Store(self.database)
+        store.conn.execute("PRAGMA wal_autocheckpoint=0")  # the checkpoint thread does it
         try:
             while True:
                 item = self._queue.get()
