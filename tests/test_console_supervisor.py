@@ -101,3 +101,21 @@ async def test_the_audit_log_lists_every_reveal_without_the_number(client, devic
     assert re.search(rf'data-action="reveal" data-number="{question["number"]}"', html)
     assert not FULL_NUMBER.search(html)
     assert len(db.audit_log(client.server.app["store"], question_id=question["id"])) >= 3
+
+
+async def test_the_supervisor_sees_the_number_for_a_revisit_call_and_it_is_audited(client, device):
+    csrf = await sign_in(client, "tsetseg", "supervisor")
+    low = await _answered_and_rated(client, device, csrf, score=1)
+    html = await (await client.get("/console/supervisor/revisits")).text()
+    assert f'data-reveal="/console/supervisor/questions/{low["id"]}/reveal"' in html
+    assert not FULL_NUMBER.search(html)
+    resp = await client.post(f"/console/supervisor/questions/{low['id']}/reveal", headers={"X-CSRF-Token": csrf})
+    assert resp.status == 200 and (await resp.json())["national"] == "13812348000"
+    reveals = [r for r in db.audit_log(client.server.app["store"], question_id=low["id"]) if r["action"] == "reveal"]
+    assert len(reveals) == 1 and "revisit" in reveals[0]["detail"]
+
+    waiting = await ask(client, device, "15847112345", topic="wages", phrases=("wages.1",))
+    resp = await client.post(f"/console/supervisor/questions/{waiting['id']}/reveal", headers={"X-CSRF-Token": csrf})
+    assert resp.status == 409  # an open question's number belongs to whoever claims it
+    resp = await client.post("/console/supervisor/questions/nothing/reveal", headers={"X-CSRF-Token": csrf})
+    assert resp.status == 404

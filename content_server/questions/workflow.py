@@ -130,6 +130,19 @@ def reveal(store, user, question_id: str, now: float) -> str:
         return number
 
 
+def reveal_for_revisit(store, user, question_id: str, now: float) -> str:
+    """The full phone number of a finished question, for a supervisor's revisit call; audited."""
+    with store.write():
+        row = _load(store, question_id)
+        if user["role"] != "supervisor":
+            raise ApiError(403, "forbidden", N_("Your account is not allowed to do this."))
+        number = db.phone_of(store, question_id)
+        if row["status"] not in db.FINISHED_STATES or number is None:  # open, or erased after retention
+            raise _wrong_state()
+        db.audit(store, now, user["id"], question_id, "reveal", row["status"], row["status"], {"purpose": "revisit"})
+        return number
+
+
 def record_attempt(store, user, question_id: str, version: int, outcome: str, note: str, now: float,
                    calendar: WorkCalendar):
     """Records one call. no_answer plans the next call in the household's next window (or closes
