@@ -289,6 +289,7 @@ async def test_reports_and_csv_survive_the_erasure_of_phone_numbers(client, make
     assert housekeeping(store, settings, time.time()) == (0, 4)
     assert store.one("SELECT COUNT(*) AS n FROM questions WHERE phone_e164 IS NOT NULL")["n"] == 0
     assert store.one("SELECT DISTINCT phone_masked FROM questions")["phone_masked"] == "***"
+    assert store.one("SELECT DISTINCT body_hash FROM question_submissions")["body_hash"] == "erased"
     after = await (await client.get(f"/api/v1/desk/reports/day?date={day}", headers=supervisor)).json()
     assert after == before
     for period in ("week", "month"):

@@ -537,6 +537,8 @@ def anonymise_closed(store, before: float, now: float) -> int:
             "WHERE anonymised_at IS NULL AND closed_at IS NOT NULL AND closed_at < ? RETURNING id, status",
             (now, before)).fetchall()
         for row in rows:
+            # the body fingerprint hashes the phone too, and phone numbers are few enough to guess
+            conn.execute("UPDATE question_submissions SET body_hash = 'erased' WHERE question_id = ?", (row["id"],))
             audit(store, now, None, row["id"], "anonymise", row["status"], row["status"])
         return len(rows)
 
