@@ -124,6 +124,9 @@ def test_a_question_goes_from_the_box_to_a_lawyer_and_back_to_the_tv(browser, pe
     revisit = supervisor.locator(f'li.revisit[data-number="{question["number"]}"]')
     assert "2" == revisit.locator(".rating").inner_text()
     screenshot(supervisor, "supervisor-revisits-zh-laptop")
+    revisit.locator("button.reveal").click()  # to call the household back
+    revisit.locator("a.phone.revealed").wait_for()
+    assert revisit.locator("a.phone.revealed").inner_text() == PHONE_NUMBER
     revisit.locator('select[name="reached"]').select_option("1")
     revisit.locator('select[name="satisfied"]').select_option("0")
     revisit.locator('input[name="note"]').fill("wants a lawyer to visit")
@@ -144,10 +147,12 @@ def test_a_question_goes_from_the_box_to_a_lawyer_and_back_to_the_tv(browser, pe
 
     # Every reveal is in the audit log, and no page ever showed the number.
     supervisor.goto(f"{server.url}/console/supervisor/audit?lang=mn")
-    assert supervisor.locator(f'tr[data-action="reveal"][data-number="{question["number"]}"]').count() == 1
+    assert supervisor.locator(f'tr[data-action="reveal"][data-number="{question["number"]}"]').count() == 2
     assert PHONE_NUMBER not in supervisor.content()
     screenshot(supervisor, "supervisor-audit-mn-laptop")
     assert real_errors(supervisor) == []
+    log = server.process.data.parent / f"server-{server.process.port}.log"
+    assert PHONE_NUMBER not in log.read_text(errors="replace")  # the server never logs a number
 
 
 def test_every_console_page_fits_a_phone_screen_in_both_languages(browser, people):
