@@ -196,3 +196,34 @@ async def test_unknown_channel_or_variant_is_a_bilingual_404(client, channel):
                  "/api/v1/channels/legal/live/999p.m3u8"):
         resp = await client.get(path)
         assert resp.status == 404 and set((await resp.json())["message"]) == {"zh", "mn"}
+
+
+async def test_an_edit_while_on_air_keeps_the_programme_and_the_numbers(client, channel, make_account):
+    """Given a box watching the morning slot, when an editor replaces the schedule, then the
+    programme on air plays on, numbers only grow, and the guide's past is unchanged."""
+    app = channel
+    at = moment(0, 8, 0, 5).timestamp()
+    app["schedule_clock"].fixed = at
+    guide_before = await (await client.get("/api/v1/channels/legal/guide?hours=1")).json()
+    before = parse_playlist(await (await client.get("/api/v1/channels/legal/live/180p.m3u8")).text())
+    edited = dict(SCHEDULE, slots=[dict(SCHEDULE["slots"][0], source={"type": "videos", "videos": ["short"]},
+                                        order="in_order")])
+    editor = make_account("oyun", "editor")
+    resp = await client.put("/api/v1/channels/legal", headers=editor,
+                            json={"title": {"zh": "法治频道", "mn": "ᠬᠠᠤᠯᠢ"}, "schedule": edited})
+    assert resp.status == 200
+    app["schedule_clock"].fixed = at + 1
+    after = parse_playlist(await (await client.get("/api/v1/channels/legal/live/180p.m3u8")).text())
+    assert after["sequence"] >= before["sequence"]
+    numbered = {before["sequence"] + n: seg for n, seg in enumerate(before["segments"])}
+    shared = [(after["sequence"] + n, seg) for n, seg in enumerate(after["segments"])
+              if after["sequence"] + n in numbered]
+    assert len(shared) >= 4
+    assert all((numbered[n]["url"], numbered[n]["start"]) == (seg["url"], seg["start"]) for n, seg in shared)
+    guide_after = await (await client.get("/api/v1/channels/legal/guide?hours=1")).json()
+    assert [g for g in guide_after if g["start"] < moment(0, 8, 3).isoformat()] == \
+        [g for g in guide_before if g["start"] < moment(0, 8, 3).isoformat()]
+    # the next morning, the edited slot plays
+    app["schedule_clock"].fixed = moment(1, 8, 0, 1).timestamp()
+    tomorrow = await (await client.get("/api/v1/channels/legal/guide?hours=1")).json()
+    assert on_air(tomorrow, moment(1, 8, 0, 1).timestamp())["item_id"] == "short"

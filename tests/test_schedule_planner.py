@@ -149,3 +149,25 @@ def test_a_slot_waits_on_the_slate_for_a_video_published_during_it():
     assert waiting.kind == "slate" and waiting.end_ms == ms(DAY, "10:00")
     first = current_item(items, ms(DAY, "10:00"))
     assert first.video_id == "news" and first.start_ms == ms(DAY, "10:00")
+
+
+def test_an_edit_never_rewrites_what_aired_nor_cuts_the_slot_on_air():
+    from content_server.schedule.planner import plan_day_versions
+    old = {"seed": 1, "slots": [slot("08:00", "12:00", order="shuffle")]}
+    new = {"seed": 1, "slots": [slot("08:00", "12:00", source={"type": "videos", "videos": ["d"]}),
+                                slot("13:00", "14:00", source={"type": "videos", "videos": ["c"]})]}
+    edit = ms(DAY, "09:30")
+    before = plan_day(old, LIBRARY, DAY)
+    after = plan_day_versions([(0, old), (edit, new)], LIBRARY, DAY)
+    # the morning slot that was on air plays on as planned, to its end
+    noon = ms(DAY, "12:00")
+    assert [i for i in after if i.end_ms <= noon] == [i for i in before if i.end_ms <= noon]
+    assert [i.kind for i in after if i.end_ms <= noon].count("programme") > 5
+    # what starts after the edit comes from the new version
+    assert current_item(after, ms(DAY, "13:00")).video_id == "c"
+    # and a slot of the new version already under way while nothing was on air starts at the edit
+    quiet = ms(DAY, "12:30")
+    late = plan_day_versions([(0, old), (quiet, {"slots": [slot("12:00", "14:00", source={"type": "videos",
+                                                                                         "videos": ["a"]})]})],
+                             LIBRARY, DAY)
+    assert current_item(late, quiet).video_id == "a" and current_item(late, quiet).start_ms == quiet

@@ -223,7 +223,7 @@ async def import_channel(request: web.Request) -> web.Response:
         raise ApiError(422, "id_mismatch", N_("This file belongs to another channel."), field="id")
     _channel_or_404(request)
     title, schedule = _checked(request, body)
-    schedule_sql.replace_channel(request.app["store"], channel_id, title, schedule)
+    schedule_sql.replace_channel(request.app["store"], channel_id, title, schedule, _now_ms(request))
     return web.json_response(export_document(_lineup(request).channel(channel_id)))
 
 
@@ -245,21 +245,24 @@ async def add_override(request: web.Request) -> web.Response:
     schedule.setdefault("overrides", []).append(body)
     store = request.app["store"]
     clean = validate_schedule(schedule, schedule_sql.video_statuses(store), schedule_sql.ready_counts_by_category(store))
-    schedule_sql.add_override(store, row["id"], clean["overrides"][-1])
+    schedule_sql.add_override(store, row["id"], clean["overrides"][-1], _now_ms(request))
     return web.json_response(clean["overrides"][-1], status=201)
 
 
 @routes.post("/api/v1/channels/{channel_id}/preview")
 @auth.requires("editor")
 async def preview(request: web.Request) -> web.Response:
-    """The guide an unsaved schedule would give this channel, from now, for `hours` hours (default 24)."""
+    """The guide this channel would have, from now, for `hours` hours (default 24), were an
+    unsaved schedule saved now."""
     body = await read_json(request, IMPORT_MAX_BYTES)
-    channel_id = _channel_or_404(request)["id"]
+    channel = _channel_or_404(request)
     store = request.app["store"]
     schedule = validate_schedule(body.get("schedule"), schedule_sql.video_statuses(store),
                                  schedule_sql.ready_counts_by_category(store))
     hours = _hours(request) if "hours" in request.query else 24
     now = _now_ms(request)
-    items = plan(schedule, _lineup(request).library().videos, now, now + hours * HOUR_MS, channel_id)
+    lineup = _lineup(request)
+    items = plan(schedule, lineup.library().videos, now, now + hours * HOUR_MS, channel["id"],
+                 earlier=lineup.versions(channel), since_ms=now)
     return web.json_response(guide_entries(items), dumps=lambda o: json.dumps(o, ensure_ascii=False),
                              headers={"Cache-Control": "no-store"})

@@ -16,7 +16,7 @@ from ..config import Settings
 from ..storage import schedule as schedule_sql
 from .library import Library, load_library, rows_key as library_rows_key
 from .live import DayTable
-from .planner import Item, local_date, local_day_bounds, plan_day
+from .planner import Item, local_date, local_day_bounds, plan_day_versions
 
 MAX_CACHED = 512
 
@@ -53,6 +53,7 @@ class Lineup:
         self._library: Library | None = None
         self._library_key = None
         self._rows_key = None
+        self._versions_cache: dict = {}
         self._days: dict[tuple, list[Item]] = {}
         self._tables: dict[tuple, DayTable] = {}
         self.responses: dict[tuple, Rendered] = {}
@@ -82,8 +83,17 @@ class Lineup:
         items = self._days.get(key)
         if items is None:
             _trim(self._days)
-            items = self._days[key] = plan_day(schedule_sql.schedule_of(channel), library.videos, day, channel["id"])
+            versions = self.versions(channel)
+            items = self._days[key] = plan_day_versions(versions, library.videos, day, channel["id"])
         return items
+
+    def versions(self, channel) -> list[tuple[int, dict]]:
+        """The channel's schedule versions [(in force from ms, document)], oldest first."""
+        key = (channel["id"], channel["version"])
+        if key not in self._versions_cache:
+            _trim(self._versions_cache)
+            self._versions_cache[key] = schedule_sql.schedule_versions(self.store, channel["id"])
+        return self._versions_cache[key]
 
     def items(self, channel, start_ms: int, end_ms: int) -> list[Item]:
         """The channel's items overlapping [start_ms, end_ms), day by day from the cache."""

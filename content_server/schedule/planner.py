@@ -73,20 +73,22 @@ def clock_ms(text: str) -> int:
 
 
 def plan(schedule: dict, library: dict[str, Video], start_ms: int, end_ms: int,
-         channel: str = "") -> list[Item]:
+         channel: str = "", earlier: list[tuple[int, dict]] = (), since_ms: int = 0) -> list[Item]:
     """Every item overlapping [start_ms, end_ms), in order, from a validated schedule document.
 
     `library` maps video id → Video for the ready videos; videos outside their publish window
     at the time they would play are never placed. Gaps are covered by slate items, so the items
-    of a day tile it from 00:00 to 24:00 without holes.
+    of a day tile it from 00:00 to 24:00 without holes. With `earlier` versions, `schedule` is
+    in force from `since_ms` (see plan_day_versions).
     """
+    versions = [*earlier, (since_ms, schedule)] if earlier else [(0, schedule)]
     items: list[Item] = []
     day = local_date(start_ms)
     while True:
         day_start, day_end = local_day_bounds(day)
         if day_start >= end_ms:
             break
-        items.extend(i for i in plan_day(schedule, library, day, channel)
+        items.extend(i for i in plan_day_versions(versions, library, day, channel)
                      if i.end_ms > start_ms and i.start_ms < end_ms)
         day += timedelta(days=1)
     return items
@@ -94,21 +96,49 @@ def plan(schedule: dict, library: dict[str, Video], start_ms: int, end_ms: int,
 
 def plan_day(schedule: dict, library: dict[str, Video], day: date, channel: str = "") -> list[Item]:
     """The items of one local day, tiling [00:00, 24:00)."""
+    return plan_day_versions([(0, schedule)], library, day, channel)
+
+
+def plan_day_versions(versions: list[tuple[int, dict]], library: dict[str, Video], day: date,
+                      channel: str = "") -> list[Item]:
+    """The items of one local day from a schedule's versions [(in force from ms, document)], oldest first.
+
+    An edit never rewrites what already aired or cuts the slot on air: a slot running when a
+    version took effect plays on as it was planned; slots that start later come from the new
+    version (or, when nothing was on air, a new slot already under way starts at the edit).
+    """
     day_start, day_end = local_day_bounds(day)
     out: list[Item] = []
     t = day_start
-    for block in _blocks(schedule, day):
-        block_start = day_start + clock_ms(block["start"])
-        block_end = day_start + clock_ms(block["end"])
+    for block in _versioned_blocks(versions, day, day_start, day_end):
+        block_start, block_end = block["_start"], block["_end"]
         if t < block_start:
             out.append(_slate(t, block_start))
             t = block_start
         if t >= block_end:
             continue  # the previous block ran late past this whole block
-        t = _fill_block(schedule, library, block, day, channel, t, block_end, day_end, out)
+        t = _fill_block(block["_doc"], library, block, day, channel, t, block_end, day_end, out)
     if t < day_end:
         out.append(_slate(t, day_end))
     return _merge_slates(out)
+
+
+def _versioned_blocks(versions, day: date, day_start: int, day_end: int) -> list[dict]:
+    ordered = sorted(versions, key=lambda v: v[0])
+    taken: list[dict] = []
+    for n, (since, document) in enumerate(ordered):
+        until = ordered[n + 1][0] if n + 1 < len(ordered) else day_end
+        window_start, window_end = max(since, day_start), min(until, day_end)
+        if window_start >= window_end:
+            continue
+        for block in _blocks(document, day):
+            start, end = day_start + clock_ms(block["start"]), day_start + clock_ms(block["end"])
+            if window_start <= start < window_end:
+                taken.append(dict(block, _start=start, _end=end, _doc=document))
+            elif start < window_start < end and window_start > day_start and not any(
+                    b["_start"] <= window_start < b["_end"] for b in taken):
+                taken.append(dict(block, _start=window_start, _end=end, _doc=document))
+    return sorted(taken, key=lambda b: b["_start"])
 
 
 def _blocks(schedule: dict, day: date) -> list[dict]:

@@ -23,6 +23,18 @@ MIGRATIONS: list[str] = [
         updated_at REAL NOT NULL
     );
     """,
+    # every saved version and the instant it took effect: an edit never rewrites what aired
+    """
+    CREATE TABLE channel_schedules (
+        channel_id TEXT NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        schedule TEXT NOT NULL,
+        effective_ms INTEGER NOT NULL,
+        PRIMARY KEY (channel_id, version)
+    );
+    INSERT INTO channel_schedules (channel_id, version, schedule, effective_ms)
+        SELECT id, version, schedule, 0 FROM channels;
+    """,
 ]
 
 
@@ -39,25 +51,52 @@ def schedule_of(row: sqlite3.Row) -> dict:
 
 
 def add_channel(store, channel_id: str, title: dict, schedule: dict) -> bool:
-    """Creates a channel; False when the id is taken."""
+    """Creates a channel, its schedule in force from the beginning; False when the id is taken."""
     now = time.time()
+    document = json.dumps(schedule, ensure_ascii=False)
     with store.write() as conn:
         position = conn.execute("SELECT COALESCE(MAX(position), 0) + 1 FROM channels").fetchone()[0]
         cursor = conn.execute(
             "INSERT INTO channels (id, title_zh, title_mn, position, schedule, created_at, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-            (channel_id, title["zh"], title["mn"], position, json.dumps(schedule, ensure_ascii=False), now, now))
-        return cursor.rowcount == 1
+            (channel_id, title["zh"], title["mn"], position, document, now, now))
+        if cursor.rowcount != 1:
+            return False
+        conn.execute("INSERT INTO channel_schedules (channel_id, version, schedule, effective_ms) "
+                     "VALUES (?, 1, ?, 0)", (channel_id, document))
+        return True
 
 
-def replace_channel(store, channel_id: str, title: dict, schedule: dict) -> bool:
-    """Replaces a channel's title and schedule; False when there is no such channel."""
+def replace_channel(store, channel_id: str, title: dict, schedule: dict, effective_ms: int) -> bool:
+    """Replaces a channel's title, and its schedule from `effective_ms` on; False when there is no such channel."""
     with store.write() as conn:
         cursor = conn.execute(
             "UPDATE channels SET title_zh = ?, title_mn = ?, schedule = ?, version = version + 1, "
             "updated_at = ? WHERE id = ?",
             (title["zh"], title["mn"], json.dumps(schedule, ensure_ascii=False), time.time(), channel_id))
-        return cursor.rowcount == 1
+        if cursor.rowcount != 1:
+            return False
+        _add_version(conn, channel_id, schedule, effective_ms)
+        return True
+
+
+def _add_version(conn, channel_id: str, schedule: dict, effective_ms: int) -> None:
+    version = conn.execute("SELECT version FROM channels WHERE id = ?", (channel_id,)).fetchone()[0]
+    conn.execute("INSERT INTO channel_schedules (channel_id, version, schedule, effective_ms) VALUES (?, ?, ?, ?)",
+                 (channel_id, version, json.dumps(schedule, ensure_ascii=False), effective_ms))
+
+
+def schedule_versions(store, channel_id: str) -> list[tuple[int, dict]]:
+    """[(in force from ms, schedule)] of a channel, oldest first; an edit in the past of
+    another (a server clock set back) ends the older one at the same instant."""
+    rows = store.all("SELECT schedule, effective_ms FROM channel_schedules WHERE channel_id = ? "
+                     "ORDER BY version", (channel_id,))
+    versions: list[tuple[int, dict]] = []
+    for row in rows:
+        while versions and versions[-1][0] >= row["effective_ms"]:
+            versions.pop()  # superseded before it took effect
+        versions.append((row["effective_ms"], json.loads(row["schedule"])))
+    return versions
 
 
 def delete_channel(store, channel_id: str) -> bool:
@@ -65,8 +104,8 @@ def delete_channel(store, channel_id: str) -> bool:
         return conn.execute("DELETE FROM channels WHERE id = ?", (channel_id,)).rowcount == 1
 
 
-def add_override(store, channel_id: str, override: dict) -> bool:
-    """Appends a validated one-off override to the channel's schedule in one transaction."""
+def add_override(store, channel_id: str, override: dict, effective_ms: int) -> bool:
+    """Appends a validated one-off override to the channel's schedule, in force from `effective_ms`."""
     with store.write() as conn:
         row = conn.execute("SELECT schedule FROM channels WHERE id = ?", (channel_id,)).fetchone()
         if row is None:
@@ -75,6 +114,7 @@ def add_override(store, channel_id: str, override: dict) -> bool:
         schedule.setdefault("overrides", []).append(override)
         conn.execute("UPDATE channels SET schedule = ?, version = version + 1, updated_at = ? WHERE id = ?",
                      (json.dumps(schedule, ensure_ascii=False), time.time(), channel_id))
+        _add_version(conn, channel_id, schedule, effective_ms)
         return True
 
 
