@@ -340,6 +340,8 @@ ENDPOINTS = [
     ("GET", "/api/v1/desk/reports/day", {"supervisor"}),
     ("GET", "/api/v1/desk/reports/month.csv", {"supervisor"}),
     ("GET", "/api/v1/desk/audit", {"supervisor"}),
+    ("GET", "/api/v1/desk/staff", {"supervisor", "admin"}),
+    ("PUT", "/api/v1/desk/staff/1/topics", {"admin"}),
 ]
 ROLES = ("anonymous", "household", "editor", "staff", "supervisor", "admin")
 
@@ -388,3 +390,22 @@ async def test_console_forms_post_with_their_csrf_field_and_come_back_to_the_pag
                              data={"csrf_token": csrf, "version": str(row["version"]), "summary_zh": "请保留合同。",
                                    "summary_mn": "", "next": "https://elsewhere.example/"})
     assert resp.status == 200 and (await resp.json())["status"] == "resolved"  # no redirect off the console
+
+
+async def test_an_admin_routes_topics_to_a_lawyer(client, make_account, store, device):
+    admin = make_account("admin", "admin")
+    land_lawyer = make_account("hasbagana", "staff", languages="mn")
+    lawyer_id = store.one("SELECT id FROM users WHERE name = 'hasbagana'")["id"]
+    resp = await client.put(f"/api/v1/desk/staff/{lawyer_id}/topics", json={"topics": ["land", "housing"]},
+                            headers=admin)
+    assert resp.status == 200 and (await resp.json())["topics"] == ["housing", "land"]
+    people = {p["name"]: p for p in await (await client.get("/api/v1/desk/staff", headers=admin)).json()}
+    assert people["hasbagana"]["languages"] == ["mn"] and people["hasbagana"]["topics"] == ["housing", "land"]
+    await client.post("/api/v1/questions", json=body(), headers={**device, "Idempotency-Key": str(uuid.uuid4())})
+    assert (await client.post("/api/v1/desk/claim", headers=land_lawyer)).status == 404  # a labour question
+    for bad, status in (({"topics": ["weather"]}, 422), ({"topics": "land"}, 422), ({}, 422)):
+        assert (await client.put(f"/api/v1/desk/staff/{lawyer_id}/topics", json=bad, headers=admin)).status == status
+    admin_id = store.one("SELECT id FROM users WHERE name = 'admin'")["id"]
+    for target in (admin_id, 999, "x"):  # only people of the desk have topics
+        resp = await client.put(f"/api/v1/desk/staff/{target}/topics", json={"topics": []}, headers=admin)
+        assert resp.status == 404

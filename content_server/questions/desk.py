@@ -26,6 +26,10 @@ supervisor:
   GET  /api/v1/desk/reports/{day|week|month}?date=YYYY-MM-DD     JSON
   GET  /api/v1/desk/reports/{day|week|month}.csv?date=YYYY-MM-DD CSV
   GET  /api/v1/desk/audit?question_id=&limit=
+supervisor, admin:
+  GET  /api/v1/desk/staff                                         who answers which languages and topics
+admin:
+  PUT  /api/v1/desk/staff/{user_id}/topics   {"topics": [ids]}    topic routing ([] = every topic)
 Form field spellings: summary_zh, summary_mn; reached/satisfied as "1"/"0".
 """
 from __future__ import annotations
@@ -251,3 +255,29 @@ async def audit(request: web.Request) -> web.Response:
     limit = min(int(limit), 1000) if limit.isdigit() else 200
     rows = db.audit_log(request.app["store"], question_id=request.query.get("question_id") or None, limit=limit)
     return web.json_response([views.audit_item(r, request.app["calendar"]) for r in rows])
+
+
+@routes.get("/api/v1/desk/staff")
+@requires("supervisor", "admin")
+async def staff_list(request: web.Request) -> web.Response:
+    store = request.app["store"]
+    return web.json_response([
+        {"id": u["id"], "name": u["name"], "role": u["role"], "languages": workflow.languages_of(u),
+         "topics": db.staff_topics(store, u["id"])}
+        for u in db.desk_users(store)])
+
+
+@routes.put("/api/v1/desk/staff/{user_id}/topics")
+@requires("admin")
+async def set_staff_topics(request: web.Request) -> web.Response:
+    store = request.app["store"]
+    user_id = request.match_info["user_id"]
+    person = db.desk_user(store, int(user_id)) if user_id.isdigit() else None
+    if person is None:
+        raise ApiError(404, "not_found", N_("Nothing was found at this address."))
+    wanted = validation.string_list(await validation.read_json(request), "topics", 20, required=True)
+    known = {t["id"] for t in db.topics(store, include_inactive=True)}
+    if not set(wanted) <= known:
+        raise ApiError(422, "unknown_topic", N_("Please choose one of the listed topics."), field="topics")
+    db.set_staff_topics(store, person["id"], list(dict.fromkeys(wanted)))
+    return web.json_response({"id": person["id"], "name": person["name"], "topics": db.staff_topics(store, person["id"])})

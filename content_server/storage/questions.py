@@ -216,6 +216,17 @@ def staff_topics(store, user_id: int) -> list[str]:
     return [r["topic_id"] for r in store.all("SELECT topic_id FROM staff_topics WHERE user_id = ?", (user_id,))]
 
 
+def desk_users(store) -> list:
+    """Staff and supervisors: the people who answer questions."""
+    return store.all("SELECT id, name, role, languages FROM users WHERE role IN ('staff', 'supervisor') "
+                     "AND active = 1 ORDER BY name")
+
+
+def desk_user(store, user_id: int):
+    return store.one("SELECT id, name, role, languages FROM users WHERE id = ? AND role IN ('staff', 'supervisor') "
+                     "AND active = 1", (user_id,))
+
+
 def set_staff_topics(store, user_id: int, topic_ids: list[str]) -> None:
     with store.write() as conn:
         conn.execute("DELETE FROM staff_topics WHERE user_id = ?", (user_id,))
