@@ -189,6 +189,10 @@ async def test_live_playlists_are_cacheable_until_the_next_segment(client, chann
     assert cache.startswith("public, max-age=") and 1 <= int(cache.split("=")[1]) <= 2
     again = await client.get("/api/v1/channels/legal/live/144p.m3u8", headers={"If-None-Match": resp.headers["ETag"]})
     assert again.status == 304
+    for _ in range(5):
+        await client.get("/api/v1/channels/legal/live/144p.m3u8")
+    metrics = await (await client.get("/metrics")).text()
+    assert 'legaltv_channel_renders_total{what="variant"} 1' in metrics  # seven requests, one render
 
 
 async def test_unknown_channel_or_variant_is_a_bilingual_404(client, channel):

@@ -32,6 +32,8 @@ def setup(app: web.Application) -> None:
         return await asyncio.get_running_loop().run_in_executor(None, slate.make_slate, settings.root)
 
     app["make_slate"] = make_slate
+    app["metrics"].describe("legaltv_channel_renders_total", "counter",
+                            "Channel responses computed (the rest were served from memory)")
     app.add_routes(api.routes)
     channel_console.setup(app)
 

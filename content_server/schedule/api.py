@@ -39,6 +39,12 @@ def _lineup(request: web.Request) -> Lineup:
     return request.app["lineup"]
 
 
+def _remember(request: web.Request, key: tuple, rendered: Rendered, what: str) -> Rendered:
+    """Keeps a freshly rendered body and counts the render (requests minus renders = cache hits)."""
+    request.app["metrics"].inc("legaltv_channel_renders_total", what=what)
+    return _lineup(request).remember(key, rendered)
+
+
 def _respond(request: web.Request, rendered: Rendered, content_type: str, max_age: int) -> web.Response:
     headers = {"Cache-Control": f"public, max-age={max_age}", "ETag": rendered.etag,
                "Vary": "Accept-Encoding", "Access-Control-Allow-Origin": "*"}
@@ -82,7 +88,8 @@ async def list_channels(request: web.Request) -> web.Response:
         body = [{"id": c["id"], "title": {"zh": c["title_zh"], "mn": c["title_mn"]},
                  "live": f"{base}/api/v1/channels/{c['id']}/live.m3u8",
                  "guide": f"{base}/api/v1/channels/{c['id']}/guide?hours=48"} for c in lineup.channels()]
-        rendered = lineup.remember(key, Rendered.of(json.dumps(body, ensure_ascii=False).encode(), 0, 2**62, True))
+        rendered = _remember(request, key, Rendered.of(json.dumps(body, ensure_ascii=False).encode(), 0, 2**62, True),
+                             "channels")
     return _respond(request, rendered, "application/json", GUIDE_MAX_AGE)
 
 
@@ -106,7 +113,7 @@ async def guide(request: web.Request) -> web.Response:
     if rendered is None:
         items = lineup.items(channel, hour, hour + hours * HOUR_MS)
         body = json.dumps(guide_entries(items), ensure_ascii=False, separators=(",", ":")).encode()
-        rendered = lineup.remember(key, Rendered.of(body, hour, hour + HOUR_MS, True))
+        rendered = _remember(request, key, Rendered.of(body, hour, hour + HOUR_MS, True), "guide")
     return _respond(request, rendered, "application/json", GUIDE_MAX_AGE)
 
 
@@ -120,7 +127,7 @@ async def xmltv_guide(request: web.Request) -> web.Response:
     if rendered is None:
         programmes = {c["id"]: lineup.items(c, hour, hour + 48 * HOUR_MS) for c in channels}
         body = xmltv.document(channels, programmes, lineup.library().videos)
-        rendered = lineup.remember(key, Rendered.of(body, hour, hour + HOUR_MS, True))
+        rendered = _remember(request, key, Rendered.of(body, hour, hour + HOUR_MS, True), "xmltv")
     return _respond(request, rendered, "application/xml", GUIDE_MAX_AGE)
 
 
@@ -132,7 +139,7 @@ async def live_master(request: web.Request) -> web.Response:
     rendered = lineup.cached(key, now)
     if rendered is None:
         body = live.master_playlist(lineup.library(), LANGUAGE_NAMES).encode()
-        rendered = lineup.remember(key, Rendered.of(body, 0, 2**62))
+        rendered = _remember(request, key, Rendered.of(body, 0, 2**62), "master")
     return _respond(request, rendered, "application/vnd.apple.mpegurl", GUIDE_MAX_AGE)
 
 
@@ -150,8 +157,8 @@ async def live_variant(request: web.Request) -> web.Response:
         day = datetime.fromtimestamp(now / 1000, CHINA).date()
         table = lineup.table(channel, day, variant)
         body = live.media_playlist(table, now).encode()
-        rendered = lineup.remember(fast_key, Rendered.of(body, live.current_start_ms(table, now),
-                                                         live.next_change_ms(table, now)))
+        rendered = _remember(request, fast_key, Rendered.of(body, live.current_start_ms(table, now),
+                                                            live.next_change_ms(table, now)), "variant")
     max_age = max(1, math.ceil((rendered.valid_until_ms - now) / 1000))
     return _respond(request, rendered, "application/vnd.apple.mpegurl", max_age)
 
