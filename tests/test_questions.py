@@ -268,6 +268,9 @@ async def test_a_retired_topic_disappears_from_the_tv_and_is_refused(client, mak
     retired = {**topics["lending"], "active": False}
     assert (await client.put("/api/v1/topics/lending", json=retired, headers=editor)).status == 200
     assert "lending" not in [t["id"] for t in await (await client.get("/api/v1/topics")).json()]
+    every = await (await client.get("/api/v1/topics?all=1", headers=editor)).json()
+    assert {t["id"]: t["active"] for t in every}["lending"] is False
+    assert (await client.get("/api/v1/topics?all=1", headers=device)).status == 401
     resp = await ask(client, device, topic="lending", phrases=["lending.1"])
     assert resp.status == 422 and (await resp.json())["error"] == "unknown_topic"
     resp = await client.put("/api/v1/topics/lending", json={**retired, "active": "no"}, headers=editor)

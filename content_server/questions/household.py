@@ -1,6 +1,7 @@
 """Household endpoints (set-top boxes) and the editors' topic endpoints.
 
 GET  /api/v1/topics                    public: [{"id", "title", "phrases": [{"id", "text"}]}]
+GET  /api/v1/topics?all=1              editor: also retired topics, each with "active"
 POST /api/v1/topics                    editor: a new topic (body: see topics.read_topic_body) → 201
 PUT  /api/v1/topics/{id}               editor: replaces title, phrases, active → 200
 POST /api/v1/questions                 device: intake (see intake.py for every reply)
@@ -27,12 +28,20 @@ routes = web.RouteTableDef()
 
 @routes.get("/api/v1/topics")
 async def list_topics(request: web.Request) -> web.Response:
+    if request.query.get("all") == "1":
+        return await _all_topics(request)
     body = json.dumps(db.topics(request.app["store"]), ensure_ascii=False)
     etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
     headers = {"ETag": etag, "Cache-Control": "no-cache"}
     if request.headers.get("If-None-Match") == etag:
         return web.Response(status=304, headers=headers)
     return web.Response(text=body, content_type="application/json", charset="utf-8", headers=headers)
+
+
+@requires("editor")
+async def _all_topics(request: web.Request) -> web.Response:
+    return web.json_response(db.topics(request.app["store"], include_inactive=True),
+                             headers={"Cache-Control": "no-store"})
 
 
 @routes.post("/api/v1/topics")
