@@ -7,6 +7,9 @@
   within 24 h while that question is still open; the new words are attached to it and the household
   gets that question's id and ticket number (nobody will call twice);
 - 422 for the same key with another body; 429 when the box already has 3 open questions.
+
+The HTTP endpoint goes through `GroupCommit`: one writer thread with its own connection commits
+many submissions per fsync and answers each only after its COMMIT.
 """
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ from datetime import datetime
 from .. import validation
 from ..errors import ApiError
 from ..i18n import N_
-from ..storage import questions as db
+from ..storage import Store, questions as db
 from . import phone as phones
 from .calendar import WorkCalendar
 
@@ -233,7 +236,6 @@ class GroupCommit:
         return await future
 
     def _run(self) -> None:
-        from ..storage import Store
         store = Store(self.database)
         store.conn.execute("PRAGMA wal_autocheckpoint=0")  # the checkpoint thread does it
         try:
