@@ -38,10 +38,12 @@ def test_an_editor_uploads_a_video_and_households_get_it(live_server, tmp_path):
     live_server.add_user("saran", "editor")
     video = tmp_path / "case.mp4"
     tiny_video(video)
-    in_own_browser(lambda browser: _upload_story(browser, live_server, video))
+    subtitles = tmp_path / "case.mn.srt"
+    subtitles.write_text("1\n00:00:00,500 --> 00:00:02,500\nᠵᠠᠮ ᠤᠨ ᠣᠳᠣᠯ\n", encoding="utf-8")
+    in_own_browser(lambda browser: _upload_story(browser, live_server, video, subtitles))
 
 
-def _upload_story(browser, live_server, video) -> None:  # noqa: F811
+def _upload_story(browser, live_server, video, subtitles) -> None:  # noqa: F811
     page = new_page(browser)
     refused = []
     page.on("response", lambda r: refused.append((r.status, r.url)) if r.status >= 400 else None)
@@ -58,6 +60,7 @@ def _upload_story(browser, live_server, video) -> None:  # noqa: F811
 
     # when the editor uploads a video with both titles
     page.set_input_files("#new-video input[name=file]", str(video))
+    page.set_input_files("#new-video input[name=subtitles_mn]", str(subtitles))
     page.select_option("#new-video select[name=category]", "traffic")
     page.fill("#new-video input[name=title_zh]", "交通事故后怎样获得赔偿")
     page.fill("#new-video input[name=title_mn]", "ᠵᠠᠮ ᠤᠨ ᠣᠳᠣᠯ ᠤᠨ ᠬᠣᠬᠢᠷᠠᠯ")
@@ -78,6 +81,7 @@ def _upload_story(browser, live_server, video) -> None:  # noqa: F811
     [item] = catalog(live_server)["items"]
     assert item["title"] == {"zh": "交通事故后怎样获得赔偿", "mn": "ᠵᠠᠮ ᠤᠨ ᠣᠳᠣᠯ ᠤᠨ ᠬᠣᠬᠢᠷᠠᠯ"}
     assert sorted(item["audio"]) == ["mn", "zh"] and item["category"] == "traffic"
+    assert [s["lang"] for s in item["subtitles"]] == ["mn"]
     assert refused == [] and script_errors(page) == []
 
 
