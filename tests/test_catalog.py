@@ -5,10 +5,11 @@ import asyncio
 import gzip
 import json
 import time
+import urllib.request
 from datetime import datetime, timezone
 
 from content_server.media.catalog import accepts_gzip, build_catalog, etag_matches, iso, visible
-from content_server.storage import media as media_sql
+from content_server.storage import Store, media as media_sql
 
 from .ready_video import add_ready_video, ensure_category
 
@@ -163,3 +164,23 @@ async def test_a_video_appears_when_its_publish_window_opens_without_a_restart(c
     after = await client.get("/api/v1/catalog", headers={"If-None-Match": before.headers["ETag"]})
     assert after.status == 200 and after.headers["ETag"] != before.headers["ETag"]
     assert [i["id"] for i in (await after.json())["items"]] == [later]
+
+
+def test_two_servers_on_the_same_data_give_the_same_etag(settings, server_process):
+    # given ready videos on a data root
+    settings.root.create()
+    store = Store(settings.root.database)
+    try:
+        add_ready_video(store, settings)
+        add_ready_video(store, settings, title_zh="拖欠工资", category="wages")
+    finally:
+        store.close()
+    # when two server processes (two origins behind one CDN, or a restart) serve the catalog
+    etags, bodies = [], []
+    for server in (server_process(), server_process()):
+        request = urllib.request.Request(f"{server.url}/api/v1/catalog", headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request, timeout=10) as resp:
+            etags.append(resp.headers["ETag"])
+            bodies.append(resp.read())
+    # then caches see one representation, byte for byte
+    assert etags[0] == etags[1] and bodies[0] == bodies[1]
