@@ -71,6 +71,8 @@ async def test_a_lawyer_claims_reveals_calls_and_answers_and_the_household_reads
     resp = await client.post(url + "/reveal", headers=staff)
     assert resp.status == 200 and await resp.json() == {"phone": "+8613812348000", "national": "13812348000"}
     assert (await client.post(url + "/renew", headers=staff)).status == 200
+    resp = await client.post(url + "/reveal", headers=make_account("oyun", "supervisor"))
+    assert resp.status == 409  # a supervisor sees numbers of finished questions only, for revisits
     resp = await post(client, url + "/attempts", staff, version=claimed["version"], outcome="answered", note="她在家")
     after_call = await resp.json()
     assert after_call["status"] == "claimed" and after_call["attempts"] == 1
@@ -84,6 +86,12 @@ async def test_a_lawyer_claims_reveals_calls_and_answers_and_the_household_reads
     actions = [a["action"] for a in reversed(answered["audit"])]
     assert actions == ["intake", "claim", "reveal", "attempt", "answer"]
     assert "13812348000" not in json.dumps(answered["audit"])
+    # the supervisor's revisit call: the number of the finished question, audited with its purpose
+    resp = await client.post(url + "/reveal", headers=make_account("oyun-2", "supervisor"))
+    assert resp.status == 200 and (await resp.json())["national"] == "13812348000"
+    assert (await client.post(url + "/reveal", headers=staff)).status == 409
+    last = (await (await client.get(url, headers=staff)).json())["audit"][0]
+    assert (last["action"], last["by"], last["detail"]) == ("reveal", "oyun-2", {"purpose": "revisit"})
 
 
 async def test_edits_with_an_old_version_are_refused_and_change_nothing(client, make_account, device, store):
@@ -270,6 +278,11 @@ def test_the_revisit_list_holds_a_fixed_five_percent_sample_and_every_low_rating
     assert [i["id"] for i in reports.revisit_sample(store, t - 1, time.time() + 1, time.time(), CAL)] == \
         [i["id"] for i in sample]
     supervisor = user(store, "oyun", "supervisor")
+    with pytest.raises(Exception) as refused:  # staff cannot see a finished question's number
+        workflow.reveal_for_revisit(store, lawyer, low[0], time.time())
+    assert refused.value.code == "forbidden"
+    assert workflow.reveal_for_revisit(store, supervisor, low[0], time.time()).startswith("+86139")
+    assert json.loads(db.audit_log(store, low[0])[0]["detail"]) == {"purpose": "revisit"}
     workflow.revisit(store, supervisor, low[0], True, False, "说律师没讲清楚", time.time())
     again = {i["id"]: i for i in reports.revisit_sample(store, t - 1, time.time() + 1, time.time(), CAL)}
     assert again[low[0]]["revisit"]["reached"] is True and again[low[0]]["revisit"]["satisfied"] is False

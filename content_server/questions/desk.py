@@ -13,6 +13,7 @@ staff, supervisor:
   POST /api/v1/desk/questions/{id}/renew                          extend my lease (15 min)
   POST /api/v1/desk/questions/{id}/release   {"version"}
   POST /api/v1/desk/questions/{id}/reveal                         {"phone", "national"}; audited
+                                      (the claimant; or a supervisor, for a finished question's revisit)
   POST /api/v1/desk/questions/{id}/attempts  {"version", "outcome": answered|no_answer|wrong_number, "note"}
   POST /api/v1/desk/questions/{id}/answer    {"version", "summary": {"zh", "mn"}} (one language may be empty)
   POST /api/v1/desk/questions/{id}/refer     {"version", "to": legal_aid|mediation|notary|court, "summary"}
@@ -158,7 +159,11 @@ async def act(request: web.Request) -> web.Response:
     elif action == "release":
         workflow.release(store, user, question_id, _version(body), now)
     elif action == "reveal":
-        phone = workflow.reveal(store, user, question_id, now)
+        finished = (db.question(store, question_id) or {"status": None})["status"] in db.FINISHED_STATES
+        if finished and user["role"] == "supervisor":  # the revisit call to the household
+            phone = workflow.reveal_for_revisit(store, user, question_id, now)
+        else:
+            phone = workflow.reveal(store, user, question_id, now)
         return web.json_response({"phone": phone, "national": phones.national(phone)},
                                  headers={"Cache-Control": "no-store"})
     elif action == "attempts":
