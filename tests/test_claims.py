@@ -71,6 +71,7 @@ async def test_a_lawyer_claims_reveals_calls_and_answers_and_the_household_reads
     resp = await client.post(url + "/reveal", headers=staff)
     assert resp.status == 200 and await resp.json() == {"phone": "+8613812348000", "national": "13812348000"}
     assert (await client.post(url + "/renew", headers=staff)).status == 200
+    assert (await client.post(url + "/claim", headers=staff)).status == 200  # a second click changes nothing
     resp = await client.post(url + "/reveal", headers=make_account("oyun", "supervisor"))
     assert resp.status == 409  # a supervisor sees numbers of finished questions only, for revisits
     resp = await post(client, url + "/attempts", staff, version=claimed["version"], outcome="answered", note="她在家")

@@ -78,6 +78,8 @@ def claim(store, user, now: float, lease_seconds: float, question_id: str | None
         if current["language"] not in languages or (topics and current["topic_id"] not in topics):
             # TRANSLATORS: console error, max 100 chars
             raise ApiError(403, "not_routed", N_("This question is routed to colleagues of another language or topic."))
+        if current["status"] == "claimed" and current["claimed_by"] == user["id"]:
+            return db.renew(store, question_id, user["id"], now, now + lease_seconds)  # claiming again renews
         if current["status"] == "claimed":
             # TRANSLATORS: console error, max 100 chars
             raise ApiError(409, "already_claimed", N_("A colleague is already handling this question."))
