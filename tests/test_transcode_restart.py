@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -26,6 +27,17 @@ def call(server, method: str, path: str, headers: dict, body: dict | None = None
             return resp.status, json.loads(resp.read())
     except urllib.error.HTTPError as exc:
         return exc.code, json.loads(exc.read())
+
+
+def ffmpeg_working_on(video_id: str) -> bool:
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if args and args[0].endswith(b"ffmpeg") and any(video_id.encode() in a for a in args):
+            return True
+    return False
 
 
 def test_a_transcode_killed_by_kill_9_is_redone_after_restart(server_process, tmp_path):
@@ -55,6 +67,10 @@ def test_a_transcode_killed_by_kill_9_is_redone_after_restart(server_process, tm
     # when the server is killed without warning
     server.kill()
     assert media_sql.job_state(store, video_id) == "running"
+    deadline = time.monotonic() + 10
+    while ffmpeg_working_on(video_id) and time.monotonic() < deadline:
+        time.sleep(0.1)  # its ffmpeg dies too (its progress pipe is gone)
+    assert not ffmpeg_working_on(video_id)
     assert not (data / "renditions" / video_id).exists()  # nothing half-made is visible
 
     # then the restarted server redoes the job and the video becomes ready
