@@ -1,5 +1,6 @@
 """The supervisor console over HTTP: live board, take-over, revisits, reports with charts, audit."""
 import re
+import time
 
 from content_server.storage import questions as db
 
@@ -119,3 +120,18 @@ async def test_the_supervisor_sees_the_number_for_a_revisit_call_and_it_is_audit
     assert resp.status == 409  # an open question's number belongs to whoever claims it
     resp = await client.post("/console/supervisor/questions/nothing/reveal", headers={"X-CSRF-Token": csrf})
     assert resp.status == 404
+
+
+async def test_the_board_warns_of_claims_about_to_lapse(client, device):
+    question = await ask(client, device, "13812348000")
+    staff_csrf = await sign_in(client, "bayar", "staff")
+    await client.post(f"/api/v1/desk/questions/{question['id']}/claim", headers={"X-CSRF-Token": staff_csrf})
+    await sign_in(client, "tsetseg", "supervisor")
+    html = await (await client.get("/console/supervisor")).text()
+    assert "badge sla-warning_80 expiring" not in html
+    # the lawyer's page stopped renewing: two minutes of the lease are left (test setup)
+    client.server.app["store"].conn.execute("UPDATE questions SET lease_until = ? WHERE id = ?",
+                                            (time.time() + 120, question["id"]))
+    html = await (await client.get("/console/supervisor")).text()
+    card = html.split('id="claimed"')[1].split(f'data-number="{question["number"]}"')[1].split("</li>")[0]
+    assert "badge sla-warning_80 expiring" in card
