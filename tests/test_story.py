@@ -13,6 +13,7 @@ import uuid
 
 import pytest
 
+from .conftest import ARTIFACTS
 from .browser import LAPTOP, PHONE, browser, live_server, new_page, screenshot, sign_in  # noqa: F401
 
 pytestmark = pytest.mark.slow
@@ -97,6 +98,7 @@ def test_a_question_goes_from_the_box_to_a_lawyer_and_back_to_the_tv(browser, pe
     assert staff.locator("#calls").inner_text().count("household reached") == 1
     staff.fill('#answer textarea[name="summary_mn"]', ANSWER_MN)
     staff.fill('#answer textarea[name="summary_zh"]', ANSWER_ZH)
+    staff.locator("#answer").screenshot(path=str(ARTIFACTS / "staff-answer-typed-mn-laptop.png"))
     with staff.expect_navigation():
         staff.click("#answer button[type=submit]")
     assert staff.locator("#question").get_attribute("data-status") == "resolved"
