@@ -77,23 +77,29 @@
   }
 
   // Forms marked data-json are sent by script to the desk API; errors are shown in the form.
-  function startJsonForm(form) {
-    form.addEventListener("submit", async function (event) {
-      event.preventDefault();
-      const error = form.querySelector(".form-error");
-      const button = form.querySelector("button[type=submit]");
-      if (button) button.disabled = true;
-      const result = await post(form.action, formPayload(form));
-      if (button) button.disabled = false;
-      if (result.ok) {
-        const next = form.dataset.next ? form.dataset.next.replace("{id}", (result.body && result.body.id) || "") : null;
-        if (next) location.assign(next); else location.reload();
-      } else if (error) {
-        error.hidden = false;
-        error.textContent = messageOf(result.body, String(result.status));
-      }
-    });
-  }
+  // One listener on the document also serves forms that arrive later in refreshed lists.
+  document.addEventListener("submit", async function (event) {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-json")) return;
+    event.preventDefault();
+    const error = form.querySelector(".form-error");
+    const button = form.querySelector("button[type=submit]");
+    if (button) button.disabled = true;
+    let result;
+    try {
+      result = await post(form.action, formPayload(form));
+    } catch (e) {
+      result = { ok: false, status: 0, body: null };
+    }
+    if (button) button.disabled = false;
+    if (result.ok) {
+      const next = form.dataset.next ? form.dataset.next.replace("{id}", (result.body && result.body.id) || "") : null;
+      if (next) location.assign(next); else location.reload();
+    } else if (error) {
+      error.hidden = false;
+      error.textContent = messageOf(result.body, String(result.status));
+    }
+  });
 
   // The phone number is fetched only when asked for; the server audits every reveal.
   function startReveal(button) {
@@ -115,6 +121,5 @@
 
   document.querySelectorAll("[data-live]").forEach(startLive);
   document.querySelectorAll("[data-lease-renew]").forEach(startLease);
-  document.querySelectorAll("form[data-json]").forEach(startJsonForm);
   document.querySelectorAll("button[data-reveal]").forEach(startReveal);
 })();
