@@ -64,9 +64,11 @@ async def test_admin_cannot_deactivate_their_own_account(client):
     assert accounts.user_by_name(client.server.app["store"], "root") is not None
 
 
-async def test_reset_password_replaces_the_old_one(client):
+async def test_reset_password_replaces_the_old_one_and_signs_the_person_out(client):
     store = client.server.app["store"]
     add_account(store, "bayar", "staff")
+    await client.post("/console/login", data={"name": "bayar", "password": PASSWORD}, allow_redirects=False)
+    bayar_cookies = {c.key: c.value for c in client.session.cookie_jar}
     csrf = await sign_in(client, "root", "admin")
     bayar = accounts.user_by_name(store, "bayar")
     resp = await client.post(f"/console/admin/users/{bayar['id']}/password", data={"csrf_token": csrf, "password": "short"})
@@ -74,6 +76,10 @@ async def test_reset_password_replaces_the_old_one(client):
     resp = await client.post(f"/console/admin/users/{bayar['id']}/password",
                              data={"csrf_token": csrf, "password": NEW_PASSWORD}, allow_redirects=False)
     assert resp.status == 303
+    client.session.cookie_jar.clear()
+    client.session.cookie_jar.update_cookies(bayar_cookies)
+    resp = await client.get("/console/staff", allow_redirects=False)
+    assert resp.status == 303 and resp.headers["Location"].startswith("/console/login")
     client.session.cookie_jar.clear()
     assert (await client.post("/console/login", data={"name": "bayar", "password": PASSWORD},
                               allow_redirects=False)).status == 401

@@ -89,7 +89,10 @@ async def reset_password(request: web.Request) -> web.Response:
         password = _password(form)
     except ApiError as exc:
         return _page(request, status=exc.status, error=exc)
-    accounts.set_password(request.app["store"], target["id"], auth.hash_password(password))
+    store = request.app["store"]
+    with store.write():  # a reset also signs the person out, in case the old password leaked
+        accounts.set_password(store, target["id"], auth.hash_password(password))
+        accounts.end_sessions_of(store, target["id"])
     raise web.HTTPSeeOther(_back("password"))
 
 

@@ -113,3 +113,9 @@ def set_active(store, user_id: int, active: bool) -> None:
 def set_languages(store, user_id: int, languages: str) -> None:
     with store.write() as conn:
         conn.execute("UPDATE users SET languages = ? WHERE id = ?", (languages, user_id))
+
+
+def end_sessions_of(store, user_id: int) -> None:
+    """Signs a person out everywhere (after an administrator reset their password)."""
+    with store.write() as conn:
+        conn.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
