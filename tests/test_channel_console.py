@@ -4,7 +4,7 @@ import pytest
 from content_server.config import DataRoot
 from content_server.storage import Store
 
-from .browser import browser, live_server, new_page, screenshot, sign_in  # noqa: F401  (fixtures)
+from .browser import PHONE, browser, live_server, new_page, screenshot, sign_in  # noqa: F401  (fixtures)
 from .channel_media import install, install_slate
 from .test_channel_live import renditions  # noqa: F401  (session fixture)
 
@@ -57,3 +57,11 @@ def test_editor_creates_a_channel_fixes_a_bad_slot_and_previews_the_guide(browse
     screenshot(page, "channel-console")
     # no script error; the only failed loads are the refused save (422) and the missing favicon
     assert [e for e in page.errors if not e.startswith("Failed to load resource")] == []
+
+    # and on a phone, in Mongolian, the page is no wider than the screen (wide tables scroll inside)
+    phone = new_page(browser, PHONE)
+    sign_in(phone, live_server, "saran", "mn")
+    phone.goto(f"{live_server.url}/console/editor/channels?channel=legal&lang=mn")
+    phone.wait_for_selector("#slots tbody tr")
+    screenshot(phone, "channel-console-mn-phone")
+    assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
