@@ -40,8 +40,11 @@ def slate_picture(path: Path) -> None:
         font = ImageFont.truetype(str(CJK_FONT), 34, index=CJK_FACE_SC)
         draw.text((60, HEIGHT // 2), text["zh"], font=font, fill=(240, 240, 240), anchor="lm")
     if MONGOLIAN_FONT.exists():
-        font = ImageFont.truetype(str(MONGOLIAN_FONT), 30, layout_engine=ImageFont.Layout.RAQM)
-        box = font.getbbox(text["mn"], direction="ltr")
+        for size in range(30, 12, -2):  # the column must fit the picture's height
+            font = ImageFont.truetype(str(MONGOLIAN_FONT), size, layout_engine=ImageFont.Layout.RAQM)
+            box = font.getbbox(text["mn"], direction="ltr")
+            if box[2] + 10 <= HEIGHT - 30:
+                break
         line = Image.new("RGBA", (box[2] + 10, box[3] + 10), (0, 0, 0, 0))
         ImageDraw.Draw(line).text((5, 5), text["mn"], font=font, fill=(240, 240, 240), direction="ltr")
         column = line.rotate(-90, expand=True)  # traditional Mongolian runs top to bottom
