@@ -12,7 +12,7 @@ from .api import ApiClient, Offline, Rejected
 from .cache import ContentStore, DiskCache
 from .outbox import Outbox
 
-CONTINUE_MIN, CONTINUE_TAIL = 5.0, 8.0  # seconds: too little watched, or practically finished
+CONTINUE_MIN, CONTINUE_TAIL = 3.0, 8.0  # seconds: too little watched, or practically finished
 
 
 def _by_topic(guides) -> dict:
@@ -137,7 +137,7 @@ class Library:
         entry = self.resume_positions().get(str(item_id))
         if not entry:
             return 0.0
-        if entry["duration"] and entry["position"] > entry["duration"] - CONTINUE_TAIL:
+        if entry["duration"] and entry["position"] > entry["duration"] - min(CONTINUE_TAIL, 0.15 * entry["duration"]):
             return 0.0
         return entry["position"] if entry["position"] >= CONTINUE_MIN else 0.0
 

@@ -68,8 +68,9 @@ class AskScreen(BaseScreen):
     # -- steps ------------------------------------------------------------------------------------
     def show(self, step: str) -> None:
         self.step = step
-        body, ids = self.ids.body, self.ids
+        body, actions, ids = self.ids.body, self.ids.actions, self.ids
         body.clear_widgets()
+        actions.clear_widgets()
         ids.notice.msgid = ""
         ids.entry.texts = None
         ids.entry.msgid = ""
@@ -77,6 +78,7 @@ class AskScreen(BaseScreen):
         self.app.navigator.memory.forget(self.name)
         mn = self.app.lang == "mn"
         tall = dp(230) if mn else dp(130)
+        action_h = dp(190) if mn else dp(100)
         topic = self.topic()
         ids.heading.msgid = {
             "topic": N_("What is your question about?"),
@@ -98,7 +100,7 @@ class AskScreen(BaseScreen):
                 c.selected = phrase["id"] in self.phrases
                 c.bind(on_activate=lambda c, p=phrase: self._toggle(c, p["id"]))
                 body.add_widget(c)
-            body.add_widget(self._next("text"))
+            actions.add_widget(self._next("text"))
         elif step == "text":
             self._show_text()
             letters = LETTERS_MN if mn else WORDS_ZH
@@ -106,16 +108,16 @@ class AskScreen(BaseScreen):
                 body.add_widget(card(f"key:{i}", texts=letter, size=(dp(110) if mn else dp(150), dp(90)),
                                      font=dp(36), lang="mn" if mn else "zh",
                                      on_activate=lambda s=letter: self._type(s)))
-            body.add_widget(card("key:space", N_("Space"), size=(dp(200), dp(90)), on_activate=lambda: self._type(" ")))
-            body.add_widget(card("key:delete", N_("Delete"), size=(dp(200), dp(90)), on_activate=self._delete))
-            body.add_widget(card("next", N_("Next"), size=(dp(260), dp(90)), on_activate=self._text_done))
+            actions.add_widget(card("key:space", N_("Space"), size=(dp(200), action_h), on_activate=lambda: self._type(" ")))
+            actions.add_widget(card("key:delete", N_("Delete"), size=(dp(200), action_h), on_activate=self._delete))
+            actions.add_widget(card("next", N_("Next"), size=(dp(260), action_h), on_activate=self._text_done))
         elif step == "phone":
             self._show_phone()
             for d in (1, 2, 3, 4, 5, 6, 7, 8, 9, 0):
                 body.add_widget(card(f"digit:{d}", texts=str(d), lang="zh", size=(dp(130), dp(110)),
                                      font=dp(48), on_activate=lambda d=d: self._digit(d)))
-            body.add_widget(card("key:delete", N_("Delete"), size=(dp(200), dp(110)), on_activate=self._delete))
-            body.add_widget(card("next", N_("Next"), size=(dp(260), dp(110)), on_activate=self._phone_done))
+            actions.add_widget(card("key:delete", N_("Delete"), size=(dp(200), action_h), on_activate=self._delete))
+            actions.add_widget(card("next", N_("Next"), size=(dp(260), action_h), on_activate=self._phone_done))
         elif step == "window":
             for value, msgid in WINDOWS:
                 body.add_widget(card(f"window:{value}", msgid, size=(dp(360), tall),
@@ -131,11 +133,15 @@ class AskScreen(BaseScreen):
             body.add_widget(card("questions", N_("Questions I asked"), size=(dp(360), tall),
                                  on_activate=lambda: self.app.open("questions")))
             body.add_widget(card("home", N_("Home"), size=(dp(300), tall), on_activate=self.app.go_home))
+        # each step starts on its first choice; "Next" waits at the top right
+        first = next((c for c in reversed(body.children) if isinstance(c, FocusCard)), None)
+        self.default_focus = first.focus_key if first is not None else ""
         from kivy.clock import Clock
         Clock.schedule_once(lambda _dt: self.app.navigator.restore(self), 0)
 
     def _next(self, step: str) -> FocusCard:
-        return card("next", N_("Next"), size=(dp(260), dp(130) if self.app.lang == "zh" else dp(200)),
+        action_h = dp(190) if self.app.lang == "mn" else dp(100)
+        return card("next", N_("Next"), size=(dp(260), action_h),
                     on_activate=lambda: self.show(step))
 
     def _pick_topic(self, topic) -> None:

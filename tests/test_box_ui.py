@@ -1,0 +1,276 @@
+"""The real box app under Xvfb against a real content server with demo content, driven with
+remote keys only; screenshots of every screen in both scripts go to test-artifacts/box/.
+
+Kivy starts once per process, so one app walks through the stories below in order.
+"""
+import json
+import time
+
+import pytest
+
+from content_server.config import Settings
+from content_server.demo import fill_demo
+
+from .box_ui import launch, start_xvfb
+from .conftest import ARTIFACTS, ServerProcess
+
+pytestmark = pytest.mark.slow
+SHOTS = ARTIFACTS / "box"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    root = tmp_path_factory.mktemp("box")
+    settings = Settings(data=root / "data", extra={"demo_seconds": 12, "demo_count": 1})
+    fill_demo(settings)                                      # videos, topics, guides, services, channel
+    server = ServerProcess(settings.data).start()
+    xvfb, display = start_xvfb()
+    box = launch(server.url, root / "box", display, language="zh")
+    box.until(lambda: box.app.library.catalog["items"] and box.app.library.channels, what="content")
+    yield box, server, root
+    box.app.player.close()
+    server.stop()
+    xvfb.kill()
+
+
+def walk_to(box, target: str, *directions: str, tries: int = 12) -> None:
+    """Presses the arrows in turn until `target` has the focus (bounded)."""
+    for _ in range(tries):
+        if box.focus == target:
+            return
+        for direction in directions:
+            box.press(direction)
+            if box.focus == target:
+                return
+    raise AssertionError(f"could not reach {target}; focus is {box.focus}")
+
+
+def home(box) -> None:
+    for _ in range(8):
+        if box.screen == "home":
+            return
+        box.press("back")
+    box.until(lambda: box.screen == "home", what="home")
+
+
+def test_home_opens_on_watch_with_both_scripts_and_the_channel(world):
+    box, _, _ = world
+    assert box.screen == "home" and box.focus == "watch"
+    texts = box.texts()
+    assert {"想看的", "想选的", "想问的"} <= set(texts)
+    assert {"ᠦᠵᠡᠬᠦ", "ᠰᠣᠩᠭᠣᠬᠤ", "ᠠᠰᠠᠭᠤᠬᠤ"} <= set(texts)          # the Mongolian names beside them
+    box.until(lambda: box.app.sm.current_screen.ids.now_title.shown_text, what="channel now")
+    box.screenshot(SHOTS, "home-zh")
+    box.press("right")
+    assert box.focus == "choose"
+    box.joystick(13)                                            # a D-pad seen as a joystick: left
+    assert box.focus == "watch"
+
+
+def test_watch_a_case_video_with_subtitles_seek_and_resume(world):
+    box, _, _ = world
+    box.go("ok", screen="watch")
+    box.screenshot(SHOTS, "watch-zh")
+    box.press("down")
+    assert box.focus.startswith("item:")
+    item_id = box.focus.split(":", 1)[1]
+    box.go("ok", screen="detail")
+    title = box.app.library.item(item_id)["title"]["zh"]
+    assert title in box.texts()
+    box.screenshot(SHOTS, "detail-zh")
+    walk_to(box, "play", "right", "down")
+    box.go("ok", screen="player")
+    player = box.app.player
+    box.until(lambda: player.state == "playing" and player.texture is not None, timeout=30, what="first frame")
+    screen = box.app.sm.current_screen
+    box.until(lambda: screen.ids.subtitle.shown_text, timeout=20, what="a subtitle")
+    assert screen.ids.subtitle.shown_lang == "zh"
+    box.screenshot(SHOTS, "player-zh")
+    box.press("down")                                            # subtitles: the next language (Mongolian)
+    box.until(lambda: screen.ids.subtitle.shown_lang == "mn" and screen.ids.subtitle.shown_text,
+              timeout=20, what="Mongolian subtitles")
+    box.screenshot(SHOTS, "player-mn-subtitles")
+    before = player.position
+    box.press("right")                                           # +10 s with a preview tile
+    assert screen.ids.preview.opacity == 1
+    box.until(lambda: player.position >= before + 5, timeout=20, what="the seek")
+    box.until(lambda: screen.ids.preview_image.path, timeout=10, what="a preview tile")
+    box.screenshot(SHOTS, "seek-zh")
+    box.press("left")                                            # back 10 s, and watch on a little
+    box.until(lambda: 4 <= player.position <= 9, timeout=20, what="playing mid-way")
+    box.go("back", screen="detail")
+    assert player.state == "closed"
+    assert box.app.library.resume_position(item_id) > 0       # "continue watching" remembers it
+    home(box)
+    box.until(lambda: box.app.sm.current_screen.ids.continue_row.children, what="continue watching")
+
+
+def test_choose_a_situation_read_the_guide_and_find_a_service_point(world):
+    box, _, _ = world
+    home(box)
+    walk_to(box, "choose", "right")
+    box.go("ok", screen="choose")
+    box.screenshot(SHOTS, "choose-zh")
+    assert box.focus.startswith("topic:")
+    box.go("ok", screen="topic")
+    box.screenshot(SHOTS, "topic-zh")
+    walk_to(box, "services", "down", "right")
+    box.go("ok", screen="services")
+    services = box.app.library.services
+    assert services
+    assert any(s["phone"] in box.texts() for s in services)     # phone numbers shown as they are dialled
+    box.screenshot(SHOTS, "services-zh")
+    box.go("back", screen="topic")
+    walk_to(box, "glossary", "down", "right")
+    box.go("ok", screen="glossary")
+    box.until(lambda: box.app.sm.current_screen.ids.definition.shown_text, what="a definition")
+    box.screenshot(SHOTS, "glossary-zh")
+
+
+def test_ask_a_question_with_the_remote_and_see_it_in_my_questions(world):
+    box, server, root = world
+    home(box)
+    walk_to(box, "ask", "right")
+    box.go("ok", screen="ask")
+    assert box.focus.startswith("topic:")
+    box.press("ok")
+    box.until(lambda: (box.focus or "").startswith("phrase:"), what="phrases")
+    box.press("ok")                                              # choose the first sentence
+    assert box.focused_card().selected
+    box.screenshot(SHOTS, "ask-phrases-zh")
+    walk_to(box, "next", "up", "right")
+    box.press("ok")
+    box.until(lambda: box.focus == "key:0", what="the keyboard")
+    box.press("ok", "3")                                         # a word from the keyboard, a digit directly
+    assert box.app.sm.current_screen.text == "我3"
+    box.screenshot(SHOTS, "ask-text-zh")
+    walk_to(box, "next", "up", "right")
+    box.press("ok")
+    box.until(lambda: box.focus == "digit:1", what="the phone step")
+    box.press(*"13812345678")
+    assert "138 1234 5678" in box.texts()                        # read back large, grouped
+    box.screenshot(SHOTS, "ask-phone-zh")
+    walk_to(box, "next", "up", "right")
+    box.press("ok")
+    box.until(lambda: box.focus == "window:morning", what="callback window")
+    box.press("ok")
+    box.until(lambda: box.focus == "send", what="consent")
+    assert any("12348" in t for t in box.texts())
+    box.screenshot(SHOTS, "ask-consent-zh")
+    box.press("ok")
+    box.until(lambda: box.focus == "questions", timeout=20, what="sent")
+    box.screenshot(SHOTS, "ask-done-zh")
+    token = json.loads((root / "box" / "device.json").read_text())["token"]
+    import urllib.request
+    request = urllib.request.Request(server.url + "/api/v1/questions", headers={"Authorization": f"Bearer {token}"})
+    [question] = json.loads(urllib.request.urlopen(request, timeout=10).read())
+    assert question["phone"] if "phone" in question else True
+    assert any(str(question["number"]) in t for t in box.texts())
+    box.go("ok", screen="questions")
+    box.until(lambda: any(str(question["number"]) in t for t in box.texts()), what="my question listed")
+    box.screenshot(SHOTS, "questions-zh")
+
+
+def test_back_on_home_asks_before_closing(world):
+    box, _, _ = world
+    home(box)
+    box.go("back", screen="exit", focus="stay")
+    box.screenshot(SHOTS, "exit-zh")
+    box.go("ok", screen="home")
+
+
+def test_menu_switches_every_screen_to_mongolian_and_it_is_remembered(world):
+    box, _, root = world
+    home(box)
+    box.press("menu")
+    assert box.app.lang == "mn"
+    assert json.loads((root / "box" / "settings.json").read_text())["language"] == "mn"
+    box.pump(5)
+    free = [t for t in box.texts(lang="zh")]
+    assert "中文" in free                                        # only the language button keeps Chinese
+    assert "ᠮᠢᠨᠦ ᠠᠰᠠᠭᠤᠯᠲᠠ" in box.texts(lang="mn")
+    box.screenshot(SHOTS, "home-mn")
+    walk_to(box, "watch", "up", "left")
+    box.go("ok", screen="watch")
+    box.screenshot(SHOTS, "watch-mn")
+    box.go("down", "ok", screen="detail")
+    box.screenshot(SHOTS, "detail-mn")
+    home(box)
+    walk_to(box, "choose", "right")
+    box.go("ok", screen="choose")
+    box.screenshot(SHOTS, "choose-mn")
+    box.go("ok", screen="topic")
+    box.screenshot(SHOTS, "topic-mn")
+    walk_to(box, "services", "down", "right")
+    box.go("ok", screen="services")
+    box.screenshot(SHOTS, "services-mn")
+    box.go("back", screen="topic")
+    walk_to(box, "glossary", "down", "right")
+    box.go("ok", screen="glossary")
+    box.screenshot(SHOTS, "glossary-mn")
+    home(box)
+    walk_to(box, "ask", "right")
+    box.go("ok", screen="ask")
+    box.press("ok")
+    box.until(lambda: (box.focus or "").startswith("phrase:"), what="phrases")
+    box.screenshot(SHOTS, "ask-phrases-mn")
+    walk_to(box, "next", "up", "right")
+    box.press("ok")
+    box.until(lambda: box.focus == "key:0", what="the Mongolian keyboard")
+    box.press("ok")
+    assert box.app.sm.current_screen.text == "ᠠ"
+    box.screenshot(SHOTS, "ask-text-mn")
+    home(box)
+    walk_to(box, "questions", "down", "right")
+    box.go("ok", screen="questions")
+    box.screenshot(SHOTS, "questions-mn")
+    home(box)
+    walk_to(box, "guide", "down", "right")
+    box.go("ok", screen="channel")
+    assert box.app.library.guide and box.texts(lang="mn")
+    box.screenshot(SHOTS, "channel-mn")
+    box.press("menu")
+    assert box.app.lang == "zh" and "节目单" in box.texts()
+    box.screenshot(SHOTS, "channel-zh")
+
+
+def test_mongolian_is_shaped_not_drawn_letter_by_letter(world):
+    from PIL import ImageFont
+
+    from stb_app import fonts, text
+    word, size = "ᠮᠣᠩᠭᠣᠯ", 64
+    drawn = text.line_texture("mong", word, size).width
+    font = str(fonts.mongolian_font())
+    shaped = ImageFont.truetype(font, size, layout_engine=ImageFont.Layout.RAQM).getlength(
+        word, features=["-dummy"], language="mn")                 # HarfBuzz (through raqm)
+    isolated = sum(ImageFont.truetype(font, size, layout_engine=ImageFont.Layout.BASIC).getlength(c) for c in word)
+    assert abs(drawn - shaped) <= 0.1 * shaped
+    assert drawn < 0.85 * isolated                                # joined letters are much narrower
+
+
+def test_the_box_keeps_browsing_calmly_when_the_server_goes_away_and_sends_later(world):
+    box, server, _ = world
+    home(box)
+    server.kill()
+    box.app.refresh()
+    box.until(lambda: box.app.offline, timeout=30, what="offline noticed")
+    note = box.app.root.ids.offline_note
+    assert note.opacity == 1 and "暂时连不上网络" in note.shown_text
+    box.go("ok", screen="watch")
+    assert box.app.sm.current_screen.ids.grid.data                # the catalog from the disk cache
+    box.screenshot(SHOTS, "offline-watch-zh")
+    home(box)
+    key = box.app.library.outbox.add({"topic": "wages", "phrases": [], "text": "工资", "phone": "13812345678",
+                                      "callback_window": "any", "language": "zh"})
+    walk_to(box, "questions", "down", "right")
+    box.go("ok", screen="questions")
+    assert "等待发送" in box.texts()                              # waiting to send, not lost
+    box.screenshot(SHOTS, "offline-questions-zh")
+    server.start()                                                # the link returns
+    box.app.library.outbox.retry_now()
+    box.app.flush_outbox()
+    box.until(lambda: not box.app.library.outbox.waiting(), timeout=30, what="the outbox to drain")
+    box.app.refresh()
+    box.until(lambda: not box.app.offline, timeout=30, what="online again")
+    assert key not in [e.key for e in box.app.library.outbox.waiting()]
+    time.sleep(0)
