@@ -8,28 +8,29 @@
   gets that question's id and ticket number (nobody will call twice);
 - 422 for the same key with another body; 429 when the box already has 3 open questions.
 
-The HTTP endpoint goes through `GroupCommit`: one writer thread with its own connection commits
-many submissions per fsync and answers each only after its COMMIT.
+The HTTP endpoint goes through `GroupCommit`: its own connection commits many submissions per
+fsync and answers each only after its COMMIT.
 """
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import hashlib
 import json
-import queue
 import secrets
 import sqlite3
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
 from .. import validation
 from ..errors import ApiError
 from ..i18n import N_
-from ..storage import Store, questions as db
+from ..storage import questions as db
 from . import phone as phones
 from .calendar import WorkCalendar
 
@@ -185,35 +186,63 @@ def submit(store, device, key: str, body: dict, now: float, calendar: WorkCalend
     return 201, reply
 
 
-class GroupCommit:
-    """Intake with group commit on its own connection and thread.
+class _JoinedStore:
+    """The intake connection seen as a store whose writes join the batch's open transaction."""
 
-    Submissions that arrive while the disk syncs share one transaction, so one fsync
-    acknowledges many questions; the event loop keeps serving requests during the sync.
-    Each submission runs in its own savepoint: a refused one leaves no trace and does not
-    disturb the others. Replies are sent only after COMMIT, so every acknowledged question
-    survives kill -9."""
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self._question_topic_rules = None
+
+    def one(self, sql: str, params=()):
+        return self.conn.execute(sql, params).fetchone()
+
+    def all(self, sql: str, params=()):
+        return self.conn.execute(sql, params).fetchall()
+
+    @contextlib.contextmanager
+    def write(self):
+        yield self.conn
+
+
+class GroupCommit:
+    """Intake with group commit on its own connection.
+
+    Submissions that arrive while the previous batch syncs to disk share one transaction, so
+    one fsync acknowledges many questions. The statements run on the event loop (no second
+    Python thread fights it for the GIL); only COMMIT, which waits for the disk, runs in a
+    worker thread, and the loop keeps taking requests meanwhile. Each submission runs in its
+    own savepoint: a refused one leaves no trace and does not disturb the others. Replies are
+    sent only after COMMIT, so every acknowledged question survives kill -9."""
 
     def __init__(self, database, calendar: WorkCalendar, main_store=None):
         self.database, self.calendar, self.main_store = database, calendar, main_store
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
+        self._pending: list = []
+        self._busy = False
         self._seen_version = None
+        self._store: _JoinedStore | None = None
+        self._committer: ThreadPoolExecutor | None = None
 
     def start(self) -> None:
+        conn = sqlite3.connect(str(self.database), isolation_level=None, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=5000",
+                       "wal_autocheckpoint=0"):  # the checkpoint thread copies the WAL back
+            conn.execute(f"PRAGMA {pragma}")
+        self._store = _JoinedStore(conn)
+        self._committer = ThreadPoolExecutor(1, thread_name_prefix="intake-commit")
         self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="question-intake", daemon=True)
-        self._thread.start()
         self._checkpointer = threading.Thread(target=self._checkpoint, name="wal-checkpoint", daemon=True)
         self._checkpointer.start()
 
     def stop(self) -> None:
-        if self._thread is not None:
+        if self._store is not None:
             self._stopping.set()
-            self._queue.put(None)
-            self._thread.join(10)
+            self._committer.shutdown(wait=True)  # a COMMIT under way finishes first
             self._checkpointer.join(10)
-            self._thread = None
+            if self._store.conn.in_transaction:
+                self._store.conn.execute("ROLLBACK")
+            self._store.conn.close()
+            self._store = None
 
     def _checkpoint(self) -> None:
         """Copies the WAL into the database beside the intake, so no commit waits for it."""
@@ -232,64 +261,62 @@ class GroupCommit:
         """Like `submit`, answered once the batch holding this submission is committed."""
         loop = asyncio.get_running_loop()
         future = loop.create_future()
-        self._queue.put((dict(device), key, body, loop, future))
+        self._pending.append((dict(device), key, body, future))
+        if not self._busy:
+            self._busy = True
+            loop.call_soon(self._next_batch)  # requests read in this same turn join the batch
         return await future
 
-    def _run(self) -> None:
-        store = Store(self.database)
-        store.conn.execute("PRAGMA wal_autocheckpoint=0")  # the checkpoint thread does it
-        try:
-            while True:
-                item = self._queue.get()
-                batch = [item]
-                while True:  # everything that queued up during the last sync joins this batch
-                    try:
-                        batch.append(self._queue.get_nowait())
-                    except queue.Empty:
-                        break
-                done = item is None or None in batch
-                batch = [b for b in batch if b is not None]
-                if batch:
-                    self._commit(store, batch)
-                if done:
-                    return
-        finally:
-            store.close()
+    def _next_batch(self) -> None:
+        batch, self._pending = self._pending, []
+        if not batch or self._store is None:
+            self._busy = False
+            return
+        results = self._write(batch)
+        if not self._store.conn.in_transaction:  # BEGIN failed: nothing to commit
+            self._finish(batch, results, None)
+            return
+        commit = asyncio.get_running_loop().run_in_executor(self._committer, self._store.conn.execute, "COMMIT")
+        commit.add_done_callback(lambda done: self._finish(batch, results, done))
 
-    def _commit(self, store, batch: list) -> None:
-        version = store.one("PRAGMA data_version")[0]
+    def _write(self, batch: list) -> list:
+        store = self._store
+        conn = store.conn
+        version = conn.execute("PRAGMA data_version").fetchone()[0]
         if version != self._seen_version:  # another connection wrote: topics may have changed
             store._question_topic_rules = None
             self._seen_version = version
-        results, committed = [], True
         try:
-            with store.write() as conn:
-                for device, key, body, _, _ in batch:
-                    conn.execute("SAVEPOINT intake")
-                    try:
-                        results.append(submit(store, device, key, body, time.time(), self.calendar))
-                    except Exception as exc:  # refused (ApiError) or broken: this one only
-                        conn.execute("ROLLBACK TO intake")
-                        results.append(exc)
-                    conn.execute("RELEASE intake")
-        except Exception as exc:  # the COMMIT itself failed: nobody is acknowledged
-            results, committed = [exc] * len(batch), False
-            if store.conn.in_transaction:  # a failed COMMIT leaves the transaction open
-                store.conn.execute("ROLLBACK")
-        loops: dict = {}
-        for (_, _, _, loop, future), result in zip(batch, results):
-            loops.setdefault(loop, []).append((future, result))
-        for loop, settled in loops.items():
-            try:  # one wake-up of the event loop per batch, not per reply
-                loop.call_soon_threadsafe(self._settle_all, settled, committed)
-            except RuntimeError:  # the loop is gone (shutdown): nobody waits for these replies
-                pass
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            return [exc] * len(batch)
+        results = []
+        for device, key, body, _ in batch:
+            conn.execute("SAVEPOINT intake")
+            try:
+                results.append(submit(store, device, key, body, time.time(), self.calendar))
+            except Exception as exc:  # refused (ApiError) or broken: this one only
+                conn.execute("ROLLBACK TO intake")
+                results.append(exc)
+            conn.execute("RELEASE intake")
+        return results
 
-    def _settle_all(self, settled: list, committed: bool) -> None:
-        if committed and self.main_store is not None:  # pages that cache on store.changes see new questions
-            self.main_store.changes += 1
-        for future, result in settled:
+    def _finish(self, batch: list, results: list, commit) -> None:
+        failure = None
+        if commit is not None:
+            failure = commit.exception() if not commit.cancelled() else asyncio.CancelledError()
+        if failure is not None:  # the COMMIT failed: nobody is acknowledged
+            if self._store is not None and self._store.conn.in_transaction:
+                self._store.conn.execute("ROLLBACK")
+            results = [failure] * len(batch)
+        elif commit is not None and self.main_store is not None:
+            self.main_store.changes += 1  # pages that cache on store.changes see new questions
+        for (_, _, _, future), result in zip(batch, results):
             _settle(future, result)
+        self._busy = False
+        if self._pending:
+            self._busy = True
+            asyncio.get_running_loop().call_soon(self._next_batch)
 
 
 def _settle(future: asyncio.Future, result) -> None:
