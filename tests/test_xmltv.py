@@ -4,7 +4,7 @@ from datetime import datetime
 from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo
 
-from .test_channel_live import SCHEDULE, channel, moment, renditions  # noqa: F401  (fixtures)
+from .test_channel_live import channel, moment, renditions  # noqa: F401  (fixtures)
 
 CHINA = ZoneInfo("Asia/Shanghai")
 STAMP = re.compile(r"\d{14} \+0800")
