@@ -107,8 +107,10 @@ async def set_routing(request: web.Request) -> web.Response:
         languages = _languages(form)
         if target["role"] not in DESK_ROLES and form.getall("topics", []):
             raise ApiError(422, "not_desk", N_("Only callback staff and supervisors answer topics."), field="topics")
-        known = {t["id"] for t in question_store.topics(store)}
-        topics = [t for t in form.getall("topics", []) if t in known]
+        known = {t["id"] for t in question_store.topics(store, include_inactive=True)}
+        topics = list(dict.fromkeys(form.getall("topics", [])))
+        if not set(topics) <= known:
+            raise ApiError(422, "unknown_topic", N_("Please choose one of the listed topics."), field="topics")
     except ApiError as exc:
         return _page(request, status=exc.status, error=exc)
     with store.write():

@@ -12,7 +12,7 @@ from aiohttp import web
 
 from ..errors import ApiError
 from ..i18n import N_, translate
-from ..questions import phone as phones, reports, views, workflow
+from ..questions import reports, views
 from ..storage import questions as db
 from . import console_language, console_page, render
 from .charts import bar_chart
@@ -137,16 +137,6 @@ async def audit_page(request: web.Request) -> web.Response:
     calendar = request.app["calendar"]
     return render(request, "supervisor_audit.html", entries=[views.audit_item(r, calendar) for r in rows],
                   question_id=question_id, **labels(request))
-
-
-@routes.post("/console/supervisor/questions/{question_id}/reveal")
-@console_page("supervisor")
-async def reveal_for_revisit(request: web.Request) -> web.Response:
-    """The number of a finished question, for the revisit call (audited like every reveal)."""
-    number = workflow.reveal_for_revisit(request.app["store"], request["user"], request.match_info["question_id"],
-                                         time.time())
-    return web.json_response({"phone": number, "national": phones.national(number)},
-                             headers={"Cache-Control": "no-store"})
 
 
 def _percent(rate: float | None) -> float | None:
