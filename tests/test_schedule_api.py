@@ -169,3 +169,18 @@ async def test_an_override_is_added_and_a_bad_one_refused(client, make_account, 
     assert resp.status == 422 and (await resp.json())["error"] == "overlapping_slots"
     exported = await (await client.get("/api/v1/channels/legal/export", headers=editor)).json()
     assert len(exported["schedule"]["overrides"]) == 2
+
+
+async def test_old_schedule_versions_are_pruned_but_recent_ones_kept(client, make_account, library):
+    editor = make_account("saran", "editor")
+    await client.post("/api/v1/channels", headers=editor, json={"id": "legal", "title": TITLE, "schedule": SCHEDULE})
+    app = client.server.app
+    for days in (0, 1, 5):
+        app["schedule_clock"].fixed = moment(days, 9).timestamp()
+        resp = await client.put("/api/v1/channels/legal", headers=editor, json={"title": TITLE, "schedule": SCHEDULE})
+        assert resp.status == 200
+    from content_server.storage import schedule as schedule_sql
+    versions = schedule_sql.schedule_versions(app["store"], "legal")
+    # the version in force two days before the last edit (Tuesday's, standing for all before) and the last
+    assert [v[0] for v in versions] == [0, int(moment(5, 9).timestamp() * 1000)]
+    assert app["store"].one("SELECT COUNT(*) AS n FROM channel_schedules")["n"] == 2

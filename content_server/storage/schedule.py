@@ -10,6 +10,8 @@ import json
 import sqlite3
 import time
 
+KEEP_VERSIONS_MS = 2 * 86_400_000
+
 MIGRATIONS: list[str] = [
     """
     CREATE TABLE channels (
@@ -84,6 +86,10 @@ def _add_version(conn, channel_id: str, schedule: dict, effective_ms: int) -> No
     version = conn.execute("SELECT version FROM channels WHERE id = ?", (channel_id,)).fetchone()[0]
     conn.execute("INSERT INTO channel_schedules (channel_id, version, schedule, effective_ms) VALUES (?, ?, ?, ?)",
                  (channel_id, version, json.dumps(schedule, ensure_ascii=False), effective_ms))
+    # versions superseded more than two days ago can no longer shape any guide or playlist
+    conn.execute("DELETE FROM channel_schedules WHERE channel_id = ? AND version < ("
+                 "SELECT MAX(version) FROM channel_schedules WHERE channel_id = ? AND effective_ms <= ?)",
+                 (channel_id, channel_id, effective_ms - KEEP_VERSIONS_MS))
 
 
 def schedule_versions(store, channel_id: str) -> list[tuple[int, dict]]:
@@ -96,6 +102,8 @@ def schedule_versions(store, channel_id: str) -> list[tuple[int, dict]]:
         while versions and versions[-1][0] >= row["effective_ms"]:
             versions.pop()  # superseded before it took effect
         versions.append((row["effective_ms"], json.loads(row["schedule"])))
+    if versions:
+        versions[0] = (0, versions[0][1])  # the oldest kept version stands for all that came before
     return versions
 
 
