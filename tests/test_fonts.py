@@ -12,6 +12,8 @@ from babel.messages.pofile import read_po
 from fontTools.ttLib import TTFont
 from PIL import ImageFont, features
 
+from stb_app.mongolian_layout import MONG, char_kind
+
 ROOT = Path(__file__).resolve().parent.parent
 FONTS = ROOT / "stb_app" / "fonts"
 MONGOLIAN_FONT = FONTS / "NotoSansMongolian-Regular.ttf"
@@ -33,9 +35,10 @@ def missing_zh(text: str) -> set[str]:
 
 
 def missing_mn(text: str) -> set[str]:
-    """Mongolian lines are drawn with the Mongolian font; Chinese inside them with the CJK font."""
-    return {c for c in text if not invisible(c) and ord(c) not in cmap(MONGOLIAN_FONT)
-            and not ("\u2e80" <= c <= "\uffef" and ord(c) in cmap(CJK_FONT))}
+    """The box draws Mongolian letters with the Mongolian font, everything else in a Mongolian
+    line (Chinese, digits, arrows) with the Chinese font (stb_app.mongolian_layout.char_kind)."""
+    return {c for c in text if not invisible(c)
+            and ord(c) not in cmap(MONGOLIAN_FONT if char_kind(c) == MONG else CJK_FONT)}
 
 
 def catalog(language: str) -> list:
