@@ -32,10 +32,12 @@ def msgids(cat) -> set[str]:
 
 
 def placeholders(text: str) -> set[str]:
+    """{name} fields (Python code) and %(name)s fields (Jinja templates) of a message."""
+    named = {f"%({name})" for name in re.findall(r"%\((\w+)\)[sd]", text)}
     try:
-        return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+        return named | {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
     except ValueError:
-        return {"<unbalanced braces>"}
+        return named | {"<unbalanced braces>"}
 
 
 def test_the_template_is_not_stale(tmp_path):
