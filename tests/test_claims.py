@@ -160,8 +160,9 @@ def test_a_lapsed_lease_frees_the_question_and_housekeeping_puts_it_back(store, 
     with pytest.raises(Exception) as refused:
         workflow.renew(store, first, question_id, t0 + 902, 900)
     assert refused.value.code == "not_your_claim"
-    assert housekeeping(store, settings, t0 + 902 + 1000) == (1, 0)
+    housekeeping(store, settings, t0 + 902 + 1000)
     assert db.question(store, question_id)["status"] == "queued"
+    assert db.audit_log(store, question_id)[0]["action"] == "lease_expired"
 
 
 async def test_only_a_supervisor_takes_over_a_claim_and_it_is_logged(client, make_account, device, store):
@@ -300,7 +301,7 @@ async def test_reports_and_csv_survive_the_erasure_of_phone_numbers(client, make
     before = await (await client.get(f"/api/v1/desk/reports/day?date={day}", headers=supervisor)).json()
     assert before["totals"]["questions"] == 4 and before["totals"]["answered"] == 4
     assert before["totals"]["satisfaction"] == 3.25 and before["totals"]["answer_rate"] == 1.0
-    assert housekeeping(store, settings, time.time()) == (0, 4)
+    housekeeping(store, settings, time.time())  # (the server's own round may have come first)
     assert store.one("SELECT COUNT(*) AS n FROM questions WHERE phone_e164 IS NOT NULL")["n"] == 0
     assert store.one("SELECT DISTINCT phone_masked FROM questions")["phone_masked"] == "***"
     assert store.one("SELECT DISTINCT body_hash FROM question_submissions")["body_hash"] == "erased"

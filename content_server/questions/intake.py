@@ -272,11 +272,17 @@ class GroupCommit:
         if not batch or self._store is None:
             self._busy = False
             return
-        results = self._write(batch)
-        if not self._store.conn.in_transaction:  # BEGIN failed: nothing to commit
-            self._finish(batch, results, None)
+        try:
+            results = self._write(batch)
+            if not self._store.conn.in_transaction:  # BEGIN failed: nothing to commit
+                self._finish(batch, results, None)
+                return
+            commit = asyncio.get_running_loop().run_in_executor(self._committer, self._store.conn.execute, "COMMIT")
+        except Exception as exc:  # never leave the intake stuck: refuse this batch, go on with the next
+            if self._store.conn.in_transaction:
+                self._store.conn.execute("ROLLBACK")
+            self._finish(batch, [exc] * len(batch), None)
             return
-        commit = asyncio.get_running_loop().run_in_executor(self._committer, self._store.conn.execute, "COMMIT")
         commit.add_done_callback(lambda done: self._finish(batch, results, done))
 
     def _write(self, batch: list) -> list:
