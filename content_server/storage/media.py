@@ -12,6 +12,8 @@ Every playlist of a video has the same number of segments with the same duration
 N of any rendition covers the same time span.
 The `ladder` column lists the rungs actually made, lowest first:
   [{"name": "360p", "width": 640, "height": 360, "bandwidth": 400000, "codecs": "..."}]
+  bandwidth is the peak bit rate measured on the segments (video + its audio); the last entry,
+  {"name": "audio_only", "width": 0, "height": 0, …}, stands for the audio_only_<lang> renditions.
 Pictures live in DataRoot.poster_dir(id):
   poster.jpg (960×540), thumb.jpg (480×270)   progressive JPEG, letterboxed to 16:9
   tiles_000.jpg …   seek-preview sheets: 10×10 tiles, 320 px wide, one frame every 10 s
