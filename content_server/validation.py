@@ -57,7 +57,11 @@ def bilingual_text(body: dict, field: str, max_length: int, required: bool = Tru
         raise ApiError(422, "wrong_type", N_("This field needs both a Chinese and a Mongolian text."), field=field)
     out = {}
     for lang in ("zh", "mn"):
-        out[lang] = text(value, lang, max_length, required=required)
+        try:
+            out[lang] = text(value, lang, max_length, required=required)
+        except ApiError as exc:
+            exc.field = f"{field}.{lang}"  # e.g. "title.mn": a form with several fields knows which
+            raise
     unknown = set(value) - {"zh", "mn"}
     if unknown:
         raise ApiError(422, "unknown_language", N_("Only Chinese (zh) and Mongolian (mn) texts are accepted."),

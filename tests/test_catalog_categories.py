@@ -38,8 +38,8 @@ async def test_bad_category_input_is_refused_with_the_field_named_and_nothing_ch
         ({"id": "Land Contracts", "title": ok["title"]}, 422, "id"),
         ({"id": "../x", "title": ok["title"]}, 422, "id"),
         ({"id": "order", "title": ok["title"]}, 422, "id"),
-        ({"id": "family", "title": {"zh": "婚姻"}}, 422, "mn"),  # validation names the missing language
-        ({"id": "family", "title": {"zh": "婚姻", "mn": "ᠭᠡᠷ" * 30}}, 422, "mn"),
+        ({"id": "family", "title": {"zh": "婚姻"}}, 422, "title.mn"),  # names the missing language
+        ({"id": "family", "title": {"zh": "婚姻", "mn": "ᠭᠡᠷ" * 30}}, 422, "title.mn"),
         ({"id": "family", "title": "婚姻"}, 422, "title"),
         ({"id": "land", "title": ok["title"]}, 409, "id"),
     ]

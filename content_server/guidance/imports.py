@@ -53,7 +53,7 @@ def _bilingual_value(value, path: str, max_length: int) -> dict[str, str]:
     try:
         checked = validation.bilingual_text({"value": value}, "value", max_length)
     except ApiError as exc:
-        exc.field = path if exc.field in (None, "value") else f"{path}.{exc.field}"
+        exc.field = path + (exc.field or "value").removeprefix("value")  # "value.mn" -> "<path>.mn"
         raise
     if not _MONGOLIAN.search(checked["mn"]):
         raise ApiError(422, "not_mongolian", NOT_MONGOLIAN, field=f"{path}.mn")

@@ -54,8 +54,8 @@ def check_fields(store: Store, body: dict) -> Ingest:
         # TRANSLATORS: ingest form error under the category field, max 80 chars
         raise ApiError(422, "unknown_category", N_("Please choose one of the existing categories."), field="category")
     fields = {"category": category}
-    title = _bilingual(body, "title", MAX_TITLE)
-    summary = _bilingual(body, "summary", MAX_SUMMARY, required=False)
+    title = bilingual_text(body, "title", MAX_TITLE)
+    summary = bilingual_text(body, "summary", MAX_SUMMARY, required=False)
     fields.update(title_zh=title["zh"], title_mn=title["mn"], summary_zh=summary["zh"], summary_mn=summary["mn"])
     audio = None
     if body.get("audio_languages") not in (None, []):  # none given: follow the tracks' language tags
@@ -82,15 +82,6 @@ def check_fields(store: Store, body: dict) -> Ingest:
     fields.update(publish_from=start and start.isoformat(timespec="seconds"),
                   publish_until=end and end.isoformat(timespec="seconds"))
     return Ingest(uuid.uuid4().hex, fields, audio, uploads)
-
-
-def _bilingual(body: dict, name: str, max_length: int, required: bool = True) -> dict[str, str]:
-    try:
-        return bilingual_text(body, name, max_length, required=required)
-    except ApiError as exc:
-        if exc.field in LANGUAGES:  # name the whole field, e.g. "title.mn", not just "mn"
-            exc.field = f"{name}.{exc.field}"
-        raise
 
 
 def _instant(body: dict, name: str) -> datetime | None:
