@@ -8,7 +8,8 @@ import time
 import urllib.request
 from datetime import datetime, timezone
 
-from content_server.media.catalog import accepts_gzip, build_catalog, etag_matches, iso, visible
+from content_server.http_cache import accepts_gzip, etag_matches
+from content_server.media.catalog import build_catalog, iso, visible
 from content_server.storage import Store, media as media_sql
 
 from .ready_video import add_ready_video, ensure_category

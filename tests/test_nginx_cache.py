@@ -40,7 +40,8 @@ def this_hour_schedule() -> dict:
                        "order": "shuffle"}]}
 # what a box polls: the slowly changing documents (max-age 60 s or more) …
 DOCUMENTS = {"/api/v1/catalog": "/api/v1/catalog", "/api/v1/services?region=152500": "/api/v1/services",
-             "/api/v1/glossary": "/api/v1/glossary", "/api/v1/channels": "/api/v1/channels",
+             "/api/v1/glossary": "/api/v1/glossary", "/api/v1/topics": "/api/v1/topics",
+             "/api/v1/guides": "/api/v1/guides", "/api/v1/channels": "/api/v1/channels",
              "/api/v1/channels/legal/guide?hours=48": "/api/v1/channels/{channel_id}/guide",
              "/api/v1/xmltv.xml": "/api/v1/xmltv.xml", "/api/v1/channels/legal/live.m3u8":
              "/api/v1/channels/{channel_id}/live.m3u8",

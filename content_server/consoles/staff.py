@@ -14,6 +14,7 @@ from datetime import datetime
 from aiohttp import web
 
 from ..errors import ApiError
+from ..http_cache import etag_matches
 from ..i18n import N_, translate
 from ..questions import views
 from ..storage import questions as db
@@ -116,7 +117,7 @@ async def queue_fragment(request: web.Request) -> web.Response:
     # SLA levels move with the clock too, so the tag changes at least once a minute.
     etag = (f'"{_BOOT}-{request.app["store"].changes}-{int(time.time() // 60)}-{request["user"]["id"]}-'
             f'{console_language(request)}-{zlib.crc32(request.query_string.encode()):x}"')
-    if request.headers.get("If-None-Match") == etag:
+    if etag_matches(request.headers.get("If-None-Match", ""), etag):
         return web.Response(status=304, headers={"ETag": etag, "Cache-Control": "no-store"})
     mine, items = _queue(request, filters)
     response = render(request, "staff_queue.html", filters=filters, mine=mine, items=items, **labels(request))

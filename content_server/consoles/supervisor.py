@@ -11,6 +11,7 @@ from datetime import date, time as clock_time, timedelta
 from aiohttp import web
 
 from ..errors import ApiError
+from ..http_cache import etag_matches
 from ..i18n import N_, translate
 from ..questions import reports, views
 from ..storage import questions as db
@@ -77,7 +78,7 @@ async def supervisor_page(request: web.Request) -> web.Response:
 async def board_fragment(request: web.Request) -> web.Response:
     """The live board, for the page's script to poll; 304 when nothing changed."""
     etag = f'"{_BOOT}-{request.app["store"].changes}-{int(time.time() // 60)}-{console_language(request)}"'
-    if request.headers.get("If-None-Match") == etag:
+    if etag_matches(request.headers.get("If-None-Match", ""), etag):
         return web.Response(status=304, headers={"ETag": etag, "Cache-Control": "no-store"})
     response = render(request, "supervisor_board.html", **_board(request), **labels(request))
     response.headers["ETag"] = etag

@@ -8,7 +8,6 @@ GETs are public, cacheable for an hour, gzip on request, and answer 304 to a mat
 """
 from __future__ import annotations
 
-import hashlib
 import json
 
 from aiohttp import web
@@ -16,6 +15,7 @@ from aiohttp import web
 from .. import validation
 from ..auth import requires
 from ..errors import ApiError
+from ..http_cache import etag_of, public_json
 from ..i18n import N_
 from ..storage import guidance as guidance_sql
 from . import imports
@@ -23,6 +23,7 @@ from . import imports
 routes = web.RouteTableDef()
 IMPORT_MAX_BYTES = 2 * 1024 * 1024  # a province's service points with bilingual texts fit easily
 _CACHE_LIMIT = 512
+MAX_AGE = 3600
 
 
 def _cached_body(request: web.Request, key: tuple, build) -> tuple[bytes, str]:
@@ -32,24 +33,13 @@ def _cached_body(request: web.Request, key: tuple, build) -> tuple[bytes, str]:
         if len(bodies) >= _CACHE_LIMIT:
             bodies.clear()
         body = json.dumps(build(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        bodies[key] = (body, 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"')
+        bodies[key] = (body, etag_of(body, weak=True))
     return bodies[key]
-
-
-def _etag_matches(header: str, etag: str) -> bool:
-    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-    return "*" in tags or etag.removeprefix("W/") in tags
 
 
 def _cacheable(request: web.Request, key: tuple, build) -> web.Response:
     body, etag = _cached_body(request, key, build)
-    headers = {"ETag": etag, "Cache-Control": "public, max-age=3600", "Vary": "Accept-Encoding"}
-    if _etag_matches(request.headers.get("If-None-Match", ""), etag):
-        return web.Response(status=304, headers=headers)
-    response = web.Response(body=body, content_type="application/json", charset="utf-8", headers=headers)
-    if "gzip" in request.headers.get("Accept-Encoding", "").lower():
-        response.enable_compression(web.ContentCoding.gzip)
-    return response
+    return public_json(request, body, etag, MAX_AGE)
 
 
 def _version(request: web.Request, kind: str) -> int | None:

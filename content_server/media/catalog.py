@@ -19,6 +19,7 @@ from typing import Callable, Iterable, Mapping
 
 from aiohttp import web
 
+from ..http_cache import accepts_gzip, etag_matches
 from ..storage import Store, catalog as catalog_sql
 from . import static
 
@@ -157,28 +158,6 @@ class CatalogCache:
         return view
 
 
-def accepts_gzip(header: str) -> bool:
-    """Whether an Accept-Encoding header allows gzip (an explicit q=0 refuses it)."""
-    for part in header.lower().split(","):
-        name, _, params = part.strip().partition(";")
-        if name.strip() in ("gzip", "*"):
-            quality = params.replace(" ", "").removeprefix("q=")
-            try:
-                return not params or float(quality) > 0
-            except ValueError:
-                return True
-    return False
-
-
-def etag_matches(if_none_match: str, *etags: str) -> str | None:
-    """The first of `etags` named by an If-None-Match header (weak comparison), or None."""
-    if if_none_match.strip() == "*":
-        return etags[0]
-    sent = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-    for etag in etags:
-        if etag in sent:
-            return etag
-    return None
 
 
 @routes.get("/api/v1/catalog")

@@ -14,6 +14,7 @@ from aiohttp import web
 
 from .. import auth
 from ..errors import ApiError
+from ..http_cache import accepts_gzip, etag_matches
 from ..i18n import N_
 from ..media.static import IMMUTABLE, MEDIA_TYPES, safe_media_path
 from ..storage import schedule as schedule_sql
@@ -48,10 +49,10 @@ def _remember(request: web.Request, key: tuple, rendered: Rendered, what: str) -
 def _respond(request: web.Request, rendered: Rendered, content_type: str, max_age: int) -> web.Response:
     headers = {"Cache-Control": f"public, max-age={max_age}", "ETag": rendered.etag,
                "Vary": "Accept-Encoding", "Access-Control-Allow-Origin": "*"}
-    if rendered.etag in request.headers.get("If-None-Match", ""):
+    if etag_matches(request.headers.get("If-None-Match", ""), rendered.etag):
         return web.Response(status=304, headers=headers)
     body = rendered.body
-    if rendered.gzipped is not None and "gzip" in request.headers.get("Accept-Encoding", ""):
+    if rendered.gzipped is not None and accepts_gzip(request.headers.get("Accept-Encoding", "")):
         body, headers["Content-Encoding"] = rendered.gzipped, "gzip"
     return web.Response(body=body, headers=headers, content_type=content_type,
                         charset="utf-8" if content_type != "application/vnd.apple.mpegurl" else None)

@@ -7,12 +7,12 @@ at once, while thousands of boxes asking for the same playlist cost a dictionary
 from __future__ import annotations
 
 import gzip
-import hashlib
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..config import Settings
+from ..http_cache import etag_of
 from ..storage import schedule as schedule_sql
 from .library import Library, load_library, rows_key as library_rows_key
 from .live import DayTable
@@ -32,7 +32,7 @@ class Rendered:
 
     @classmethod
     def of(cls, body: bytes, valid_from_ms: int, valid_until_ms: int, gzip_it: bool = False) -> "Rendered":
-        etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+        etag = etag_of(body, weak=gzip_it)  # one tag for the plain and the gzipped bytes
         return cls(body, etag, valid_from_ms, valid_until_ms, gzip.compress(body, 6) if gzip_it else None)
 
 
