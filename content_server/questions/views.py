@@ -89,11 +89,12 @@ def queue_listing(store, user, now: float, calendar: WorkCalendar, language: str
         languages = [lang for lang in (languages or spoken) if lang in spoken] or ["-"]
     rows = db.queue(store, now, statuses or ("queued", "claimed", "referred", "revisit_pending"),
                     languages=languages, topic_ids=[topic] if topic else None, region=region,
-                    claimed_by=user["id"] if mine else None, limit=limit)
+                    claimed_by=user["id"] if mine else None,
+                    limit=-1 if sla_level else limit)  # SLA levels are computed here, so filter before cutting
     phrases = phrase_texts(store)
     items = [staff_item(r, now, calendar, phrases) for r in rows]
     if sla_level:
-        items = [i for i in items if i["sla"]["level"] == sla_level]
+        items = [i for i in items if i["sla"]["level"] == sla_level][:limit]
     return items
 
 
