@@ -7,7 +7,7 @@ from content_server.storage import questions as db
 
 from .console_session import sign_in
 
-FULL_NUMBER = re.compile(r"1[3-9]\d{9}|\+861[3-9]\d{9}")
+FULL_NUMBER = re.compile(r"(?<!\d)(?:\+86)?1[3-9]\d{9}(?!\d)")  # a whole mobile number, not digits inside a timestamp
 
 
 async def ask(client, device: dict, phone: str, topic: str = "traffic", language: str = "mn",
