@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from typing import Any, Iterable
 
 from aiohttp import web
@@ -101,3 +102,15 @@ def string_list(body: dict, field: str, max_items: int, required: bool = False) 
     if len(value) > max_items:
         raise ApiError(422, "too_many", N_("Too many entries (at most {max})."), field=field, max=max_items)
     return value
+
+
+def query_date(request: web.Request, name: str, default: date) -> date:
+    """A calendar date from the query string (2026-11-26), or `default` when absent."""
+    raw = request.query.get(name)
+    if not raw:
+        return default
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        # TRANSLATORS: console and API error under a date field, max 60 chars
+        raise ApiError(422, "invalid_date", N_("Please give a date like 2026-11-26."), field=name)

@@ -10,8 +10,8 @@ from datetime import date, time as clock_time, timedelta
 
 from aiohttp import web
 
-from ..errors import ApiError
 from ..http_cache import etag_matches
+from ..validation import query_date
 from ..i18n import N_, translate
 from ..questions import reports, views
 from ..storage import questions as db
@@ -27,15 +27,6 @@ midnight = clock_time(0)
 PERIOD_LABELS = {"day": N_("Day"), "week": N_("Week"), "month": N_("Month")}
 # TRANSLATORS: supervisor console, why a question is on the revisit list, max 30 chars each
 REASON_LABELS = {"low_rating": N_("Rated 2 or lower"), "sample": N_("Random sample")}
-
-def _day(request: web.Request, name: str, default: date) -> date:
-    raw = request.query.get(name)
-    if not raw:
-        return default
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise ApiError(422, "invalid_date", N_("Please give a date like 2026-11-26."), field=name)
 
 
 def _today(request: web.Request) -> date:
@@ -89,8 +80,8 @@ async def board_fragment(request: web.Request) -> web.Response:
 @console_page("supervisor")
 async def revisits_page(request: web.Request) -> web.Response:
     calendar = request.app["calendar"]
-    last = _day(request, "until", _today(request))
-    first = _day(request, "from", last - timedelta(days=30))
+    last = query_date(request, "until", _today(request))
+    first = query_date(request, "from", last - timedelta(days=30))
     since, until = calendar.at(first, midnight), calendar.at(last + timedelta(days=1), midnight)
     items = reports.revisit_sample(request.app["store"], since, until, time.time(), calendar)
     items.sort(key=lambda i: (i["revisit"] is not None, "low_rating" not in i["reasons"], i["closed_at"] or ""))
@@ -104,7 +95,7 @@ async def reports_page(request: web.Request) -> web.Response:
     period = request.query.get("period", "week")
     if period not in reports.PERIODS:
         period = "week"
-    day = _day(request, "date", _today(request))
+    day = query_date(request, "date", _today(request))
     data = reports.report(request.app["store"], period, day, request.app["calendar"])
     language = console_language(request)
     tr = lambda msgid: translate(msgid, language)  # noqa: E731 - chart titles in the viewer's language

@@ -36,7 +36,7 @@ Form field spellings: summary_zh, summary_mn; reached/satisfied as "1"/"0".
 from __future__ import annotations
 
 import time
-from datetime import date, datetime, time as clock, timedelta
+from datetime import datetime, time as clock, timedelta
 
 from aiohttp import web
 
@@ -210,16 +210,6 @@ async def board(request: web.Request) -> web.Response:
     return web.json_response(reports.board(request.app["store"], time.time(), request.app["calendar"]))
 
 
-def _date(request: web.Request, name: str, default: date) -> date:
-    raw = request.query.get(name)
-    if not raw:
-        return default
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        # TRANSLATORS: console error, max 60 chars
-        raise ApiError(422, "invalid_date", N_("Please give a date like 2026-11-26."), field=name)
-
 
 @routes.get("/api/v1/desk/revisits")
 @requires("supervisor")
@@ -227,8 +217,8 @@ async def revisits(request: web.Request) -> web.Response:
     calendar = request.app["calendar"]
     now = time.time()
     today = calendar.local(now).date()
-    first = _date(request, "from", today - timedelta(days=30))
-    last = _date(request, "until", today)
+    first = validation.query_date(request, "from", today - timedelta(days=30))
+    last = validation.query_date(request, "until", today)
     since = datetime.combine(first, clock(0), calendar.zone).timestamp()
     until = datetime.combine(last + timedelta(days=1), clock(0), calendar.zone).timestamp()
     return web.json_response({"from": first.isoformat(), "until": last.isoformat(),
@@ -244,7 +234,7 @@ async def report(request: web.Request) -> web.Response:
     if period not in reports.PERIODS:
         raise ApiError(404, "not_found", N_("Nothing was found at this address."))
     calendar = request.app["calendar"]
-    day = _date(request, "date", calendar.local(time.time()).date())
+    day = validation.query_date(request, "date", calendar.local(time.time()).date())
     data = reports.report(request.app["store"], period, day, calendar)
     if as_csv:
         return web.Response(text=reports.report_csv(data), content_type="text/csv", charset="utf-8",
