@@ -68,21 +68,21 @@ class FFPyPlayerBackend:
         self.on_frame(self.texture)
 
     def pause(self, paused: bool) -> None:
-        if self.mp is not None:
+        if self.mp is not None and self.first_frame_at is not None:
             self.mp.set_pause(paused)
 
     def seek(self, position: float) -> None:
-        if self.mp is not None:
+        if self.mp is not None and self.first_frame_at is not None:
             self.mp.seek(position + TS_START, relative=False, accurate=False)
 
     def position(self) -> float:
         """Seconds from the start of the video (the stream clock minus its start offset)."""
-        if self.mp is None:
-            return 0.0
+        if self.mp is None or self.first_frame_at is None:
+            return 0.0  # ffpyplayer may crash when asked before the stream is open
         return max(0.0, float(self.mp.get_pts() or 0.0) - TS_START)
 
     def duration(self) -> float:
-        if self.mp is None:
+        if self.mp is None or self.first_frame_at is None:
             return 0.0
         return float((self.mp.get_metadata() or {}).get("duration") or 0.0)
 
@@ -166,6 +166,8 @@ class Player(EventDispatcher):
         self.backend.seek(position)
         self.position = position
         self._still_since = None
+        if self.state == "ended":  # seeking back from the end plays on
+            self.state = "playing"
 
     def set_audio(self, lang: str) -> None:
         """Switches the audio language by reopening at the current position."""

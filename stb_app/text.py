@@ -1,8 +1,12 @@
 """Drawing bilingual text: Chinese horizontally, traditional Mongolian shaped and vertical.
 
 Mongolian is laid out by `mongolian_layout` into columns running left to right; each piece
-of a column is rendered as a horizontal line (HarfBuzz-shaped through font_script_name='Mong')
-and drawn rotated 90° clockwise. Chinese inside Mongolian stands upright, glyph by glyph.
+of a column is rendered as a horizontal line, shaped by HarfBuzz, and drawn rotated 90°
+clockwise. Chinese inside Mongolian stands upright, glyph by glyph.
+
+Shaping: the Kivy 2.3.1 wheel here draws Mongolian unjoined even with font_script_name='Mong'
+(ᠮᠣᠩᠭᠣᠯ at 64 px: 294 px wide, HarfBuzz says 202), so Mongolian lines are rendered with
+Pillow's raqm layout (HarfBuzz) into a Kivy texture; Chinese and digits use Kivy's provider.
 """
 from __future__ import annotations
 
@@ -33,14 +37,47 @@ def _options(kind: str, size: float, color) -> dict:
     return dict(font_name=FONT_CJK, font_size=size, color=color)
 
 
+_PIL_FONTS: dict = {}
+
+
+def _pil_font(size: float):
+    from PIL import ImageFont
+
+    key = int(round(size))
+    if key not in _PIL_FONTS:
+        _PIL_FONTS[key] = ImageFont.truetype(str(fonts.mongolian_font()), key, layout_engine=ImageFont.Layout.RAQM)
+    return _PIL_FONTS[key]
+
+
+def _mongolian_texture(text: str, size: float, color):
+    """A horizontal line of Mongolian shaped by HarfBuzz (Pillow + raqm) as a Kivy texture."""
+    from kivy.graphics.texture import Texture
+    from PIL import Image, ImageDraw
+
+    font = _pil_font(size)
+    ascent, descent = font.getmetrics()
+    width = max(1, int(round(font.getlength(text, language="mn"))) + 2)
+    height = ascent + descent
+    image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    rgba = tuple(int(round(c * 255)) for c in color)
+    ImageDraw.Draw(image).text((1, 0), text, font=font, fill=rgba, language="mn")
+    texture = Texture.create(size=(width, height), colorfmt="rgba")
+    texture.blit_buffer(image.tobytes(), colorfmt="rgba", bufferfmt="ubyte")
+    texture.flip_vertical()
+    return texture
+
+
 def line_texture(kind: str, text: str, size: float, color=(1, 1, 1, 1)):
     """The texture of one horizontal line of `text` (cached)."""
     key = (kind, text, round(size, 1), tuple(color))
     texture = _TEXTURES.get(key)
     if texture is None:
-        label = CoreLabel(text=text, **_options(kind, size, color))
-        label.refresh()
-        texture = label.texture
+        if kind == MONG:
+            texture = _mongolian_texture(text, size, color)
+        else:
+            label = CoreLabel(text=text, **_options(kind, size, color))
+            label.refresh()
+            texture = label.texture
         _TEXTURES[key] = texture
         if len(_TEXTURES) > _MAX_TEXTURES:
             _TEXTURES.popitem(last=False)
@@ -55,6 +92,8 @@ def measure(kind: str, text: str, size: float) -> float:
         return size * 1.05 * len(text)
     if not text.strip():
         return size * 0.3 * len(text)
+    if kind == MONG:
+        return float(_pil_font(size).getlength(text, language="mn"))
     return float(CoreLabel(text=text, **_options(kind, size, (1, 1, 1, 1))).get_extents(text)[0])
 
 

@@ -119,6 +119,7 @@ class BoxDriver:
         self.press(*names)
         if screen:
             self.until(lambda: self.screen == screen, what=f"screen {screen}")
+            self.pump(6)  # let the new screen's layouts settle before arrows measure them
         if focus:
             self.until(lambda: self.focus == focus, what=f"focus {focus}")
 

@@ -12,7 +12,10 @@ from .base import BaseScreen
 
 class GuideCard(FocusCard):
     entry = DictProperty({})
-    on_now = BooleanProperty(False)
+    airing = BooleanProperty(False)
+
+
+MAX_ENTRIES = 40  # a channel of short videos has hundreds of slots in 48 h: show what comes first
 
 
 class ChannelScreen(BaseScreen):
@@ -31,10 +34,12 @@ class ChannelScreen(BaseScreen):
                 continue
             if end <= now:
                 continue
-            card = GuideCard(focus_key=f"guide:{i}", entry=entry, on_now=start <= now < end)
+            if len(grid.children) >= MAX_ENTRIES:
+                break
+            card = GuideCard(focus_key=f"guide:{i}", entry=entry, airing=start <= now < end)
             local = start.astimezone()
-            card.ids.when.msgid = N_("Now") if card.on_now else "{time}"
-            card.ids.when.params = {} if card.on_now else {"time": f"{local:%m-%d %H:%M}"}
+            card.ids.when.msgid = N_("Now") if card.airing else "{time}"
+            card.ids.when.params = {} if card.airing else {"time": f"{local:%m-%d %H:%M}"}
             card.bind(on_activate=lambda _c: self.app.open("player", live=True))
             grid.add_widget(card)
         self.ids.empty.opacity = 0 if grid.children else 1
