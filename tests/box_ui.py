@@ -17,13 +17,27 @@ KEYCODES = {"ok": 13, "back": 27, "menu": 1073741942, "up": 273, "down": 274, "r
             "left": 276, "delete": 8}
 
 
+def _stale(lock: Path) -> bool:
+    """Whether an X lock file names a process that no longer runs."""
+    try:
+        os.kill(int(lock.read_text().strip()), 0)
+    except ProcessLookupError:
+        return True
+    except (ValueError, OSError):
+        return False
+    return False
+
+
 def start_xvfb(width: int = 1920, height: int = 1080) -> tuple[subprocess.Popen, str]:
     """An Xvfb display of its own (the first free :N from 90)."""
     if shutil.which("Xvfb") is None:
         pytest.skip("Xvfb is not installed")
     for number in range(90, 140):
-        if Path(f"/tmp/.X11-unix/X{number}").exists() or Path(f"/tmp/.X{number}-lock").exists():
+        lock, socket = Path(f"/tmp/.X{number}-lock"), Path(f"/tmp/.X11-unix/X{number}")
+        if lock.exists() and not _stale(lock):
             continue
+        lock.unlink(missing_ok=True)  # left behind by an Xvfb that was killed
+        socket.unlink(missing_ok=True)
         proc = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 10

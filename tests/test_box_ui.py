@@ -30,7 +30,7 @@ def world(tmp_path_factory):
     yield box, server, root
     box.app.player.close()
     server.stop()
-    xvfb.kill()
+    xvfb.terminate()
 
 
 def walk_to(box, target: str, *directions: str, tries: int = 12) -> None:

@@ -1,0 +1,286 @@
+"""Set-top box benchmarks (run by hand): `python bench/box.py [--server-data DIR]`.
+
+Prints medians and ratios against references measured in the same run:
+  1. cold start to an interactive home screen (reference: a bare Kivy window opening);
+  2. a key press to the next drawn frame in a grid of 500 catalog items (reference: 1 frame at 60 fps);
+  3. resident memory with 500 posters cached and scrolled through (reference: the 200 MB target);
+  4. OK on a video to its first frame over a link shaped to 512 kbit/s and 300 ms round trip with
+     `tc netem` on a veth pair between network namespaces (reference: the same over an unshaped veth).
+Each measurement runs the app in its own process under its own Xvfb display.
+"""
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PYTHON = sys.executable
+RUNS = 3
+
+
+def child(mode: str, data: str, server: str, extra: str = "") -> None:
+    """One measurement inside a fresh process; prints one JSON line."""
+    started = time.monotonic()
+    Path(data).mkdir(parents=True, exist_ok=True)
+    os.environ["SDL_AUDIODRIVER"] = "dummy"
+    from tests.box_ui import launch, start_xvfb
+    xvfb, display = start_xvfb()
+    try:
+        if mode == "bare":
+            os.environ["DISPLAY"] = display
+            os.environ["KIVY_NO_CONSOLELOG"] = "1"
+            from stb_app.main import configure_kivy
+            configure_kivy(1920, 1080, Path(data))
+            from kivy.app import App
+            from kivy.base import EventLoop
+            from kivy.uix.label import Label
+
+            class Bare(App):
+                def build(self):
+                    return Label(text="hello")
+            app = Bare()
+            app._run_prepare()
+            EventLoop.idle()
+            print(json.dumps({"seconds": time.monotonic() - started}))
+            return
+        box = launch(server, Path(data), display, language="zh")
+        if mode == "coldstart":
+            print(json.dumps({"seconds": time.monotonic() - started}))
+            return
+        if mode == "keys":
+            from kivy.core.window import Window
+            box.until(lambda: len(box.app.library.catalog["items"]) >= 500, what="500 items")
+            box.go("ok", screen="watch")
+            box.press("down")
+            flips = []
+            Window.bind(on_flip=lambda *_: flips.append(time.perf_counter()))
+            latencies = []
+            for key in ["right"] * 4 + ["down"] * 20 + ["left"] * 4 + ["up"] * 10:
+                before = len(flips)
+                t0 = time.perf_counter()
+                Window.dispatch("on_key_down", {"right": 275, "left": 276, "up": 273, "down": 274}[key], 0, None, [])
+                while len(flips) == before:
+                    box.loop.idle()
+                latencies.append(flips[before] - t0)
+                box.pump(2)
+            rss = int(next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmRSS")))
+            print(json.dumps({"latencies": latencies, "rss_kb": rss, "focus": box.focus}))
+            return
+        if mode == "firstframe":
+            box.until(lambda: box.app.library.catalog["items"], timeout=60, what="catalog")
+            item = box.app.library.catalog["items"][0]
+            player = box.app.player
+            t0 = time.monotonic()
+            box.app.open("player", item_id=item["id"], position=0.0)
+            seen = []
+
+            def first_frame():
+                if player.backend.first_frame_at is not None:
+                    seen.append((player.backend.first_frame_at, player.rung_name))
+                return bool(seen)
+            box.until(first_frame, timeout=120, what="first frame")
+            print(json.dumps({"seconds": seen[0][0] - t0, "rung": seen[0][1]}))
+            player.close()
+    finally:
+        xvfb.terminate()
+
+
+def run_child(mode: str, data: Path, server: str, netns: str | None = None) -> dict:
+    cmd = [PYTHON, __file__, "--child", mode, str(data), server]
+    if netns:
+        cmd = ["ip", "netns", "exec", netns, *cmd]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=ROOT,
+                         env=dict(os.environ, KIVY_NO_CONSOLELOG="1"))
+    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        raise RuntimeError(f"{mode} failed:\n{out.stdout[-2000:]}\n{out.stderr[-3000:]}")
+    return json.loads(lines[-1])
+
+
+def fill_offline_catalog(data: Path, count: int = 500) -> None:
+    """A box cache holding `count` catalog items with posters, as after browsing online once."""
+    from PIL import Image, ImageDraw
+
+    from stb_app.api import ApiClient
+    from stb_app.cache import DiskCache
+    data.mkdir(parents=True, exist_ok=True)
+    cache = DiskCache(data / "cache")
+    api = ApiClient("http://127.0.0.1:9", data)
+    items = []
+    for n in range(count):
+        poster = f"/media/posters/bench{n}/poster.jpg"
+        path = cache.file_path(api.url(poster))
+        if not path.exists():
+            image = Image.new("RGB", (480, 270), ((n * 37) % 255, (n * 91) % 255, 120))
+            ImageDraw.Draw(image).text((20, 20), f"{n}", fill=(255, 255, 255))
+            image.save(path, "JPEG", quality=80)
+        items.append({"id": f"bench{n}", "category": "c", "title": {"zh": f"案例视频 {n}", "mn": f"ᠬᠡᠷᠡᠭ {n}"},
+                      "summary": {"zh": "", "mn": ""}, "duration": 60, "poster": poster, "thumb": poster,
+                      "hls": "", "audio": ["zh", "mn"], "subtitles": [], "published_at": ""})
+    cache.write("catalog", {"version": "bench", "categories": [{"id": "c", "title": {"zh": "案例", "mn": "ᠬᠡᠷᠡᠭ"}}],
+                            "items": items}, None)
+
+
+def sh(*args: str, check: bool = True) -> None:
+    subprocess.run(args, check=check, capture_output=True)
+
+
+def shaped_link(rate: str | None) -> tuple[str, str]:
+    """A veth pair between a fresh namespace (the box) and the host (the server), optionally
+    shaped with netem on both ends; returns (namespace, host address)."""
+    ns = f"ltvbox{os.getpid() % 10000}"
+    sh("ip", "netns", "add", ns)
+    sh("ip", "link", "add", f"{ns}h", "type", "veth", "peer", "name", f"{ns}b")
+    sh("ip", "link", "set", f"{ns}b", "netns", ns)
+    sh("ip", "addr", "add", "10.231.0.1/24", "dev", f"{ns}h")
+    sh("ip", "link", "set", f"{ns}h", "up")
+    sh("ip", "netns", "exec", ns, "ip", "addr", "add", "10.231.0.2/24", "dev", f"{ns}b")
+    sh("ip", "netns", "exec", ns, "ip", "link", "set", f"{ns}b", "up")
+    sh("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up")
+    if rate:
+        sh("tc", "qdisc", "add", "dev", f"{ns}h", "root", "netem", "delay", "150ms", "rate", rate)
+        sh("ip", "netns", "exec", ns, "tc", "qdisc", "add", "dev", f"{ns}b", "root", "netem", "delay", "150ms", "rate", rate)
+    return ns, "10.231.0.1"
+
+
+def drop_link(ns: str) -> None:
+    sh("ip", "link", "del", f"{ns}h", check=False)
+    sh("ip", "netns", "del", ns, check=False)
+
+
+def shaping_proxy(listen_port: int, target_port: int, rate_bps: int, one_way_delay: float) -> None:
+    """A TCP proxy on loopback that paces each direction to `rate_bps` and delays it by
+    `one_way_delay` (used when the kernel has no netem qdisc)."""
+    import asyncio
+
+    async def pipe(reader, writer):
+        queue: asyncio.Queue = asyncio.Queue()
+        loop = asyncio.get_running_loop()
+
+        async def deliver():
+            while True:
+                at, chunk = await queue.get()
+                if chunk is None:
+                    writer.close()
+                    return
+                await asyncio.sleep(max(0.0, at - loop.time()))
+                writer.write(chunk)
+                await writer.drain()
+        sender = asyncio.create_task(deliver())
+        next_free = loop.time()
+        while True:
+            chunk = await reader.read(1460)
+            if not chunk:
+                await queue.put((0, None))
+                break
+            next_free = max(loop.time(), next_free) + len(chunk) * 8 / rate_bps
+            await queue.put((next_free + one_way_delay, chunk))
+        await sender
+
+    async def handle(client_reader, client_writer):
+        try:
+            server_reader, server_writer = await asyncio.open_connection("127.0.0.1", target_port)
+        except OSError:
+            client_writer.close()
+            return
+        await asyncio.gather(pipe(client_reader, server_writer), pipe(server_reader, client_writer),
+                             return_exceptions=True)
+
+    async def run():
+        server = await asyncio.start_server(handle, "127.0.0.1", listen_port)
+        async with server:
+            await server.serve_forever()
+    asyncio.run(run())
+
+
+def main() -> None:
+    import tempfile
+    work = Path(tempfile.mkdtemp(prefix="box-bench-"))
+    print("box benchmarks (medians of", RUNS, "runs)")
+
+    bare = statistics.median(run_child("bare", work / f"bare{i}", "")["seconds"] for i in range(RUNS))
+    offline = work / "offline"
+    fill_offline_catalog(offline)
+    cold = statistics.median(run_child("coldstart", offline, "http://127.0.0.1:9")["seconds"] for _ in range(RUNS))
+    print(f"cold start to interactive home: {cold:.2f} s (bare Kivy window {bare:.2f} s, ratio {cold / bare:.2f}; target 2 s)")
+
+    keys = run_child("keys", offline, "http://127.0.0.1:9")
+    median_ms = statistics.median(keys["latencies"]) * 1000
+    p90 = sorted(keys["latencies"])[int(0.9 * len(keys["latencies"]))] * 1000
+    print(f"key press to next frame, 500 items: median {median_ms:.1f} ms, p90 {p90:.1f} ms "
+          f"(ratio to one 60 fps frame {median_ms / 16.7:.2f})")
+    print(f"resident memory with 500 posters cached: {keys['rss_kb'] / 1024:.0f} MB (ratio to 200 MB target "
+          f"{keys['rss_kb'] / 1024 / 200:.2f})")
+
+    server_data = Path(sys.argv[sys.argv.index("--server-data") + 1]) if "--server-data" in sys.argv else None
+    if server_data is None:
+        print("first frame over 512 kbit/s / 300 ms: skipped (pass --server-data DIR of a `content-server demo`)")
+        return
+    try:  # is netem there at all? (not every kernel ships sch_netem)
+        ns, _ = shaped_link("512kbit")
+        drop_link(ns)
+    except subprocess.CalledProcessError as err:
+        drop_link(f"ltvbox{os.getpid() % 10000}")
+        print(f"first frame: netem unavailable ({err.stderr.decode().strip()}); "
+              "shaping loopback with a pacing proxy instead")
+        first_frame_over_proxy(server_data, work)
+        return
+    results = {}
+    for label, rate in (("unshaped", None), ("512kbit/300ms", "512kbit")):
+        try:
+            ns, host = shaped_link(rate)
+        except subprocess.CalledProcessError as err:
+            drop_link(f"ltvbox{os.getpid() % 10000}")
+            print(f"first frame: netem unavailable ({err.stderr.decode().strip()}); "
+                  "shaping loopback with a pacing proxy instead")
+            first_frame_over_proxy(server_data, work)
+            return
+        server = subprocess.Popen([PYTHON, "-m", "content_server.cli", "serve", "--data", str(server_data),
+                                   "--host", host, "--port", "8391"], cwd=ROOT,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            time.sleep(3)
+            times = [run_child("firstframe", work / f"ff-{label.replace('/', '_')}-{i}", f"http://{host}:8391", ns)
+                     for i in range(RUNS)]
+            results[label] = statistics.median(t["seconds"] for t in times)
+            rungs = {t["rung"] for t in times}
+        finally:
+            server.terminate()
+            server.wait()
+            drop_link(ns)
+        print(f"first frame after OK, {label}: {results[label]:.2f} s (rung {', '.join(sorted(rungs))})")
+    print(f"first frame shaped/unshaped ratio: {results['512kbit/300ms'] / results['unshaped']:.2f} (target 3 s shaped)")
+
+
+def first_frame_over_proxy(server_data: Path, work: Path) -> None:
+    results = {}
+    server = subprocess.Popen([PYTHON, "-m", "content_server.cli", "serve", "--data", str(server_data),
+                               "--port", "8392"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proxy = subprocess.Popen([PYTHON, __file__, "--proxy", "8393", "8392", "512000", "0.15"], cwd=ROOT)
+    try:
+        time.sleep(3)
+        for label, url in (("loopback", "http://127.0.0.1:8392"), ("512kbit/300ms", "http://127.0.0.1:8393")):
+            times = [run_child("firstframe", work / f"ffp-{label.replace('/', '_')}-{i}", url) for i in range(RUNS)]
+            results[label] = statistics.median(t["seconds"] for t in times)
+            print(f"first frame after OK, {label}: {results[label]:.2f} s "
+                  f"(rung {', '.join(sorted({t['rung'] for t in times}))})")
+    finally:
+        proxy.terminate()
+        server.terminate()
+    print(f"first frame shaped/loopback ratio: {results['512kbit/300ms'] / results['loopback']:.2f} (target 3 s shaped)")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--proxy":
+        shaping_proxy(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]))
+        sys.exit(0)
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child(sys.argv[2], sys.argv[3], sys.argv[4])
+    else:
+        main()
