@@ -57,10 +57,13 @@ def _mongolian_texture(text: str, size: float, color):
     font = _pil_font(size)
     ascent, descent = font.getmetrics()
     width = max(1, int(round(font.getlength(text, language="mn"))) + 2)
-    height = ascent + descent
+    # the font's ascent leaves about half an em empty above Mongolian letters: trim it, so
+    # columns sit about 1.2 em apart instead of 1.8
+    top = int(0.55 * font.size)
+    height = ascent + descent - top
     image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
     rgba = tuple(int(round(c * 255)) for c in color)
-    ImageDraw.Draw(image).text((1, 0), text, font=font, fill=rgba, language="mn")
+    ImageDraw.Draw(image).text((1, -top), text, font=font, fill=rgba, language="mn")
     texture = Texture.create(size=(width, height), colorfmt="rgba")
     texture.blit_buffer(image.tobytes(), colorfmt="rgba", bufferfmt="ubyte")
     texture.flip_vertical()
