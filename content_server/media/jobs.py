@@ -193,12 +193,13 @@ def sweep_work(store: Store, root: DataRoot) -> None:
 
 
 def run_pending_jobs(store: Store, settings: Settings) -> None:
-    """Runs every queued job to its end in this thread (for `content-server demo`)."""
+    """Runs every queued job to its end in this thread (for `content-server demo`).
+    Jobs marked running are left alone: a server on the same data root may be running them;
+    the server requeues interrupted ones when it starts."""
     async def drain() -> None:
         transcoder = Transcoder(store, settings)
         while (row := media_sql.claim_next_job(store)) is not None:
             await transcoder.run_job(row)
-    media_sql.requeue_interrupted_jobs(store)
     asyncio.run(drain())
 
 
