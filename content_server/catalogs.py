@@ -45,7 +45,14 @@ def extract(output: Path) -> None:
 
 def update() -> None:
     with _locked():
-        extract(POT)
+        fresh = POT.with_suffix(".new")
+        extract(fresh)
+        with open(fresh, "rb") as f:
+            found = len([m for m in read_po(f) if m.id])
+        if not found:  # a half-written source tree must never empty both catalogs
+            fresh.unlink()
+            sys.exit("catalogs: extraction found no messages; nothing was changed")
+        fresh.replace(POT)
         for language, locale in LANGUAGES.items():
             command = "update" if po_path(language).exists() else "init"
             _babel(command, "-i", str(POT), "-d", str(LOCALES_DIR), "-D", DOMAIN, "-l", locale,
