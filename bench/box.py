@@ -1,4 +1,4 @@
-"""Set-top box benchmarks (run by hand): `python bench/box.py [--server-data DIR]`.
+"""Set-top box benchmarks (run by hand): `python bench/box.py [--server-data DIR] [--first-frame-only]`.
 
 Prints medians and ratios against references measured in the same run:
   1. cold start to an interactive home screen (reference: a bare Kivy window opening);
@@ -72,10 +72,14 @@ def child(mode: str, data: str, server: str, extra: str = "") -> None:
             rss = int(next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmRSS")))
             print(json.dumps({"latencies": latencies, "rss_kb": rss, "focus": box.focus}))
             return
-        if mode == "firstframe":
+        if mode in ("firstframe", "firstframe-whole"):
             box.until(lambda: box.app.library.catalog["items"], timeout=60, what="catalog")
             item = box.app.library.catalog["items"][0]
             player = box.app.player
+            if mode == "firstframe-whole":  # the reference: FFmpeg reads the whole master
+                player._write_one_rung_master = lambda rung: None
+                player.backend.LIB_OPTS = {}
+            wait_for_quiet_link(box)
             t0 = time.monotonic()
             box.app.open("player", item_id=item["id"], position=0.0)
             seen = []
@@ -85,18 +89,34 @@ def child(mode: str, data: str, server: str, extra: str = "") -> None:
                     seen.append((player.backend.first_frame_at, player.rung_name))
                 return bool(seen)
             box.until(first_frame, timeout=120, what="first frame")
-            print(json.dumps({"seconds": seen[0][0] - t0, "rung": seen[0][1]}))
+            print(json.dumps({"seconds": seen[0][0] - t0, "rung": seen[0][1], "t0": t0, "t1": seen[0][0]}))
             player.close()
     finally:
         xvfb.terminate()
 
 
-def run_child(mode: str, data: Path, server: str, netns: str | None = None) -> dict:
+def wait_for_quiet_link(box, quiet: float = 1.5, limit: float = 30.0) -> None:
+    """Lets the box finish its start-up refresh before OK (a household browses a while first):
+    waits until the shaping proxy has carried nothing for `quiet` seconds (or 3 s unproxied)."""
+    log = os.environ.get("BENCH_PROXY_LOG")
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        box.pump(5)
+        if log is None:
+            if time.monotonic() - started > 3:
+                return
+            continue
+        lines = Path(log).read_text().splitlines() if Path(log).exists() else []
+        if not lines or time.monotonic() - float(lines[-1].split(" ", 1)[0]) > quiet:
+            return
+
+
+def run_child(mode: str, data: Path, server: str, netns: str | None = None, env: dict | None = None) -> dict:
     cmd = [PYTHON, __file__, "--child", mode, str(data), server]
     if netns:
         cmd = ["ip", "netns", "exec", netns, *cmd]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=ROOT,
-                         env=dict(os.environ, KIVY_NO_CONSOLELOG="1"))
+                         env=dict(os.environ, KIVY_NO_CONSOLELOG="1", **(env or {})))
     lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
     if not lines:
         raise RuntimeError(f"{mode} failed:\n{out.stdout[-2000:]}\n{out.stderr[-3000:]}")
@@ -154,12 +174,17 @@ def drop_link(ns: str) -> None:
     sh("ip", "netns", "del", ns, check=False)
 
 
-def shaping_proxy(listen_port: int, target_port: int, rate_bps: int, one_way_delay: float) -> None:
+def shaping_proxy(listen_port: int, target_port: int, rate_bps: int, one_way_delay: float,
+                  log_path: str | None = None) -> None:
     """A TCP proxy on loopback that paces each direction to `rate_bps` and delays it by
-    `one_way_delay` (used when the kernel has no netem qdisc)."""
+    `one_way_delay` (used when the kernel has no netem qdisc). All connections share the one
+    link, as on a real 512 kbit/s line. With `log_path`, appends `monotonic GET path` for each
+    request and `monotonic bytes N` for each chunk delivered to the client."""
     import asyncio
+    log = open(log_path, "a", buffering=1) if log_path else None
+    link_free = {"up": 0.0, "down": 0.0}  # when each direction of the shared link is next free
 
-    async def pipe(reader, writer):
+    async def pipe(reader, writer, direction):
         queue: asyncio.Queue = asyncio.Queue()
         loop = asyncio.get_running_loop()
 
@@ -170,17 +195,23 @@ def shaping_proxy(listen_port: int, target_port: int, rate_bps: int, one_way_del
                     writer.close()
                     return
                 await asyncio.sleep(max(0.0, at - loop.time()))
-                writer.write(chunk)
-                await writer.drain()
+                try:
+                    writer.write(chunk)
+                    await writer.drain()
+                except OSError:  # the client went away (a player closing mid-segment)
+                    return
+                if log and direction == "down":
+                    log.write(f"{time.monotonic():.3f} bytes {len(chunk)}\n")
         sender = asyncio.create_task(deliver())
-        next_free = loop.time()
         while True:
             chunk = await reader.read(1460)
-            if not chunk:
+            if not chunk or sender.done():  # the far end closed, or this end went away
                 await queue.put((0, None))
                 break
-            next_free = max(loop.time(), next_free) + len(chunk) * 8 / rate_bps
-            await queue.put((next_free + one_way_delay, chunk))
+            if log and direction == "up" and chunk.startswith(b"GET "):
+                log.write(f"{time.monotonic():.3f} GET {chunk.split(b' ', 2)[1].decode()}\n")
+            link_free[direction] = max(loop.time(), link_free[direction]) + len(chunk) * 8 / rate_bps
+            await queue.put((link_free[direction] + one_way_delay, chunk))
         await sender
 
     async def handle(client_reader, client_writer):
@@ -189,7 +220,7 @@ def shaping_proxy(listen_port: int, target_port: int, rate_bps: int, one_way_del
         except OSError:
             client_writer.close()
             return
-        await asyncio.gather(pipe(client_reader, server_writer), pipe(server_reader, client_writer),
+        await asyncio.gather(pipe(client_reader, server_writer, "up"), pipe(server_reader, client_writer, "down"),
                              return_exceptions=True)
 
     async def run():
@@ -203,7 +234,12 @@ def main() -> None:
     import tempfile
     work = Path(tempfile.mkdtemp(prefix="box-bench-"))
     print("box benchmarks (medians of", RUNS, "runs)")
+    if "--first-frame-only" not in sys.argv:
+        other_benchmarks(work)
+    first_frame(work)
 
+
+def other_benchmarks(work: Path) -> None:
     bare = statistics.median(run_child("bare", work / f"bare{i}", "")["seconds"] for i in range(RUNS))
     offline = work / "offline"
     fill_offline_catalog(offline)
@@ -218,6 +254,8 @@ def main() -> None:
     print(f"resident memory with 500 posters cached: {keys['rss_kb'] / 1024:.0f} MB (ratio to 200 MB target "
           f"{keys['rss_kb'] / 1024 / 200:.2f})")
 
+
+def first_frame(work: Path) -> None:
     server_data = Path(sys.argv[sys.argv.index("--server-data") + 1]) if "--server-data" in sys.argv else None
     if server_data is None:
         print("first frame over 512 kbit/s / 300 ms: skipped (pass --server-data DIR of a `content-server demo`)")
@@ -258,27 +296,56 @@ def main() -> None:
     print(f"first frame shaped/unshaped ratio: {results['512kbit/300ms'] / results['unshaped']:.2f} (target 3 s shaped)")
 
 
+def traffic_before(log_path: Path, t0: float, t1: float) -> tuple[list[str], int]:
+    """The paths requested and the bytes delivered through the proxy between t0 and t1."""
+    paths, nbytes = [], 0
+    for line in log_path.read_text().splitlines():
+        at, kind, value = line.split(" ", 2)
+        if t0 <= float(at) <= t1:
+            if kind == "GET":
+                paths.append(value.rsplit("/", 2)[-2] + "/" + value.rsplit("/", 1)[-1])
+            else:
+                nbytes += int(value)
+    return paths, nbytes
+
+
 def first_frame_over_proxy(server_data: Path, work: Path) -> None:
+    """First frame with the one-rung master the player writes, side by side with the reference
+    (FFmpeg given the whole master, as before), runs interleaved, on loopback and shaped."""
     results = {}
+    log_path = work / "proxy.log"
     server = subprocess.Popen([PYTHON, "-m", "content_server.cli", "serve", "--data", str(server_data),
                                "--port", "8392"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    proxy = subprocess.Popen([PYTHON, __file__, "--proxy", "8393", "8392", "512000", "0.15"], cwd=ROOT)
+    proxy = subprocess.Popen([PYTHON, __file__, "--proxy", "8393", "8392", "512000", "0.15", str(log_path)], cwd=ROOT)
     try:
         time.sleep(3)
         for label, url in (("loopback", "http://127.0.0.1:8392"), ("512kbit/300ms", "http://127.0.0.1:8393")):
-            times = [run_child("firstframe", work / f"ffp-{label.replace('/', '_')}-{i}", url) for i in range(RUNS)]
-            results[label] = statistics.median(t["seconds"] for t in times)
-            print(f"first frame after OK, {label}: {results[label]:.2f} s "
-                  f"(rung {', '.join(sorted({t['rung'] for t in times}))})")
+            runs: dict[str, list[dict]] = {"firstframe-whole": [], "firstframe": []}
+            for i in range(RUNS):
+                for mode in runs:
+                    runs[mode].append(run_child(mode, work / f"ffp-{mode}-{label.replace('/', '_')}-{i}", url,
+                                                env={"BENCH_PROXY_LOG": str(log_path)}))
+            for mode, times in runs.items():
+                what = "whole master (before)" if mode == "firstframe-whole" else "one-rung master"
+                results[label, mode] = statistics.median(t["seconds"] for t in times)
+                traffic = ""
+                if url.endswith("8393"):
+                    paths, nbytes = traffic_before(log_path, times[-1]["t0"], times[-1]["t1"])
+                    traffic = f"; before it: {len(paths)} requests, {nbytes / 1024:.0f} KiB: {' '.join(paths)}"
+                print(f"first frame after OK, {label}, {what}: {results[label, mode]:.2f} s "
+                      f"(rung {', '.join(sorted({t['rung'] for t in times}))}{traffic})")
     finally:
         proxy.terminate()
         server.terminate()
-    print(f"first frame shaped/loopback ratio: {results['512kbit/300ms'] / results['loopback']:.2f} (target 3 s shaped)")
+    shaped, whole = results["512kbit/300ms", "firstframe"], results["512kbit/300ms", "firstframe-whole"]
+    print(f"first frame shaped: {shaped:.2f} s one-rung vs {whole:.2f} s whole master (ratio {shaped / whole:.2f}); "
+          f"shaped/loopback ratio {shaped / results['loopback', 'firstframe']:.2f} (target 3 s shaped)")
 
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--proxy":
-        shaping_proxy(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]))
+        shaping_proxy(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]),
+                      sys.argv[6] if len(sys.argv) > 6 else None)
         sys.exit(0)
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         child(sys.argv[2], sys.argv[3], sys.argv[4])

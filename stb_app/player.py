@@ -1,20 +1,23 @@
 """One player interface for every backend: open / play / pause / seek / close / position.
 
-The backend here drives ffpyplayer's MediaPlayer directly (frames into a Kivy texture), so
-the app can pick the HLS rung and audio rendition itself with `ff_opts` vst/ast: FFmpeg's HLS
-demuxer never adapts. A native Android backend can replace `FFPyPlayerBackend` behind `Player`.
+The backend here drives ffpyplayer's MediaPlayer directly (frames into a Kivy texture). FFmpeg's
+HLS demuxer never adapts and opens every variant and audio rendition of a master before the
+first frame, so the player hands it a one-rung master (the chosen variant and audio only, see
+`hls_master`) written on the box, and picks the rung itself. A native Android backend can replace `FFPyPlayerBackend` behind `Player`.
 """
 from __future__ import annotations
 
+import os
 import threading
 import time
+from pathlib import Path
 
 from kivy.clock import Clock
 from kivy.event import EventDispatcher
 from kivy.graphics.texture import Texture
 from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 
-from . import abr
+from . import abr, hls_master
 from .api import ApiClient, Offline, Rejected
 
 # FFmpeg's mpegts muxer starts timestamps here; frame pts (and WebVTT X-TIMESTAMP-MAP) include it
@@ -25,6 +28,8 @@ PROBE_EVERY = 20.0      # seconds between throughput probes while playing
 
 class FFPyPlayerBackend:
     """Decodes with ffpyplayer; `on_frame(texture)` is called on the UI thread."""
+    # no second connection prefetching the next segment: on a thin link it slows the first one
+    LIB_OPTS = {"http_multiple": "0"}
 
     def __init__(self, on_frame, on_eof):
         self.on_frame, self.on_eof = on_frame, on_eof
@@ -33,19 +38,26 @@ class FFPyPlayerBackend:
         self._event = None
         self.first_frame_at: float | None = None
 
-    def open(self, url: str, position: float, audio_lang: str | None, rung: abr.Rung | None) -> None:
+    def open(self, url: str, position: float, audio_lang: str | None = None, program: int | None = None,
+             local: bool = False) -> None:
+        """Opens `url` (a master's URL, or with `local` a one-rung master file on the box) at
+        `position`; `program`/`audio_lang` pick the variant and audio among several."""
         from ffpyplayer.player import MediaPlayer
 
         self.close()
         ff_opts = {"sn": True, "out_fmt": "rgba", "paused": False, "autoexit": False}
         if position > 0.5:
             ff_opts["ss"] = position
-        if rung is not None:
-            ff_opts["vst"] = f"p:{rung.program}:v"  # the variant's program (FFmpeg's HLS demuxer)
+        if program is not None:
+            ff_opts["vst"] = f"p:{program}:v"  # the variant's program (FFmpeg's HLS demuxer)
         if audio_lang:
             ff_opts["ast"] = f"m:language:{audio_lang}"
+        # a local master points at http segments: FFmpeg refuses that unless whitelisted
+        lib_opts = dict(self.LIB_OPTS)
+        if local:
+            lib_opts["protocol_whitelist"] = "file,http,https,tcp,tls,crypto"
         self.first_frame_at = None
-        self.mp = MediaPlayer(url, ff_opts=ff_opts, loglevel="error")
+        self.mp = MediaPlayer(url, ff_opts=ff_opts, lib_opts=lib_opts, loglevel="error")
         self._event = Clock.schedule_interval(self._poll, 1 / 60)
 
     def _poll(self, _dt) -> None:
@@ -103,9 +115,12 @@ class Player(EventDispatcher):
     duration = NumericProperty(0)
     rung_name = StringProperty("")
 
-    def __init__(self, api: ApiClient, max_height: int = 1080, **kwargs):
+    def __init__(self, api: ApiClient, max_height: int = 1080, work_dir: Path | None = None, **kwargs):
         super().__init__(**kwargs)
         self.api, self.max_height = api, max_height
+        # where the one-rung master is written (the box's data directory unless given)
+        self.work_dir = Path(work_dir) if work_dir else api.device_file.parent / "player"
+        self.master = ""
         self.backend = FFPyPlayerBackend(self._on_frame, self._on_eof)
         self.url = ""
         self.audio_lang: str | None = None
@@ -125,22 +140,26 @@ class Player(EventDispatcher):
         self._generation += 1
         generation = self._generation
         self.url, self.audio_lang = self.api.url(url), audio_lang
+        self.master = ""
         self.state, self.position, self.duration = "loading", position, duration
         self.opened_at = time.monotonic()
 
         def fetch_master():
             rungs: list[abr.Rung] = []
+            master = ""
             try:
                 content, seconds = self.api.get_bytes(self.url)
-                rungs = abr.parse_master(content.decode("utf-8", "replace"))
+                master = content.decode("utf-8", "replace")
+                rungs = abr.parse_master(master)
             except (Offline, Rejected):
                 pass
-            Clock.schedule_once(lambda _dt: self._start(generation, rungs, position, rung))
+            Clock.schedule_once(lambda _dt: self._start(generation, master, rungs, position, rung))
         threading.Thread(target=fetch_master, daemon=True).start()
 
-    def _start(self, generation: int, rungs, position: float, rung) -> None:
+    def _start(self, generation: int, master: str, rungs, position: float, rung) -> None:
         if generation != self._generation:
             return
+        self.master = master
         self.chooser = abr.RungChooser(rungs, self.max_height) if rungs else None
         chosen = rung or (self.chooser.current if self.chooser else None)
         self._open_backend(position, chosen)
@@ -148,8 +167,25 @@ class Player(EventDispatcher):
 
     def _open_backend(self, position: float, rung) -> None:
         self.rung_name = rung.name if rung else ""
-        self.backend.open(self.url, position, self.audio_lang, rung)
+        local = self._write_one_rung_master(rung) if rung is not None and self.master else None
+        if local is not None:
+            self.backend.open(str(local), position, local=True)
+        else:  # no master in hand: FFmpeg reads the whole one and we pick among its programs
+            self.backend.open(self.url, position, self.audio_lang, rung.program if rung else None)
         self._last_pos, self._still_since = position, None
+
+    def _write_one_rung_master(self, rung) -> Path | None:
+        """Writes the master holding only `rung` and the audio language; None if it can't."""
+        try:
+            text = hls_master.one_rung_master(self.master, self.url, rung.uri, self.audio_lang)
+            self.work_dir.mkdir(parents=True, exist_ok=True)
+            path = self.work_dir / "master.m3u8"
+            partial = path.with_suffix(".part")
+            partial.write_text(text, encoding="utf-8")
+            os.replace(partial, path)
+            return path
+        except (ValueError, OSError):
+            return None
 
     def play(self) -> None:
         if self.state == "paused":

@@ -1,6 +1,8 @@
 """The box's pure logic, without a window: remote keys, focus geometry, WebVTT, Mongolian
-columns, rung choice."""
-from stb_app import abr, keys, mongolian_layout, webvtt
+columns, rung choice, the one-rung master."""
+import pytest
+
+from stb_app import abr, hls_master, keys, mongolian_layout, webvtt
 from stb_app.focus import DOWN, LEFT, RIGHT, UP, FocusMemory, Rect, grid_move, nearest
 
 
@@ -126,3 +128,42 @@ def test_rung_choice_starts_low_steps_up_with_throughput_and_down_on_a_stall():
     slow = abr.RungChooser(rungs, max_height=720)
     slow.add_sample(40_000, 1.0)                               # 320 kbit/s
     assert slow.choose().height == 234
+
+
+TRANSCODER_MASTER = """#EXTM3U
+#EXT-X-VERSION:3
+#EXT-X-INDEPENDENT-SEGMENTS
+#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",LANGUAGE="zh",NAME="中文",DEFAULT=YES,AUTOSELECT=YES,CHANNELS="2",URI="audio_zh/index.m3u8"
+#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",LANGUAGE="mn",NAME="ᠮᠣᠩᠭᠣᠯ",DEFAULT=NO,AUTOSELECT=YES,CHANNELS="2",URI="audio_mn/index.m3u8"
+#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio_low",LANGUAGE="zh",NAME="中文",DEFAULT=YES,AUTOSELECT=YES,CHANNELS="1",URI="audio_only_zh/index.m3u8"
+#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",LANGUAGE="zh",NAME="中文",DEFAULT=NO,AUTOSELECT=YES,URI="subs_zh/index.m3u8"
+#EXT-X-STREAM-INF:BANDWIDTH=249757,RESOLUTION=416x234,CODECS="avc1.4d401e,mp4a.40.2",AUDIO="audio",SUBTITLES="subs"
+234p/index.m3u8
+#EXT-X-STREAM-INF:BANDWIDTH=348019,RESOLUTION=640x360,CODECS="avc1.4d401e,mp4a.40.2",AUDIO="audio",SUBTITLES="subs"
+360p/index.m3u8
+#EXT-X-STREAM-INF:BANDWIDTH=57743,CODECS="mp4a.40.2",AUDIO="audio_low",SUBTITLES="subs"
+audio_only_zh/index.m3u8
+"""
+RENDITIONS = "http://box.example:8080/media/renditions/v1/"
+
+
+def test_the_one_rung_master_holds_only_the_chosen_variant_and_audio_language_with_absolute_urls():
+    # given the transcoder's master, when the player picks 360p and Mongolian audio
+    text = hls_master.one_rung_master(TRANSCODER_MASTER, RENDITIONS + "master.m3u8", "360p/index.m3u8", "mn")
+    lines = text.splitlines()
+    # then FFmpeg is shown one variant, one audio rendition (made the default), no subtitles
+    assert lines[0] == "#EXTM3U"
+    assert [line for line in lines if not line.startswith("#")] == [RENDITIONS + "360p/index.m3u8"]
+    audio = [line for line in lines if line.startswith("#EXT-X-MEDIA:")]
+    assert len(audio) == 1 and 'LANGUAGE="mn"' in audio[0] and "DEFAULT=YES" in audio[0]
+    assert f'URI="{RENDITIONS}audio_mn/index.m3u8"' in audio[0]
+    stream = next(line for line in lines if line.startswith("#EXT-X-STREAM-INF:"))
+    assert "RESOLUTION=640x360" in stream and 'AUDIO="audio"' in stream and "SUBTITLES" not in stream
+    assert hls_master.one_rung_master(TRANSCODER_MASTER, RENDITIONS + "master.m3u8", "234p/index.m3u8", None).count("audio_zh/") == 1
+
+
+def test_the_one_rung_master_falls_back_to_the_default_audio_and_refuses_an_unknown_variant():
+    text = hls_master.one_rung_master(TRANSCODER_MASTER, RENDITIONS + "master.m3u8", "234p/index.m3u8", "en")
+    assert 'LANGUAGE="zh"' in text and 'LANGUAGE="mn"' not in text
+    with pytest.raises(ValueError):
+        hls_master.one_rung_master(TRANSCODER_MASTER, RENDITIONS + "master.m3u8", "1080p/index.m3u8", "zh")
