@@ -82,6 +82,7 @@ async def _check_csrf(request: web.Request, expected: str) -> None:
     if sent is None and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         sent = (await request.post()).get("csrf_token")
     if not sent or not hmac.compare_digest(str(sent), expected):
+        # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
         raise ApiError(403, "csrf", N_("This form has expired. Please reload the page and try again."))
 
 
@@ -95,9 +96,11 @@ def requires(*roles: str):
         async def wrapper(request: web.Request):
             user = await current_user(request)
             if user is None:
+                # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
                 raise ApiError(401, "unauthenticated", N_("Please sign in first."),
                                headers={"WWW-Authenticate": 'Bearer realm="legal-tv"'})
             if user["role"] not in roles:
+                # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
                 raise ApiError(403, "forbidden", N_("Your account is not allowed to do this."))
             return await handler(request)
         wrapper.roles = roles
@@ -112,6 +115,7 @@ def requires_device(handler):
         token = _bearer(request)
         device = accounts.device_by_token(request.app["store"], token_hash(token)) if token else None
         if device is None:
+            # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
             raise ApiError(401, "unauthenticated", N_("This set-top box is not registered. Please restart the app."),
                            headers={"WWW-Authenticate": 'Bearer realm="legal-tv"'})
         request["device"] = device

@@ -22,11 +22,13 @@ async def register_device(request: web.Request) -> web.Response:
     limit: RateLimit = request.app["device_registrations"]
     key = request.remote or "?"
     if not limit.allow(key):
+        # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
         raise ApiError(429, "rate_limited", N_("Too many requests. Please wait a moment and try again."),
                        headers={"Retry-After": str(limit.retry_after(key))})
     body = await validation.read_json(request)
     region = validation.text(body, "region", 12)
     if not REGION_CODE.match(region):
+        # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
         raise ApiError(422, "invalid_region", N_("The region code must be six digits."), field="region")
     language = validation.choice(body, "language", ("zh", "mn"))
     device_id = str(uuid.uuid4())

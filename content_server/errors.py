@@ -28,7 +28,9 @@ class ApiError(Exception):
 
 _HTTP_ERRORS = {
     404: ("not_found", N_("Nothing was found at this address.")),
+    # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
     405: ("method_not_allowed", N_("This address does not accept this kind of request.")),
+    # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
     413: ("too_large", N_("The request is too large.")),
 }
 
@@ -46,6 +48,7 @@ async def error_middleware(request: web.Request, handler):
         raise
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.path)
+        # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
         return ApiError(500, "internal", N_("Something went wrong on the server. Please try again later.")).response()
 
 

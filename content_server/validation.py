@@ -25,8 +25,10 @@ async def read_json(request: web.Request, max_bytes: int | None = None) -> dict:
     try:
         body = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
+        # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
         raise ApiError(400, "invalid_json", N_("The request body is not valid JSON."))
     if not isinstance(body, dict):
+        # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
         raise ApiError(400, "invalid_json", N_("The request body must be a JSON object."))
     return body
 
@@ -42,8 +44,10 @@ def text(body: dict, field: str, max_length: int, required: bool = True, default
         raise ApiError(422, "wrong_type", N_("This field must be text."), field=field)
     value = value.strip()
     if _CONTROL.search(value):
+        # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
         raise ApiError(422, "invalid_text", N_("This field contains characters that are not allowed."), field=field)
     if len(value) > max_length:
+        # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
         raise ApiError(422, "too_long", N_("This field is too long (at most {max} characters)."),
                        field=field, max=max_length)
     return value
@@ -65,6 +69,7 @@ def bilingual_text(body: dict, field: str, max_length: int, required: bool = Tru
             raise
     unknown = set(value) - {"zh", "mn"}
     if unknown:
+        # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
         raise ApiError(422, "unknown_language", N_("Only Chinese (zh) and Mongolian (mn) texts are accepted."),
                        field=field)
     return out
@@ -84,6 +89,7 @@ def choice(body: dict, field: str, options: Iterable[str], required: bool = True
 def integer(body: dict, field: str, low: int, high: int) -> int:
     value = body.get(field)
     if isinstance(value, bool) or not isinstance(value, int):
+        # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
         raise ApiError(422, "wrong_type", N_("This field must be a whole number."), field=field)
     if not low <= value <= high:
         raise ApiError(422, "out_of_range", N_("This number must be between {low} and {high}."),

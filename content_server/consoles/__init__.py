@@ -94,10 +94,12 @@ async def login(request: web.Request) -> web.Response:
     key = f"{request.remote}|{name.lower()}"
     if not limiter.allow(key):
         return render(request, "login.html", status=429, next=_safe_next(form.get("next")),
+                      # TRANSLATORS: console, error message, max 80 chars
                       error=N_("Too many sign-in attempts. Please wait a few minutes."))
     user = accounts.user_by_name(request.app["store"], name)
     if user is None or not auth.verify_password(password, user["password_hash"]):
         return render(request, "login.html", status=401, next=_safe_next(form.get("next")), name=name,
+                      # TRANSLATORS: console, error message, max 80 chars
                       error=N_("The name or the password is wrong."))
     response = web.HTTPSeeOther(_safe_next(form.get("next")) or HOME_BY_ROLE[user["role"]])
     auth.start_session(request, response, user["id"])

@@ -52,8 +52,10 @@ async def add_user(request: web.Request) -> web.Response:
     try:
         name = str(form.get("name", "")).strip()
         if not NAME.match(name):
+            # TRANSLATORS: admin console, error message, max 80 chars
             raise ApiError(422, "invalid_name", N_("A name has 2 to 40 letters, digits, dots or dashes."), field="name")
         if any(row["name"].lower() == name.lower() for row in accounts.users(store)):
+            # TRANSLATORS: admin console, error message, max 80 chars
             raise ApiError(422, "name_taken", N_("An account with this name exists already."), field="name")
         role = str(form.get("role", ""))
         if role not in auth.ROLES:
@@ -74,6 +76,7 @@ async def set_active(request: web.Request) -> web.Response:
     target = _target(request)
     active = form.get("active") == "1"
     if not active and target["id"] == request["user"]["id"]:
+        # TRANSLATORS: admin console, error message, max 80 chars
         error = ApiError(422, "own_account", N_("You cannot deactivate your own account."))
         return _page(request, status=422, error=error)
     accounts.set_active(request.app["store"], target["id"], active)
@@ -106,6 +109,7 @@ async def set_routing(request: web.Request) -> web.Response:
     try:
         languages = _languages(form)
         if target["role"] not in DESK_ROLES and form.getall("topics", []):
+            # TRANSLATORS: admin console, error message, max 80 chars
             raise ApiError(422, "not_desk", N_("Only callback staff and supervisors answer topics."), field="topics")
         known = {t["id"] for t in question_store.topics(store, include_inactive=True)}
         topics = list(dict.fromkeys(form.getall("topics", [])))
@@ -134,6 +138,7 @@ def _page(request: web.Request, status: int = 200, error: ApiError | None = None
 def _target(request: web.Request):
     row = accounts.user_by_id(request.app["store"], int(request.match_info["user_id"]))
     if row is None:
+        # TRANSLATORS: admin console, error message, max 80 chars
         raise ApiError(404, "not_found", N_("Nothing was found at this address."))
     return row
 
@@ -141,6 +146,7 @@ def _target(request: web.Request):
 def _languages(form) -> list[str]:
     chosen = [lang for lang in ("zh", "mn") if lang in form.getall("languages", [])]
     if not chosen:
+        # TRANSLATORS: admin console, error message, max 80 chars
         raise ApiError(422, "missing_field", N_("Please choose at least one language."), field="languages")
     return chosen
 
@@ -148,6 +154,7 @@ def _languages(form) -> list[str]:
 def _password(form) -> str:
     password = str(form.get("password", ""))
     if len(password) < MIN_PASSWORD or len(password) > 256:
+        # TRANSLATORS: admin console, error message, max 80 chars
         raise ApiError(422, "weak_password", N_("A password has at least {min} characters."),
                        field="password", min=MIN_PASSWORD)
     return password

@@ -25,29 +25,96 @@ DESK = ("staff", "supervisor")
 _BOOT = f"{time.time():.0f}"  # an ETag from a restarted server never matches an older one
 SHOWN = 100  # cards in the queue; more is no help on a phone and slows every refresh
 
-# TRANSLATORS: staff console, state of a question, max 24 chars each
-STATUS_LABELS = {"queued": N_("Waiting"), "claimed": N_("Being called"), "resolved": N_("Answered"),
-                 "referred": N_("Referred"), "revisit_pending": N_("Awaiting feedback"), "closed": N_("Closed")}
-# TRANSLATORS: staff console, service-level state of a question, max 20 chars each
-SLA_LABELS = {"ok": N_("On time"), "warning_50": N_("Half the time used"), "warning_80": N_("Nearly due"),
-              "overdue": N_("Overdue"), "none": N_("Nothing due")}
-# TRANSLATORS: staff console, outcome of one phone call, max 24 chars each
-OUTCOME_LABELS = {"answered": N_("Reached the household"), "no_answer": N_("No answer"),
-                  "wrong_number": N_("Wrong number")}
-# TRANSLATORS: staff console, where a question is referred to, max 24 chars each
-REFERRAL_LABELS = {"legal_aid": N_("Legal aid"), "mediation": N_("People's mediation"),
-                   "notary": N_("Notary"), "court": N_("Court")}
-# TRANSLATORS: staff console, the time of day a household asked to be called, max 20 chars each
-WINDOW_LABELS = {"morning": N_("Morning"), "afternoon": N_("Afternoon"), "evening": N_("Evening"),
-                 "any": N_("Any time")}
-# TRANSLATORS: consoles, history of a question: what happened, max 24 chars each
-ACTION_LABELS = {"intake": N_("Asked"), "claim": N_("Claimed"), "release": N_("Given back"),
-                 "reveal": N_("Number shown"), "attempt": N_("Call recorded"), "answer": N_("Answered"),
-                 "refer": N_("Referred"), "handoff": N_("Handed over"), "close": N_("Closed"),
-                 "takeover": N_("Taken over"), "lease_expired": N_("Claim lapsed"), "rating": N_("Rated"),
-                 "revisit": N_("Revisited"), "anonymise": N_("Number erased")}
-# TRANSLATORS: staff console, name of a language in filters and tags, max 12 chars each
-LANGUAGE_LABELS = {"zh": N_("Chinese"), "mn": N_("Mongolian")}
+STATUS_LABELS = {
+    # TRANSLATORS: staff console, state of a question, max 24 chars
+    "queued": N_("Waiting"),
+    # TRANSLATORS: staff console, state of a question, max 24 chars
+    "claimed": N_("Being called"),
+    # TRANSLATORS: staff console, state of a question, max 24 chars
+    "resolved": N_("Answered"),
+    # TRANSLATORS: staff console, state of a question, max 24 chars
+    "referred": N_("Referred"),
+    # TRANSLATORS: staff console, state of a question, max 24 chars
+    "revisit_pending": N_("Awaiting feedback"),
+    # TRANSLATORS: staff console, state of a question, max 24 chars
+    "closed": N_("Closed"),
+}
+SLA_LABELS = {
+    # TRANSLATORS: staff console, service-level state of a question, max 20 chars
+    "ok": N_("On time"),
+    # TRANSLATORS: staff console, service-level state of a question, max 20 chars
+    "warning_50": N_("Half the time used"),
+    # TRANSLATORS: staff console, service-level state of a question, max 20 chars
+    "warning_80": N_("Nearly due"),
+    # TRANSLATORS: staff console, service-level state of a question, max 20 chars
+    "overdue": N_("Overdue"),
+    # TRANSLATORS: staff console, service-level state of a question, max 20 chars
+    "none": N_("Nothing due"),
+}
+OUTCOME_LABELS = {
+    # TRANSLATORS: staff console, outcome of one phone call, max 24 chars
+    "answered": N_("Reached the household"),
+    # TRANSLATORS: staff console, outcome of one phone call, max 24 chars
+    "no_answer": N_("No answer"),
+    # TRANSLATORS: staff console, outcome of one phone call, max 24 chars
+    "wrong_number": N_("Wrong number"),
+}
+REFERRAL_LABELS = {
+    # TRANSLATORS: staff console, where a question is referred to, max 24 chars
+    "legal_aid": N_("Legal aid"),
+    # TRANSLATORS: staff console, where a question is referred to, max 24 chars
+    "mediation": N_("People's mediation"),
+    # TRANSLATORS: staff console, where a question is referred to, max 24 chars
+    "notary": N_("Notary"),
+    # TRANSLATORS: staff console, where a question is referred to, max 24 chars
+    "court": N_("Court"),
+}
+WINDOW_LABELS = {
+    # TRANSLATORS: staff console, the time of day a household asked to be called, max 20 chars
+    "morning": N_("Morning"),
+    # TRANSLATORS: staff console, the time of day a household asked to be called, max 20 chars
+    "afternoon": N_("Afternoon"),
+    # TRANSLATORS: staff console, the time of day a household asked to be called, max 20 chars
+    "evening": N_("Evening"),
+    # TRANSLATORS: staff console, the time of day a household asked to be called, max 20 chars
+    "any": N_("Any time"),
+}
+ACTION_LABELS = {
+    # TRANSLATORS: consoles, history of a question: what happened, max 24 chars
+    "intake": N_("Asked"),
+    # TRANSLATORS: consoles, history of a question: what happened, max 24 chars
+    "claim": N_("Claimed"),
+    # TRANSLATORS: consoles, history of a question: what happened, max 24 chars
+    "release": N_("Given back"),
+    # TRANSLATORS: consoles, history of a question: what happened, max 24 chars
+    "reveal": N_("Number shown"),
+    # TRANSLATORS: consoles, history of a question: what happened, max 24 chars
+    "attempt": N_("Call recorded"),
+    # TRANSLATORS: consoles, history of a question: what happened, max 24 chars
+    "answer": N_("Answered"),
+    # TRANSLATORS: consoles, history of a question: what happened, max 24 chars
+    "refer": N_("Referred"),
+    # TRANSLATORS: consoles, history of a question: what happened, max 24 chars
+    "handoff": N_("Handed over"),
+    # TRANSLATORS: consoles, history of a question: what happened, max 24 chars
+    "close": N_("Closed"),
+    # TRANSLATORS: consoles, history of a question: what happened, max 24 chars
+    "takeover": N_("Taken over"),
+    # TRANSLATORS: consoles, history of a question: what happened, max 24 chars
+    "lease_expired": N_("Claim lapsed"),
+    # TRANSLATORS: consoles, history of a question: what happened, max 24 chars
+    "rating": N_("Rated"),
+    # TRANSLATORS: consoles, history of a question: what happened, max 24 chars
+    "revisit": N_("Revisited"),
+    # TRANSLATORS: consoles, history of a question: what happened, max 24 chars
+    "anonymise": N_("Number erased"),
+}
+LANGUAGE_LABELS = {
+    # TRANSLATORS: staff console, name of a language in filters and tags, max 12 chars
+    "zh": N_("Chinese"),
+    # TRANSLATORS: staff console, name of a language in filters and tags, max 12 chars
+    "mn": N_("Mongolian"),
+}
 
 
 def filters_of(request: web.Request) -> dict:

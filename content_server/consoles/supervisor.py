@@ -23,10 +23,20 @@ routes = web.RouteTableDef()
 _BOOT = f"{time.time():.0f}"
 midnight = clock_time(0)
 
-# TRANSLATORS: supervisor console, report period choices, max 12 chars each
-PERIOD_LABELS = {"day": N_("Day"), "week": N_("Week"), "month": N_("Month")}
-# TRANSLATORS: supervisor console, why a question is on the revisit list, max 30 chars each
-REASON_LABELS = {"low_rating": N_("Rated 2 or lower"), "sample": N_("Random sample")}
+PERIOD_LABELS = {
+    # TRANSLATORS: supervisor console, report period choice, max 12 chars
+    "day": N_("Day"),
+    # TRANSLATORS: supervisor console, report period choice, max 12 chars
+    "week": N_("Week"),
+    # TRANSLATORS: supervisor console, report period choice, max 12 chars
+    "month": N_("Month"),
+}
+REASON_LABELS = {
+    # TRANSLATORS: supervisor console, why a question is on the revisit list, max 30 chars
+    "low_rating": N_("Rated 2 or lower"),
+    # TRANSLATORS: supervisor console, why a question is on the revisit list, max 30 chars
+    "sample": N_("Random sample"),
+}
 
 
 def _today(request: web.Request) -> date:
@@ -50,8 +60,8 @@ def _satisfaction(request: web.Request) -> dict:
     done = [r["revisit"] for r in revisits if r["revisit"]]
     language = console_language(request)
     scores = month["totals"]["ratings_by_score"]
-    # TRANSLATORS: supervisor console, chart title, max 40 chars
     chart = bar_chart([(f"{s}★", scores[str(s)]) for s in range(1, 6)],
+                      # TRANSLATORS: supervisor console, overview, chart title, max 40 chars
                       translate(N_("Ratings this month"), language))
     return {"month": month, "ratings_chart": chart, "revisits_due": sum(1 for r in revisits if not r["revisit"]),
             "revisits_done": len(done), "revisits_reached": sum(1 for r in done if r["reached"]),
@@ -104,17 +114,17 @@ async def reports_page(request: web.Request) -> web.Response:
     charts = {
         # TRANSLATORS: supervisor reports, chart title, max 40 chars
         "questions": bar_chart([(short(d["date"]), d["questions"]) for d in data["days"]], tr(N_("Questions per day"))),
-        # TRANSLATORS: supervisor reports, chart title, max 40 chars
         "answer_rate": bar_chart([(short(d["date"]), _percent(d["answer_rate"])) for d in data["days"]],
+                                 # TRANSLATORS: supervisor console, reports page, chart title, max 40 chars
                                  tr(N_("Answer rate per day (%)")), maximum=100),
-        # TRANSLATORS: supervisor reports, chart title, max 40 chars
         "on_time": bar_chart([(short(d["date"]), _percent(d["on_time_rate"])) for d in data["days"]],
+                             # TRANSLATORS: supervisor console, reports page, chart title, max 40 chars
                              tr(N_("First call on time per day (%)")), maximum=100),
-        # TRANSLATORS: supervisor reports, chart title, max 40 chars
         "ratings": bar_chart([(f"{s}★", data["totals"]["ratings_by_score"][str(s)]) for s in range(1, 6)],
+                             # TRANSLATORS: supervisor console, reports page, chart title, max 40 chars
                              tr(N_("Ratings"))),
-        # TRANSLATORS: supervisor reports, chart title, max 40 chars
         "topics": bar_chart([(topic_title(t), s["questions"]) for t, s in data["by_topic"].items()],
+                            # TRANSLATORS: supervisor console, reports page, chart title, max 40 chars
                             tr(N_("Questions by topic"))),
     }
     return render(request, "supervisor_reports.html", data=data, period=period, day=day, charts=charts,

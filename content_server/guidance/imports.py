@@ -28,10 +28,12 @@ def items(body: dict) -> list[dict]:
     """The body's "items": a non-empty list of objects."""
     value = body.get("items")
     if value is None or value == []:
+        # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
         raise ApiError(422, "missing_field", N_("Please fill in this field."), field="items")
     if not isinstance(value, list):
         raise ApiError(422, "wrong_type", NOT_A_LIST, field="items")
     if len(value) > MAX_ITEMS:
+        # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
         raise ApiError(422, "too_many", N_("Too many entries (at most {max})."), field="items", max=MAX_ITEMS)
     for i, item in enumerate(value):
         if not isinstance(item, dict):

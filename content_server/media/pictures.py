@@ -32,6 +32,7 @@ def check_image(path: Path) -> None:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as image:
                 if image.format not in ACCEPTED_FORMATS:
+                    # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
                     raise BadImage(N_("Please upload the picture as JPEG, PNG or WebP."))
                 if image.width * image.height > MAX_POSTER_PIXELS or min(image.size) < 64:
                     raise BadImage(N_("The picture is empty or too large."))

@@ -64,17 +64,20 @@ def probe_source(path: Path, max_seconds: float) -> Source:
     info = ffprobe(path)
     streams = info.get("streams", [])
     if _REFUSED_FORMATS & set(info.get("format", {}).get("format_name", "").split(",")):
+        # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
         raise NotAVideo(N_("The uploaded file is not a video that can be played."))
     video = next((s for s in streams if s.get("codec_type") == "video"
                   and not s.get("disposition", {}).get("attached_pic")), None)
     if video is None:
         if any(s.get("codec_type") == "audio" for s in streams):
+            # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 90 chars
             raise NotAVideo(N_("The uploaded file has sound but no picture. Please upload a video."))
         raise NotAVideo(N_("The uploaded file is not a video that can be played."))
     duration = _float(info.get("format", {}).get("duration")) or _float(video.get("duration"))
     if not duration or duration <= 0.1:
         raise NotAVideo(N_("The uploaded file is not a video that can be played."))
     if duration > max_seconds:
+        # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
         raise NotAVideo(N_("The video is too long (at most {minutes} minutes)."))
     width, height = int(video.get("width") or 0), int(video.get("height") or 0)
     if width < 16 or height < 16:
@@ -85,6 +88,7 @@ def probe_source(path: Path, max_seconds: float) -> Source:
     if _rotation(video) % 180 == 90:
         width, height = height, width
     if not _decodes(path, duration):
+        # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
         raise NotAVideo(N_("The uploaded file is damaged or incomplete."))
     audio = [{"stream": s["index"], "language": language_of(s.get("tags", {}).get("language"))}
              for s in streams if s.get("codec_type") == "audio"]

@@ -96,6 +96,7 @@ def _summary(body: dict) -> dict:
     """The answer the household reads: Chinese, Mongolian or both, at least one."""
     value = body.get("summary")
     if not isinstance(value, dict):
+        # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
         raise ApiError(422, "wrong_type", N_("This field needs both a Chinese and a Mongolian text."), field="summary")
     out = {lang: validation.text(value, lang, workflow.SUMMARY_MAX, required=False) for lang in ("zh", "mn")}
     if not out["zh"] and not out["mn"]:
@@ -191,6 +192,7 @@ async def act(request: web.Request) -> web.Response:
         reached = body.get("reached")
         satisfied = body.get("satisfied")
         if not isinstance(reached, bool):
+            # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
             raise ApiError(422, "wrong_type", N_("This field must be true or false."), field="reached")
         if satisfied is not None and not isinstance(satisfied, bool):
             raise ApiError(422, "wrong_type", N_("This field must be true or false."), field="satisfied")

@@ -64,6 +64,7 @@ def idempotency_key(headers) -> str:
     try:
         return str(uuid.UUID(key.strip()))
     except ValueError:
+        # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
         raise ApiError(400, "invalid_idempotency_key", N_("The Idempotency-Key header must be a UUID."),
                        field="Idempotency-Key")
 
@@ -78,6 +79,7 @@ def read_question(store, body: dict, device) -> NewQuestion:
     """Checks a household's question against the server's topics and phrases."""
     topic_id = body.get("topic")
     if not isinstance(topic_id, str):
+        # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
         raise ApiError(422, "wrong_type", N_("This field must be text."), field="topic")
     if not db.topic_is_active(store, topic_id):
         # TRANSLATORS: error shown on the TV, max 60 chars
@@ -166,6 +168,7 @@ def submit(store, device, key: str, body: dict, now: float, calendar: WorkCalend
         if db.open_count(store, device["id"]) >= MAX_OPEN_PER_DEVICE:
             # TRANSLATORS: shown on the TV, max 100 chars
             raise ApiError(429, "too_many_open_questions",
+                           # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 90 chars
                            N_("You already have {max} questions waiting. We will call you first."),
                            field=None, max=MAX_OPEN_PER_DEVICE)
         start, end = calendar.window_after(now, question.callback_window)

@@ -103,6 +103,7 @@ def read_topic_body(body: dict, topic_id: str | None = None) -> dict:
     title = validation.bilingual_text(body, "title", TITLE_MAX)
     raw = body.get("phrases")
     if not isinstance(raw, list) or not raw:
+        # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
         raise ApiError(422, "wrong_type", N_("This field must be a list of texts."), field="phrases")
     if len(raw) > MAX_PHRASES:
         raise ApiError(422, "too_many", N_("Too many entries (at most {max})."), field="phrases", max=MAX_PHRASES)

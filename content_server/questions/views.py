@@ -15,11 +15,16 @@ from .workflow import languages_of
 
 # TRANSLATORS: question status shown on the TV and in the consoles, max 30 chars each
 STATUS_TEXT = {
+    # TRANSLATORS: question status shown on the TV and in the consoles, max 30 chars
     "queued": N_("Waiting for a call"),
+    # TRANSLATORS: question status shown on the TV and in the consoles, max 30 chars
     "claimed": N_("A lawyer is calling you"),
+    # TRANSLATORS: question status shown on the TV and in the consoles, max 30 chars
     "resolved": N_("Answered"),
+    # TRANSLATORS: question status shown on the TV and in the consoles, max 30 chars
     "referred": N_("Passed on for further help"),
     "revisit_pending": N_("Passed on for further help"),
+    # TRANSLATORS: question status shown on the TV and in the consoles, max 30 chars
     "closed": N_("Closed"),
 }
 SLA_FILTERS = ("ok", "warning_50", "warning_80", "overdue", "none")

@@ -97,6 +97,7 @@ async def list_channels(request: web.Request) -> web.Response:
 def _hours(request: web.Request) -> int:
     raw = request.query.get("hours", "48")
     if not raw.isdigit() or not 1 <= int(raw) <= 168:
+        # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
         raise ApiError(422, "out_of_range", N_("This number must be between {low} and {high}."),
                        field="hours", low=1, high=168)
     return int(raw)
