@@ -16,8 +16,16 @@ STEPS = ("topic", "phrases", "text", "phone", "window", "consent", "done")
 MAX_TEXT = 140
 MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 LANDLINE = re.compile(r"^0[0-9]{9,11}$")
-WINDOWS = (("morning", N_("Morning (8–12)")), ("afternoon", N_("Afternoon (12–18)")),
-           ("evening", N_("Evening (18–21)")), ("any", N_("Any time")))
+WINDOWS = (
+    # TRANSLATORS: TV app, ask screen, button: time of day for the lawyer to call, max 24 chars
+    ("morning", N_("Morning (8–12)")),
+    # TRANSLATORS: TV app, ask screen, button: time of day for the lawyer to call, max 24 chars
+    ("afternoon", N_("Afternoon (12–18)")),
+    # TRANSLATORS: TV app, ask screen, button: time of day for the lawyer to call, max 24 chars
+    ("evening", N_("Evening (18–21)")),
+    # TRANSLATORS: TV app, ask screen, button: the lawyer may call at any time, max 24 chars
+    ("any", N_("Any time")),
+)
 # arrow-driven keyboards: whole words for Chinese (no pinyin needed), letters for Mongolian
 WORDS_ZH = ("我", "家里", "土地", "草场", "承包", "工资", "欠", "离婚", "孩子", "老人", "赡养", "借钱",
             "合同", "打工", "受伤", "邻居", "纠纷", "牛羊", "房子", "补偿", "怎么办", "请帮忙", "，", "。")
@@ -81,12 +89,19 @@ class AskScreen(BaseScreen):
         action_h = dp(190) if mn else dp(100)
         topic = self.topic()
         ids.heading.msgid = {
+            # TRANSLATORS: TV app, ask screen, heading of step 1 (choose a topic), max 60 chars
             "topic": N_("What is your question about?"),
+            # TRANSLATORS: TV app, ask screen, heading of step 2 (ready-made sentences), max 60 chars
             "phrases": N_("Choose what fits (OK marks, choose several)"),
+            # TRANSLATORS: TV app, ask screen, heading of step 3 (on-screen keyboard), max 60 chars
             "text": N_("Add a few words if you like (digits type directly)"),
+            # TRANSLATORS: TV app, ask screen, heading of step 4 (phone number), max 60 chars
             "phone": N_("Your phone number (press the digit keys)"),
+            # TRANSLATORS: TV app, ask screen, heading of step 5 (call time), max 60 chars
             "window": N_("When should the lawyer call you?"),
+            # TRANSLATORS: TV app, ask screen, heading of step 6 (consent), max 30 chars
             "consent": N_("Before we send"),
+            # TRANSLATORS: TV app, ask screen, heading of the last step, max 24 chars
             "done": N_("Thank you"),
         }[step]
         if step == "topic":
@@ -108,8 +123,11 @@ class AskScreen(BaseScreen):
                 body.add_widget(card(f"key:{i}", texts=letter, size=(dp(110) if mn else dp(150), dp(90)),
                                      font=dp(36), lang="mn" if mn else "zh",
                                      on_activate=lambda s=letter: self._type(s)))
+            # TRANSLATORS: TV app, ask screen, on-screen keyboard button, max 10 chars
             actions.add_widget(card("key:space", N_("Space"), size=(dp(200), action_h), on_activate=lambda: self._type(" ")))
+            # TRANSLATORS: TV app, ask screen, on-screen keyboard button, max 10 chars
             actions.add_widget(card("key:delete", N_("Delete"), size=(dp(200), action_h), on_activate=self._delete))
+            # TRANSLATORS: TV app, ask screen, button to the next step, max 12 chars
             actions.add_widget(card("next", N_("Next"), size=(dp(260), action_h), on_activate=self._text_done))
         elif step == "phone":
             self._show_phone()
@@ -123,15 +141,20 @@ class AskScreen(BaseScreen):
                 body.add_widget(card(f"window:{value}", msgid, size=(dp(360), tall),
                                      on_activate=lambda v=value: self._pick_window(v)))
         elif step == "consent":
+            # TRANSLATORS: TV app, ask screen, consent text before sending, max 160 chars
             ids.entry.msgid = N_("We send your phone number and question to the 12348 legal hotline so "
                                  "that a lawyer can call you back at {phone}. They are used for nothing else.")
             ids.entry.params = {"phone": format_phone(self.phone)}
+            # TRANSLATORS: TV app, ask screen, button that gives consent and sends the question, max 20 chars
             body.add_widget(card("send", N_("Agree and send"), size=(dp(400), tall), on_activate=self.send))
+            # TRANSLATORS: TV app, ask screen, button that leaves without sending, max 14 chars
             body.add_widget(card("cancel", N_("Not now"), size=(dp(300), tall), on_activate=self.app.go_home))
         elif step == "done":
             self._show_result()
+            # TRANSLATORS: TV app, button and screen title: the household's own questions, max 24 chars
             body.add_widget(card("questions", N_("Questions I asked"), size=(dp(360), tall),
                                  on_activate=lambda: self.app.open("questions")))
+            # TRANSLATORS: TV app, ask screen, button back to the home screen, max 12 chars
             body.add_widget(card("home", N_("Home"), size=(dp(300), tall), on_activate=self.app.go_home))
         # each step starts on its first choice; "Next" waits at the top right
         first = next((c for c in reversed(body.children) if isinstance(c, FocusCard)), None)
@@ -159,6 +182,7 @@ class AskScreen(BaseScreen):
         if self.phrases or self.text.strip():
             self.show("phone")
         else:
+            # TRANSLATORS: TV app, ask screen, notice when step 2 and 3 are both empty, max 80 chars
             self.ids.notice.msgid = N_("Please choose a sentence or write a few words")
 
     def _show_text(self) -> None:
@@ -191,6 +215,7 @@ class AskScreen(BaseScreen):
         if phone_ok(self.phone):
             self.show("window")
         else:
+            # TRANSLATORS: TV app, ask screen, notice under a wrong phone number, max 80 chars
             self.ids.notice.msgid = N_("Please check the number: 11 digits for a mobile phone")
 
     def _pick_window(self, value: str) -> None:
@@ -204,6 +229,7 @@ class AskScreen(BaseScreen):
 
     def send(self) -> None:
         self.key = self.library.outbox.add(self.body())  # durable before any network traffic
+        # TRANSLATORS: TV app, ask screen, notice while the question is sent, max 16 chars
         self.ids.notice.msgid = N_("Sending…")
         self.app.flush_outbox(then=self._sent)
 
@@ -213,11 +239,14 @@ class AskScreen(BaseScreen):
     def _show_result(self) -> None:
         entry = next((e for e in self.library.outbox._entries("key = ?", (self.key,))), None)
         if entry is not None and entry.response:
+            # TRANSLATORS: TV app, ask screen, message after sending, max 120 chars
             self.ids.entry.msgid = N_("Your question was sent. Its number is {number}. A lawyer will call you.")
             self.ids.entry.params = {"number": entry.response.get("number", "")}
         elif entry is not None and entry.state == "rejected":
+            # TRANSLATORS: TV app, ask screen, message when the server refused the question, max 100 chars
             self.ids.entry.msgid = N_("The question could not be accepted. Please call 12348.")
         else:
+            # TRANSLATORS: TV app, ask screen, message when offline, max 120 chars
             self.ids.entry.msgid = N_("Saved on this box; waiting to send. It goes out by itself when the connection returns.")
 
     # -- remote -----------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ class ChannelScreen(BaseScreen):
                 break
             card = GuideCard(focus_key=f"guide:{i}", entry=entry, airing=start <= now < end)
             local = start.astimezone()
+            # TRANSLATORS: TV app, channel screen, label of the programme on air now, max 8 chars
             card.ids.when.msgid = N_("Now") if card.airing else "{time}"
             card.ids.when.params = {} if card.airing else {"time": f"{local:%m-%d %H:%M}"}
             card.bind(on_activate=lambda _c: self.app.open("player", live=True))

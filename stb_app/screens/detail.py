@@ -4,7 +4,14 @@ from __future__ import annotations
 from ..i18n import N_
 from .base import BaseScreen
 
-LANGUAGE_NAMES = {"zh": N_("Chinese"), "mn": N_("Mongolian"), "": N_("Off")}
+LANGUAGE_NAMES = {
+    # TRANSLATORS: TV app, video detail screen and player, name of an audio or subtitle language, max 12 chars
+    "zh": N_("Chinese"),
+    # TRANSLATORS: TV app, video detail screen and player, name of an audio or subtitle language, max 12 chars
+    "mn": N_("Mongolian"),
+    # TRANSLATORS: TV app, video detail screen and player, subtitles switched off, max 12 chars
+    "": N_("Off"),
+}
 
 
 def clock(seconds: float) -> str:

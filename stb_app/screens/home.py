@@ -13,7 +13,9 @@ class HomeScreen(BaseScreen):
     def on_data(self) -> None:
         now, upcoming = self.library.channel_now_next()
         self.ids.now_title.texts = now["title"] if now else None
+        # TRANSLATORS: TV app, home screen, channel tile when nothing is on air, max 40 chars
         self.ids.now_title.msgid = "" if now else N_("Nothing on the channel right now")
+        # TRANSLATORS: TV app, home screen, channel tile: the next programme, max 40 chars
         self.ids.next_title.msgid = N_("Next: {title}") if upcoming else ""
         self.ids.next_title.params = {"title": pick(upcoming["title"])} if upcoming else {}
         self.ids.channel_card.disabled = not self.library.channels

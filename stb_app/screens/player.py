@@ -121,6 +121,7 @@ class PlayerScreen(BaseScreen):
             return False  # the app goes back; on_leave_screen stops the video
         if action.action == OK:
             (player.pause if player.state == "playing" else player.play)()
+            # TRANSLATORS: TV app, player screen, notice, max 12 chars
             self.ids.notice.msgid = N_("Paused") if player.state == "paused" else ""
             self.show_osd()
         elif action.action in (LEFT, RIGHT) and not self.params.get("live"):

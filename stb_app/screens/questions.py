@@ -8,10 +8,23 @@ from ..keys import DIGIT
 from ..widgets import FocusCard
 from .base import BaseScreen
 
-STATUS = {"queued": N_("Waiting for a lawyer"), "claimed": N_("A lawyer is on it"),
-          "calling": N_("A lawyer is on it"), "in_progress": N_("A lawyer is on it"),
-          "answered": N_("Answered"), "unreachable": N_("We could not reach you"),
-          "closed": N_("Closed"), "rated": N_("Answered"), "waiting": N_("Waiting to send")}
+STATUS = {
+    # TRANSLATORS: TV app, questions screen, state of a question, max 28 chars
+    "queued": N_("Waiting for a lawyer"),
+    # TRANSLATORS: TV app, questions screen, state of a question, max 28 chars
+    "claimed": N_("A lawyer is on it"),
+    "calling": N_("A lawyer is on it"),
+    "in_progress": N_("A lawyer is on it"),
+    # TRANSLATORS: TV app, questions screen, state of a question, max 28 chars
+    "answered": N_("Answered"),
+    # TRANSLATORS: TV app, questions screen, state of a question, max 28 chars
+    "unreachable": N_("We could not reach you"),
+    # TRANSLATORS: TV app, questions screen, state of a question, max 28 chars
+    "closed": N_("Closed"),
+    "rated": N_("Answered"),
+    # TRANSLATORS: TV app, questions screen, state of a question saved offline, max 28 chars
+    "waiting": N_("Waiting to send"),
+}
 
 
 class QuestionCard(FocusCard):
@@ -35,6 +48,7 @@ class QuestionsScreen(BaseScreen):
     def _card(self, question: dict, topics: dict) -> QuestionCard:
         card = QuestionCard(focus_key=f"question:{question['id']}", question=question)
         ids = card.ids
+        # TRANSLATORS: TV app, questions screen, question number, max 16 chars
         ids.number.msgid = N_("No. {number}") if question.get("number") else ""
         ids.number.params = {"number": question.get("number") or ""}
         if question.get("status_text"):
@@ -43,8 +57,10 @@ class QuestionsScreen(BaseScreen):
             ids.status.msgid = STATUS.get(question.get("status"), question.get("status") or "")
         ids.topic.texts = topics.get(str(question.get("topic"))) or ""
         ids.answer.texts = question.get("answer_summary") or None
+        # TRANSLATORS: TV app, questions screen, hint under an answered question, max 40 chars
         ids.rate.msgid = N_("Press 1–5 to rate the answer") if question.get("can_rate") else ""
         if question.get("rating"):
+            # TRANSLATORS: TV app, questions screen, shown after rating, max 30 chars
             ids.rate.msgid, ids.rate.params = N_("You rated {score} of 5"), {"score": question["rating"]}
         return card
 
@@ -63,6 +79,7 @@ class QuestionsScreen(BaseScreen):
 
         def done(result):
             if isinstance(result, Exception):
+                # TRANSLATORS: TV app, questions screen, notice, max 80 chars
                 card.ids.rate.msgid = N_("Could not send the rating. Please try again later.")
                 return
             self.on_data()

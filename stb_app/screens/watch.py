@@ -51,6 +51,7 @@ class WatchScreen(BaseScreen):
             card = CategoryCard(focus_key=f"category:{category['id']}", category=category,
                                 current=(self.category or "") == category["id"])
             if category["title"] is None:
+                # TRANSLATORS: TV app, watch screen, category button, max 16 chars
                 card.ids.label.msgid = N_("All videos")
             else:
                 card.ids.label.texts = category["title"]
