@@ -49,6 +49,15 @@ def test_the_template_is_not_stale(tmp_path):
     assert msgids(template()) - extracted == set(), "removed strings: run python -m content_server.catalogs update"
 
 
+def test_every_message_tells_translators_where_it_appears_and_how_long_it_may_be():
+    # Babel's Jinja extractor drops the "TRANSLATORS:" tag, so any extracted comment counts
+    missing = sorted(m.id for m in template() if m.id and not m.auto_comments)
+    no_length = sorted(m.id for m in template()
+                       if m.id and m.auto_comments and not re.search(r"max \d+", " ".join(m.auto_comments)))
+    assert not missing, f"add a `TRANSLATORS: where shown, max N chars` comment right above: {missing}"
+    assert not no_length, f"say how long the text may be (max N chars): {no_length}"
+
+
 @pytest.mark.parametrize("language", list(LANGUAGES))
 def test_every_message_is_translated_and_not_fuzzy(language):
     cat = catalog(language)
