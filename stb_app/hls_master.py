@@ -26,10 +26,19 @@ def _with_attr(line: str, name: str, raw: str | None) -> str:
     return tag + ":" + ",".join(parts)
 
 
-def one_rung_master(master: str, master_url: str, variant_uri: str, audio_lang: str | None) -> str:
+def lightest_audio_group(master: str) -> str | None:
+    """The AUDIO group of the master's lowest-bandwidth variant (the audio-only rung's)."""
+    variants = [_attrs(line) for line in master.splitlines() if line.startswith("#EXT-X-STREAM-INF:")]
+    variants = [v for v in variants if v.get("AUDIO") and v.get("BANDWIDTH", "").isdigit()]
+    return min(variants, key=lambda v: int(v["BANDWIDTH"]))["AUDIO"] if variants else None
+
+
+def one_rung_master(master: str, master_url: str, variant_uri: str, audio_lang: str | None,
+                    audio_group: str | None = None) -> str:
     """A master playlist holding only the variant whose URI is `variant_uri` and, of its AUDIO
-    group, the rendition in `audio_lang` (else the group's DEFAULT=YES one, else its first);
-    every URI absolute against `master_url`. Raises ValueError when the variant is not there."""
+    group (or `audio_group` when given and present), the rendition in `audio_lang` (else the
+    group's DEFAULT=YES one, else its first); every URI absolute against `master_url`.
+    Raises ValueError when the variant is not there."""
     lines = [line.strip() for line in master.splitlines()]
     absolute = lambda uri: urllib.parse.urljoin(master_url, uri)  # noqa: E731
     stream_inf = None
@@ -41,9 +50,12 @@ def one_rung_master(master: str, master_url: str, variant_uri: str, audio_lang: 
                 break
     if stream_inf is None:
         raise ValueError(f"variant {variant_uri!r} not in the master")
+    audio_lines = [line for line in lines if line.startswith("#EXT-X-MEDIA:") and _attrs(line).get("TYPE") == "AUDIO"]
     group = _attrs(stream_inf).get("AUDIO")
-    renditions = [line for line in lines if line.startswith("#EXT-X-MEDIA:")
-                  and _attrs(line).get("TYPE") == "AUDIO" and _attrs(line).get("GROUP-ID") == group]
+    if audio_group and any(_attrs(line).get("GROUP-ID") == audio_group for line in audio_lines):
+        group = audio_group
+        stream_inf = _with_attr(stream_inf, "AUDIO", f'"{group}"')
+    renditions = [line for line in audio_lines if _attrs(line).get("GROUP-ID") == group]
     audio = (next((r for r in renditions if _attrs(r).get("LANGUAGE") == audio_lang), None)
              or next((r for r in renditions if _attrs(r).get("DEFAULT") == "YES"), None)
              or (renditions[0] if renditions else None))

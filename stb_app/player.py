@@ -177,7 +177,10 @@ class Player(EventDispatcher):
     def _write_one_rung_master(self, rung) -> Path | None:
         """Writes the master holding only `rung` and the audio language; None if it can't."""
         try:
-            text = hls_master.one_rung_master(self.master, self.url, rung.uri, self.audio_lang)
+            # the lowest rung takes the audio-only rung's smaller audio: the first frame comes sooner
+            lowest = self.chooser is not None and rung == self.chooser.rungs[0] and rung.height > 0
+            group = hls_master.lightest_audio_group(self.master) if lowest else None
+            text = hls_master.one_rung_master(self.master, self.url, rung.uri, self.audio_lang, group)
             self.work_dir.mkdir(parents=True, exist_ok=True)
             path = self.work_dir / "master.m3u8"
             partial = path.with_suffix(".part")

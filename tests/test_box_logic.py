@@ -167,3 +167,14 @@ def test_the_one_rung_master_falls_back_to_the_default_audio_and_refuses_an_unkn
     assert 'LANGUAGE="zh"' in text and 'LANGUAGE="mn"' not in text
     with pytest.raises(ValueError):
         hls_master.one_rung_master(TRANSCODER_MASTER, RENDITIONS + "master.m3u8", "1080p/index.m3u8", "zh")
+
+
+def test_the_lowest_rung_can_take_the_audio_only_rungs_smaller_audio_in_the_chosen_language():
+    group = hls_master.lightest_audio_group(TRANSCODER_MASTER)
+    assert group == "audio_low"
+    text = hls_master.one_rung_master(TRANSCODER_MASTER, RENDITIONS + "master.m3u8", "234p/index.m3u8", "zh", group)
+    assert f'URI="{RENDITIONS}audio_only_zh/index.m3u8"' in text and 'AUDIO="audio_low"' in text
+    assert text.count("#EXT-X-MEDIA:") == 1 and "RESOLUTION=416x234" in text
+    # a group the master lacks leaves the variant's own audio
+    assert "audio_zh/" in hls_master.one_rung_master(TRANSCODER_MASTER, RENDITIONS + "master.m3u8",
+                                                     "234p/index.m3u8", "zh", "nope")
