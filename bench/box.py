@@ -1,8 +1,12 @@
-"""Set-top box benchmarks (run by hand): `python bench/box.py [--server-data DIR] [--first-frame-only]`.
+"""Set-top box benchmarks (run by hand): `python bench/box.py [--server-data DIR] [--first-frame-only]
+[--keys-only] [--keys-before REV] [--keys-after REV]`.
 
 Prints medians and ratios against references measured in the same run:
   1. cold start to an interactive home screen (reference: a bare Kivy window opening);
-  2. a key press to the next drawn frame in a grid of 500 catalog items (reference: 1 frame at 60 fps);
+  2. a key press to the next drawn frame in a grid of 500 catalog items (references: a bare Kivy
+     window reacting to the same keys, and 1 frame at 60 fps); with `--keys-before REV` the app as
+     of git revision REV runs interleaved in the same run, for a before/after (`--keys-after REV`
+     measures REV instead of the working tree);
   3. resident memory with 500 posters cached and scrolled through (reference: the 200 MB target);
   4. OK on a video to its first frame over a link shaped to 512 kbit/s and 300 ms round trip with
      `tc netem` on a veth pair between network namespaces (reference: the same over an unshaped veth).
@@ -32,6 +36,30 @@ def child(mode: str, data: str, server: str, extra: str = "") -> None:
     from tests.box_ui import launch, start_xvfb
     xvfb, display = start_xvfb()
     try:
+        if mode == "keys-bare":  # the reference: a bare Kivy window that recolours a square per key
+            os.environ["DISPLAY"] = display
+            from stb_app.main import configure_kivy
+            configure_kivy(1920, 1080, Path(data))
+            from kivy.app import App
+            from kivy.base import EventLoop
+            from kivy.core.window import Window
+            from kivy.graphics import Color, Rectangle
+            from kivy.uix.widget import Widget
+
+            class BareKeys(App):
+                def build(self):
+                    root = Widget()
+                    with root.canvas:
+                        self.color = Color(0.2, 0.2, 0.2, 1)
+                        Rectangle(pos=(100, 100), size=(400, 300))
+                    Window.bind(on_key_down=lambda *_: setattr(self.color, "r", 1.2 - self.color.r))
+                    return root
+            app = BareKeys()
+            app._run_prepare()
+            for _ in range(10):
+                EventLoop.idle()
+            print(json.dumps(key_latencies(EventLoop)))
+            return
         if mode == "bare":
             os.environ["DISPLAY"] = display
             os.environ["KIVY_NO_CONSOLELOG"] = "1"
@@ -58,19 +86,9 @@ def child(mode: str, data: str, server: str, extra: str = "") -> None:
             box.until(lambda: len(box.app.library.catalog["items"]) >= 500, what="500 items")
             box.go("ok", screen="watch")
             box.press("down")
-            flips = []
-            Window.bind(on_flip=lambda *_: flips.append(time.perf_counter()))
-            latencies = []
-            for key in ["right"] * 4 + ["down"] * 20 + ["left"] * 4 + ["up"] * 10:
-                before = len(flips)
-                t0 = time.perf_counter()
-                Window.dispatch("on_key_down", {"right": 275, "left": 276, "up": 273, "down": 274}[key], 0, None, [])
-                while len(flips) == before:
-                    box.loop.idle()
-                latencies.append(flips[before] - t0)
-                box.pump(2)
+            result = key_latencies(box.loop)
             rss = int(next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmRSS")))
-            print(json.dumps({"latencies": latencies, "rss_kb": rss, "focus": box.focus}))
+            print(json.dumps(dict(result, rss_kb=rss, focus=box.focus)))
             return
         if mode in ("firstframe", "firstframe-whole"):
             box.until(lambda: box.app.library.catalog["items"], timeout=60, what="catalog")
@@ -95,6 +113,26 @@ def child(mode: str, data: str, server: str, extra: str = "") -> None:
         xvfb.terminate()
 
 
+def key_latencies(loop) -> dict:
+    """Presses arrows one at a time; per key, seconds from dispatch to the next frame handed to
+    GL (`latencies`, the on_flip event) and to that frame swapped to the screen (`swapped`)."""
+    from kivy.core.window import Window
+    flips: list[float] = []
+    Window.bind(on_flip=lambda *_: flips.append(time.perf_counter()))
+    latencies, swapped = [], []
+    for key in ["right"] * 4 + ["down"] * 20 + ["left"] * 4 + ["up"] * 10:
+        before = len(flips)
+        t0 = time.perf_counter()
+        Window.dispatch("on_key_down", {"right": 275, "left": 276, "up": 273, "down": 274}[key], 0, None, [])
+        while len(flips) == before:
+            loop.idle()
+        swapped.append(time.perf_counter() - t0)
+        latencies.append(flips[before] - t0)
+        for _ in range(2):
+            loop.idle()
+    return {"latencies": latencies, "swapped": swapped}
+
+
 def wait_for_quiet_link(box, quiet: float = 1.5, limit: float = 30.0) -> None:
     """Lets the box finish its start-up refresh before OK (a household browses a while first):
     waits until the shaping proxy has carried nothing for `quiet` seconds (or 3 s unproxied)."""
@@ -111,11 +149,12 @@ def wait_for_quiet_link(box, quiet: float = 1.5, limit: float = 30.0) -> None:
             return
 
 
-def run_child(mode: str, data: Path, server: str, netns: str | None = None, env: dict | None = None) -> dict:
-    cmd = [PYTHON, __file__, "--child", mode, str(data), server]
+def run_child(mode: str, data: Path, server: str, netns: str | None = None, env: dict | None = None,
+              script: Path | None = None) -> dict:
+    cmd = [PYTHON, str(script or __file__), "--child", mode, str(data), server]
     if netns:
         cmd = ["ip", "netns", "exec", netns, *cmd]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=ROOT,
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=script.parent.parent if script else ROOT,
                          env=dict(os.environ, KIVY_NO_CONSOLELOG="1", **(env or {})))
     lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
     if not lines:
@@ -234,6 +273,10 @@ def main() -> None:
     import tempfile
     work = Path(tempfile.mkdtemp(prefix="box-bench-"))
     print("box benchmarks (medians of", RUNS, "runs)")
+    if "--keys-only" in sys.argv:  # only the key-to-frame part (with --keys-before REV: before/after)
+        fill_offline_catalog(work / "offline")
+        key_to_frame(work, work / "offline")
+        return
     if "--first-frame-only" not in sys.argv:
         other_benchmarks(work)
     first_frame(work)
@@ -246,13 +289,57 @@ def other_benchmarks(work: Path) -> None:
     cold = statistics.median(run_child("coldstart", offline, "http://127.0.0.1:9")["seconds"] for _ in range(RUNS))
     print(f"cold start to interactive home: {cold:.2f} s (bare Kivy window {bare:.2f} s, ratio {cold / bare:.2f}; target 2 s)")
 
-    keys = run_child("keys", offline, "http://127.0.0.1:9")
-    median_ms = statistics.median(keys["latencies"]) * 1000
-    p90 = sorted(keys["latencies"])[int(0.9 * len(keys["latencies"]))] * 1000
-    print(f"key press to next frame, 500 items: median {median_ms:.1f} ms, p90 {p90:.1f} ms "
-          f"(ratio to one 60 fps frame {median_ms / 16.7:.2f})")
+    keys = key_to_frame(work, offline)
     print(f"resident memory with 500 posters cached: {keys['rss_kb'] / 1024:.0f} MB (ratio to 200 MB target "
           f"{keys['rss_kb'] / 1024 / 200:.2f})")
+
+
+def checkout(rev: str, work: Path) -> Path:
+    """The box app, its test driver and catalogs as of git revision `rev` in a scratch directory,
+    with this bench script beside them; returns the script's path there."""
+    tree = work / f"rev-{rev}"
+    tree.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "archive", rev, "stb_app", "tests/__init__.py", "tests/box_ui.py", "locales"],
+                             cwd=ROOT, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    for mo in (ROOT / "locales").glob("*/LC_MESSAGES/*.mo"):  # compiled catalogs are not in git
+        (tree / mo.relative_to(ROOT)).write_bytes(mo.read_bytes())
+    (tree / "bench").mkdir(exist_ok=True)
+    (tree / "bench" / "box.py").write_text(Path(__file__).read_text())
+    return tree / "bench" / "box.py"
+
+
+def key_to_frame(work: Path, offline: Path) -> dict:
+    """Key press to next frame: the app now, a bare Kivy window, and (with --keys-before REV) the
+    app as of REV, runs interleaved; prints medians over all keys of all runs, and ratios."""
+    variants: dict[str, Path | None] = {"bare Kivy window": None}
+    for flag in ("--keys-before", "--keys-after"):  # --keys-after REV: REV instead of the working tree
+        if flag in sys.argv:
+            rev = sys.argv[sys.argv.index(flag) + 1]
+            variants[f"app at {rev}"] = checkout(rev, work)
+    if "--keys-after" not in sys.argv:
+        variants["app now"] = None
+    runs: dict[str, list[dict]] = {name: [] for name in variants}
+    for i in range(RUNS):
+        for name, script in variants.items():
+            mode = "keys-bare" if name.startswith("bare") else "keys"
+            data = work / f"keys-bare{i}" if mode == "keys-bare" else offline
+            runs[name].append(run_child(mode, data, "http://127.0.0.1:9", script=script))
+    medians = {}
+    for name, results in runs.items():
+        issued = [t * 1000 for r in results for t in r["latencies"]]
+        swapped = [t * 1000 for r in results for t in r["swapped"]]
+        per_run = ", ".join(f"{statistics.median(r['latencies']) * 1000:.1f}" for r in results)
+        medians[name] = statistics.median(issued), statistics.median(swapped)
+        print(f"key press to next frame, {name}: median {medians[name][0]:.1f} ms to the frame drawn "
+              f"(runs {per_run}), p90 {sorted(issued)[int(0.9 * len(issued))]:.1f} ms; "
+              f"{medians[name][1]:.1f} ms to it swapped on screen")
+    bare = medians["bare Kivy window"]
+    for name, (issued, swapped) in medians.items():
+        if not name.startswith("bare"):
+            print(f"  {name}: ratio to bare Kivy {issued / bare[0]:.2f} drawn, {swapped / bare[1]:.2f} swapped; "
+                  f"ratio to one 60 fps frame {issued / 16.7:.2f}")
+    return runs[list(runs)[-1]][-1]
 
 
 def first_frame(work: Path) -> None:

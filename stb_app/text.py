@@ -11,6 +11,7 @@ Pillow's raqm layout (HarfBuzz) into a Kivy texture; Chinese and digits use Kivy
 from __future__ import annotations
 
 from collections import OrderedDict
+from functools import lru_cache
 
 from kivy.core.text import Label as CoreLabel
 
@@ -111,8 +112,28 @@ def column_width(size: float) -> float:
     return line_texture(MONG, "ᠮ", size).height
 
 
+@lru_cache(maxsize=1024)
 def mongolian_columns(text: str, size: float, column_length: float, max_columns: int | None = None):
+    """The columns of `text` (cached: a poster grid lays out the same titles again and again)."""
     return mongolian_layout.layout(text, column_length, lambda k, s: measure(k, s, size), max_columns)
+
+
+def paragraph_texture(text: str, size: float, color, width: float, halign: str, max_lines: int | None,
+                      shorten: bool = False):
+    """Chinese wrapped to `width` as one texture (cached like `line_texture`)."""
+    key = ("para", text, round(size, 1), tuple(color), round(width), halign, max_lines, shorten)
+    texture = _TEXTURES.get(key)
+    if texture is None:
+        label = CoreLabel(text=text, font_name=FONT_CJK, font_size=size, color=color, text_size=(width, None),
+                          halign=halign, max_lines=max_lines, shorten=shorten, shorten_from="right",
+                          line_height=1.15)
+        label.refresh()
+        texture = _TEXTURES[key] = label.texture
+        if len(_TEXTURES) > _MAX_TEXTURES:
+            _TEXTURES.popitem(last=False)
+    else:
+        _TEXTURES.move_to_end(key)
+    return texture
 
 
 def rotated_coords(texture) -> tuple:

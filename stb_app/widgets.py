@@ -4,7 +4,7 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.text import Label as CoreLabel
-from kivy.graphics import Color, Rectangle
+from kivy.graphics import Color, PopMatrix, PushMatrix, Rectangle, Translate
 from kivy.metrics import dp
 from kivy.properties import (BooleanProperty, DictProperty, ListProperty, NumericProperty,
                              ObjectProperty, OptionProperty, StringProperty)
@@ -44,9 +44,17 @@ class BiLabel(Widget):
         if app is not None:
             app.bind(lang=self._redraw)
         self.bind(msgid=self._redraw, params=self._redraw, texts=self._redraw, lang=self._redraw,
-                  font_size=self._redraw, color=self._redraw, size=self._redraw, pos=self._redraw,
+                  font_size=self._redraw, color=self._redraw, size=self._redraw, pos=self._move,
                   halign=self._redraw, valign=self._redraw, max_lines=self._redraw)
+        self._drawn_at, self._shift = None, None
         self._redraw()
+
+    def _move(self, *_):
+        # moving (e.g. a scrolled grid cell) only shifts what is drawn: nothing is rendered again
+        if self._shift is None:
+            self._redraw()
+        else:
+            self._shift.xy = (self.x - self._drawn_at[0], self.y - self._drawn_at[1])
 
     def current_language(self) -> str:
         if self.lang:
@@ -66,27 +74,28 @@ class BiLabel(Widget):
         text = self.current_text(lang)
         self.shown_text, self.shown_lang = text, lang
         self.canvas.clear()
+        self._drawn_at, self._shift = None, None
         if not text or self.width < 2 or self.height < 2:
             return
+        self._drawn_at = tuple(self.pos)
+        with self.canvas:
+            PushMatrix()
+            self._shift = Translate(0, 0)
         if lang == "mn":
             self._draw_mongolian(text)
         else:
             self._draw_chinese(text)
+        with self.canvas:
+            PopMatrix()
 
     def _draw_chinese(self, text: str) -> None:
-        label = CoreLabel(text=text, font_name=textdraw.FONT_CJK, font_size=self.font_size,
-                          color=self.color, text_size=(self.width, None), halign=self.halign,
-                          max_lines=int(self.max_lines) or None, shorten=False, line_height=1.15)
-        label.refresh()
-        texture = label.texture
+        texture = textdraw.paragraph_texture(text, self.font_size, self.color, self.width, self.halign,
+                                             int(self.max_lines) or None)
         w, h = texture.size
         if h > self.height:  # too long for the box: cut at whole lines and mark with an ellipsis
             lines = max(1, int(self.height // (self.font_size * 1.15 * 1.2)))
-            label = CoreLabel(text=text, font_name=textdraw.FONT_CJK, font_size=self.font_size,
-                              color=self.color, text_size=(self.width, None), halign=self.halign,
-                              max_lines=lines, shorten=True, shorten_from="right", line_height=1.15)
-            label.refresh()
-            texture = label.texture
+            texture = textdraw.paragraph_texture(text, self.font_size, self.color, self.width, self.halign,
+                                                 lines, shorten=True)
             w, h = texture.size
         y = {"top": self.top - h, "middle": self.center_y - h / 2, "bottom": self.y}[self.valign]
         x = {"left": self.x, "center": self.center_x - w / 2, "right": self.right - w}[self.halign]

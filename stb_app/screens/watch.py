@@ -95,6 +95,7 @@ class WatchScreen(BaseScreen):
         for i, d in enumerate(grid.data):
             d["focused"] = i == index
         key = grid.data[index]["focus_key"]
+        before = grid.scroll_y
         layout = grid.layout_manager
         row = index // COLUMNS
         rows = (len(grid.data) + COLUMNS - 1) // COLUMNS
@@ -107,11 +108,15 @@ class WatchScreen(BaseScreen):
                 grid.scroll_y = max(0.0, 1 - top_of_row / scrollable)
             elif top_of_row + row_h > view_top + grid.height:
                 grid.scroll_y = max(0.0, 1 - (top_of_row + row_h - grid.height) / scrollable)
-        grid.refresh_from_data()
 
-        def land(_dt):
+        def land(_dt=None):
             for view in grid.layout_manager.children:
                 if view.focus_key == key:
                     self.focus(view)
                     return
-        Clock.schedule_once(land, 0)
+        # the data dicts already hold the focus, so no relayout of all 500 cells: a visible
+        # target takes focus now; after a scroll it does once the grid has placed its views
+        if grid.scroll_y == before:
+            land()
+        else:
+            Clock.schedule_once(land, 0)
