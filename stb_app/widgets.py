@@ -176,15 +176,15 @@ class AsyncPoster(Widget):
         app.in_background(lambda: app.library.content.file(app.api.url(url)), done)
 
     def _draw(self, *_):
-        from kivy.core.image import Image as CoreImage
+        from .posters import poster_texture
         self.canvas.clear()
         with self.canvas:
             Color(0.12, 0.13, 0.17, 1)
             Rectangle(pos=self.pos, size=self.size)
-            if self.path:
-                try:
-                    texture = CoreImage(self.path).texture
-                except Exception:  # noqa: BLE001 — a broken download shows as an empty frame
+            if self.path and self.width >= 2 and self.height >= 2:
+                # decoded at the size it is shown, not the file's; a recycled card drops it here
+                texture = poster_texture(self.path, self.width, self.height)
+                if texture is None:
                     return
                 Color(1, 1, 1, 1)
                 Rectangle(texture=texture, pos=self.pos, size=self.size)
