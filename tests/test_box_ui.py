@@ -5,14 +5,19 @@ Kivy starts once per process, so one app walks through the stories below in orde
 """
 import json
 import time
+import urllib.request
 
 import pytest
 
-from content_server.config import Settings
+from content_server import auth
+from content_server.config import DataRoot, Settings
+from content_server.storage import Store, accounts
 from content_server.demo import fill_demo
 
+from stb_app.i18n import translate
+
 from .box_ui import launch, start_xvfb
-from .conftest import ARTIFACTS, ServerProcess
+from .conftest import ARTIFACTS, ServerProcess, add_account
 
 pytestmark = pytest.mark.slow
 SHOTS = ARTIFACTS / "box"
@@ -31,6 +36,26 @@ def world(tmp_path_factory):
     box.app.player.close()
     server.stop()
     xvfb.terminate()
+
+
+def call(server, path: str, token: str, body: dict | None = None):
+    """One real HTTP request to the content server as the holder of `token`; the JSON answer."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(server.url + path, data=data, method="POST" if data is not None else "GET",
+                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    return json.loads(urllib.request.urlopen(request, timeout=10).read())
+
+
+def staff_token(root, name: str = "wulan") -> str:
+    """A 12348 lawyer's account and API token, written into the running server's database."""
+    store = Store(DataRoot(root / "data").database)
+    try:
+        user_id = add_account(store, name, "staff")
+        token, token_hash = auth.new_token("ltv")
+        accounts.add_api_token(store, user_id, token_hash)
+    finally:
+        store.close()
+    return token
 
 
 def walk_to(box, target: str, *directions: str, tries: int = 12) -> None:
@@ -90,6 +115,18 @@ def test_watch_a_case_video_with_subtitles_seek_and_resume(world):
     box.until(lambda: screen.ids.subtitle.shown_lang == "mn" and screen.ids.subtitle.shown_text,
               timeout=20, what="Mongolian subtitles")
     box.screenshot(SHOTS, "player-mn-subtitles")
+    # given Chinese sound, when ↑ is pressed, then the Mongolian audio plays and the screen says so
+    notice = screen.ids.notice
+    before_notice = notice.shown_text
+    box.press("up")
+    assert player.audio_lang == "mn"
+    master = (player.work_dir / "master.m3u8").read_text()       # what FFmpeg was handed
+    assert 'LANGUAGE="mn"' in master and 'LANGUAGE="zh"' not in master
+    mongolian = translate("Audio: {language}", "zh", language=translate("Mongolian", "zh"))
+    box.until(lambda: notice.shown_text == mongolian, what="the audio indicator")
+    assert notice.shown_text != before_notice and screen.ids.osd.opacity == 1
+    box.until(lambda: player.state == "playing" and player.texture is not None, timeout=30, what="Mongolian sound")
+    box.screenshot(SHOTS, "player-mn-audio")
     before = player.position
     box.press("right")                                           # +10 s with a preview tile
     box.until(lambda: player.position >= min(before + 5, player.duration - 3), timeout=20, what="the seek")
@@ -99,7 +136,7 @@ def test_watch_a_case_video_with_subtitles_seek_and_resume(world):
     box.until(lambda: 4 <= player.position <= 9, timeout=20, what="playing mid-way")
     box.go("back", screen="detail")
     assert player.state == "closed"
-    assert box.app.library.resume_position(item_id) > 0       # "continue watching" remembers it
+    assert box.app.library.resume_position(item_id) > 0, box.app.library.resume_positions()  # "continue watching" remembers it
     home(box)
     box.until(lambda: box.app.sm.current_screen.ids.continue_row.children, what="continue watching")
 
@@ -170,6 +207,33 @@ def test_ask_a_question_with_the_remote_and_see_it_in_my_questions(world):
     box.go("ok", screen="questions")
     box.until(lambda: any(str(question["number"]) in t for t in box.texts()), what="my question listed")
     box.screenshot(SHOTS, "questions-zh")
+    # the question reaches the 12348 desk's queue, with the household's number masked
+    lawyer = staff_token(root)
+    queue = call(server, "/api/v1/desk/queue", lawyer)
+    [queued] = [q for q in queue["items"] if q["id"] == question["id"]]
+    assert "138****5678" in json.dumps(queued, ensure_ascii=False)
+    assert "13812345678" not in json.dumps(queue) and "138 1234 5678" not in json.dumps(queue)
+    # a lawyer claims it, calls back, and answers with a summary in both scripts
+    summary = {"zh": "可以申请劳动仲裁，请保留工资条。", "mn": "ᠬᠥᠳᠡᠯᠮᠦᠷᠢ ᠶᠢᠨ ᠠᠷᠪᠢᠲ᠋ᠷ ᠲᠤ ᠬᠠᠨᠳᠤᠵᠤ ᠪᠣᠯᠣᠨᠠ"}
+    url = f"/api/v1/desk/questions/{question['id']}"
+    claimed = call(server, url + "/claim", lawyer, {})
+    called = call(server, url + "/attempts", lawyer, {"version": claimed["version"], "outcome": "answered"})
+    call(server, url + "/answer", lawyer, {"version": called["version"], "summary": summary})
+    # the box shows the answer on its next refresh; digit 4 rates it
+    box.app.refresh()
+    box.until(lambda: summary["zh"] in box.texts(), timeout=20, what="the answer summary on the TV")
+    assert translate("Answered", "zh") in box.texts()
+    assert translate("Press 1–5 to rate the answer", "zh") in box.texts()
+    assert box.focus == f"question:{question['id']}"
+    box.screenshot(SHOTS, "questions-answered-zh")
+    box.press("4")
+    rated = translate("You rated {score} of 5", "zh", score=4)
+    box.until(lambda: rated in box.texts(), what="the rating on screen")
+    box.until(lambda: box.app.library.questions[0].get("rating") == 4, timeout=20, what="the rating sent")
+    assert rated in box.texts() and box.focus == f"question:{question['id']}"
+    box.screenshot(SHOTS, "questions-rated-zh")
+    [mine] = call(server, "/api/v1/questions", token)
+    assert mine["rating"] == 4 and not mine["can_rate"]
 
 
 def test_back_on_home_asks_before_closing(world):
