@@ -6,6 +6,7 @@ screen rebuilds its lists. A screen may handle arrows first (e.g. the virtual po
 """
 from __future__ import annotations
 
+from kivy.clock import Clock
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.recycleview import RecycleView
 
@@ -56,6 +57,8 @@ class Navigator:
         self.screen_name = screen_name or self.screen_name
         self.memory.remember(self.screen_name, card.key(), window_rect(card))
         self._scroll_into_view(card)
+        # a screen just built is laid out before the next frame: scroll again once positions are real
+        Clock.schedule_once(lambda _dt: card.focused and self._scroll_into_view(card), 0)
 
     def _scroll_into_view(self, card, pad: float = 40) -> None:
         """Scrolls the nearest ScrollView around `card` so the whole card shows."""
