@@ -5,6 +5,7 @@ through `render`, which picks the console language (zh or mn) for the signed-in 
 """
 from __future__ import annotations
 
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from aiohttp import web
 
 from .. import auth
 from ..errors import ApiError
+from ..http_cache import etag_matches
 from ..i18n import LANGUAGES, N_, translations
 from ..ratelimit import RateLimit
 from ..storage import accounts
@@ -23,6 +25,7 @@ HOME_BY_ROLE = {"editor": "/console/editor", "staff": "/console/staff",
                 "supervisor": "/console/supervisor", "admin": "/console/admin"}
 
 routes = web.RouteTableDef()
+_BOOT = f"{time.time():.0f}"  # an ETag from a restarted server never matches an older one
 
 
 @lru_cache(maxsize=None)
@@ -56,6 +59,18 @@ def render(request: web.Request, template: str, status: int = 200, **context) ->
         response.set_cookie(LANGUAGE_COOKIE, language, samesite="Strict", path="/", max_age=365 * 86400)
     return response
 
+
+def live_fragment(request: web.Request, template: str, context, viewer_key: str = "") -> web.Response:
+    """A part of a console page that its script polls: 304 while nothing it shows can have changed.
+    The tag moves with every committed write and once a minute (deadlines move with the clock);
+    `viewer_key` adds what else the fragment depends on (who asks, which filters)."""
+    etag = (f'"{_BOOT}-{request.app["store"].changes}-{int(time.time() // 60)}-'
+            f'{console_language(request)}-{viewer_key}"')
+    if etag_matches(request.headers.get("If-None-Match", ""), etag):
+        return web.Response(status=304, headers={"ETag": etag, "Cache-Control": "no-store"})
+    response = render(request, template, **context())
+    response.headers["ETag"] = etag
+    return response
 
 def console_page(*roles: str):
     """Decorator for console pages: an anonymous visitor is sent to sign in instead of a JSON 401."""

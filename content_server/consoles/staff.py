@@ -14,15 +14,13 @@ from datetime import datetime
 from aiohttp import web
 
 from ..errors import ApiError
-from ..http_cache import etag_matches
 from ..i18n import N_, translate
 from ..questions import views
 from ..storage import questions as db
-from . import console_language, console_page, render
+from . import console_language, console_page, live_fragment, render
 
 routes = web.RouteTableDef()
 DESK = ("staff", "supervisor")
-_BOOT = f"{time.time():.0f}"  # an ETag from a restarted server never matches an older one
 SHOWN = 100  # cards in the queue; more is no help on a phone and slows every refresh
 
 STATUS_LABELS = {
@@ -181,16 +179,12 @@ async def staff_page(request: web.Request) -> web.Response:
 async def queue_fragment(request: web.Request) -> web.Response:
     """The queue part of the page, for the page's script to poll; 304 when nothing changed."""
     filters = filters_of(request)
-    # SLA levels move with the clock too, so the tag changes at least once a minute.
-    etag = (f'"{_BOOT}-{request.app["store"].changes}-{int(time.time() // 60)}-{request["user"]["id"]}-'
-            f'{console_language(request)}-{zlib.crc32(request.query_string.encode()):x}"')
-    if etag_matches(request.headers.get("If-None-Match", ""), etag):
-        return web.Response(status=304, headers={"ETag": etag, "Cache-Control": "no-store"})
-    mine, items = _queue(request, filters)
-    response = render(request, "staff_queue.html", filters=filters, mine=mine, items=items, **labels(request))
-    response.headers["ETag"] = etag
-    return response
 
+    def context() -> dict:
+        mine, items = _queue(request, filters)
+        return {"filters": filters, "mine": mine, "items": items, **labels(request)}
+    return live_fragment(request, "staff_queue.html", context,
+                         f'{request["user"]["id"]}-{zlib.crc32(request.query_string.encode()):x}')
 
 @routes.get("/console/staff/questions/{question_id}")
 @console_page(*DESK)

@@ -10,17 +10,15 @@ from datetime import date, time as clock_time, timedelta
 
 from aiohttp import web
 
-from ..http_cache import etag_matches
 from ..validation import query_date
 from ..i18n import N_, translate
 from ..questions import reports, views
 from ..storage import questions as db
-from . import console_language, console_page, render
+from . import console_language, console_page, live_fragment, render
 from .charts import bar_chart
 from .staff import labels
 
 routes = web.RouteTableDef()
-_BOOT = f"{time.time():.0f}"
 midnight = clock_time(0)
 
 PERIOD_LABELS = {
@@ -78,13 +76,7 @@ async def supervisor_page(request: web.Request) -> web.Response:
 @console_page("supervisor")
 async def board_fragment(request: web.Request) -> web.Response:
     """The live board, for the page's script to poll; 304 when nothing changed."""
-    etag = f'"{_BOOT}-{request.app["store"].changes}-{int(time.time() // 60)}-{console_language(request)}"'
-    if etag_matches(request.headers.get("If-None-Match", ""), etag):
-        return web.Response(status=304, headers={"ETag": etag, "Cache-Control": "no-store"})
-    response = render(request, "supervisor_board.html", **_board(request), **labels(request))
-    response.headers["ETag"] = etag
-    return response
-
+    return live_fragment(request, "supervisor_board.html", lambda: {**_board(request), **labels(request)})
 
 @routes.get("/console/supervisor/revisits")
 @console_page("supervisor")
