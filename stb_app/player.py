@@ -18,6 +18,7 @@ from kivy.graphics.texture import Texture
 from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 
 from . import abr, hls_master
+from .position_tracker import EXACT, PositionTracker
 from .api import ApiClient, Offline, Rejected
 
 # FFmpeg's mpegts muxer starts timestamps here; frame pts (and WebVTT X-TIMESTAMP-MAP) include it
@@ -27,9 +28,11 @@ PROBE_EVERY = 20.0      # seconds between throughput probes while playing
 
 
 class FFPyPlayerBackend:
-    """Decodes with ffpyplayer; `on_frame(texture)` is called on the UI thread."""
+    """Decodes with ffpyplayer; `on_frame(texture, pts)` is called on the UI thread with the
+    video time of each frame put on screen."""
     # no second connection prefetching the next segment: on a thin link it slows the first one
     LIB_OPTS = {"http_multiple": "0"}
+    LONGEST_WAIT = 0.25  # cap on ffpyplayer's "next frame due in" (it is long only after pauses)
 
     def __init__(self, on_frame, on_eof):
         self.on_frame, self.on_eof = on_frame, on_eof
@@ -37,17 +40,25 @@ class FFPyPlayerBackend:
         self.texture = None
         self._event = None
         self.first_frame_at: float | None = None
+        self.paused = False
+        self._started = False            # the stream is open: seeks and pauses go to ffpyplayer
+        self._start_at: float | None = None
+        self._next_frame_at = 0.0
 
     def open(self, url: str, position: float, audio_lang: str | None = None, program: int | None = None,
-             local: bool = False) -> None:
+             local: bool = False, paused: bool = False) -> None:
         """Opens `url` (a master's URL, or with `local` a one-rung master file on the box) at
-        `position`; `program`/`audio_lang` pick the variant and audio among several."""
+        `position`, playing or `paused` (then nothing new is shown until `pause(False)`);
+        `program`/`audio_lang` pick the variant and audio among several."""
         from ffpyplayer.player import MediaPlayer
 
         self.close()
-        ff_opts = {"sn": True, "out_fmt": "rgba", "paused": False, "autoexit": False}
+        # opened paused so the clock stays unset until the exact start is asked for (see _begin)
+        ff_opts = {"sn": True, "out_fmt": "rgba", "paused": True, "autoexit": False}
+        self._start_at = None
         if position > 0.5:
-            ff_opts["ss"] = position
+            ff_opts["ss"] = position  # picks the segment; _begin lands on the second itself
+            self._start_at = position
         if program is not None:
             ff_opts["vst"] = f"p:{program}:v"  # the variant's program (FFmpeg's HLS demuxer)
         if audio_lang:
@@ -57,19 +68,42 @@ class FFPyPlayerBackend:
         if local:
             lib_opts["protocol_whitelist"] = "file,http,https,tcp,tls,crypto"
         self.first_frame_at = None
+        self.paused, self._started, self._next_frame_at = paused, False, 0.0
         self.mp = MediaPlayer(url, ff_opts=ff_opts, lib_opts=lib_opts, loglevel="error")
         self._event = Clock.schedule_interval(self._poll, 1 / 60)
 
+    def _begin(self) -> bool:
+        """Once the stream is open: asks for the exact start, then plays unless paused."""
+        metadata = self.mp.get_metadata()
+        if metadata.get("duration") is None:
+            return False  # not open yet: ffpyplayer crashes on seeks before
+        if self._start_at is not None and metadata["duration"] > 0:
+            # FFmpeg's HLS demuxer rounds absolute seeks (and `ss`) back to the segment start,
+            # sound included; a forward relative seek lands the sound on the second. The clock is
+            # unset while paused, so "relative" counts from 0.
+            self.mp.seek(self._start_at + TS_START, relative=True, accurate=True)
+        self._started = True
+        if not self.paused:
+            self.mp.set_pause(False)
+        return True
+
     def _poll(self, _dt) -> None:
-        if self.mp is None:
+        if self.mp is None or (not self._started and not self._begin()):
             return
+        now = time.monotonic()
+        if now < self._next_frame_at:
+            return  # ffpyplayer hands out the next frame whenever asked: asking early plays fast
         frame, value = self.mp.get_frame()
         if value == "eof":
             self.on_eof()
             return
+        if value == "paused":
+            return
+        if isinstance(value, float) and value > 0:
+            self._next_frame_at = now + min(value, self.LONGEST_WAIT)
         if frame is None:
             return
-        image, _pts = frame
+        image, pts = frame
         w, h = image.get_size()
         if self.texture is None or self.texture.size != (w, h):
             self.texture = Texture.create(size=(w, h), colorfmt="rgba")
@@ -77,24 +111,45 @@ class FFPyPlayerBackend:
         self.texture.blit_buffer(image.to_memoryview()[0], colorfmt="rgba")
         if self.first_frame_at is None:
             self.first_frame_at = time.monotonic()
-        self.on_frame(self.texture)
+        self.on_frame(self.texture, pts - TS_START)
+
+    @property
+    def started(self) -> bool:
+        """Whether the stream is open (its exact start asked for, playing unless paused)."""
+        return self._started
 
     def pause(self, paused: bool) -> None:
-        if self.mp is not None and self.first_frame_at is not None:
+        self.paused = paused
+        self._next_frame_at = 0.0
+        if self.mp is not None and self._started:
             self.mp.set_pause(paused)
 
-    def seek(self, position: float) -> None:
-        if self.mp is not None and self.first_frame_at is not None:
-            self.mp.seek(position + TS_START, relative=False, accurate=False)
+    def seek(self, position: float) -> bool:
+        """Moves to `position` within the open stream when that lands exactly: before the
+        stream is open (it starts there), or forward while playing. False: reopen instead."""
+        if self.mp is None:
+            return False
+        if not self._started:
+            self._start_at = position if position > 0.5 else None
+            return True
+        if self.paused or self.first_frame_at is None:
+            return False  # the clock is not running: a relative seek would not know from where
+        step = position + TS_START - float(self.mp.get_pts())
+        if step < 0.1:
+            return False  # backward: FFmpeg's HLS demuxer would round it to the segment start
+        self._next_frame_at = 0.0
+        self.mp.seek(step, relative=True, accurate=True)
+        return True
 
-    def position(self) -> float:
-        """Seconds from the start of the video (the stream clock minus its start offset)."""
+    def position(self) -> float | None:
+        """The stream clock in seconds from the start of the video, once a frame was shown
+        (None before: ffpyplayer reports 0, its start offset or the seek target until then)."""
         if self.mp is None or self.first_frame_at is None:
-            return 0.0  # ffpyplayer may crash when asked before the stream is open
-        return max(0.0, float(self.mp.get_pts() or 0.0) - TS_START)
+            return None  # ffpyplayer may crash when asked before the stream is open
+        return float(self.mp.get_pts() or 0.0) - TS_START
 
     def duration(self) -> float:
-        if self.mp is None or self.first_frame_at is None:
+        if self.mp is None or not self._started:
             return 0.0
         return float((self.mp.get_metadata() or {}).get("duration") or 0.0)
 
@@ -125,6 +180,8 @@ class Player(EventDispatcher):
         self.url = ""
         self.audio_lang: str | None = None
         self.chooser: abr.RungChooser | None = None
+        self.rung: abr.Rung | None = None   # the rung playing now
+        self.tracker = PositionTracker()
         self.opened_at = 0.0
         self._last_pos, self._still_since = 0.0, None
         self._tick = None
@@ -142,6 +199,7 @@ class Player(EventDispatcher):
         self.url, self.audio_lang = self.api.url(url), audio_lang
         self.master = ""
         self.state, self.position, self.duration = "loading", position, duration
+        self.tracker.moved(position)
         self.opened_at = time.monotonic()
 
         def fetch_master():
@@ -166,12 +224,17 @@ class Player(EventDispatcher):
         self._tick = Clock.schedule_interval(self._update, 0.25)
 
     def _open_backend(self, position: float, rung) -> None:
-        self.rung_name = rung.name if rung else ""
+        """(Re)opens the backend at `position` on `rung`; paused stays paused with the frame
+        on screen kept until play."""
+        self.rung, self.rung_name = rung, (rung.name if rung else "")
+        paused = self.state == "paused"
         local = self._write_one_rung_master(rung) if rung is not None and self.master else None
         if local is not None:
-            self.backend.open(str(local), position, local=True)
+            self.backend.open(str(local), position, local=True, paused=paused)
         else:  # no master in hand: FFmpeg reads the whole one and we pick among its programs
-            self.backend.open(self.url, position, self.audio_lang, rung.program if rung else None)
+            self.backend.open(self.url, position, self.audio_lang, rung.program if rung else None, paused=paused)
+        self.tracker.moved(position, EXACT)
+        self.position = position
         self._last_pos, self._still_since = position, None
 
     def _write_one_rung_master(self, rung) -> Path | None:
@@ -202,17 +265,29 @@ class Player(EventDispatcher):
 
     def seek(self, position: float) -> None:
         position = max(0.0, min(position, (self.duration or position + 1) - 1))
-        self.backend.seek(position)
-        self.position = position
-        self._still_since = None
         if self.state == "ended":  # seeking back from the end plays on
             self.state = "playing"
+        if self.state == "closed" or self.backend.mp is None:
+            return  # the master is still being fetched
+        if self.backend.seek(position):
+            self.tracker.moved(position, EXACT)
+            self.position = position
+        else:  # backward, or paused: reopening there lands on the second (and stays paused)
+            self._open_backend(position, self.rung)
+        self._still_since = None
 
     def set_audio(self, lang: str) -> None:
         """Switches the audio language by reopening at the current position."""
         self.audio_lang = lang
         if self.state in ("playing", "paused"):
-            self._open_backend(self.position, self.chooser.current if self.chooser else None)
+            self._open_backend(self.position, self.rung)
+
+    def seen_position(self) -> float:
+        """Where the household is now (read from the player, not the last 0.25 s tick); the
+        position it was moved to while a reopened or sought player has not shown a frame yet."""
+        if self.state in ("playing", "paused", "loading"):
+            self.position = self.tracker.clock(self.backend.position())
+        return self.position
 
     def close(self) -> None:
         self._generation += 1
@@ -223,7 +298,8 @@ class Player(EventDispatcher):
         self.state, self.texture = "closed", None
 
     # -- inside ----------------------------------------------------------------------------------
-    def _on_frame(self, texture) -> None:
+    def _on_frame(self, texture, pts: float) -> None:
+        self.tracker.frame_shown(pts)
         self.texture = texture
         if self.state == "loading":
             self.state = "playing"
@@ -235,9 +311,7 @@ class Player(EventDispatcher):
     def _update(self, _dt) -> None:
         if self.state not in ("playing", "paused", "loading"):
             return
-        pos = self.backend.position()
-        if pos > 0:
-            self.position = pos
+        pos = self.position = self.tracker.clock(self.backend.position())
         duration = self.backend.duration()
         if duration > 0:
             self.duration = duration
@@ -284,7 +358,6 @@ class Player(EventDispatcher):
     def _adapt(self, generation: int) -> None:
         if generation != self._generation or self.chooser is None:
             return
-        before = self.chooser.current
         after = self.chooser.choose()
-        if after != before and self.state == "playing":
+        if after != self.rung and self.state in ("playing", "paused"):
             self._open_backend(self.position, after)

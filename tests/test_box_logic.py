@@ -3,6 +3,7 @@ columns, rung choice, the one-rung master."""
 import pytest
 
 from stb_app import abr, hls_master, keys, mongolian_layout, webvtt
+from stb_app.position_tracker import GIVE_UP_FRAMES, PositionTracker
 from stb_app.focus import DOWN, LEFT, RIGHT, UP, FocusMemory, Rect, grid_move, nearest
 
 
@@ -178,3 +179,42 @@ def test_the_lowest_rung_can_take_the_audio_only_rungs_smaller_audio_in_the_chos
     # a group the master lacks leaves the variant's own audio
     assert "audio_zh/" in hls_master.one_rung_master(TRANSCODER_MASTER, RENDITIONS + "master.m3u8",
                                                      "234p/index.m3u8", "zh", "nope")
+
+
+def test_a_reopened_player_does_not_move_the_resume_point_before_it_shows_a_frame_there():
+    # given the household watching at 42 s, when an audio switch reopens the player there
+    tracker = PositionTracker()
+    tracker.moved(0.0)
+    tracker.frame_shown(0.0)
+    assert tracker.clock(42.0) == 42.0
+    tracker.moved(42.0)
+    # then what the new player reports before its first frame there is not where the household is:
+    # 0, None, NaN, its start offset, the segment start its sound may begin at, a leftover frame
+    for reading in (0.0, None, float("nan"), -0.02, 36.0):
+        assert tracker.clock(reading) == 42.0
+    tracker.frame_shown(36.0)
+    assert tracker.clock(36.1) == 42.0 and not tracker.settled
+    # and once a frame near 42 s is on screen (the next keyframe), the clock is followed again
+    tracker.frame_shown(44.0)
+    assert tracker.settled and tracker.clock(42.3) == 42.3
+
+
+def test_a_picture_that_keeps_showing_elsewhere_is_believed_after_a_while():
+    tracker = PositionTracker()
+    tracker.moved(42.0)
+    for _ in range(GIVE_UP_FRAMES - 1):
+        tracker.frame_shown(80.0)
+    assert tracker.position == 42.0
+    tracker.frame_shown(80.04)                 # a live stream, or a seek FFmpeg could not do
+    assert tracker.settled and tracker.clock(80.1) == 80.1
+
+
+def test_a_seek_waits_for_the_new_picture_not_the_old_one():
+    tracker = PositionTracker()
+    tracker.moved(42.0)
+    tracker.frame_shown(42.0)
+    tracker.moved(32.0)                         # ← 10 s
+    tracker.frame_shown(42.04)                  # a frame decoded before the seek
+    assert tracker.clock(42.1) == 32.0
+    tracker.frame_shown(34.0)                   # the sound at 32 s, the picture from the next keyframe
+    assert tracker.clock(32.2) == 32.2

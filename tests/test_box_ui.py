@@ -16,7 +16,7 @@ from content_server.demo import fill_demo
 
 from stb_app.i18n import translate
 
-from .box_ui import launch, start_xvfb
+from .box_ui import KEYCODES, launch, start_xvfb
 from .conftest import ARTIFACTS, ServerProcess, add_account
 
 pytestmark = pytest.mark.slow
@@ -139,6 +139,80 @@ def test_watch_a_case_video_with_subtitles_seek_and_resume(world):
     assert box.app.library.resume_position(item_id) > 0, box.app.library.resume_positions()  # "continue watching" remembers it
     home(box)
     box.until(lambda: box.app.sm.current_screen.ids.continue_row.children, what="continue watching")
+
+
+def press_in_one_frame(box, *names: str) -> None:
+    """Keys pressed so quickly that no frame is drawn between them."""
+    from kivy.core.window import Window
+    for name in names:
+        Window.dispatch("on_key_down", KEYCODES[name], 0, None, [])
+        Window.dispatch("on_key_up", KEYCODES[name], 0)
+    box.pump(3)
+
+
+def test_switching_the_sound_keeps_the_place_whether_playing_paused_or_leaving_at_once(world):
+    box, _, _ = world
+    home(box)
+    box.go("ok", screen="watch")
+    box.press("down")
+    item_id = box.focus.split(":", 1)[1]
+    library = box.app.library
+    box.go("ok", screen="detail")
+    walk_to(box, "play", "right", "down")                        # from the start
+    box.go("ok", screen="player")
+    player = box.app.player
+    box.until(lambda: player.state == "playing" and player.position >= 4.0, timeout=30, what="4 s watched")
+    # given the household 4 s in, when ↑ switches the sound, then it goes on from there (not from
+    # the segment start FFmpeg's HLS seek rounds to, here 0 s)
+    seen, switched = player.position, time.monotonic()
+    box.press("up")
+    box.until(lambda: player.backend.first_frame_at is not None, timeout=20, what="the reopened picture")
+    box.until(lambda: player.position != seen, timeout=10, what="the position to move on")
+    assert seen - 0.5 <= player.position <= seen + 0.5 + (time.monotonic() - switched), (seen, player.position)
+    # and Back now remembers that place
+    at_back = player.position
+    box.go("back", screen="detail")
+    assert abs(library.resume_position(item_id) - at_back) <= 0.5, (at_back, library.resume_positions())
+    # given it resumed and paused, when ↑ switches the sound, then it stays paused on the same
+    # picture, and OK plays the new sound from that very place
+    walk_to(box, "resume", "up", "left")
+    box.go("ok", screen="player")
+    box.until(lambda: player.state == "playing" and player.texture is not None, timeout=30, what="resumed")
+    box.press("ok")
+    assert player.state == "paused"
+    box.pump(10)
+    paused_at, picture = player.position, bytes(player.texture.pixels)
+    assert abs(paused_at - at_back) <= 2.0, (at_back, paused_at)
+    sound = player.audio_lang
+    box.press("up")
+    assert player.audio_lang != sound
+    box.until(lambda: player.backend.started, timeout=20, what="the reopened stream")
+    box.pump(30)
+    assert player.state == "paused" and player.backend.paused
+    assert bytes(player.texture.pixels) == picture and player.position == paused_at
+    box.screenshot(SHOTS, "player-paused-after-audio-switch")
+    played = time.monotonic()
+    box.press("ok")
+    box.until(lambda: player.backend.first_frame_at is not None and player.position != paused_at,
+              timeout=20, what="playing again")
+    assert paused_at - 0.5 <= player.position <= paused_at + 0.5 + (time.monotonic() - played), \
+        (paused_at, player.position)
+    # given it sought 10 s on, when ↑ and Back come in the same frame (before the reopened player
+    # shows anything), then reopening resumes where the household was
+    before = player.position
+    box.press("right")
+    box.until(lambda: player.state == "playing" and player.position >= before + 5, timeout=20, what="10 s on")
+    seen = player.position
+    press_in_one_frame(box, "up", "back")
+    box.until(lambda: box.screen == "detail", what="back on the detail page")
+    assert abs(library.resume_position(item_id) - seen) <= 2.0, (seen, library.resume_positions())
+    walk_to(box, "resume", "up", "left")
+    reopened = time.monotonic()
+    box.go("ok", screen="player")
+    box.until(lambda: player.state == "playing" and player.texture is not None, timeout=30, what="resumed")
+    assert seen - 2.0 <= player.seen_position() <= seen + 2.0 + (time.monotonic() - reopened), \
+        (seen, player.position)
+    box.go("back", screen="detail")
 
 
 def test_choose_a_situation_read_the_guide_and_find_a_service_point(world):

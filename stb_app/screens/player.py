@@ -188,8 +188,9 @@ class PlayerScreen(BaseScreen):
 
     def on_leave_screen(self) -> None:
         player = self.app.player
-        if self.item is not None and player.position > 0:
-            self.library.save_position(self.item["id"], player.position, player.duration)
+        position = player.seen_position()
+        if self.item is not None and position > 0:
+            self.library.save_position(self.item["id"], position, player.duration)
         player.unbind(texture=self._show_frame, position=self._tick)
         player.close()
         self.params["_opened"] = False
