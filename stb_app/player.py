@@ -18,7 +18,7 @@ from kivy.graphics.texture import Texture
 from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 
 from . import abr, hls_master
-from .position_tracker import EXACT, PositionTracker
+from .position_tracker import EXACT, GIVE_UP_FRAMES, PositionTracker
 from .api import ApiClient, Offline, Rejected
 
 # FFmpeg's mpegts muxer starts timestamps here; frame pts (and WebVTT X-TIMESTAMP-MAP) include it
@@ -43,6 +43,8 @@ class FFPyPlayerBackend:
         self.paused = False
         self._started = False            # the stream is open: seeks and pauses go to ffpyplayer
         self._start_at: float | None = None
+        self._landing = False            # an exact start asked for, its first frame not shown yet
+        self._strays = 0
         self._next_frame_at = 0.0
 
     def open(self, url: str, position: float, audio_lang: str | None = None, program: int | None = None,
@@ -53,12 +55,10 @@ class FFPyPlayerBackend:
         from ffpyplayer.player import MediaPlayer
 
         self.close()
-        # opened paused so the clock stays unset until the exact start is asked for (see _begin)
+        # opened paused so the clock stays unset until the exact start is asked for (see _begin);
+        # no `ss`: FFmpeg would fetch the segment twice (for it, then for the exact seek)
         ff_opts = {"sn": True, "out_fmt": "rgba", "paused": True, "autoexit": False}
-        self._start_at = None
-        if position > 0.5:
-            ff_opts["ss"] = position  # picks the segment; _begin lands on the second itself
-            self._start_at = position
+        self._start_at = position if position > 0.5 else None
         if program is not None:
             ff_opts["vst"] = f"p:{program}:v"  # the variant's program (FFmpeg's HLS demuxer)
         if audio_lang:
@@ -69,26 +69,51 @@ class FFPyPlayerBackend:
             lib_opts["protocol_whitelist"] = "file,http,https,tcp,tls,crypto"
         self.first_frame_at = None
         self.paused, self._started, self._next_frame_at = paused, False, 0.0
+        self._landing, self._strays = False, 0
         self.mp = MediaPlayer(url, ff_opts=ff_opts, lib_opts=lib_opts, loglevel="error")
         self._event = Clock.schedule_interval(self._poll, 1 / 60)
 
     def _begin(self) -> bool:
-        """Once the stream is open: asks for the exact start, then plays unless paused."""
+        """Once the stream is open: asks for the exact start (then `_land` plays from its first
+        frame), or plays at once unless paused."""
         metadata = self.mp.get_metadata()
         if metadata.get("duration") is None:
             return False  # not open yet: ffpyplayer crashes on seeks before
+        self._started = True
         if self._start_at is not None and metadata["duration"] > 0:
             # FFmpeg's HLS demuxer rounds absolute seeks (and `ss`) back to the segment start,
             # sound included; a forward relative seek lands the sound on the second. The clock is
             # unset while paused, so "relative" counts from 0.
             self.mp.seek(self._start_at + TS_START, relative=True, accurate=True)
-        self._started = True
-        if not self.paused:
+            self._landing = True
+        elif not self.paused:
             self.mp.set_pause(False)
         return True
 
+    def _land(self) -> None:
+        """Still paused after the exact seek: takes decoded frames until one from the target
+        (earlier ones were decoded before the seek took effect), shows it and lets the sound go."""
+        frame, value = self.mp.get_frame(force_refresh=True)
+        if value == "eof":  # asked for a place past the last keyframe
+            self._landing = False
+            self.on_eof()
+            return
+        if frame is None:
+            return
+        image, pts = frame
+        if pts - TS_START < self._start_at - EXACT[0] and self._strays < GIVE_UP_FRAMES:
+            self._strays += 1
+            return
+        self._landing = False
+        self._show(image, pts)
+        self.mp.set_pause(False)
+
     def _poll(self, _dt) -> None:
         if self.mp is None or (not self._started and not self._begin()):
+            return
+        if self._landing:
+            if not self.paused:  # paused households keep the picture they paused on
+                self._land()
             return
         now = time.monotonic()
         if now < self._next_frame_at:
@@ -101,9 +126,10 @@ class FFPyPlayerBackend:
             return
         if isinstance(value, float) and value > 0:
             self._next_frame_at = now + min(value, self.LONGEST_WAIT)
-        if frame is None:
-            return
-        image, pts = frame
+        if frame is not None:
+            self._show(*frame)
+
+    def _show(self, image, pts: float) -> None:
         w, h = image.get_size()
         if self.texture is None or self.texture.size != (w, h):
             self.texture = Texture.create(size=(w, h), colorfmt="rgba")
@@ -115,13 +141,13 @@ class FFPyPlayerBackend:
 
     @property
     def started(self) -> bool:
-        """Whether the stream is open (its exact start asked for, playing unless paused)."""
+        """Whether the stream is open (its exact start asked for)."""
         return self._started
 
     def pause(self, paused: bool) -> None:
         self.paused = paused
         self._next_frame_at = 0.0
-        if self.mp is not None and self._started:
+        if self.mp is not None and self._started and not self._landing:
             self.mp.set_pause(paused)
 
     def seek(self, position: float) -> bool:
@@ -182,6 +208,7 @@ class Player(EventDispatcher):
         self.chooser: abr.RungChooser | None = None
         self.rung: abr.Rung | None = None   # the rung playing now
         self.tracker = PositionTracker()
+        self.frame_position: float | None = None  # the video time of the picture on screen
         self.opened_at = 0.0
         self._last_pos, self._still_since = 0.0, None
         self._tick = None
@@ -280,7 +307,7 @@ class Player(EventDispatcher):
         """Switches the audio language by reopening at the current position."""
         self.audio_lang = lang
         if self.state in ("playing", "paused"):
-            self._open_backend(self.position, self.rung)
+            self._open_backend(self.seen_position(), self.rung)
 
     def seen_position(self) -> float:
         """Where the household is now (read from the player, not the last 0.25 s tick); the
@@ -300,6 +327,7 @@ class Player(EventDispatcher):
     # -- inside ----------------------------------------------------------------------------------
     def _on_frame(self, texture, pts: float) -> None:
         self.tracker.frame_shown(pts)
+        self.frame_position = pts
         self.texture = texture
         if self.state == "loading":
             self.state = "playing"
@@ -321,7 +349,7 @@ class Player(EventDispatcher):
         if abs(pos - self._last_pos) < 0.05:
             self._still_since = self._still_since or now
             if now - self._still_since > STALL_SECONDS and self.chooser.index > 0:
-                self._open_backend(self.position, self.chooser.stalled())  # step down now
+                self._open_backend(self.seen_position(), self.chooser.stalled())  # step down now
         else:
             self._last_pos, self._still_since = pos, None
         if now - self._last_probe > PROBE_EVERY:
@@ -360,4 +388,4 @@ class Player(EventDispatcher):
             return
         after = self.chooser.choose()
         if after != self.rung and self.state in ("playing", "paused"):
-            self._open_backend(self.position, after)
+            self._open_backend(self.seen_position(), after)

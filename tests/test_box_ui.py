@@ -162,6 +162,7 @@ def test_switching_the_sound_keeps_the_place_whether_playing_paused_or_leaving_a
     box.go("ok", screen="player")
     player = box.app.player
     box.until(lambda: player.state == "playing" and player.position >= 4.0, timeout=30, what="4 s watched")
+    assert abs(player.frame_position - player.seen_position()) <= 0.5   # the picture keeps pace with the sound
     # given the household 4 s in, when ↑ switches the sound, then it goes on from there (not from
     # the segment start FFmpeg's HLS seek rounds to, here 0 s)
     seen, switched = player.position, time.monotonic()
@@ -213,6 +214,20 @@ def test_switching_the_sound_keeps_the_place_whether_playing_paused_or_leaving_a
     assert seen - 2.0 <= player.seen_position() <= seen + 2.0 + (time.monotonic() - reopened), \
         (seen, player.position)
     box.go("back", screen="detail")
+    # given a box drawing 60 frames a second (faster than this software-GL display), the picture
+    # keeps pace with the sound: ffpyplayer hands out the next frame whenever it is asked
+    from stb_app.player import FFPyPlayerBackend
+    shown = []
+    backend = FFPyPlayerBackend(lambda _texture, pts: shown.append(pts), lambda: None)
+    backend.open(str(player.work_dir / "master.m3u8"), 0.0, local=True)
+    backend._event.cancel()                                       # polled here instead, at 60 Hz
+    deadline = time.monotonic() + 2.5
+    while time.monotonic() < deadline:
+        backend._poll(0)
+        time.sleep(1 / 60)
+    sound = backend.position()
+    backend.close()
+    assert shown and abs(shown[-1] - sound) <= 0.3, (shown[-1], sound)
 
 
 def test_choose_a_situation_read_the_guide_and_find_a_service_point(world):

@@ -1,0 +1,124 @@
+"""Player reopen benchmark (run by hand): `python bench/player_reopen.py --server-data DIR [--before REV]`.
+
+An audio-language switch reopens the stream at the current position. Over a loopback link paced
+to 512 kbit/s with a 300 ms round trip (bench/box.py's pacing proxy), and unpaced, this measures
+for the player now and for the player at git revision REV (default: main), runs interleaved:
+  - seconds from the switch to the reopened player's first frame (target ≤ 3 s shaped);
+  - where the sound resumed against where the household was (0 = on the second; FFmpeg's HLS
+    seek rounds back to the segment start, 6 s segments).
+Prints medians and ratios now/before. DIR is a `content-server demo` data root.
+"""
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PYTHON = sys.executable
+RUNS = 5
+SWITCH_AT = 10.3   # seconds into the video: segment 2 (6–12 s), 4.3 s past its start
+
+
+def child(data: str, server: str) -> None:
+    """Opens the first video at SWITCH_AT, lets it play 1 s, switches the audio; prints one JSON line."""
+    os.environ["SDL_AUDIODRIVER"] = "dummy"
+    Path(data).mkdir(parents=True, exist_ok=True)
+    from tests.box_ui import launch, start_xvfb
+    from bench.box import wait_for_quiet_link
+    xvfb, display = start_xvfb()
+    try:
+        box = launch(server, Path(data), display, language="zh")
+        box.until(lambda: box.app.library.catalog["items"], timeout=60, what="catalog")
+        item = box.app.library.catalog["items"][0]
+        player = box.app.player
+        wait_for_quiet_link(box)
+        box.app.open("player", item_id=item["id"], position=SWITCH_AT)
+        # a second of playing on one rung (the first throughput probe may step up and reopen)
+        box.until(lambda: player.backend.first_frame_at is not None
+                  and time.monotonic() - player.backend.first_frame_at > 1.0, timeout=120, what="playing")
+        clock = lambda: float(player.backend.mp.get_pts()) - 1.48  # noqa: E731 (the TS start offset)
+        was, t0 = clock(), time.monotonic()
+        player.set_audio("mn" if player.audio_lang != "mn" else "zh")
+        box.until(lambda: player.backend.first_frame_at is not None, timeout=120, what="reopened frame")
+        first = player.backend.first_frame_at
+        box.until(lambda: time.monotonic() - first > 1.5, timeout=5, what="playing on")
+        if player.backend.first_frame_at != first:
+            raise RuntimeError("reopened again while measuring")
+        # the sound resumed at: the clock now less the time played since the first frame
+        resumed = clock() - (time.monotonic() - first)
+        print(json.dumps({"first_frame": first - t0, "was": was, "resumed": resumed,
+                          "error": resumed - was, "rung": player.rung_name}))
+        player.close()
+    finally:
+        xvfb.terminate()
+
+
+def run_child(script: Path, data: Path, server: str, env: dict) -> dict:
+    out = subprocess.run([PYTHON, str(script), "--child", str(data), server], capture_output=True, text=True,
+                         timeout=300, cwd=script.parent.parent, env=dict(os.environ, KIVY_NO_CONSOLELOG="1", **env))
+    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        raise RuntimeError(f"child failed:\n{out.stdout[-2000:]}\n{out.stderr[-3000:]}")
+    return json.loads(lines[-1])
+
+
+def checkout(rev: str, work: Path) -> Path:
+    """The box app and its test driver as of `rev`, with these bench scripts beside them."""
+    from bench.box import checkout as box_checkout
+    script = box_checkout(rev, work)
+    (script.parent / "player_reopen.py").write_text(Path(__file__).read_text())
+    (script.parent / "__init__.py").touch()
+    return script.parent / "player_reopen.py"
+
+
+def main() -> None:
+    import tempfile
+    if "--server-data" not in sys.argv:
+        sys.exit("pass --server-data DIR of a `content-server demo`")
+    server_data = Path(sys.argv[sys.argv.index("--server-data") + 1])
+    rev = sys.argv[sys.argv.index("--before") + 1] if "--before" in sys.argv else "main"
+    work = Path(tempfile.mkdtemp(prefix="reopen-bench-"))
+    variants = {f"before ({rev})": checkout(rev, work), "now": Path(__file__)}
+    log_path = work / "proxy.log"
+    server = subprocess.Popen([PYTHON, "-m", "content_server.cli", "serve", "--data", str(server_data),
+                               "--port", "8394"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proxy = subprocess.Popen([PYTHON, str(ROOT / "bench" / "box.py"), "--proxy", "8395", "8394", "512000", "0.15",
+                              str(log_path)], cwd=ROOT)
+    print(f"audio switch at {SWITCH_AT} s: reopen to first frame, and where the sound resumed (medians of {RUNS})")
+    try:
+        time.sleep(3)
+        for label, url in (("loopback", "http://127.0.0.1:8394"), ("512kbit/300ms", "http://127.0.0.1:8395")):
+            runs: dict[str, list[dict]] = {name: [] for name in variants}
+            for i in range(RUNS):
+                for name, script in variants.items():
+                    data = work / f"{name.split()[0]}-{label.replace('/', '_')}-{i}"
+                    runs[name].append(run_child(script, data, url, {"BENCH_PROXY_LOG": str(log_path)}))
+            medians = {}
+            for name, results in runs.items():
+                ff = statistics.median(r["first_frame"] for r in results)
+                err = statistics.median(r["error"] for r in results)
+                worst = max((r["error"] for r in results), key=abs)
+                medians[name] = ff
+                each = ", ".join(f"{r['first_frame']:.2f}" for r in results)
+                print(f"{label}, {name}: first frame after the switch {ff:.2f} s "
+                      f"(runs {each}); sound resumed "
+                      f"{err:+.2f} s from where it was (worst {worst:+.2f} s; rung "
+                      f"{', '.join(sorted({r['rung'] for r in results}))})")
+            before = medians[f"before ({rev})"]
+            print(f"  {label}: first frame now/before ratio {medians['now'] / before:.2f}")
+    finally:
+        proxy.terminate()
+        server.terminate()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child(sys.argv[2], sys.argv[3])
+    else:
+        main()
