@@ -192,6 +192,15 @@ def test_switching_the_sound_keeps_the_place_whether_playing_paused_or_leaving_a
     assert player.state == "paused" and player.backend.paused
     assert bytes(player.texture.pixels) == picture and player.position == paused_at
     box.screenshot(SHOTS, "player-paused-after-audio-switch")
+    # and when the throughput measured meanwhile calls for another rung, the same holds
+    chooser, rung = player.chooser, player.rung_name
+    chooser.estimate = 100_000 if chooser.index > 0 else 10_000_000   # a thin or a fast link measured
+    player._adapt(player._generation)
+    assert player.rung_name != rung
+    box.until(lambda: player.backend.started, timeout=20, what="the stream on the other rung")
+    box.pump(30)
+    assert player.state == "paused" and player.backend.paused
+    assert bytes(player.texture.pixels) == picture and player.position == paused_at
     played = time.monotonic()
     box.press("ok")
     box.until(lambda: player.backend.first_frame_at is not None and player.position != paused_at,
