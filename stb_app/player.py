@@ -4,6 +4,11 @@ The backend here drives ffpyplayer's MediaPlayer directly (frames into a Kivy te
 HLS demuxer never adapts and opens every variant and audio rendition of a master before the
 first frame, so the player hands it a one-rung master (the chosen variant and audio only, see
 `hls_master`) written on the box, and picks the rung itself. A native Android backend can replace `FFPyPlayerBackend` behind `Player`.
+
+A rung step, an audio switch or a backward seek reopens the stream where the household is: the
+sound starts on that second (FFmpeg's own HLS seek would go back to the segment start), the
+picture from the next keyframe, paused stays paused on the picture it showed; `position_tracker`
+keeps the resume point right while a reopened player has shown nothing yet.
 """
 from __future__ import annotations
 
@@ -18,8 +23,8 @@ from kivy.graphics.texture import Texture
 from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 
 from . import abr, hls_master
-from .position_tracker import EXACT, GIVE_UP_FRAMES, PositionTracker
 from .api import ApiClient, Offline, Rejected
+from .position_tracker import EXACT, GIVE_UP_FRAMES, PositionTracker
 
 # FFmpeg's mpegts muxer starts timestamps here; frame pts (and WebVTT X-TIMESTAMP-MAP) include it
 TS_START = 1.48
