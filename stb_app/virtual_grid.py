@@ -11,6 +11,7 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.metrics import dp
 from kivy.properties import NumericProperty
+from kivy.uix.recyclegridlayout import RecycleGridLayout
 from kivy.uix.recycleview import RecycleView
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 from kivy.uix.screenmanager import Screen
@@ -35,21 +36,41 @@ class GridCard(RecycleDataViewBehavior):
 
 
 class VirtualGrid(RecycleView):
-    """A RecycleView whose RecycleGridLayout has `columns` columns (may change, e.g. with the language).
-
-    The layout child declares `cols: <this grid>.columns`, a `default_size` row height, padding
-    and spacing; this class only moves focus and scrolls."""
+    """A RecycleView over a RecycleGridLayout of `columns` equal columns of `row_height` cells
+    (both may change, e.g. with the language). The layout child declares only its padding and
+    spacing; this class sizes the cells, moves focus and scrolls."""
     columns = NumericProperty(1)
+    row_height = NumericProperty(dp(200))
 
     def __init__(self, **kwargs):
         kwargs.setdefault("do_scroll_x", False)
         kwargs.setdefault("bar_width", dp(6))
         kwargs.setdefault("scroll_type", ["bars"])
+        self._fit = Clock.create_trigger(self._fit_cells, -1)
+        self._keep = Clock.create_trigger(lambda _dt: self.keep_focus(), 0)
         super().__init__(**kwargs)
         self._landing = None
         self._land_tries = 0
-        self._keep = Clock.create_trigger(lambda _dt: self.keep_focus(), 0)
-        self.bind(columns=self._keep, height=self._keep)
+        self.bind(columns=self._fit, row_height=self._fit, width=self._fit, height=self._keep)
+
+    def add_widget(self, widget, *args, **kwargs):
+        super().add_widget(widget, *args, **kwargs)
+        if isinstance(widget, RecycleGridLayout):
+            widget.bind(padding=self._fit, spacing=self._fit)
+            self._fit()
+
+    def _fit_cells(self, *_):
+        # cells of a fixed width: a category of two videos must not stretch them across the row
+        layout = self.layout_manager
+        if not isinstance(layout, RecycleGridLayout):
+            return
+        columns = max(1, int(self.columns))
+        left, _top, right, _bottom = layout.padding
+        width = (self.width - left - right - layout.spacing[0] * (columns - 1)) / columns
+        layout.cols = columns
+        layout.default_size_hint = (None, None)
+        layout.default_size = (max(1.0, width), self.row_height)
+        self._keep()
 
     # -- what is where ----------------------------------------------------------------------------
     def index_of(self, key: str) -> int | None:
@@ -97,7 +118,7 @@ class VirtualGrid(RecycleView):
             return
         columns = max(1, int(self.columns))
         rows = (len(self.data) + columns - 1) // columns
-        row_h, gap = layout.default_size[1], layout.spacing[1]
+        row_h, gap = self.row_height, layout.spacing[1]
         _left, pad_top, _right, pad_bottom = layout.padding
         # computed from the data, not from the layout's current height: a relayout may be pending
         content = pad_top + pad_bottom + rows * row_h + max(0, rows - 1) * gap
