@@ -20,6 +20,7 @@ class GuideCard(GridCard, FocusCard):
     airing = BooleanProperty(False)
     when_msgid = StringProperty("")
     when_params = DictProperty({})
+    slot_start = ObjectProperty(None, allownone=True)  # a datetime: where focus goes if this one ends
 
     def on_activate(self, *_):
         from kivy.app import App
@@ -43,16 +44,16 @@ class ChannelScreen(BaseScreen):
         now = datetime.now().astimezone()
         slots = programme_guide.upcoming(self.library.guide, now)
         focused = grid.focused_index() if self._entered else None
-        if focused is not None:
+        if focused is not None:  # a refresh or a language switch: stay on the same programme
             was = grid.data[focused]
-            target = programme_guide.index_near(slots, was["focus_key"], was["start"])
+            target = programme_guide.index_near(slots, was["focus_key"], was["slot_start"])
         else:
             target = programme_guide.airing_index(slots, now)
             target = 0 if target is None and slots else target
         data = []
         for i, slot in enumerate(slots):
             msgid, params = programme_guide.start_label(slot, now)
-            data.append({"entry": slot.entry, "start": slot.start, "airing": slot.start <= now < slot.end,
+            data.append({"entry": slot.entry, "slot_start": slot.start, "airing": slot.start <= now < slot.end,
                          "when_msgid": msgid, "when_params": params, "focus_key": slot.key,
                          "focused": i == target})
         grid.data = data
