@@ -11,7 +11,7 @@ from kivy.properties import (BooleanProperty, DictProperty, ListProperty, Numeri
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
-from . import text as textdraw
+from . import posters, text as textdraw
 from .i18n import pick, translate
 from .mongolian_layout import MONG, UPRIGHT
 
@@ -176,18 +176,25 @@ class AsyncPoster(Widget):
         app.in_background(lambda: app.library.content.file(app.api.url(url)), done)
 
     def _draw(self, *_):
-        from .posters import poster_texture
         self.canvas.clear()
         with self.canvas:
             Color(0.12, 0.13, 0.17, 1)
             Rectangle(pos=self.pos, size=self.size)
-            if self.path and self.width >= 2 and self.height >= 2:
-                # decoded at the size it is shown, not the file's; a recycled card drops it here
-                texture = poster_texture(self.path, self.width, self.height)
-                if texture is None:
-                    return
+        if not self.path or self.width < 2 or self.height < 2:
+            return
+        # decoded at the size it is shown, not the file's, off the UI thread; a recycled card drops it here
+        shown = (self.path, int(self.width), int(self.height))
+        texture = posters.cached(*shown)
+        if texture is None:
+            posters.request(*shown, lambda _t: self._draw() if shown == (self.path, int(self.width),
+                                                                          int(self.height)) else None)
+        elif texture is not posters.BROKEN:
+            # whole and undistorted: scaled to fit, centred on the frame
+            scale = min(self.width / texture.width, self.height / texture.height)
+            w, h = texture.width * scale, texture.height * scale
+            with self.canvas:
                 Color(1, 1, 1, 1)
-                Rectangle(texture=texture, pos=self.pos, size=self.size)
+                Rectangle(texture=texture, pos=(self.center_x - w / 2, self.center_y - h / 2), size=(w, h))
 
 
 class TileImage(AsyncPoster):
