@@ -36,6 +36,7 @@ class BiLabel(Widget):
     max_lines = NumericProperty(0)                   # Chinese lines / Mongolian columns; 0 = fit
     shown_text = StringProperty("")                  # what is on screen (tests read it)
     shown_lang = StringProperty("")
+    shown_columns: list = []                         # Mongolian: the text of each column drawn
 
     def __init__(self, **kwargs):
         self._redraw = Clock.create_trigger(self.redraw, -1)
@@ -105,10 +106,13 @@ class BiLabel(Widget):
 
     def _draw_mongolian(self, text: str) -> None:
         size = self.font_size * textdraw.fonts.MONGOLIAN_SCALE
+        # long words get a slightly smaller size rather than being broken between letters
+        size = textdraw.mongolian_fit(text, size, self.height, max(dp(30), 0.75 * size))
         col_w = textdraw.column_width(size)
         fit = max(1, int(self.width // col_w))
         limit = min(fit, int(self.max_lines)) if self.max_lines else fit
         columns = textdraw.mongolian_columns(text, size, self.height, limit)
+        self.shown_columns = [c.text for c in columns]
         total_w = col_w * len(columns)
         x = {"left": self.x, "center": self.center_x - total_w / 2, "right": self.right - total_w}[self.halign]
         with self.canvas:
@@ -126,11 +130,14 @@ class BiLabel(Widget):
                                   pos=(x + (col_w - texture.width) / 2, top - step + (step - texture.height) / 2))
                         top -= step
                         continue
-                    texture = textdraw.line_texture(kind if kind == MONG else kind, piece, size, self.color)
-                    length = texture.width
+                    texture = textdraw.line_texture(kind, piece, size, self.color)
+                    if texture.height > col_w:  # digits' (CJK font) line is thicker than a column: its middle
+                        texture = texture.get_region(0, int((texture.height - col_w) / 2), texture.width, int(col_w))
+                    margin = textdraw.MONG_MARGIN if kind == MONG else 0  # the column advances by the text alone
                     Rectangle(texture=texture, tex_coords=textdraw.rotated_coords(texture),
-                              pos=(x + (col_w - texture.height) / 2, top - length), size=(texture.height, length))
-                    top -= length
+                              pos=(x + (col_w - texture.height) / 2, top + margin - texture.width),
+                              size=(texture.height, texture.width))
+                    top -= texture.width - 2 * margin
                 x += col_w
 
 
