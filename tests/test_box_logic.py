@@ -137,7 +137,8 @@ def test_a_long_mongolian_text_runs_in_columns_left_to_right():
     text = "ᠬᠠᠤᠯᠢ ᠡᠷᠬᠡ ᠶᠢᠨ ᠲᠤᠰᠠᠯᠠᠮᠵᠢ 12348 法律"
     measure = lambda kind, s: 10.0 * len(s)  # noqa: E731 — 10 px per character
     columns = mongolian_layout.layout(text, 120, measure)
-    assert "".join(c.text for c in columns) == text           # nothing lost, reading order kept
+    assert " ".join(c.text for c in columns) == text          # nothing lost, reading order kept
+    assert not any(c.text.endswith(" ") for c in columns)    # a break swallows the space
     assert columns[0].text.startswith("ᠬᠠᠤᠯᠢ")                 # the first column holds the first words
     assert all(c.length <= 120 for c in columns)
     assert len(columns) >= 3
@@ -146,8 +147,12 @@ def test_a_long_mongolian_text_runs_in_columns_left_to_right():
     assert kinds.count(mongolian_layout.UPRIGHT) == 2 and mongolian_layout.OTHER in kinds
     # a word longer than a column is broken rather than overflowing
     assert all(c.length <= 30 for c in mongolian_layout.layout("ᠲᠤᠰᠠᠯᠠᠮᠵᠢ", 30, measure))
-    limited = mongolian_layout.layout(text, 120, measure, max_columns=1)
-    assert len(limited) == 1 and limited[0].text.endswith("…")
+    # ... but never between the vowel separator and its vowel (alone it shows as a dotted box)
+    broken = mongolian_layout.layout("ᠬᠠᠷᠢᠭᠤᠴᠠᠯᠭ\u180eᠠ", 110, measure)
+    assert [c.text for c in broken] == ["ᠬᠠᠷᠢᠭᠤᠴᠠᠯ", "ᠭ\u180eᠠ"]
+    limited = mongolian_layout.layout(text, 115, measure, max_columns=1)   # the ellipsis replaces letters
+    assert len(limited) == 1 and limited[0].text.endswith("…") and limited[0].length <= 115
+    assert limited[0].text.startswith("ᠬᠠᠤᠯᠢ")
 
 
 MASTER = """#EXTM3U

@@ -79,6 +79,36 @@ def home(box) -> None:
     box.until(lambda: box.screen == "home", what="home")
 
 
+def posters_shown(box) -> bool:
+    """Every poster on screen has its picture drawn (they are decoded off the UI thread)."""
+    from kivy.graphics import Rectangle
+
+    from stb_app.widgets import AsyncPoster
+    posters = [w for w in box.app.sm.current_screen.walk() if isinstance(w, AsyncPoster) and w.url]
+    # an empty frame is one rectangle; the picture is a second one drawn over it
+    return bool(posters) and all(sum(isinstance(i, Rectangle) for i in p.canvas.children) == 2 for p in posters)
+
+
+def assert_poster_on_screen(box, shot) -> None:
+    """The first poster's picture in the screenshot looks like its image file (not an empty
+    frame) and keeps the file's proportions (not stretched to its card)."""
+    from kivy.graphics import Rectangle
+    from PIL import Image, ImageStat
+
+    from stb_app.widgets import AsyncPoster
+    poster = next(w for w in box.app.sm.current_screen.walk() if isinstance(w, AsyncPoster) and w.path)
+    picture = [i for i in poster.canvas.children if isinstance(i, Rectangle)][-1]  # drawn over the frame
+    (x, y), (w, h) = poster.to_window(*picture.pos), picture.size
+    screen = Image.open(shot).convert("RGB")
+    top = screen.height - (y + h)                                # Kivy counts from the bottom
+    area = screen.crop((int(x) + 4, int(top) + 4, int(x + w) - 4, int(top + h) - 4))
+    with Image.open(poster.path) as image:
+        assert abs(w / h - image.width / image.height) < 0.02 * image.width / image.height
+        expected = image.convert("RGB").resize(area.size)
+    shown, wanted = ImageStat.Stat(area).mean, ImageStat.Stat(expected).mean
+    assert all(abs(a - b) < 24 for a, b in zip(shown, wanted)), (shown, wanted)
+
+
 def test_home_opens_on_watch_with_both_scripts_and_the_channel(world):
     box, _, _ = world
     assert box.screen == "home" and box.focus == "watch"
@@ -96,7 +126,9 @@ def test_home_opens_on_watch_with_both_scripts_and_the_channel(world):
 def test_watch_a_case_video_with_subtitles_seek_and_resume(world):
     box, _, _ = world
     box.go("ok", screen="watch")
-    box.screenshot(SHOTS, "watch-zh")
+    box.until(lambda: posters_shown(box), what="posters drawn")
+    shot = box.screenshot(SHOTS, "watch-zh")
+    assert_poster_on_screen(box, shot)
     box.press("down")
     assert box.focus.startswith("item:")
     item_id = box.focus.split(":", 1)[1]
