@@ -21,7 +21,7 @@ from .mongolian_layout import MONG, UPRIGHT
 FONT_CJK, FONT_MONG = "legaltv-cjk", "legaltv-mong"
 MONG_MARGIN = 1  # px of room left and right of a Mongolian line, for glyphs that overhang their advance
 _TEXTURES: OrderedDict = OrderedDict()
-_MAX_TEXTURES = 600
+_MAX_TEXTURES = 150
 
 
 def register_fonts(cache_dir) -> None:
