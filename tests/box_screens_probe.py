@@ -107,6 +107,13 @@ def main(server: str, data: str, size: str, shots: str) -> None:
                 box.pump(8)
                 box.screenshot(Path(shots), f"{name}-{lang}")
                 found["screens"][f"{name}-{lang}"] = measure(box.app.sm.current_screen, box.app.navigator)
+            ask = box.app.sm.get_screen("ask")
+            box.app.open("ask")
+            ask.phone = "13812345678"  # the number read back before sending
+            ask.show("phone")
+            box.pump(8)
+            box.screenshot(Path(shots), f"ask-phone-{lang}")
+            found["screens"][f"ask-phone-{lang}"] = measure(ask, box.app.navigator)
             box.app.go_home()
             box.pump(3)
         print(json.dumps(found))

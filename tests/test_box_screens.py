@@ -62,6 +62,13 @@ def test_mongolian_words_are_never_broken_between_columns(measured, size):
         assert seen["broken_words"] == [], screen
 
 
+@pytest.mark.parametrize("size", list(SIZES))
+def test_the_phone_number_is_read_back_on_one_line_in_both_languages(measured, size):
+    for lang in ("zh", "mn"):
+        shown = [t for t in measured[size]["screens"][f"ask-phone-{lang}"]["texts"] if t["text"] == "138 1234 5678"]
+        assert len(shown) == 1 and shown[0]["rect"][3] < 2 * shown[0]["font_px"], (lang, shown)
+
+
 def test_body_text_is_at_least_30_px_at_1080p_and_light_on_dark(measured):
     found = measured["1080p"]
     texts = list(pieces(found, "texts"))
