@@ -52,6 +52,16 @@ class Column:
             self.pieces.append((kind, text))
         self.length += length
 
+    def trim(self, measure: "Measure") -> None:
+        """Drops the spaces a column ends with: they are not drawn, and counted they let the
+        column run past its length."""
+        while self.pieces and self.pieces[-1][1].endswith(" "):
+            kind, last = self.pieces.pop()
+            kept = last.rstrip(" ")
+            self.length -= measure(kind, last) - (measure(kind, kept) if kept else 0)
+            if kept:
+                self.pieces.append((kind, kept))
+
 
 Measure = Callable[[str, str], float]  # (kind, text) -> length along the column
 
@@ -76,8 +86,31 @@ def _tokens(paragraph: str) -> list[str]:
     return tokens
 
 
+GLUE_NEXT = {"\u180e", "\u200d", "\u202f"}    # vowel separator, joiners: belong to what follows
+# variation selectors belong to the letter before; the vowel separator also shapes the letter before it
+GLUE_PREVIOUS = {"\u180b", "\u180c", "\u180d", "\u180e", "\u180f", "\u200c", "\u200d"}
+
+
+def _clusters(word: str) -> list[str]:
+    """The pieces a too-long word may be broken into: a letter with its variation selector, and a
+    letter, vowel separator and vowel together (a separator alone is drawn as a dotted box)."""
+    out: list[str] = []
+    for ch in word:
+        if out and (ch in GLUE_PREVIOUS or out[-1][-1] in GLUE_NEXT):
+            out[-1] += ch
+        else:
+            out.append(ch)
+    return out
+
+
 def _token_length(token: str, measure: Measure) -> float:
     return sum(measure(kind, text) for kind, text in runs(token))
+
+
+def longest_word(text: str, measure: Measure) -> float:
+    """The length of the longest word of `text` (what a column must hold for no word to break)."""
+    words = text.replace("\n", " ").split(" ")  # not str.split(): a narrow no-break space joins a suffix
+    return max((_token_length(word, measure) for word in words if word), default=0.0)
 
 
 def layout(text: str, column_length: float, measure: Measure, max_columns: int | None = None) -> list[Column]:
@@ -101,16 +134,27 @@ def layout(text: str, column_length: float, measure: Measure, max_columns: int |
                 for kind, part in runs(token):
                     column.add(kind, part, measure(kind, part))
                 continue
-            for ch in token:  # a word longer than a whole column
-                kind = char_kind(ch)
+            if column.pieces:  # a word longer than a whole column starts one of its own
+                column = Column()
+                columns.append(column)
+            for ch in _clusters(token):
+                kind = char_kind(ch[0])
                 ch_len = measure(kind, ch)
                 if column.pieces and column.length + ch_len > column_length:
                     column = Column()
                     columns.append(column)
                 column.add(kind, ch, ch_len)
+    for column in columns:
+        column.trim(measure)
     columns = [c for c in columns if c.pieces] or [Column()]
     if max_columns is not None and len(columns) > max_columns:
         columns = columns[:max_columns]
-        last = columns[-1]
-        last.add(OTHER, "…", measure(OTHER, "…"))
+        ellipsis = measure(OTHER, "…")
+        kept = columns[-1].text
+        while kept and _token_length(kept, measure) + ellipsis > column_length:
+            kept = kept[:-1]  # the ellipsis replaces the last letters: the column keeps its length
+        last = columns[-1] = Column()
+        for kind, part in runs(kept.rstrip(" ")):
+            last.add(kind, part, measure(kind, part))
+        last.add(OTHER, "…", ellipsis)
     return columns

@@ -19,8 +19,9 @@ from . import fonts, mongolian_layout
 from .mongolian_layout import MONG, UPRIGHT
 
 FONT_CJK, FONT_MONG = "legaltv-cjk", "legaltv-mong"
+MONG_MARGIN = 1  # px of room left and right of a Mongolian line, for glyphs that overhang their advance
 _TEXTURES: OrderedDict = OrderedDict()
-_MAX_TEXTURES = 600
+_MAX_TEXTURES = 150
 
 
 def register_fonts(cache_dir) -> None:
@@ -44,7 +45,7 @@ _PIL_FONTS: dict = {}
 def _pil_font(size: float):
     from PIL import ImageFont
 
-    key = int(round(size))
+    key = round(size, 2)  # fractional sizes: at 4K a line is exactly twice its 1080p length, so it wraps alike
     if key not in _PIL_FONTS:
         _PIL_FONTS[key] = ImageFont.truetype(str(fonts.mongolian_font()), key, layout_engine=ImageFont.Layout.RAQM)
     return _PIL_FONTS[key]
@@ -57,14 +58,14 @@ def _mongolian_texture(text: str, size: float, color):
 
     font = _pil_font(size)
     ascent, descent = font.getmetrics()
-    width = max(1, int(round(font.getlength(text, language="mn"))) + 2)
+    width = max(1, int(round(font.getlength(text, language="mn"))) + 2 * MONG_MARGIN)
     # the font's ascent leaves about half an em empty above Mongolian letters: trim it, so
     # columns sit about 1.2 em apart instead of 1.8
     top = int(0.55 * font.size)
     height = ascent + descent - top
     image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
     rgba = tuple(int(round(c * 255)) for c in color)
-    ImageDraw.Draw(image).text((1, -top), text, font=font, fill=rgba, language="mn")
+    ImageDraw.Draw(image).text((MONG_MARGIN, -top), text, font=font, fill=rgba, language="mn")
     texture = Texture.create(size=(width, height), colorfmt="rgba")
     texture.blit_buffer(image.tobytes(), colorfmt="rgba", bufferfmt="ubyte")
     texture.flip_vertical()
@@ -116,6 +117,16 @@ def column_width(size: float) -> float:
 def mongolian_columns(text: str, size: float, column_length: float, max_columns: int | None = None):
     """The columns of `text` (cached: a poster grid lays out the same titles again and again)."""
     return mongolian_layout.layout(text, column_length, lambda k, s: measure(k, s, size), max_columns)
+
+
+@lru_cache(maxsize=1024)
+def mongolian_fit(text: str, size: float, column_length: float, floor: float) -> float:
+    """The size at which the longest word of `text` fits one column: `size` if it does already,
+    else smaller, but never below `floor` (a word longer still is broken between letters)."""
+    longest = mongolian_layout.longest_word(text, lambda k, s: measure(k, s, size))
+    if longest <= column_length:
+        return size
+    return max(floor, int(size * column_length / longest * 2) / 2)  # half pixels: few cached sizes
 
 
 def paragraph_texture(text: str, size: float, color, width: float, halign: str, max_lines: int | None,

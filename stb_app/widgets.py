@@ -11,7 +11,7 @@ from kivy.properties import (BooleanProperty, DictProperty, ListProperty, Numeri
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
-from . import text as textdraw
+from . import posters, text as textdraw
 from .i18n import pick, translate
 from .mongolian_layout import MONG, UPRIGHT
 
@@ -36,6 +36,7 @@ class BiLabel(Widget):
     max_lines = NumericProperty(0)                   # Chinese lines / Mongolian columns; 0 = fit
     shown_text = StringProperty("")                  # what is on screen (tests read it)
     shown_lang = StringProperty("")
+    shown_columns: list = []                         # Mongolian: the text of each column drawn
 
     def __init__(self, **kwargs):
         self._redraw = Clock.create_trigger(self.redraw, -1)
@@ -105,10 +106,13 @@ class BiLabel(Widget):
 
     def _draw_mongolian(self, text: str) -> None:
         size = self.font_size * textdraw.fonts.MONGOLIAN_SCALE
+        # long words get a slightly smaller size rather than being broken between letters
+        size = textdraw.mongolian_fit(text, size, self.height, max(dp(30), 0.75 * size))
         col_w = textdraw.column_width(size)
         fit = max(1, int(self.width // col_w))
         limit = min(fit, int(self.max_lines)) if self.max_lines else fit
         columns = textdraw.mongolian_columns(text, size, self.height, limit)
+        self.shown_columns = [c.text for c in columns]
         total_w = col_w * len(columns)
         x = {"left": self.x, "center": self.center_x - total_w / 2, "right": self.right - total_w}[self.halign]
         with self.canvas:
@@ -126,11 +130,14 @@ class BiLabel(Widget):
                                   pos=(x + (col_w - texture.width) / 2, top - step + (step - texture.height) / 2))
                         top -= step
                         continue
-                    texture = textdraw.line_texture(kind if kind == MONG else kind, piece, size, self.color)
-                    length = texture.width
+                    texture = textdraw.line_texture(kind, piece, size, self.color)
+                    if texture.height > col_w:  # digits' (CJK font) line is thicker than a column: its middle
+                        texture = texture.get_region(0, int((texture.height - col_w) / 2), texture.width, int(col_w))
+                    margin = textdraw.MONG_MARGIN if kind == MONG else 0  # the column advances by the text alone
                     Rectangle(texture=texture, tex_coords=textdraw.rotated_coords(texture),
-                              pos=(x + (col_w - texture.height) / 2, top - length), size=(texture.height, length))
-                    top -= length
+                              pos=(x + (col_w - texture.height) / 2, top + margin - texture.width),
+                              size=(texture.height, texture.width))
+                    top -= texture.width - 2 * margin
                 x += col_w
 
 
@@ -176,18 +183,25 @@ class AsyncPoster(Widget):
         app.in_background(lambda: app.library.content.file(app.api.url(url)), done)
 
     def _draw(self, *_):
-        from .posters import poster_texture
         self.canvas.clear()
         with self.canvas:
             Color(0.12, 0.13, 0.17, 1)
             Rectangle(pos=self.pos, size=self.size)
-            if self.path and self.width >= 2 and self.height >= 2:
-                # decoded at the size it is shown, not the file's; a recycled card drops it here
-                texture = poster_texture(self.path, self.width, self.height)
-                if texture is None:
-                    return
+        if not self.path or self.width < 2 or self.height < 2:
+            return
+        # decoded at the size it is shown, not the file's, off the UI thread; a recycled card drops it here
+        shown = (self.path, int(self.width), int(self.height))
+        texture = posters.cached(*shown)
+        if texture is None:
+            posters.request(*shown, lambda _t: self._draw() if shown == (self.path, int(self.width),
+                                                                          int(self.height)) else None)
+        elif texture is not posters.BROKEN:
+            # whole and undistorted: scaled to fit, centred on the frame
+            scale = min(self.width / texture.width, self.height / texture.height)
+            w, h = texture.width * scale, texture.height * scale
+            with self.canvas:
                 Color(1, 1, 1, 1)
-                Rectangle(texture=texture, pos=self.pos, size=self.size)
+                Rectangle(texture=texture, pos=(self.center_x - w / 2, self.center_y - h / 2), size=(w, h))
 
 
 class TileImage(AsyncPoster):

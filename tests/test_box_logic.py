@@ -1,8 +1,11 @@
 """The box's pure logic, without a window: remote keys, focus geometry, WebVTT, Mongolian
-columns, rung choice, the one-rung master."""
+columns, rung choice, the one-rung master, the playback position across reopens, the channel
+guide's entries and start times."""
+from datetime import datetime, timedelta, timezone
+
 import pytest
 
-from stb_app import abr, hls_master, keys, mongolian_layout, webvtt
+from stb_app import abr, hls_master, keys, mongolian_layout, programme_guide, webvtt
 from stb_app.position_tracker import GIVE_UP_FRAMES, PositionTracker
 from stb_app.focus import DOWN, LEFT, RIGHT, UP, FocusMemory, Rect, grid_move, nearest
 
@@ -65,6 +68,52 @@ def test_grid_cursor_moves_by_rows_and_leaves_at_the_edges():
     assert grid_move(11, LEFT, 5, 12) == 10
 
 
+BEIJING = timezone(timedelta(hours=8))
+
+
+def _slot(start: str, end: str, title: str) -> dict:
+    return {"start": start, "end": end, "title": {"zh": title, "mn": title}}
+
+
+def test_the_guide_keeps_what_has_not_ended_in_start_order_in_local_time():
+    guide = [_slot("2026-11-26T02:30:00+00:00", "2026-11-26T03:00:00+00:00", "later"),   # 10:30 Beijing
+             _slot("2026-11-26T01:00:00+00:00", "2026-11-26T02:00:00+00:00", "over"),
+             _slot("2026-11-26T02:00:00+00:00", "2026-11-26T02:30:00+00:00", "on air"),
+             {"start": "soon", "end": None, "title": "broken"}, {"title": "no times"}]
+    now = datetime(2026, 11, 26, 10, 10, tzinfo=BEIJING)
+    slots = programme_guide.upcoming(guide, now)
+    assert [s.entry["title"]["zh"] for s in slots] == ["on air", "later"]
+    assert slots[1].start.hour == 10 and slots[1].start.minute == 30           # shown in the box's time
+    assert programme_guide.airing_index(slots, now) == 0
+    assert programme_guide.airing_index(slots, datetime(2026, 11, 26, 10, 45, tzinfo=BEIJING)) == 1
+    assert programme_guide.airing_index(slots, datetime(2026, 11, 26, 9, 0, tzinfo=BEIJING)) is None
+
+
+def test_a_start_shows_now_a_time_today_tomorrow_or_a_date():
+    now = datetime(2026, 11, 26, 23, 10, tzinfo=BEIJING)
+
+    def label(start, end):
+        return programme_guide.start_label(programme_guide.Slot(start, end, {}), now)
+    at = lambda d, h, m: datetime(2026, 11, d, h, m, tzinfo=BEIJING)  # noqa: E731
+    assert label(at(26, 23, 0), at(26, 23, 30)) == ("Now", {})
+    assert label(at(26, 23, 40), at(26, 23, 50)) == ("{time}", {"time": "23:40"})
+    assert label(at(27, 0, 5), at(27, 0, 30)) == ("Tomorrow {time}", {"time": "00:05"})
+    assert label(at(28, 7, 0), at(28, 7, 30)) == ("{date} {time}", {"date": "11-28", "time": "07:00"})
+
+
+def test_after_a_refresh_focus_stays_on_its_programme_or_moves_to_the_next_one():
+    now = datetime(2026, 11, 26, 10, 0, tzinfo=BEIJING)
+    guide = [_slot(f"2026-11-26T10:{m:02d}:00+08:00", f"2026-11-26T10:{m + 10:02d}:00+08:00", str(m))
+             for m in (0, 10, 20, 30)]
+    slots = programme_guide.upcoming(guide, now)
+    assert programme_guide.index_near(slots, slots[2].key, slots[2].start) == 2
+    ended = programme_guide.Slot(datetime(2026, 11, 26, 9, 50, tzinfo=BEIJING), now, {})
+    assert programme_guide.index_near(slots, ended.key, ended.start) == 0         # its successor, on air now
+    beyond = datetime(2026, 11, 27, 9, 0, tzinfo=BEIJING)
+    assert programme_guide.index_near(slots, "guide:gone", beyond) == 3
+    assert programme_guide.index_near([], "guide:gone", beyond) is None
+
+
 HLS_VTT = """WEBVTT
 X-TIMESTAMP-MAP=MPEGTS:900000,LOCAL:00:00:00.000
 
@@ -90,7 +139,8 @@ def test_a_long_mongolian_text_runs_in_columns_left_to_right():
     text = "ᠬᠠᠤᠯᠢ ᠡᠷᠬᠡ ᠶᠢᠨ ᠲᠤᠰᠠᠯᠠᠮᠵᠢ 12348 法律"
     measure = lambda kind, s: 10.0 * len(s)  # noqa: E731 — 10 px per character
     columns = mongolian_layout.layout(text, 120, measure)
-    assert "".join(c.text for c in columns) == text           # nothing lost, reading order kept
+    assert " ".join(c.text for c in columns) == text          # nothing lost, reading order kept
+    assert not any(c.text.endswith(" ") for c in columns)    # a break swallows the space
     assert columns[0].text.startswith("ᠬᠠᠤᠯᠢ")                 # the first column holds the first words
     assert all(c.length <= 120 for c in columns)
     assert len(columns) >= 3
@@ -99,8 +149,12 @@ def test_a_long_mongolian_text_runs_in_columns_left_to_right():
     assert kinds.count(mongolian_layout.UPRIGHT) == 2 and mongolian_layout.OTHER in kinds
     # a word longer than a column is broken rather than overflowing
     assert all(c.length <= 30 for c in mongolian_layout.layout("ᠲᠤᠰᠠᠯᠠᠮᠵᠢ", 30, measure))
-    limited = mongolian_layout.layout(text, 120, measure, max_columns=1)
-    assert len(limited) == 1 and limited[0].text.endswith("…")
+    # ... but never between the vowel separator and its vowel (alone it shows as a dotted box)
+    broken = mongolian_layout.layout("ᠬᠠᠷᠢᠭᠤᠴᠠᠯᠭ\u180eᠠ", 110, measure)
+    assert [c.text for c in broken] == ["ᠬᠠᠷᠢᠭᠤᠴᠠᠯ", "ᠭ\u180eᠠ"]
+    limited = mongolian_layout.layout(text, 115, measure, max_columns=1)   # the ellipsis replaces letters
+    assert len(limited) == 1 and limited[0].text.endswith("…") and limited[0].length <= 115
+    assert limited[0].text.startswith("ᠬᠠᠤᠯᠢ")
 
 
 MASTER = """#EXTM3U

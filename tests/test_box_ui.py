@@ -5,6 +5,7 @@ Kivy starts once per process, so one app walks through the stories below in orde
 """
 import json
 import time
+from datetime import datetime
 import urllib.request
 
 import pytest
@@ -78,6 +79,36 @@ def home(box) -> None:
     box.until(lambda: box.screen == "home", what="home")
 
 
+def posters_shown(box) -> bool:
+    """Every poster on screen has its picture drawn (they are decoded off the UI thread)."""
+    from kivy.graphics import Rectangle
+
+    from stb_app.widgets import AsyncPoster
+    posters = [w for w in box.app.sm.current_screen.walk() if isinstance(w, AsyncPoster) and w.url]
+    # an empty frame is one rectangle; the picture is a second one drawn over it
+    return bool(posters) and all(sum(isinstance(i, Rectangle) for i in p.canvas.children) == 2 for p in posters)
+
+
+def assert_poster_on_screen(box, shot) -> None:
+    """The first poster's picture in the screenshot looks like its image file (not an empty
+    frame) and keeps the file's proportions (not stretched to its card)."""
+    from kivy.graphics import Rectangle
+    from PIL import Image, ImageStat
+
+    from stb_app.widgets import AsyncPoster
+    poster = next(w for w in box.app.sm.current_screen.walk() if isinstance(w, AsyncPoster) and w.path)
+    picture = [i for i in poster.canvas.children if isinstance(i, Rectangle)][-1]  # drawn over the frame
+    (x, y), (w, h) = poster.to_window(*picture.pos), picture.size
+    screen = Image.open(shot).convert("RGB")
+    top = screen.height - (y + h)                                # Kivy counts from the bottom
+    area = screen.crop((int(x) + 4, int(top) + 4, int(x + w) - 4, int(top + h) - 4))
+    with Image.open(poster.path) as image:
+        assert abs(w / h - image.width / image.height) < 0.02 * image.width / image.height
+        expected = image.convert("RGB").resize(area.size)
+    shown, wanted = ImageStat.Stat(area).mean, ImageStat.Stat(expected).mean
+    assert all(abs(a - b) < 24 for a, b in zip(shown, wanted)), (shown, wanted)
+
+
 def test_home_opens_on_watch_with_both_scripts_and_the_channel(world):
     box, _, _ = world
     assert box.screen == "home" and box.focus == "watch"
@@ -95,7 +126,9 @@ def test_home_opens_on_watch_with_both_scripts_and_the_channel(world):
 def test_watch_a_case_video_with_subtitles_seek_and_resume(world):
     box, _, _ = world
     box.go("ok", screen="watch")
-    box.screenshot(SHOTS, "watch-zh")
+    box.until(lambda: posters_shown(box), what="posters drawn")
+    shot = box.screenshot(SHOTS, "watch-zh")
+    assert_poster_on_screen(box, shot)
     box.press("down")
     assert box.focus.startswith("item:")
     item_id = box.focus.split(":", 1)[1]
@@ -389,6 +422,11 @@ def test_menu_switches_every_screen_to_mongolian_and_it_is_remembered(world):
     walk_to(box, "ask", "up", "right")
     walk_to(box, "questions", "down", "right")
     box.go("ok", screen="questions")
+    # the question's number is written in Mongolian too, not left in Chinese
+    [question] = [q for q in box.app.library.questions if q.get("number")][:1]
+    numbers = [c.ids.number for c in box.app.sm.current_screen.ids.questions.children]
+    assert translate("No. {number}", "mn", number=question["number"]) in [n.shown_text for n in numbers]
+    assert {n.shown_lang for n in numbers if n.shown_text} == {"mn"}
     box.screenshot(SHOTS, "questions-mn")
     home(box)
     walk_to(box, "ask", "up", "right")
@@ -399,6 +437,56 @@ def test_menu_switches_every_screen_to_mongolian_and_it_is_remembered(world):
     box.press("menu")
     assert box.app.lang == "zh" and "节目单" in box.texts()
     box.screenshot(SHOTS, "channel-zh")
+
+
+def test_the_whole_48_hour_guide_is_browsable_with_the_remote_and_keeps_its_place_across_scripts(world):
+    box, _, _ = world
+    home(box)
+    walk_to(box, "ask", "up", "right")
+    walk_to(box, "guide", "down", "left")
+    box.go("ok", screen="channel")
+    screen = box.app.sm.current_screen
+    grid = screen.ids.guide
+    # given the server's 48 h guide, every programme that has not ended is listed, not just the first 40
+    now = datetime.now().astimezone()
+    future = {e["start"] for e in box.app.library.guide if datetime.fromisoformat(e["end"]) > now}
+    listed = [d["entry"]["start"] for d in grid.data]
+    assert len(future) > 40 and future <= set(listed) and set(listed) <= {e["start"] for e in box.app.library.guide}
+    # the programme on air is marked and has the focus
+    box.until(lambda: box.focus == grid.data[0]["focus_key"], what="the programme on air focused")
+    assert grid.data[0]["airing"] and box.focused_card().ids.when.shown_text == translate("Now", "zh")
+    # when ↓ is pressed 15 times (3 per row), then the 46th programme has the focus, shown with its title
+    for _ in range(15):
+        box.press("down")
+    box.until(lambda: grid.focused_index() == 45 and box.focus == grid.data[45]["focus_key"], what="the 46th")
+    card, entry = box.focused_card(), grid.data[45]["entry"]
+    assert card.ids.programme.shown_text == entry["title"]["zh"]
+    start = datetime.fromisoformat(entry["start"]).astimezone()
+    assert f"{start:%H:%M}" in card.ids.when.shown_text                            # in the box's local time
+    x, y = card.to_window(*card.pos)
+    gx, gy = grid.to_window(*grid.pos)
+    assert gy <= y and y + card.height <= gy + grid.height                         # scrolled into view
+    box.screenshot(SHOTS, "channel-later-zh")
+    # when Menu switches to Mongolian, the guide has 5 columns and the same programme keeps the focus
+    key = box.focus
+    box.press("menu")
+    box.until(lambda: grid.layout_manager.cols == 5 and box.focus == key
+              and box.focused_card().ids.programme.shown_lang == "mn", what="the same programme in Mongolian")
+    card = box.focused_card()
+    assert card.ids.programme.shown_text == entry["title"]["mn"]
+    assert card.ids.programme.width >= card.width / 3                              # room for its columns
+    x, y = card.to_window(*card.pos)
+    assert gy <= y and y + card.height <= gy + grid.height
+    box.press("right")
+    assert grid.focused_index() == 46
+    box.screenshot(SHOTS, "channel-later-mn")
+    # and back: three columns, still the same programme; OK plays the channel live
+    box.press("left", "menu")
+    box.until(lambda: grid.layout_manager.cols == 3 and box.focus == key, what="the same programme in Chinese")
+    box.go("ok", screen="player")
+    assert box.app.sm.current_screen.params.get("live")
+    box.go("back", screen="channel")
+    box.until(lambda: box.focus == grid.data[0]["focus_key"], what="back on the programme on air")
 
 
 def test_mongolian_is_shaped_not_drawn_letter_by_letter(world):

@@ -86,7 +86,6 @@ class AskScreen(BaseScreen):
         self.app.navigator.memory.forget(self.name)
         mn = self.app.lang == "mn"
         tall = dp(230) if mn else dp(130)
-        action_h = dp(190) if mn else dp(100)
         topic = self.topic()
         ids.heading.msgid = {
             # TRANSLATORS: TV app, ask screen, heading of step 1 (choose a topic), max 60 chars
@@ -124,18 +123,18 @@ class AskScreen(BaseScreen):
                                      font=dp(36), lang="mn" if mn else "zh",
                                      on_activate=lambda s=letter: self._type(s)))
             # TRANSLATORS: TV app, ask screen, on-screen keyboard button, max 10 chars
-            actions.add_widget(card("key:space", N_("Space"), size=(dp(200), action_h), on_activate=lambda: self._type(" ")))
+            actions.add_widget(self._action("key:space", N_("Space"), dp(200), lambda: self._type(" ")))
             # TRANSLATORS: TV app, ask screen, on-screen keyboard button, max 10 chars
-            actions.add_widget(card("key:delete", N_("Delete"), size=(dp(200), action_h), on_activate=self._delete))
+            actions.add_widget(self._action("key:delete", N_("Delete"), dp(200), self._delete))
             # TRANSLATORS: TV app, ask screen, button to the next step, max 12 chars
-            actions.add_widget(card("next", N_("Next"), size=(dp(260), action_h), on_activate=self._text_done))
+            actions.add_widget(self._action("next", N_("Next"), dp(260), self._text_done))
         elif step == "phone":
             self._show_phone()
             for d in (1, 2, 3, 4, 5, 6, 7, 8, 9, 0):
                 body.add_widget(card(f"digit:{d}", texts=str(d), lang="zh", size=(dp(130), dp(110)),
                                      font=dp(48), on_activate=lambda d=d: self._digit(d)))
-            actions.add_widget(card("key:delete", N_("Delete"), size=(dp(200), action_h), on_activate=self._delete))
-            actions.add_widget(card("next", N_("Next"), size=(dp(260), action_h), on_activate=self._phone_done))
+            actions.add_widget(self._action("key:delete", N_("Delete"), dp(200), self._delete))
+            actions.add_widget(self._action("next", N_("Next"), dp(260), self._phone_done))
         elif step == "window":
             for value, msgid in WINDOWS:
                 body.add_widget(card(f"window:{value}", msgid, size=(dp(360), tall),
@@ -162,10 +161,13 @@ class AskScreen(BaseScreen):
         from kivy.clock import Clock
         Clock.schedule_once(lambda _dt: self.app.navigator.restore(self), 0)
 
+    def _action(self, key: str, msgid: str, width: float, on_activate) -> FocusCard:
+        """A button beside the heading: wide and low in Chinese, a tall narrow column in Mongolian."""
+        size = (dp(130), dp(260)) if self.app.lang == "mn" else (width, dp(100))
+        return card(key, msgid, size=size, on_activate=on_activate)
+
     def _next(self, step: str) -> FocusCard:
-        action_h = dp(190) if self.app.lang == "mn" else dp(100)
-        return card("next", N_("Next"), size=(dp(260), action_h),
-                    on_activate=lambda: self.show(step))
+        return self._action("next", N_("Next"), dp(260), lambda: self.show(step))
 
     def _pick_topic(self, topic) -> None:
         self.topic_id, self.phrases = topic["id"], []

@@ -1,46 +1,72 @@
-"""The legal channel's guide, 48 hours ahead in both languages; OK plays the channel live."""
+"""The legal channel's guide, 48 hours ahead in both languages; OK plays the channel live.
+
+Every entry is browsable: a short-video channel has thousands of slots in 48 h, so the guide
+is a virtual grid (3 columns in Chinese, 5 tall Mongolian columns)."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from kivy.properties import BooleanProperty, DictProperty
+from kivy.properties import BooleanProperty, DictProperty, ObjectProperty, StringProperty
 
-from ..i18n import N_
+from .. import programme_guide
+from ..keys import DIRECTIONS
+from ..virtual_grid import GridCard
 from ..widgets import FocusCard
 from .base import BaseScreen
 
 
-class GuideCard(FocusCard):
-    entry = DictProperty({})
+class GuideCard(GridCard, FocusCard):
+    entry = ObjectProperty(None, allownone=True)
     airing = BooleanProperty(False)
+    when_msgid = StringProperty("")
+    when_params = DictProperty({})
+    slot_start = ObjectProperty(None, allownone=True)  # a datetime: where focus goes if this one ends
 
-
-MAX_ENTRIES = 40  # a channel of short videos has hundreds of slots in 48 h: show what comes first
+    def on_activate(self, *_):
+        from kivy.app import App
+        App.get_running_app().open("player", live=True)
 
 
 class ChannelScreen(BaseScreen):
     kv_name = "channel"
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._entered = False  # the next on_data is a fresh visit: focus what is on air
+
+    def on_leave_screen(self) -> None:
+        self._entered = False
+
     def on_data(self) -> None:
         grid = self.ids.guide
-        grid.clear_widgets()
         channel = self.library.channels[0] if self.library.channels else None
         self.ids.title.texts = channel["title"] if channel else None
         now = datetime.now().astimezone()
-        for i, entry in enumerate(self.library.guide or []):
-            try:
-                start, end = datetime.fromisoformat(entry["start"]), datetime.fromisoformat(entry["end"])
-            except (KeyError, ValueError, TypeError):
-                continue
-            if end <= now:
-                continue
-            if len(grid.children) >= MAX_ENTRIES:
-                break
-            card = GuideCard(focus_key=f"guide:{i}", entry=entry, airing=start <= now < end)
-            local = start.astimezone()
-            # TRANSLATORS: TV app, channel screen, label of the programme on air now, max 8 chars
-            card.ids.when.msgid = N_("Now") if card.airing else "{time}"
-            card.ids.when.params = {} if card.airing else {"time": f"{local:%m-%d %H:%M}"}
-            card.bind(on_activate=lambda _c: self.app.open("player", live=True))
-            grid.add_widget(card)
-        self.ids.empty.opacity = 0 if grid.children else 1
+        slots = programme_guide.upcoming(self.library.guide, now)
+        focused = grid.focused_index() if self._entered else None
+        if focused is not None:  # a refresh or a language switch: stay on the same programme
+            was = grid.data[focused]
+            target = programme_guide.index_near(slots, was["focus_key"], was["slot_start"])
+        else:
+            target = programme_guide.airing_index(slots, now)
+            target = 0 if target is None and slots else target
+        data = []
+        for i, slot in enumerate(slots):
+            msgid, params = programme_guide.start_label(slot, now)
+            data.append({"entry": slot.entry, "slot_start": slot.start, "airing": slot.start <= now < slot.end,
+                         "when_msgid": msgid, "when_params": params, "focus_key": slot.key,
+                         "focused": i == target})
+        grid.data = data
+        self.ids.empty.opacity = 0 if data else 1
+        if target is None:
+            return
+        if not self._entered:
+            self._entered = True
+            # a fresh visit starts on the programme on air, not where the last visit ended
+            self.app.navigator.memory.forget(self.name)
+            self.default_focus = slots[target].key
+        grid.focus_index(target)
+
+    def on_remote(self, action) -> bool:
+        """Arrows inside the guide move through all of it by index; OK plays the channel."""
+        return action.action in DIRECTIONS and self.ids.guide.move(self.focused_card(), action.action)

@@ -1,6 +1,8 @@
 """Home: three large panels (watch / choose / ask), the channel's now/next, continue watching."""
 from __future__ import annotations
 
+from kivy.properties import BooleanProperty
+
 from ..i18n import N_, pick
 from ..widgets import FocusCard
 from .base import BaseScreen
@@ -9,6 +11,7 @@ from .base import BaseScreen
 class HomeScreen(BaseScreen):
     kv_name = "home"
     default_focus = "watch"
+    continuing = BooleanProperty(False)  # there are started videos to show in a row
 
     def on_data(self) -> None:
         now, upcoming = self.library.channel_now_next()
@@ -28,7 +31,7 @@ class HomeScreen(BaseScreen):
             card = ContinueCard(focus_key=f"continue:{item['id']}", item=item)
             card.bind(on_activate=lambda c: self.app.open("detail", item_id=c.item["id"]))
             row.add_widget(card)
-        self.ids.continue_title.opacity = 1 if row.children else 0
+        self.continuing = bool(row.children)
 
     def activate(self, what: str) -> None:
         if what == "language":

@@ -6,6 +6,7 @@ OK play/pause · ←/→ seek 10 s with a preview tile · ↑ audio language · 
 from __future__ import annotations
 
 from kivy.clock import Clock
+from kivy.properties import ObjectProperty
 
 from .. import webvtt
 from ..api import Offline, Rejected
@@ -24,6 +25,7 @@ SUBTITLE_ORIGIN = TS_START
 
 class PlayerScreen(BaseScreen):
     kv_name = "player"
+    item = ObjectProperty(None, allownone=True)  # None while the live channel plays
 
     def on_data(self) -> None:
         if self.app.player.state != "closed" and self.params.get("_opened"):
