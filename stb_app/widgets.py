@@ -37,6 +37,7 @@ class BiLabel(Widget):
     shown_text = StringProperty("")                  # what is on screen (tests read it)
     shown_lang = StringProperty("")
     shown_columns: list = []                         # Mongolian: the text of each column drawn
+    shown_box = ListProperty([0, 0, 0, 0])           # x, y (from pos), width, height of the text drawn
 
     def __init__(self, **kwargs):
         self._redraw = Clock.create_trigger(self.redraw, -1)
@@ -74,6 +75,7 @@ class BiLabel(Widget):
         lang = self.current_language()
         text = self.current_text(lang)
         self.shown_text, self.shown_lang = text, lang
+        self.shown_box = [0, 0, 0, 0]
         self.canvas.clear()
         self._drawn_at, self._shift = None, None
         if not text or self.width < 2 or self.height < 2:
@@ -100,6 +102,7 @@ class BiLabel(Widget):
             w, h = texture.size
         y = {"top": self.top - h, "middle": self.center_y - h / 2, "bottom": self.y}[self.valign]
         x = {"left": self.x, "center": self.center_x - w / 2, "right": self.right - w}[self.halign]
+        self.shown_box = [x - self.x, y - self.y, w, h]
         with self.canvas:
             Color(1, 1, 1, 1)
             Rectangle(texture=texture, pos=(x, y), size=(w, h))
@@ -115,6 +118,9 @@ class BiLabel(Widget):
         self.shown_columns = [c.text for c in columns]
         total_w = col_w * len(columns)
         x = {"left": self.x, "center": self.center_x - total_w / 2, "right": self.right - total_w}[self.halign]
+        longest = min(self.height, max(c.length for c in columns))
+        y = {"top": self.height - longest, "middle": (self.height - longest) / 2, "bottom": 0}[self.valign]
+        self.shown_box = [x - self.x, y, total_w, longest]
         with self.canvas:
             Color(1, 1, 1, 1)
             for column in columns:

@@ -148,6 +148,9 @@ def test_watch_a_case_video_with_subtitles_seek_and_resume(world):
     box.until(lambda: screen.ids.subtitle.shown_lang == "mn" and screen.ids.subtitle.shown_text,
               timeout=20, what="Mongolian subtitles")
     box.screenshot(SHOTS, "player-mn-subtitles")
+    subtitle = screen.ids.subtitle                               # the dark band hugs the columns drawn
+    assert 0 < subtitle.shown_box[2] <= 1.2 * len(subtitle.shown_columns) * subtitle.font_size * 1.25 * 1.3
+    assert subtitle.shown_box[2] < subtitle.width / 2
     # given Chinese sound, when ↑ is pressed, then the Mongolian audio plays and the screen says so
     notice = screen.ids.notice
     before_notice = notice.shown_text
