@@ -114,7 +114,7 @@ def child(mode: str, data: str, server: str, extra: str = "") -> None:
             item = box.app.library.catalog["items"][0]
             player = box.app.player
             if mode == "firstframe-whole":  # the reference: FFmpeg reads the whole master
-                player._write_one_rung_master = lambda rung: None
+                player._write_one_rung_master = lambda *_: None
                 player.backend.LIB_OPTS = {}
             wait_for_quiet_link(box)
             t0 = time.monotonic()

@@ -68,3 +68,52 @@ def one_rung_master(master: str, master_url: str, variant_uri: str, audio_lang: 
     # the app draws subtitles itself from WebVTT: the demuxer need not know of them
     out += [_with_attr(stream_inf, "SUBTITLES", None), absolute(variant_uri)]
     return "\n".join(out) + "\n"
+
+
+def media_urls(master: str) -> list[str]:
+    """The media playlists a master names: its audio renditions' URIs and its variants' lines."""
+    urls = []
+    for line in (line.strip() for line in master.splitlines()):
+        if line.startswith("#EXT-X-MEDIA:") and "URI" in _attrs(line):
+            urls.append(_attrs(line)["URI"])
+        elif line and not line.startswith("#"):
+            urls.append(line)
+    return urls
+
+
+def trimmed_media(playlist: str, playlist_url: str, position: float) -> str | None:
+    """The VOD media playlist from the segment holding `position` on, every URI absolute
+    against `playlist_url` (None when that is the first segment, or the playlist is not a
+    finished VOD list). FFmpeg reads the first listed segment of each playlist before it seeks:
+    starting the list at the household's segment saves fetching the video's first one."""
+    lines = [line.strip() for line in playlist.splitlines() if line.strip()]
+    if "#EXT-X-ENDLIST" not in lines:
+        return None
+    absolute = lambda uri: urllib.parse.urljoin(playlist_url, uri)  # noqa: E731
+    header, segments, pending, start = [], [], [], 0.0
+    sequence = 0
+    for line in lines:
+        tag = line.split(":", 1)[0]
+        if tag == "#EXT-X-MEDIA-SEQUENCE":
+            sequence = int(line.split(":", 1)[1])
+        elif tag == "#EXT-X-MAP":
+            header.append(_with_attr(line, "URI", '"' + absolute(_attrs(line)["URI"]) + '"'))
+        elif tag == "#EXT-X-ENDLIST":
+            continue
+        elif tag == "#EXTINF":
+            pending.append(line)
+            length = float(line.split(":", 1)[1].split(",", 1)[0])
+        elif not line.startswith("#"):
+            segments.append((start, pending + [absolute(line)]))
+            start, pending = start + length, []
+        elif segments or pending:
+            pending.append(line)  # a tag of the next segment
+        else:
+            header.append(line)
+    first = max((n for n, (begins, _) in enumerate(segments) if begins <= position), default=0)
+    if first == 0:
+        return None
+    out = header + [f"#EXT-X-MEDIA-SEQUENCE:{sequence + first}"]
+    for _begins, seg_lines in segments[first:]:
+        out += seg_lines
+    return "\n".join(out + ["#EXT-X-ENDLIST"]) + "\n"

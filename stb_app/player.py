@@ -219,6 +219,7 @@ class Player(EventDispatcher):
         self._tick = None
         self._last_probe = 0.0
         self._generation = 0
+        self.playlists: dict[str, str] = {}  # media playlists of the video, by absolute URL
 
     # -- the interface ---------------------------------------------------------------------------
     def open(self, url: str, position: float = 0.0, audio_lang: str | None = None, rung=None,
@@ -228,6 +229,8 @@ class Player(EventDispatcher):
         self.close()
         self._generation += 1
         generation = self._generation
+        if self.api.url(url) != self.url:
+            self.playlists = {}
         self.url, self.audio_lang = self.api.url(url), audio_lang
         self.master = ""
         self.state, self.position, self.duration = "loading", position, duration
@@ -252,7 +255,18 @@ class Player(EventDispatcher):
         self.master = master
         self.chooser = abr.RungChooser(rungs, self.max_height) if rungs else None
         chosen = rung or (self.chooser.current if self.chooser else None)
-        self._open_backend(position, chosen)
+        missing = self._missing_playlists(chosen) if position >= 1 else []
+        if not missing:
+            self._begin(generation, position, chosen)
+            return
+        # a resumed video: its playlists come first, so FFmpeg starts reading at the right segment
+        threading.Thread(target=lambda: (self._fetch_playlists(missing), Clock.schedule_once(
+            lambda _dt: self._begin(generation, position, chosen))), daemon=True).start()
+
+    def _begin(self, generation: int, position: float, rung) -> None:
+        if generation != self._generation:
+            return
+        self._open_backend(position, rung)
         self._tick = Clock.schedule_interval(self._update, 0.25)
 
     def _open_backend(self, position: float, rung) -> None:
@@ -260,7 +274,7 @@ class Player(EventDispatcher):
         on screen kept until play."""
         self.rung, self.rung_name = rung, (rung.name if rung else "")
         paused = self.state == "paused"
-        local = self._write_one_rung_master(rung) if rung is not None and self.master else None
+        local = self._write_one_rung_master(rung, position) if rung is not None and self.master else None
         if local is not None:
             self.backend.open(str(local), position, local=True, paused=paused)
         else:  # no master in hand: FFmpeg reads the whole one and we pick among its programs
@@ -269,21 +283,56 @@ class Player(EventDispatcher):
         self.position = position
         self._last_pos, self._still_since = position, None
 
-    def _write_one_rung_master(self, rung) -> Path | None:
-        """Writes the master holding only `rung` and the audio language; None if it can't."""
+    def _one_rung_text(self, rung, audio_lang: str | None) -> str:
+        """The master holding only `rung` and `audio_lang` (ValueError if the rung is not there)."""
+        # the lowest rung takes the audio-only rung's smaller audio: the first frame comes sooner
+        lowest = self.chooser is not None and rung == self.chooser.rungs[0] and rung.height > 0
+        group = hls_master.lightest_audio_group(self.master) if lowest else None
+        return hls_master.one_rung_master(self.master, self.url, rung.uri, audio_lang, group)
+
+    def _write_one_rung_master(self, rung, position: float = 0.0) -> Path | None:
+        """Writes the master holding only `rung` and the audio language, its media playlists
+        starting at `position`'s segment when the box has them; None if it can't."""
         try:
-            # the lowest rung takes the audio-only rung's smaller audio: the first frame comes sooner
-            lowest = self.chooser is not None and rung == self.chooser.rungs[0] and rung.height > 0
-            group = hls_master.lightest_audio_group(self.master) if lowest else None
-            text = hls_master.one_rung_master(self.master, self.url, rung.uri, self.audio_lang, group)
+            text = self._one_rung_text(rung, self.audio_lang)
             self.work_dir.mkdir(parents=True, exist_ok=True)
-            path = self.work_dir / "master.m3u8"
-            partial = path.with_suffix(".part")
-            partial.write_text(text, encoding="utf-8")
-            os.replace(partial, path)
-            return path
+            urls = hls_master.media_urls(text)
+            trimmed = [hls_master.trimmed_media(self.playlists.get(u, ""), u, position) for u in urls]
+            if position >= 1 and all(trimmed):
+                for n, (url, media) in enumerate(zip(urls, trimmed)):
+                    text = text.replace(url, str(self._write(f"media{n}.m3u8", media)))
+            return self._write("master.m3u8", text)
         except (ValueError, OSError):
             return None
+
+    def _write(self, name: str, text: str) -> Path:
+        path = self.work_dir / name
+        partial = path.with_suffix(".part")
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+        return path
+
+    def _missing_playlists(self, rung, languages=None) -> list[str]:
+        """The media playlists of `rung` (with the audio in each of `languages`, else the one
+        chosen) that the box does not hold yet."""
+        if rung is None or not self.master:
+            return []
+        urls = []
+        for lang in languages or [self.audio_lang]:
+            try:
+                urls += hls_master.media_urls(self._one_rung_text(rung, lang))
+            except ValueError:
+                continue
+        return [u for u in dict.fromkeys(urls) if u not in self.playlists]
+
+    def _fetch_playlists(self, urls) -> None:
+        """Downloads media playlists into `playlists` (on a worker thread; failures are skipped:
+        the stream then opens at the start of its lists, as FFmpeg would)."""
+        for url in urls:
+            try:
+                self.playlists[url] = self.api.get_bytes(url)[0].decode("utf-8", "replace")
+            except (Offline, Rejected):
+                return
 
     def play(self) -> None:
         if self.state == "paused":
@@ -336,6 +385,10 @@ class Player(EventDispatcher):
         self.texture = texture
         if self.state == "loading":
             self.state = "playing"
+            # for a later audio switch or seek back: the playlists of this rung in both languages
+            missing = self._missing_playlists(self.rung, ("zh", "mn"))
+            if missing:
+                threading.Thread(target=self._fetch_playlists, args=(missing,), daemon=True).start()
         self.canvas_update = time.monotonic()
 
     def _on_eof(self) -> None:
@@ -372,6 +425,7 @@ class Player(EventDispatcher):
         def probe():
             try:
                 playlist, seconds = self.api.get_bytes(self.api_url(target.uri))
+                self.playlists[self.api_url(target.uri)] = playlist.decode("utf-8", "replace")
                 chooser.add_sample(len(playlist), seconds)
                 segments = [line for line in playlist.decode().splitlines() if line and not line.startswith("#")]
                 if segments:

@@ -272,3 +272,36 @@ def test_a_seek_waits_for_the_new_picture_not_the_old_one():
     assert tracker.clock(42.1) == 32.0
     tracker.frame_shown(34.0)                   # the sound at 32 s, the picture from the next keyframe
     assert tracker.clock(32.2) == 32.2
+
+
+MEDIA = """#EXTM3U
+#EXT-X-VERSION:6
+#EXT-X-TARGETDURATION:6
+#EXT-X-MEDIA-SEQUENCE:0
+#EXT-X-PLAYLIST-TYPE:VOD
+#EXT-X-INDEPENDENT-SEGMENTS
+#EXTINF:6.000000,
+seg_00000.ts
+#EXTINF:6.000000,
+seg_00001.ts
+#EXTINF:6.000000,
+seg_00002.ts
+#EXTINF:2.000000,
+seg_00003.ts
+#EXT-X-ENDLIST
+"""
+
+
+def test_a_resumed_video_starts_its_playlist_at_the_households_segment():
+    url = "http://tv.example/media/renditions/v1/360p/index.m3u8"
+    trimmed = hls_master.trimmed_media(MEDIA, url, 13.5)
+    lines = trimmed.splitlines()
+    # the segment holding 13.5 s is the third: the list starts there, numbered as before
+    assert "#EXT-X-MEDIA-SEQUENCE:2" in lines and "#EXT-X-MEDIA-SEQUENCE:0" not in lines
+    assert [line for line in lines if not line.startswith("#")] == [
+        "http://tv.example/media/renditions/v1/360p/seg_00002.ts",
+        "http://tv.example/media/renditions/v1/360p/seg_00003.ts"]
+    assert lines[0] == "#EXTM3U" and "#EXT-X-TARGETDURATION:6" in lines and lines[-1] == "#EXT-X-ENDLIST"
+    assert hls_master.trimmed_media(MEDIA, url, 5.9) is None           # the first segment: nothing to trim
+    assert hls_master.trimmed_media(MEDIA.replace("#EXT-X-ENDLIST", ""), url, 13.5) is None  # not finished
+    assert "seg_00003.ts" in hls_master.trimmed_media(MEDIA, url, 99).splitlines()[-2]  # past the end: the last

@@ -258,6 +258,12 @@ def test_switching_the_sound_keeps_the_place_whether_playing_paused_or_leaving_a
     box.until(lambda: player.state == "playing" and player.texture is not None, timeout=30, what="resumed")
     assert seen - 2.0 <= player.seen_position() <= seen + 2.0 + (time.monotonic() - reopened), \
         (seen, player.position)
+    # FFmpeg was handed playlists that start at that segment (the box kept them from the first
+    # play), so it did not fetch the first segments before seeking
+    from stb_app import hls_master
+    media = hls_master.media_urls((player.work_dir / "master.m3u8").read_text())
+    assert media and all(url.startswith(str(player.work_dir)) for url in media), media
+    assert all(f"#EXT-X-MEDIA-SEQUENCE:{int(seen // 6)}" in open(url).read() for url in media)
     box.go("back", screen="detail")
     # given a box drawing 60 frames a second (faster than this software-GL display), the picture
     # keeps pace with the sound: ffpyplayer hands out the next frame whenever it is asked
