@@ -255,6 +255,9 @@ def drop_link(ns: str) -> None:
     sh("ip", "netns", "del", ns, check=False)
 
 
+BACKLOG = 0.5  # seconds of data the shaped line queues (a router buffer of 32 KB at 512 kbit/s)
+
+
 def shaping_proxy(listen_port: int, target_port: int, rate_bps: int, one_way_delay: float,
                   log_path: str | None = None) -> None:
     """A TCP proxy on loopback that paces each direction to `rate_bps` and delays it by
@@ -285,6 +288,9 @@ def shaping_proxy(listen_port: int, target_port: int, rate_bps: int, one_way_del
                     log.write(f"{time.monotonic():.3f} bytes {len(chunk)}\n")
         sender = asyncio.create_task(deliver())
         while True:
+            # a real line holds about BACKLOG seconds in its queue; TCP keeps the rest at the
+            # sender, so bytes of a response the client abandons are not all sent
+            await asyncio.sleep(max(0.0, link_free[direction] - loop.time() - BACKLOG))
             chunk = await reader.read(1460)
             if not chunk or sender.done():  # the far end closed, or this end went away
                 await queue.put((0, None))
