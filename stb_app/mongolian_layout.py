@@ -36,6 +36,9 @@ def runs(text: str) -> list[tuple[str, str]]:
     return [(k, t) for k, t in out]
 
 
+Measure = Callable[[str, str], float]  # (kind, text) -> length along the column
+
+
 @dataclass
 class Column:
     pieces: list[tuple[str, str]] = field(default_factory=list)  # (kind, text) top to bottom
@@ -52,7 +55,11 @@ class Column:
             self.pieces.append((kind, text))
         self.length += length
 
-    def trim(self, measure: "Measure") -> None:
+    def add_runs(self, text: str, measure: Measure) -> None:
+        for kind, part in runs(text):
+            self.add(kind, part, measure(kind, part))
+
+    def trim(self, measure: Measure) -> None:
         """Drops the spaces a column ends with: they are not drawn, and counted they let the
         column run past its length."""
         while self.pieces and self.pieces[-1][1].endswith(" "):
@@ -61,9 +68,6 @@ class Column:
             self.length -= measure(kind, last) - (measure(kind, kept) if kept else 0)
             if kept:
                 self.pieces.append((kind, kept))
-
-
-Measure = Callable[[str, str], float]  # (kind, text) -> length along the column
 
 
 def _tokens(paragraph: str) -> list[str]:
@@ -125,14 +129,12 @@ def layout(text: str, column_length: float, measure: Measure, max_columns: int |
         for token in _tokens(paragraph):
             stripped = _token_length(token.rstrip(" "), measure)
             if column.length + stripped <= column_length or not column.pieces and stripped <= column_length:
-                for kind, part in runs(token):
-                    column.add(kind, part, measure(kind, part))
+                column.add_runs(token, measure)
                 continue
             if stripped <= column_length:
                 column = Column()
                 columns.append(column)
-                for kind, part in runs(token):
-                    column.add(kind, part, measure(kind, part))
+                column.add_runs(token, measure)
                 continue
             if column.pieces:  # a word longer than a whole column starts one of its own
                 column = Column()
@@ -154,7 +156,6 @@ def layout(text: str, column_length: float, measure: Measure, max_columns: int |
         while kept and _token_length(kept, measure) + ellipsis > column_length:
             kept = kept[:-1]  # the ellipsis replaces the last letters: the column keeps its length
         last = columns[-1] = Column()
-        for kind, part in runs(kept.rstrip(" ")):
-            last.add(kind, part, measure(kind, part))
+        last.add_runs(kept.rstrip(" "), measure)
         last.add(OTHER, "…", ellipsis)
     return columns
