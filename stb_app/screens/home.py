@@ -1,7 +1,7 @@
 """Home: three large panels (watch / choose / ask), the channel's now/next, continue watching."""
 from __future__ import annotations
 
-from kivy.properties import BooleanProperty
+from kivy.properties import BooleanProperty, ObjectProperty
 
 from ..i18n import N_, pick
 from ..widgets import FocusCard
@@ -45,5 +45,4 @@ class HomeScreen(BaseScreen):
 
 
 class ContinueCard(FocusCard):
-    from kivy.properties import ObjectProperty
     item = ObjectProperty(None)
