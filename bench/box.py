@@ -291,7 +291,10 @@ def shaping_proxy(listen_port: int, target_port: int, rate_bps: int, one_way_del
             # a real line holds about BACKLOG seconds in its queue; TCP keeps the rest at the
             # sender, so bytes of a response the client abandons are not all sent
             await asyncio.sleep(max(0.0, link_free[direction] - loop.time() - BACKLOG))
-            chunk = await reader.read(1460)
+            try:
+                chunk = await reader.read(1460)
+            except OSError:  # reset by a player closing mid-segment
+                chunk = b""
             if not chunk or sender.done():  # the far end closed, or this end went away
                 await queue.put((0, None))
                 break
@@ -472,7 +475,8 @@ def first_frame_over_proxy(server_data: Path, work: Path) -> None:
     log_path = work / "proxy.log"
     server = subprocess.Popen([PYTHON, "-m", "content_server.cli", "serve", "--data", str(server_data),
                                "--port", "8392"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    proxy = subprocess.Popen([PYTHON, __file__, "--proxy", "8393", "8392", "512000", "0.15", str(log_path)], cwd=ROOT)
+    proxy = subprocess.Popen([PYTHON, __file__, "--proxy", "8393", "8392", "512000", "0.15", str(log_path)], cwd=ROOT,
+                             stderr=subprocess.DEVNULL)
     try:
         time.sleep(3)
         for label, url in (("loopback", "http://127.0.0.1:8392"), ("512kbit/300ms", "http://127.0.0.1:8393")):
