@@ -496,6 +496,12 @@ def test_the_whole_48_hour_guide_is_browsable_with_the_remote_and_keeps_its_plac
     assert box.app.sm.current_screen.params.get("live")
     box.go("back", screen="channel")
     box.until(lambda: box.focus == grid.data[0]["focus_key"], what="back on the programme on air")
+    # when that programme ends, "Now" and the focus move to the next one (the demo's slots are short)
+    ended, ends = grid.data[0]["focus_key"], datetime.fromisoformat(grid.data[0]["entry"]["end"])
+    wait = (ends - datetime.now().astimezone()).total_seconds()
+    box.until(lambda: grid.data[0]["focus_key"] != ended and grid.data[0]["airing"]
+              and box.focus == grid.data[0]["focus_key"], timeout=wait + 5, what="the next programme on air")
+    assert box.focused_card().ids.when.shown_text == translate("Now", "zh")
 
 
 def test_mongolian_is_shaped_not_drawn_letter_by_letter(world):

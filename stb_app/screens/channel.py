@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from kivy.clock import Clock
 from kivy.properties import BooleanProperty, DictProperty, ObjectProperty, StringProperty
 
 from .. import programme_guide
@@ -33,9 +34,12 @@ class ChannelScreen(BaseScreen):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._entered = False  # the next on_data is a fresh visit: focus what is on air
+        self._programme_ends = None
 
     def on_leave_screen(self) -> None:
         self._entered = False
+        if self._programme_ends is not None:
+            self._programme_ends.cancel()
 
     def on_data(self) -> None:
         grid = self.ids.guide
@@ -58,6 +62,12 @@ class ChannelScreen(BaseScreen):
                          "focused": i == target})
         grid.data = data
         self.ids.empty.opacity = 0 if data else 1
+        airing = programme_guide.airing_index(slots, now)
+        if self._programme_ends is not None:
+            self._programme_ends.cancel()
+        if airing is not None:  # "Now" moves on when the programme ends, not at the next refresh
+            seconds = (slots[airing].end - now).total_seconds() + 0.2
+            self._programme_ends = Clock.schedule_once(lambda _dt: self.on_data(), seconds)
         if target is None:
             return
         if not self._entered:
