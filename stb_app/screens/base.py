@@ -6,6 +6,12 @@ from kivy.properties import DictProperty
 from kivy.uix.screenmanager import Screen
 
 
+def next_choice(options: list, current):
+    """The option after `current`, wrapping round (the first when `current` is not among them):
+    one key steps through audio or subtitle languages."""
+    return options[(options.index(current) + 1) % len(options)] if current in options else options[0]
+
+
 class BaseScreen(Screen):
     kv_name = ""
     default_focus = ""  # the focus key a first visit starts on (else the first card)

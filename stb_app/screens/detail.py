@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..i18n import N_
-from .base import BaseScreen
+from .base import BaseScreen, next_choice
 
 LANGUAGE_NAMES = {
     # TRANSLATORS: TV app, video detail screen and player, name of an audio or subtitle language, max 12 chars
@@ -63,7 +63,7 @@ class DetailScreen(BaseScreen):
         prefs = self.app.playback_prefs
         if options:
             current = prefs.get(what)
-            prefs[what] = options[(options.index(current) + 1) % len(options)] if current in options else options[0]
+            prefs[what] = next_choice(options, current)
         self.on_data()
 
     def play(self, from_start: bool) -> None:

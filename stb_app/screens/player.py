@@ -13,7 +13,7 @@ from ..api import Offline, Rejected
 from ..i18n import N_, pick, translate
 from ..player import TS_START
 from ..keys import BACK, DIGIT, DOWN, LEFT, OK, RIGHT, UP
-from .base import BaseScreen
+from .base import BaseScreen, next_choice
 from .detail import LANGUAGE_NAMES, clock
 
 SEEK_STEP = 10.0
@@ -134,7 +134,7 @@ class PlayerScreen(BaseScreen):
         elif action.action == UP:
             options = (self.item or {}).get("audio") or ["zh", "mn"]
             current = player.audio_lang if player.audio_lang in options else options[0]
-            lang = options[(options.index(current) + 1) % len(options)]
+            lang = next_choice(options, current)
             self.app.playback_prefs["audio"] = lang
             player.set_audio(lang)
             self.ids.notice.msgid = N_("Audio: {language}")
@@ -142,7 +142,7 @@ class PlayerScreen(BaseScreen):
             self.show_osd()
         elif action.action == DOWN:
             options = [s["lang"] for s in (self.item or {}).get("subtitles") or []] + [""]
-            lang = options[(options.index(self.sub_lang) + 1) % len(options)] if self.sub_lang in options else options[0]
+            lang = next_choice(options, self.sub_lang)
             self.app.playback_prefs["subtitles"] = lang
             self.load_subtitles(lang)
             self.ids.notice.msgid = N_("Subtitles: {language}")
