@@ -419,25 +419,23 @@ def first_frame(work: Path) -> None:
     if server_data is None:
         print("first frame over 512 kbit/s / 300 ms: skipped (pass --server-data DIR of a `content-server demo`)")
         return
-    try:  # is netem there at all? (not every kernel ships sch_netem)
-        ns, _ = shaped_link("512kbit")
-        drop_link(ns)
-    except subprocess.CalledProcessError as err:
+    def without_netem(err: subprocess.CalledProcessError) -> None:
         drop_link(f"ltvbox{os.getpid() % 10000}")
         print(f"first frame: netem unavailable ({err.stderr.decode().strip()}); "
               "shaping loopback with a pacing proxy instead")
         first_frame_over_proxy(server_data, work)
-        return
+
+    try:  # is netem there at all? (not every kernel ships sch_netem)
+        ns, _ = shaped_link("512kbit")
+        drop_link(ns)
+    except subprocess.CalledProcessError as err:
+        return without_netem(err)
     results = {}
     for label, rate in (("unshaped", None), ("512kbit/300ms", "512kbit")):
         try:
             ns, host = shaped_link(rate)
         except subprocess.CalledProcessError as err:
-            drop_link(f"ltvbox{os.getpid() % 10000}")
-            print(f"first frame: netem unavailable ({err.stderr.decode().strip()}); "
-                  "shaping loopback with a pacing proxy instead")
-            first_frame_over_proxy(server_data, work)
-            return
+            return without_netem(err)
         server = subprocess.Popen([PYTHON, "-m", "content_server.cli", "serve", "--data", str(server_data),
                                    "--host", host, "--port", "8391"], cwd=ROOT,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
