@@ -208,6 +208,7 @@ async def test_after_erasure_no_file_of_the_database_holds_the_number(client, de
         await ask(client, await register(client), phone=f"1370000{n:04d}", topic="family", phrases=["family.1"])
     erased = await housekeeping_round(client.server.app, time.time() + 31 * 86400)
     assert erased[1] == 22  # the two above and the traffic, all idle for 31 days
+    assert client.server.app["erasure"]["log_pending"] is False  # the log was truncated
     root = settings.root.database
     files = [root, root.with_name(root.name + "-wal"), root.with_name(root.name + "-shm")]
     for path in files:

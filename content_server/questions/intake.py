@@ -34,7 +34,7 @@ from .. import validation
 from ..errors import ApiError
 from ..i18n import N_
 from ..ratelimit import RateLimit
-from ..storage import connect, questions as db
+from ..storage import checkpoint, connect, questions as db
 from . import phone as phones
 from .calendar import WorkCalendar
 
@@ -281,7 +281,7 @@ class GroupCommit:
             conn.execute("PRAGMA busy_timeout=1000")
             while not self._stopping.wait(CHECKPOINT_SECONDS):
                 try:
-                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                    checkpoint(conn)
                 except sqlite3.Error:  # busy now: the next round catches up
                     pass
         finally:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -113,6 +114,17 @@ def connect(path: Path | str) -> sqlite3.Connection:
     return conn
 
 
+_CHECKPOINTS = threading.Lock()  # SQLite refuses a checkpoint while another runs, without waiting
+
+
+def checkpoint(conn: sqlite3.Connection, mode: str = "PASSIVE") -> bool:
+    """Copies the write-ahead log into the database (one checkpoint at a time in this process).
+    Blocking: call it from a worker thread. False when a reader or writer kept it from finishing."""
+    with _CHECKPOINTS:
+        busy, _, _ = conn.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
+    return busy == 0
+
+
 def truncate_wal(path: Path | str) -> bool:
     """Copies the whole log into the database and truncates it to zero bytes, so nothing erased
     survives in old log frames. Blocking: run it in a worker thread. False while a reader or
@@ -120,8 +132,7 @@ def truncate_wal(path: Path | str) -> bool:
     conn = sqlite3.connect(str(path), isolation_level=None)
     try:
         conn.execute("PRAGMA busy_timeout=5000")
-        busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        return busy == 0
+        return checkpoint(conn, "TRUNCATE")
     finally:
         conn.close()
 
