@@ -132,9 +132,9 @@ async def queue(request: web.Request) -> web.Response:
 @routes.get("/api/v1/desk/questions/{question_id}")
 @requires(*DESK)
 async def detail(request: web.Request) -> web.Response:
-    store, question_id = request.app["store"], request.match_info["question_id"]
-    row = workflow.open_question(store, request["user"], question_id, time.time(), "detail")
-    return web.json_response(views.question_detail(store, question_id, time.time(), request.app["calendar"], row))
+    store, question_id, now = request.app["store"], request.match_info["question_id"], time.time()
+    row = workflow.open_question(store, request["user"], question_id, now, "detail")
+    return web.json_response(views.question_detail(store, question_id, now, request.app["calendar"], row))
 
 
 @routes.post("/api/v1/desk/claim")

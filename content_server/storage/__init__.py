@@ -3,8 +3,9 @@
 One SQLite file in WAL mode with synchronous=FULL, so every acknowledged write
 survives kill -9. The file is readable by its owner only (SQLite gives the log and
 shared-memory files the same mode), and deleted content is overwritten (secure_delete),
-so an erased phone number leaves no copy once the log is truncated (`truncate_wal`). Each feature keeps its statements in its own module here and
-declares its schema as numbered migrations, applied once, in order, at start.
+so an erased phone number leaves no copy once the log is truncated (`truncate_wal`).
+Each feature keeps its statements in its own module here and declares its schema as
+numbered migrations, applied once, in order, at start.
 """
 from __future__ import annotations
 

@@ -526,7 +526,7 @@ def open_by_status(store) -> list:
 
 
 def oldest_waiting(store, limit: int = 10) -> list:
-    return store.all(f"SELECT {_PUBLIC_COLUMNS} FROM questions q WHERE q.status = 'queued' "
+    return store.all(f"SELECT {_PUBLIC_COLUMNS}, {_DUPLICATE_NUMBER} FROM questions q WHERE q.status = 'queued' "
                      "ORDER BY q.created_at LIMIT ?", (limit,))
 
 
