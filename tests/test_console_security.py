@@ -33,8 +33,9 @@ PUBLIC = {
 
 def route_table(app: web.Application) -> tuple[list[tuple[str, str, tuple]], list[str]]:
     """(method, path with sample parameters, roles allowed) for every route, with one row per
-    action of a route that dispatches on an `{action}` (its handler's `actions` table), and the
-    routes that declare nothing and are not public."""
+    action of a route that dispatches on an `{action}` (its handler's `actions` table) and per
+    protected query of a public route (`query_roles`), and the routes that declare nothing and
+    are not public."""
     table, undeclared = [], []
     for route in app.router.routes():
         if route.method == "HEAD":
@@ -42,6 +43,8 @@ def route_table(app: web.Application) -> tuple[list[tuple[str, str, tuple]], lis
         roles = getattr(route.handler, "roles", None)
         info = route.resource.get_info() if route.resource else {}
         pattern = info.get("formatter") or info.get("path") or info.get("prefix")
+        for query, query_roles in getattr(route.handler, "query_roles", {}).items():
+            table.append((route.method, f"{PARAM.sub('1', pattern)}?{query}", tuple(query_roles)))
         if roles is None:
             if (route.method, pattern) not in PUBLIC:
                 undeclared.append(f"{route.method} {pattern}")
@@ -70,6 +73,7 @@ def test_every_route_declares_its_roles_or_is_named_public(client):
                     if path.startswith("/api/v1/desk/questions/1/")}
     assert desk_actions["takeover"] == ("supervisor",) and "staff" in desk_actions["handoff"]
     assert len(desk_actions) >= 11
+    assert ("GET", "/api/v1/topics?all=1", ("editor",)) in table
 
 
 async def _headers_for(client, caller: str, cache: dict) -> dict:
