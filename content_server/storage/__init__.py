@@ -103,7 +103,10 @@ def connect(path: Path | str) -> sqlite3.Connection:
     """A connection to the database file, created (or kept) readable by its owner only, in WAL
     mode with synchronous=FULL and secure_delete. Every connection that writes comes from here."""
     path = Path(path)
-    os.close(os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE))
+    try:  # only a new file: closing any descriptor of an open database drops this process's SQLite locks
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    except FileExistsError:
+        pass
     for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         if part.exists():
             os.chmod(part, PRIVATE_FILE)  # files made by an older version were world-readable
