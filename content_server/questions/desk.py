@@ -4,6 +4,8 @@ Authentication: `Authorization: Bearer ltv_…`, or the console session cookie p
 X-CSRF-Token header (or a `csrf_token` form field) on POST. Bodies are JSON or form fields;
 a form may add `next=/console/...` to be redirected there (303) instead of getting JSON.
 Every change answers with the question as `question_detail` shows it (with its new `version`).
+A question carries `possible_duplicate_of` ({"id", "number"} or null) when another box asked about
+the same topic for the same phone within a day: a hint for staff; boxes never see each other.
 
 staff, supervisor:
   GET  /api/v1/desk/queue?language=&topic=&region=&sla=&mine=1   {"now", "items": [...]}
