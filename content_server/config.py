@@ -53,8 +53,12 @@ class DataRoot:
         return self.uploads / f"{upload_id}.bin"
 
     def create(self) -> None:
-        for path in (self.root, self.uploads, self.renditions, self.posters, self.work):
-            path.mkdir(parents=True, exist_ok=True)
+        """Makes the folders; the root is for the server's own user only (0700): it holds
+        households' phone numbers and unpublished uploads."""
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.root.chmod(0o700)  # also a root made by an older version or by hand
+        for path in (self.uploads, self.renditions, self.posters, self.work):
+            path.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 @dataclass

@@ -34,7 +34,8 @@ async def register_device(request: web.Request) -> web.Response:
     device_id = str(uuid.uuid4())
     token, token_hash = new_token("dev")
     accounts.add_device(request.app["store"], device_id, token_hash, region, language)
-    return web.json_response({"device_id": device_id, "token": token}, status=201)
+    return web.json_response({"device_id": device_id, "token": token}, status=201,
+                             headers={"Cache-Control": "no-store"})  # a secret: no cache may keep it
 
 
 def setup(app: web.Application) -> None:

@@ -119,7 +119,7 @@ async def test_admin_routes_a_lawyer_to_chosen_languages_and_topics(client, devi
     resp = await client.post("/api/v1/desk/claim", headers={"X-CSRF-Token": staff_csrf})
     assert resp.status == 200 and (await resp.json())["number"] == labour["number"]  # not the older traffic one
     resp = await client.post(f"/api/v1/desk/questions/{traffic['id']}/claim", headers={"X-CSRF-Token": staff_csrf})
-    assert resp.status == 403
+    assert resp.status == 404  # a question routed elsewhere answers like a missing one
 
 
 async def test_routing_needs_a_language_and_topics_only_for_the_desk(client):

@@ -16,17 +16,64 @@ ALL_CALLERS = ("anonymous", "household", *ROLES)
 PARAM = re.compile(r"\{(\w+)(:[^}]*)?\}")
 
 
-def protected_routes(app: web.Application) -> list[tuple[str, str, tuple]]:
-    """(method, path with sample parameters, roles allowed) for every route that declares roles."""
-    table = []
+# Routes anyone may call, named one by one. A route that declares no roles and is not listed here
+# fails the tests: forgetting the check is caught, not skipped.
+PUBLIC = {
+    ("GET", "/"), ("GET", "/healthz"), ("GET", "/metrics"), ("POST", "/api/v1/devices"),
+    ("GET", "/console"), ("GET", "/console/"), ("GET", "/console/login"), ("POST", "/console/login"),
+    ("POST", "/console/logout"), ("GET", "/console/static"),
+    ("GET", "/api/v1/catalog"), ("GET", "/api/v1/topics"), ("GET", "/api/v1/services"), ("GET", "/api/v1/glossary"),
+    ("GET", "/api/v1/guides"), ("GET", "/api/v1/channels"), ("GET", "/api/v1/channels/{channel_id}/guide"),
+    ("GET", "/api/v1/xmltv.xml"), ("GET", "/api/v1/channels/{channel_id}/live.m3u8"),
+    ("GET", "/api/v1/channels/{channel_id}/live/{variant}.m3u8"), ("GET", "/api/v1/channels/blank.vtt"),
+    ("GET", "/media/renditions/{video_id}/{tail}"), ("GET", "/media/posters/{video_id}/{tail}"),
+    ("GET", "/media/slate/{tail}"),
+}
+
+
+def route_table(app: web.Application) -> tuple[list[tuple[str, str, tuple]], list[str]]:
+    """(method, path with sample parameters, roles allowed) for every route, with one row per
+    action of a route that dispatches on an `{action}` (its handler's `actions` table) and per
+    protected query of a public route (`query_roles`), and the routes that declare nothing and
+    are not public."""
+    table, undeclared = [], []
     for route in app.router.routes():
+        if route.method == "HEAD":
+            continue
         roles = getattr(route.handler, "roles", None)
         info = route.resource.get_info() if route.resource else {}
-        pattern = info.get("formatter") or info.get("path")
-        if roles is None or pattern is None or route.method == "HEAD":
+        pattern = info.get("formatter") or info.get("path") or info.get("prefix")
+        for query, query_roles in getattr(route.handler, "query_roles", {}).items():
+            table.append((route.method, f"{PARAM.sub('1', pattern)}?{query}", tuple(query_roles)))
+        if roles is None:
+            if (route.method, pattern) not in PUBLIC:
+                undeclared.append(f"{route.method} {pattern}")
+            continue
+        if "{action}" in pattern:
+            actions = getattr(route.handler, "actions", None)
+            if not actions:
+                undeclared.append(f"{route.method} {pattern} (no per-action roles)")
+                continue
+            for action, action_roles in actions.items():
+                assert set(action_roles) <= set(roles), f"{action} allows more than its route"
+                table.append((route.method, PARAM.sub("1", pattern.replace("{action}", action)), tuple(action_roles)))
             continue
         table.append((route.method, PARAM.sub("1", pattern), tuple(roles)))
-    return table
+    return table, undeclared
+
+
+def protected_routes(app: web.Application) -> list[tuple[str, str, tuple]]:
+    return route_table(app)[0]
+
+
+def test_every_route_declares_its_roles_or_is_named_public(client):
+    table, undeclared = route_table(client.server.app)
+    assert undeclared == [], "routes without declared roles: " + ", ".join(undeclared)
+    desk_actions = {path.rsplit("/", 1)[1]: roles for method, path, roles in table
+                    if path.startswith("/api/v1/desk/questions/1/")}
+    assert desk_actions["takeover"] == ("supervisor",) and "staff" in desk_actions["handoff"]
+    assert len(desk_actions) >= 11
+    assert ("GET", "/api/v1/topics?all=1", ("editor",)) in table
 
 
 async def _headers_for(client, caller: str, cache: dict) -> dict:

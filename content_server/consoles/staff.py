@@ -13,9 +13,8 @@ from datetime import datetime
 
 from aiohttp import web
 
-from ..errors import ApiError
 from ..i18n import N_, translate
-from ..questions import views
+from ..questions import views, workflow
 from ..storage import questions as db
 from . import console_language, console_page, live_fragment, render
 
@@ -106,6 +105,8 @@ ACTION_LABELS = {
     "revisit": N_("Revisited"),
     # TRANSLATORS: consoles, history of a question: what happened, max 24 chars
     "anonymise": N_("Number erased"),
+    # TRANSLATORS: consoles, history of a question: someone not routed to it tried to open it, max 24 chars
+    "refused": N_("Opening refused"),
 }
 LANGUAGE_LABELS = {
     # TRANSLATORS: staff console, name of a language in filters and tags, max 12 chars
@@ -190,11 +191,9 @@ async def queue_fragment(request: web.Request) -> web.Response:
 @console_page(*DESK)
 async def question_page(request: web.Request) -> web.Response:
     now = time.time()
-    detail = views.question_detail(request.app["store"], request.match_info["question_id"], now,
-                                   request.app["calendar"])
-    if detail is None:
-        raise ApiError(404, "not_found", N_("This question does not exist."))
-    user = request["user"]
+    store, user, question_id = request.app["store"], request["user"], request.match_info["question_id"]
+    row = workflow.open_question(store, user, question_id, now, "page")
+    detail = views.question_detail(store, question_id, now, request.app["calendar"], row)
     mine = detail["status"] == "claimed" and detail["claimed_by"] == user["id"]
     return render(request, "staff_question.html", q=detail, mine=mine,
                   is_supervisor=user["role"] == "supervisor", lease_seconds=60, **labels(request))

@@ -4,7 +4,8 @@ Modules: `topics` (topics and preset phrases, seeded on first start), `intake` (
 question enters), `workflow` (claims and every later step), `sla` and `calendar` (service levels
 on working days), `views` (what households and staff see), `reports` (board, revisits, reports),
 `household` and `desk` (HTTP endpoints; `desk`'s docstring lists the console API).
-A background task releases lapsed claims and erases phone numbers after the retention period.
+A background task releases lapsed claims and erases phone numbers after the retention period;
+after an erasure it truncates the database's write-ahead log, so no old copy stays on disk.
 """
 from __future__ import annotations
 
@@ -16,17 +17,20 @@ import uuid
 from aiohttp import web
 
 from ..config import Settings
-from ..storage import Store, questions as db
+from ..storage import Store, questions as db, truncate_wal
 from . import desk, household, intake, reports, topics
 from .calendar import default_calendar
 
 log = logging.getLogger(__name__)
 HOUSEKEEPING_SECONDS = 30
+# One household's questions and the desk's view of them: no browser, proxy or CDN may keep a copy.
+PRIVATE_PATHS = ("/api/v1/questions", "/api/v1/desk/")
 
 
 def setup(app: web.Application) -> None:
     """Adds this feature's routes and background tasks to the app."""
     app["calendar"] = default_calendar()
+    app["erasure"] = {"log_pending": False}  # erased numbers may still sit in the write-ahead log
     app["intake"] = intake.GroupCommit(app["settings"].root.database, app["calendar"], app["store"])
     topics.seed(app["store"])  # households must find topics on a fresh server
     app.add_routes(household.routes)
@@ -36,6 +40,13 @@ def setup(app: web.Application) -> None:
                          lambda: {(("status", r["status"]), ("language", r["language"])): r["n"]
                                   for r in db.open_by_status(app["store"])})
     app.cleanup_ctx.append(_housekeeping)
+    app.on_response_prepare.append(_no_store)
+
+
+async def _no_store(request: web.Request, response: web.StreamResponse) -> None:
+    """Every answer under the private paths, refusals too, is marked `Cache-Control: no-store`."""
+    if request.path.startswith(PRIVATE_PATHS):
+        response.headers["Cache-Control"] = "no-store"
 
 
 async def _housekeeping(app: web.Application):
@@ -57,10 +68,21 @@ def housekeeping(store: Store, settings: Settings, now: float) -> tuple[int, int
     return released, erased
 
 
+async def housekeeping_round(app: web.Application, now: float) -> tuple[int, int]:
+    """`housekeeping`, then, when numbers were erased (now or in a round whose truncation was
+    blocked), the write-ahead log is checkpointed and truncated in a worker thread."""
+    released, erased = housekeeping(app["store"], app["settings"], now)
+    erasure = app["erasure"]
+    if erased or erasure["log_pending"]:
+        erasure["log_pending"] = True  # stays set until a truncation succeeds
+        erasure["log_pending"] = not await asyncio.to_thread(truncate_wal, app["settings"].root.database)
+    return released, erased
+
+
 async def _housekeeping_loop(app: web.Application) -> None:
     while True:
         try:
-            released, erased = housekeeping(app["store"], app["settings"], time.time())
+            released, erased = await housekeeping_round(app, time.time())
             if released or erased:
                 log.info("housekeeping: %d lapsed claims released, %d phone numbers erased", released, erased)
         except Exception:  # a locked database now and then must not end the loop

@@ -4,6 +4,8 @@ Authentication: `Authorization: Bearer ltv_…`, or the console session cookie p
 X-CSRF-Token header (or a `csrf_token` form field) on POST. Bodies are JSON or form fields;
 a form may add `next=/console/...` to be redirected there (303) instead of getting JSON.
 Every change answers with the question as `question_detail` shows it (with its new `version`).
+A question carries `possible_duplicate_of` ({"id", "number"} or null) when another box asked about
+the same topic for the same phone within a day: a hint for staff; boxes never see each other.
 
 staff, supervisor:
   GET  /api/v1/desk/queue?language=&topic=&region=&sla=&mine=1   {"now", "items": [...]}
@@ -19,6 +21,7 @@ staff, supervisor:
   POST /api/v1/desk/questions/{id}/refer     {"version", "to": legal_aid|mediation|notary|court, "summary"}
   POST /api/v1/desk/questions/{id}/handoff   {"version", "note"}
   POST /api/v1/desk/questions/{id}/close     {"version", "note"}
+  (staff open and act on what is routed to them or claimed by them; anything else is 404, audited)
 supervisor:
   POST /api/v1/desk/questions/{id}/takeover
   POST /api/v1/desk/questions/{id}/revisit   {"reached": bool, "satisfied": bool|null, "note"}
@@ -131,7 +134,9 @@ async def queue(request: web.Request) -> web.Response:
 @routes.get("/api/v1/desk/questions/{question_id}")
 @requires(*DESK)
 async def detail(request: web.Request) -> web.Response:
-    return web.json_response(_detail(request, request.match_info["question_id"]))
+    store, question_id, now = request.app["store"], request.match_info["question_id"], time.time()
+    row = workflow.open_question(store, request["user"], question_id, now, "detail")
+    return web.json_response(views.question_detail(store, question_id, now, request.app["calendar"], row))
 
 
 @routes.post("/api/v1/desk/claim")
@@ -142,68 +147,113 @@ async def claim_next(request: web.Request) -> web.Response:
     return _reply(request, body, row["id"])
 
 
+# The actions on one question, each with the roles allowed to take it (the role tests read this
+# table); every action also needs the question to be one its user may open.
+ACTIONS: dict = {}
+
+
+def _action(name: str, *roles: str):
+    def register(run):
+        ACTIONS[name] = (roles, run)
+        return run
+    return register
+
+
 @routes.post("/api/v1/desk/questions/{question_id}/{action}")
 @requires(*DESK)
 async def act(request: web.Request) -> web.Response:
-    store, user, calendar = request.app["store"], request["user"], request.app["calendar"]
+    store, user = request.app["store"], request["user"]
     question_id, action = request.match_info["question_id"], request.match_info["action"]
-    if action not in _ACTIONS:
+    if action not in ACTIONS:
         raise ApiError(404, "not_found", N_("Nothing was found at this address."))
-    if action in _SUPERVISOR_ONLY and user["role"] != "supervisor":
+    roles, run = ACTIONS[action]
+    if user["role"] not in roles:
         raise ApiError(403, "forbidden", N_("Your account is not allowed to do this."))
-    body = await _body(request)
     now = time.time()
-    if action == "claim":
-        workflow.claim(store, user, now, _lease(request), question_id)
-    elif action == "renew":
-        workflow.renew(store, user, question_id, now, _lease(request))
-    elif action == "release":
-        workflow.release(store, user, question_id, _version(body), now)
-    elif action == "reveal":
-        finished = (db.question(store, question_id) or {"status": None})["status"] in db.FINISHED_STATES
-        if finished and user["role"] == "supervisor":  # the revisit call to the household
-            phone = workflow.reveal_for_revisit(store, user, question_id, now)
-        else:
-            phone = workflow.reveal(store, user, question_id, now)
-        return web.json_response({"phone": phone, "national": phones.national(phone)},
-                                 headers={"Cache-Control": "no-store"})
-    elif action == "attempts":
-        version = _version(body)
-        outcome = validation.choice(body, "outcome", workflow.OUTCOMES)
-        note = validation.text(body, "note", workflow.NOTE_MAX, required=False)
-        workflow.record_attempt(store, user, question_id, version, outcome, note, now, calendar)
-    elif action == "answer":
-        workflow.answer(store, user, question_id, _version(body), _summary(body), now)
-    elif action == "refer":
-        version = _version(body)
-        to = validation.choice(body, "to", workflow.REFERRALS)
-        workflow.refer(store, user, question_id, version, to, _summary(body), now, calendar)
-    elif action == "handoff":
-        version = _version(body)
-        workflow.hand_off(store, user, question_id, version,
-                          validation.text(body, "note", workflow.NOTE_MAX, required=False), now, calendar)
-    elif action == "close":
-        version = _version(body)
-        workflow.close(store, user, question_id, version,
-                       validation.text(body, "note", workflow.NOTE_MAX, required=False), now)
-    elif action == "takeover":
-        workflow.take_over(store, user, question_id, now, _lease(request))
-    elif action == "revisit":
-        reached = body.get("reached")
-        satisfied = body.get("satisfied")
-        if not isinstance(reached, bool):
-            # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
-            raise ApiError(422, "wrong_type", N_("This field must be true or false."), field="reached")
-        if satisfied is not None and not isinstance(satisfied, bool):
-            raise ApiError(422, "wrong_type", N_("This field must be true or false."), field="satisfied")
-        workflow.revisit(store, user, question_id, reached, satisfied,
-                         validation.text(body, "note", workflow.NOTE_MAX, required=False), now)
-    return _reply(request, body, question_id)
+    workflow.open_question(store, user, question_id, now, action)
+    body = await _body(request)
+    response = run(request, store, user, question_id, body, now)
+    return response if response is not None else _reply(request, body, question_id)
 
 
-_ACTIONS = ("claim", "renew", "release", "reveal", "attempts", "answer", "refer", "handoff", "close",
-            "takeover", "revisit")
-_SUPERVISOR_ONLY = ("takeover", "revisit")
+@_action("claim", *DESK)
+def _claim(request, store, user, question_id, body, now):
+    workflow.claim(store, user, now, _lease(request), question_id)
+
+
+@_action("renew", *DESK)
+def _renew(request, store, user, question_id, body, now):
+    workflow.renew(store, user, question_id, now, _lease(request))
+
+
+@_action("release", *DESK)
+def _release(request, store, user, question_id, body, now):
+    workflow.release(store, user, question_id, _version(body), now)
+
+
+@_action("reveal", *DESK)
+def _reveal(request, store, user, question_id, body, now):
+    finished = (db.question(store, question_id) or {"status": None})["status"] in db.FINISHED_STATES
+    if finished and user["role"] == "supervisor":  # the revisit call to the household
+        phone = workflow.reveal_for_revisit(store, user, question_id, now)
+    else:
+        phone = workflow.reveal(store, user, question_id, now)
+    return web.json_response({"phone": phone, "national": phones.national(phone)})
+
+
+@_action("attempts", *DESK)
+def _attempt(request, store, user, question_id, body, now):
+    version = _version(body)
+    outcome = validation.choice(body, "outcome", workflow.OUTCOMES)
+    note = validation.text(body, "note", workflow.NOTE_MAX, required=False)
+    workflow.record_attempt(store, user, question_id, version, outcome, note, now, request.app["calendar"])
+
+
+@_action("answer", *DESK)
+def _answer(request, store, user, question_id, body, now):
+    workflow.answer(store, user, question_id, _version(body), _summary(body), now)
+
+
+@_action("refer", *DESK)
+def _refer(request, store, user, question_id, body, now):
+    version = _version(body)
+    to = validation.choice(body, "to", workflow.REFERRALS)
+    workflow.refer(store, user, question_id, version, to, _summary(body), now, request.app["calendar"])
+
+
+@_action("handoff", *DESK)
+def _hand_off(request, store, user, question_id, body, now):
+    version = _version(body)
+    workflow.hand_off(store, user, question_id, version,
+                      validation.text(body, "note", workflow.NOTE_MAX, required=False), now, request.app["calendar"])
+
+
+@_action("close", *DESK)
+def _close(request, store, user, question_id, body, now):
+    version = _version(body)
+    workflow.close(store, user, question_id, version,
+                   validation.text(body, "note", workflow.NOTE_MAX, required=False), now)
+
+
+@_action("takeover", "supervisor")
+def _take_over(request, store, user, question_id, body, now):
+    workflow.take_over(store, user, question_id, now, _lease(request))
+
+
+@_action("revisit", "supervisor")
+def _revisit(request, store, user, question_id, body, now):
+    reached = body.get("reached")
+    satisfied = body.get("satisfied")
+    if not isinstance(reached, bool):
+        # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
+        raise ApiError(422, "wrong_type", N_("This field must be true or false."), field="reached")
+    if satisfied is not None and not isinstance(satisfied, bool):
+        raise ApiError(422, "wrong_type", N_("This field must be true or false."), field="satisfied")
+    workflow.revisit(store, user, question_id, reached, satisfied,
+                     validation.text(body, "note", workflow.NOTE_MAX, required=False), now)
+
+
+act.actions = {name: roles for name, (roles, _) in ACTIONS.items()}
 
 
 @routes.get("/api/v1/desk/board")

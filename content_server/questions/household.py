@@ -34,6 +34,9 @@ async def list_topics(request: web.Request) -> web.Response:
     body = json.dumps(db.topics(request.app["store"]), ensure_ascii=False).encode("utf-8")
     return public_json(request, body, etag_of(body, weak=True), TOPICS_MAX_AGE)
 
+list_topics.query_roles = {"all=1": ("editor",)}  # a public route with one protected query: the role tests read this
+
+
 @requires("editor")
 async def _all_topics(request: web.Request) -> web.Response:
     return web.json_response(db.topics(request.app["store"], include_inactive=True),

@@ -3,10 +3,13 @@
 `submit` is the one way a question enters the queue. Replies:
 - 201 `{"id", "number", "status": "queued", "merged": false, "callback_from", "callback_until"}`: new question;
 - 200 with the same object: the same Idempotency-Key and the same body again (a replay);
-- 200 `{"id", "number", "status", "merged": true, ...}`: the same phone asked about the same topic
-  within 24 h while that question is still open; the new words are attached to it and the household
-  gets that question's id and ticket number (nobody will call twice);
-- 422 for the same key with another body; 429 when the box already has 3 open questions.
+- 200 `{"id", "number", "status", "merged": true, ...}`: the same box asked about the same topic
+  for the same phone within 24 h while that question is still open; the new words are attached to
+  it and the box gets that question's id and ticket number (nobody will call twice). A merge only
+  ever joins questions of the same box: another box with the same phone gets its own question, and
+  staff see "possible duplicate of <number>" on it. No reply depends on another box's data;
+- 422 for the same key with another body; 429 when the box already has 3 open questions, or sends
+  more submissions (or merges) per hour than a household plausibly does (with Retry-After).
 
 The HTTP endpoint goes through `GroupCommit`: its own connection commits many submissions per
 fsync and answers each only after its COMMIT.
@@ -30,7 +33,8 @@ from datetime import datetime
 from .. import validation
 from ..errors import ApiError
 from ..i18n import N_
-from ..storage import questions as db
+from ..ratelimit import RateLimit
+from ..storage import checkpoint, connect, questions as db
 from . import phone as phones
 from .calendar import WorkCalendar
 
@@ -39,6 +43,8 @@ TEXT_MAX = 500
 PHRASES_MAX = 8
 MAX_OPEN_PER_DEVICE = 3
 DUPLICATE_SECONDS = 24 * 3600
+SUBMISSIONS_PER_HOUR = 12  # per box; a household asks a few questions a day, the outbox replays do not count
+MERGES_PER_HOUR = 4  # per box; more is a stuck or hostile box, not a household adding words
 _RANDOM = secrets.SystemRandom()
 CHECKPOINT_SECONDS = 0.5
 
@@ -141,7 +147,22 @@ def _iso(timestamp: float, calendar: WorkCalendar) -> str:
     return datetime.fromtimestamp(timestamp, calendar.zone).isoformat(timespec="seconds")
 
 
-def submit(store, device, key: str, body: dict, now: float, calendar: WorkCalendar) -> tuple[int, dict]:
+class BoxLimits:
+    """Per-box limits on new submissions and on merges into an open question (in memory)."""
+
+    def __init__(self, submissions: int = SUBMISSIONS_PER_HOUR, merges: int = MERGES_PER_HOUR):
+        self.submissions, self.merges = RateLimit(submissions, 3600), RateLimit(merges, 3600)
+
+    def check(self, limit: RateLimit, device_id: str) -> None:
+        if not limit.allow(device_id):
+            raise ApiError(429, "too_many_submissions",
+                           # TRANSLATORS: shown on the TV when a box sends questions too often, max 100 chars
+                           N_("You have sent many questions in a short time. Please try again later."),
+                           headers={"Retry-After": str(limit.retry_after(device_id))})
+
+
+def submit(store, device, key: str, body: dict, now: float, calendar: WorkCalendar,
+           limits: BoxLimits | None = None) -> tuple[int, dict]:
     """Takes in one household question; returns (HTTP status, reply). See the module docstring."""
     fingerprint = body_hash(body)
     earlier = db.submission(store, device["id"], key)
@@ -152,9 +173,14 @@ def submit(store, device, key: str, body: dict, now: float, calendar: WorkCalend
                            field="Idempotency-Key")
         return 200, json.loads(earlier["response"])
     question = read_question(store, body, device)
+    if limits is not None:
+        limits.check(limits.submissions, device["id"])
     with store.write():
-        duplicate = db.open_duplicate(store, question.phone, question.topic, now - DUPLICATE_SECONDS)
+        since = now - DUPLICATE_SECONDS
+        duplicate = db.open_duplicate(store, device["id"], question.phone, question.topic, since)
         if duplicate is not None:
+            if limits is not None:
+                limits.check(limits.merges, device["id"])
             full = db.question(store, duplicate["id"])
             reply = {"id": full["id"], "number": full["number"], "status": full["status"], "merged": True,
                      "callback_from": _iso(full["window_start"], calendar),
@@ -180,7 +206,8 @@ def submit(store, device, key: str, body: dict, now: float, calendar: WorkCalend
             "language": question.language, "callback_window": question.callback_window,
             "phone_e164": question.phone, "phone_masked": phones.mask(question.phone),
             "phone_suspect": int(question.phone_suspect), "status": "queued", "created_at": now,
-            "updated_at": now, "window_start": start, "window_end": end, "due_at": end})
+            "updated_at": now, "window_start": start, "window_end": end, "due_at": end,
+            "duplicate_of": db.possible_duplicate(store, device["id"], question.phone, question.topic, since)})
         reply = {"id": question_id, "number": number, "status": "queued", "merged": False,
                  "callback_from": _iso(start, calendar), "callback_until": _iso(end, calendar)}
         db.insert_submission(store, question_id, device["id"], key, fingerprint, reply, False,
@@ -217,8 +244,9 @@ class GroupCommit:
     own savepoint: a refused one leaves no trace and does not disturb the others. Replies are
     sent only after COMMIT, so every acknowledged question survives kill -9."""
 
-    def __init__(self, database, calendar: WorkCalendar, main_store=None):
+    def __init__(self, database, calendar: WorkCalendar, main_store=None, limits: BoxLimits | None = None):
         self.database, self.calendar, self.main_store = database, calendar, main_store
+        self.limits = limits or BoxLimits()
         self._pending: list = []
         self._busy = False
         self._seen_version = None
@@ -226,9 +254,8 @@ class GroupCommit:
         self._committer: ThreadPoolExecutor | None = None
 
     def start(self) -> None:
-        conn = sqlite3.connect(str(self.database), isolation_level=None, check_same_thread=False)
-        conn.row_factory = sqlite3.Row
-        for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=5000",
+        conn = connect(self.database)
+        for pragma in ("foreign_keys=ON", "busy_timeout=5000",
                        "wal_autocheckpoint=0"):  # the checkpoint thread copies the WAL back
             conn.execute(f"PRAGMA {pragma}")
         self._store = _JoinedStore(conn)
@@ -254,7 +281,7 @@ class GroupCommit:
             conn.execute("PRAGMA busy_timeout=1000")
             while not self._stopping.wait(CHECKPOINT_SECONDS):
                 try:
-                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                    checkpoint(conn)
                 except sqlite3.Error:  # busy now: the next round catches up
                     pass
         finally:
@@ -303,7 +330,7 @@ class GroupCommit:
         for device, key, body, _ in batch:
             conn.execute("SAVEPOINT intake")
             try:
-                results.append(submit(store, device, key, body, time.time(), self.calendar))
+                results.append(submit(store, device, key, body, time.time(), self.calendar, self.limits))
             except Exception as exc:  # refused (ApiError) or broken: this one only
                 conn.execute("ROLLBACK TO intake")
                 results.append(exc)

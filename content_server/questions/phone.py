@@ -12,6 +12,9 @@ import phonenumbers
 _SEPARATORS = re.compile(r"[\s\-().]")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 # area codes: 10 and 2x are two digits (8-digit subscribers); the others 3 digits (7–8 digits)
+# seven or more digits (any script's digits), perhaps split by spaces, dashes, dots or brackets:
+# a phone number typed into free text or a note
+_TYPED_NUMBER = re.compile(r"\+?\d(?:[\s\-().]*\d){6,}")
 _LANDLINE = re.compile(r"^0(?:(?:10|2\d)[2-9]\d{7}|[3-9]\d{2}[2-9]\d{6,7})$")
 
 
@@ -53,3 +56,8 @@ def mask(e164: str) -> str:
     """`138****8000`: the first three and last four digits of the national number."""
     digits = national(e164)
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+def redact(text: str) -> str:
+    """The text with every phone-like run of digits replaced by `***` (kept: shorter figures)."""
+    return _TYPED_NUMBER.sub("***", text)

@@ -13,7 +13,7 @@ from collections import Counter
 from datetime import date, datetime, time, timedelta
 
 from ..storage import questions as db
-from . import sla
+from . import phone as phones, sla
 from .calendar import WorkCalendar
 from .views import iso, staff_item
 
@@ -155,5 +155,6 @@ def report_csv(data: dict) -> str:
 
 
 def anonymise(store, now: float, retention_days: int) -> int:
-    """Clears phone numbers of questions finished more than `retention_days` ago."""
-    return db.anonymise_closed(store, now - retention_days * 86400, now)
+    """Erases phone numbers (also those typed into texts and notes) of questions finished more than
+    `retention_days` ago, or unfinished and untouched for that long."""
+    return db.anonymise_inactive(store, now - retention_days * 86400, now, phones.redact)

@@ -79,6 +79,9 @@ def staff_item(row, now: float, calendar: WorkCalendar, phrases: dict | None = N
         "answer_summary": {"zh": row["answer_zh"], "mn": row["answer_mn"]} if row["answered_at"] else None,
         "referral": row["referral"], "outcome": row["outcome"], "rating": row["rating"],
         "closed_at": iso(row["closed_at"], calendar),
+        # another box asked about the same topic for the same phone: a hint for staff, never for a box
+        "possible_duplicate_of": ({"id": row["duplicate_of"], "number": row["duplicate_of_number"]}
+                                  if "duplicate_of_number" in keys and row["duplicate_of_number"] else None),
         "sla": {**state.as_dict(), "due": iso(state.due, calendar)},
     }
 
@@ -86,14 +89,18 @@ def staff_item(row, now: float, calendar: WorkCalendar, phrases: dict | None = N
 def queue_listing(store, user, now: float, calendar: WorkCalendar, language: str | None = None,
                   topic: str | None = None, region: str | None = None, sla_level: str | None = None,
                   mine: bool = False, statuses=None, limit: int = 200) -> list[dict]:
-    """The desk's queue: overdue first, then by deadline and age. Staff see the languages they
-    speak; supervisors see every language. Filters narrow it down."""
+    """The desk's queue: overdue first, then by deadline and age. Staff see what is routed to
+    them (the languages they speak, their topics); supervisors see everything. Filters narrow it down."""
     languages = [language] if language else None
+    topics = [topic] if topic else None
     if user["role"] != "supervisor":
         spoken = languages_of(user)
         languages = [lang for lang in (languages or spoken) if lang in spoken] or ["-"]
+        routed = db.staff_topics(store, user["id"])
+        if routed:
+            topics = [t for t in (topics or routed) if t in routed] or ["-"]
     rows = db.queue(store, now, statuses or ("queued", "claimed", "referred", "revisit_pending"),
-                    languages=languages, topic_ids=[topic] if topic else None, region=region,
+                    languages=languages, topic_ids=topics, region=region,
                     claimed_by=user["id"] if mine else None,
                     limit=-1 if sla_level else limit)  # SLA levels are computed here, so filter before cutting
     phrases = phrase_texts(store)
@@ -103,9 +110,10 @@ def queue_listing(store, user, now: float, calendar: WorkCalendar, language: str
     return items
 
 
-def question_detail(store, question_id: str, now: float, calendar: WorkCalendar) -> dict | None:
-    """Everything the desk may see of one question: submissions, calls and its audit trail."""
-    row = db.question(store, question_id)
+def question_detail(store, question_id: str, now: float, calendar: WorkCalendar, row=None) -> dict | None:
+    """Everything the desk may see of one question: submissions, calls and its audit trail.
+    Pass `row` when the caller has loaded (and checked) the question already."""
+    row = row if row is not None else db.question(store, question_id)
     if row is None:
         return None
     phrases = phrase_texts(store)

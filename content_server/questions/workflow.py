@@ -9,7 +9,8 @@ Every function takes the acting user (a users row) and `now`, runs inside BEGIN 
 writes an audit line, and raises ApiError: 404 unknown question, 409 `version_conflict`
 (with the current version), `not_your_claim`, `wrong_state`, `already_claimed`, `not_due_yet`,
 403 `not_routed` (language or topic not yours). Edits after a claim carry the `version`
-the caller last saw.
+the caller last saw. Staff open only what `may_open` allows; `open_question` answers anything
+else like a missing question and audits the attempt.
 """
 from __future__ import annotations
 
@@ -29,6 +30,27 @@ SUMMARY_MAX = 1000
 
 def languages_of(user) -> list[str]:
     return [lang.strip() for lang in (user["languages"] or "").split(",") if lang.strip()]
+
+
+def may_open(store, user, row) -> bool:
+    """Staff open what is routed to them (a language they speak, one of their topics, or any
+    topic when none is listed) or what they claimed; supervisors and admins open everything."""
+    if user["role"] in ("supervisor", "admin") or row["claimed_by"] == user["id"]:
+        return True
+    topics = db.staff_topics(store, user["id"])
+    return row["language"] in languages_of(user) and (not topics or row["topic_id"] in topics)
+
+
+def open_question(store, user, question_id: str, now: float, purpose: str):
+    """The question, when the user may open it. Otherwise 404 exactly like a missing question,
+    and the attempt is audited (in its own transaction: the refusal must not roll it back)."""
+    row = db.question(store, question_id)
+    if row is None:
+        raise _not_found()
+    if not may_open(store, user, row):
+        db.audit(store, now, user["id"], question_id, "refused", row["status"], row["status"], {"purpose": purpose})
+        raise _not_found()
+    return row
 
 
 def _not_found() -> ApiError:

@@ -1,12 +1,17 @@
 """The storage layer: the only code that speaks SQL.
 
 One SQLite file in WAL mode with synchronous=FULL, so every acknowledged write
-survives kill -9. Each feature keeps its statements in its own module here and
-declares its schema as numbered migrations, applied once, in order, at start.
+survives kill -9. The file is readable by its owner only (SQLite gives the log and
+shared-memory files the same mode), and deleted content is overwritten (secure_delete),
+so an erased phone number leaves no copy once the log is truncated (`truncate_wal`).
+Each feature keeps its statements in its own module here and declares its schema as
+numbered migrations, applied once, in order, at start.
 """
 from __future__ import annotations
 
+import os
 import sqlite3
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -30,10 +35,8 @@ class Store:
     """An open legal-tv database. Use from the event-loop thread only."""
 
     def __init__(self, path: Path | str):
-        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-        conn.row_factory = sqlite3.Row
-        for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON",
-                       "busy_timeout=5000"):
+        conn = connect(path)
+        for pragma in ("foreign_keys=ON", "busy_timeout=5000"):
             conn.execute(f"PRAGMA {pragma}")
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
@@ -90,6 +93,52 @@ class Store:
                         "INSERT INTO schema_versions (feature, version) VALUES (?, ?) "
                         "ON CONFLICT (feature) DO UPDATE SET version = excluded.version",
                         (feature, version))
+
+
+PRIVATE_FILE = 0o600
+WAL_LIMIT_BYTES = 16 * 1024 * 1024  # a log reset shrinks back to this; erasures truncate it to nothing
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    """A connection to the database file, created (or kept) readable by its owner only, in WAL
+    mode with synchronous=FULL and secure_delete. Every connection that writes comes from here."""
+    path = Path(path)
+    try:  # only a new file: closing any descriptor of an open database drops this process's SQLite locks
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    except FileExistsError:
+        pass
+    for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if part.exists():
+            os.chmod(part, PRIVATE_FILE)  # files made by an older version were world-readable
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    for pragma in ("journal_mode=WAL", "synchronous=FULL", "secure_delete=ON",
+                   f"journal_size_limit={WAL_LIMIT_BYTES}"):
+        conn.execute(f"PRAGMA {pragma}")
+    return conn
+
+
+_CHECKPOINTS = threading.Lock()  # SQLite refuses a checkpoint while another runs, without waiting
+
+
+def checkpoint(conn: sqlite3.Connection, mode: str = "PASSIVE") -> bool:
+    """Copies the write-ahead log into the database (one checkpoint at a time in this process).
+    Blocking: call it from a worker thread. False when a reader or writer kept it from finishing."""
+    with _CHECKPOINTS:
+        busy, _, _ = conn.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
+    return busy == 0
+
+
+def truncate_wal(path: Path | str) -> bool:
+    """Copies the whole log into the database and truncates it to zero bytes, so nothing erased
+    survives in old log frames. Blocking: run it in a worker thread. False while a reader or
+    writer is in the way (try again later)."""
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    try:
+        conn.execute("PRAGMA busy_timeout=5000")
+        return checkpoint(conn, "TRUNCATE")
+    finally:
+        conn.close()
 
 
 def _statements(script: str) -> list[str]:

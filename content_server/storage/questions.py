@@ -122,6 +122,10 @@ MIGRATIONS = [
         note TEXT NOT NULL DEFAULT ''
     );
     """,
+    """
+    ALTER TABLE questions ADD COLUMN duplicate_of TEXT REFERENCES questions(id);
+    CREATE INDEX questions_device ON questions (device_id, status);
+    """,
 ]
 
 # Columns a listing may show: never phone_e164.
@@ -130,7 +134,9 @@ _PUBLIC_COLUMNS = (
     "q.phone_masked, q.phone_suspect, q.status, q.version, q.created_at, q.updated_at, q.window_start, "
     "q.window_end, q.due_at, q.not_before, q.claimed_by, q.lease_until, q.attempts, q.first_attempt_at, "
     "q.answered_at, q.answer_zh, q.answer_mn, q.referral, q.referred_at, q.handed_off_at, q.closed_at, "
-    "q.outcome, q.rating, q.rated_at, q.anonymised_at")
+    "q.outcome, q.rating, q.rated_at, q.anonymised_at, q.duplicate_of")
+# The ticket number of the question a desk row may duplicate (staff only, never a household).
+_DUPLICATE_NUMBER = "(SELECT d.number FROM questions d WHERE d.id = q.duplicate_of) AS duplicate_of_number"
 
 
 # --- topics -----------------------------------------------------------------------------
@@ -243,17 +249,26 @@ def submission(store, device_id: str, key: str):
 
 
 def open_count(store, device_id: str) -> int:
-    """How many open (queued or claimed) questions this device has submitted or joined."""
-    return store.one(
-        "SELECT COUNT(DISTINCT q.id) AS n FROM question_submissions s JOIN questions q ON q.id = s.question_id "
-        "WHERE s.device_id = ? AND q.status IN ('queued', 'claimed')", (device_id,))["n"]
+    """How many open (queued or claimed) questions this device has asked."""
+    return store.one("SELECT COUNT(*) AS n FROM questions WHERE device_id = ? AND status IN ('queued', 'claimed')",
+                     (device_id,))["n"]
 
 
-def open_duplicate(store, phone_e164: str, topic_id: str, since: float):
-    """An open question with the same phone and topic created after `since`, or None."""
+def open_duplicate(store, device_id: str, phone_e164: str, topic_id: str, since: float):
+    """This device's open question with the same phone and topic created after `since`, or None."""
     return store.one(
-        "SELECT id, number, status FROM questions WHERE phone_e164 = ? AND topic_id = ? AND created_at >= ? "
-        "AND status IN ('queued', 'claimed') ORDER BY created_at LIMIT 1", (phone_e164, topic_id, since))
+        "SELECT id, number, status FROM questions WHERE device_id = ? AND phone_e164 = ? AND topic_id = ? "
+        "AND created_at >= ? AND status IN ('queued', 'claimed') ORDER BY created_at LIMIT 1",
+        (device_id, phone_e164, topic_id, since))
+
+
+def possible_duplicate(store, device_id: str, phone_e164: str, topic_id: str, since: float) -> str | None:
+    """The id of another device's open question with the same phone and topic since `since`: a hint
+    for staff only."""
+    row = store.one(
+        "SELECT id FROM questions WHERE phone_e164 = ? AND topic_id = ? AND created_at >= ? AND device_id != ? "
+        "AND status IN ('queued', 'claimed') ORDER BY created_at LIMIT 1", (phone_e164, topic_id, since, device_id))
+    return row["id"] if row else None
 
 
 def number_taken(store, number: str) -> bool:
@@ -279,29 +294,29 @@ def insert_submission(store, question_id: str, device_id: str, key: str, body_ha
 
 
 def touch(store, question_id: str, now: float) -> None:
-    """Marks a question changed (a merged submission): bumps its version."""
+    """Records activity on a question (a merged submission). The version stays: added words do
+    not invalidate what a lawyer is writing, so they must not fail the answer with a conflict."""
     with store.write() as conn:
-        conn.execute("UPDATE questions SET version = version + 1, updated_at = ? WHERE id = ?", (now, question_id))
+        conn.execute("UPDATE questions SET updated_at = ? WHERE id = ?", (now, question_id))
 
 
 # --- reading questions ------------------------------------------------------------------
 
 def device_questions(store, device_id: str) -> list:
-    """Questions this device submitted or joined, newest first (no phone numbers)."""
-    return store.all(
-        f"SELECT {_PUBLIC_COLUMNS} FROM questions q WHERE q.id IN "
-        "(SELECT question_id FROM question_submissions WHERE device_id = ?) ORDER BY q.created_at DESC",
-        (device_id,))
+    """Questions this device asked, newest first (no phone numbers)."""
+    return store.all(f"SELECT {_PUBLIC_COLUMNS} FROM questions q WHERE q.device_id = ? ORDER BY q.created_at DESC",
+                     (device_id,))
 
 
 def device_can_see(store, device_id: str, question_id: str) -> bool:
-    return store.one("SELECT 1 FROM question_submissions WHERE device_id = ? AND question_id = ?",
-                     (device_id, question_id)) is not None
+    """A question belongs to the device that asked it, and to no other."""
+    return store.one("SELECT 1 FROM questions WHERE id = ? AND device_id = ?",
+                     (question_id, device_id)) is not None
 
 
 def question(store, question_id: str):
     """One question without its phone number (with its claimant's name), or None."""
-    return store.one(f"SELECT {_PUBLIC_COLUMNS}, u.name AS claimed_by_name FROM questions q "
+    return store.one(f"SELECT {_PUBLIC_COLUMNS}, u.name AS claimed_by_name, {_DUPLICATE_NUMBER} FROM questions q "
                      "LEFT JOIN users u ON u.id = q.claimed_by WHERE q.id = ?", (question_id,))
 
 
@@ -340,7 +355,7 @@ def queue(store, now: float, statuses=("queued", "claimed", "referred", "revisit
         params.append(claimed_by)
     params += [now, limit]
     return store.all(
-        f"SELECT {_PUBLIC_COLUMNS}, u.name AS claimed_by_name FROM questions q "
+        f"SELECT {_PUBLIC_COLUMNS}, u.name AS claimed_by_name, {_DUPLICATE_NUMBER} FROM questions q "
         f"LEFT JOIN users u ON u.id = q.claimed_by WHERE {' AND '.join(where)} "
         "ORDER BY (q.due_at IS NOT NULL AND q.due_at < ?) DESC, q.due_at IS NULL, q.due_at, q.created_at LIMIT ?", params)
 
@@ -452,8 +467,7 @@ def rate(store, question_id: str, device_id: str, score: int, now: float) -> boo
     with store.write() as conn:
         row = conn.execute(
             "UPDATE questions SET rating = ?, rated_at = ?, version = version + 1, updated_at = ? "
-            "WHERE id = ? AND rating IS NULL AND answered_at IS NOT NULL AND id IN "
-            "(SELECT question_id FROM question_submissions WHERE device_id = ?) RETURNING status",
+            "WHERE id = ? AND rating IS NULL AND answered_at IS NOT NULL AND device_id = ? RETURNING status",
             (score, now, now, question_id, device_id)).fetchone()
         if row is not None:
             audit(store, now, None, question_id, "rating", row["status"], row["status"], {"score": score})
@@ -512,7 +526,7 @@ def open_by_status(store) -> list:
 
 
 def oldest_waiting(store, limit: int = 10) -> list:
-    return store.all(f"SELECT {_PUBLIC_COLUMNS} FROM questions q WHERE q.status = 'queued' "
+    return store.all(f"SELECT {_PUBLIC_COLUMNS}, {_DUPLICATE_NUMBER} FROM questions q WHERE q.status = 'queued' "
                      "ORDER BY q.created_at LIMIT ?", (limit,))
 
 
@@ -540,16 +554,34 @@ def report_facts(store, since: float, until: float) -> list:
         "rating FROM questions WHERE created_at >= ? AND created_at < ? ORDER BY created_at", (since, until))
 
 
-def anonymise_closed(store, before: float, now: float) -> int:
-    """Clears phone numbers of questions that ended before `before`; returns how many."""
+def anonymise_inactive(store, before: float, now: float, redact, limit: int = 200) -> int:
+    """Erases the phone numbers of questions that ended before `before`, or that never ended and
+    saw no activity since `before`: the number column, and every phone-like run in their free text,
+    call notes, revisit notes and audit notes (`redact` rewrites one text). At most `limit` per
+    call; returns how many."""
     with store.write() as conn:
         rows = conn.execute(
-            "UPDATE questions SET phone_e164 = NULL, phone_masked = '***', anonymised_at = ? "
-            "WHERE anonymised_at IS NULL AND closed_at IS NOT NULL AND closed_at < ? RETURNING id, status",
-            (now, before)).fetchall()
+            "UPDATE questions SET phone_e164 = NULL, phone_masked = '***', anonymised_at = ? WHERE id IN "
+            "(SELECT id FROM questions WHERE anonymised_at IS NULL AND "
+            "((closed_at IS NOT NULL AND closed_at < ?) OR (closed_at IS NULL AND updated_at < ?)) LIMIT ?) "
+            "RETURNING id, status, text", (now, before, before, limit)).fetchall()
         for row in rows:
+            question_id = row["id"]
+            conn.execute("UPDATE questions SET text = ? WHERE id = ?", (redact(row["text"]), question_id))
             # the body fingerprint hashes the phone too, and phone numbers are few enough to guess
-            conn.execute("UPDATE question_submissions SET body_hash = 'erased' WHERE question_id = ?", (row["id"],))
-            audit(store, now, None, row["id"], "anonymise", row["status"], row["status"])
+            for part in conn.execute("SELECT id, text FROM question_submissions WHERE question_id = ?",
+                                     (question_id,)).fetchall():
+                conn.execute("UPDATE question_submissions SET body_hash = 'erased', text = ? WHERE id = ?",
+                             (redact(part["text"]), part["id"]))
+            for table in ("call_attempts", "revisits"):
+                for note in conn.execute(f"SELECT rowid AS rid, note FROM {table} WHERE question_id = ?",
+                                         (question_id,)).fetchall():
+                    conn.execute(f"UPDATE {table} SET note = ? WHERE rowid = ?", (redact(note["note"]), note["rid"]))
+            for line in conn.execute("SELECT id, detail FROM question_audit WHERE question_id = ? AND detail LIKE "
+                                     "'%\"note\"%'", (question_id,)).fetchall():
+                detail = json.loads(line["detail"])
+                if isinstance(detail.get("note"), str):
+                    detail["note"] = redact(detail["note"])
+                    conn.execute("UPDATE question_audit SET detail = ? WHERE id = ?", (json.dumps(detail), line["id"]))
+            audit(store, now, None, question_id, "anonymise", row["status"], row["status"])
         return len(rows)
-
