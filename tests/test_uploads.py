@@ -27,6 +27,7 @@ from content_server.uploads import cleanup, discard_upload, finished_upload, rec
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, live_server, new_page, sign_in  # noqa: F401 (fixture)
 from .conftest import PASSWORD, add_account
+from .console_session import post_login
 from .tus import OFFSET_BODY, TUS, metadata_header, tus_upload, tus_upload_sync
 
 MONGOLIAN = re.compile("[\u1800-\u18af]")
@@ -481,7 +482,7 @@ async def test_only_editors_may_upload(client, make_account, device):
 async def test_a_console_session_needs_its_csrf_token(client):
     store = client.server.app["store"]
     add_account(store, "saran", "editor")
-    await client.post("/console/login", data={"name": "saran", "password": PASSWORD}, allow_redirects=False)
+    await post_login(client, "saran", PASSWORD, allow_redirects=False)
     resp = await client.post("/api/v1/uploads", headers={**TUS, "Upload-Length": "10"})
     await assert_bilingual(resp, 403, "csrf")
     csrf = store.one("SELECT csrf_token FROM sessions")["csrf_token"]
