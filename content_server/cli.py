@@ -24,7 +24,7 @@ STORE_SETTINGS = ("data",)
 DEMO_SETTINGS = ("data", "public_url", "extra")
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="content-server", description="legal-tv content server")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -55,7 +55,11 @@ def main(argv: list[str] | None = None) -> int:
     revoke = token.add_parser("revoke", help="make an API token stop working at once")
     revoke.add_argument("id", help="the token's id as printed by `token list`")
     add_setting_options(revoke, STORE_SETTINGS)
+    return parser
 
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
     args = parser.parse_args(argv)
     try:
         settings = settings_from(args)

@@ -15,8 +15,9 @@ async def post_login(client, name: str, password: str, headers: dict | None = No
     page = await client.get("/console/login", headers=headers)
     token = LOGIN_TOKEN.search(await page.text()).group(1)
     origin = str(client.make_url("/").origin())
+    # the cookie is passed by hand too: the jar keeps a Secure one (client behind https) from plain http
     return await client.post("/console/login", data={"name": name, "password": password, "login_token": token},
-                             headers={"Origin": origin, **(headers or {})}, **kwargs)
+                             headers={"Origin": origin, **(headers or {})}, cookies={"ltv_login": token}, **kwargs)
 
 
 async def sign_in(client, name: str, role: str, languages: str = "zh,mn", home: str | None = None) -> str:
