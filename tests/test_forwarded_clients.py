@@ -44,6 +44,9 @@ async def test_the_client_is_the_right_most_address_that_is_not_a_trusted_proxy(
     client = limit_two
     client.server.app["settings"].trusted_proxies = ("127.0.0.1", "192.168.0.0/16")
     # client -> edge proxy 192.168.1.5 -> nginx -> us: the edge proxy is skipped, the client counted
+    households = [await register(client, {"X-Forwarded-For": f"6.6.6.6, 198.51.100.{n}, 192.168.1.5"})
+                  for n in range(3)]
+    assert households == [201, 201, 201]
     chain = [await register(client, {"X-Forwarded-For": f"6.6.6.{n}, 198.51.100.8, 192.168.1.5"})
              for n in range(3)]
     assert chain == [201, 201, 429]
@@ -56,7 +59,9 @@ async def test_failed_sign_ins_count_per_real_client_behind_a_trusted_proxy(clie
     add_account(app["store"], "wulan", "staff")
     guesser = {"X-Forwarded-For": "198.51.100.9"}
     assert [(await post_login(client, "anyone", "guess", headers=guesser)).status for _ in range(3)] == [401, 401, 429]
-    # the colleague behind the same proxy signs in
+    # the same name tried from another client behind the same proxy is not refused for the first one's guesses
+    assert (await post_login(client, "anyone", "guess", headers={"X-Forwarded-For": "198.51.100.11"})).status == 401
+    # and the colleague behind the same proxy signs in
     resp = await post_login(client, "wulan", PASSWORD, headers={"X-Forwarded-For": "198.51.100.10"},
                             allow_redirects=False)
     assert resp.status == 303
