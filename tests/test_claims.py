@@ -14,7 +14,7 @@ from content_server.questions.intake import submit
 from content_server.questions import housekeeping, reports
 from content_server.storage import questions as db
 
-from .conftest import add_account
+from .conftest import METRICS, add_account
 from .console_session import post_login
 
 CAL = default_calendar()
@@ -331,7 +331,7 @@ async def test_the_board_counts_the_queue_by_language_and_topic(client, make_acc
     assert {(d["language"], d["topic"], d["total"]) for d in board["depth"]} == {("mn", "labour", 1),
                                                                                ("zh", "labour", 1)}
     assert len(board["oldest_waiting"]) == 2 and sum(board["sla_levels"].values()) == 2
-    metrics = await (await client.get("/metrics")).text()
+    metrics = await (await client.get("/metrics", headers=METRICS)).text()
     assert 'legaltv_questions_open{language="mn",status="queued"} 1' in metrics
 
 
