@@ -135,7 +135,7 @@ async def _check_csrf(request: web.Request, expected: str) -> None:
     sent = request.headers.get("X-CSRF-Token")
     if sent is None and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         sent = (await request.post()).get("csrf_token")
-    if not sent or not hmac.compare_digest(str(sent), expected):
+    if not sent or not hmac.compare_digest(str(sent).encode(), expected.encode()):  # bytes: any text compares
         # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
         raise ApiError(403, "csrf", N_("This form has expired. Please reload the page and try again."))
 

@@ -60,6 +60,8 @@ async def test_sign_out_without_csrf_token_is_refused(client):
     await post_login(client, "wulan", PASSWORD, allow_redirects=False)
     resp = await client.post("/console/logout", data={}, allow_redirects=False)
     assert resp.status == 403 and (await resp.json())["error"] == "csrf"
+    resp = await client.post("/console/logout", data={"csrf_token": "令牌"}, allow_redirects=False)
+    assert resp.status == 403 and (await resp.json())["error"] == "csrf"  # not a 500 for text beyond ASCII
 
 
 async def test_login_is_throttled(client):

@@ -118,10 +118,11 @@ async def test_sign_in_needs_our_own_page_its_token_and_our_origin(client):
         resp = await client.post("/console/login", data={**good, "login_token": token}, headers=headers,
                                  allow_redirects=False)
         assert resp.status == 403 and "ltv_session" not in resp.cookies, headers
-    # a token that is not the one in the cookie
-    resp = await client.post("/console/login", data={**good, "login_token": "x" * 32}, headers={"Origin": origin},
-                             allow_redirects=False)
-    assert resp.status == 403
+    # a token that is not the one in the cookie, or not even ASCII
+    for forged in ("x" * 32, "令牌"):
+        resp = await client.post("/console/login", data={**good, "login_token": forged}, headers={"Origin": origin},
+                                 allow_redirects=False)
+        assert resp.status == 403
     # our page, our origin (or a Referer from our own page): signed in
     resp = await client.post("/console/login", data={**good, "login_token": token},
                              headers={"Referer": f"{origin}/console/login"}, allow_redirects=False)

@@ -171,7 +171,7 @@ def _from_own_sign_in_page(request: web.Request, form) -> bool:
         origin = f"{parts.scheme}://{parts.netloc}"
     cookie, field = request.cookies.get(LOGIN_COOKIE, ""), str(form.get("login_token", ""))
     return (origin is not None and origin.lower() == own_origin(request)
-            and bool(cookie) and hmac.compare_digest(cookie, field))
+            and bool(cookie) and hmac.compare_digest(cookie.encode(), field.encode()))
 
 
 @routes.post("/console/logout")
