@@ -129,6 +129,10 @@ async def test_the_admin_console_shows_a_new_token_once_lists_it_and_revokes_it(
     assert 'class="new-token">ltv_' in page and f'data-token="{row["id"]}"' in page and "night uploads" in page
     assert 'class="new-token"' not in await (await client.get("/console/admin")).text()
 
+    for days in ("soon", "0", "²", "9" * 5000):
+        resp = await client.post("/console/admin/tokens", data={"csrf_token": csrf, "user": "saran", "expires_days": days})
+        assert resp.status == 422 and 'data-field="expires_days"' in await resp.text(), days[:10]
+
     resp = await client.post(f"/console/admin/tokens/{row['id']}/revoke", data={"csrf_token": csrf},
                              allow_redirects=False)
     assert resp.status == 303

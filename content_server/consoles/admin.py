@@ -113,7 +113,9 @@ async def create_token_form(request: web.Request) -> web.Response:
         days = str(form.get("expires_days", "")).strip()
         if days and not (days.isascii() and days.isdigit()):
             raise ApiError(422, "wrong_type", N_("This field must be a whole number."), field="expires_days")
-        expires_days = _token_days({"expires_days": int(days) if days else None})
+        # more digits than any allowed number: out of range (and int() of thousands of digits raises)
+        expires_days = _token_days({"expires_days": (int(days) if len(days) <= 6 else MAX_TOKEN_DAYS + 1)
+                                    if days else None})
         label = validation.text({"label": form.get("label")}, "label", 80, required=False)
     except ApiError as exc:
         return _page(request, status=exc.status, error=exc)
