@@ -117,9 +117,8 @@ def add_setting_options(parser: argparse.ArgumentParser, names: tuple[str, ...] 
             continue
         kind = hints[f.name]
         option = "--" + f.name.replace("_", "-")
-        default = f.default if f.default is not MISSING else f.default_factory()
-        shown = ",".join(default) if isinstance(default, tuple) else json.dumps(default) if isinstance(default, dict) else default
-        help_text = f"{f.metadata['help']} (default: {shown!s}; env {ENV_PREFIX}{f.name.upper()})"
+        described = f.metadata.get("help", f.name.replace("_", " "))  # a field declared without setting()
+        help_text = f"{described} (default: {_shown(f)}; env {ENV_PREFIX}{f.name.upper()})"
         if kind is bool:
             parser.add_argument(option, dest=f.name, action=argparse.BooleanOptionalAction,
                                 default=None, help=help_text)
@@ -141,6 +140,13 @@ def settings_from(args: argparse.Namespace | None = None, environ=None) -> Setti
         elif ENV_PREFIX + f.name.upper() in environ:
             values[f.name] = _convert(hints[f.name], ENV_PREFIX + f.name.upper(), environ[ENV_PREFIX + f.name.upper()])
     return Settings(**values)
+
+
+def _shown(f) -> str:
+    default = f.default if f.default is not MISSING else f.default_factory()
+    if isinstance(default, tuple):
+        return ",".join(default)
+    return json.dumps(default) if isinstance(default, dict) else str(default)
 
 
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}

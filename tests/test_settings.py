@@ -58,12 +58,15 @@ def test_a_bad_environment_value_stops_the_command_and_names_the_variable(tmp_pa
 
 
 def test_a_server_started_with_environment_settings_uses_them(server_process, monkeypatch):
-    monkeypatch.setenv("LEGAL_TV_METRICS_TOKEN", "scrape-secret-from-env")
+    monkeypatch.setenv("LEGAL_TV_DEVICE_REGISTRATIONS_PER_MINUTE", "1")
     server = server_process()  # `content-server serve --data … --port …` with this environment
-    request = urllib.request.Request(f"{server.url}/metrics",
-                                     headers={"Authorization": "Bearer scrape-secret-from-env"})
-    with urllib.request.urlopen(request, timeout=30) as resp:
-        assert resp.status == 200 and b"# TYPE legaltv_uploads_open gauge" in resp.read()
-    with pytest.raises(urllib.error.HTTPError) as refused:
-        urllib.request.urlopen(f"{server.url}/metrics", timeout=30)
-    assert refused.value.code == 401
+
+    def register() -> int:
+        request = urllib.request.Request(f"{server.url}/api/v1/devices", data=b'{"region": "152500", "language": "mn"}',
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as resp:
+                return resp.status
+        except urllib.error.HTTPError as refused:
+            return refused.code
+    assert [register(), register()] == [201, 429]
