@@ -98,7 +98,8 @@ def new_token(prefix: str) -> tuple[str, str]:
     return token, token_hash(token)
 
 
-def issue_api_token(store, user_id: int, expires_days: int | None = None, label: str = "") -> tuple[str, str, float | None]:
+def issue_api_token(store, user_id: int, expires_days: int | None = None,
+                    label: str = "") -> tuple[str, str, float | None]:
     """A new API token for an account: (secret, public id, expiry or None). Only the hash is kept."""
     token, hashed = new_token("ltv")
     expires_at = time.time() + expires_days * 86400 if expires_days else None

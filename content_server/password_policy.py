@@ -34,11 +34,11 @@ def check_password(password: str, field: str = "password") -> str:
                        field=field, min=MIN_LENGTH)
     unit = _repeated_unit(password.lower())
     if len(set(unit)) == 1 or _is_keyboard_run(unit):
-        # TRANSLATORS: admin console, error message when a new password is one key repeated or a row of keys like qwerty or 123456, max 100 chars
+        # TRANSLATORS: admin console, error when a new password is one key repeated or a row like qwerty, max 100 chars
         raise ApiError(422, "weak_password", N_("A password cannot be one key repeated or a row of keys. "
                                                 "Please choose another."), field=field)
     if _is_common(password.lower()) or _is_common(unit):
-        # TRANSLATORS: admin console, error message when a new password is on the list of common passwords, max 100 chars
+        # TRANSLATORS: admin console, error when a new password is on the list of common ones, max 100 chars
         raise ApiError(422, "weak_password", N_("This password is too common. Please choose a few words "
                                                 "that only you would put together."), field=field)
     return password

@@ -73,7 +73,8 @@ async def test_an_admin_lists_creates_and_revokes_api_tokens_as_json(client, mak
     assert (await client.get("/api/v1/categories", headers=saran)).status == 401
     assert (await client.delete(f"/api/v1/tokens/{made['id']}", headers=admin)).status == 404
     # bad requests are refused with the field named
-    for body, field in (({"user": "nobody", "expires_days": 1}, "user"), ({"user": "saran", "expires_days": 0}, "expires_days"),
+    for body, field in (({"user": "nobody", "expires_days": 1}, "user"),
+                        ({"user": "saran", "expires_days": 0}, "expires_days"),
                         ({"user": "saran", "expires_days": "soon"}, "expires_days")):
         resp = await client.post("/api/v1/tokens", json=body, headers=admin)
         assert resp.status == 422 and (await resp.json())["field"] == field
@@ -130,7 +131,8 @@ async def test_the_admin_console_shows_a_new_token_once_lists_it_and_revokes_it(
     assert 'class="new-token"' not in await (await client.get("/console/admin")).text()
 
     for days in ("soon", "0", "²", "9" * 5000):
-        resp = await client.post("/console/admin/tokens", data={"csrf_token": csrf, "user": "saran", "expires_days": days})
+        resp = await client.post("/console/admin/tokens",
+                                 data={"csrf_token": csrf, "user": "saran", "expires_days": days})
         assert resp.status == 422 and 'data-field="expires_days"' in await resp.text(), days[:10]
 
     resp = await client.post(f"/console/admin/tokens/{row['id']}/revoke", data={"csrf_token": csrf},
