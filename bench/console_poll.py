@@ -75,7 +75,10 @@ async def main(questions: int, requests: int) -> None:
             # unsafe: the jar must keep cookies for an IP address host
             async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
                 await fill(session, base, questions)
-                async with session.post(f"{base}/console/login", data={"name": "bench", "password": PASSWORD}) as r:
+                async with session.get(f"{base}/console/login") as r:  # the form's pre-session token
+                    login_token = re.search(r'name="login_token" value="([^"]*)"', await r.text()).group(1)
+                async with session.post(f"{base}/console/login", headers={"Origin": base},
+                                        data={"name": "bench", "password": PASSWORD, "login_token": login_token}) as r:
                     page = await r.text()
                     assert r.status == 200 and r.url.path == "/console/staff", "sign-in failed"
                 shown = len(re.findall(r'class="q-card', page))

@@ -1,52 +1,75 @@
-"""The content-server command line (see ARCHITECTURE.md)."""
+"""The content-server command line (see ARCHITECTURE.md).
+
+Every Settings field is an option of `serve` (and a LEGAL_TV_* environment variable); the other
+commands take the settings that concern them.
+"""
 from __future__ import annotations
 
 import argparse
 import getpass
 import logging
 import sys
-from pathlib import Path
+import time
 
 from aiohttp import web
 
 from . import auth
 from .app import create_app
-from .config import Settings
+from .config import add_setting_options, settings_from
+from .errors import ApiError
+from .password_policy import check_password
 from .storage import Store, accounts
 
+STORE_SETTINGS = ("data",)
+DEMO_SETTINGS = ("data", "public_url", "extra")
 
-def main(argv: list[str] | None = None) -> int:
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="content-server", description="legal-tv content server")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="run the HTTP server")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8080)
-    _data_option(serve)
+    serve = sub.add_parser("serve", help="run the HTTP server",
+                           description="Run the HTTP server. Every option can also be set as the "
+                                       "environment variable shown; the command line wins.")
+    add_setting_options(serve)
 
     demo = sub.add_parser("demo", help="fill the data root with sample bilingual content")
-    _data_option(demo)
+    add_setting_options(demo, DEMO_SETTINGS)
 
     user = sub.add_parser("user", help="manage console accounts").add_subparsers(dest="action", required=True)
     add = user.add_parser("add", help="add an account; the password is read from standard input")
     add.add_argument("name")
     add.add_argument("--role", choices=auth.ROLES, required=True)
     add.add_argument("--languages", default="zh", help="languages the person answers in, e.g. zh,mn")
-    _data_option(add)
+    add_setting_options(add, STORE_SETTINGS)
 
     token = sub.add_parser("token", help="API tokens").add_subparsers(dest="action", required=True)
     create = token.add_parser("create", help="print a new API token for an account")
     create.add_argument("name")
-    _data_option(create)
+    create.add_argument("--expires-days", type=int, default=None, help="the token stops working after this many days")
+    create.add_argument("--label", default="", help="what the token is for, shown in lists")
+    add_setting_options(create, STORE_SETTINGS)
+    listing = token.add_parser("list", help="list API tokens (id, account, label, expiry), never their secret")
+    listing.add_argument("name", nargs="?", help="only this account's tokens")
+    add_setting_options(listing, STORE_SETTINGS)
+    revoke = token.add_parser("revoke", help="make an API token stop working at once")
+    revoke.add_argument("id", help="the token's id as printed by `token list`")
+    add_setting_options(revoke, STORE_SETTINGS)
+    return parser
 
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
     args = parser.parse_args(argv)
+    try:
+        settings = settings_from(args)
+    except argparse.ArgumentTypeError as exc:
+        parser.error(str(exc))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = Settings(data=Path(args.data))
     settings.root.create()
 
     if args.command == "serve":
-        settings.host, settings.port = args.host, args.port
-        web.run_app(create_app(settings), host=args.host, port=args.port, access_log=None)
+        web.run_app(create_app(settings), host=settings.host, port=settings.port, access_log=None)
         return 0
     if args.command == "demo":
         from .demo import fill_demo
@@ -54,9 +77,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     store = Store(settings.root.database)
     if args.command == "user":
-        password = _read_password()
-        if len(password) < 10:
-            print("The password must have at least 10 characters.", file=sys.stderr)
+        try:
+            password = check_password(_read_password())
+        except ApiError as exc:
+            print(exc.msgid.format(**exc.params), file=sys.stderr)
             return 2
         if accounts.user_by_name(store, args.name) is not None:
             print(f"An account named {args.name!r} exists already.", file=sys.stderr)
@@ -64,20 +88,34 @@ def main(argv: list[str] | None = None) -> int:
         accounts.add_user(store, args.name, args.role, auth.hash_password(password), args.languages)
         print(f"Added {args.name} ({args.role}).")
         return 0
-    if args.command == "token":
-        row = accounts.user_by_name(store, args.name)
-        if row is None:
-            print(f"No account named {args.name!r}.", file=sys.stderr)
+    return _token_command(store, args)
+
+
+def _token_command(store: Store, args: argparse.Namespace) -> int:
+    if args.action == "revoke":
+        if not accounts.revoke_api_token(store, args.id):
+            print(f"No API token with id {args.id!r}.", file=sys.stderr)
             return 2
-        token, token_hash = auth.new_token("ltv")
-        accounts.add_api_token(store, row["id"], token_hash)
-        print(token)
+        print(f"Revoked {args.id}.")
         return 0
-    return 2
-
-
-def _data_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", default="media", help="data root (database, uploads, renditions)")
+    row = accounts.user_by_name(store, args.name) if args.name else None
+    if args.name and row is None:
+        print(f"No account named {args.name!r}.", file=sys.stderr)
+        return 2
+    if args.action == "list":
+        for token in accounts.api_tokens(store, row["id"] if row else None):
+            expires = token["expires_at"]
+            expiry = "never" if expires is None else time.strftime("%Y-%m-%d %H:%M", time.localtime(expires))
+            if expires is not None and expires <= time.time():
+                expiry += " (expired)"
+            print(f"{token['id']}\t{token['user_name']}\t{expiry}\t{token['label']}")
+        return 0
+    if args.expires_days is not None and not 1 <= args.expires_days <= 3650:
+        print("--expires-days must be between 1 and 3650.", file=sys.stderr)
+        return 2
+    token, _token_id, _expires_at = auth.issue_api_token(store, row["id"], args.expires_days, args.label)
+    print(token)
+    return 0
 
 
 def _read_password() -> str:

@@ -8,6 +8,7 @@ from aiohttp import web
 
 from . import validation
 from .auth import new_token
+from .client import client_address
 from .errors import ApiError
 from .i18n import N_
 from .ratelimit import RateLimit
@@ -20,7 +21,7 @@ REGION_CODE = re.compile(r"^[0-9]{6}$")  # GB/T 2260 administrative division cod
 @routes.post("/api/v1/devices")
 async def register_device(request: web.Request) -> web.Response:
     limit: RateLimit = request.app["device_registrations"]
-    key = request.remote or "?"
+    key = client_address(request)
     if not limit.allow(key):
         # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
         raise ApiError(429, "rate_limited", N_("Too many requests. Please wait a moment and try again."),

@@ -1,11 +1,14 @@
 """Operations: /healthz, and /metrics in Prometheus text format."""
 from __future__ import annotations
 
+import hmac
 import time
 from collections import defaultdict
 from typing import Callable
 
 from aiohttp import web
+
+from . import auth
 
 routes = web.RouteTableDef()
 
@@ -71,7 +74,23 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok", "time": time.time()})
 
 
+def admin_or_scrape_token(handler):
+    """Metrics are for administrators (session or API token) and for a scraper sending
+    Settings.metrics_token as a Bearer token; they tell an attacker too much about the service."""
+    as_admin = auth.requires("admin")(handler)
+
+    async def wrapper(request: web.Request):
+        scrape_token = request.app["settings"].metrics_token
+        sent = request.headers.get("Authorization", "")
+        if scrape_token and hmac.compare_digest(sent.encode(), f"Bearer {scrape_token}".encode()):
+            return await handler(request)
+        return await as_admin(request)
+    wrapper.roles = as_admin.roles
+    return wrapper
+
+
 @routes.get("/metrics")
+@admin_or_scrape_token
 async def metrics(request: web.Request) -> web.Response:
     return web.Response(text=request.app["metrics"].render(), content_type="text/plain", charset="utf-8",
                         headers={"Cache-Control": "no-store"})

@@ -18,11 +18,13 @@ from content_server.storage import Store, accounts
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 PASSWORD = "correct horse battery"
+METRICS_TOKEN = "scrape-token-of-the-tests"
+METRICS = {"Authorization": f"Bearer {METRICS_TOKEN}"}  # what a Prometheus scraper sends for /metrics
 
 
 @pytest.fixture
 def settings(tmp_path) -> Settings:
-    return Settings(data=tmp_path / "data")
+    return Settings(data=tmp_path / "data", metrics_token=METRICS_TOKEN)
 
 
 @pytest.fixture
@@ -76,7 +78,7 @@ class ServerProcess:
         log = open(self.data.parent / f"server-{self.port}.log", "ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "content_server.cli", "serve", "--data", str(self.data),
-             "--port", str(self.port)], stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
+             "--port", str(self.port), "--metrics-token", METRICS_TOKEN], stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from .channel_media import install, install_slate, make_renditions
+from .conftest import METRICS
 
 CHINA = ZoneInfo("Asia/Shanghai")
 
@@ -191,7 +192,7 @@ async def test_live_playlists_are_cacheable_until_the_next_segment(client, chann
     assert again.status == 304
     for _ in range(5):
         await client.get("/api/v1/channels/legal/live/144p.m3u8")
-    metrics = await (await client.get("/metrics")).text()
+    metrics = await (await client.get("/metrics", headers=METRICS)).text()
     assert 'legaltv_channel_renders_total{what="variant"} 1' in metrics  # seven requests, one render
 
 

@@ -14,7 +14,8 @@ from content_server.questions.intake import submit
 from content_server.questions import housekeeping, reports
 from content_server.storage import questions as db
 
-from .conftest import add_account
+from .conftest import METRICS, add_account
+from .console_session import post_login
 
 CAL = default_calendar()
 
@@ -330,7 +331,7 @@ async def test_the_board_counts_the_queue_by_language_and_topic(client, make_acc
     assert {(d["language"], d["topic"], d["total"]) for d in board["depth"]} == {("mn", "labour", 1),
                                                                                ("zh", "labour", 1)}
     assert len(board["oldest_waiting"]) == 2 and sum(board["sla_levels"].values()) == 2
-    metrics = await (await client.get("/metrics")).text()
+    metrics = await (await client.get("/metrics", headers=METRICS)).text()
     assert 'legaltv_questions_open{language="mn",status="queued"} 1' in metrics
 
 
@@ -385,7 +386,7 @@ async def test_every_role_that_must_be_refused_is_refused(client, make_account, 
 async def test_a_signed_in_console_must_send_its_csrf_token(client, store):
     from .conftest import PASSWORD
     add_account(store, "wulan", "staff")
-    await client.post("/console/login", data={"name": "wulan", "password": PASSWORD}, allow_redirects=False)
+    await post_login(client, "wulan", PASSWORD, allow_redirects=False)
     resp = await client.post("/api/v1/desk/claim", json={})
     assert resp.status == 403 and (await resp.json())["error"] == "csrf"
     assert (await client.get("/api/v1/desk/queue")).status == 200
@@ -394,7 +395,7 @@ async def test_a_signed_in_console_must_send_its_csrf_token(client, store):
 async def test_console_forms_post_with_their_csrf_field_and_come_back_to_the_page(client, store, device):
     from .conftest import PASSWORD
     add_account(store, "wulan", "staff")
-    await client.post("/console/login", data={"name": "wulan", "password": PASSWORD}, allow_redirects=False)
+    await post_login(client, "wulan", PASSWORD, allow_redirects=False)
     csrf = store.one("SELECT csrf_token FROM sessions")["csrf_token"]
     await client.post("/api/v1/questions", json=body(), headers={**device, "Idempotency-Key": str(uuid.uuid4())})
     resp = await client.post("/api/v1/desk/claim", data={"csrf_token": csrf, "next": "/console/staff"},

@@ -2,7 +2,7 @@
 from content_server.storage import accounts
 
 from .conftest import PASSWORD, add_account
-from .console_session import csrf_of, sign_in
+from .console_session import csrf_of, post_login, sign_in
 
 NEW_PASSWORD = "a much longer secret 42"
 
@@ -18,7 +18,7 @@ async def test_admin_adds_a_mongolian_speaking_lawyer_who_can_then_sign_in(clien
     assert row["role"] == "staff" and row["languages"] == "zh,mn"
 
     client.session.cookie_jar.clear()
-    resp = await client.post("/console/login", data={"name": "bayar", "password": NEW_PASSWORD}, allow_redirects=False)
+    resp = await post_login(client, "bayar", NEW_PASSWORD, allow_redirects=False)
     assert resp.status == 303 and resp.headers["Location"] == "/console/staff"
 
 
@@ -39,7 +39,7 @@ async def test_bad_account_forms_are_refused_with_the_reason_and_add_nothing(cli
 async def test_a_deactivated_account_is_signed_out_and_cannot_sign_in(client):
     store = client.server.app["store"]
     add_account(store, "bayar", "staff")
-    await client.post("/console/login", data={"name": "bayar", "password": PASSWORD}, allow_redirects=False)
+    await post_login(client, "bayar", PASSWORD, allow_redirects=False)
     staff_cookies = {c.key: c.value for c in client.session.cookie_jar}
     admin_csrf = await sign_in(client, "root", "admin")
     bayar = accounts.user_by_name(store, "bayar")
@@ -52,7 +52,7 @@ async def test_a_deactivated_account_is_signed_out_and_cannot_sign_in(client):
     client.session.cookie_jar.update_cookies(staff_cookies)
     resp = await client.get("/console/admin", allow_redirects=False)  # the old session is gone
     assert resp.status == 303 and resp.headers["Location"].startswith("/console/login")
-    resp = await client.post("/console/login", data={"name": "bayar", "password": PASSWORD}, allow_redirects=False)
+    resp = await post_login(client, "bayar", PASSWORD, allow_redirects=False)
     assert resp.status == 401
 
 
@@ -67,7 +67,7 @@ async def test_admin_cannot_deactivate_their_own_account(client):
 async def test_reset_password_replaces_the_old_one_and_signs_the_person_out(client):
     store = client.server.app["store"]
     add_account(store, "bayar", "staff")
-    await client.post("/console/login", data={"name": "bayar", "password": PASSWORD}, allow_redirects=False)
+    await post_login(client, "bayar", PASSWORD, allow_redirects=False)
     bayar_cookies = {c.key: c.value for c in client.session.cookie_jar}
     csrf = await sign_in(client, "root", "admin")
     bayar = accounts.user_by_name(store, "bayar")
@@ -81,10 +81,8 @@ async def test_reset_password_replaces_the_old_one_and_signs_the_person_out(clie
     resp = await client.get("/console/staff", allow_redirects=False)
     assert resp.status == 303 and resp.headers["Location"].startswith("/console/login")
     client.session.cookie_jar.clear()
-    assert (await client.post("/console/login", data={"name": "bayar", "password": PASSWORD},
-                              allow_redirects=False)).status == 401
-    assert (await client.post("/console/login", data={"name": "bayar", "password": NEW_PASSWORD},
-                              allow_redirects=False)).status == 303
+    assert (await post_login(client, "bayar", PASSWORD, allow_redirects=False)).status == 401
+    assert (await post_login(client, "bayar", NEW_PASSWORD, allow_redirects=False)).status == 303
 
 
 async def test_admin_forms_without_the_csrf_token_are_refused(client):
@@ -114,7 +112,7 @@ async def test_admin_routes_a_lawyer_to_chosen_languages_and_topics(client, devi
     assert accounts.user_by_name(store, "bayar")["languages"] == "mn"
 
     client.session.cookie_jar.clear()
-    await client.post("/console/login", data={"name": "bayar", "password": PASSWORD}, allow_redirects=False)
+    await post_login(client, "bayar", PASSWORD, allow_redirects=False)
     staff_csrf = csrf_of(await (await client.get("/console/staff")).text())
     resp = await client.post("/api/v1/desk/claim", headers={"X-CSRF-Token": staff_csrf})
     assert resp.status == 200 and (await resp.json())["number"] == labour["number"]  # not the older traffic one

@@ -11,6 +11,7 @@ from content_server.auth import ROLES
 from content_server.storage import accounts
 
 from .conftest import PASSWORD, add_account
+from .console_session import post_login
 
 ALL_CALLERS = ("anonymous", "household", *ROLES)
 PARAM = re.compile(r"\{(\w+)(:[^}]*)?\}")
@@ -127,8 +128,7 @@ async def test_every_unsafe_route_refuses_a_browser_session_without_the_csrf_tok
         if role not in sessions:  # one sign-in per role: sign-in is throttled
             add_account(client.server.app["store"], f"csrf-{role}", role)
             client.session.cookie_jar.clear()
-            resp = await client.post("/console/login", data={"name": f"csrf-{role}", "password": PASSWORD},
-                                     allow_redirects=False)
+            resp = await post_login(client, f"csrf-{role}", PASSWORD, allow_redirects=False)
             assert resp.status == 303
             sessions[role] = {c.key: c.value for c in client.session.cookie_jar}
         client.session.cookie_jar.clear()
@@ -145,7 +145,7 @@ async def test_console_pages_are_not_cached_framed_or_scripted_inline(client):
                        ("supervisor", "/console/supervisor")):
         add_account(client.server.app["store"], f"h-{role}", role)
         client.session.cookie_jar.clear()
-        resp = await client.post("/console/login", data={"name": f"h-{role}", "password": PASSWORD})
+        resp = await post_login(client, f"h-{role}", PASSWORD)
         assert resp.status == 200 and resp.url.path == path
         assert resp.headers["Cache-Control"] == "no-store"
         assert "script-src 'self'" in resp.headers["Content-Security-Policy"]

@@ -4,6 +4,7 @@ import re
 from content_server.storage import Store
 
 from .conftest import PASSWORD, add_account
+from .console_session import post_login
 
 MONGOLIAN = re.compile("[\u1800-\u18af]")
 
@@ -47,30 +48,39 @@ async def test_device_registration_is_rate_limited(client):
 
 async def test_staff_sign_in_sets_a_session_and_wrong_password_is_refused(client):
     add_account(client.server.app["store"], "wulan", "staff")
-    resp = await client.post("/console/login", data={"name": "wulan", "password": "wrong"}, allow_redirects=False)
+    resp = await post_login(client, "wulan", "wrong", allow_redirects=False)
     assert resp.status == 401
-    resp = await client.post("/console/login", data={"name": "wulan", "password": PASSWORD}, allow_redirects=False)
+    resp = await post_login(client, "wulan", PASSWORD, allow_redirects=False)
     assert resp.status == 303 and resp.headers["Location"] == "/console/staff"
     assert "ltv_session" in resp.cookies and resp.cookies["ltv_session"]["httponly"]
 
 
 async def test_sign_out_without_csrf_token_is_refused(client):
     add_account(client.server.app["store"], "wulan", "staff")
-    await client.post("/console/login", data={"name": "wulan", "password": PASSWORD}, allow_redirects=False)
+    await post_login(client, "wulan", PASSWORD, allow_redirects=False)
     resp = await client.post("/console/logout", data={}, allow_redirects=False)
     assert resp.status == 403 and (await resp.json())["error"] == "csrf"
+    resp = await client.post("/console/logout", data={"csrf_token": "令牌"}, allow_redirects=False)
+    assert resp.status == 403 and (await resp.json())["error"] == "csrf"  # not a 500 for text beyond ASCII
 
 
 async def test_login_is_throttled(client):
     client.server.app["login_attempts"].count = 2
-    statuses = [(await client.post("/console/login", data={"name": "x", "password": "y"})).status for _ in range(3)]
+    statuses = [(await post_login(client, "x", "y")).status for _ in range(3)]
     assert statuses == [401, 401, 429]
 
 
-async def test_healthz_and_metrics(client):
+async def test_healthz_is_public_and_metrics_are_for_admins_and_the_scraper(client, make_account):
     assert (await client.get("/healthz")).status == 200
-    text = await (await client.get("/metrics")).text()
-    assert 'legaltv_http_requests_total{path="/healthz",status="200"} 1' in text
+    client.server.app["settings"].metrics_token = "scrape-secret-0123456789"
+    # the world, other roles and a wrong scrape token read nothing
+    assert (await client.get("/metrics")).status == 401
+    assert (await client.get("/metrics", headers={"Authorization": "Bearer scrape-secret-wrong"})).status == 401
+    assert (await client.get("/metrics", headers=make_account("wulan", "staff"))).status == 403
+    for headers in (make_account("amgalan", "admin"), {"Authorization": "Bearer scrape-secret-0123456789"}):
+        resp = await client.get("/metrics", headers=headers)
+        assert resp.status == 200
+        assert 'legaltv_http_requests_total{path="/healthz",status="200"} 1' in await resp.text()
 
 
 def test_store_survives_reopen_and_migrates_once(tmp_path):

@@ -10,6 +10,7 @@ import pytest
 from content_server.storage import media as media_sql
 
 from . import media_samples as samples
+from .conftest import METRICS
 from .ready_video import ensure_category
 from .test_transcode import fast, ingest, wait_for
 from .tus import tus_upload
@@ -182,7 +183,7 @@ async def test_untagged_tracks_follow_the_requested_languages_and_the_upload_is_
     master = (settings.root.rendition_dir(video_id) / "master.m3u8").read_text()
     assert master.index('LANGUAGE="mn"') < master.index('LANGUAGE="zh"')
     assert not list(settings.root.uploads.glob("*.bin")) and not any(settings.root.work.iterdir())
-    metrics = await (await client.get("/metrics")).text()
+    metrics = await (await client.get("/metrics", headers=METRICS)).text()
     assert "legaltv_transcode_jobs_queued 0" in metrics and "legaltv_transcode_seconds_total" in metrics
 
 
@@ -215,7 +216,7 @@ async def test_a_failed_transcode_shows_a_bilingual_error_and_can_be_retried(cli
     body = await wait_for(client, editor, video_id)
     assert body["status"] == "failed" and MONGOLIAN.search(body["error"]["mn"]) and body["error"]["zh"]
     assert not settings.root.rendition_dir(video_id).exists()
-    metrics = await (await client.get("/metrics")).text()
+    metrics = await (await client.get("/metrics", headers=METRICS)).text()
     assert "legaltv_transcode_jobs_failed 1" in metrics
     fast(settings)
     assert (await client.post(f"/api/v1/videos/{video_id}/retry", headers=editor)).status == 202

@@ -21,7 +21,7 @@ from content_server.schedule.document import validate_schedule
 from content_server.storage import Store, schedule as schedule_sql
 
 from .channel_media import SEGMENT, install, install_slate
-from .conftest import free_port
+from .conftest import METRICS, free_port
 from .test_channel_live import renditions  # noqa: F401  (session fixture)
 
 pytestmark = pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed")
@@ -172,14 +172,14 @@ async def test_nginx_absorbs_a_fleet_of_boxes(server_process, nginx, tmp_path, r
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=BOXES)) as session:
         async with session.post(origin.url + "/api/v1/devices", json={"region": "152500", "language": "mn"}) as resp:
             token = (await resp.json())["token"]
-        async with session.get(origin.url + "/metrics") as resp:
+        async with session.get(origin.url + "/metrics", headers=METRICS) as resp:
             before = origin_hits(await resp.text())
         seen: list = []
         started = time.monotonic()
         await asyncio.gather(*(box(session, edge, token, seen) for _ in range(BOXES)))
         elapsed = time.monotonic() - started
         assert children(origin.proc.pid) == []  # the whole fleet watched the channel: no encoder ran
-        async with session.get(origin.url + "/metrics") as resp:
+        async with session.get(origin.url + "/metrics", headers=METRICS) as resp:
             after = origin_hits(await resp.text())
     hits = {path: after.get(path, 0) - before.get(path, 0) for path in after}
     assert len(seen) == BOXES * ROUNDS * len(PATHS)

@@ -5,22 +5,30 @@ through `render`, which picks the console language (zh or mn) for the signed-in 
 """
 from __future__ import annotations
 
+import hmac
+import math
+import re
+import secrets
 import time
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jinja2
 from aiohttp import web
 
 from .. import auth
+from ..client import client_address, client_is_https, own_origin, trusted_networks
 from ..errors import ApiError
 from ..http_cache import etag_matches
 from ..i18n import LANGUAGES, N_, translations
-from ..ratelimit import RateLimit
+from ..ratelimit import Backoff, RateLimit
 from ..storage import accounts
 
 HERE = Path(__file__).parent
 LANGUAGE_COOKIE = "ltv_lang"
+LOGIN_COOKIE = "ltv_login"  # pre-session token of the sign-in form (login CSRF)
+_LOGIN_TOKEN = re.compile(r"[A-Za-z0-9_\-]{32}")
 HOME_BY_ROLE = {"editor": "/console/editor", "staff": "/console/staff",
                 "supervisor": "/console/supervisor", "admin": "/console/admin"}
 
@@ -98,27 +106,72 @@ async def console_home(request: web.Request) -> web.Response:
 
 @routes.get("/console/login")
 async def login_form(request: web.Request) -> web.Response:
-    return render(request, "login.html", next=_safe_next(request.query.get("next")))
+    return _login_page(request, next=_safe_next(request.query.get("next")))
 
 
 @routes.post("/console/login")
 async def login(request: web.Request) -> web.Response:
+    """Sign-in: only from our own page (Origin and pre-session token), throttled per client address
+    and per account name with backoff, the password checked off the event loop."""
     form = await request.post()
+    next_path = _safe_next(form.get("next"))
+    if not _from_own_sign_in_page(request, form):
+        # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
+        return _login_page(request, status=403, next=next_path,
+                           error=N_("This form has expired. Please reload the page and try again."))
     name, password = str(form.get("name", ""))[:64], str(form.get("password", ""))[:256]
-    limiter: RateLimit = request.app["login_attempts"]
-    key = f"{request.remote}|{name.lower()}"
-    if not limiter.allow(key):
-        return render(request, "login.html", status=429, next=_safe_next(form.get("next")),
-                      # TRANSLATORS: console, error message, max 80 chars
-                      error=N_("Too many sign-in attempts. Please wait a few minutes."))
+    per_address: RateLimit = request.app["login_attempts"]
+    per_account: Backoff = request.app["login_backoff"]
+    address, account = client_address(request), name.strip().lower()
+    wait = max(per_account.locked_for(account),
+               per_address.retry_after(address) if per_address.exceeded(address) else 0)
+    if wait:
+        response = _login_page(request, status=429, next=next_path, name=name,
+                               # TRANSLATORS: console, error message, max 80 chars
+                               error=N_("Too many sign-in attempts. Please wait a few minutes."))
+        response.headers["Retry-After"] = str(math.ceil(wait))
+        return response
     user = accounts.user_by_name(request.app["store"], name)
-    if user is None or not auth.verify_password(password, user["password_hash"]):
-        return render(request, "login.html", status=401, next=_safe_next(form.get("next")), name=name,
-                      # TRANSLATORS: console, error message, max 80 chars
-                      error=N_("The name or the password is wrong."))
-    response = web.HTTPSeeOther(_safe_next(form.get("next")) or HOME_BY_ROLE[user["role"]])
+    try:
+        ok = await request.app[auth.PASSWORD_HASHING].verify(password, user["password_hash"] if user else None)
+    except ApiError as busy:
+        response = _login_page(request, status=busy.status, next=next_path, name=name, error=busy.msgid)
+        response.headers.update(busy.headers)
+        return response
+    if not ok:
+        per_address.record(address)
+        per_account.failed(account)
+        return _login_page(request, status=401, next=next_path, name=name,
+                           # TRANSLATORS: console, error message, max 80 chars
+                           error=N_("The name or the password is wrong."))
+    per_account.succeeded(account)
+    response = web.HTTPSeeOther(next_path or HOME_BY_ROLE[user["role"]])
     auth.start_session(request, response, user["id"])
+    response.del_cookie(LOGIN_COOKIE, path="/console/login")
     raise response
+
+
+def _login_page(request: web.Request, status: int = 200, **context) -> web.Response:
+    """The sign-in form with its pre-session token, the same in a cookie and a hidden field."""
+    token = request.cookies.get(LOGIN_COOKIE, "")
+    if not _LOGIN_TOKEN.fullmatch(token):
+        token = secrets.token_urlsafe(24)
+    response = render(request, "login.html", status=status, login_token=token, **context)
+    response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="Strict", path="/console/login",
+                        secure=client_is_https(request))
+    return response
+
+
+def _from_own_sign_in_page(request: web.Request, form) -> bool:
+    """Login CSRF: the browser says the form came from our origin, and it carries the token
+    our sign-in page put in both its cookie and its hidden field."""
+    origin = request.headers.get("Origin")
+    if origin is None and request.headers.get("Referer"):  # browsers that omit Origin still send Referer
+        parts = urlsplit(request.headers["Referer"])
+        origin = f"{parts.scheme}://{parts.netloc}"
+    cookie, field = request.cookies.get(LOGIN_COOKIE, ""), str(form.get("login_token", ""))
+    return (origin is not None and origin.lower() == own_origin(request)
+            and bool(cookie) and hmac.compare_digest(cookie.encode(), field.encode()))
 
 
 @routes.post("/console/logout")
@@ -138,7 +191,15 @@ def _safe_next(target) -> str:
 
 def setup(app: web.Application) -> None:
     settings = app["settings"]
+    trusted_networks(tuple(settings.trusted_proxies))  # a mistyped proxy address stops the start, not a request
     app["login_attempts"] = RateLimit(settings.login_attempts_per_15_minutes, 15 * 60)
+    app["login_backoff"] = Backoff(settings.login_failures_before_backoff)
+    hashing = app[auth.PASSWORD_HASHING] = auth.PasswordHashing(settings.password_hash_workers,
+                                                                settings.password_hash_queue)
+
+    async def close_hashing(app: web.Application) -> None:
+        hashing.close()
+    app.on_cleanup.append(close_hashing)
     app.add_routes(routes)
     from . import admin, staff, supervisor  # the desks import render from here
     for desk in (staff, supervisor, admin):

@@ -1,20 +1,23 @@
-"""The admin console: who may sign in, with which role and which answering languages."""
+"""The admin console: who may sign in, with which role and which answering languages,
+and the API tokens programs sign in with (also as JSON under /api/v1/tokens)."""
 from __future__ import annotations
 
 import re
+import time
 
 from aiohttp import web
 
-from .. import auth
+from .. import auth, validation
 from ..errors import ApiError
 from ..i18n import N_, translate
+from ..password_policy import check_password
 from ..storage import accounts, questions as question_store
 from . import console_language, console_page, render
 
 routes = web.RouteTableDef()
 
 NAME = re.compile(r"^[\w.\-]{2,40}$")
-MIN_PASSWORD = 10
+MAX_TOKEN_DAYS = 3650
 ROLE_LABELS = {
     # TRANSLATORS: role of an account: edits videos and texts, max 20 chars
     "editor": N_("Editor"),
@@ -34,7 +37,9 @@ DONE = {"added": N_("The account was added."),
         # TRANSLATORS: admin console, confirmation, max 60 chars
         "password": N_("The new password was set."),
         # TRANSLATORS: admin console, confirmation, max 60 chars
-        "routing": N_("Languages and topics were saved.")}
+        "routing": N_("Languages and topics were saved."),
+        # TRANSLATORS: admin console, confirmation, max 60 chars
+        "revoked": N_("The API token was revoked.")}
 DESK_ROLES = ("staff", "supervisor")
 
 
@@ -65,7 +70,8 @@ async def add_user(request: web.Request) -> web.Response:
         password = _password(form)
     except ApiError as exc:
         return _page(request, status=exc.status, error=exc, form=form)
-    accounts.add_user(store, name, role, auth.hash_password(password), ",".join(languages))
+    password_hash = await request.app[auth.PASSWORD_HASHING].hash(password)
+    accounts.add_user(store, name, role, password_hash, ",".join(languages))
     raise web.HTTPSeeOther(_back("added"))
 
 
@@ -92,11 +98,89 @@ async def reset_password(request: web.Request) -> web.Response:
         password = _password(form)
     except ApiError as exc:
         return _page(request, status=exc.status, error=exc)
-    store = request.app["store"]
-    with store.write():  # a reset also signs the person out, in case the old password leaked
-        accounts.set_password(store, target["id"], auth.hash_password(password))
-        accounts.end_sessions_of(store, target["id"])
+    password_hash = await request.app[auth.PASSWORD_HASHING].hash(password)
+    accounts.reset_password(request.app["store"], target["id"], password_hash)
     raise web.HTTPSeeOther(_back("password"))
+
+
+@routes.post("/console/admin/tokens")
+@console_page("admin")
+async def create_token_form(request: web.Request) -> web.Response:
+    """A new API token for an account; its secret is shown on this page once and never again."""
+    form = await request.post()
+    try:
+        target = _account_named(request, str(form.get("user", "")))
+        days = str(form.get("expires_days", "")).strip()
+        if days and not (days.isascii() and days.isdigit()):
+            raise ApiError(422, "wrong_type", N_("This field must be a whole number."), field="expires_days")
+        # more digits than any allowed number: out of range (and int() of thousands of digits raises)
+        expires_days = _token_days({"expires_days": (int(days) if len(days) <= 6 else MAX_TOKEN_DAYS + 1)
+                                    if days else None})
+        label = validation.text({"label": form.get("label")}, "label", 80, required=False)
+    except ApiError as exc:
+        return _page(request, status=exc.status, error=exc)
+    token, _token_id, _expires_at = auth.issue_api_token(request.app["store"], target["id"], expires_days, label)
+    # TRANSLATORS: admin console, confirmation above a new API token, max 100 chars
+    return _page(request, status=201, new_token=token, notice=N_("Copy this token now: it is shown only once."))
+
+
+@routes.post("/console/admin/tokens/{token_id}/revoke")
+@console_page("admin")
+async def revoke_token_form(request: web.Request) -> web.Response:
+    if not accounts.revoke_api_token(request.app["store"], request.match_info["token_id"]):
+        raise ApiError(404, "not_found", N_("Nothing was found at this address."))
+    raise web.HTTPSeeOther(_back("revoked") + "#tokens")
+
+
+@routes.get("/api/v1/tokens")
+@auth.requires("admin")
+async def list_tokens(request: web.Request) -> web.Response:
+    """Every API token (never its secret), or only those of ?user=NAME."""
+    user_id = None
+    if "user" in request.query:
+        user_id = _account_named(request, request.query["user"])["id"]
+    rows = accounts.api_tokens(request.app["store"], user_id)
+    return web.json_response([_token_json(row) for row in rows], headers={"Cache-Control": "no-store"})
+
+
+@routes.post("/api/v1/tokens")
+@auth.requires("admin")
+async def create_token(request: web.Request) -> web.Response:
+    body = await validation.read_json(request)
+    target = _account_named(request, validation.text(body, "user", 40))
+    expires_days = _token_days(body)
+    label = validation.text(body, "label", 80, required=False)
+    token, token_id, expires_at = auth.issue_api_token(request.app["store"], target["id"], expires_days, label)
+    return web.json_response({"id": token_id, "token": token, "user": target["name"], "label": label,
+                              "expires_at": expires_at}, status=201, headers={"Cache-Control": "no-store"})
+
+
+@routes.delete("/api/v1/tokens/{token_id}")
+@auth.requires("admin")
+async def revoke_token(request: web.Request) -> web.Response:
+    if not accounts.revoke_api_token(request.app["store"], request.match_info["token_id"]):
+        raise ApiError(404, "not_found", N_("Nothing was found at this address."))
+    return web.Response(status=204)
+
+
+def _token_json(row) -> dict:
+    return {"id": row["id"], "user": row["user_name"], "label": row["label"],
+            "created_at": row["created_at"], "expires_at": row["expires_at"]}
+
+
+def _token_days(body: dict) -> int | None:
+    """Days until a new token expires; None (absent) for a token that lasts until revoked."""
+    if body.get("expires_days") is None:
+        return None
+    return validation.integer(body, "expires_days", 1, MAX_TOKEN_DAYS)
+
+
+def _account_named(request: web.Request, name: str):
+    row = accounts.user_by_name(request.app["store"], name)
+    if row is None:
+        # TRANSLATORS: admin console and API, error message, max 80 chars
+        raise ApiError(422, "unknown_user", N_("There is no active account with this name."), field="user")
+    return row
 
 
 @routes.post("/console/admin/users/{user_id:\\d+}/routing")
@@ -124,7 +208,8 @@ async def set_routing(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther(_back("routing"))
 
 
-def _page(request: web.Request, status: int = 200, error: ApiError | None = None, form=None, notice=None):
+def _page(request: web.Request, status: int = 200, error: ApiError | None = None, form=None, notice=None,
+          new_token: str | None = None):
     language = console_language(request)
     message = translate(error.msgid, language, **error.params) if error else None
     store = request.app["store"]
@@ -132,7 +217,14 @@ def _page(request: web.Request, status: int = 200, error: ApiError | None = None
     routing = {row["id"]: question_store.staff_topics(store, row["id"]) for row in users if row["role"] in DESK_ROLES}
     return render(request, "admin.html", status=status, users=users, routing=routing,
                   topics=question_store.topics(store), roles=ROLE_LABELS, error=message,
-                  error_field=error.field if error else None, form=form or {}, notice=notice)
+                  error_field=error.field if error else None, form=form or {}, notice=notice,
+                  tokens=[_token_row(row) for row in accounts.api_tokens(store)], new_token=new_token)
+
+
+def _token_row(row) -> dict:
+    expires = row["expires_at"]
+    return {**dict(row), "expired": expires is not None and expires <= time.time(),
+            "expires_on": time.strftime("%Y-%m-%d", time.localtime(expires)) if expires else ""}
 
 
 def _target(request: web.Request):
@@ -152,12 +244,7 @@ def _languages(form) -> list[str]:
 
 
 def _password(form) -> str:
-    password = str(form.get("password", ""))
-    if len(password) < MIN_PASSWORD or len(password) > 256:
-        # TRANSLATORS: admin console, error message, max 80 chars
-        raise ApiError(422, "weak_password", N_("A password has at least {min} characters."),
-                       field="password", min=MIN_PASSWORD)
-    return password
+    return check_password(str(form.get("password", "")))
 
 
 def _back(done: str) -> str:

@@ -33,6 +33,14 @@ MIGRATIONS = [
         created_at REAL NOT NULL
     );
     """,
+    # API tokens get a public id (for listing and revoking), a label and an expiry
+    """
+    ALTER TABLE api_tokens ADD COLUMN id TEXT;
+    ALTER TABLE api_tokens ADD COLUMN label TEXT NOT NULL DEFAULT '';
+    ALTER TABLE api_tokens ADD COLUMN expires_at REAL;
+    UPDATE api_tokens SET id = substr(token_hash, 1, 16);
+    CREATE UNIQUE INDEX api_tokens_id ON api_tokens (id);
+    """,
 ]
 
 
@@ -52,21 +60,38 @@ def users(store):
     return store.all("SELECT id, name, role, languages, active, created_at FROM users ORDER BY name")
 
 
-def set_password(store, user_id: int, password_hash: str) -> None:
+def add_api_token(store, user_id: int, token_hash: str, expires_at: float | None = None, label: str = "") -> str:
+    """Stores a token's hash; returns its public id (the start of the hash, not a secret)."""
+    token_id = token_hash[:16]
     with store.write() as conn:
-        conn.execute("UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id))
-
-
-def add_api_token(store, user_id: int, token_hash: str) -> None:
-    with store.write() as conn:
-        conn.execute("INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES (?, ?, ?)",
-                     (token_hash, user_id, time.time()))
+        conn.execute("INSERT INTO api_tokens (token_hash, id, user_id, label, created_at, expires_at) "
+                     "VALUES (?, ?, ?, ?, ?, ?)", (token_hash, token_id, user_id, label, time.time(), expires_at))
+    return token_id
 
 
 def user_by_api_token(store, token_hash: str):
     return store.one(
         "SELECT users.* FROM api_tokens JOIN users ON users.id = api_tokens.user_id "
-        "WHERE token_hash = ? AND users.active = 1", (token_hash,))
+        "WHERE token_hash = ? AND users.active = 1 AND (expires_at IS NULL OR expires_at > ?)",
+        (token_hash, time.time()))
+
+
+def api_tokens(store, user_id: int | None = None):
+    """Live and expired tokens (never their secret), newest first, optionally of one account."""
+    return store.all(
+        "SELECT api_tokens.id, api_tokens.label, api_tokens.created_at, api_tokens.expires_at, "
+        "users.id AS user_id, users.name AS user_name FROM api_tokens JOIN users ON users.id = api_tokens.user_id "
+        "WHERE ? IS NULL OR users.id = ? ORDER BY api_tokens.created_at DESC", (user_id, user_id))
+
+
+def revoke_api_token(store, token_id: str) -> bool:
+    with store.write() as conn:
+        return conn.execute("DELETE FROM api_tokens WHERE id = ?", (token_id,)).rowcount > 0
+
+
+def revoke_api_tokens_of(store, user_id: int) -> None:
+    with store.write() as conn:
+        conn.execute("DELETE FROM api_tokens WHERE user_id = ?", (user_id,))
 
 
 def add_session(store, id_hash: str, user_id: int, csrf_token: str, expires_at: float) -> None:
@@ -103,11 +128,13 @@ def user_by_id(store, user_id: int):
 
 
 def set_active(store, user_id: int, active: bool) -> None:
-    """Deactivating ends the account's sessions at once; its API tokens stop working too."""
+    """Deactivating ends the account's sessions and revokes its API tokens at once
+    (activating again does not bring old tokens back)."""
     with store.write() as conn:
         conn.execute("UPDATE users SET active = ? WHERE id = ?", (1 if active else 0, user_id))
         if not active:
             conn.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
+            conn.execute("DELETE FROM api_tokens WHERE user_id = ?", (user_id,))
 
 
 def set_languages(store, user_id: int, languages: str) -> None:
@@ -115,7 +142,10 @@ def set_languages(store, user_id: int, languages: str) -> None:
         conn.execute("UPDATE users SET languages = ? WHERE id = ?", (languages, user_id))
 
 
-def end_sessions_of(store, user_id: int) -> None:
-    """Signs a person out everywhere (after an administrator reset their password)."""
+def reset_password(store, user_id: int, password_hash: str) -> None:
+    """A new password signs the person out everywhere and revokes their API tokens,
+    in case the old password (and what was made with it) leaked."""
     with store.write() as conn:
+        conn.execute("UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id))
         conn.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
+        conn.execute("DELETE FROM api_tokens WHERE user_id = ?", (user_id,))
