@@ -21,7 +21,7 @@ _libc = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") el
 
 def _die_with(parent: int):
     def preexec() -> None:
-        # runs in the child before exec: only async-signal-safe work (one system call, no imports)
+        # runs in the forked child before exec: kept to two system calls, nothing imported or locked
         _libc.prctl(_PR_SET_PDEATHSIG, _SIGKILL, 0, 0, 0)
         if os.getppid() != parent:  # the parent died before the signal was armed
             os.kill(os.getpid(), _SIGKILL)

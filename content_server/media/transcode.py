@@ -6,7 +6,6 @@ here from the playlists ffmpeg made, so it always lists the lowest video rung fi
 """
 from __future__ import annotations
 
-import asyncio
 import json
 import subprocess
 from dataclasses import dataclass
