@@ -182,6 +182,10 @@ async def test_untagged_tracks_follow_the_requested_languages_and_the_upload_is_
     assert body["hls"] == f"/media/renditions/{video_id}/master.m3u8"
     master = (settings.root.rendition_dir(video_id) / "master.m3u8").read_text()
     assert master.index('LANGUAGE="mn"') < master.index('LANGUAGE="zh"')
+    # the work folder goes once the job's task ends, just after the video turns ready
+    task = client.server.app["transcoder"].running.get(video_id)
+    if task is not None:
+        await asyncio.wait({task})
     assert not list(settings.root.uploads.glob("*.bin")) and not any(settings.root.work.iterdir())
     metrics = await (await client.get("/metrics", headers=METRICS)).text()
     assert "legaltv_transcode_jobs_queued 0" in metrics and "legaltv_transcode_seconds_total" in metrics

@@ -1,7 +1,11 @@
-"""kill -9 of the server mid-transcode loses nothing: the job is redone after the restart."""
+"""kill -9 of the server mid-transcode loses nothing and leaves nothing running: its ffmpeg dies
+with it, and the job is redone once, in a fresh attempt folder, after the restart."""
 from __future__ import annotations
 
 import json
+import os
+import select
+import signal
 import time
 import urllib.request
 from pathlib import Path
@@ -29,15 +33,51 @@ def call(server, method: str, path: str, headers: dict, body: dict | None = None
         return exc.code, json.loads(exc.read())
 
 
-def ffmpeg_working_on(video_id: str) -> bool:
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+def media_processes(data: Path) -> dict[int, list[bytes]]:
+    """Live ffmpeg/ffprobe processes whose arguments or working folder point into the data root
+    (a zombie has neither, so only processes still able to run are listed)."""
+    found = {}
+    for proc in Path("/proc").glob("[0-9]*"):
         try:
-            args = cmdline.read_bytes().split(b"\0")
+            args = (proc / "cmdline").read_bytes().split(b"\0")
+            cwd = os.readlink(proc / "cwd")
         except OSError:
             continue
-        if args and args[0].endswith(b"ffmpeg") and any(video_id.encode() in a for a in args):
-            return True
-    return False
+        if args and args[0].endswith((b"ffmpeg", b"ffprobe")) and \
+                (any(str(data).encode() in a for a in args) or cwd.startswith(str(data))):
+            found[int(proc.name)] = args
+    return found
+
+
+def transcoding_ffmpeg(data: Path, seconds: float = 60) -> list[int]:
+    """pidfds of the ffmpeg processes writing into the data root's work folder, once one has
+    started (a pidfd names one process for good: no signal can reach a later one of that pid)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        pidfds = []
+        for pid, args in media_processes(data).items():
+            if any(str(data / "work").encode() in a for a in args) and b"-filter_complex" in args:
+                try:
+                    pidfds.append(os.pidfd_open(pid))
+                except ProcessLookupError:
+                    continue
+        if pidfds:
+            return pidfds
+        time.sleep(0.02)
+    raise AssertionError("no transcode started")
+
+
+def exits_within(pidfd: int, seconds: float) -> bool:
+    """Whether the process (not our child) ends within `seconds`."""
+    return bool(select.select([pidfd], [], [], seconds)[0])
+
+
+def rendition_is_clean(folder: Path) -> None:
+    """Every variant folder holds exactly the segments its playlist lists, and nothing else."""
+    for playlist in folder.glob("*/index.m3u8"):
+        listed = {line for line in playlist.read_text().splitlines() if line and not line.startswith("#")}
+        present = {p.name for p in playlist.parent.iterdir() if p.name != "index.m3u8"}
+        assert present == listed, playlist
 
 
 def test_a_transcode_killed_by_kill_9_is_redone_after_restart(server_process, tmp_path):
@@ -56,21 +96,24 @@ def test_a_transcode_killed_by_kill_9_is_redone_after_restart(server_process, tm
     assert status == 202
     video_id = answer["id"]
 
-    # given a transcode under way
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        body = call(server, "GET", f"/api/v1/videos/{video_id}", editor)[1]
-        if body["progress"] > 0:
-            break
-        time.sleep(0.1)
-    assert body["status"] == "processing", body
-    # when the server is killed without warning
-    server.kill()
-    assert media_sql.job_state(store, video_id) == "running"
-    deadline = time.monotonic() + 10
-    while ffmpeg_working_on(video_id) and time.monotonic() < deadline:
-        time.sleep(0.1)  # its ffmpeg dies too (its progress pipe is gone)
-    assert not ffmpeg_working_on(video_id)
+    # given a transcode under way, its ffmpeg held still so that it cannot simply finish first
+    encoders = transcoding_ffmpeg(data)
+    try:
+        for pidfd in encoders:
+            signal.pidfd_send_signal(pidfd, signal.SIGSTOP)
+        # when the server is killed without warning
+        server.kill()
+        assert media_sql.job_state(store, video_id) == "running"
+        # then its ffmpeg dies with it: nothing is left running in the data root
+        assert all(exits_within(pidfd, 30) for pidfd in encoders)
+        assert media_processes(data) == {}
+    finally:
+        for pidfd in encoders:
+            try:
+                signal.pidfd_send_signal(pidfd, signal.SIGKILL)  # (an orphan of an unguarded server)
+            except ProcessLookupError:
+                pass
+            os.close(pidfd)
     assert not (data / "renditions" / video_id).exists()  # nothing half-made is visible
 
     # then the restarted server redoes the job and the video becomes ready
@@ -84,8 +127,12 @@ def test_a_transcode_killed_by_kill_9_is_redone_after_restart(server_process, tm
     assert body["status"] == "ready", body
     master = (data / "renditions" / video_id / "master.m3u8").read_text()
     assert master.index("234p/index.m3u8") < master.index("360p/index.m3u8")
+    # exactly one clean rendition: the segments of one run, nothing from the killed attempt
+    assert [p.name for p in (data / "renditions").iterdir()] == [video_id]
+    rendition_is_clean(data / "renditions" / video_id)
     deadline = time.monotonic() + 10
     while any((data / "work").iterdir()) and time.monotonic() < deadline:
         time.sleep(0.1)  # the work folder is removed just after the video turns ready
     assert [p.name for p in (data / "work").iterdir()] == []
+    assert media_processes(data) == {}
     store.close()

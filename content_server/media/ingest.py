@@ -26,14 +26,13 @@ from ..uploads import discard_upload, finished_upload
 from ..validation import bilingual_text, read_json, string_list, text
 from . import pictures, subtitles
 from .jobs import work_dir
-from .probe import NotAVideo, Source, probe_source
+from .probe import NotAVideo, Source, SourceLimits, probe_source
 
 routes = web.RouteTableDef()
 
 LANGUAGES = ("zh", "mn")
 MAX_TITLE = 120
 MAX_SUMMARY = 2000
-MAX_SOURCE_SECONDS = 3 * 3600
 
 
 @dataclass
@@ -110,11 +109,10 @@ def prepare(settings: Settings, ingest: Ingest) -> dict:
     """Probes and test-decodes the source, converts subtitles, checks the poster, and fills
     DataRoot.work/<id>; returns the transcode spec. Thread-safe (no store). On refusal,
     raises ApiError and leaves nothing behind."""
-    max_seconds = settings.extra.get("max_source_seconds", MAX_SOURCE_SECONDS)
     try:
-        info = probe_source(ingest.paths["source"], max_seconds)
+        info = probe_source(ingest.paths["source"], SourceLimits.of(settings))
     except NotAVideo as exc:
-        raise ApiError(422, "not_a_video", exc.args[0], field="upload_id", minutes=int(max_seconds // 60))
+        raise ApiError(422, "not_a_video", exc.args[0], field="upload_id", **exc.params)
     audio = map_audio(info, ingest.audio_languages)
     final = work_dir(settings.root, ingest.video_id)
     staging = final.with_name(final.name + ".new")
@@ -125,6 +123,8 @@ def prepare(settings: Settings, ingest: Ingest) -> dict:
             if f"subs_{lang}" in ingest.paths:
                 try:
                     subtitles.to_webvtt(ingest.paths[f"subs_{lang}"], staging / f"subs_{lang}.vtt")
+                except subtitles.UnknownEncoding:
+                    raise ApiError(422, "bad_subtitles", subtitles.UnknownEncoding.msgid, field=f"subtitles.{lang}")
                 except subtitles.BadSubtitles:
                     # TRANSLATORS: ingest form error under the subtitles field, max 100 chars
                     raise ApiError(422, "bad_subtitles", N_("This subtitle file is not an SRT, WebVTT or ASS file."),

@@ -1,7 +1,9 @@
 """The persistent transcode queue: workers that turn a queued video into ready renditions.
 
 Jobs live in SQLite (`transcode_jobs`), so they survive restarts; a job that was running when
-the server stopped (even by kill -9) is queued again at start and redone from scratch.
+the server stopped (even by kill -9) is queued again at start and redone from scratch in a fresh
+attempt folder (work/<id>/attempt-…), the earlier attempt's folder removed first; ffmpeg dies with
+the server (child_processes), so no earlier ffmpeg writes beside the new one.
 All store access happens on the event loop; ffmpeg runs as a subprocess and Pillow in a thread.
 """
 from __future__ import annotations
@@ -11,6 +13,7 @@ import json
 import logging
 import os
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -21,9 +24,9 @@ from ..i18n import N_
 from ..storage import Store, media as media_sql
 from . import pictures, subtitles
 from .ladder import ladder_for
-from .probe import Source
-from .transcode import (TILE_SECONDS, Plan, TranscodeFailed, ffmpeg_command, read_playlist, run_ffmpeg,
-                        segment_info, write_master)
+from .probe import Source, SourceLimits
+from .transcode import (TILE_SECONDS, Plan, TranscodeFailed, check_decoded_length, ffmpeg_command, read_playlist,
+                        run_ffmpeg, segment_info, write_master)
 
 log = logging.getLogger(__name__)
 
@@ -37,41 +40,48 @@ def work_dir(root: DataRoot, video_id: str) -> Path:
     return root.work / video_id
 
 
-def make_plan(settings: Settings, row) -> tuple[Plan, dict]:
+def new_attempt(work: Path) -> Path:
+    """Removes every earlier attempt's folder and makes a fresh, uniquely named one."""
+    for folder in [*work.glob("attempt-*"), work / "out", work / "frames", work / "pictures"]:
+        shutil.rmtree(folder, ignore_errors=True)  # (out, frames, pictures: the layout before attempts)
+    return Path(tempfile.mkdtemp(prefix="attempt-", dir=work))
+
+
+def make_plan(settings: Settings, row, attempt: Path) -> tuple[Plan, dict]:
     spec = json.loads(row["source"])
     info = Source.from_dict(spec["probe"])
     work = work_dir(settings.root, row["id"])
     plan = Plan(source=work / "source", info=info, outputs=ladder_for(info.width, info.height),
-                audio=spec["audio"], out_dir=work / "out", frames_dir=work / "frames",
-                preset=settings.extra.get("x264_preset", "veryfast"))
+                audio=spec["audio"], out_dir=attempt / "out", frames_dir=attempt / "frames",
+                preset=settings.extra.get("x264_preset", "veryfast"), limits=SourceLimits.of(settings))
     return plan, spec
 
 
-def _fresh_dirs(plan: Plan, work: Path) -> None:
-    for folder in (plan.out_dir, plan.frames_dir, work / "pictures"):
-        shutil.rmtree(folder, ignore_errors=True)
+def _output_dirs(plan: Plan) -> None:
     plan.frames_dir.mkdir(parents=True)
     for name in [o.name for o in plan.outputs] + [f"{kind}_{a['lang']}" for a in plan.audio
                                                    for kind in ("audio", "audio_only")]:
         (plan.out_dir / name).mkdir(parents=True)
 
 
-def finish_outputs(plan: Plan, spec: dict, work: Path) -> tuple[list[dict], float, list[str]]:
+def finish_outputs(plan: Plan, spec: dict, work: Path, attempt: Path) -> tuple[list[dict], float, list[str]]:
     """Subtitles, master playlist and pictures, once ffmpeg is done; returns (ladder, duration,
-    subtitle languages)."""
+    subtitle languages). Raises SourceTooLong if the source decoded longer than allowed."""
     lowest = plan.out_dir / plan.outputs[0].name
     durations = read_playlist(lowest / "index.m3u8").durations
+    check_decoded_length(sum(durations), plan.limits)
     start = float(segment_info(lowest / "seg_00000.ts").get("start_time") or 0)
-    languages = list(spec.get("subtitles", []))
+    vtt = {lang: work / f"subs_{lang}.vtt" for lang in spec.get("subtitles", [])}  # converted at ingest
     for track in spec.get("embedded_subtitles", []):
         try:
-            subtitles.to_webvtt(plan.source, work / f"subs_{track['lang']}.vtt", stream=track["stream"])
+            subtitles.to_webvtt(plan.source, attempt / f"subs_{track['lang']}.vtt", stream=track["stream"])
         except subtitles.BadSubtitles:  # an empty or unreadable embedded track: the video is fine without it
             log.warning("embedded %s subtitles of %s skipped", track["lang"], work.name)
             continue
-        languages.append(track["lang"])
-    for lang in languages:
-        cues = subtitles.read_cues((work / f"subs_{lang}.vtt").read_text(encoding="utf-8"))
+        vtt[track["lang"]] = attempt / f"subs_{track['lang']}.vtt"
+    languages = list(vtt)
+    for lang, path in vtt.items():
+        cues = subtitles.read_cues(path.read_text(encoding="utf-8"))
         subtitles.write_segmented(cues, plan.out_dir / f"subs_{lang}", durations, round(start * 90000))
     ladder = write_master(plan.out_dir, plan.outputs, [a["lang"] for a in plan.audio], languages, plan.fps)
     frames = sorted(plan.frames_dir.glob("tile_*.jpg"))
@@ -80,23 +90,24 @@ def finish_outputs(plan: Plan, spec: dict, work: Path) -> tuple[list[dict], floa
         raise TranscodeFailed("no frames for pictures")
     editor_poster = work / "poster"
     if spec.get("poster") and editor_poster.is_file():
-        pictures.make_posters(editor_poster, work / "pictures", editor_supplied=True)
+        pictures.make_posters(editor_poster, attempt / "pictures", editor_supplied=True)
     else:
-        pictures.make_posters(pictures.best_frame(candidates), work / "pictures", editor_supplied=False)
-    pictures.make_tiles(frames, work / "pictures", TILE_SECONDS)
+        pictures.make_posters(pictures.best_frame(candidates), attempt / "pictures", editor_supplied=False)
+    pictures.make_tiles(frames, attempt / "pictures", TILE_SECONDS)
     return ladder, sum(durations), languages
 
 
-def _move_into_place(root: DataRoot, video_id: str, work: Path) -> None:
-    for source, target in ((work / "pictures", root.poster_dir(video_id)),
-                           (work / "out", root.rendition_dir(video_id))):
+def _clean_outputs(attempt: Path) -> None:
+    """Frees the space of a failed attempt; its ffmpeg.log stays for whoever looks into it."""
+    for name in ("out", "frames", "pictures"):
+        shutil.rmtree(attempt / name, ignore_errors=True)
+
+
+def _move_into_place(root: DataRoot, video_id: str, attempt: Path) -> None:
+    for source, target in ((attempt / "pictures", root.poster_dir(video_id)),
+                           (attempt / "out", root.rendition_dir(video_id))):
         shutil.rmtree(target, ignore_errors=True)  # a half-finished earlier attempt
         os.replace(source, target)
-
-
-def _clean_outputs(work: Path) -> None:
-    for name in ("out", "frames", "pictures"):
-        shutil.rmtree(work / name, ignore_errors=True)
 
 
 class Transcoder:
@@ -147,15 +158,16 @@ class Transcoder:
             exc = task.exception()
             log.error("transcode of %s failed: %s", video_id, exc, exc_info=not isinstance(exc, TranscodeFailed))
             if media_sql.job_state(self.store, video_id) == "running":
-                media_sql.fail_job(self.store, video_id, FAILED)
+                media_sql.fail_job(self.store, video_id, getattr(exc, "msgid", FAILED))
 
     async def _transcode(self, row) -> None:
         started = time.monotonic()
         video_id = row["id"]
-        plan, spec = make_plan(self.settings, row)
         work = work_dir(self.settings.root, video_id)
+        attempt = await asyncio.to_thread(new_attempt, work)
+        plan, spec = make_plan(self.settings, row, attempt)
         try:
-            await asyncio.to_thread(_fresh_dirs, plan, work)
+            await asyncio.to_thread(_output_dirs, plan)
             last = [0.0, 0.0]  # progress written, when
 
             def on_progress(value: float) -> None:
@@ -165,15 +177,15 @@ class Transcoder:
                     last[:] = [value, now]
                     media_sql.set_progress(self.store, video_id, round(value, 3))
 
-            await run_ffmpeg(ffmpeg_command(plan), plan.info.duration, work / "ffmpeg.log", on_progress)
-            ladder, duration, subtitle_languages = await asyncio.to_thread(finish_outputs, plan, spec, work)
+            await run_ffmpeg(ffmpeg_command(plan), plan.info.duration, attempt / "ffmpeg.log", on_progress)
+            ladder, duration, subtitle_languages = await asyncio.to_thread(finish_outputs, plan, spec, work, attempt)
             if media_sql.job_state(self.store, video_id) != "running":
                 raise asyncio.CancelledError()  # cancelled while the last pictures were made
-            await asyncio.to_thread(_move_into_place, self.settings.root, video_id, work)
+            await asyncio.to_thread(_move_into_place, self.settings.root, video_id, attempt)
             media_sql.finish_job(self.store, video_id, duration, ladder, subtitle_languages)
             await asyncio.to_thread(shutil.rmtree, work, True)
         except BaseException:
-            await asyncio.to_thread(_clean_outputs, work)
+            await asyncio.to_thread(_clean_outputs, attempt)
             raise
         finally:
             if self.metrics is not None:

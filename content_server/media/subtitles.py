@@ -1,17 +1,57 @@
-"""Subtitles: SRT, WebVTT, ASS files or embedded text streams → segmented WebVTT for HLS."""
+"""Subtitles: SRT, WebVTT, ASS files or embedded text streams → segmented WebVTT for HLS.
+
+Editors' files come in the encodings their tools write: UTF-8 (with or without BOM), UTF-16
+with BOM, GB18030/GBK (Chinese tools, Windows Notepad) and Big5. The text is decoded here and
+handed to ffmpeg as UTF-8, so the WebVTT is always UTF-8 whatever the upload was.
+"""
 from __future__ import annotations
 
+import codecs
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+import charset_normalizer
+
+from ..i18n import N_
+from .child_processes import run_child
+
 MAX_SUBTITLE_BYTES = 2 * 1024 * 1024
+# legacy Chinese encodings the detector chooses between (gb18030 reads GBK and GB2312; cp950 is
+# Windows Big5); UTF-8 and UTF-16 are recognised exactly before it is asked
+LEGACY_CHINESE = ("gb18030", "cp950")
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# control characters never found in subtitle text (tab, line feed and carriage return are)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TIMING = re.compile(r"^\s*((?:\d+:)?\d{1,2}:\d{2}\.\d{3})\s+-->\s+((?:\d+:)?\d{1,2}:\d{2}\.\d{3})")
 
 
 class BadSubtitles(Exception):
     """The file is not a subtitle file ffmpeg can read, or holds no cues."""
+
+
+class UnknownEncoding(BadSubtitles):
+    """The file is not text in any encoding accepted for subtitles."""
+
+    # TRANSLATORS: ingest form error under the subtitles field, max 120 chars
+    msgid = N_("This subtitle file is not readable text. Please save it as UTF-8 and upload it again.")
+
+
+def decode_subtitle_text(data: bytes) -> str:
+    """The text of a subtitle file in UTF-8, UTF-16 (BOM), GB18030/GBK or Big5; raises UnknownEncoding."""
+    encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None)
+    try:
+        text = data.decode(encoding or "utf-8")
+    except UnicodeDecodeError:
+        if encoding:
+            raise UnknownEncoding("broken UTF-16/UTF-8 after its BOM")
+        best = charset_normalizer.from_bytes(data, cp_isolation=list(LEGACY_CHINESE)).best()
+        if best is None:
+            raise UnknownEncoding("none of the accepted encodings")
+        text = str(best)
+    if _CONTROL.search(text):
+        raise UnknownEncoding("control characters: not text")
+    return text
 
 
 @dataclass
@@ -23,17 +63,19 @@ class Cue:
 
 def to_webvtt(source: Path, target: Path, stream: int | None = None) -> int:
     """Converts a subtitle file (or stream `stream` of a media file) to WebVTT; returns the cue count."""
-    if stream is None and (not source.is_file() or not 0 < source.stat().st_size <= MAX_SUBTITLE_BYTES):
-        raise BadSubtitles(source)
-    select = f"0:{stream}" if stream is not None else "0:s:0"
-    # an uploaded file is read only with a subtitle demuxer: never as a playlist naming other files
-    demuxer = [] if stream is not None else ["-f", _subtitle_format(source)]
-    proc = subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-protocol_whitelist", "file", *demuxer,
-                           "-i", str(source), "-map", select,
-                           "-c:s", "webvtt", "-f", "webvtt", str(target)], capture_output=True, timeout=120)
-    if proc.returncode != 0 or not target.is_file():
-        target.unlink(missing_ok=True)
-        raise BadSubtitles(proc.stderr.decode(errors="replace")[-300:])
+    if stream is not None:
+        _convert(source, target, [], f"0:{stream}")
+    else:
+        if not source.is_file() or not 0 < source.stat().st_size <= MAX_SUBTITLE_BYTES:
+            raise BadSubtitles(source)
+        text = decode_subtitle_text(source.read_bytes())
+        as_utf8 = target.with_name(target.name + ".utf8")
+        as_utf8.write_text(text, encoding="utf-8")
+        try:
+            # an uploaded file is read only with a subtitle demuxer: never as a playlist naming other files
+            _convert(as_utf8, target, ["-f", _subtitle_format(text)], "0:s:0")
+        finally:
+            as_utf8.unlink(missing_ok=True)
     cues = read_cues(target.read_text(encoding="utf-8", errors="replace"))
     if not cues:
         target.unlink(missing_ok=True)
@@ -41,11 +83,20 @@ def to_webvtt(source: Path, target: Path, stream: int | None = None) -> int:
     return len(cues)
 
 
-def _subtitle_format(path: Path) -> str:
-    head = path.read_bytes()[:4096].lstrip(b"\xef\xbb\xbf").lstrip()
-    if head.startswith(b"WEBVTT"):
+def _convert(source: Path, target: Path, demuxer: list[str], select: str) -> None:
+    proc = run_child(["ffmpeg", "-nostdin", "-v", "error", "-y", "-protocol_whitelist", "file", *demuxer,
+                      "-i", str(source), "-map", select,
+                      "-c:s", "webvtt", "-f", "webvtt", str(target)], timeout=120)
+    if proc.returncode != 0 or not target.is_file():
+        target.unlink(missing_ok=True)
+        raise BadSubtitles(proc.stderr.decode(errors="replace")[-300:])
+
+
+def _subtitle_format(text: str) -> str:
+    head = text[:4096].lstrip("\ufeff").lstrip()
+    if head.startswith("WEBVTT"):
         return "webvtt"
-    if head.lower().startswith(b"[script info]"):
+    if head.lower().startswith("[script info]"):
         return "ass"
     return "srt"
 

@@ -6,26 +6,36 @@ here from the playlists ffmpeg made, so it always lists the lowest video rung fi
 """
 from __future__ import annotations
 
-import asyncio
 import json
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from ..i18n import N_
+from .child_processes import run_child, start_child
 from .ladder import (AUDIO_KBPS, AUDIO_ONLY_KBPS, BUFSIZE_FACTOR, GOP_SECONDS, MAXRATE_FACTOR,
                      SEGMENT_SECONDS, Output)
-from .probe import Source
+from .probe import Source, SourceLimits
 
 TILE_SECONDS = 10
 TILE_WIDTH = 320
 POSTER_CANDIDATES = 6
 LANGUAGE_NAMES = {"zh": "中文", "mn": "ᠮᠣᠩᠭᠣᠯ"}
 INPUT_GUARD = ["-protocol_whitelist", "file"]  # uploads never make ffmpeg fetch URLs
+# decoding stops this far past the allowed length: enough to see that a source is longer
+OVERRUN_SECONDS = 1.0
 
 
 class TranscodeFailed(Exception):
     """ffmpeg could not make the renditions; args[0] is the tail of its log."""
+
+
+class SourceTooLong(TranscodeFailed):
+    """The source decoded longer than allowed, though its container said otherwise."""
+
+    # TRANSLATORS: status of a video in the editor's list, max 120 chars
+    msgid = N_("The video is longer than allowed, though its file says otherwise. Please shorten it and upload it again.")
 
 
 @dataclass
@@ -38,6 +48,7 @@ class Plan:
     out_dir: Path            # HLS output (becomes the rendition dir)
     frames_dir: Path         # tile frames and poster candidates
     preset: str = "veryfast"
+    limits: SourceLimits = SourceLimits()
 
     @property
     def fps(self) -> float:
@@ -63,7 +74,7 @@ def ffmpeg_command(plan: Plan) -> list[str]:
     poster_w, poster_h = _fit(top.width, top.height, 960, 540)
     chains.append(f"[sp]{_every(interval)},scale={poster_w}:{poster_h},setsar=1[posters]")
     cmd = ["ffmpeg", "-nostdin", "-hide_banner", "-v", "error", "-y", "-progress", "pipe:1", "-nostats",
-           *INPUT_GUARD, "-i", str(plan.source), "-filter_complex", ";".join(chains),
+           *INPUT_GUARD, *decode_caps(plan.limits), "-i", str(plan.source), "-filter_complex", ";".join(chains),
            "-max_muxing_queue_size", "4096"]
     streams = []
     for i, out in enumerate(plan.outputs):
@@ -93,12 +104,23 @@ def ffmpeg_command(plan: Plan) -> list[str]:
     return cmd
 
 
+def decode_caps(limits: SourceLimits) -> list[str]:
+    """Input options bounding what is decoded, whatever the container declares: the length (a
+    little past the limit, so an over-long source shows) and the picture size (decoder memory)."""
+    return ["-max_pixels", str(limits.decoder_pixels), "-t", f"{limits.seconds + OVERRUN_SECONDS:.3f}"]
+
+
+def check_decoded_length(seconds: float, limits: SourceLimits) -> None:
+    """Raises SourceTooLong when the renditions came out longer than the allowed length."""
+    if seconds > limits.seconds + OVERRUN_SECONDS / 2:
+        raise SourceTooLong(f"decoded {seconds:.1f} s, at most {limits.seconds:.1f} s allowed")
+
+
 async def run_ffmpeg(cmd: list[str], duration: float, log_path: Path,
                      on_progress: Callable[[float], None]) -> None:
     """Runs ffmpeg, reporting 0..1 from `-progress`; kills it if this task is cancelled."""
     with open(log_path, "ab") as log:
-        proc = await asyncio.create_subprocess_exec(*cmd, stdin=subprocess.DEVNULL,
-                                                    stdout=subprocess.PIPE, stderr=log)
+        proc = await start_child(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log)
         try:
             async for line in proc.stdout:
                 key, _, value = line.decode(errors="replace").strip().partition("=")
@@ -141,9 +163,8 @@ def read_playlist(path: Path) -> Playlist:
 
 def segment_info(path: Path) -> dict:
     """Start time and codec profile/level of the first stream of one segment."""
-    proc = subprocess.run(["ffprobe", "-v", "error", "-show_entries",
-                           "stream=codec_type,profile,level,start_time,width,height", "-of", "json", str(path)],
-                          capture_output=True, timeout=60)
+    proc = run_child(["ffprobe", "-v", "error", "-show_entries",
+                      "stream=codec_type,profile,level,start_time,width,height", "-of", "json", str(path)], timeout=60)
     streams = json.loads(proc.stdout or b"{}").get("streams", [])
     return streams[0] if streams else {}
 
