@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ..config import DataRoot
 from ..i18n import N_, bilingual
+from ..media.child_processes import run_child
 
 log = logging.getLogger(__name__)
 
@@ -68,18 +69,18 @@ def make_slate(root: DataRoot, force: bool = False) -> bool:
             (work / folder).mkdir()
         common = ["-f", "hls", "-hls_time", str(SEGMENT_SECONDS), "-hls_playlist_type", "vod",
                   "-hls_flags", "independent_segments"]
-        subprocess.run(
+        run_child(
             ["ffmpeg", "-nostdin", "-v", "error", "-loop", "1", "-framerate", "25", "-i", str(work / "slate.png"),
              "-t", str(LOOP_SECONDS), "-c:v", "libx264", "-preset", "ultrafast", "-tune", "stillimage",
              "-pix_fmt", "yuv420p", "-profile:v", "baseline", "-g", "50", "-keyint_min", "50",
              "-sc_threshold", "0", "-an", *common,
              "-hls_segment_filename", str(work / "360p" / "seg_%05d.ts"), str(work / "360p" / "index.m3u8")],
-            check=True, timeout=120)
-        subprocess.run(
+            timeout=120).check_returncode()
+        run_child(
             ["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i", "anullsrc=r=48000:cl=mono",
              "-t", "9.984", "-c:a", "aac", "-b:a", "32k", *common,
              "-hls_segment_filename", str(work / "audio_zh" / "seg_%05d.ts"), str(work / "audio_zh" / "index.m3u8")],
-            check=True, timeout=120)
+            timeout=120).check_returncode()
         shutil.copytree(work / "audio_zh", work / "audio_mn")
         (work / "slate.png").unlink()
         (work / "ladder.json").write_text(json.dumps({"ladder": LADDER, "audio_languages": ["zh", "mn"]}))
