@@ -74,6 +74,9 @@ class Settings:
     transcode_workers: int = 1
     claim_lease_minutes: int = 15  # a callback claim lapses unless the desk page renews it
     phone_retention_days: int = 30  # phone numbers are erased this long after a question ends
+    # /healthz fails and ingest refuses below this much free space on the data root's disk,
+    min_free_bytes: int = 512 * 1024**2
+    min_free_fraction: float = 0.05  # or below this share of it, whichever is less (small disks)
     extra: dict = field(default_factory=dict)
 
     @property
