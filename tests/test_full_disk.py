@@ -126,6 +126,11 @@ async def test_a_full_disk_is_told_plainly_and_everything_works_again_once_freed
                 assert resp.status == 200
             source_id = await upload(session, base, editor, source)
             junk_id = await upload(session, base, editor, os.urandom(MIB))  # an upload the editor gives up
+            resumed = os.urandom(MIB)  # an upload still to be sent
+            async with session.post(base + "/api/v1/uploads", headers={
+                    **editor, **TUS, "Upload-Length": str(len(resumed)),
+                    "Upload-Metadata": metadata_header(filename="c.mp4")}) as resp:
+                resumed_url = base + resp.headers["Location"]
             async with session.post(base + "/api/v1/questions", json=question("工钱没给", "wages"),
                                     headers={**box, "Idempotency-Key": str(uuid.uuid4())}) as resp:
                 assert resp.status == 201
@@ -155,6 +160,12 @@ async def test_a_full_disk_is_told_plainly_and_everything_works_again_once_freed
                     **editor, **TUS, "Upload-Length": "100", "Upload-Metadata": metadata_header(filename="b.mp4")}) as resp:
                 await assert_disk_full(resp)
                 assert resp.headers["Tus-Resumable"] == "1.0.0"
+            async with session.patch(resumed_url, data=resumed, headers={
+                    **editor, **TUS, "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"}) as resp:
+                await assert_disk_full(resp, 507)
+                assert int(resp.headers["Retry-After"]) > 0
+            async with session.head(resumed_url, headers={**editor, **TUS}) as resp:
+                assert resp.headers["Upload-Offset"] == "0"  # nothing acknowledged that is not on disk
             async with session.post(base + "/api/v1/videos", json=video_body(source_id), headers=editor) as resp:
                 await assert_disk_full(resp, 507)  # refused before a transcode that cannot finish
             assert not any(DataRoot(small_disk).work.iterdir())
@@ -180,6 +191,9 @@ async def test_a_full_disk_is_told_plainly_and_everything_works_again_once_freed
             async with session.post(base + "/api/v1/uploads", headers={
                     **editor, **TUS, "Upload-Length": "100", "Upload-Metadata": metadata_header(filename="b.mp4")}) as resp:
                 assert resp.status == 201
+            async with session.patch(resumed_url, data=resumed, headers={
+                    **editor, **TUS, "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"}) as resp:
+                assert resp.status == 204 and resp.headers["Upload-Offset"] == str(len(resumed))
             async with session.post(base + "/api/v1/videos", json=video_body(source_id), headers=editor) as resp:
                 assert resp.status == 202, await resp.text()
         log = (tmp_path / f"server-{server.port}.log").read_text(errors="replace")
