@@ -16,13 +16,16 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from content_server import auth
-from content_server.config import DataRoot
+from content_server import auth, disk_space
+from content_server.config import DataRoot, Settings
+from content_server.errors import ApiError
+from content_server.media import room
 from content_server.questions import topics
-from content_server.storage import Store, accounts, catalog as catalog_sql
+from content_server.storage import Store, accounts, catalog as catalog_sql, media as media_sql
 
 from .conftest import ServerProcess, add_account
 from .media_samples import two_languages
+from .ready_video import ensure_category
 from .tus import TUS, metadata_header
 
 MIB = 1024 * 1024
@@ -236,3 +239,40 @@ async def test_questions_refused_by_a_full_database_are_503_and_never_acknowledg
     conn.execute("PRAGMA max_page_count = 1073741823")
     for one in refused:
         assert (await ask(*one)).status == 201
+
+
+def test_a_video_is_taken_only_if_its_renditions_fit_beside_the_unfinished_ones(small_disk):
+    """The room rule of media/room.py on a real small disk: a video whose estimated renditions fit
+    above the reserve is taken; the next is refused while the first is still to be transcoded
+    (what it has written already shows in the free space; the rest is counted)."""
+    settings = Settings(data=small_disk)
+    settings.root.create()
+    store = Store(settings.root.database)
+    try:
+        spec = {"probe": {"duration": 10.0, "width": 640, "height": 360}, "audio": [{"lang": "zh"}, {"lang": "mn"}]}
+        estimate = room.rendition_bytes(spec)
+        # leave room for one video and a half above the reserve
+        ballast = disk_space.free_bytes(small_disk) - disk_space.reserve_bytes(settings, small_disk) - estimate * 3 // 2
+        assert ballast > 0
+        with open(small_disk / "ballast.bin", "wb") as out:
+            out.write(b"\0" * ballast)
+        ensure_category(store)
+        media_sql.add_video_with_job(store, {"id": "first", "category": "traffic", "title_zh": "一",
+                                             "title_mn": "ᠨᠢᠭᠡ", "audio_languages": ["zh", "mn"],
+                                             "subtitle_languages": [], "source": spec})
+        for video_id in ("first", "second"):
+            settings.root.work.joinpath(video_id).mkdir()
+        room.ensure_room(settings, "first", spec, [])
+        with pytest.raises(ApiError) as refused:
+            room.ensure_room(settings, "second", spec, media_sql.unfinished_transcodes(store))
+        assert refused.value.status == 507 and refused.value.code == "no_room_for_video"
+        assert not settings.root.work.joinpath("second").exists()  # nothing is left of the refused one
+        assert set(refused.value.body()["message"]) == {"zh", "mn"}
+        # a quarter through, the first has three quarters of its renditions still to write: no room
+        media_sql.set_progress(store, "first", 0.25)
+        with pytest.raises(ApiError):
+            room.ensure_room(settings, "second", spec, media_sql.unfinished_transcodes(store))
+        media_sql.finish_job(store, "first", 10.0, [])
+        assert media_sql.unfinished_transcodes(store) == []
+    finally:
+        store.close()
