@@ -209,23 +209,25 @@ async def test_nginx_absorbs_a_fleet_of_boxes(server_process, nginx, tmp_path, r
 
 
 async def test_the_edge_stops_serving_a_video_when_its_window_ends(server_process, nginx, tmp_path):
-    """Given a video that ends in a few seconds, cached by the edge, and one that already ended,
-    then the ended one is 404 through the edge, and the other is 404 there once its window ends."""
+    """Given a video that ends in a few seconds, cached by the edge, one that already ended and
+    one that starts when the first ends, then through the edge the ended and the coming one are
+    404, and once the boundary passes the first is 404 and the coming one plays."""
     now = time.time()
     settings = Settings(data=tmp_path / "data")
     settings.root.create()
     store = Store(settings.root.database)
     try:
         ended = add_ready_video(store, settings, publish_until=iso(now - 60))
-        ending_at = int(now) + 6
+        ending_at = int(now) + 10  # room for starting the server and the edge on a loaded machine
         ending = add_ready_video(store, settings, publish_until=iso(ending_at))
+        coming = add_ready_video(store, settings, publish_from=iso(ending_at))
     finally:
         store.close()
     edge = nginx(server_process().port)
     files = lambda vid: [f"/media/renditions/{vid}/master.m3u8", f"/media/renditions/{vid}/234p/index.m3u8",  # noqa: E731
                          f"/media/renditions/{vid}/234p/seg_00000.ts", f"/media/posters/{vid}/poster.jpg"]
     async with aiohttp.ClientSession() as session:
-        for url in files(ended):
+        for url in files(ended) + files(coming):
             async with session.get(edge + url) as resp:
                 assert resp.status == 404, url
         for _ in range(2):  # the second time from the edge's cache
@@ -240,3 +242,6 @@ async def test_the_edge_stops_serving_a_video_when_its_window_ends(server_proces
         for url in files(ending):
             async with session.get(edge + url) as resp:
                 assert resp.status == 404, url
+        for url in files(coming):  # the edge kept no 404 past the start
+            async with session.get(edge + url) as resp:
+                assert resp.status == 200, url
