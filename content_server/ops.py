@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import os
 import time
 from collections import defaultdict
 from typing import Callable
@@ -88,7 +89,7 @@ class HealthProbe:
     def _probe(self) -> None:
         root = self.settings.root
         health_sql.probe_commit(root.database, time.time())
-        probe = root.work / ".healthz"
+        probe = root.work / f".healthz-{os.getpid()}"  # API nodes may share one media root
         probe.write_bytes(b"ok")
         probe.unlink()
 
