@@ -147,6 +147,9 @@ async def test_a_full_disk_is_told_plainly_and_everything_works_again_once_freed
                 await assert_disk_full(resp)
                 health = await resp.json()
                 assert health["reason"] == "low_disk_space" and 0 < health["free_bytes"] < health["min_free_bytes"]
+            async with session.post(base + "/api/v1/videos", json=video_body(source_id), headers=editor) as resp:
+                await assert_disk_full(resp, 507)  # its renditions would not fit: no job that must fail later
+            assert not any(DataRoot(small_disk).work.iterdir())
             fill(small_disk)
 
             # when the disk is full
