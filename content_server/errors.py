@@ -1,7 +1,9 @@
 """The one error shape of the contract, and the middleware that guarantees it."""
 from __future__ import annotations
 
+import errno
 import logging
+import sqlite3
 
 from aiohttp import web
 
@@ -46,7 +48,10 @@ async def error_middleware(request: web.Request, handler):
             code, msgid = _HTTP_ERRORS[exc.status]
             return ApiError(exc.status, code, msgid, headers=_allow(exc)).response()
         raise
-    except Exception:
+    except Exception as exc:
+        if disk_full(exc):
+            log.error("disk full on %s %s: %s", request.method, request.path, exc)
+            return disk_full_error().response()
         log.exception("unhandled error on %s %s", request.method, request.path)
         # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
         return ApiError(500, "internal", N_("Something went wrong on the server. Please try again later.")).response()
@@ -55,3 +60,27 @@ async def error_middleware(request: web.Request, handler):
 def _allow(exc: web.HTTPException) -> dict:
     return {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else {}
 
+
+DISK_FULL_RETRY_SECONDS = 120
+
+
+def disk_full(exc: BaseException | None) -> bool:
+    """Whether `exc`, or an error it arose from, says the disk (or the database on it) is full."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, sqlite3.Error) and (
+                (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF == sqlite3.SQLITE_FULL
+                or "database or disk is full" in str(exc)):
+            return True
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def disk_full_error() -> ApiError:
+    """503 for a full disk: nothing was kept, and the caller should send it again later."""
+    # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
+    return ApiError(503, "storage_full", N_("The server's disk is full, so nothing was saved. Please try again later."),
+                    headers={"Retry-After": str(DISK_FULL_RETRY_SECONDS)})

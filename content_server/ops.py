@@ -1,14 +1,20 @@
 """Operations: /healthz, and /metrics in Prometheus text format."""
 from __future__ import annotations
 
+import asyncio
 import hmac
+import math
+import os
 import time
 from collections import defaultdict
 from typing import Callable
 
 from aiohttp import web
 
-from . import auth
+from . import auth, disk_space
+from .errors import ApiError, DISK_FULL_RETRY_SECONDS, disk_full, disk_full_error
+from .i18n import N_
+from .storage import health as health_sql
 
 routes = web.RouteTableDef()
 
@@ -60,18 +66,66 @@ async def count_requests(request: web.Request, handler):
     return response
 
 
-@routes.get("/healthz")
-async def healthz(request: web.Request) -> web.Response:
-    store = request.app["store"]
-    root = request.app["settings"].root
-    try:
-        store.one("SELECT 1")
-        probe = root.work / ".healthz"
+HEALTHY_PROBE_SECONDS = 1.0  # a passed commit probe is reused this long: polling under load costs no fsync each
+
+
+class HealthProbe:
+    """A real commit and a file written under the data root, in a worker thread; concurrent
+    /healthz requests share the probe under way, and a pass is trusted for a second."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self._passed_at = -math.inf
+        self._running: asyncio.Future | None = None
+
+    async def check(self) -> None:
+        """Returns when the database and the media root take writes; raises what failed."""
+        if time.monotonic() - self._passed_at < HEALTHY_PROBE_SECONDS:
+            return
+        if self._running is None:
+            self._running = asyncio.ensure_future(asyncio.to_thread(self._probe))
+            self._running.add_done_callback(self._finished)
+        await asyncio.shield(self._running)
+
+    def _probe(self) -> None:
+        root = self.settings.root
+        health_sql.probe_commit(root.database, time.time())
+        probe = root.work / f".healthz-{os.getpid()}"  # API nodes may share one media root
         probe.write_bytes(b"ok")
         probe.unlink()
+
+    def _finished(self, probe: asyncio.Future) -> None:
+        self._running = None
+        if not probe.cancelled() and probe.exception() is None:
+            self._passed_at = time.monotonic()
+
+
+def _room(settings) -> tuple[int, int]:
+    return disk_space.free_bytes(settings.root.root), disk_space.reserve_bytes(settings, settings.root.root)
+
+
+@routes.get("/healthz")
+async def healthz(request: web.Request) -> web.Response:
+    settings = request.app["settings"]
+    try:
+        request.app["store"].one("SELECT 1")
+        free, reserve = await asyncio.to_thread(_room, settings)
+        if free < reserve:
+            # TRANSLATORS: status of the server for administrators (health check), max 100 chars
+            low = ApiError(503, "low_disk_space", N_("The server's disk is almost full. Please free space on it."),
+                           headers={"Retry-After": str(DISK_FULL_RETRY_SECONDS)})
+            return _unhealthy("low_disk_space", low, free_bytes=free, min_free_bytes=reserve)
+        await request.app["health_probe"].check()
     except Exception as exc:  # report, never crash, when the disk or database is gone
+        if disk_full(exc):
+            return _unhealthy("disk_full", disk_full_error())
         return web.json_response({"status": "unhealthy", "reason": type(exc).__name__}, status=503)
-    return web.json_response({"status": "ok", "time": time.time()})
+    return web.json_response({"status": "ok", "time": time.time(), "free_bytes": free})
+
+
+def _unhealthy(reason: str, error: ApiError, **figures) -> web.Response:
+    return web.json_response({"status": "unhealthy", "reason": reason, **error.body(), **figures},
+                             status=error.status, headers=error.headers)
 
 
 def admin_or_scrape_token(handler):
@@ -98,4 +152,5 @@ async def metrics(request: web.Request) -> web.Response:
 
 def setup(app: web.Application) -> None:
     app["metrics"].describe("legaltv_http_requests_total", "counter", "HTTP requests by route and status")
+    app["health_probe"] = HealthProbe(app["settings"])
     app.add_routes(routes)

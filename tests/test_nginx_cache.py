@@ -16,12 +16,14 @@ from zoneinfo import ZoneInfo
 import aiohttp
 import pytest
 
-from content_server.config import DataRoot
+from content_server.config import DataRoot, Settings
+from content_server.media.catalog import iso
 from content_server.schedule.document import validate_schedule
 from content_server.storage import Store, schedule as schedule_sql
 
 from .channel_media import SEGMENT, install, install_slate
 from .conftest import METRICS, free_port
+from .ready_video import add_ready_video
 from .test_channel_live import renditions  # noqa: F401  (session fixture)
 
 pytestmark = pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed")
@@ -74,6 +76,20 @@ http {{
             proxy_cache_lock_age 30s;
             proxy_cache_use_stale updating error timeout;
             proxy_cache_background_update on;
+            proxy_cache_revalidate on;
+            add_header X-Cache-Status $upstream_cache_status;
+        }}
+        # Renditions and posters: kept only as long as the origin says (s-maxage: at most 5 min and
+        # never past the video's publish window), then revalidated; never served stale while
+        # updating, so once a video leaves its window the origin's 404 reaches every box.
+        location /media/ {{
+            proxy_pass http://origin;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_cache legaltv;
+            proxy_cache_lock on;
+            proxy_cache_lock_timeout 30s;
+            proxy_cache_use_stale error timeout;
             proxy_cache_revalidate on;
             add_header X-Cache-Status $upstream_cache_status;
         }}
@@ -190,3 +206,42 @@ async def test_nginx_absorbs_a_fleet_of_boxes(server_process, nginx, tmp_path, r
     allowed = 2 * (elapsed / SEGMENT + 2)
     assert hits.get("/api/v1/channels/{channel_id}/live/{variant}.m3u8", 0) <= allowed
     assert seen.count("HIT") + seen.count("UPDATING") > 0.9 * len(seen)
+
+
+async def test_the_edge_stops_serving_a_video_when_its_window_ends(server_process, nginx, tmp_path):
+    """Given a video that ends in a few seconds, cached by the edge, one that already ended and
+    one that starts when the first ends, then through the edge the ended and the coming one are
+    404, and once the boundary passes the first is 404 and the coming one plays."""
+    now = time.time()
+    settings = Settings(data=tmp_path / "data")
+    settings.root.create()
+    store = Store(settings.root.database)
+    try:
+        ended = add_ready_video(store, settings, publish_until=iso(now - 60))
+        ending_at = int(now) + 10  # room for starting the server and the edge on a loaded machine
+        ending = add_ready_video(store, settings, publish_until=iso(ending_at))
+        coming = add_ready_video(store, settings, publish_from=iso(ending_at))
+    finally:
+        store.close()
+    edge = nginx(server_process().port)
+    files = lambda vid: [f"/media/renditions/{vid}/master.m3u8", f"/media/renditions/{vid}/234p/index.m3u8",  # noqa: E731
+                         f"/media/renditions/{vid}/234p/seg_00000.ts", f"/media/posters/{vid}/poster.jpg"]
+    async with aiohttp.ClientSession() as session:
+        for url in files(ended) + files(coming):
+            async with session.get(edge + url) as resp:
+                assert resp.status == 404, url
+        for _ in range(2):  # the second time from the edge's cache
+            for url in files(ending):
+                async with session.get(edge + url) as resp:
+                    assert resp.status == 200, url
+                    await resp.read()
+        async with session.get(edge + files(ending)[2]) as resp:
+            assert resp.headers["X-Cache-Status"] == "HIT"
+        # the edge counts whole seconds: wait until the window's end is past for it too
+        await asyncio.sleep(max(0.0, ending_at + 1.5 - time.time()))
+        for url in files(ending):
+            async with session.get(edge + url) as resp:
+                assert resp.status == 404, url
+        for url in files(coming):  # the edge kept no 404 past the start
+            async with session.get(edge + url) as resp:
+                assert resp.status == 200, url

@@ -24,7 +24,7 @@ from ..i18n import N_, bilingual
 from ..storage import Store, media as media_sql
 from ..uploads import discard_upload, finished_upload
 from ..validation import bilingual_text, read_json, string_list, text
-from . import pictures, subtitles
+from . import pictures, room, subtitles
 from .jobs import work_dir
 from .probe import NotAVideo, Source, SourceLimits, probe_source
 
@@ -249,6 +249,8 @@ async def post_video(request: web.Request) -> web.Response:
     except ApiError as exc:
         _discard_refused_source(store, settings, ingest, exc)
         raise
+    await asyncio.to_thread(room.ensure_room, settings, ingest.video_id, spec,  # 507 before a job that cannot finish
+                            media_sql.unfinished_transcodes(store))
     commit(store, settings, ingest, spec, owner_id)
     request.app["transcoder"].poke()
     return web.json_response({"id": ingest.video_id, "status": "processing"}, status=202)

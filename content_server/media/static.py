@@ -1,16 +1,25 @@
-"""Renditions and posters as plain files under /media/…, for one machine without nginx.
+"""Renditions and posters as plain files under /media/…, for one machine or as an edge's origin.
 
-Only files of ready videos, only known media types, never a path outside the video's own
-folder (no `..`, no hidden names, no symlinks leading out). aiohttp's FileResponse gives
-ETag, Last-Modified, conditional requests and Range; this module adds the types and caching.
+Only files of ready videos inside their publish window (signed-in editors may preview any
+ready video), only known media types, never a path outside the video's own folder (no `..`,
+no hidden names, no symlinks leading out). aiohttp's FileResponse gives ETag, Last-Modified,
+conditional requests and Range; this module adds the types and caching.
+
+Caching: a shared cache (nginx, a CDN) may keep a file at most EDGE_MAX_AGE seconds
+(`s-maxage`) and never past the video's `publish_until`, then revalidates with the origin,
+which answers 404 once the video has left its window: an edge stops serving a video at its
+window's end, and at most EDGE_MAX_AGE after it leaves early (withdrawn).
 """
 from __future__ import annotations
 
+import math
 import re
+import time
 from pathlib import Path
 
 from aiohttp import web
 
+from ..auth import current_user
 from ..config import DataRoot
 from ..storage import catalog as catalog_sql
 
@@ -18,8 +27,12 @@ routes = web.RouteTableDef()
 
 YEAR = 365 * 86400
 IMMUTABLE = f"public, max-age={YEAR}, immutable"
-# On-demand playlists never change once a video is ready, but keep them revalidatable.
-PLAYLIST = "public, max-age=86400, stale-while-revalidate=86400"
+# On-demand playlists never change once a video is ready, but keep them revalidatable (no
+# stale-while-revalidate: an edge would go on serving a video that has left its window).
+PLAYLIST = "public, max-age=86400"
+EDGE_MAX_AGE = 300  # the longest a shared cache keeps serving a video after it leaves the catalog
+PREVIEW = "private, no-store"  # an editor's look at an unpublished video is never cached
+CROSS_PROCESS_CHECK_SECONDS = 1.0  # writes by other processes (a transcode worker) are seen this late
 
 MEDIA_TYPES = {
     ".m3u8": ("application/vnd.apple.mpegurl", PLAYLIST),
@@ -84,12 +97,92 @@ class ReadyVideos:
         return video_id in self._ids
 
 
+class ServableVideos:
+    """Ids of the ready videos inside their publish window, kept in memory.
+
+    Re-read only after a write by this process, when the next publish boundary passes, or (for
+    writes by other processes, seen through `PRAGMA data_version`) at most once a second, so a
+    segment request costs a set lookup, not a query.
+    """
+
+    def __init__(self, store, clock=time.monotonic):
+        self.store, self.clock = store, clock
+        self._changes: int | None = None
+        self._data_version: int | None = None
+        self._checked_at = -math.inf
+        self._valid_until: float | None = None
+        self._windows: dict[str, float | None] = {}  # servable id → its publish_until (None: open)
+
+    def seconds_left(self, video_id: str, now: float) -> float | None:
+        """Seconds until `video_id` leaves its window (inf: open-ended), or None when it is not servable."""
+        self._refresh(now)
+        if video_id not in self._windows:
+            return None
+        until = self._windows[video_id]
+        return math.inf if until is None else until - now
+
+    def _refresh(self, now: float) -> None:
+        stale = self._changes != self.store.changes or (self._valid_until is not None and now >= self._valid_until)
+        if not stale and self.clock() - self._checked_at >= CROSS_PROCESS_CHECK_SECONDS:
+            self._checked_at = self.clock()
+            stale = self._data_version != catalog_sql.data_version(self.store)
+        if stale:
+            self._changes, self._data_version = self.store.changes, catalog_sql.data_version(self.store)
+            self._checked_at = self.clock()
+            self._windows, self._valid_until = servable_windows(catalog_sql.ready_videos(self.store), now)
+
+
+def servable_windows(videos, now: float) -> tuple[dict[str, float | None], float | None]:
+    """({id: publish_until} of the videos inside their window at `now`, the next boundary or None).
+
+    The same rule as the catalog (`catalog.build_catalog`): from inclusive, until exclusive, an
+    unreadable window never publishes.
+    """
+    from .catalog import parse_instant  # the catalog module imports this one
+    windows: dict[str, float | None] = {}
+    boundaries: list[float] = []
+    for video in videos:
+        try:
+            start, end = parse_instant(video["publish_from"]), parse_instant(video["publish_until"])
+        except ValueError:
+            continue
+        if start is not None and now < start:
+            boundaries.append(start)
+        elif end is None or now < end:
+            windows[video["id"]] = end
+            if end is not None:
+                boundaries.append(end)
+    return windows, min(boundaries, default=None)
+
+
+def _edge_caching(cache_control: str, seconds_left: float) -> str:
+    """The file's caching, never past the window's end, and at most EDGE_MAX_AGE for shared caches."""
+    if math.isinf(seconds_left):
+        return f"{cache_control}, s-maxage={EDGE_MAX_AGE}"
+    left = max(0, math.floor(seconds_left))
+    capped = re.sub(r"max-age=(\d+)", lambda m: f"max-age={min(int(m.group(1)), left)}", cache_control)
+    return f"{capped}, s-maxage={min(EDGE_MAX_AGE, left)}"
+
+
+async def _may_preview(request: web.Request) -> bool:
+    """Whether a signed-in editor asks (only looked up for videos outside their window)."""
+    user = await current_user(request)
+    return user is not None and user["role"] == "editor"
+
+
 async def _serve(request: web.Request, base: Path) -> web.StreamResponse:
     video_id, tail = request.match_info["video_id"], request.match_info["tail"]
     path = safe_media_path(base, video_id, tail)
-    if path is None or video_id not in request.app["ready_videos"]:
+    if path is None:
         raise web.HTTPNotFound()
     content_type, cache_control = MEDIA_TYPES[path.suffix.lower()]
+    seconds_left = request.app["servable_videos"].seconds_left(video_id, time.time())
+    if seconds_left is not None:
+        cache_control = _edge_caching(cache_control, seconds_left)
+    elif video_id in request.app["ready_videos"] and await _may_preview(request):
+        cache_control = PREVIEW
+    else:
+        raise web.HTTPNotFound()
     return web.FileResponse(path, headers={"Content-Type": content_type, "Cache-Control": cache_control,
                                            "Access-Control-Allow-Origin": "*"})
 
@@ -105,5 +198,6 @@ async def poster_file(request: web.Request) -> web.StreamResponse:
 
 
 def setup(app: web.Application) -> None:
-    app["ready_videos"] = ReadyVideos(app["store"])
+    app["ready_videos"] = ReadyVideos(app["store"])  # what editors may preview
+    app["servable_videos"] = ServableVideos(app["store"])
     app.add_routes(routes)

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .. import validation
-from ..errors import ApiError
+from ..errors import ApiError, disk_full
 from ..i18n import N_
 from ..ratelimit import RateLimit
 from ..storage import checkpoint, connect, questions as db
@@ -332,6 +332,10 @@ class GroupCommit:
             try:
                 results.append(submit(store, device, key, body, time.time(), self.calendar, self.limits))
             except Exception as exc:  # refused (ApiError) or broken: this one only
+                if disk_full(exc):  # SQLite may have dropped the whole transaction: nobody is kept
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    return [exc] * len(batch)
                 conn.execute("ROLLBACK TO intake")
                 results.append(exc)
             conn.execute("RELEASE intake")

@@ -18,7 +18,7 @@ from typing import Iterator
 
 import sqlite_utils
 
-from . import accounts, catalog, guidance, media, questions, schedule, uploads
+from . import accounts, catalog, guidance, health, media, questions, schedule, uploads
 
 FEATURES = {
     "accounts": accounts.MIGRATIONS,
@@ -28,6 +28,7 @@ FEATURES = {
     "questions": questions.MIGRATIONS,
     "schedule": schedule.MIGRATIONS,
     "guidance": guidance.MIGRATIONS,
+    "health": health.MIGRATIONS,
 }
 
 

@@ -178,3 +178,9 @@ def job_counts(store) -> dict[str, int]:
         counts[row["state"]] = row["n"]
     counts["failed"] = store.one("SELECT COUNT(*) AS n FROM videos WHERE status = 'failed'")["n"]
     return counts
+
+
+def unfinished_transcodes(store) -> list[tuple[dict, float]]:
+    """(source spec, progress) of every video whose transcode is queued or running."""
+    rows = store.all("SELECT v.source, v.progress FROM transcode_jobs j JOIN videos v ON v.id = j.video_id")
+    return [(json.loads(row["source"]), row["progress"]) for row in rows]

@@ -44,5 +44,4 @@ def discard_upload(store, root: DataRoot, upload_id: str) -> None:
     """Removes an upload and its file (after ingest has consumed it)."""
     if not isinstance(upload_id, str) or not routes.valid_id(upload_id):
         return
-    db.delete_upload(store, upload_id)
-    root.upload_file(upload_id).unlink(missing_ok=True)
+    routes.remove_upload(store, root, upload_id)

@@ -9,7 +9,7 @@ import time
 from aiohttp import web
 
 from ..storage import uploads as db
-from .routes import BUSY, valid_id
+from .routes import BUSY, remove_upload, valid_id
 
 log = logging.getLogger(__name__)
 ORPHAN_GRACE_SECONDS = 600  # a file is created a moment before its row; never race that
@@ -31,8 +31,7 @@ def remove_expired(app: web.Application, now: float | None = None) -> int:
     for upload_id in db.expired_uploads(store, now) + stale:
         if upload_id in busy:
             continue
-        db.delete_upload(store, upload_id)
-        root.upload_file(upload_id).unlink(missing_ok=True)
+        remove_upload(store, root, upload_id)
         removed += 1
     files = {path.stem: path for path in root.uploads.glob("*.bin") if valid_id(path.stem)}
     known = db.known_ids(store, list(files))

@@ -12,7 +12,7 @@ from typing import Callable
 
 from aiohttp import web
 
-from ..errors import ApiError
+from ..errors import DISK_FULL_RETRY_SECONDS, ApiError, disk_full
 from ..i18n import N_
 
 log = logging.getLogger(__name__)
@@ -83,11 +83,15 @@ async def receive(request: web.Request, path: Path, offset: int, room: int, dige
                 raise ApiError(460, "checksum_mismatch", N_("The uploaded data was damaged on the way. Please send it again."),
                                field="Upload-Checksum")
             await asyncio.wrap_future(_FSYNC.submit(_fsync, fd))
-        except _DiskTrouble:
-            log.exception("writing upload %s failed", path.name)
+        except _DiskTrouble as exc:
+            if disk_full(exc):  # a state to report, not a fault to trace
+                log.error("writing upload %s failed: the disk is full", path.name)
+            else:
+                log.exception("writing upload %s failed", path.name)
             _truncate_quietly(fd, acknowledged if sha1 is None else offset)
             # TRANSLATORS: upload error when the server's disk is full or failing, max 100 chars
-            raise ApiError(507, "storage_full", N_("The server cannot store more data right now. Please tell the administrator."))
+            raise ApiError(507, "storage_full", N_("The server cannot store more data right now. Please tell the administrator."),
+                           headers={"Retry-After": str(DISK_FULL_RETRY_SECONDS)})  # the upload resumes from what was kept
         except ApiError:
             _truncate_quietly(fd, acknowledged if sha1 is None else offset)
             raise

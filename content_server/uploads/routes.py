@@ -13,7 +13,7 @@ from email.utils import formatdate
 from aiohttp import web
 
 from ..auth import requires
-from ..errors import ApiError
+from ..errors import ApiError, disk_full, disk_full_error
 from ..i18n import N_
 from ..storage import uploads as db
 from . import protocol
@@ -41,6 +41,13 @@ def tus_endpoint(handler):
             exc.headers.setdefault("Tus-Resumable", protocol.TUS_VERSION)
             exc.headers.setdefault("Cache-Control", "no-store")
             raise
+        except Exception as exc:
+            if not disk_full(exc):
+                raise
+            log.error("disk full on %s %s: %s", request.method, request.path, exc)
+            error = disk_full_error()  # a tus client resumes after Retry-After
+            error.headers.update({"Tus-Resumable": protocol.TUS_VERSION, "Cache-Control": "no-store"})
+            raise error from exc
         response.headers["Tus-Resumable"] = protocol.TUS_VERSION
         response.headers.setdefault("Cache-Control", "no-store")
         return response
@@ -100,8 +107,7 @@ async def create(request: web.Request) -> web.Response:
             offset = await receive(request, path, 0, length, digest, _acknowledger(request, upload_id))
         except BaseException as exc:
             # the client never learnt this upload's address: keep nothing of it
-            db.delete_upload(store, upload_id)
-            path.unlink(missing_ok=True)
+            remove_upload(store, settings.root, upload_id)
             if isinstance(exc, Interrupted):
                 raise _interrupted()
             raise
@@ -209,8 +215,14 @@ def _not_found() -> ApiError:
 
 
 def _remove(request: web.Request, upload_id: str) -> None:
-    db.delete_upload(request.app["store"], upload_id)
-    request.app["settings"].root.upload_file(upload_id).unlink(missing_ok=True)
+    remove_upload(request.app["store"], request.app["settings"].root, upload_id)
+
+
+def remove_upload(store, root, upload_id: str) -> None:
+    """Frees the upload's file first, then forgets its row: on a full disk deleting the row needs
+    the room the file gives back (a row without its file is harmless; it reads as incomplete)."""
+    root.upload_file(upload_id).unlink(missing_ok=True)
+    db.delete_upload(store, upload_id)
 
 
 def _size(path) -> int:
