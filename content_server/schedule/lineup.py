@@ -60,6 +60,7 @@ class Lineup:
         self._library_key = None
         self._rows_key = None
         self._generation: tuple | None = None
+        self._documents: tuple[int, int] = (0, 0)
         self._versions_cache: dict = {}
         self._days: dict[tuple, list[Item]] = {}
         self._tables: dict[tuple, DayTable] = {}
@@ -67,13 +68,14 @@ class Lineup:
 
     def documents(self) -> tuple[int, int]:
         """(catalog version, channels version): what every cached body here derives from."""
-        return documents.version_of(self.store, Document.CATALOG, Document.CHANNELS)
+        self.library()
+        return self._documents
 
     def library(self) -> Library:
         """The library, re-read from disk only when the catalog changed (a question or a
         transcode's progress is written often and must not cost a scan of the renditions);
         a new library or new schedules drop every plan, table and body of the old ones."""
-        versions = self.documents()
+        versions = self._documents = documents.version_of(self.store, Document.CATALOG, Document.CHANNELS)
         key = (versions[0], (self.settings.root.slate / "ladder.json").exists())
         if key != self._library_key:
             rows = schedule_sql.playable_videos(self.store)
