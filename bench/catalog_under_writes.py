@@ -179,12 +179,18 @@ async def renders(session, base: str) -> dict[str, float]:
     return out
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def run(base: str, args, boxes: list[str], staff: list[str]) -> int:
+async def run(base: str, server_pid: int, args, boxes: list[str], staff: list[str]) -> int:
     catalog_url = f"{base}/api/v1/catalog"
     live_url = f"{base}/api/v1/channels/legal/live/{RUNG['name']}.m3u8"
     gzip = {"Accept-Encoding": "gzip"}
@@ -196,12 +202,13 @@ async def run(base: str, args, boxes: list[str], staff: list[str]) -> int:
         await paced_gets(session, live_url, 20, 1, {})  # warm-up
         results: dict[str, dict[str, list[tuple[float, float]]]] = {
             "quiet": {"catalog": [], "live": []}, "busy": {"catalog": [], "live": []}}
-        rendered = {"quiet": {"catalog": 0.0, "channel": 0.0}, "busy": {"catalog": 0.0, "channel": 0.0}}
+        rendered = {phase: {"catalog": 0.0, "channel": 0.0, "cpu": 0.0, "wall": 0.0} for phase in ("quiet", "busy")}
         counts: dict[str, int] = {}
         for round_no in range(args.rounds):
             phases = ["quiet", "busy"] if round_no % 2 == 0 else ["busy", "quiet"]
             for phase in phases:
                 before = await renders(session, base)
+                cpu, wall = cpu_seconds(server_pid), time.perf_counter()
                 readers = [paced_gets(session, catalog_url, args.rate, args.seconds, gzip),
                            paced_gets(session, live_url, args.rate, args.seconds, {})]
                 writers = []
@@ -209,8 +216,10 @@ async def run(base: str, args, boxes: list[str], staff: list[str]) -> int:
                     writers = [households_asking(session, base, boxes, args.questions, args.seconds, counts)]
                     writers += [staff_answering(session, base, token, args.seconds, counts) for token in staff]
                 got = await asyncio.gather(*readers, *writers)
+                rendered[phase]["cpu"] += cpu_seconds(server_pid) - cpu
+                rendered[phase]["wall"] += time.perf_counter() - wall
                 after = await renders(session, base)
-                for what in rendered[phase]:
+                for what in ("catalog", "channel"):
                     rendered[phase][what] += after[what] - before[what]
                 line = []
                 for name, latencies in zip(("catalog", "live"), got[:2]):
@@ -228,8 +237,9 @@ async def run(base: str, args, boxes: list[str], staff: list[str]) -> int:
                   f"p99 {busy[1]:7.2f} ms | ratio busy/quiet p50 {busy[0] / quiet[0]:.2f}x "
                   f"p99 {busy[1] / quiet[1]:.2f}x (goal <= 1.5x)")
         for phase in ("quiet", "busy"):
-            print(f"  renders while {phase}: catalog {rendered[phase]['catalog']:.0f}, "
-                  f"channel bodies {rendered[phase]['channel']:.0f}")
+            done = rendered[phase]
+            print(f"  while {phase}: renders of the catalog {done['catalog']:.0f}, of channel bodies "
+                  f"{done['channel']:.0f}; server CPU {done['cpu'] / done['wall'] * 100:.0f}% of a core")
     return 0
 
 
@@ -261,7 +271,7 @@ def main() -> int:
                     raise RuntimeError((work / "server.log").read_text()[-2000:])
                 time.sleep(0.1)
         print(f"load average before: {os.getloadavg()[0]:.1f} (2 cores shared)")
-        return asyncio.run(run(f"http://127.0.0.1:{port}", args, boxes, staff))
+        return asyncio.run(run(f"http://127.0.0.1:{port}", server.pid, args, boxes, staff))
     finally:
         if server is not None:
             server.terminate()

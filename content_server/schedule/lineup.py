@@ -61,6 +61,7 @@ class Lineup:
         self._rows_key = None
         self._generation: tuple | None = None
         self._documents: tuple[int, int] = (0, 0)
+        self._slate_made = settings.root.slate / "ladder.json"  # the slate appears once, after start
         self._versions_cache: dict = {}
         self._days: dict[tuple, list[Item]] = {}
         self._tables: dict[tuple, DayTable] = {}
@@ -76,7 +77,7 @@ class Lineup:
         transcode's progress is written often and must not cost a scan of the renditions);
         a new library or new schedules drop every plan, table and body of the old ones."""
         versions = self._documents = documents.version_of(self.store, Document.CATALOG, Document.CHANNELS)
-        key = (versions[0], (self.settings.root.slate / "ladder.json").exists())
+        key = (versions[0], self._slate_made.exists())
         if key != self._library_key:
             rows = schedule_sql.playable_videos(self.store)
             rows_key = library_rows_key(rows) + str(key[1])
