@@ -18,6 +18,7 @@ from ..errors import ApiError
 from ..http_cache import etag_of, public_json
 from ..i18n import N_
 from ..storage import guidance as guidance_sql
+from ..storage.documents import Document, version_of
 from . import imports
 
 routes = web.RouteTableDef()
@@ -42,8 +43,8 @@ def _cacheable(request: web.Request, key: tuple, build) -> web.Response:
     return public_json(request, body, etag, MAX_AGE)
 
 
-def _version(request: web.Request, kind: str) -> int | None:
-    return guidance_sql.set_version(request.app["store"], kind)
+def _versions(request: web.Request, *kinds: Document) -> tuple[int, ...]:
+    return version_of(request.app["store"], *kinds)
 
 
 @routes.get("/api/v1/services")
@@ -52,20 +53,20 @@ async def list_services(request: web.Request) -> web.Response:
     if region is not None and not (len(region) == 6 and region.isascii() and region.isdigit()):
         raise ApiError(422, "invalid_region", N_("The region code must be six digits."), field="region")
     store = request.app["store"]
-    return _cacheable(request, ("services", _version(request, "services"), region),
+    return _cacheable(request, ("services", *_versions(request, Document.SERVICES), region),
                       lambda: guidance_sql.services_near(store, region))
 
 
 @routes.get("/api/v1/glossary")
 async def list_glossary(request: web.Request) -> web.Response:
     store = request.app["store"]
-    return _cacheable(request, ("glossary", _version(request, "glossary")), lambda: guidance_sql.glossary(store))
+    return _cacheable(request, ("glossary", *_versions(request, Document.GLOSSARY)), lambda: guidance_sql.glossary(store))
 
 
 @routes.get("/api/v1/guides")
 async def list_guides(request: web.Request) -> web.Response:
     store = request.app["store"]
-    key = ("guides", _version(request, "guides"), _version(request, "glossary"))
+    key = ("guides", *_versions(request, Document.GUIDES, Document.GLOSSARY))
     return _cacheable(request, key, lambda: guidance_sql.guides(store))
 
 

@@ -2,7 +2,8 @@
 
 The catalog is the same for every box, so it is public and cacheable by nginx or a CDN.
 `build_catalog` is a pure function of (categories, ready videos, pictures, now); the cache
-re-renders only when the database changed or the next publish-window boundary has passed,
+re-renders only when the catalog document's version changed (a published video, an edited
+category: never a question or a claim) or the next publish-window boundary has passed,
 so the catalog and its ETag change exactly at `publish_from` / `publish_until`.
 """
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Callable, Iterable, Mapping
 from aiohttp import web
 
 from ..http_cache import accepts_gzip, etag_matches
-from ..storage import Store, catalog as catalog_sql
+from ..storage import Store, catalog as catalog_sql, documents
 from . import static
 
 log = logging.getLogger(__name__)
@@ -137,15 +138,16 @@ def render_catalog(document: dict, valid_until: float | None) -> RenderedCatalog
 
 
 class CatalogCache:
-    """Keeps the current rendering; renders again only after a write or a publish boundary."""
+    """Keeps the current rendering; renders again only after a catalog edit or a publish boundary."""
 
     def __init__(self, store: Store, settings, on_render: Callable[[], None] = lambda: None):
         self.store, self.settings, self.on_render = store, settings, on_render
         self._key: tuple | None = None
         self._current: RenderedCatalog | None = None
+        self.renders = 0  # how often the catalog was built, for metrics and tests
 
     def current(self, now: float) -> RenderedCatalog:
-        key = (self.store.changes, catalog_sql.data_version(self.store))
+        key = documents.version_of(self.store, documents.Document.CATALOG)
         view = self._current
         if view is None or key != self._key or (view.valid_until is not None and now >= view.valid_until):
             root = self.settings.root
@@ -154,6 +156,7 @@ class CatalogCache:
                 lambda vid: static.picture_files(root, vid), self.settings.public_url.rstrip("/"))
             view = self._current = render_catalog(document, valid_until)
             self._key = key
+            self.renders += 1
             self.on_render()
         return view
 

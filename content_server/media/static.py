@@ -21,7 +21,7 @@ from aiohttp import web
 
 from ..auth import current_user
 from ..config import DataRoot
-from ..storage import catalog as catalog_sql
+from ..storage import catalog as catalog_sql, documents
 
 routes = web.RouteTableDef()
 
@@ -83,7 +83,7 @@ def safe_media_path(base: Path, video_id: str, tail: str) -> Path | None:
 
 
 class ReadyVideos:
-    """Ids of ready videos, re-read only after a write."""
+    """Ids of ready videos, re-read only after the catalog changed."""
 
     def __init__(self, store):
         self.store = store
@@ -91,7 +91,7 @@ class ReadyVideos:
         self._ids: set[str] = set()
 
     def __contains__(self, video_id: str) -> bool:
-        key = (self.store.changes, catalog_sql.data_version(self.store))
+        key = documents.version_of(self.store, documents.Document.CATALOG)
         if key != self._key:
             self._ids, self._key = catalog_sql.ready_video_ids(self.store), key
         return video_id in self._ids

@@ -51,7 +51,7 @@ async def create_topic(request: web.Request) -> web.Response:
     if db.topic(store, topic["id"]) is not None:
         # TRANSLATORS: editor API error, max 80 chars
         raise ApiError(409, "exists", N_("A topic with this id exists already."), field="id")
-    _save(store, topic)
+    topics.save(store, topic)
     return web.json_response(_one(store, topic["id"]), status=201)
 
 
@@ -63,18 +63,8 @@ async def replace_topic(request: web.Request) -> web.Response:
     if db.topic(store, topic_id) is None:
         raise ApiError(404, "not_found", N_("Nothing was found at this address."))
     topic = topics.read_topic_body(await validation.read_json(request), topic_id)
-    _save(store, topic)
+    topics.save(store, topic)
     return web.json_response(_one(store, topic_id))
-
-
-def _save(store, topic: dict) -> None:
-    with store.write():
-        for phrase in topic["phrases"]:
-            owner = db.phrase_owner(store, phrase["id"])
-            if owner is not None and owner != topic["id"]:
-                raise ApiError(422, "phrase_of_other_topic", N_("This sentence belongs to another topic."),
-                               field="phrases")
-        db.save_topic(store, topic["id"], topic["title"], topic["phrases"], active=topic["active"])
 
 
 def _one(store, topic_id: str) -> dict:

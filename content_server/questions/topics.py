@@ -10,6 +10,7 @@ import re
 from ..errors import ApiError
 from ..i18n import N_
 from ..storage import questions as db
+from ..storage.documents import Document, bump
 from .. import validation
 
 TOPIC_ID = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
@@ -85,10 +86,23 @@ def seed(store) -> bool:
     """Stores the nine standard topics when there are none yet; True when it did."""
     if db.count_topics(store):
         return False
-    with store.write():
+    with store.write() as conn:
         for position, topic in enumerate(SEED_TOPICS):
             db.save_topic(store, topic["id"], topic["title"], topic["phrases"], position)
+        bump(conn, Document.TOPICS)
     return True
+
+
+def save(store, topic: dict) -> None:
+    """Creates or replaces an editor's topic (from read_topic_body); a phrase id of another topic is refused."""
+    with store.write() as conn:
+        for phrase in topic["phrases"]:
+            owner = db.phrase_owner(store, phrase["id"])
+            if owner is not None and owner != topic["id"]:
+                raise ApiError(422, "phrase_of_other_topic", N_("This sentence belongs to another topic."),
+                               field="phrases")
+        db.save_topic(store, topic["id"], topic["title"], topic["phrases"], active=topic["active"])
+        bump(conn, Document.TOPICS)
 
 
 def read_topic_body(body: dict, topic_id: str | None = None) -> dict:

@@ -23,7 +23,7 @@ def setup(app: web.Application) -> None:
     from ..consoles import channels as channel_console
 
     settings = app["settings"]
-    app["lineup"] = Lineup(app["store"], settings)
+    lineup = app["lineup"] = Lineup(app["store"], settings)
     app["schedule_clock"] = Clock()  # tests fix it to walk through a simulated week
 
     async def make_slate() -> bool:
@@ -34,6 +34,8 @@ def setup(app: web.Application) -> None:
     app["make_slate"] = make_slate
     app["metrics"].describe("legaltv_channel_renders_total", "counter",
                             "Channel responses computed (the rest were served from memory)")
+    app["metrics"].gauge("legaltv_channel_cache_entries", "Plans, day tables and bodies the channels keep in memory",
+                         lambda: {(("cache", name),): count for name, count in lineup.cache_entries().items()})
     app.add_routes(api.routes)
     channel_console.setup(app)
 

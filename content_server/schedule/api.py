@@ -82,7 +82,7 @@ def guide_entries(items) -> list[dict]:
 @routes.get("/api/v1/channels")
 async def list_channels(request: web.Request) -> web.Response:
     lineup, now = _lineup(request), _now_ms(request)
-    key = ("channels", lineup.store.changes, schedule_sql.data_version(lineup.store))
+    key = ("channels", *lineup.documents())
     rendered = lineup.cached(key, now)
     if rendered is None:
         base = request.app["settings"].public_url
@@ -150,7 +150,7 @@ async def live_variant(request: web.Request) -> web.Response:
     """A sliding window of stored segments; cacheable until the next segment starts."""
     lineup, now = _lineup(request), _now_ms(request)
     channel_id, variant = request.match_info["channel_id"], request.match_info["variant"]
-    fast_key = ("variant", channel_id, variant, schedule_sql.data_version(lineup.store))
+    fast_key = ("variant", channel_id, variant, *lineup.documents())
     rendered = lineup.cached(fast_key, now)
     if rendered is None:
         channel = _channel_or_404(request)

@@ -72,7 +72,7 @@ class Library:
         return sorted(rungs.values(), key=lambda r: (r.get("height", 0), r.get("bandwidth", 0)))
 
 
-_parsed: dict[tuple, list[tuple[str, int]] | None] = {}
+_parsed: dict[str, tuple[tuple[int, int], list[tuple[str, int]] | None]] = {}  # one entry per file, not per version
 
 
 def read_media_playlist(path: Path) -> list[tuple[str, int]] | None:
@@ -80,9 +80,11 @@ def read_media_playlist(path: Path) -> list[tuple[str, int]] | None:
     try:
         stat = path.stat()
     except OSError:
+        _parsed.pop(str(path), None)
         return None
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
-    if key not in _parsed:
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    known = _parsed.get(str(path))
+    if known is None or known[0] != stamp:
         segments, duration = [], None
         try:
             lines = path.read_text(encoding="utf-8").splitlines()
@@ -98,8 +100,8 @@ def read_media_playlist(path: Path) -> list[tuple[str, int]] | None:
             elif line and not line.startswith("#") and duration is not None:
                 segments.append((line, duration))
                 duration = None
-        _parsed[key] = segments or None
-    return _parsed[key]
+        known = _parsed[str(path)] = (stamp, segments or None)
+    return known[1]
 
 
 def read_media(folder: Path, media_id: str, url_prefix: str, ladder: list[dict],

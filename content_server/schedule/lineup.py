@@ -1,8 +1,11 @@
 """Plans, guides and playlists of the stored channels, computed once and kept in memory.
 
-Everything here derives from `planner.plan_day`; caches key on the channel's schedule
-version and the library's fingerprint, so an edited schedule or a newly ready video shows
-at once, while thousands of boxes asking for the same playlist cost a dictionary lookup.
+Everything here derives from `planner.plan_day`. The caches hold one generation: the plans of
+the current library (its fingerprint) and the current channel schedules (the `channels`
+document version). When either changes, the whole generation is dropped at once, so a newly
+ready video or an edited schedule shows at once and memory never grows with uploads; within a
+generation, plans of days long past and responses past their validity are dropped too.
+Thousands of boxes asking for the same playlist cost a dictionary lookup.
 """
 from __future__ import annotations
 
@@ -13,12 +16,15 @@ from datetime import date, timedelta
 
 from ..config import Settings
 from ..http_cache import etag_of
-from ..storage import schedule as schedule_sql
+from ..storage import documents, schedule as schedule_sql
+from ..storage.documents import Document
 from .library import Library, load_library, rows_key as library_rows_key
 from .live import DayTable
 from .planner import Item, local_date, local_day_bounds, plan_day_versions
 
 MAX_CACHED = 512
+KEEP_DAYS = timedelta(days=8)  # a guide reaches 7 days ahead: older days are no longer asked for
+KEEP_RESPONSES = 64  # past this many bodies, the expired ones are dropped before adding one
 
 
 @dataclass(frozen=True)
@@ -53,23 +59,48 @@ class Lineup:
         self._library: Library | None = None
         self._library_key = None
         self._rows_key = None
+        self._generation: tuple | None = None
+        self._documents: tuple[int, int] = (0, 0)
+        self._slate_made = settings.root.slate / "ladder.json"  # the slate appears once, after start
         self._versions_cache: dict = {}
         self._days: dict[tuple, list[Item]] = {}
         self._tables: dict[tuple, DayTable] = {}
         self.responses: dict[tuple, Rendered] = {}
 
+    def documents(self) -> tuple[int, int]:
+        """(catalog version, channels version): what every cached body here derives from."""
+        self.library()
+        return self._documents
+
     def library(self) -> Library:
-        """The library, re-read from disk only when the ready videos' rows changed (a question
-        or a transcode's progress is written often and must not cost a scan of the renditions)."""
-        key = schedule_sql.data_version(self.store)
+        """The library, re-read from disk only when the catalog changed (a question or a
+        transcode's progress is written often and must not cost a scan of the renditions);
+        a new library or new schedules drop every plan, table and body of the old ones."""
+        versions = self._documents = documents.version_of(self.store, Document.CATALOG, Document.CHANNELS)
+        key = (versions[0], self._slate_made.exists())
         if key != self._library_key:
             rows = schedule_sql.playable_videos(self.store)
-            rows_key = library_rows_key(rows) + str((self.settings.root.slate / "ladder.json").exists())
+            rows_key = library_rows_key(rows) + str(key[1])
             if rows_key != self._rows_key:
                 self._library = load_library(self.store, self.settings.root, self.settings.public_url, rows)
                 self._rows_key = rows_key
             self._library_key = key
+        generation = (self._library.fingerprint, versions[1])
+        if generation != self._generation:
+            self.forget()
+            self._generation = generation
         return self._library
+
+    def forget(self) -> None:
+        """Drops every plan, day table and rendered body (they are cheap to compute again)."""
+        self._versions_cache.clear()
+        self._days.clear()
+        self._tables.clear()
+        self.responses.clear()
+
+    def cache_entries(self) -> dict[str, int]:
+        """How many plans, day tables and bodies are kept (memory follows these counts)."""
+        return {"plans": len(self._days), "tables": len(self._tables), "responses": len(self.responses)}
 
     def channels(self):
         return schedule_sql.channels(self.store)
@@ -79,10 +110,10 @@ class Lineup:
 
     def day(self, channel, day: date) -> list[Item]:
         library = self.library()
-        key = (channel["id"], channel["version"], library.fingerprint, day)
+        key = (channel["id"], channel["version"], day)
         items = self._days.get(key)
         if items is None:
-            _trim(self._days)
+            _trim(self._days, day)
             versions = self.versions(channel)
             items = self._days[key] = plan_day_versions(versions, library.videos, day, channel["id"])
         return items
@@ -105,10 +136,10 @@ class Lineup:
 
     def table(self, channel, day: date, variant: str) -> DayTable:
         library = self.library()
-        key = (channel["id"], channel["version"], library.fingerprint, day, variant)
+        key = (channel["id"], channel["version"], variant, day)
         table = self._tables.get(key)
         if table is None:
-            _trim(self._tables)
+            _trim(self._tables, day)
             blank = f"{self.settings.public_url}/api/v1/channels/blank.vtt"
             table = self._tables[key] = DayTable(day, self.day(channel, day), library, variant, blank)
         return table
@@ -121,6 +152,9 @@ class Lineup:
         return None
 
     def remember(self, key: tuple, rendered: Rendered) -> Rendered:
+        if len(self.responses) >= KEEP_RESPONSES:  # bodies that ended before this one began are dead
+            for old in [k for k, r in self.responses.items() if r.valid_until_ms <= rendered.valid_from_ms]:
+                del self.responses[old]
         _trim(self.responses)
         self.responses[key] = rendered
         return rendered
@@ -129,6 +163,10 @@ class Lineup:
         return channel["id"], channel["version"], self.library().fingerprint
 
 
-def _trim(cache: dict) -> None:
+def _trim(cache: dict, day: date | None = None) -> None:
+    """Drops the plans of days more than a guide's reach before `day`; clears a cache at MAX_CACHED."""
+    if day is not None:
+        for key in [k for k in cache if k[-1] < day - KEEP_DAYS]:
+            del cache[key]
     if len(cache) >= MAX_CACHED:
         cache.clear()  # plans are cheap to redo; memory stays bounded

@@ -18,9 +18,10 @@ from typing import Iterator
 
 import sqlite_utils
 
-from . import accounts, catalog, guidance, health, media, questions, schedule, uploads
+from . import accounts, catalog, documents, guidance, health, media, questions, schedule, uploads
 
 FEATURES = {
+    "documents": documents.MIGRATIONS,
     "accounts": accounts.MIGRATIONS,
     "uploads": uploads.MIGRATIONS,
     "media": media.MIGRATIONS,
@@ -41,7 +42,7 @@ class Store:
             conn.execute(f"PRAGMA {pragma}")
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
-        self.changes = 0  # bumped on every committed write; caches key on it
+        self.changes = 0  # bumped on every committed write (public caches key on storage.documents)
         self._depth = 0
         self.migrate()
 

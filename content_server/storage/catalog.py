@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from .documents import Document, bump
+
 MIGRATIONS: list[str] = []  # the categories and videos tables belong to media.py
 
 
@@ -29,6 +31,7 @@ def add_category(store, category_id: str, title_zh: str, title_mn: str) -> bool:
             "INSERT INTO categories (id, title_zh, title_mn, position) "
             "VALUES (?, ?, ?, (SELECT COALESCE(MAX(position), -1) + 1 FROM categories))",
             (category_id, title_zh, title_mn))
+        bump(conn, Document.CATALOG)
     return True
 
 
@@ -37,6 +40,8 @@ def rename_category(store, category_id: str, title_zh: str, title_mn: str) -> bo
     with store.write() as conn:
         cur = conn.execute("UPDATE categories SET title_zh = ?, title_mn = ? WHERE id = ?",
                            (title_zh, title_mn, category_id))
+        if cur.rowcount == 1:
+            bump(conn, Document.CATALOG)
     return cur.rowcount == 1
 
 
@@ -45,6 +50,7 @@ def reorder_categories(store, ordered_ids: list[str]) -> None:
     with store.write() as conn:
         for position, category_id in enumerate(ordered_ids):
             conn.execute("UPDATE categories SET position = ? WHERE id = ?", (position, category_id))
+        bump(conn, Document.CATALOG)
 
 
 def ready_videos(store) -> list[sqlite3.Row]:
@@ -72,8 +78,3 @@ def editor_videos(store, limit: int = 200) -> list[sqlite3.Row]:
 def video_titled(store, title_zh: str) -> sqlite3.Row | None:
     """Any video (of any status) with this Chinese title: the demo adds each sample once."""
     return store.one("SELECT id, status FROM videos WHERE title_zh = ? LIMIT 1", (title_zh,))
-
-
-def data_version(store) -> int:
-    """Changes whenever another connection (e.g. `content-server demo`) commits."""
-    return store.one("PRAGMA data_version")[0]

@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import time
 
+from . import documents
+
 MIGRATIONS: list[str] = [
     """
     CREATE TABLE service_points (
@@ -54,6 +56,7 @@ def set_version(store, kind: str) -> int | None:
 
 
 def _bump(conn, kind: str, by: str | None) -> None:
+    documents.bump(conn, documents.Document(kind))
     conn.execute("INSERT INTO guidance_sets (kind, version, updated_at, updated_by) VALUES (?, 1, ?, ?) "
                  "ON CONFLICT (kind) DO UPDATE SET version = version + 1, updated_at = excluded.updated_at, "
                  "updated_by = excluded.updated_by", (kind, time.time(), by))

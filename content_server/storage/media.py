@@ -27,6 +27,8 @@ from __future__ import annotations
 import json
 import time
 
+from .documents import Document, bump
+
 MIGRATIONS: list[str] = [
     """
     CREATE TABLE categories (
@@ -75,8 +77,9 @@ MIGRATIONS: list[str] = [
 
 def add_category(store, category_id: str, title_zh: str, title_mn: str, position: int = 0) -> None:
     with store.write() as conn:
-        conn.execute("INSERT INTO categories (id, title_zh, title_mn, position) VALUES (?, ?, ?, ?) "
-                     "ON CONFLICT (id) DO NOTHING", (category_id, title_zh, title_mn, position))
+        if conn.execute("INSERT INTO categories (id, title_zh, title_mn, position) VALUES (?, ?, ?, ?) "
+                        "ON CONFLICT (id) DO NOTHING", (category_id, title_zh, title_mn, position)).rowcount:
+            bump(conn, Document.CATALOG)
 
 
 def category_exists(store, category_id: str) -> bool:
@@ -138,6 +141,7 @@ def finish_job(store, video_id: str, duration: float, ladder: list[dict],
         if subtitle_languages is not None:
             conn.execute("UPDATE videos SET subtitle_languages = ? WHERE id = ?",
                          (json.dumps(subtitle_languages), video_id))
+        bump(conn, Document.CATALOG)  # a ready video joins the catalog and what channels can play
 
 
 def fail_job(store, video_id: str, error_msgid: str) -> None:

@@ -2,13 +2,15 @@
 
 A channel's schedule (slots, playlists, one-off overrides) is one JSON document, validated
 by content_server.schedule.document before it is written; `version` grows on every change
-so caches of plans can key on it.
+(and the `channels` document version with it, so caches of plans can key on them).
 """
 from __future__ import annotations
 
 import json
 import sqlite3
 import time
+
+from .documents import Document, bump
 
 KEEP_VERSIONS_MS = 2 * 86_400_000
 
@@ -66,6 +68,7 @@ def add_channel(store, channel_id: str, title: dict, schedule: dict) -> bool:
             return False
         conn.execute("INSERT INTO channel_schedules (channel_id, version, schedule, effective_ms) "
                      "VALUES (?, 1, ?, 0)", (channel_id, document))
+        bump(conn, Document.CHANNELS)
         return True
 
 
@@ -83,6 +86,7 @@ def replace_channel(store, channel_id: str, title: dict, schedule: dict, effecti
 
 
 def _add_version(conn, channel_id: str, schedule: dict, effective_ms: int) -> None:
+    bump(conn, Document.CHANNELS)
     version = conn.execute("SELECT version FROM channels WHERE id = ?", (channel_id,)).fetchone()[0]
     conn.execute("INSERT INTO channel_schedules (channel_id, version, schedule, effective_ms) VALUES (?, ?, ?, ?)",
                  (channel_id, version, json.dumps(schedule, ensure_ascii=False), effective_ms))
@@ -109,7 +113,10 @@ def schedule_versions(store, channel_id: str) -> list[tuple[int, dict]]:
 
 def delete_channel(store, channel_id: str) -> bool:
     with store.write() as conn:
-        return conn.execute("DELETE FROM channels WHERE id = ?", (channel_id,)).rowcount == 1
+        deleted = conn.execute("DELETE FROM channels WHERE id = ?", (channel_id,)).rowcount == 1
+        if deleted:
+            bump(conn, Document.CHANNELS)
+        return deleted
 
 
 def add_override(store, channel_id: str, override: dict, effective_ms: int) -> bool:
@@ -144,8 +151,3 @@ def playable_videos(store) -> list[sqlite3.Row]:
         "SELECT id, category, title_zh, title_mn, summary_zh, summary_mn, duration, audio_languages, "
         "subtitle_languages, ladder, segment_seconds, publish_from, publish_until, ready_at "
         "FROM videos WHERE status = 'ready' ORDER BY id")
-
-
-def data_version(store) -> tuple[int, int]:
-    """Changes by this connection and by any other: a cheap key for caches of the library."""
-    return store.changes, store.one("PRAGMA data_version")[0]
