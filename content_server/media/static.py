@@ -101,14 +101,14 @@ class ServableVideos:
     """Ids of the ready videos inside their publish window, kept in memory.
 
     Re-read only after a write by this process, when the next publish boundary passes, or (for
-    writes by other processes, seen through `PRAGMA data_version`) at most once a second, so a
+    writes by other processes, seen through the catalog's document version) at most once a second, so a
     segment request costs a set lookup, not a query.
     """
 
     def __init__(self, store, clock=time.monotonic):
         self.store, self.clock = store, clock
         self._changes: int | None = None
-        self._data_version: int | None = None
+        self._catalog_version: tuple | None = None
         self._checked_at = -math.inf
         self._valid_until: float | None = None
         self._windows: dict[str, float | None] = {}  # servable id → its publish_until (None: open)
@@ -125,9 +125,10 @@ class ServableVideos:
         stale = self._changes != self.store.changes or (self._valid_until is not None and now >= self._valid_until)
         if not stale and self.clock() - self._checked_at >= CROSS_PROCESS_CHECK_SECONDS:
             self._checked_at = self.clock()
-            stale = self._data_version != catalog_sql.data_version(self.store)
+            stale = self._catalog_version != documents.version_of(self.store, documents.Document.CATALOG)
         if stale:
-            self._changes, self._data_version = self.store.changes, catalog_sql.data_version(self.store)
+            self._changes = self.store.changes
+            self._catalog_version = documents.version_of(self.store, documents.Document.CATALOG)
             self._checked_at = self.clock()
             self._windows, self._valid_until = servable_windows(catalog_sql.ready_videos(self.store), now)
 
