@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from datetime import date
 from typing import Any, Iterable
@@ -14,23 +15,95 @@ from .i18n import N_
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+MAX_JSON_DEPTH = 32  # the deepest real body (a channel schedule) nests 6 levels
+_INT64 = 2**63  # SQLite's integers are signed 64-bit
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_ASCII_INTEGER = re.compile(r"-?[0-9]{1,19}")
+
+
+async def read_body(request: web.Request, limit: int) -> bytes:
+    """The whole request body, however many pieces it arrives in; beyond `limit` bytes → 413."""
+    if request.content_length is not None and request.content_length > limit:
+        raise _too_large()
+    pieces, size = [], 0
+    while True:  # content.read(n) returns what has arrived so far, b"" only at the end
+        piece = await request.content.read(limit + 1 - size)
+        if not piece:
+            return b"".join(pieces)
+        size += len(piece)
+        if size > limit:
+            raise _too_large()
+        pieces.append(piece)
+
+
 async def read_json(request: web.Request, max_bytes: int | None = None) -> dict:
     """The request body as a JSON object, read with a size cap."""
-    limit = max_bytes or request.app["settings"].max_json_bytes
-    if request.content_length is not None and request.content_length > limit:
-        raise ApiError(413, "too_large", N_("The request is too large."))
-    raw = await request.content.read(limit + 1)
-    if len(raw) > limit:
-        raise ApiError(413, "too_large", N_("The request is too large."))
-    try:
-        body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
-        raise ApiError(400, "invalid_json", N_("The request body is not valid JSON."))
+    body = load_json(await read_body(request, max_bytes or request.app["settings"].max_json_bytes))
     if not isinstance(body, dict):
         # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
         raise ApiError(400, "invalid_json", N_("The request body must be a JSON object."))
     return body
+
+
+def load_json(raw: bytes) -> Any:
+    """JSON that the rest of the server can store and walk safely: UTF-8 text without lone
+    surrogates, integers SQLite holds, finite numbers, at most MAX_JSON_DEPTH levels deep."""
+    try:
+        value = json.loads(raw.decode("utf-8"), parse_int=_json_integer, parse_float=_json_float,
+                           parse_constant=_json_constant)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise _invalid_json()
+    _check_json_tree(value)
+    return value
+
+
+def _invalid_json() -> ApiError:
+    # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
+    return ApiError(400, "invalid_json", N_("The request body is not valid JSON."))
+
+
+def _json_integer(digits: str) -> int:
+    if len(digits) > 20 or not -_INT64 <= (value := int(digits)) < _INT64:
+        # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
+        raise ApiError(400, "number_too_large", N_("A number in the request is too large."))
+    return value
+
+
+def _json_float(digits: str) -> float:
+    value = float(digits)  # float() has no digit limit; 1e999 becomes inf
+    if not math.isfinite(value):
+        raise ApiError(400, "number_too_large", N_("A number in the request is too large."))
+    return value
+
+
+def _json_constant(name: str):
+    raise _invalid_json()  # NaN and Infinity are not JSON
+
+
+def _check_json_tree(value: Any) -> None:
+    """Refuses trees deeper than MAX_JSON_DEPTH and text with lone surrogates (not UTF-8)."""
+    stack = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, str):
+            if _SURROGATE.search(node):
+                raise _not_unicode()
+        elif isinstance(node, (dict, list)):
+            if depth >= MAX_JSON_DEPTH:
+                # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
+                raise ApiError(400, "too_deep", N_("The request is nested too deeply."))
+            children = [*node.keys(), *node.values()] if isinstance(node, dict) else node
+            stack.extend((child, depth + 1) for child in children)
+
+
+def _not_unicode() -> ApiError:
+    # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
+    return ApiError(400, "invalid_text", N_("The request contains characters that are not valid text."))
+
+
+def _too_large() -> ApiError:
+    # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
+    return ApiError(413, "too_large", N_("The request is too large."))
 
 
 def text(body: dict, field: str, max_length: int, required: bool = True, default: str = "") -> str:
