@@ -1,6 +1,7 @@
 """Reading and checking request bodies; every refusal is a bilingual ApiError."""
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import re
@@ -13,12 +14,11 @@ from .errors import ApiError
 from .i18n import N_
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-MAX_JSON_DEPTH = 32  # the deepest real body (a channel schedule) nests 6 levels
+MAX_JSON_DEPTH = 32  # the deepest real body, a channel schedule, nests 5 levels
 _INT64 = 2**63  # SQLite's integers are signed 64-bit
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _ASCII_INTEGER = re.compile(r"-?[0-9]{1,19}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 async def read_body(request: web.Request, limit: int) -> bytes:
@@ -26,8 +26,15 @@ async def read_body(request: web.Request, limit: int) -> bytes:
     if request.content_length is not None and request.content_length > limit:
         raise _too_large()
     pieces, size = [], 0
+    idle = request.app["settings"].body_timeout_seconds
     while True:  # content.read(n) returns what has arrived so far, b"" only at the end
-        piece = await request.content.read(limit + 1 - size)
+        try:
+            async with asyncio.timeout(idle):
+                piece = await request.content.read(limit + 1 - size)
+        except TimeoutError:
+            # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
+            raise ApiError(408, "too_slow", N_("The request arrived too slowly. Please try again."),
+                           headers={"Connection": "close"}) from None
         if not piece:
             return b"".join(pieces)
         size += len(piece)
@@ -183,13 +190,51 @@ def string_list(body: dict, field: str, max_items: int, required: bool = False) 
     return value
 
 
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)  # far inside what date arithmetic can reach
+
+
 def query_date(request: web.Request, name: str, default: date) -> date:
     """A calendar date from the query string (2026-11-26), or `default` when absent."""
     raw = request.query.get(name)
     if not raw:
         return default
+    return calendar_date(raw, name)
+
+
+def calendar_date(raw, field: str) -> date:
+    """A date written 2026-11-26 between FIRST_DAY and LAST_DAY, so adding days or a month never
+    overflows (9999-12-31 + 1 day does)."""
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw) if isinstance(raw, str) and _ISO_DATE.fullmatch(raw) else None
     except ValueError:
+        day = None
+    if day is None:
         # TRANSLATORS: console and API error under a date field, max 60 chars
-        raise ApiError(422, "invalid_date", N_("Please give a date like 2026-11-26."), field=name)
+        raise ApiError(422, "invalid_date", N_("Please give a date like 2026-11-26."), field=field)
+    if not FIRST_DAY <= day <= LAST_DAY:
+        # TRANSLATORS: console and API error under a date field, max 60 chars
+        raise ApiError(422, "invalid_date", N_("Please give a date between {first} and {last}."), field=field,
+                       first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat())
+    return day
+
+
+def whole_number(raw: str, field: str, low: int, high: int) -> int:
+    """A whole number written in a query, path or form value. Only ASCII digits: isdigit() takes
+    '²' (which int() refuses) and int() takes '٣'."""
+    if not _ASCII_INTEGER.fullmatch(raw):
+        # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
+        raise ApiError(422, "wrong_type", N_("This field must be a whole number."), field=field)
+    value = int(raw)
+    if not low <= value <= high:
+        # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
+        raise ApiError(422, "out_of_range", N_("This number must be between {low} and {high}."),
+                       field=field, low=low, high=high)
+    return value
+
+
+def path_id(request: web.Request, name: str) -> int:
+    """A numeric id from the path; anything else (², a 30-digit number) names nothing: 404."""
+    raw = request.match_info[name]
+    if not _ASCII_INTEGER.fullmatch(raw) or not 0 < int(raw) < _INT64:
+        raise ApiError(404, "not_found", N_("Nothing was found at this address."))
+    return int(raw)
