@@ -5,7 +5,7 @@ import mimetypes
 
 from aiohttp import web
 
-from . import consoles, devices, guidance, media, ops, questions, schedule, uploads
+from . import consoles, devices, guidance, media, ops, questions, schedule, serving, uploads
 from .config import Settings
 from .errors import error_middleware
 from .storage import Store
@@ -22,11 +22,14 @@ def create_app(settings: Settings | None = None) -> web.Application:
     settings.root.create()
     app = web.Application(middlewares=[ops.count_requests, error_middleware],
                           client_max_size=settings.max_json_bytes,
-                          # reading bodies in bigger pieces doubles the speed of tus uploads
-                          handler_args={"read_bufsize": 256 * 1024})
+                          # reading bodies in bigger pieces doubles the speed of tus uploads;
+                          # aiohttp's keep-alive timer also closes a connection idle mid-head
+                          handler_args={"read_bufsize": 256 * 1024,
+                                        "keepalive_timeout": settings.header_timeout_seconds})
     app["settings"] = settings
     app["metrics"] = ops.Metrics()
     app["store"] = Store(settings.root.database)
+    app.on_startup.append(serving.log_accept_failures_once_a_minute)
     app.on_cleanup.append(_close_store)
     for feature in FEATURES:
         feature.setup(app)

@@ -74,6 +74,10 @@ class Settings:
     transcode_workers: int = 1
     claim_lease_minutes: int = 15  # a callback claim lapses unless the desk page renews it
     phone_retention_days: int = 30  # phone numbers are erased this long after a question ends
+    # a connection must deliver a whole request head this soon after connecting or after its
+    # previous answer, else it is closed: a client sending a header line every 20 s holds nothing
+    header_timeout_seconds: float = 30.0
+    body_timeout_seconds: float = 30.0  # longest silence while a JSON or form body arrives
     extra: dict = field(default_factory=dict)
 
     @property
