@@ -9,6 +9,7 @@ from . import consoles, devices, guidance, media, ops, questions, schedule, serv
 from .config import Settings
 from .errors import error_middleware
 from .storage import Store
+from .validation import form_bodies_in_time
 
 for _type, _ext in (("application/vnd.apple.mpegurl", ".m3u8"), ("video/mp2t", ".ts"),
                     ("text/vtt", ".vtt"), ("image/webp", ".webp")):
@@ -20,7 +21,7 @@ FEATURES = [ops, devices, consoles, uploads, media, questions, schedule, guidanc
 def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or Settings()
     settings.root.create()
-    app = web.Application(middlewares=[ops.count_requests, error_middleware],
+    app = web.Application(middlewares=[ops.count_requests, error_middleware, form_bodies_in_time],
                           client_max_size=settings.max_json_bytes,
                           # reading bodies in bigger pieces doubles the speed of tus uploads;
                           # aiohttp's keep-alive timer also closes a connection idle mid-head

@@ -32,15 +32,31 @@ async def read_body(request: web.Request, limit: int) -> bytes:
             async with asyncio.timeout(idle):
                 piece = await request.content.read(limit + 1 - size)
         except TimeoutError:
-            # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
-            raise ApiError(408, "too_slow", N_("The request arrived too slowly. Please try again."),
-                           headers={"Connection": "close"}) from None
+            raise _too_slow() from None
         if not piece:
             return b"".join(pieces)
         size += len(piece)
         if size > limit:
             raise _too_large()
         pieces.append(piece)
+
+
+@web.middleware
+async def form_bodies_in_time(request: web.Request, handler):
+    """A form body read whole within body_timeout_seconds: aiohttp's request.post() waits forever."""
+    if request.content_type == "application/x-www-form-urlencoded" and request.can_read_body:
+        try:
+            async with asyncio.timeout(request.app["settings"].body_timeout_seconds):
+                await request.read()  # kept by the request: post() parses these bytes
+        except TimeoutError:
+            raise _too_slow() from None
+    return await handler(request)
+
+
+def _too_slow() -> ApiError:
+    # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
+    return ApiError(408, "too_slow", N_("The request arrived too slowly. Please try again."),
+                    headers={"Connection": "close"})
 
 
 async def read_json(request: web.Request, max_bytes: int | None = None) -> dict:

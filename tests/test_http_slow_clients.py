@@ -95,12 +95,16 @@ def test_a_client_sending_its_headers_one_line_at_a_time_is_disconnected(tmp_pat
         assert resp.status == 200
 
 
-def test_a_client_that_stops_sending_its_body_is_answered_and_disconnected(tmp_path, stop):
+@pytest.mark.parametrize("path,content_type,start", [
+    ("/api/v1/devices", "application/json", b'{"region": '),
+    ("/console/login", "application/x-www-form-urlencoded", b"name=saran&password="),
+])
+def test_a_client_that_stops_sending_its_body_is_answered_and_disconnected(tmp_path, stop, path, content_type, start):
     proc, port, _ = start_server(tmp_path, settings="settings.body_timeout_seconds = 2")
     stop(proc)
     with socket.create_connection(("127.0.0.1", port)) as sock:
-        sock.sendall(b"POST /api/v1/devices HTTP/1.1\r\nHost: box\r\nContent-Type: application/json\r\n"
-                     b"Content-Length: 200\r\n\r\n{\"region\": ")
+        sock.sendall(f"POST {path} HTTP/1.1\r\nHost: box\r\nContent-Type: {content_type}\r\n"
+                     f"Content-Length: 200\r\n\r\n".encode() + start)
         sock.settimeout(GENEROUS)
         reply = b""
         try:
