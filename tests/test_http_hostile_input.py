@@ -42,6 +42,9 @@ RAW_JSON = {"__big_int__": "1" * 5000, "__big_negative__": "-" + "9" * 5000, "__
             "__deep_object__": '{"a":' * 5000 + "1" + "}" * 5000, "__int64__": str(2**63)}
 QUERY_NAMES = ["from", "until", "date", "limit", "hours", "region", "language", "topic", "sla", "mine", "all",
                "period", "channel", "question_id", "next", "lang", "done"]
+HEADER_NAMES = ["If-None-Match", "If-Modified-Since", "Range", "If-Range", "Accept-Encoding", "Accept-Language",
+                "Upload-Length", "Upload-Offset", "Upload-Metadata", "Upload-Checksum", "Upload-Defer-Length",
+                "Tus-Resumable", "X-CSRF-Token", "Origin", "Cookie"]
 FORM_NAMES = ["version", "active", "password", "name", "role", "languages", "topics", "summary_zh", "summary_mn",
               "reached", "satisfied", "outcome", "note", "next", "score", "csrf_token"]
 
@@ -210,10 +213,11 @@ def requests(draw, live: LiveApp, method: str, pattern: str, roles: tuple):
     query = draw(st.dictionaries(st.one_of(st.sampled_from(QUERY_NAMES), hostile_text), hostile_text, max_size=3))
     if query:
         path += "?" + "&".join(f"{_encoded(k)}={_encoded(v)}" for k, v in query.items())
-    headers = dict(live.headers[caller])
+    header_text = hostile_text.map(lambda v: "".join(c for c in v if " " <= c <= "~")[:200])  # what HTTP carries
+    headers = {**draw(st.dictionaries(st.sampled_from(HEADER_NAMES), header_text, max_size=3)),
+               **live.headers[caller]}
     if pattern.startswith("/api/v1/questions") and method == "POST":
-        headers["Idempotency-Key"] = draw(st.one_of(st.uuids().map(str), hostile_text.map(
-            lambda v: "".join(c for c in v if " " <= c <= "~")[:64])))
+        headers["Idempotency-Key"] = draw(st.one_of(st.uuids().map(str), header_text.map(lambda v: v[:64])))
     example = EXAMPLE_BODIES.get(f"{method} {pattern}")
     kind = draw(st.sampled_from(["example", "json", "form", "bytes", "none"] if example
                                 else ["json", "form", "bytes", "none"]))
