@@ -5,10 +5,11 @@ import mimetypes
 
 from aiohttp import web
 
-from . import consoles, devices, guidance, media, ops, questions, schedule, uploads
+from . import consoles, devices, guidance, media, ops, questions, schedule, serving, uploads
 from .config import Settings
 from .errors import error_middleware
 from .storage import Store
+from .validation import form_bodies_in_time
 
 for _type, _ext in (("application/vnd.apple.mpegurl", ".m3u8"), ("video/mp2t", ".ts"),
                     ("text/vtt", ".vtt"), ("image/webp", ".webp")):
@@ -20,13 +21,16 @@ FEATURES = [ops, devices, consoles, uploads, media, questions, schedule, guidanc
 def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or Settings()
     settings.root.create()
-    app = web.Application(middlewares=[ops.count_requests, error_middleware],
+    app = web.Application(middlewares=[ops.count_requests, error_middleware, form_bodies_in_time],
                           client_max_size=settings.max_json_bytes,
-                          # reading bodies in bigger pieces doubles the speed of tus uploads
-                          handler_args={"read_bufsize": 256 * 1024})
+                          # reading bodies in bigger pieces doubles the speed of tus uploads;
+                          # aiohttp's keep-alive timer also closes a connection idle mid-head
+                          handler_args={"read_bufsize": 256 * 1024,
+                                        "keepalive_timeout": settings.header_timeout_seconds})
     app["settings"] = settings
     app["metrics"] = ops.Metrics()
     app["store"] = Store(settings.root.database)
+    app.on_startup.append(serving.log_accept_failures_once_a_minute)
     app.on_cleanup.append(_close_store)
     for feature in FEATURES:
         feature.setup(app)

@@ -106,6 +106,9 @@ class Settings:
     min_free_bytes: int = setting(512 * 1024**2, "/healthz fails and ingest refuses below this much free space "
                                                  "on the data root's disk, in bytes")
     min_free_fraction: float = setting(0.05, "or below this share of that disk, whichever is less (small disks)")
+    header_timeout_seconds: float = setting(30.0, "a connection must deliver a whole request head this soon after "
+                                                  "connecting or after its previous answer, else it is closed")
+    body_timeout_seconds: float = setting(30.0, "longest silence while a JSON or form body arrives (then 408)")
     extra: dict = setting({}, "tuning knobs as a JSON object, e.g. {\"x264_preset\": \"veryfast\"}")
 
     @property

@@ -12,6 +12,7 @@ from ..errors import ApiError
 from ..i18n import N_, translate
 from ..password_policy import check_password
 from ..storage import accounts, questions as question_store
+from ..validation import path_id
 from . import console_language, console_page, render
 
 routes = web.RouteTableDef()
@@ -228,7 +229,7 @@ def _token_row(row) -> dict:
 
 
 def _target(request: web.Request):
-    row = accounts.user_by_id(request.app["store"], int(request.match_info["user_id"]))
+    row = accounts.user_by_id(request.app["store"], path_id(request, "user_id"))
     if row is None:
         # TRANSLATORS: admin console, error message, max 80 chars
         raise ApiError(404, "not_found", N_("Nothing was found at this address."))

@@ -122,7 +122,7 @@ def filters_of(request: web.Request) -> dict:
     topics = {t["id"] for t in db.topics(request.app["store"], include_inactive=True)}
     return {"language": q.get("language") if q.get("language") in LANGUAGE_LABELS else None,
             "topic": q.get("topic") if q.get("topic") in topics else None,
-            "region": "".join(ch for ch in q.get("region", "") if ch.isdigit())[:12] or None,
+            "region": "".join(ch for ch in q.get("region", "") if ch in "0123456789")[:12] or None,
             "sla_level": q.get("sla") if q.get("sla") in SLA_LABELS else None}
 
 

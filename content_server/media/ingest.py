@@ -23,7 +23,7 @@ from ..errors import ApiError
 from ..i18n import N_, bilingual
 from ..storage import Store, media as media_sql
 from ..uploads import discard_upload, finished_upload
-from ..validation import bilingual_text, read_json, string_list, text
+from ..validation import FIRST_DAY, LAST_DAY, bilingual_text, read_json, string_list, text
 from . import pictures, room, subtitles
 from .jobs import work_dir
 from .probe import NotAVideo, Source, SourceLimits, probe_source
@@ -91,7 +91,7 @@ def _instant(body: dict, name: str) -> datetime | None:
         moment = datetime.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         moment = None
-    if moment is None or moment.tzinfo is None:
+    if moment is None or moment.tzinfo is None or not FIRST_DAY <= moment.date() <= LAST_DAY:
         # TRANSLATORS: ingest form error under a date field, max 100 chars
         raise ApiError(422, "invalid_time", N_("Please give a date and time with its offset, e.g. 2026-12-01T08:00:00+08:00."),
                        field=name)

@@ -61,7 +61,7 @@ async def _body(request: web.Request) -> dict:
         form = await request.post()
         body = {k: str(v) for k, v in form.items() if k != "csrf_token"}
         if "version" in body:
-            body["version"] = int(body["version"]) if body["version"].isdigit() else body["version"]
+            body["version"] = validation.whole_number(body["version"], "version", 1, 2**62)
         if "summary_zh" in body or "summary_mn" in body:
             body["summary"] = {"zh": body.pop("summary_zh", ""), "mn": body.pop("summary_mn", "")}
         for flag in ("reached", "satisfied"):
@@ -298,8 +298,7 @@ async def report(request: web.Request) -> web.Response:
 @routes.get("/api/v1/desk/audit")
 @requires("supervisor")
 async def audit(request: web.Request) -> web.Response:
-    limit = request.query.get("limit", "200")
-    limit = min(int(limit), 1000) if limit.isdigit() else 200
+    limit = validation.whole_number(request.query.get("limit") or "200", "limit", 1, 1000)
     rows = db.audit_log(request.app["store"], question_id=request.query.get("question_id") or None, limit=limit)
     return web.json_response([views.audit_item(r, request.app["calendar"]) for r in rows])
 
@@ -318,8 +317,7 @@ async def staff_list(request: web.Request) -> web.Response:
 @requires("admin")
 async def set_staff_topics(request: web.Request) -> web.Response:
     store = request.app["store"]
-    user_id = request.match_info["user_id"]
-    person = db.desk_user(store, int(user_id)) if user_id.isdigit() else None
+    person = db.desk_user(store, validation.path_id(request, "user_id"))
     if person is None:
         raise ApiError(404, "not_found", N_("Nothing was found at this address."))
     wanted = validation.string_list(await validation.read_json(request), "topics", 20, required=True)

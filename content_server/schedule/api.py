@@ -18,7 +18,7 @@ from ..http_cache import accepts_gzip, etag_matches
 from ..i18n import N_
 from ..media.static import IMMUTABLE, MEDIA_TYPES, safe_media_path
 from ..storage import schedule as schedule_sql
-from ..validation import bilingual_text, read_json
+from ..validation import bilingual_text, read_json, whole_number
 from . import live, xmltv
 from .document import empty_schedule, validate_channel_id, validate_schedule
 from .lineup import Lineup, Rendered
@@ -95,12 +95,7 @@ async def list_channels(request: web.Request) -> web.Response:
 
 
 def _hours(request: web.Request) -> int:
-    raw = request.query.get("hours", "48")
-    if not raw.isdigit() or not 1 <= int(raw) <= 168:
-        # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
-        raise ApiError(422, "out_of_range", N_("This number must be between {low} and {high}."),
-                       field="hours", low=1, high=168)
-    return int(raw)
+    return whole_number(request.query.get("hours", "48"), "hours", 1, 168)
 
 
 @routes.get("/api/v1/channels/{channel_id}/guide")

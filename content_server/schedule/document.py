@@ -22,7 +22,7 @@ from typing import Mapping
 
 from ..errors import ApiError
 from ..i18n import N_
-from ..validation import bilingual_text, choice
+from ..validation import bilingual_text, calendar_date, choice
 from .planner import WEEKDAYS, clock_ms
 
 MAX_SLOTS = 200
@@ -211,11 +211,12 @@ def _date(text) -> str:
     try:
         if not isinstance(text, str) or not _DATE.fullmatch(text):
             raise ValueError
-        return date.fromisoformat(text).isoformat()
+        date.fromisoformat(text)
     except ValueError:
         # TRANSLATORS: editor API and console error, max 120 chars
         raise ApiError(422, "invalid_date", N_("Write dates as YYYY-MM-DD, and the date must exist."),
                        field="date") from None
+    return calendar_date(text, "date").isoformat()  # and within the years the planner can reach
 
 
 def _refuse_overlaps(blocks: list[dict], key: str, same_day) -> None:
