@@ -8,6 +8,7 @@ from aiohttp import web
 from . import consoles, devices, guidance, media, ops, questions, schedule, uploads
 from .config import Settings
 from .errors import error_middleware
+from .i18n import require_catalogs
 from .storage import Store
 
 for _type, _ext in (("application/vnd.apple.mpegurl", ".m3u8"), ("video/mp2t", ".ts"),
@@ -18,6 +19,7 @@ FEATURES = [ops, devices, consoles, uploads, media, questions, schedule, guidanc
 
 
 def create_app(settings: Settings | None = None) -> web.Application:
+    require_catalogs()  # without them every household would be answered in English
     settings = settings or Settings()
     settings.root.create()
     app = web.Application(middlewares=[ops.count_requests, error_middleware],
