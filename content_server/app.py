@@ -8,6 +8,7 @@ from aiohttp import web
 from . import consoles, devices, guidance, media, ops, questions, schedule, serving, uploads
 from .config import Settings
 from .errors import error_middleware
+from .i18n import require_catalogs
 from .storage import Store
 from .validation import form_bodies_in_time
 
@@ -19,6 +20,7 @@ FEATURES = [ops, devices, consoles, uploads, media, questions, schedule, guidanc
 
 
 def create_app(settings: Settings | None = None) -> web.Application:
+    require_catalogs()  # without them every household would be answered in English
     settings = settings or Settings()
     settings.root.create()
     app = web.Application(middlewares=[ops.count_requests, error_middleware, form_bodies_in_time],

@@ -2,21 +2,24 @@
 
 update: extract every marked string (server, consoles, box app) into messages.pot and merge it
 into both locales, keeping existing translations. translate F: merge a JSON file
-{"msgid": {"zh": "...", "mn": "..."}} into both catalogs. compile: write the .mo files.
+{"msgid": {"zh": "...", "mn": "..."}} into both catalogs. compile: write the .mo files beside them
+(a wheel's build writes them into the packages instead, see setup.py).
 Each step holds a lock on locales/, so several people may run them at once.
 """
 from __future__ import annotations
 
 import fcntl
 import json
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
 
 from babel.messages.frontend import CommandLineInterface
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from .i18n import DOMAIN, LANGUAGES, LOCALES_DIR
+from .i18n import DOMAIN, LANGUAGES, LOCALES_DIR, mo_path
 
 ROOT = LOCALES_DIR.parent
 POT = LOCALES_DIR / "messages.pot"
@@ -77,9 +80,26 @@ def translate(source: Path) -> None:
                 write_po(f, catalog, width=0, omit_header=False, sort_output=True)
 
 
+def compile_into(directory: Path) -> list[Path]:
+    """Compiles every language's .po into <directory>/<locale>/LC_MESSAGES/legal_tv.mo (fuzzy
+    entries left out); returns the files written. Raises OSError when a .po is missing."""
+    written = []
+    for language, locale in LANGUAGES.items():
+        with open(po_path(language), "rb") as f:
+            catalog = read_po(f, locale=locale)
+        target = mo_path(directory, language)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".part")  # a server starting meanwhile never reads half a file
+        with open(partial, "wb") as f:
+            write_mo(f, catalog)
+        os.replace(partial, target)
+        written.append(target)
+    return written
+
+
 def compile_all() -> None:
     with _locked():
-        _babel("compile", "-d", str(LOCALES_DIR), "-D", DOMAIN)
+        compile_into(LOCALES_DIR)
 
 
 if __name__ == "__main__":

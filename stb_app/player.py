@@ -220,6 +220,7 @@ class Player(EventDispatcher):
         self._last_probe = 0.0
         self._generation = 0
         self.playlists: dict[str, str] = {}  # media playlists of the video, by absolute URL
+        self._keep_playlists = False  # the opened rung's playlists are to be kept once it shows a frame
 
     # -- the interface ---------------------------------------------------------------------------
     def open(self, url: str, position: float = 0.0, audio_lang: str | None = None, rung=None,
@@ -279,6 +280,7 @@ class Player(EventDispatcher):
             self.backend.open(str(local), position, local=True, paused=paused)
         else:  # no master in hand: FFmpeg reads the whole one and we pick among its programs
             self.backend.open(self.url, position, self.audio_lang, rung.program if rung else None, paused=paused)
+        self._keep_playlists = True
         self.tracker.moved(position, EXACT)
         self.position = position
         self._last_pos, self._still_since = position, None
@@ -385,6 +387,8 @@ class Player(EventDispatcher):
         self.texture = texture
         if self.state == "loading":
             self.state = "playing"
+        if self._keep_playlists:  # the first frame since (re)opening, on whichever rung
+            self._keep_playlists = False
             # for a later audio switch or seek back: the playlists of this rung in both languages
             missing = self._missing_playlists(self.rung, ("zh", "mn"))
             if missing:
@@ -435,6 +439,10 @@ class Player(EventDispatcher):
                     chooser.add_sample(len(content), seconds)
             except (Offline, Rejected):
                 return
+            if generation == self._generation:
+                # stepping up reopens where the household is: FFmpeg gets the target rung's kept
+                # playlists (its audio too) starting at that segment, not the server's from the start
+                self._fetch_playlists(self._missing_playlists(target))
             Clock.schedule_once(lambda _dt: self._adapt(generation))
         threading.Thread(target=probe, daemon=True).start()
 
