@@ -25,9 +25,29 @@ class Offline(Exception):
 class Rejected(Exception):
     """The server answered 4xx: the request itself is wrong and retrying will not help."""
 
-    def __init__(self, status: int, body: Any):
+    def __init__(self, status: int, body: Any, retry_after: float | None = None):
         super().__init__(f"{status}: {body}")
-        self.status, self.body = status, body
+        self.status, self.body, self.retry_after = status, body, retry_after
+
+    @property
+    def answer(self) -> dict:
+        """What the server said, to keep and show: {"status", "error", "field", "message": {"zh", "mn"}}."""
+        body = self.body if isinstance(self.body, dict) else {}
+        message = body.get("message")
+        return {"status": self.status, "error": body.get("error"), "field": body.get("field"),
+                "message": message if isinstance(message, dict) else None}
+
+
+class Later(Rejected):
+    """The server answered 429 or 503 with Retry-After: the request is fine but must wait that long."""
+
+
+def _retry_after(headers) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds form), None when absent or unreadable."""
+    try:
+        return max(0.0, float(headers.get("Retry-After")))
+    except (TypeError, ValueError):
+        return None
 
 
 @dataclass
@@ -46,6 +66,11 @@ class ApiClient:
         self.device_file = Path(data_dir) / "device.json"
         self.region, self.language, self.timeout = region, language, timeout
         self._token: str | None = None
+        self.on_reach = None  # called with True/False after every request: was the server reached?
+
+    def _reached(self, ok: bool) -> None:
+        if self.on_reach is not None:
+            self.on_reach(ok)
 
     # -- plumbing ---------------------------------------------------------------------------
     def url(self, path: str) -> str:
@@ -70,18 +95,25 @@ class ApiClient:
         except urllib.error.HTTPError as err:
             raw, status, resp_headers = err.read(), err.code, err.headers
         except (OSError, ValueError) as err:  # refused, reset, DNS, timeout
+            self._reached(False)
             raise Offline(str(err)) from err
         seconds = time.monotonic() - started
         if resp_headers.get("Content-Encoding") == "gzip":
             raw = gzip.decompress(raw)
-        if status >= 500:
-            raise Offline(f"server answered {status}")
         parsed = None
         if raw and status != 304:
             try:
                 parsed = json.loads(raw)
             except ValueError:
                 parsed = raw
+        retry_after = _retry_after(resp_headers)
+        if status in (429, 503) and retry_after is not None:
+            self._reached(True)
+            raise Later(status, parsed, retry_after)
+        if status >= 500:
+            self._reached(False)
+            raise Offline(f"server answered {status}")
+        self._reached(True)
         if status >= 400:
             raise Rejected(status, parsed)
         return Reply(status, parsed, resp_headers.get("ETag"), len(raw), seconds)
@@ -129,13 +161,17 @@ class ApiClient:
         started = time.monotonic()
         try:
             with urllib.request.urlopen(self.url(url), timeout=self.timeout) as resp:
-                return resp.read(), time.monotonic() - started
+                content = resp.read()
         except urllib.error.HTTPError as err:
+            self._reached(err.code < 500)
             if err.code >= 500:
                 raise Offline(f"server answered {err.code}") from err
             raise Rejected(err.code, None) from err
         except (OSError, ValueError) as err:
+            self._reached(False)
             raise Offline(str(err)) from err
+        self._reached(True)
+        return content, time.monotonic() - started
 
     def send_question(self, idempotency_key: str, body: dict) -> dict:
         return self._authed("POST", "/api/v1/questions", body, {"Idempotency-Key": idempotency_key}).data

@@ -48,6 +48,9 @@ class LegalTvApp(App):
         self.playback_prefs: dict = {}  # audio and subtitle language chosen on the detail page
         self.interactive = False
         self._refreshing = False
+        self._reachable: bool | None = None  # the last request's outcome; None before the first
+        self.api.on_reach = lambda ok: Clock.schedule_once(lambda _dt: self._reached(ok))
+        self.timers: list = []  # the periodic refresh and outbox ticks (a test may cancel them)
 
     # -- settings ------------------------------------------------------------------------------
     def _read_settings(self) -> dict:
@@ -88,8 +91,8 @@ class LegalTvApp(App):
         self.sm.current = "home"
         Clock.schedule_once(self._first_focus, 0)
         Clock.schedule_once(lambda _dt: self.refresh(), 0)
-        Clock.schedule_interval(lambda _dt: self.refresh(), REFRESH_SECONDS)
-        Clock.schedule_interval(lambda _dt: self.flush_outbox(), OUTBOX_SECONDS)
+        self.timers = [Clock.schedule_interval(lambda _dt: self.refresh(), REFRESH_SECONDS),
+                       Clock.schedule_interval(lambda _dt: self.flush_outbox(), OUTBOX_SECONDS)]
         return root
 
     def _first_focus(self, _dt) -> None:
@@ -110,6 +113,7 @@ class LegalTvApp(App):
         threading.Thread(target=run, daemon=True).start()
 
     def refresh(self) -> None:
+        """Revalidates everything with the server in the background (every minute, or at once)."""
         if self._refreshing:
             return
         self._refreshing = True
@@ -117,11 +121,32 @@ class LegalTvApp(App):
 
     def _refreshed(self, _result) -> None:
         self._refreshing = False
-        self.offline = self.library.offline
         self.data_version += 1
+        self.refresh_screen()
+
+    def refresh_screen(self) -> None:
+        """Fresh data reached the screen on show: it updates in place and the focus stays put
+        (a refresh never rebuilds the step a household is on, never moves focus)."""
         screen = self.sm.current_screen
-        screen.on_data()
+        screen.on_refresh()
         self.navigator.ensure(screen)
+
+    def refresh_questions(self) -> None:
+        """The household's questions fetched now (e.g. My questions opened), not at the next refresh."""
+        def done(_result):
+            self.data_version += 1
+            self.refresh_screen()
+        self.in_background(self.library.refresh_questions, done)
+
+    def _reached(self, ok: bool) -> None:
+        """Every request's outcome, on the UI thread: the offline note follows the first failure,
+        and the first success after one (or after start) sends what waits in the outbox."""
+        came_back = ok and self._reachable is not True
+        self._reachable = ok
+        self.offline = not ok
+        if came_back and self.library.outbox.waiting():
+            self.library.outbox.retry_now()
+            self.flush_outbox()
 
     def flush_outbox(self, then=None) -> None:
         if not self.library.outbox.waiting():
@@ -138,9 +163,7 @@ class LegalTvApp(App):
         def done(result):
             if isinstance(result, int) and result:
                 self.data_version += 1
-                if self.sm.current == "questions":
-                    self.sm.current_screen.on_data()
-                    self.navigator.ensure(self.sm.current_screen)
+                self.refresh_screen()
             if then:
                 then()
         self.in_background(work, done)
@@ -156,6 +179,7 @@ class LegalTvApp(App):
         screen.params = params
         self.sm.current = name
         screen.on_data()
+        screen.on_open()
         if params.get("reset_focus"):
             self.navigator.memory.forget(name)
         Clock.schedule_once(lambda _dt: self.navigator.restore(screen), 0)
@@ -169,6 +193,7 @@ class LegalTvApp(App):
         self.sm.current = name
         screen = self.sm.current_screen
         screen.on_data()
+        screen.on_open()
         Clock.schedule_once(lambda _dt: self.navigator.restore(screen), 0)
 
     def go_home(self) -> None:
@@ -176,6 +201,7 @@ class LegalTvApp(App):
         self.sm.current_screen.on_leave_screen()
         self.sm.current = "home"
         self.sm.current_screen.on_data()
+        self.sm.current_screen.on_open()
         Clock.schedule_once(lambda _dt: self.navigator.restore(self.sm.current_screen), 0)
 
     # -- the remote ----------------------------------------------------------------------------

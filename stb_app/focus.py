@@ -33,11 +33,18 @@ def _gap(a0: float, a1: float, b0: float, b1: float) -> float:
     return max(0.0, b0 - a1, a0 - b1)
 
 
+def same_row(a: Rect, b: Rect) -> bool:
+    """Whether two rectangles share a row: their vertical extents overlap (more than touch)."""
+    return min(a.y + a.h, b.y + b.h) - max(a.y, b.y) > 1
+
+
 def nearest(current: Rect, candidates: Iterable[tuple[Hashable, Rect]], direction: str) -> Hashable | None:
     """The candidate nearest to `current` in `direction`, or None when nothing lies that way.
 
-    A candidate counts when its centre lies beyond the current centre in that direction;
-    candidates overlapping the current one on the cross axis win over diagonal ones.
+    A candidate counts when its centre lies beyond the current centre in that direction.
+    Left/Right stay in the current row and stop at its ends (Android TV's rule: only Up/Down
+    change rows); Up/Down prefer a candidate overlapping the current one across, else the
+    nearest diagonal one.
     """
     best, best_score = None, None
     for key, r in candidates:
@@ -55,7 +62,7 @@ def nearest(current: Rect, candidates: Iterable[tuple[Hashable, Rect]], directio
             cross = _gap(current.x, current.x + current.w, r.x, r.x + r.w)
         else:
             raise ValueError(direction)
-        if not ok:
+        if not ok or (direction in (LEFT, RIGHT) and not same_row(current, r)):
             continue
         centre_offset = abs(r.cy - current.cy) if direction in (LEFT, RIGHT) else abs(r.cx - current.cx)
         score = (cross > 0, max(along, 0.0) + 3 * cross + 0.01 * centre_offset)

@@ -44,7 +44,6 @@ class Library:
         self.channels: list = []
         self.guide: list = []
         self.questions: list = []
-        self.offline = False
         self.loaded_once = False
 
     def path(self, name: str) -> str:
@@ -72,11 +71,10 @@ class Library:
                 self._apply(name, cached["data"])
 
     def refresh(self) -> None:
-        """Revalidates every resource with the server (worker thread). Sets `offline`."""
-        offline = False
+        """Revalidates every resource with the server (worker thread); whether the server was
+        reached is told request by request (`ApiClient.on_reach`)."""
         for name in self.RESOURCES:
             fetched = self.content.get(name, self.path(name))
-            offline = offline or self.content.offline
             if fetched is not None:
                 self._apply(name, fetched.data)
         if self.channels:
@@ -84,7 +82,6 @@ class Library:
             if fetched is not None:
                 self._apply("guide", fetched.data)
         self.refresh_questions()
-        self.offline = offline or self.content.offline
 
     def refresh_questions(self) -> None:
         self.send_outbox()

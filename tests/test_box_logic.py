@@ -305,3 +305,22 @@ def test_a_resumed_video_starts_its_playlist_at_the_households_segment():
     assert hls_master.trimmed_media(MEDIA, url, 5.9) is None           # the first segment: nothing to trim
     assert hls_master.trimmed_media(MEDIA.replace("#EXT-X-ENDLIST", ""), url, 13.5) is None  # not finished
     assert "seg_00003.ts" in hls_master.trimmed_media(MEDIA, url, 99).splitlines()[-2]  # past the end: the last
+
+
+def test_left_and_right_stay_in_the_row_and_stop_at_its_ends():
+    # home: Right on 想问的 (the last panel) stays there; the language card above it is not beside it
+    assert nearest(PANELS[2][1], PANELS, RIGHT) is None
+    # watch: Right on the last poster of a row stays; the category row above runs further right
+    posters = [(f"item:{i}", Rect(100 + 350 * i, 200, 300, 300)) for i in range(5)]
+    categories = [(f"category:{i}", Rect(100 + 300 * i, 600, 260, 80)) for i in range(7)]
+    last = posters[-1][1]
+    assert nearest(last, posters + categories, RIGHT) is None
+    assert nearest(posters[0][1], posters + categories, RIGHT) == "item:1"
+    # a situation's guide: Right after the last step stays; the buttons in the header are above
+    steps = [(f"step:{i}", Rect(100 + 450 * i, 300, 400, 400)) for i in range(3)]
+    header = [("ask", Rect(900, 800, 300, 150)), ("services", Rect(1250, 800, 300, 150))]
+    assert nearest(steps[-1][1], steps + header, RIGHT) is None
+    assert nearest(steps[0][1], steps + header, LEFT) is None
+    # only Up/Down change rows, to the nearest card there even when it is not straight above
+    assert nearest(last, posters + categories, UP) == "category:5"
+    assert nearest(steps[-1][1], steps + header, UP) == "ask"

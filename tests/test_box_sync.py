@@ -2,6 +2,8 @@
 process (no window): what a household notices when the link comes and goes."""
 import json
 import random
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from stb_app.api import ApiClient, Offline
 from stb_app.cache import ContentStore, DiskCache
@@ -84,3 +86,60 @@ def test_an_unreachable_server_is_reported_as_offline_not_as_a_crash(tmp_path):
         pass
     else:
         raise AssertionError("expected Offline")
+
+
+def test_a_fourth_open_question_is_refused_for_good_and_the_servers_words_are_kept(server_process, tmp_path):
+    server = server_process()
+    box = ApiClient(server.url, tmp_path / "box")
+    outbox = Outbox(tmp_path / "box" / "outbox.db")
+    for i in range(3):                                                # three questions waiting for a lawyer
+        outbox.add(dict(QUESTION, phone=f"1380000{i:04d}"))
+    assert outbox.flush(box.send_question) == 3
+    fourth = outbox.add(dict(QUESTION, phone="13800009999"))
+    reached = []
+    box.on_reach = reached.append
+    assert outbox.flush(box.send_question) == 0
+    # the server answered (429, no Retry-After): final, not a network fault to retry for ever
+    assert outbox.waiting() == [] and reached == [True]
+    [refused] = outbox.rejected()
+    assert refused.key == fourth and refused.refusal["status"] == 429
+    assert "3" in refused.refusal["message"]["zh"] and refused.refusal["message"]["mn"]
+    outbox.retry_now()
+    assert outbox.flush(box.send_question) == 0 and reached == [True]    # nothing is sent again
+
+
+class _BusyServer(BaseHTTPRequestHandler):
+    """What a proxy in front of a busy server answers: 503, Retry-After and a bilingual message."""
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        body = json.dumps({"error": "busy", "field": None,
+                           "message": {"zh": "服务繁忙，请稍后", "mn": "ᠲᠦᠷ ᠬᠦᠯᠢᠶᠡᠭᠡᠷᠡᠢ"}}).encode()
+        self.send_response(503)
+        self.send_header("Retry-After", "120")
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_):
+        pass
+
+
+def test_a_server_asking_to_wait_is_tried_again_after_retry_after_not_as_a_network_fault(tmp_path):
+    busy = ThreadingHTTPServer(("127.0.0.1", 0), _BusyServer)
+    threading.Thread(target=busy.serve_forever, daemon=True).start()
+    try:
+        box = ApiClient(f"http://127.0.0.1:{busy.server_port}", tmp_path / "box")
+        box._token = "dev_known"                                      # registered earlier
+        outbox = Outbox(tmp_path / "box" / "outbox.db", rng=random.Random(1))
+        key = outbox.add(QUESTION, now=1000.0)
+        assert outbox.flush(box.send_question, now=1000.0) == 0
+        [waiting] = outbox.waiting()
+        assert waiting.key == key and waiting.later
+        assert waiting.next_attempt_at == 1120.0                      # when the server said, not 5 s later
+        assert waiting.refusal["message"]["zh"] == "服务繁忙，请稍后"   # kept to be shown in its words
+        outbox.retry_now()                                            # the network "came back": still waits
+        assert outbox.due(now=1119.0) == [] and [e.key for e in outbox.due(now=1120.0)] == [key]
+    finally:
+        busy.shutdown()

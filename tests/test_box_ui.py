@@ -589,7 +589,7 @@ def test_the_box_keeps_browsing_calmly_when_the_server_goes_away_and_sends_later
     home(box)
     key = box.app.library.outbox.add({"topic": "wages", "phrases": [], "text": "工资", "phone": "13812345678",
                                       "callback_window": "any", "language": "zh"})
-    walk_to(box, "ask", "up", "right")
+    walk_to(box, "ask", "right")                                 # along the panels: Right never leaves a row
     walk_to(box, "questions", "down", "right")
     box.go("ok", screen="questions")
     assert "等待发送" in box.texts()                              # waiting to send, not lost

@@ -70,6 +70,12 @@ class AskScreen(BaseScreen):
         self.phrases, self.text, self.phone, self.window, self.result = [], "", "", "any", None
         self.show("phrases" if self.topic_id else "topic")
 
+    def on_refresh(self) -> None:
+        """Fresh data mid-wizard: the step stays as it is (focus, what was typed, the notice);
+        only the fate of a question already sent is brought up to date."""
+        if self.step == "done":
+            self._show_result()
+
     def topic(self) -> dict | None:
         return next((t for t in self.library.topics if str(t["id"]) == str(self.topic_id)), None)
 
@@ -149,6 +155,10 @@ class AskScreen(BaseScreen):
             # TRANSLATORS: TV app, ask screen, button that leaves without sending, max 14 chars
             body.add_widget(card("cancel", N_("Not now"), size=(dp(300), tall), on_activate=self.app.go_home))
         elif step == "done":
+            # the hotline in large digits, shown when the server did not take the question
+            self._hotline = BiLabel(texts="", lang="zh", font_size=dp(120), halign="center", valign="middle",
+                                    size_hint=(None, None), size=(0, tall))
+            body.add_widget(self._hotline)
             self._show_result()
             # TRANSLATORS: TV app, button and screen title: the household's own questions, max 24 chars
             body.add_widget(card("questions", N_("Questions I asked"), size=(dp(360), tall),
@@ -239,12 +249,17 @@ class AskScreen(BaseScreen):
         self.show("done")
 
     def _show_result(self) -> None:
-        entry = next((e for e in self.library.outbox._entries("key = ?", (self.key,))), None)
+        entry = self.library.outbox.entry(self.key)
+        refused = entry is not None and (entry.state == "rejected" or entry.later)
+        words = (entry.refusal or {}).get("message") if refused else None
+        self.ids.entry.texts = words  # the server's own words, in the household's script
+        self._hotline.texts = "12348" if refused else ""
+        self._hotline.width = dp(420) if refused else 0
         if entry is not None and entry.response:
             # TRANSLATORS: TV app, ask screen, message after sending, max 120 chars
             self.ids.entry.msgid = N_("Your question was sent. Its number is {number}. A lawyer will call you.")
             self.ids.entry.params = {"number": entry.response.get("number", "")}
-        elif entry is not None and entry.state == "rejected":
+        elif refused:
             # TRANSLATORS: TV app, ask screen, message when the server refused the question, max 100 chars
             self.ids.entry.msgid = N_("The question could not be accepted. Please call 12348.")
         else:

@@ -26,7 +26,16 @@ class BaseScreen(Screen):
         return self.app.library
 
     def on_data(self) -> None:
-        """Rebuild from the app's data (called on entry and when fresh data arrives)."""
+        """Build from the app's data: on entry and when the language switches."""
+
+    def on_refresh(self) -> None:
+        """Fresh data arrived while the screen is on show: update what changed. The app keeps
+        the focus on the same card (by its key) afterwards. Lists rebuild with the same keys by
+        default; a screen holding a household's input (the ask wizard) updates in place only."""
+        self.on_data()
+
+    def on_open(self) -> None:
+        """The screen was just opened (after on_data): fetch what must be fresh on arrival."""
 
     def on_leave_screen(self) -> None:
         """Called before another screen replaces this one."""

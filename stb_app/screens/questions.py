@@ -39,11 +39,16 @@ class QuestionsScreen(BaseScreen):
         grid.clear_widgets()
         topics = {str(t["id"]): t["title"] for t in self.library.topics}
         for entry in reversed(self.library.outbox.waiting()):
-            grid.add_widget(self._card({"id": entry.key, "number": "", "status": "waiting",
+            # a question the server asked to wait with says so in the server's words
+            words = (entry.refusal or {}).get("message") if entry.later else None
+            grid.add_widget(self._card({"id": entry.key, "number": "", "status": "waiting", "status_text": words,
                                         "topic": entry.body.get("topic")}, topics))
         for question in sorted(self.library.questions or [], key=lambda q: str(q.get("created_at")), reverse=True):
             grid.add_widget(self._card(question, topics))
         self.ids.empty.opacity = 0 if grid.children else 1
+
+    def on_open(self) -> None:
+        self.app.refresh_questions()  # the status as it is now, not as the last minute's refresh saw it
 
     def _card(self, question: dict, topics: dict) -> QuestionCard:
         card = QuestionCard(focus_key=f"question:{question['id']}", question=question)

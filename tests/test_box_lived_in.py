@@ -1,0 +1,286 @@
+"""The box app on a box that has been used for a while (a "continue watching" row, questions
+asked, the network dropping and coming back), driven with remote keys only in both scripts
+against a real content server; screenshots go to test-artifacts/box-lived-in/.
+
+The app's minute timers are stopped: every refresh here is the app's own `refresh()` called
+at a known moment, so nothing depends on how fast this machine is.
+"""
+import json
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+
+from content_server.config import Settings
+from content_server.demo import fill_demo
+
+from stb_app.i18n import translate
+
+from .box_ui import launch, start_xvfb
+from .conftest import ARTIFACTS, ServerProcess
+from .test_box_ui import call, home, staff_token, walk_to
+
+pytestmark = pytest.mark.slow
+SHOTS = ARTIFACTS / "box-lived-in"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    root = tmp_path_factory.mktemp("lived-in")
+    settings = Settings(data=root / "data", extra={"demo_seconds": 20, "demo_count": 1})
+    fill_demo(settings)
+    server = ServerProcess(settings.data).start()
+    # a box that was used: a video stopped at 0:06 of 0:20 makes a "continue watching" row
+    catalog = json.loads(urllib.request.urlopen(server.url + "/api/v1/catalog", timeout=10).read())
+    (root / "box").mkdir()
+    (root / "box" / "resume.json").write_text(json.dumps(
+        {str(catalog["items"][0]["id"]): {"position": 6.0, "duration": 20.0, "at": time.time()}}))
+    xvfb, display = start_xvfb()
+    box = launch(server.url, root / "box", display, language="zh")
+    box.until(lambda: box.app.library.catalog["items"] and box.app.library.topics, what="content")
+    for timer in box.app.timers:                     # refreshes happen when a test says so
+        timer.cancel()
+    yield box, server, root
+    box.app.player.close()
+    server.stop()
+    xvfb.terminate()
+
+
+def refresh_now(box) -> None:
+    """The background refresh, run now through the app's own entry point, and waited for."""
+    version = box.app.data_version
+    box.app.refresh()
+    box.until(lambda: box.app.data_version > version and not box.app._refreshing, timeout=30, what="the refresh")
+
+
+def set_language(box, lang: str) -> None:
+    home(box)
+    if box.app.lang != lang:
+        box.press("menu")
+    box.until(lambda: box.app.lang == lang and box.focus is not None, what=f"language {lang}")
+
+
+def home_focus(box, key: str) -> None:
+    """Home, Up to the top row, Down onto 想问的, then Left along the panels to `key`."""
+    home(box)
+    walk_to(box, "language", "up")
+    box.press("down")
+    walk_to(box, key, "left")
+
+
+def wizard_to_phone(box) -> None:
+    """Home → Want to ask → the first topic → its first sentence → no words → the phone step."""
+    home_focus(box, "ask")
+    box.go("ok", screen="ask")
+    box.press("ok")
+    box.until(lambda: (box.focus or "").startswith("phrase:"), what="phrases")
+    box.press("ok")
+    walk_to(box, "next", "up", "right")
+    box.press("ok")
+    box.until(lambda: box.focus == "key:0", what="the keyboard")
+    walk_to(box, "next", "up", "right")
+    box.press("ok")
+    box.until(lambda: box.focus == "digit:1", what="the phone step")
+
+
+def wizard_send(box, phone: str) -> None:
+    """From the phone step: the number, a callback window, consent, OK: the done step."""
+    box.press(*phone)
+    walk_to(box, "next", "up", "right")
+    box.press("ok")
+    box.until(lambda: box.focus == "window:morning", what="callback window")
+    box.press("ok")
+    box.until(lambda: box.focus == "send", what="consent")
+    box.press("ok")
+    box.until(lambda: box.app.sm.current_screen.step == "done" and box.focus == "questions", timeout=30,
+              what="the last step")
+
+
+def device_token(root) -> str:
+    return json.loads((root / "box" / "device.json").read_text())["token"]
+
+
+def ask_directly(server, token: str, topic: str, phone: str):
+    """A question sent with the box's own token over HTTP: (status, JSON answer)."""
+    body = {"topic": topic, "phrases": [], "text": "邻居占了我家草场", "phone": phone, "callback_window": "any",
+            "language": "zh"}
+    request = urllib.request.Request(server.url + "/api/v1/questions", data=json.dumps(body).encode(), method="POST",
+                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json",
+                                              "Idempotency-Key": str(uuid.uuid4())})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read())
+
+
+@pytest.mark.parametrize("lang", ["zh", "mn"])
+def test_a_refresh_mid_wizard_keeps_the_focus_the_number_and_the_notice(world, lang):
+    box, _, _ = world
+    set_language(box, lang)
+    wizard_to_phone(box)
+    ask = box.app.sm.current_screen
+    box.press(*"1381234567")                                     # one digit short
+    walk_to(box, "next", "up", "right")
+    box.press("ok")
+    notice = translate("Please check the number: 11 digits for a mobile phone", lang)
+    assert notice in box.texts()
+    # when the background refresh comes while "Next" has the focus
+    refresh_now(box)
+    box.pump(5)
+    # then the step is as the household left it: same focus, same digits, same notice
+    assert ask.step == "phone" and box.focus == "next"
+    assert ask.phone == "1381234567" and notice in box.texts()
+    box.screenshot(SHOTS, f"ask-phone-after-refresh-{lang}")
+    # and the last digit, then OK, moves on (OK does not type a 12th digit into the number)
+    box.press("8", "ok")
+    box.until(lambda: ask.step == "window", what="the callback step")
+    assert ask.phone == "13812345678"
+    home(box)
+
+
+def assert_right_and_left_stay_in_the_row(box, start: str, direction: str) -> str:
+    """Presses `direction` until the focus stops moving; every card passed shares the start's row.
+    Returns the card at the row's end."""
+    from stb_app.focus import same_row
+    from stb_app.navigator import window_rect
+    assert box.focus == start
+    row = window_rect(box.focused_card())
+    for _ in range(40):
+        before = box.focus
+        box.press(direction)
+        if box.focus == before:
+            return before
+        assert box.focus != "language", "the language card was reached sideways"
+        assert same_row(row, window_rect(box.focused_card())), f"{direction} left the row: {before} → {box.focus}"
+    raise AssertionError(f"{direction} never reached the end of the row")
+
+
+@pytest.mark.parametrize("lang", ["zh", "mn"])
+def test_left_and_right_never_leave_a_row_and_the_language_card_is_not_reached_by_accident(world, lang):
+    box, _, _ = world
+    set_language(box, lang)
+    home_screen = box.app.sm.current_screen
+    box.until(lambda: home_screen.continuing, what="the continue watching row")
+    # home: Right on 想问的 stays on it (the language card above it is not one step sideways)
+    home_focus(box, "ask")
+    assert assert_right_and_left_stay_in_the_row(box, "ask", "right") == "ask"
+    assert box.app.lang == lang
+    box.press("down")
+    assert assert_right_and_left_stay_in_the_row(box, "questions", "right") == "questions"
+    box.press("down")
+    assert box.focus.startswith("continue:")
+    assert assert_right_and_left_stay_in_the_row(box, box.focus, "right").startswith("continue:")
+    box.press("ok")
+    box.press("ok")                                              # OK on a card still does what it says
+    box.until(lambda: box.screen in ("detail", "player"), what="the continue card opened")
+    home(box)
+    box.screenshot(SHOTS, f"home-continue-{lang}")
+    # watch: Right on the last poster of a row stays; Right on the last category stays
+    home_focus(box, "watch")
+    box.go("ok", screen="watch")
+    box.press("down")
+    assert box.focus.startswith("item:")
+    assert assert_right_and_left_stay_in_the_row(box, box.focus, "right").startswith("item:")
+    box.press("up")
+    assert box.focus.startswith("category:")
+    assert assert_right_and_left_stay_in_the_row(box, box.focus, "right").startswith("category:")
+    assert assert_right_and_left_stay_in_the_row(box, box.focus, "left") == "category:"
+    box.screenshot(SHOTS, f"watch-row-end-{lang}")
+    # a situation's guide: Right after the last step stays on it, Left on the first too
+    home_focus(box, "choose")
+    box.go("ok", screen="choose")
+    box.go("ok", screen="topic")
+    walk_to(box, "ask", "up")
+    box.press("down")
+    walk_to(box, "step:1", "left")
+    assert box.focus == "step:1"
+    last = assert_right_and_left_stay_in_the_row(box, "step:1", "right")
+    assert last.startswith("step:") and last != "step:1"
+    box.screenshot(SHOTS, f"topic-last-step-{lang}")
+    assert assert_right_and_left_stay_in_the_row(box, last, "left") == "step:1"
+    # and Up/Down still change rows
+    box.press("up")
+    assert box.focus in ("ask", "services", "glossary")
+    home(box)
+
+
+def test_my_questions_shows_the_status_as_it_is_now_when_it_opens(world):
+    box, server, root = world
+    set_language(box, "zh")
+    # given a question the box sent, and a lawyer who took it on since the last refresh
+    wizard_to_phone(box)
+    wizard_send(box, "13900001111")
+    [sent] = [q for q in call(server, "/api/v1/questions", device_token(root))]
+    lawyer = staff_token(root, "baatar")
+    call(server, f"/api/v1/desk/questions/{sent['id']}/claim", lawyer, {})
+    [claimed] = call(server, "/api/v1/questions", device_token(root))
+    on_it = claimed["status_text"]["zh"]                          # the server's words for "claimed"
+    assert claimed["status"] == "claimed" and on_it not in box.texts()
+    # when My questions opens, then it shows the status as it is now
+    box.go("ok", screen="questions")
+    box.until(lambda: on_it in box.texts(), what="the fresh status")
+    box.screenshot(SHOTS, "questions-fresh-zh")
+
+
+def test_the_offline_note_shows_as_soon_as_a_request_fails(world):
+    box, server, _ = world
+    # given the network drops, when the household asks again, then the offline note shows at once
+    server.kill()
+    home(box)
+    wizard_to_phone(box)
+    wizard_send(box, "13900002222")
+    assert box.app.offline
+    note = box.app.root.ids.offline_note
+    assert note.opacity == 1 and note.shown_text == translate("Offline: showing saved content", "zh")
+    box.screenshot(SHOTS, "ask-saved-offline-zh")
+
+
+def test_a_saved_question_leaves_as_soon_as_a_request_succeeds(world):
+    box, server, _ = world
+    [waiting] = box.app.library.outbox.waiting()                 # saved while the network was down
+    note = box.app.root.ids.offline_note
+    # when the network returns and My questions asks the server (the first request to succeed),
+    # then the saved question goes out at once, its number on screen, the note gone
+    server.start()
+    box.go("ok", screen="questions")
+    box.until(lambda: not box.app.library.outbox.waiting(), what="the saved question sent")
+    number = box.app.library.outbox.entry(waiting.key).response["number"]
+    box.until(lambda: translate("No. {number}", "zh", number=number) in box.texts(), what="its number listed")
+    assert not box.app.offline and note.opacity == 0
+    box.screenshot(SHOTS, "questions-sent-after-return-zh")
+    home(box)
+
+
+def test_a_fourth_open_question_is_refused_in_the_servers_words_with_12348_large(world):
+    box, server, root = world
+    set_language(box, "zh")
+    token = device_token(root)
+    open_now = [q for q in call(server, "/api/v1/questions", token) if q["status"] not in ("answered", "closed")]
+    topic = str(box.app.library.topics[0]["id"])
+    for i in range(3 - len(open_now)):                          # three questions waiting for a lawyer
+        assert ask_directly(server, token, topic, f"1370000{i:04d}")[0] == 201
+    status, refusal = ask_directly(server, token, topic, "13700009999")
+    assert status == 429                                         # what the server says to a 4th
+    # when the household asks a 4th time on the TV
+    wizard_to_phone(box)
+    wizard_send(box, "13655501234")
+    # then the box says what the server said, with the hotline large, and does not pretend it waits
+    texts = box.texts()
+    assert refusal["message"]["zh"] in texts
+    assert "12348" in texts
+    assert translate("Saved on this box; waiting to send. It goes out by itself when the connection returns.",
+                     "zh") not in texts
+    assert box.app.library.outbox.waiting() == []                # final: not retried as a network fault
+    hotline = next(w for w in box.app.sm.current_screen.walk() if getattr(w, "shown_text", "") == "12348")
+    assert hotline.font_size >= 2 * box.app.sm.current_screen.ids.entry.font_size
+    box.screenshot(SHOTS, "ask-refused-zh")
+    # and in Mongolian, the server's Mongolian words
+    box.press("menu")
+    box.until(lambda: refusal["message"]["mn"] in box.texts(lang="mn"), what="the Mongolian words")
+    assert "12348" in box.texts()
+    box.screenshot(SHOTS, "ask-refused-mn")
+    box.press("menu")
+    home(box)
