@@ -503,10 +503,20 @@ def _routing(languages: list[str], topic_ids: list[str]) -> tuple[str, list]:
 # sorting the queue. (1e300 stands for "no due time": after every real UNIX time.)
 CLAIM_ORDER = "COALESCE(due_at, 1e300), created_at"
 CLAIM_INDEX_WHERE = "status IN ('queued', 'claimed')"  # the index's own WHERE, so the index qualifies
+_CLAIMABLE = "((status = 'queued' AND not_before <= ?) OR (status = 'claimed' AND lease_until < ?))"
 # SQLite's planner would take questions_queue and sort on a small or unanalysed table: name the
 # index. PostgreSQL: concurrent claims skip a row another claim has locked instead of queueing.
 _CLAIM_SOURCE = {"sqlite": ("questions INDEXED BY questions_claim", ""),
                  "postgresql": ("questions", " FOR UPDATE SKIP LOCKED")}
+
+
+def next_claimable(store, languages: list[str], topic_ids: list[str], now: float) -> tuple[str, list]:
+    """The SELECT (and its parameters) of the id of the most urgent claimable question routed to
+    these languages and topics: it walks `questions_claim` and stops at the first match."""
+    route_sql, route_params = _routing(languages, topic_ids)
+    source, locking = _CLAIM_SOURCE[getattr(store, "dialect", "sqlite")]
+    return (f"SELECT id FROM {source} WHERE {CLAIM_INDEX_WHERE} AND {_CLAIMABLE}{route_sql} "
+            f"ORDER BY {CLAIM_ORDER} LIMIT 1{locking}", [now, now, *route_params])
 
 
 def claim(store, user_id: int, languages: list[str], topic_ids: list[str], now: float, lease_until: float,
@@ -515,16 +525,12 @@ def claim(store, user_id: int, languages: list[str], topic_ids: list[str], now: 
 
     Claimable: queued and due for a call (`not_before` passed), or claimed under an expired
     lease. Returns the claimed row with its previous status and claimant, or None."""
-    route_sql, route_params = _routing(languages, topic_ids)
-    claimable = ("((status = 'queued' AND not_before <= ?) OR (status = 'claimed' AND lease_until < ?))"
-                 + route_sql)
     if question_id is None:
-        source, locking = _CLAIM_SOURCE[getattr(store, "dialect", "sqlite")]
-        target = (f"id = (SELECT id FROM {source} WHERE {CLAIM_INDEX_WHERE} AND {claimable} "
-                  f"ORDER BY {CLAIM_ORDER} LIMIT 1{locking})")
-        target_params = [now, now, *route_params]
+        select, target_params = next_claimable(store, languages, topic_ids, now)
+        target = f"id = ({select})"
     else:
-        target = f"id = ? AND {claimable}"
+        route_sql, route_params = _routing(languages, topic_ids)
+        target = f"id = ? AND {_CLAIMABLE}{route_sql}"
         target_params = [question_id, now, now, *route_params]
     with store.write() as conn:
         before = None
