@@ -6,8 +6,9 @@ called directly, as a unit of work would call them; the assertions are the same 
 """
 from __future__ import annotations
 
-import json
 import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 import pytest
@@ -322,3 +323,29 @@ def test_document_versions(store):
         with store.write() as conn:
             documents.bump(conn, documents.Document.TOPICS, documents.Document.GUIDES)
     assert documents.version_of(store, documents.Document.GUIDES, documents.Document.TOPICS) == (3, 3)
+
+
+def test_staff_claiming_at_once_on_postgres_never_take_one_question_twice(postgres_migrated_url):
+    """Eight desks drain the queue on their own connections at the same time: every question is
+    claimed exactly once (a claim skips a row another claim holds instead of claiming it again)."""
+    with psycopg.connect(postgres_migrated_url, autocommit=True) as conn:
+        setup = postgres.PostgresTx(conn)
+        accounts.add_device(setup, "box-1", "token-hash-1", "152500", "mn")
+        questions.save_topic(setup, "land", {"zh": "土地", "mn": "ᠭ"}, [])
+        staff = [add_staff(setup, f"desk-{n}") for n in range(8)]
+        for n in range(300):
+            add_question(setup, f"P-{n}", due_at=NOW + n % 17, created_at=NOW - n)
+    start = threading.Barrier(len(staff))
+
+    def drain(user_id: int) -> list[str]:
+        taken = []
+        with psycopg.connect(postgres_migrated_url, autocommit=True) as conn:
+            tx = postgres.PostgresTx(conn)
+            start.wait()
+            while (row := questions.claim(tx, user_id, ["zh"], [], NOW, NOW + 900)) is not None:
+                taken.append(row["number"])
+        return taken
+
+    with ThreadPoolExecutor(len(staff)) as pool:
+        taken = [number for part in pool.map(drain, staff) for number in part]
+    assert len(taken) == len(set(taken)) == 300
