@@ -349,3 +349,25 @@ def test_staff_claiming_at_once_on_postgres_never_take_one_question_twice(postgr
     with ThreadPoolExecutor(len(staff)) as pool:
         taken = [number for part in pool.map(drain, staff) for number in part]
     assert len(taken) == len(set(taken)) == 300
+
+
+def test_nodes_starting_together_migrate_once(postgres_url):
+    """Four nodes start on an empty database at the same instant: each finds the schema whole."""
+    start = threading.Barrier(4)
+
+    def start_node(_):
+        start.wait()
+        postgres.migrate(postgres_url)
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(start_node, range(4)))
+    with psycopg.connect(postgres_url) as conn:
+        done = dict(conn.execute("SELECT feature, version FROM schema_versions").fetchall())
+    assert done == {feature: len(steps) for feature, steps in postgres.migrations().items() if steps}
+
+
+def test_placeholders_are_translated_outside_literals_and_comments_only():
+    assert postgres.placeholders("SELECT ? FROM t WHERE a = '?' AND \"?\" = ? -- why?\n") == (
+        "SELECT %s FROM t WHERE a = '?' AND \"?\" = %s -- why?\n")
+    assert postgres.placeholders("SELECT 'it''s ?', ? WHERE d LIKE '%\"note\"%'") == (
+        "SELECT 'it''s ?', %s WHERE d LIKE '%%\"note\"%%'")
