@@ -204,6 +204,7 @@ def test_claim_order_and_routing(store, desk):
 
     assert numbers(["zh"], ["land"]) == ["C-first", "C-late", "C-later", "C-none-old", "C-none-new"]
     assert numbers(["zh", "mn"], []) == ["C-mn", "C-wages"]
+    assert numbers([], []) == []  # an account with no language set is routed nothing
     later = NOW + 901  # the waiting question is due for its call, every lease has run out
     assert numbers_at(later, ["zh"], ["land"])[:2] == ["C-wait", "C-first"]
 

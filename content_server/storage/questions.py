@@ -489,6 +489,8 @@ def queue(store, now: float, statuses=("queued", "claimed", "referred", "revisit
 # --- claims -----------------------------------------------------------------------------
 
 def _routing(languages: list[str], topic_ids: list[str]) -> tuple[str, list]:
+    if not languages:  # nothing is routed to someone who speaks no language (`IN ()` is SQLite-only)
+        return " AND 1 = 0", []
     sql = f" AND language IN ({','.join('?' * len(languages))})"
     params = list(languages)
     if topic_ids:
