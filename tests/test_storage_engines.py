@@ -372,3 +372,25 @@ def test_placeholders_are_translated_outside_literals_and_comments_only():
         "SELECT %s FROM t WHERE a = '?' AND \"?\" = %s -- why?\n")
     assert postgres.placeholders("SELECT 'it''s ?', ? WHERE d LIKE '%\"note\"%'") == (
         "SELECT 'it''s ?', %s WHERE d LIKE '%%\"note\"%%'")
+
+
+def test_workers_asking_at_once_on_postgres_take_different_jobs(postgres_migrated_url):
+    with psycopg.connect(postgres_migrated_url, autocommit=True) as conn:
+        setup = postgres.PostgresTx(conn)
+        media.add_category(setup, "law", "法律", "ᠬ")
+        for n in range(120):
+            add_video(setup, f"v{n:03}")
+    start = threading.Barrier(6)
+
+    def work(_) -> list[str]:
+        taken = []
+        with psycopg.connect(postgres_migrated_url, autocommit=True) as conn:
+            worker = postgres.PostgresTx(conn)
+            start.wait()
+            while (video := media.claim_next_job(worker)) is not None:
+                taken.append(video["id"])
+        return taken
+
+    with ThreadPoolExecutor(6) as pool:
+        taken = [video_id for part in pool.map(work, range(6)) for video_id in part]
+    assert sorted(taken) == [f"v{n:03}" for n in range(120)]

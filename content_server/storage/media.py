@@ -145,11 +145,16 @@ def video(store, video_id: str):
     return store.one("SELECT * FROM videos WHERE id = ?", (video_id,))
 
 
+# PostgreSQL: two workers asking at once take two different jobs (SQLite's writer is alone anyway)
+_SKIP_LOCKED = {"postgresql": " FOR UPDATE SKIP LOCKED"}
+
+
 def claim_next_job(store):
     """Marks the oldest queued job running and returns its video row, or None."""
     with store.write() as conn:
         row = conn.execute("SELECT video_id FROM transcode_jobs WHERE state = 'queued' "
-                           "ORDER BY queued_at LIMIT 1").fetchone()
+                           f"ORDER BY queued_at LIMIT 1{_SKIP_LOCKED.get(getattr(store, 'dialect', 'sqlite'), '')}"
+                           ).fetchone()
         if row is None:
             return None
         conn.execute("UPDATE transcode_jobs SET state = 'running', started_at = ?, attempts = attempts + 1 "
