@@ -60,7 +60,8 @@ def desk(store):
     """A box, two topics and a staff member: what a question needs to exist."""
     accounts.add_device(store, "box-1", "token-hash-1", "152500", "mn")
     accounts.add_device(store, "box-2", "token-hash-2", "150100", "zh")
-    questions.save_topic(store, "land", {"zh": "土地", "mn": "ᠭᠠᠵᠠᠷ"}, [{"id": "land-1", "text": {"zh": "承包", "mn": "ᠠ"}}])
+    questions.save_topic(store, "land", {"zh": "土地", "mn": "ᠭᠠᠵᠠᠷ"},
+                         [{"id": "land-1", "text": {"zh": "承包", "mn": "ᠠ"}}])
     questions.save_topic(store, "wages", {"zh": "工资", "mn": "ᠴᠠᠯᠢᠩ"}, [])
     return add_staff(store)
 
@@ -174,7 +175,10 @@ def test_leases_expire_and_phones_are_erased(store, desk):
     questions.add_attempt(store, first, desk, NOW + 31, "no_answer", "rang 13800000000")
     questions.save_revisit(store, first, desk, NOW + 32, False, None, "13800000000 off")
 
-    assert questions.anonymise_inactive(store, NOW + 100, NOW + 200, lambda text: text.replace("13800000000", "***")) == 1
+    def redact(text: str) -> str:
+        return text.replace("13800000000", "***")
+
+    assert questions.anonymise_inactive(store, NOW + 100, NOW + 200, redact) == 1
     assert questions.phone_of(store, first) is None
     assert questions.attempts_of(store, first)[0]["note"] == "rang ***"
     assert "13800000000" not in questions.question(store, first)["text"]
@@ -271,9 +275,11 @@ def test_media_jobs(store):
 
 
 def test_catalog_and_categories(store):
-    assert catalog.add_category(store, "law", "法律", "ᠬᠠᠤᠯᠢ") and not catalog.add_category(store, "law", "x", "x")
+    assert catalog.add_category(store, "law", "法律", "ᠬᠠᠤᠯᠢ")
+    assert not catalog.add_category(store, "law", "x", "x")
     assert catalog.add_category(store, "family", "家庭", "ᠭᠡᠷ")
-    assert catalog.rename_category(store, "law", "法律常识", "ᠬ") and not catalog.rename_category(store, "nope", "x", "x")
+    assert catalog.rename_category(store, "law", "法律常识", "ᠬ")
+    assert not catalog.rename_category(store, "nope", "x", "x")
     catalog.reorder_categories(store, ["family", "law"])
     assert [c["id"] for c in catalog.catalog_categories(store)] == ["family", "law"]
     assert catalog.category(store, "law")["title_zh"] == "法律常识"
@@ -309,8 +315,10 @@ def test_guidance(store):
     assert [p["id"] for p in guidance.services_near(store, "152522")] == [
         "county", "league", "province", "far", "nation"]
     assert len(guidance.services_near(store, None)) == 6
-    guidance.replace_glossary(store, [{"id": "g1", "term": {"zh": "仲裁", "mn": "ᠵ"}, "definition": {"zh": "d", "mn": "d"}}])
-    guidance.replace_guides(store, [{"topic": "land", "title": {"zh": "土地", "mn": "ᠭ"}, "steps": [{"zh": "1", "mn": "1"}],
+    guidance.replace_glossary(store, [{"id": "g1", "term": {"zh": "仲裁", "mn": "ᠵ"},
+                                       "definition": {"zh": "d", "mn": "d"}}])
+    guidance.replace_guides(store, [{"topic": "land", "title": {"zh": "土地", "mn": "ᠭ"},
+                                     "steps": [{"zh": "1", "mn": "1"}],
                                      "glossary": ["g1", "gone"], "category": None}])
     assert guidance.glossary_ids(store) == {"g1"} and guidance.guides(store)[0]["glossary"] == ["g1"]
     guidance.replace_glossary(store, [])

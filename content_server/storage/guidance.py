@@ -93,7 +93,8 @@ def set_version(store, kind: str) -> int | None:
 def _bump(conn, kind: str, by: str | None) -> None:
     documents.bump(conn, documents.Document(kind))
     conn.execute("INSERT INTO guidance_sets (kind, version, updated_at, updated_by) VALUES (?, 1, ?, ?) "
-                 "ON CONFLICT (kind) DO UPDATE SET version = guidance_sets.version + 1, updated_at = excluded.updated_at, "
+                 "ON CONFLICT (kind) DO UPDATE SET version = guidance_sets.version + 1, "
+                 "updated_at = excluded.updated_at, "
                  "updated_by = excluded.updated_by", (kind, time.time(), by))
 
 
