@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SYSTEM_PACKAGES=(ffmpeg xvfb libmtdev1 chromium fonts-noto-core fonts-noto-cjk
-                 wrk nginx-light iproute2 sqlite3 stress-ng)
+                 wrk nginx-light iproute2 sqlite3 stress-ng postgresql)
 
 missing=()
 for p in "${SYSTEM_PACKAGES[@]}"; do

@@ -124,3 +124,7 @@ def pytest_collection_modifyitems(items):
     """Browser tests run last: Playwright's sync API keeps an event loop running in the main
     thread for the whole session, and no asyncio test can start while it does."""
     items.sort(key=lambda item: "browser" in getattr(item, "fixturenames", ()))
+
+
+from tests.postgres import (postgres_migrated_url, postgres_server, postgres_template,  # noqa: E402,F401
+                            postgres_url)

@@ -11,6 +11,7 @@ import sqlite3
 from .documents import Document, bump
 
 MIGRATIONS: list[str] = []  # the categories and videos tables belong to media.py
+POSTGRES_MIGRATIONS: list[str] = []
 
 
 def catalog_categories(store) -> list[sqlite3.Row]:

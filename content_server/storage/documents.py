@@ -22,13 +22,16 @@ class Document(StrEnum):
 MIGRATIONS: list[str] = [
     "CREATE TABLE document_versions (name TEXT PRIMARY KEY, version INTEGER NOT NULL);",
 ]
+POSTGRES_MIGRATIONS: list[str] = [
+    "CREATE TABLE document_versions (name TEXT PRIMARY KEY, version BIGINT NOT NULL);",
+]
 
 
 def bump(conn, *documents: Document) -> None:
     """Marks documents changed; call inside the write transaction that changes their data."""
     for document in documents:
         conn.execute("INSERT INTO document_versions (name, version) VALUES (?, 1) "
-                     "ON CONFLICT (name) DO UPDATE SET version = version + 1", (str(document),))
+                     "ON CONFLICT (name) DO UPDATE SET version = document_versions.version + 1", (str(document),))
 
 
 def versions(store) -> dict[str, int]:

@@ -45,6 +45,41 @@ MIGRATIONS: list[str] = [
     );
     """,
 ]
+POSTGRES_MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE service_points (
+        id TEXT PRIMARY KEY,
+        position INTEGER NOT NULL,
+        region TEXT NOT NULL CHECK (length(region) = 6),
+        level TEXT NOT NULL,
+        name_zh TEXT NOT NULL, name_mn TEXT NOT NULL,
+        phone TEXT NOT NULL,
+        hours_zh TEXT NOT NULL, hours_mn TEXT NOT NULL,
+        address_zh TEXT NOT NULL, address_mn TEXT NOT NULL
+    );
+    CREATE INDEX service_points_region ON service_points ((substr(region, 1, 2)));
+    CREATE TABLE glossary_terms (
+        id TEXT PRIMARY KEY,
+        position INTEGER NOT NULL,
+        term_zh TEXT NOT NULL, term_mn TEXT NOT NULL,
+        definition_zh TEXT NOT NULL, definition_mn TEXT NOT NULL
+    );
+    CREATE TABLE guides (
+        topic TEXT PRIMARY KEY,
+        position INTEGER NOT NULL,
+        title_zh TEXT NOT NULL, title_mn TEXT NOT NULL,
+        steps TEXT NOT NULL,          -- JSON [{"zh", "mn"}]
+        glossary TEXT NOT NULL,       -- JSON [glossary id]
+        video_category TEXT
+    );
+    CREATE TABLE guidance_sets (
+        kind TEXT PRIMARY KEY,        -- services | glossary | guides
+        version INTEGER NOT NULL,
+        updated_at DOUBLE PRECISION NOT NULL,
+        updated_by TEXT
+    );
+    """,
+]
 
 KINDS = ("services", "glossary", "guides")
 
@@ -58,7 +93,8 @@ def set_version(store, kind: str) -> int | None:
 def _bump(conn, kind: str, by: str | None) -> None:
     documents.bump(conn, documents.Document(kind))
     conn.execute("INSERT INTO guidance_sets (kind, version, updated_at, updated_by) VALUES (?, 1, ?, ?) "
-                 "ON CONFLICT (kind) DO UPDATE SET version = version + 1, updated_at = excluded.updated_at, "
+                 "ON CONFLICT (kind) DO UPDATE SET version = guidance_sets.version + 1, "
+                 "updated_at = excluded.updated_at, "
                  "updated_by = excluded.updated_by", (kind, time.time(), by))
 
 
@@ -82,17 +118,19 @@ def services_near(store, region: str | None) -> list[dict]:
     if region is None:
         rows = store.all("SELECT * FROM service_points ORDER BY position")
     else:
+        # the prefixes are computed here: both engines take positional `?` parameters only
+        county, league, province = region, region[:4], region[:2]
         rows = store.all(
             """SELECT *, CASE
-                   WHEN region = :r THEN 0
-                   WHEN region = substr(:r, 1, 4) || '00' THEN 1
-                   WHEN substr(region, 1, 4) = substr(:r, 1, 4) THEN 2
-                   WHEN region = substr(:r, 1, 2) || '0000' THEN 3
-                   WHEN substr(region, 1, 2) = substr(:r, 1, 2) THEN 4
+                   WHEN region = ? THEN 0
+                   WHEN region = ? THEN 1
+                   WHEN substr(region, 1, 4) = ? THEN 2
+                   WHEN region = ? THEN 3
+                   WHEN substr(region, 1, 2) = ? THEN 4
                    ELSE 5 END AS distance
                FROM service_points
-               WHERE substr(region, 1, 2) = substr(:r, 1, 2) OR region = '000000'
-               ORDER BY distance, position""", {"r": region})
+               WHERE substr(region, 1, 2) = ? OR region = '000000'
+               ORDER BY distance, position""", (county, league + "00", league, province + "0000", province, province))
     return [{"id": r["id"], "name": {"zh": r["name_zh"], "mn": r["name_mn"]}, "level": r["level"],
              "phone": r["phone"], "hours": {"zh": r["hours_zh"], "mn": r["hours_mn"]},
              "address": {"zh": r["address_zh"], "mn": r["address_mn"]}, "region": r["region"]}

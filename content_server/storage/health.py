@@ -7,6 +7,9 @@ from pathlib import Path
 MIGRATIONS = [
     "CREATE TABLE health_probe (id INTEGER PRIMARY KEY CHECK (id = 1), checked_at REAL NOT NULL);",
 ]
+POSTGRES_MIGRATIONS = [
+    "CREATE TABLE health_probe (id INTEGER PRIMARY KEY CHECK (id = 1), checked_at DOUBLE PRECISION NOT NULL);",
+]
 
 
 def probe_commit(database: Path, now: float) -> None:

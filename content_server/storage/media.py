@@ -70,6 +70,47 @@ MIGRATIONS: list[str] = [
     CREATE INDEX transcode_jobs_queue ON transcode_jobs (state, queued_at);
     """,
 ]
+POSTGRES_MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE categories (
+        id TEXT PRIMARY KEY,
+        title_zh TEXT NOT NULL,
+        title_mn TEXT NOT NULL,
+        position INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE videos (
+        id TEXT PRIMARY KEY,
+        category TEXT NOT NULL REFERENCES categories(id),
+        title_zh TEXT NOT NULL,
+        title_mn TEXT NOT NULL,
+        summary_zh TEXT NOT NULL DEFAULT '',
+        summary_mn TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL CHECK (status IN ('processing', 'ready', 'failed', 'cancelled')),
+        progress DOUBLE PRECISION NOT NULL DEFAULT 0,
+        error TEXT,
+        duration DOUBLE PRECISION,
+        audio_languages TEXT NOT NULL DEFAULT '["zh","mn"]',
+        subtitle_languages TEXT NOT NULL DEFAULT '[]',
+        ladder TEXT NOT NULL DEFAULT '[]',
+        segment_seconds DOUBLE PRECISION NOT NULL DEFAULT 6,
+        publish_from TEXT,
+        publish_until TEXT,
+        created_at DOUBLE PRECISION NOT NULL,
+        ready_at DOUBLE PRECISION,
+        owner_id BIGINT,
+        source TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX videos_ready ON videos (status, publish_from, publish_until);
+    CREATE TABLE transcode_jobs (
+        video_id TEXT PRIMARY KEY REFERENCES videos(id) ON DELETE CASCADE,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'running')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        queued_at DOUBLE PRECISION NOT NULL,
+        started_at DOUBLE PRECISION
+    );
+    CREATE INDEX transcode_jobs_queue ON transcode_jobs (state, queued_at);
+    """,
+]
 # `videos.error` holds a msgid (English); it is shown translated.
 # `videos.source` is what the transcode needs: {"probe": {...}, "audio": [{"lang", "stream"}],
 #  "subtitles": ["zh", ...], "poster": true|false}; the files sit in DataRoot.work/<id>/.
@@ -104,11 +145,16 @@ def video(store, video_id: str):
     return store.one("SELECT * FROM videos WHERE id = ?", (video_id,))
 
 
+# PostgreSQL: two workers asking at once take two different jobs (SQLite's writer is alone anyway)
+_SKIP_LOCKED = {"postgresql": " FOR UPDATE SKIP LOCKED"}
+
+
 def claim_next_job(store):
     """Marks the oldest queued job running and returns its video row, or None."""
     with store.write() as conn:
         row = conn.execute("SELECT video_id FROM transcode_jobs WHERE state = 'queued' "
-                           "ORDER BY queued_at LIMIT 1").fetchone()
+                           f"ORDER BY queued_at LIMIT 1{_SKIP_LOCKED.get(getattr(store, 'dialect', 'sqlite'), '')}"
+                           ).fetchone()
         if row is None:
             return None
         conn.execute("UPDATE transcode_jobs SET state = 'running', started_at = ?, attempts = attempts + 1 "

@@ -40,6 +40,31 @@ MIGRATIONS: list[str] = [
         SELECT id, version, schedule, 0 FROM channels;
     """,
 ]
+POSTGRES_MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE channels (
+        id TEXT PRIMARY KEY,
+        title_zh TEXT NOT NULL,
+        title_mn TEXT NOT NULL,
+        position INTEGER NOT NULL DEFAULT 0,
+        schedule TEXT NOT NULL DEFAULT '{}',
+        version INTEGER NOT NULL DEFAULT 1,
+        created_at DOUBLE PRECISION NOT NULL,
+        updated_at DOUBLE PRECISION NOT NULL
+    );
+    """,
+    """
+    CREATE TABLE channel_schedules (
+        channel_id TEXT NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        schedule TEXT NOT NULL,
+        effective_ms BIGINT NOT NULL,
+        PRIMARY KEY (channel_id, version)
+    );
+    INSERT INTO channel_schedules (channel_id, version, schedule, effective_ms)
+        SELECT id, version, schedule, 0 FROM channels;
+    """,
+]
 
 
 def channels(store) -> list[sqlite3.Row]:

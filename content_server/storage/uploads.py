@@ -25,6 +25,24 @@ MIGRATIONS: list[str] = [
     CREATE INDEX uploads_expiry ON uploads (expires_at) WHERE completed_at IS NULL;
     """,
 ]
+POSTGRES_MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE uploads (
+        id TEXT PRIMARY KEY,
+        owner_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        length BIGINT NOT NULL CHECK (length >= 0),
+        "offset" BIGINT NOT NULL DEFAULT 0 CHECK ("offset" >= 0 AND "offset" <= length),
+        filename TEXT NOT NULL DEFAULT '',
+        filetype TEXT NOT NULL DEFAULT '',
+        metadata TEXT NOT NULL DEFAULT '',
+        created_at DOUBLE PRECISION NOT NULL,
+        expires_at DOUBLE PRECISION NOT NULL,
+        completed_at DOUBLE PRECISION
+    );
+    CREATE INDEX uploads_owner ON uploads (owner_id, completed_at);
+    CREATE INDEX uploads_expiry ON uploads (expires_at) WHERE completed_at IS NULL;
+    """,
+]
 
 
 def add_upload(store, upload_id: str, owner_id: int, length: int, filename: str, filetype: str,
