@@ -1,6 +1,7 @@
 """The application factory: opens the store and wires every feature's routes."""
 from __future__ import annotations
 
+import asyncio
 import mimetypes
 
 from aiohttp import web
@@ -34,4 +35,4 @@ def create_app(settings: Settings | None = None) -> web.Application:
 
 
 async def _close_store(app: web.Application) -> None:
-    app["store"].close()
+    await asyncio.to_thread(app["store"].close)

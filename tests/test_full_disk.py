@@ -27,6 +27,7 @@ from .conftest import ServerProcess, add_account
 from .media_samples import two_languages
 from .ready_video import ensure_category
 from .tus import TUS, metadata_header
+from . import given
 
 MIB = 1024 * 1024
 
@@ -75,13 +76,13 @@ def prepare(data: Path) -> tuple[dict, str]:
     DataRoot(data).create()
     store = Store(DataRoot(data).database)
     try:
-        topics.seed(store)
-        catalog_sql.add_category(store, "traffic", "交通", "ᠵᠠᠮ")
+        given.write(store, topics.seed)
+        given.write(store, catalog_sql.add_category, "traffic", "交通", "ᠵᠠᠮ")
         editor_id = add_account(store, "editor", "editor")
         token, token_hash = auth.new_token("ltv")
-        accounts.add_api_token(store, editor_id, token_hash)
+        given.write(store, accounts.add_api_token, editor_id, token_hash)
         box_token, box_hash = auth.new_token("dev")
-        accounts.add_device(store, "box-1", box_hash, "152500", "mn")
+        given.write(store, accounts.add_device, "box-1", box_hash, "152500", "mn")
     finally:
         store.close()
     return {"Authorization": f"Bearer {token}"}, box_token
@@ -260,22 +261,22 @@ def test_a_video_is_taken_only_if_its_renditions_fit_beside_the_unfinished_ones(
         with open(small_disk / "ballast.bin", "wb") as out:
             out.write(b"\0" * ballast)
         ensure_category(store)
-        media_sql.add_video_with_job(store, {"id": "first", "category": "traffic", "title_zh": "一",
+        given.write(store, media_sql.add_video_with_job, {"id": "first", "category": "traffic", "title_zh": "一",
                                              "title_mn": "ᠨᠢᠭᠡ", "audio_languages": ["zh", "mn"],
                                              "subtitle_languages": [], "source": spec})
         for video_id in ("first", "second"):
             settings.root.work.joinpath(video_id).mkdir()
         room.ensure_room(settings, "first", spec, [])
         with pytest.raises(ApiError) as refused:
-            room.ensure_room(settings, "second", spec, media_sql.unfinished_transcodes(store))
+            room.ensure_room(settings, "second", spec, given.read(store, media_sql.unfinished_transcodes))
         assert refused.value.status == 507 and refused.value.code == "no_room_for_video"
         assert not settings.root.work.joinpath("second").exists()  # nothing is left of the refused one
         assert set(refused.value.body()["message"]) == {"zh", "mn"}
         # a quarter through, the first has three quarters of its renditions still to write: no room
-        media_sql.set_progress(store, "first", 0.25)
+        given.write(store, media_sql.set_progress, "first", 0.25)
         with pytest.raises(ApiError):
-            room.ensure_room(settings, "second", spec, media_sql.unfinished_transcodes(store))
-        media_sql.finish_job(store, "first", 10.0, [])
-        assert media_sql.unfinished_transcodes(store) == []
+            room.ensure_room(settings, "second", spec, given.read(store, media_sql.unfinished_transcodes))
+        given.write(store, media_sql.finish_job, "first", 10.0, [])
+        assert given.read(store, media_sql.unfinished_transcodes) == []
     finally:
         store.close()

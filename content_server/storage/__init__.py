@@ -4,21 +4,26 @@ One SQLite file in WAL mode with synchronous=FULL, so every acknowledged write
 survives kill -9. The file is readable by its owner only (SQLite gives the log and
 shared-memory files the same mode), and deleted content is overwritten (secure_delete),
 so an erased phone number leaves no copy once the log is truncated (`truncate_wal`).
-Each feature keeps its statements in its own module here and declares its schema as
-numbered migrations, applied once, in order, at start.
+Each feature keeps its statements in its own module here as functions taking a
+transaction (`tx`, historically named `store`): each such function is a unit of work.
+Handlers run units through `Store` (`await store.read(fn, …)`, `await store.write(fn, …)`);
+`engine` runs them off the event loop. Schemas are numbered migrations, applied once, in
+order, at start.
 """
 from __future__ import annotations
 
-import os
+import asyncio
 import sqlite3
 import threading
-from contextlib import contextmanager
+import time
 from pathlib import Path
-from typing import Iterator
-
-import sqlite_utils
+from typing import Callable, TypeVar
 
 from . import accounts, catalog, documents, guidance, health, media, questions, schedule, uploads
+from .engine import Checkpointer, Readers, Transaction, Writer, checkpoint, connect, truncate_wal
+
+T = TypeVar("T")
+VERSIONS_MAX_AGE = 0.5  # seconds; another process's edit reaches this one's caches within a second
 
 FEATURES = {
     "documents": documents.MIGRATIONS,
@@ -34,113 +39,103 @@ FEATURES = {
 
 
 class Store:
-    """An open legal-tv database. Use from the event-loop thread only."""
+    """An open legal-tv database: the one object handlers get (`request.app["store"]`).
+
+    `await read(fn, …)` / `await write(fn, …)` run the unit `fn(tx, …)` off the event loop and
+    return its result (or raise its exception). Code that runs outside any event loop (the CLI,
+    `content-server demo`, test setup) uses `read_blocking` / `write_blocking`, which run the same
+    unit on the same threads and wait."""
 
     def __init__(self, path: Path | str):
-        conn = connect(path)
-        for pragma in ("foreign_keys=ON", "busy_timeout=5000"):
-            conn.execute(f"PRAGMA {pragma}")
-        self.conn = conn
-        self.db = sqlite_utils.Database(conn)
-        self.changes = 0  # bumped on every committed write (public caches key on storage.documents)
-        self._depth = 0
-        self.migrate()
+        self.path = Path(path)
+        self.changes = 0  # commits made by this process (the consoles' ETags key on it)
+        self.memo: dict = {}  # shared by units: caches that key on a document version
+        self._versions: dict[str, int] = {}
+        self._versions_read_at = -1e9
+        self._versions_lock = threading.Lock()
+        self._writer = Writer(self.path, self.memo, self._committed, prepare=_migrate)
+        self._readers = Readers(self.path, self.memo)
+        self._checkpointer = Checkpointer(self.path)
 
     def close(self) -> None:
-        self.conn.close()
+        self._writer.close()
+        self._readers.close()
+        self._checkpointer.close()
 
-    @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction taken with BEGIN IMMEDIATE; nested calls join it."""
-        if self._depth:
-            self._depth += 1
-            try:
-                yield self.conn
-            finally:
-                self._depth -= 1
-            return
-        self.conn.execute("BEGIN IMMEDIATE")
-        self._depth = 1
-        try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
-            self.conn.execute("COMMIT")
-            self.changes += 1
-        finally:
-            self._depth = 0
+    async def read(self, fn: Callable[..., T], *args, **kw) -> T:
+        """Runs `fn(tx, *args, **kw)` in one snapshot on a reader thread."""
+        return await asyncio.wrap_future(self._readers.submit(fn, args, kw))
 
-    def one(self, sql: str, params=()) -> sqlite3.Row | None:
-        return self.conn.execute(sql, params).fetchone()
+    async def write(self, fn: Callable[..., T], *args, **kw) -> T:
+        """Runs `fn(tx, *args, **kw)` on the writer thread; answered after its COMMIT."""
+        return await asyncio.wrap_future(self._writer.submit(fn, args, kw))
 
-    def all(self, sql: str, params=()) -> list[sqlite3.Row]:
-        return self.conn.execute(sql, params).fetchall()
+    def read_blocking(self, fn: Callable[..., T], *args, **kw) -> T:
+        """`read` for code outside the event loop: waits for the unit's result."""
+        _assert_off_loop()
+        return self._readers.submit(fn, args, kw).result()
 
-    def migrate(self) -> None:
-        """Create or bring the schema up to date, feature by feature."""
-        self.conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_versions (feature TEXT PRIMARY KEY, version INTEGER NOT NULL)")
-        for feature, steps in FEATURES.items():
-            row = self.one("SELECT version FROM schema_versions WHERE feature = ?", (feature,))
-            done = row["version"] if row else 0
-            for version, sql in enumerate(steps, start=1):
-                if version <= done:
-                    continue
-                with self.write() as conn:
-                    for statement in _statements(sql):
-                        conn.execute(statement)
-                    conn.execute(
-                        "INSERT INTO schema_versions (feature, version) VALUES (?, ?) "
-                        "ON CONFLICT (feature) DO UPDATE SET version = excluded.version",
-                        (feature, version))
+    def write_blocking(self, fn: Callable[..., T], *args, **kw) -> T:
+        """`write` for code outside the event loop: waits for the unit's COMMIT."""
+        _assert_off_loop()
+        return self._writer.submit(fn, args, kw).result()
 
+    def versions(self) -> dict[str, int]:
+        """Every public document's version, from memory: refreshed after this process's own
+        commits and, for other processes' commits, at most VERSIONS_MAX_AGE old. No database hop
+        on the event loop: a stale copy is refreshed by a reader thread in the background."""
+        if time.monotonic() - self._versions_read_at > VERSIONS_MAX_AGE:
+            self._versions_read_at = time.monotonic()  # one refresh in flight at a time
+            self._readers.submit(_refresh_versions_unit, (self,), {})
+        return self._versions
 
-PRIVATE_FILE = 0o600
-WAL_LIMIT_BYTES = 16 * 1024 * 1024  # a log reset shrinks back to this; erasures truncate it to nothing
+    async def refresh_versions(self) -> dict[str, int]:
+        """Reads the versions now (what `versions` does by itself within a second)."""
+        self._versions_read_at = time.monotonic()
+        self._set_versions(await self.read(documents.versions))
+        return self._versions
 
+    def version_of(self, *names: documents.Document) -> tuple[int, ...]:
+        """The versions of `names`, in that order (see `versions`)."""
+        current = self.versions()
+        return tuple(current.get(str(d), 0) for d in names)
 
-def connect(path: Path | str) -> sqlite3.Connection:
-    """A connection to the database file, created (or kept) readable by its owner only, in WAL
-    mode with synchronous=FULL and secure_delete. Every connection that writes comes from here."""
-    path = Path(path)
-    try:  # only a new file: closing any descriptor of an open database drops this process's SQLite locks
-        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
-    except FileExistsError:
-        pass
-    for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        if part.exists():
-            os.chmod(part, PRIVATE_FILE)  # files made by an older version were world-readable
-    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-    conn.row_factory = sqlite3.Row
-    for pragma in ("journal_mode=WAL", "synchronous=FULL", "secure_delete=ON",
-                   f"journal_size_limit={WAL_LIMIT_BYTES}"):
-        conn.execute(f"PRAGMA {pragma}")
-    return conn
+    def _committed(self, tx: Transaction) -> None:
+        """Runs on the writer thread right after each COMMIT."""
+        self.changes += 1
+        self._set_versions(documents.versions(tx))
+
+    def _set_versions(self, current: dict[str, int]) -> None:
+        with self._versions_lock:  # never step back to an older read
+            if all(current.get(k, 0) >= v for k, v in self._versions.items()):
+                self._versions = current
 
 
-_CHECKPOINTS = threading.Lock()  # SQLite refuses a checkpoint while another runs, without waiting
+def _refresh_versions_unit(tx: Transaction, store: Store) -> None:
+    store._set_versions(documents.versions(tx))
 
 
-def checkpoint(conn: sqlite3.Connection, mode: str = "PASSIVE") -> bool:
-    """Copies the write-ahead log into the database (one checkpoint at a time in this process).
-    Blocking: call it from a worker thread. False when a reader or writer kept it from finishing."""
-    with _CHECKPOINTS:
-        busy, _, _ = conn.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
-    return busy == 0
-
-
-def truncate_wal(path: Path | str) -> bool:
-    """Copies the whole log into the database and truncates it to zero bytes, so nothing erased
-    survives in old log frames. Blocking: run it in a worker thread. False while a reader or
-    writer is in the way (try again later)."""
-    conn = sqlite3.connect(str(path), isolation_level=None)
+def _assert_off_loop() -> None:
     try:
-        conn.execute("PRAGMA busy_timeout=5000")
-        return checkpoint(conn, "TRUNCATE")
-    finally:
-        conn.close()
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    raise AssertionError("blocking storage call on the event loop: await store.read/write instead")
+
+
+def _migrate(tx: Transaction) -> None:
+    """Creates or brings the schema up to date, feature by feature."""
+    tx.execute("CREATE TABLE IF NOT EXISTS schema_versions (feature TEXT PRIMARY KEY, version INTEGER NOT NULL)")
+    for feature, steps in FEATURES.items():
+        row = tx.one("SELECT version FROM schema_versions WHERE feature = ?", (feature,))
+        done = row["version"] if row else 0
+        for version, sql in enumerate(steps, start=1):
+            if version <= done:
+                continue
+            for statement in _statements(sql):
+                tx.execute(statement)
+            tx.execute("INSERT INTO schema_versions (feature, version) VALUES (?, ?) "
+                       "ON CONFLICT (feature) DO UPDATE SET version = excluded.version", (feature, version))
 
 
 def _statements(script: str) -> list[str]:
