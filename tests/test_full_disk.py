@@ -219,14 +219,14 @@ async def test_questions_refused_by_a_full_database_are_503_and_never_acknowledg
     """SQLite itself says 'database or disk is full' (its page limit stands in for the disk) while
     batches of questions arrive: each box hears either 201 for a question that is stored, or 503
     with Retry-After for one that is not, never 500; the refused ones go through once there is room."""
-    conn = client.server.app["intake"]._store.conn
+    store = client.server.app["store"]
     boxes = []
     for _ in range(4):
         resp = await client.post("/api/v1/devices", json={"region": "152500", "language": "mn"})
         boxes.append({"Authorization": f"Bearer {(await resp.json())['token']}"})
     asked = [(box, str(uuid.uuid4()), "ᠮᠢᠨᠦ ᠬᠣᠨᠢ ᠶᠢ ᠬᠦᠷᠢᠶᠡᠨ ᠬᠥᠮᠦᠨ ᠪᠠᠷᠢᠵᠠᠢ " * 12, topic, f"1390471000{n}")
              for n, box in enumerate(boxes) for topic in ("traffic", "wages", "land")]
-    conn.execute(f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}")
+    await store.write(_page_limit, None)  # the writer's connection: every write goes through it
 
     async def ask(box, key, text, topic, phone):
         return await client.post("/api/v1/questions", json=question(text[:500], topic, phone),
@@ -240,9 +240,15 @@ async def test_questions_refused_by_a_full_database_are_503_and_never_acknowledg
     assert refused  # the limit was reached
     stored = [q for box in boxes for q in await (await client.get("/api/v1/questions", headers=box)).json()]
     assert len(stored) == len(asked) - len(refused)
-    conn.execute("PRAGMA max_page_count = 1073741823")
+    await store.write(_page_limit, 1073741823)
     for one in refused:
         assert (await ask(*one)).status == 201
+
+
+def _page_limit(tx, pages: int | None) -> None:
+    """The connection's file size limit: `pages`, or (None) the pages it has now."""
+    pages = tx.one("PRAGMA page_count")[0] if pages is None else pages
+    tx.one(f"PRAGMA max_page_count = {pages}")
 
 
 def test_a_video_is_taken_only_if_its_renditions_fit_beside_the_unfinished_ones(small_disk):

@@ -24,6 +24,7 @@ from content_server.errors import ApiError
 from content_server.storage import Store, accounts
 from content_server.storage import uploads as upload_sql
 from content_server.uploads import cleanup, discard_upload, finished_upload, receive
+from content_server.uploads.routes import BUSY
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, live_server, new_page, sign_in  # noqa: F401 (fixture)
 from .conftest import METRICS, PASSWORD, add_account
@@ -177,6 +178,12 @@ async def test_a_link_that_dies_silently_frees_the_upload_for_the_resumed_one(cl
         "Tus-Resumable: 1.0.0", "Content-Type: application/offset+octet-stream", "Upload-Offset: 0",
         f"Content-Length: {len(DATA)}"]) + "\r\n\r\n").encode() + DATA[:100_000])
     await writer.drain()
+    receiving = client.server.app[BUSY]
+    for _ in range(500):  # the server reads that request's first bytes on its own time
+        if location.rsplit("/", 1)[-1] in receiving:
+            break
+        await asyncio.sleep(0.01)
+    assert location.rsplit("/", 1)[-1] in receiving
     # when the editor's client resumes, it is asked to wait while the old request holds the upload
     for _ in range(100):
         resp = await patch(client, editor, location, 0, DATA)

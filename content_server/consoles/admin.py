@@ -138,7 +138,7 @@ async def list_tokens(request: web.Request) -> web.Response:
     """Every API token (never its secret), or only those of ?user=NAME."""
     user_id = None
     if "user" in request.query:
-        user_id = await _account_named(request, request.query["user"])["id"]
+        user_id = (await _account_named(request, request.query["user"]))["id"]
     rows = await request.app["store"].read(accounts.api_tokens, user_id)
     return web.json_response([_token_json(row) for row in rows], headers={"Cache-Control": "no-store"})
 

@@ -148,19 +148,21 @@ async def append(request: web.Request) -> web.Response:
                        field="Upload-Offset")
     busy = request.app[BUSY]
     _refuse_if_busy(busy, row["id"])
-    if offset != row["offset"]:
-        # TRANSLATORS: upload error; the upload program asks again and continues, max 100 chars
-        raise ApiError(409, "offset_mismatch", N_("This piece does not continue where the upload stopped."),
-                       field="Upload-Offset", headers={"Upload-Offset": str(row["offset"])})
-    digest = protocol.checksum(request)
-    path = request.app["settings"].root.upload_file(row["id"])
-    if _size(path) < row["offset"]:
-        # acknowledged bytes are gone (a power cut before the disk wrote them): start afresh
-        log.error("upload %s lost acknowledged bytes; removing it", row["id"])
-        await _remove(request, row["id"])
-        raise _not_found()
     busy.add(row["id"])
     try:
+        # read again while this request holds the upload: no other request moves its offset now
+        row = await _own_upload(request)
+        if offset != row["offset"]:
+            # TRANSLATORS: upload error; the upload program asks again and continues, max 100 chars
+            raise ApiError(409, "offset_mismatch", N_("This piece does not continue where the upload stopped."),
+                           field="Upload-Offset", headers={"Upload-Offset": str(row["offset"])})
+        digest = protocol.checksum(request)
+        path = request.app["settings"].root.upload_file(row["id"])
+        if _size(path) < row["offset"]:
+            # acknowledged bytes are gone (a power cut before the disk wrote them): start afresh
+            log.error("upload %s lost acknowledged bytes; removing it", row["id"])
+            await _remove(request, row["id"])
+            raise _not_found()
         new_offset = await receive(request, path, offset, row["length"] - offset, digest,
                                    _acknowledger(request, row["id"]))
     except Interrupted as exc:
