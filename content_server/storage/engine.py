@@ -119,17 +119,16 @@ class Writer:
 
     def __init__(self, path: Path, memo: dict, after_commit: Callable[[Transaction], None],
                  prepare: Callable[[Transaction], None]):
-        """`prepare` (the migrations) is committed on the calling thread before any other unit."""
-        self._conn = connect(path)
-        self._conn.execute("PRAGMA wal_autocheckpoint=0")  # the checkpoint thread copies the WAL back
+        """Opens the connection and commits `prepare` (the migrations) before any other unit, on
+        the writer thread; waits until that is done and raises what it raised."""
         self._memo, self._after_commit = memo, after_commit
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
         prepared: Future = Future()
         prepared.set_running_or_notify_cancel()
-        self._commit([(prepare, (), {}, prepared)])
-        prepared.result()  # raises what the migrations raised
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._serve, name="store-write", daemon=True)
+        self._thread = threading.Thread(target=self._serve, args=(path, prepare, prepared),
+                                        name="store-write", daemon=True)
         self._thread.start()
+        prepared.result()
 
     def submit(self, fn: Callable, args, kw) -> Future:
         future: Future = Future()
@@ -139,12 +138,22 @@ class Writer:
     def close(self) -> None:
         self._queue.put(self._STOP)
         self._thread.join()
-        self._conn.close()
 
-    def _serve(self) -> None:
+    def _serve(self, path: Path, prepare: Callable[[Transaction], None], prepared: Future) -> None:
+        try:
+            self._conn = connect(path)
+            self._conn.execute("PRAGMA wal_autocheckpoint=0")  # the checkpoint thread copies the WAL back
+        except BaseException as exc:
+            prepared.set_exception(exc)
+            return
+        self._commit([(prepare, (), {}, prepared)])
+        if prepared.exception() is not None:
+            self._conn.close()
+            return
         while True:
             first = self._queue.get()
             if first is self._STOP:
+                self._conn.close()
                 return
             batch = [first]
             while len(batch) < BATCH_LIMIT:  # everything queued while the last COMMIT synced
