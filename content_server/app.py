@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import mimetypes
+import sys
 
 from aiohttp import web
 
@@ -18,6 +19,9 @@ for _type, _ext in (("application/vnd.apple.mpegurl", ".m3u8"), ("video/mp2t", "
 FEATURES = [ops, devices, consoles, uploads, media, questions, schedule, guidance]
 
 
+GIL_SWITCH_SECONDS = 0.001
+
+
 def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or Settings()
     settings.root.create()
@@ -28,6 +32,9 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app["settings"] = settings
     app["metrics"] = ops.Metrics()
     app["store"] = Store(settings.root.database)
+    # the store's threads run Python too: hand the interpreter back to the event loop within a
+    # millisecond, not the default 5 ms a busy thread may keep it (that would be loop lag)
+    sys.setswitchinterval(GIL_SWITCH_SECONDS)
     app.on_cleanup.append(_close_store)
     for feature in FEATURES:
         feature.setup(app)

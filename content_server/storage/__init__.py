@@ -16,6 +16,7 @@ import asyncio
 import sqlite3
 import threading
 import time
+from collections import deque
 from pathlib import Path
 from typing import Callable, TypeVar
 
@@ -53,6 +54,7 @@ class Store:
         self._versions: dict[str, int] = {}
         self._versions_read_at = -1e9
         self._versions_lock = threading.Lock()
+        self._answers: _Answers | None = None
         self._writer = Writer(self.path, self.memo, self._committed, prepare=_migrate)
         self._readers = Readers(self.path, self.memo)
         self._checkpointer = Checkpointer(self.path)
@@ -68,7 +70,21 @@ class Store:
 
     async def write(self, fn: Callable[..., T], *args, **kw) -> T:
         """Runs `fn(tx, *args, **kw)` on the writer thread; answered after its COMMIT."""
-        return await asyncio.wrap_future(self._writer.submit(fn, args, kw))
+        loop = asyncio.get_running_loop()
+        answer = loop.create_future()
+        done = self._writer.submit(fn, args, kw)
+        done.add_done_callback(lambda done: loop.call_soon_threadsafe(self._answers_for(loop).put, answer, done))
+        try:
+            return await answer
+        except asyncio.CancelledError:
+            done.cancel()  # still queued: it never runs; already running: it commits, unanswered
+            raise
+
+    def _answers_for(self, loop: asyncio.AbstractEventLoop) -> "_Answers":
+        answers = self._answers
+        if answers is None or answers.loop is not loop:
+            answers = self._answers = _Answers(loop)
+        return answers
 
     def read_blocking(self, fn: Callable[..., T], *args, **kw) -> T:
         """`read` for code outside the event loop: waits for the unit's result."""
@@ -109,6 +125,42 @@ class Store:
         with self._versions_lock:  # never step back to an older read
             if all(current.get(k, 0) >= v for k, v in self._versions.items()):
                 self._versions = current
+
+
+ANSWERS_PER_TURN = 4
+
+
+class _Answers:
+    """Hands a committed batch's results to their callers a few per turn of the event loop: a
+    batch of fifty questions then wakes fifty handlers over several turns, with timers and new
+    requests served in between, instead of holding the loop for one long turn."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop):
+        self.loop = loop
+        self._waiting: deque = deque()
+        self._scheduled = False
+
+    def put(self, answer: asyncio.Future, done) -> None:
+        self._waiting.append((answer, done))
+        if not self._scheduled:
+            self._scheduled = True
+            self.loop.call_soon(self._deliver)
+
+    def _deliver(self) -> None:
+        for _ in range(min(ANSWERS_PER_TURN, len(self._waiting))):
+            answer, done = self._waiting.popleft()
+            if answer.done():  # its caller went away
+                continue
+            if done.cancelled():
+                answer.cancel()
+            elif done.exception() is not None:
+                answer.set_exception(done.exception())
+            else:
+                answer.set_result(done.result())
+        if self._waiting:
+            self.loop.call_soon(self._deliver)  # the next turn: what is ready now runs first
+        else:
+            self._scheduled = False
 
 
 def _refresh_versions_unit(tx: Transaction, store: Store) -> None:
