@@ -23,6 +23,8 @@ from typing import Callable, TypeVar
 from . import accounts, catalog, documents, guidance, health, media, questions, schedule, uploads
 from .engine import Checkpointer, Readers, Transaction, Writer, checkpoint, connect, truncate_wal
 
+__all__ = ["FEATURES", "Store", "Transaction", "checkpoint", "connect", "truncate_wal"]
+
 T = TypeVar("T")
 VERSIONS_MAX_AGE = 0.5  # seconds; another process's edit reaches this one's caches within a second
 
@@ -102,7 +104,10 @@ class Store:
         on the event loop: a stale copy is refreshed by a reader thread in the background."""
         if time.monotonic() - self._versions_read_at > VERSIONS_MAX_AGE:
             self._versions_read_at = time.monotonic()  # one refresh in flight at a time
-            self._readers.submit(_refresh_versions_unit, (self,), {})
+            try:
+                self._readers.submit(_refresh_versions_unit, (self,), {})
+            except RuntimeError:  # the store is closing: what is known stays valid until then
+                pass
         return self._versions
 
     async def refresh_versions(self) -> dict[str, int]:

@@ -179,14 +179,14 @@ class Writer:
                 conn.execute("SAVEPOINT unit")
                 try:
                     results.append((True, fn(tx, *args, **kw)))
-                except Exception as exc:  # refused (ApiError) or broken: this unit only
+                except BaseException as exc:  # refused (ApiError) or broken: this unit only
                     if disk_full(exc):  # SQLite may have dropped the whole transaction: nobody is kept
                         raise
                     conn.execute("ROLLBACK TO unit")
                     results.append((False, exc))
                 conn.execute("RELEASE unit")
             conn.execute("COMMIT")
-        except Exception as exc:  # BEGIN or COMMIT failed: nobody of this batch is acknowledged
+        except BaseException as exc:  # BEGIN or COMMIT failed: nobody of this batch is acknowledged
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             results = [(False, exc)] * len(batch)
