@@ -17,6 +17,7 @@ import sqlite3
 import threading
 import time
 from collections import deque
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Callable, TypeVar
 
@@ -68,13 +69,16 @@ class Store:
 
     async def read(self, fn: Callable[..., T], *args, **kw) -> T:
         """Runs `fn(tx, *args, **kw)` in one snapshot on a reader thread."""
-        return await asyncio.wrap_future(self._readers.submit(fn, args, kw))
+        return await self._answered(self._readers.submit(fn, args, kw))
 
     async def write(self, fn: Callable[..., T], *args, **kw) -> T:
         """Runs `fn(tx, *args, **kw)` on the writer thread; answered after its COMMIT."""
+        return await self._answered(self._writer.submit(fn, args, kw))
+
+    async def _answered(self, done: Future):
+        """The result of a unit handed to a store thread, delivered through the loop's `_Answers`."""
         loop = asyncio.get_running_loop()
         answer = loop.create_future()
-        done = self._writer.submit(fn, args, kw)
         done.add_done_callback(lambda done: loop.call_soon_threadsafe(self._answers_for(loop).put, answer, done))
         try:
             return await answer
@@ -136,9 +140,9 @@ ANSWERS_PER_TURN = 4
 
 
 class _Answers:
-    """Hands a committed batch's results to their callers a few per turn of the event loop: a
-    batch of fifty questions then wakes fifty handlers over several turns, with timers and new
-    requests served in between, instead of holding the loop for one long turn."""
+    """Hands the store threads' results to their callers a few per turn of the event loop: a
+    committed batch of fifty questions then wakes fifty handlers over several turns, with timers
+    and new requests served in between, instead of holding the loop for one long turn."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop):
         self.loop = loop
