@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
-import time
 from collections import deque
 from concurrent.futures import Future
 from pathlib import Path
@@ -55,14 +54,18 @@ class Store:
         self.changes = 0  # commits made by this process (the consoles' ETags key on it)
         self.memo: dict = {}  # shared by units: caches that key on a document version
         self._versions: dict[str, int] = {}
-        self._versions_read_at = -1e9
         self._versions_lock = threading.Lock()
         self._answers: _Answers | None = None
         self._writer = Writer(self.path, self.memo, self._committed, prepare=_migrate)
         self._readers = Readers(self.path, self.memo)
         self._checkpointer = Checkpointer(self.path)
+        self._closing = threading.Event()
+        self._version_watch = threading.Thread(target=self._watch_versions, name="store-versions", daemon=True)
+        self._version_watch.start()
 
     def close(self) -> None:
+        self._closing.set()
+        self._version_watch.join()
         self._writer.close()
         self._readers.close()
         self._checkpointer.close()
@@ -103,22 +106,21 @@ class Store:
         return self._writer.submit(fn, args, kw).result()
 
     def versions(self) -> dict[str, int]:
-        """Every public document's version, from memory: refreshed after this process's own
-        commits and, for other processes' commits, at most VERSIONS_MAX_AGE old. No database hop
-        on the event loop: a stale copy is refreshed by a reader thread in the background."""
-        if time.monotonic() - self._versions_read_at > VERSIONS_MAX_AGE:
-            self._versions_read_at = time.monotonic()  # one refresh in flight at a time
-            try:
-                self._readers.submit(_refresh_versions_unit, (self,), {})
-            except RuntimeError:  # the store is closing: what is known stays valid until then
-                pass
+        """Every public document's version, from memory (no database hop): updated after each of
+        this process's own commits, and re-read every VERSIONS_MAX_AGE for other processes'."""
         return self._versions
 
     async def refresh_versions(self) -> dict[str, int]:
-        """Reads the versions now (what `versions` does by itself within a second)."""
-        self._versions_read_at = time.monotonic()
+        """Reads the versions now (what the store does by itself every VERSIONS_MAX_AGE)."""
         self._set_versions(await self.read(documents.versions))
         return self._versions
+
+    def _watch_versions(self) -> None:
+        while not self._closing.wait(VERSIONS_MAX_AGE):
+            try:
+                self._set_versions(self.read_blocking(documents.versions))
+            except (sqlite3.Error, RuntimeError):  # busy, or the store is closing: the next round
+                pass
 
     def version_of(self, *names: documents.Document) -> tuple[int, ...]:
         """The versions of `names`, in that order (see `versions`)."""
@@ -170,10 +172,6 @@ class _Answers:
             self.loop.call_soon(self._deliver)  # the next turn: what is ready now runs first
         else:
             self._scheduled = False
-
-
-def _refresh_versions_unit(tx: Transaction, store: Store) -> None:
-    store._set_versions(documents.versions(tx))
 
 
 def _assert_off_loop() -> None:
