@@ -17,7 +17,8 @@ import pytest
 from content_server import auth
 from content_server.app import create_app
 from content_server.errors import ApiError
-from content_server.storage import Store, accounts
+from content_server.storage import Store, accounts, catalog as catalog_sql
+from content_server.storage.documents import Document
 
 from . import given, media_samples as samples
 from .conftest import METRICS, add_account
@@ -128,3 +129,18 @@ def test_the_blocking_helpers_refuse_to_run_on_the_event_loop(tmp_path):
         assert store.read_blocking(accounts.users) == []  # outside any loop they wait for the result
     finally:
         store.close()
+
+
+async def test_an_edit_by_another_process_reaches_this_ones_document_versions_by_itself(tmp_path):
+    store, other = Store(tmp_path / "legal-tv.db"), Store(tmp_path / "legal-tv.db")
+    try:
+        before = store.version_of(Document.CATALOG)
+        await other.write(catalog_sql.add_category, "traffic", "交通", "ᠵᠠᠮ")  # a worker, another node
+        for _ in range(200):  # no request, no write here: the store's own watch brings it in
+            if store.version_of(Document.CATALOG) != before:
+                break
+            await asyncio.sleep(0.05)
+        assert store.version_of(Document.CATALOG) == (before[0] + 1,)
+    finally:
+        await asyncio.to_thread(other.close)
+        await asyncio.to_thread(store.close)
