@@ -82,7 +82,8 @@ class Store:
         """The result of a unit handed to a store thread, delivered through the loop's `_Answers`."""
         loop = asyncio.get_running_loop()
         answer = loop.create_future()
-        done.add_done_callback(lambda done: loop.call_soon_threadsafe(self._answers_for(loop).put, answer, done))
+        answers = self._answers_for(loop)
+        done.add_done_callback(lambda done: answers.put(answer, done))
         try:
             return await answer
         except asyncio.CancelledError:
@@ -144,22 +145,25 @@ ANSWERS_PER_TURN = 4
 class _Answers:
     """Hands the store threads' results to their callers a few per turn of the event loop: a
     committed batch of fifty questions then wakes fifty handlers over several turns, with timers
-    and new requests served in between, instead of holding the loop for one long turn."""
+    and new requests served in between, instead of holding the loop for one long turn. Results
+    that arrive together wake the loop once, not once each."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop):
         self.loop = loop
-        self._waiting: deque = deque()
-        self._scheduled = False
+        self._arrived: deque = deque()  # appended by store threads, taken on the loop
+        self._woken = False
 
-    def put(self, answer: asyncio.Future, done) -> None:
-        self._waiting.append((answer, done))
-        if not self._scheduled:
-            self._scheduled = True
-            self.loop.call_soon(self._deliver)
+    def put(self, answer: asyncio.Future, done: Future) -> None:
+        """From any thread."""
+        self._arrived.append((answer, done))
+        if not self._woken:  # a lost race only costs one more wake-up
+            self._woken = True
+            self.loop.call_soon_threadsafe(self._deliver)
 
     def _deliver(self) -> None:
-        for _ in range(min(ANSWERS_PER_TURN, len(self._waiting))):
-            answer, done = self._waiting.popleft()
+        self._woken = False  # before taking: whatever arrives from now on wakes the loop again
+        for _ in range(min(ANSWERS_PER_TURN, len(self._arrived))):
+            answer, done = self._arrived.popleft()
             if answer.done():  # its caller went away
                 continue
             if done.cancelled():
@@ -168,10 +172,9 @@ class _Answers:
                 answer.set_exception(done.exception())
             else:
                 answer.set_result(done.result())
-        if self._waiting:
+        if self._arrived and not self._woken:
+            self._woken = True
             self.loop.call_soon(self._deliver)  # the next turn: what is ready now runs first
-        else:
-            self._scheduled = False
 
 
 def _assert_off_loop() -> None:
