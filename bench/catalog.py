@@ -64,17 +64,17 @@ def fill(settings: Settings, items: int) -> None:
     settings.root.create()
     store = Store(settings.root.database)
     for cid, zh, mn in CATEGORIES:
-        catalog_sql.add_category(store, cid, zh, mn)
+        store.write_blocking(catalog_sql.add_category, cid, zh, mn)
     for n in range(items):
         cid = CATEGORIES[n % len(CATEGORIES)][0]
         vid = f"{rng.getrandbits(128):032x}"
-        media_sql.add_video_with_job(store, {
+        store.write_blocking(media_sql.add_video_with_job, {
             "id": vid, "category": cid, "title_zh": "".join(rng.choices(zh_chars, k=rng.randint(8, 16))),
             "title_mn": " ".join(rng.choices(mn_words, k=rng.randint(3, 7))),
             "summary_zh": "".join(rng.choices(zh_chars, k=rng.randint(30, 70))),
             "summary_mn": " ".join(rng.choices(mn_words, k=rng.randint(10, 25))),
             "audio_languages": ["zh", "mn"], "subtitle_languages": ["zh", "mn"], "source": {}})
-        media_sql.finish_job(store, vid, rng.uniform(60, 900), [])
+        store.write_blocking(media_sql.finish_job, vid, rng.uniform(60, 900), [])
         posters = settings.root.poster_dir(vid)
         posters.mkdir(parents=True, exist_ok=True)
         for name in ("poster.jpg", "thumb.jpg"):

@@ -34,7 +34,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from content_server import auth  # noqa: E402
-from content_server.app import create_app  # noqa: E402
 from content_server.config import Settings  # noqa: E402
 from content_server.schedule import demo_schedule  # noqa: E402
 from content_server.schedule.document import validate_schedule  # noqa: E402
@@ -76,15 +75,14 @@ def one_rendition(folder: Path) -> Path:
 def fill(settings: Settings, videos: int, devices: int) -> tuple[list[str], list[str]]:
     """Ready videos, a channel playing them, boxes and staff; returns (box tokens, staff tokens)."""
     settings.root.create()
-    create_app(settings)  # migrations, seeded topics
     template = one_rendition(Path(tempfile.mkdtemp(prefix="ltv-bench-rendition-")))
     store = Store(settings.root.database)
     rng = random.Random(12348)
     for cid, zh, mn in CATEGORIES:
-        catalog_sql.add_category(store, cid, zh, mn)
+        store.write_blocking(catalog_sql.add_category, cid, zh, mn)
     for n in range(videos):
         vid = f"{rng.getrandbits(128):032x}"
-        media_sql.add_video_with_job(store, {
+        store.write_blocking(media_sql.add_video_with_job, {
             "id": vid, "category": CATEGORIES[n % len(CATEGORIES)][0], "title_zh": f"第{n}课 法律知识",
             "title_mn": f"ᠬᠢᠴᠢᠶᠡᠯ {n}", "summary_zh": "一分钟讲清楚" * 5, "summary_mn": "ᠨᠢᠭᠡ ᠮᠢᠨᠦ᠋ᠲ " * 5,
             "audio_languages": ["zh", "mn"], "subtitle_languages": [], "source": {}})
@@ -93,25 +91,30 @@ def fill(settings: Settings, videos: int, devices: int) -> tuple[list[str], list
         posters.mkdir(parents=True, exist_ok=True)
         for name in ("poster.jpg", "thumb.jpg"):
             (posters / name).write_bytes(b"\xff\xd8\xff")
-        media_sql.finish_job(store, vid, float(SECONDS), [RUNG])
+        store.write_blocking(media_sql.finish_job, vid, float(SECONDS), [RUNG])
     shutil.rmtree(template, ignore_errors=True)
     make_slate(settings.root)
-    schedule = validate_schedule(demo_schedule(store), schedule_sql.video_statuses(store),
-                                 schedule_sql.ready_counts_by_category(store))
-    schedule_sql.add_channel(store, "legal", {"zh": "法治频道", "mn": "ᠬᠠᠤᠯᠢ"}, schedule)
-    boxes, staff = [], []
-    with store.write():
-        for i in range(devices):
-            token, token_hash = auth.new_token("dev")
-            accounts.add_device(store, f"bench-{i}", token_hash, "152500", "mn")
-            boxes.append(token)
+    schedule = validate_schedule(store.read_blocking(demo_schedule), store.read_blocking(schedule_sql.video_statuses),
+                                 store.read_blocking(schedule_sql.ready_counts_by_category))
+    store.write_blocking(schedule_sql.add_channel, "legal", {"zh": "法治频道", "mn": "ᠬᠠᠤᠯᠢ"}, schedule)
+    staff = []
+    boxes = store.write_blocking(_add_devices, devices)
     for i in range(STAFF):
-        user_id = accounts.add_user(store, f"staff-{i}", "staff", auth.hash_password("bench password 12348"), "zh,mn")
+        user_id = store.write_blocking(accounts.add_user, f"staff-{i}", "staff", auth.hash_password("bench password 12348"), "zh,mn")
         token, token_hash = auth.new_token("ltv")
-        accounts.add_api_token(store, user_id, token_hash)
+        store.write_blocking(accounts.add_api_token, user_id, token_hash)
         staff.append(token)
     store.close()
     return boxes, staff
+
+
+def _add_devices(tx, count: int) -> list[str]:
+    tokens = []
+    for i in range(count):
+        token, token_hash = auth.new_token("dev")
+        accounts.add_device(tx, f"bench-{i}", token_hash, "152500", "mn")
+        tokens.append(token)
+    return tokens
 
 
 async def paced_gets(session, url: str, rate: float, seconds: float, headers: dict) -> list[float]:

@@ -67,8 +67,8 @@ def prepare(data: Path, cache: Path) -> None:
     install(store, root, cache, "talk")
     install(store, root, cache, "short")
     install_slate(root, cache)
-    schedule = validate_schedule(SCHEDULE, schedule_sql.video_statuses(store), schedule_sql.ready_counts_by_category(store))
-    schedule_sql.add_channel(store, "legal", {"zh": "法治频道", "mn": "ᠬᠠᠤᠯᠢ"}, schedule)
+    schedule = validate_schedule(SCHEDULE, store.read_blocking(schedule_sql.video_statuses), store.read_blocking(schedule_sql.ready_counts_by_category))
+    store.write_blocking(schedule_sql.add_channel, "legal", {"zh": "法治频道", "mn": "ᠬᠠᠤᠯᠢ"}, schedule)
     store.close()
 
 

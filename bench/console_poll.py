@@ -65,7 +65,7 @@ async def main(questions: int, requests: int) -> None:
         settings = Settings(data=Path(tmp) / "data", device_registrations_per_minute=100_000,
                             login_attempts_per_15_minutes=100)
         app = create_app(settings)
-        accounts.add_user(app["store"], "bench", "staff", auth.hash_password(PASSWORD), "zh,mn")
+        await app["store"].write(accounts.add_user, "bench", "staff", auth.hash_password(PASSWORD), "zh,mn")
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)

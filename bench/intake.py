@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from content_server import auth  # noqa: E402
-from content_server.app import create_app  # noqa: E402
+from content_server.questions import topics  # noqa: E402
 from content_server.config import Settings  # noqa: E402
 from content_server.storage import Store, accounts  # noqa: E402
 
@@ -122,16 +122,33 @@ def median_of(runs: list[dict]) -> dict:
 def make_devices(data: Path, count: int, tokens_file: Path) -> None:
     settings = Settings(data=data)
     settings.root.create()
-    create_app(settings)  # migrations and the seeded topics
     store = Store(settings.root.database)
-    lines = []
-    with store.write():
-        for i in range(count):
-            token, token_hash = auth.new_token("dev")
-            accounts.add_device(store, f"bench-{i}", token_hash, "152500", "mn")
-            lines.append(token)
+    store.write_blocking(topics.seed)  # what the server seeds when it starts
+    tokens = store.write_blocking(_add_devices, count)
     store.close()
-    tokens_file.write_text("\n".join(lines) + "\n")
+    tokens_file.write_text("\n".join(tokens) + "\n")
+
+
+def _add_devices(tx, count: int) -> list[str]:
+    tokens = []
+    for i in range(count):
+        token, token_hash = auth.new_token("dev")
+        accounts.add_device(tx, f"bench-{i}", token_hash, "152500", "mn")
+        tokens.append(token)
+    return tokens
+
+
+def stored_questions(data: Path) -> tuple[int, int]:
+    """(questions stored, PRAGMA synchronous of a store connection)."""
+    store = Store(data / "legal-tv.db")
+    try:
+        return store.read_blocking(_count_and_durability)
+    finally:
+        store.close()
+
+
+def _count_and_durability(tx) -> tuple[int, int]:
+    return tx.one("SELECT COUNT(*) AS n FROM questions")["n"], tx.one("PRAGMA synchronous")[0]
 
 
 def cpu_seconds(pid: int) -> float:
@@ -202,10 +219,7 @@ def main() -> int:
         finally:
             server.terminate()
             server.wait(10)
-        store = Store(data / "legal-tv.db")
-        stored = store.one("SELECT COUNT(*) AS n FROM questions")["n"]
-        synchronous = store.one("PRAGMA synchronous")[0]
-        store.close()
+        stored, synchronous = stored_questions(data)
     acknowledged = sum(i["requests"] - i["errors"] for i in intakes)
     errors = sum(i["errors"] for i in intakes)
     intake, health = median_of(intakes), median_of(healths)

@@ -136,7 +136,7 @@ def main() -> None:
         known = [f"known{n}" for n in range(args.logins // 2)]
         password_hash = auth.hash_password(PASSWORD)
         for name in known:
-            accounts.add_user(store, name, "staff", password_hash)
+            store.write_blocking(accounts.add_user, name, "staff", password_hash)
         store.close()
         unknown = [f"unknown{n}" for n in range(args.logins - len(known))]
         names = [name for pair in zip(known, unknown) for name in pair] + known[len(unknown):]

@@ -92,21 +92,21 @@ def time_server(source: Path, work: Path) -> tuple[float, float]:
     settings = Settings(data=work / f"server-{uuid.uuid4().hex[:6]}")
     settings.root.create()
     store = Store(settings.root.database)
-    owner = accounts.add_user(store, "bench", "editor", auth.hash_password("bench password"))
-    if catalog_sql.category(store, "traffic") is None:
-        catalog_sql.add_category(store, "traffic", "交通", "ᠵᠠᠮ")
+    owner = store.write_blocking(accounts.add_user, "bench", "editor", auth.hash_password("bench password"))
+    if store.read_blocking(catalog_sql.category, "traffic") is None:
+        store.write_blocking(catalog_sql.add_category, "traffic", "交通", "ᠵᠠᠮ")
     upload_id = uuid.uuid4().hex
     size = source.stat().st_size
-    uploads_sql.add_upload(store, upload_id, owner, size, "case.mp4", "video/mp4", "", time.time() + 3600)
+    store.write_blocking(uploads_sql.add_upload, upload_id, owner, size, "case.mp4", "video/mp4", "", time.time() + 3600)
     shutil.copyfile(source, settings.root.upload_file(upload_id))
-    uploads_sql.set_offset(store, upload_id, size, time.time() + 3600)
+    store.write_blocking(uploads_sql.set_offset, upload_id, size, time.time() + 3600)
     fields = {"upload_id": upload_id, "category": "traffic",
               "title": {"zh": "交通事故怎么赔", "mn": "ᠵᠠᠮ ᠤᠨ ᠣᠳᠣᠯ"}}
     started, cpu = time.monotonic(), cpu_seconds()  # the upload is finished: from here on it is the server's work
     video_id = create_video(store, settings, fields, owner)
     run_pending_jobs(store, settings)
     elapsed, cpu = time.monotonic() - started, cpu_seconds() - cpu
-    row = store.one("SELECT status, ladder FROM videos WHERE id = ?", (video_id,))
+    row = store.read_blocking(lambda tx: tx.one("SELECT status, ladder FROM videos WHERE id = ?", (video_id,)))
     assert row["status"] == "ready", row["status"]
     store.close()
     shutil.rmtree(settings.root.root)

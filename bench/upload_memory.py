@@ -99,9 +99,9 @@ def start_server(data: Path, port: int) -> subprocess.Popen:
 def editor_token(data: Path) -> str:
     DataRoot(data).create()
     store = Store(DataRoot(data).database)
-    user_id = accounts.add_user(store, "bench", "editor", auth.hash_password("bench bench bench"))
+    user_id = store.write_blocking(accounts.add_user, "bench", "editor", auth.hash_password("bench bench bench"))
     token, token_hash = auth.new_token("ltv")
-    accounts.add_api_token(store, user_id, token_hash)
+    store.write_blocking(accounts.add_api_token, user_id, token_hash)
     store.close()
     return token
 

@@ -1,7 +1,9 @@
 """The application factory: opens the store and wires every feature's routes."""
 from __future__ import annotations
 
+import asyncio
 import mimetypes
+import sys
 
 from aiohttp import web
 
@@ -19,6 +21,9 @@ for _type, _ext in (("application/vnd.apple.mpegurl", ".m3u8"), ("video/mp2t", "
 FEATURES = [ops, devices, consoles, uploads, media, questions, schedule, guidance]
 
 
+GIL_SWITCH_SECONDS = 0.001
+
+
 def create_app(settings: Settings | None = None) -> web.Application:
     require_catalogs()  # without them every household would be answered in English
     settings = settings or Settings()
@@ -33,6 +38,9 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app["metrics"] = ops.Metrics()
     app["store"] = Store(settings.root.database)
     app.on_startup.append(serving.log_accept_failures_once_a_minute)
+    # the store's threads run Python too: hand the interpreter back to the event loop within a
+    # millisecond, not the default 5 ms a busy thread may keep it (that would be loop lag)
+    sys.setswitchinterval(GIL_SWITCH_SECONDS)
     app.on_cleanup.append(_close_store)
     for feature in FEATURES:
         feature.setup(app)
@@ -40,4 +48,4 @@ def create_app(settings: Settings | None = None) -> web.Application:
 
 
 async def _close_store(app: web.Application) -> None:
-    app["store"].close()
+    await asyncio.to_thread(app["store"].close)

@@ -121,11 +121,11 @@ async def current_user(request: web.Request):
     user = None
     token = _bearer(request)
     if token:
-        user = accounts.user_by_api_token(store, token_hash(token))
+        user = await store.read(accounts.user_by_api_token, token_hash(token))
     else:
         session_id = request.cookies.get(SESSION_COOKIE)
         if session_id:
-            user = accounts.session_user(store, token_hash(session_id))
+            user = await store.read(accounts.session_user, token_hash(session_id))
             if user is not None and request.method not in _SAFE_METHODS:
                 await _check_csrf(request, user["csrf_token"])
     request["user"] = user
@@ -168,7 +168,7 @@ def requires_device(handler):
     @functools.wraps(handler)
     async def wrapper(request: web.Request):
         token = _bearer(request)
-        device = accounts.device_by_token(request.app["store"], token_hash(token)) if token else None
+        device = await request.app["store"].read(accounts.device_by_token, token_hash(token)) if token else None
         if device is None:
             # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
             raise ApiError(401, "unauthenticated", N_("This set-top box is not registered. Please restart the app."),
@@ -179,19 +179,19 @@ def requires_device(handler):
     return wrapper
 
 
-def start_session(request: web.Request, response: web.StreamResponse, user_id: int) -> str:
+async def start_session(request: web.Request, response: web.StreamResponse, user_id: int) -> str:
     """Signs a user in: stores the session and sets its cookie. Returns the CSRF token."""
     settings = request.app["settings"]
     session_id, id_hash = new_token("s")
     csrf = secrets.token_urlsafe(24)
-    accounts.add_session(request.app["store"], id_hash, user_id, csrf, time.time() + settings.session_hours * 3600)
+    await request.app["store"].write(accounts.add_session, id_hash, user_id, csrf, time.time() + settings.session_hours * 3600)
     response.set_cookie(SESSION_COOKIE, session_id, httponly=True, samesite="Strict", path="/",
                         secure=client_is_https(request), max_age=settings.session_hours * 3600)
     return csrf
 
 
-def end_session(request: web.Request, response: web.StreamResponse) -> None:
+async def end_session(request: web.Request, response: web.StreamResponse) -> None:
     session_id = request.cookies.get(SESSION_COOKIE)
     if session_id:
-        accounts.end_session(request.app["store"], token_hash(session_id))
+        await request.app["store"].write(accounts.end_session, token_hash(session_id))
     response.del_cookie(SESSION_COOKIE, path="/")

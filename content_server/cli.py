@@ -76,16 +76,23 @@ def main(argv: list[str] | None = None) -> int:
         fill_demo(settings)
         return 0
     store = Store(settings.root.database)
+    try:
+        return _account_command(store, args)
+    finally:
+        store.close()
+
+
+def _account_command(store: Store, args: argparse.Namespace) -> int:
     if args.command == "user":
         try:
             password = check_password(_read_password())
         except ApiError as exc:
             print(exc.msgid.format(**exc.params), file=sys.stderr)
             return 2
-        if accounts.user_by_name(store, args.name) is not None:
+        if store.read_blocking(accounts.user_by_name, args.name) is not None:
             print(f"An account named {args.name!r} exists already.", file=sys.stderr)
             return 2
-        accounts.add_user(store, args.name, args.role, auth.hash_password(password), args.languages)
+        store.write_blocking(accounts.add_user, args.name, args.role, auth.hash_password(password), args.languages)
         print(f"Added {args.name} ({args.role}).")
         return 0
     return _token_command(store, args)
@@ -93,17 +100,17 @@ def main(argv: list[str] | None = None) -> int:
 
 def _token_command(store: Store, args: argparse.Namespace) -> int:
     if args.action == "revoke":
-        if not accounts.revoke_api_token(store, args.id):
+        if not store.write_blocking(accounts.revoke_api_token, args.id):
             print(f"No API token with id {args.id!r}.", file=sys.stderr)
             return 2
         print(f"Revoked {args.id}.")
         return 0
-    row = accounts.user_by_name(store, args.name) if args.name else None
+    row = store.read_blocking(accounts.user_by_name, args.name) if args.name else None
     if args.name and row is None:
         print(f"No account named {args.name!r}.", file=sys.stderr)
         return 2
     if args.action == "list":
-        for token in accounts.api_tokens(store, row["id"] if row else None):
+        for token in store.read_blocking(accounts.api_tokens, row["id"] if row else None):
             expires = token["expires_at"]
             expiry = "never" if expires is None else time.strftime("%Y-%m-%d %H:%M", time.localtime(expires))
             if expires is not None and expires <= time.time():
@@ -113,7 +120,7 @@ def _token_command(store: Store, args: argparse.Namespace) -> int:
     if args.expires_days is not None and not 1 <= args.expires_days <= 3650:
         print("--expires-days must be between 1 and 3650.", file=sys.stderr)
         return 2
-    token, _token_id, _expires_at = auth.issue_api_token(store, row["id"], args.expires_days, args.label)
+    token, _token_id, _expires_at = store.write_blocking(auth.issue_api_token, row["id"], args.expires_days, args.label)
     print(token)
     return 0
 

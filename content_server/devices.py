@@ -34,7 +34,7 @@ async def register_device(request: web.Request) -> web.Response:
     language = validation.choice(body, "language", ("zh", "mn"))
     device_id = str(uuid.uuid4())
     token, token_hash = new_token("dev")
-    accounts.add_device(request.app["store"], device_id, token_hash, region, language)
+    await request.app["store"].write(accounts.add_device, device_id, token_hash, region, language)
     return web.json_response({"device_id": device_id, "token": token}, status=201,
                              headers={"Cache-Control": "no-store"})  # a secret: no cache may keep it
 

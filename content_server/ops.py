@@ -1,4 +1,4 @@
-"""Operations: /healthz, and /metrics in Prometheus text format."""
+"""Operations: /healthz, and /metrics in Prometheus text format (with the event loop's lag)."""
 from __future__ import annotations
 
 import asyncio
@@ -6,7 +6,7 @@ import hmac
 import math
 import os
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from typing import Callable
 
 from aiohttp import web
@@ -37,12 +37,14 @@ class Metrics:
         self.describe(name, "gauge", text)
         self.gauges[name] = read
 
-    def render(self) -> str:
+    async def render(self) -> str:
         samples: dict[str, list[tuple[tuple, float]]] = defaultdict(list)
         for (name, labels), value in self.counters.items():
             samples[name].append((labels, value))
         for name, read in self.gauges.items():
             value = read()
+            if asyncio.iscoroutine(value):  # a gauge that reads the database awaits the store
+                value = await value
             if isinstance(value, dict):
                 samples[name].extend((tuple(sorted(dict(k).items())), v) for k, v in value.items())
             else:
@@ -69,12 +71,50 @@ async def count_requests(request: web.Request, handler):
 HEALTHY_PROBE_SECONDS = 1.0  # a passed commit probe is reused this long: polling under load costs no fsync each
 
 
-class HealthProbe:
-    """A real commit and a file written under the data root, in a worker thread; concurrent
-    /healthz requests share the probe under way, and a pass is trusted for a second."""
+LAG_TICK_SECONDS = 0.01
+LAG_WINDOW_SECONDS = 5.0
 
-    def __init__(self, settings):
-        self.settings = settings
+
+class LoopLag:
+    """How late the event loop wakes a task that sleeps LAG_TICK_SECONDS: anything blocking the
+    loop (SQL, fsync, a busy wait) shows here. Kept for the last LAG_WINDOW_SECONDS."""
+
+    def __init__(self):
+        self.samples: deque[tuple[float, float]] = deque()
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            start = loop.time()
+            await asyncio.sleep(LAG_TICK_SECONDS)
+            now = loop.time()
+            self.samples.append((now, max(0.0, now - start - LAG_TICK_SECONDS)))
+            while self.samples and self.samples[0][0] < now - LAG_WINDOW_SECONDS:
+                self.samples.popleft()
+
+    def quantiles(self) -> dict[tuple, float]:
+        lags = sorted(lag for _, lag in self.samples) or [0.0]
+        return {(("quantile", q),): lags[min(len(lags) - 1, int(float(q) * len(lags)))]
+                for q in ("0.5", "0.99", "1")}
+
+
+async def _measure_loop_lag(app: web.Application):
+    task = asyncio.create_task(app["loop_lag"].run())
+    yield
+    task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError:
+        pass
+
+
+class HealthProbe:
+    """A real commit through the store's writer and a file written under the data root (in a
+    worker thread); concurrent /healthz requests share the probe under way, and a pass is
+    trusted for a second."""
+
+    def __init__(self, settings, store):
+        self.settings, self.store = settings, store
         self._passed_at = -math.inf
         self._running: asyncio.Future | None = None
 
@@ -83,14 +123,16 @@ class HealthProbe:
         if time.monotonic() - self._passed_at < HEALTHY_PROBE_SECONDS:
             return
         if self._running is None:
-            self._running = asyncio.ensure_future(asyncio.to_thread(self._probe))
+            self._running = asyncio.ensure_future(self._probe())
             self._running.add_done_callback(self._finished)
         await asyncio.shield(self._running)
 
-    def _probe(self) -> None:
-        root = self.settings.root
-        health_sql.probe_commit(root.database, time.time())
-        probe = root.work / f".healthz-{os.getpid()}"  # API nodes may share one media root
+    async def _probe(self) -> None:
+        await self.store.write(health_sql.probe_commit, time.time())
+        await asyncio.to_thread(self._probe_media_root)
+
+    def _probe_media_root(self) -> None:
+        probe = self.settings.root.work / f".healthz-{os.getpid()}"  # API nodes may share one media root
         probe.write_bytes(b"ok")
         probe.unlink()
 
@@ -108,7 +150,6 @@ def _room(settings) -> tuple[int, int]:
 async def healthz(request: web.Request) -> web.Response:
     settings = request.app["settings"]
     try:
-        request.app["store"].one("SELECT 1")
         free, reserve = await asyncio.to_thread(_room, settings)
         if free < reserve:
             # TRANSLATORS: status of the server for administrators (health check), max 100 chars
@@ -146,11 +187,16 @@ def admin_or_scrape_token(handler):
 @routes.get("/metrics")
 @admin_or_scrape_token
 async def metrics(request: web.Request) -> web.Response:
-    return web.Response(text=request.app["metrics"].render(), content_type="text/plain", charset="utf-8",
+    return web.Response(text=await request.app["metrics"].render(), content_type="text/plain", charset="utf-8",
                         headers={"Cache-Control": "no-store"})
 
 
 def setup(app: web.Application) -> None:
     app["metrics"].describe("legaltv_http_requests_total", "counter", "HTTP requests by route and status")
-    app["health_probe"] = HealthProbe(app["settings"])
+    app["health_probe"] = HealthProbe(app["settings"], app["store"])
+    app["loop_lag"] = LoopLag()
+    app["metrics"].gauge("legaltv_event_loop_lag_seconds",
+                         f"how late a {LAG_TICK_SECONDS:g} s sleep wakes, over the last {LAG_WINDOW_SECONDS:g} s",
+                         app["loop_lag"].quantiles)
+    app.cleanup_ctx.append(_measure_loop_lag)
     app.add_routes(routes)

@@ -13,6 +13,7 @@ from pathlib import Path
 from content_server.config import DataRoot
 from content_server.schedule.slate import make_slate
 from content_server.storage import media
+from . import given
 
 SEGMENT = 2
 RUNGS = {"180p": (320, 180, 200000), "144p": (256, 144, 120000)}
@@ -65,15 +66,15 @@ def install(store, root: DataRoot, cache: Path, video_id: str, new_id: str | Non
     new_id = new_id or video_id
     spec = VIDEOS[video_id]
     shutil.copytree(cache / "renditions" / video_id, root.rendition_dir(new_id))
-    media.add_category(store, category, f"{category}-zh", f"{category}-mn")
+    given.write(store, media.add_category, category, f"{category}-zh", f"{category}-mn")
     title = title or {"zh": f"{new_id} 节目", "mn": f"{new_id} ᠨᠡᠪᠲᠡᠷᠡᠭᠦᠯᠭᠡ"}
-    media.add_video_with_job(store, {
+    given.write(store, media.add_video_with_job, {
         "id": new_id, "category": category, "title_zh": title["zh"], "title_mn": title["mn"],
         "audio_languages": spec["audio"], "subtitle_languages": spec["subs"], "source": {},
         "publish_from": publish_from, "publish_until": publish_until})
     ladder = [{"name": r, "width": RUNGS[r][0], "height": RUNGS[r][1], "bandwidth": RUNGS[r][2],
                "codecs": "avc1.42c00d"} for r in spec["rungs"]]
-    media.finish_job(store, new_id, float(spec["seconds"]), ladder)
+    given.write(store, media.finish_job, new_id, float(spec["seconds"]), ladder)
     return new_id
 
 

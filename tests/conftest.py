@@ -14,6 +14,7 @@ from content_server import auth
 from content_server.app import create_app
 from content_server.config import Settings
 from content_server.storage import Store, accounts
+from . import given
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -34,7 +35,7 @@ async def client(aiohttp_client, settings):
 
 
 def add_account(store: Store, name: str, role: str, languages: str = "zh,mn") -> int:
-    return accounts.add_user(store, name, role, auth.hash_password(PASSWORD), languages)
+    return given.write(store, accounts.add_user, name, role, auth.hash_password(PASSWORD), languages)
 
 
 @pytest.fixture
@@ -44,7 +45,7 @@ def make_account(client):
         store = client.server.app["store"]
         user_id = add_account(store, name, role, languages)
         token, token_hash = auth.new_token("ltv")
-        accounts.add_api_token(store, user_id, token_hash)
+        given.write(store, accounts.add_api_token, user_id, token_hash)
         return {"Authorization": f"Bearer {token}"}
     return make
 

@@ -18,6 +18,7 @@ from PIL import Image
 
 from content_server.config import Settings
 from content_server.storage import Store, catalog as catalog_sql, media as media_sql
+from . import given
 
 SECONDS = 2
 
@@ -57,8 +58,8 @@ def rendition_template() -> tuple[Path, Path]:
 
 
 def ensure_category(store: Store, category_id: str = "traffic", zh: str = "交通", mn: str = "ᠵᠠᠮ") -> str:
-    if catalog_sql.category(store, category_id) is None:
-        catalog_sql.add_category(store, category_id, zh, mn)
+    if given.read(store, catalog_sql.category, category_id) is None:
+        given.write(store, catalog_sql.add_category, category_id, zh, mn)
     return category_id
 
 
@@ -69,7 +70,7 @@ def add_ready_video(store: Store, settings: Settings, title_zh: str = "交通事
     """A ready video with real renditions and pictures on disk; returns its id."""
     ensure_category(store, category)
     video_id = uuid.uuid4().hex
-    media_sql.add_video_with_job(store, {
+    given.write(store, media_sql.add_video_with_job, {
         "id": video_id, "category": category, "title_zh": title_zh, "title_mn": title_mn,
         "summary_zh": "一分钟讲清楚", "summary_mn": "ᠨᠢᠭᠡ ᠮᠢᠨᠦ᠋ᠲ", "audio_languages": ["zh", "mn"],
         "subtitle_languages": ["zh", "mn"], "publish_from": publish_from, "publish_until": publish_until,
@@ -78,6 +79,5 @@ def add_ready_video(store: Store, settings: Settings, title_zh: str = "交通事
         renditions, posters = rendition_template()
         shutil.copytree(renditions, settings.root.rendition_dir(video_id))
         shutil.copytree(posters, settings.root.poster_dir(video_id))
-    media_sql.finish_job(store, video_id, float(SECONDS),
-                         [{"name": "234p", "width": 320, "height": 180, "bandwidth": 200000, "codecs": ""}])
+    given.write(store, media_sql.finish_job, video_id, float(SECONDS), [{"name": "234p", "width": 320, "height": 180, "bandwidth": 200000, "codecs": ""}])
     return video_id

@@ -12,6 +12,7 @@ from content_server.storage import Store, accounts
 
 from .conftest import PASSWORD, add_account
 from .console_session import sign_in
+from . import given
 
 WEAK = {
     "eleven char": "too short",
@@ -35,7 +36,7 @@ async def test_the_admin_console_refuses_a_weak_password(client, password):
         "csrf_token": csrf, "name": "bayar", "role": "staff", "languages": "zh", "password": password})
     assert resp.status == 422, WEAK[password]
     assert 'data-field="password"' in await resp.text()
-    assert accounts.user_by_name(client.server.app["store"], "bayar") is None
+    assert await client.server.app["store"].read(accounts.user_by_name, "bayar") is None
 
 
 async def test_a_long_password_of_ordinary_words_is_accepted(client):
@@ -86,7 +87,7 @@ async def test_an_expired_token_no_longer_signs_in(client):
     store = client.server.app["store"]
     user_id = add_account(store, "saran", "editor")
     token, hashed = auth.new_token("ltv")
-    accounts.add_api_token(store, user_id, hashed, expires_at=time.time() - 1)
+    await store.write(accounts.add_api_token, user_id, hashed, expires_at=time.time() - 1)
     assert (await client.get("/api/v1/categories", headers={"Authorization": f"Bearer {token}"})).status == 401
 
 
@@ -97,11 +98,11 @@ async def test_a_password_reset_and_a_deactivation_revoke_the_accounts_tokens(cl
         add_account(store, name, "editor")
     tokens = {}
     for name in ("saran", "bayar"):
-        token, _id, _expires = auth.issue_api_token(store, accounts.user_by_name(store, name)["id"], 90)
+        token, _id, _expires = await store.write(auth.issue_api_token, (await store.read(accounts.user_by_name, name))["id"], 90)
         tokens[name] = {"Authorization": f"Bearer {token}"}
         assert (await client.get("/api/v1/categories", headers=tokens[name])).status == 200
 
-    saran, bayar = accounts.user_by_name(store, "saran"), accounts.user_by_name(store, "bayar")
+    saran, bayar = await store.read(accounts.user_by_name, "saran"), await store.read(accounts.user_by_name, "bayar")
     resp = await client.post(f"/console/admin/users/{saran['id']}/password",
                              data={"csrf_token": csrf, "password": "a brand new long secret"}, allow_redirects=False)
     assert resp.status == 303
@@ -115,7 +116,7 @@ async def test_a_password_reset_and_a_deactivation_revoke_the_accounts_tokens(cl
     assert resp.status == 303
     # active again, but the old token stays revoked
     assert (await client.get("/api/v1/categories", headers=tokens["bayar"])).status == 401
-    assert accounts.api_tokens(store, bayar["id"]) == []
+    assert await store.read(accounts.api_tokens, bayar["id"]) == []
 
 
 async def test_the_admin_console_shows_a_new_token_once_lists_it_and_revokes_it(client):
@@ -126,7 +127,7 @@ async def test_the_admin_console_shows_a_new_token_once_lists_it_and_revokes_it(
         "csrf_token": csrf, "user": "saran", "label": "night uploads", "expires_days": "7"})
     assert resp.status == 201
     page = await resp.text()
-    (row,) = accounts.api_tokens(store, accounts.user_by_name(store, "saran")["id"])
+    (row,) = await store.read(accounts.api_tokens, (await store.read(accounts.user_by_name, "saran"))["id"])
     assert 'class="new-token">ltv_' in page and f'data-token="{row["id"]}"' in page and "night uploads" in page
     assert 'class="new-token"' not in await (await client.get("/console/admin")).text()
 
@@ -158,7 +159,7 @@ def test_the_command_line_creates_lists_and_revokes_tokens(tmp_path):
     assert _cli(data, "token", "list").stdout == ""
     assert _cli(data, "token", "revoke", token_id).returncode == 2
     store = Store(data / "legal-tv.db")
-    assert accounts.user_by_api_token(store, auth.token_hash(token)) is None
+    assert given.write(store, accounts.user_by_api_token, auth.token_hash(token)) is None
     store.close()
 
 

@@ -81,7 +81,7 @@ async def test_a_box_sees_a_ready_video_with_everything_it_needs_to_play_it(clie
     store, settings = client.server.app["store"], client.server.app["settings"]
     # given a ready video and a video still being transcoded
     vid = add_ready_video(store, settings)
-    media_sql.add_video_with_job(store, {
+    await store.write(media_sql.add_video_with_job, {
         "id": "stillprocessing", "category": "traffic", "title_zh": "处理中", "title_mn": "ᠪᠣᠯᠪᠠᠰᠤᠷᠠᠭᠤᠯᠵᠤ",
         "audio_languages": ["zh"], "subtitle_languages": [], "source": {}})
     # when a box (or anybody: it is public) asks for the catalog

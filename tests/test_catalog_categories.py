@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from .console_session import sign_in
 from .ready_video import add_ready_video
+from . import given
 
 
 async def test_an_editor_creates_renames_and_reorders_categories_and_boxes_see_it(client, make_account):
@@ -72,7 +73,7 @@ async def test_every_role_but_editor_is_refused(client, make_account, device):
             resp = await client.request(method, path, json=payload, headers=headers)
             assert resp.status == status, (name, method, path)
     store = client.server.app["store"]
-    assert store.one("SELECT COUNT(*) AS n FROM categories")["n"] == 0
+    assert (await store.read(given.row, "SELECT COUNT(*) AS n FROM categories"))["n"] == 0
 
 
 async def test_a_signed_in_editor_needs_the_csrf_token(client):

@@ -13,6 +13,7 @@ from content_server.config import Settings
 from content_server.storage import Store
 
 from .test_channel_live import on_air, parse_playlist, video_of
+from . import given
 
 CHINA = ZoneInfo("Asia/Shanghai")
 MONGOLIAN = re.compile("[\u1800-\u18af]")
@@ -46,7 +47,7 @@ async def test_demo_channel_plays_the_demo_videos_continuously(client):
     eight = datetime(tomorrow.year, tomorrow.month, tomorrow.day, 8, 0, 1, tzinfo=CHINA).timestamp()
     app["schedule_clock"].offset = eight - time.time()
     guide = await (await client.get("/api/v1/channels/legal/guide?hours=48")).json()
-    ready = {row["id"] for row in store.all("SELECT id FROM videos WHERE status = 'ready'")}
+    ready = {row["id"] for row in await store.read(given.rows, "SELECT id FROM videos WHERE status = 'ready'")}
     assert {g["item_id"] for g in guide if g["item_id"]} == ready
     assert on_air(guide, eight)["item_id"] in ready
 

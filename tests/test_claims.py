@@ -16,6 +16,7 @@ from content_server.storage import questions as db
 
 from .conftest import METRICS, add_account
 from .console_session import post_login
+from . import given
 
 CAL = default_calendar()
 
@@ -27,21 +28,19 @@ def body(**changes) -> dict:
 
 
 def add_device(store, name: str, language: str = "mn"):
-    store.conn.execute("INSERT INTO devices (id, token_hash, region, language, created_at) VALUES (?, ?, ?, ?, ?)",
-                       (name, f"hash-{name}", "152500", language, time.time()))
-    return store.one("SELECT * FROM devices WHERE id = ?", (name,))
+    given.write(store, given.run_sql, "INSERT INTO devices (id, token_hash, region, language, created_at) VALUES (?, ?, ?, ?, ?)", (name, f"hash-{name}", "152500", language, time.time()))
+    return given.read(store, given.row, "SELECT * FROM devices WHERE id = ?", (name,))
 
 
 def queue_question(store, device, now: float | None = None, **changes) -> str:
     """A household question put straight into the queue (what the intake endpoint does)."""
-    with store.write():
-        status, reply = submit(store, device, str(uuid.uuid4()), body(**changes), now or time.time(), CAL)
+    status, reply = given.write(store, submit, device, str(uuid.uuid4()), body(**changes), now or time.time(), CAL)
     assert status == 201
     return reply["id"]
 
 
 def user(store, name: str, role: str = "staff", languages: str = "zh,mn"):
-    return store.one("SELECT * FROM users WHERE id = ?", (add_account(store, name, role, languages),))
+    return given.read(store, given.row, "SELECT * FROM users WHERE id = ?", (add_account(store, name, role, languages),))
 
 
 @pytest.fixture
@@ -105,7 +104,7 @@ async def test_edits_with_an_old_version_are_refused_and_change_nothing(client, 
     assert resp.status == 409
     body_ = await resp.json()
     assert body_["error"] == "version_conflict" and body_["field"] == "version"
-    row = db.question(store, claimed["id"])
+    row = await store.read(db.question, claimed["id"])
     assert (row["attempts"], row["version"]) == (0, claimed["version"])
     for bad, field in (({"outcome": "busy", "version": claimed["version"]}, "outcome"),
                        ({"outcome": "answered"}, "version"), ({"outcome": "answered", "version": "3"}, "version")):
@@ -117,14 +116,14 @@ async def test_edits_with_an_old_version_are_refused_and_change_nothing(client, 
         assert resp.status == 422 and (await resp.json())["field"] == "summary"
     resp = await client.post(url + "/answer", data=b"{oops", headers={**staff, "Content-Type": "application/json"})
     assert resp.status == 400
-    assert db.question(store, claimed["id"])["version"] == claimed["version"]
+    assert (await store.read(db.question, claimed["id"]))["version"] == claimed["version"]
 
 
 async def test_mongolian_questions_go_only_to_staff_who_speak_mongolian(client, make_account, device, store):
     chinese_only = make_account("li", "staff", languages="zh")
     bilingual = make_account("saran", "staff", languages="zh,mn")
     await client.post("/api/v1/questions", json=body(language="mn"), headers={**device, "Idempotency-Key": str(uuid.uuid4())})
-    question_id = store.one("SELECT id FROM questions")["id"]
+    question_id = (await store.read(given.row, "SELECT id FROM questions"))["id"]
     assert (await (await client.get("/api/v1/desk/queue", headers=chinese_only)).json())["items"] == []
     resp = await client.post("/api/v1/desk/claim", headers=chinese_only)
     assert resp.status == 404 and (await resp.json())["error"] == "queue_empty"
@@ -136,13 +135,13 @@ async def test_mongolian_questions_go_only_to_staff_who_speak_mongolian(client, 
 def test_topic_routing_sends_questions_to_staff_of_that_topic(store):
     box = add_device(store, "box-1")
     land_lawyer = user(store, "hasbagana")
-    db.set_staff_topics(store, land_lawyer["id"], ["land"])
+    given.write(store, db.set_staff_topics, land_lawyer["id"], ["land"])
     queue_question(store, box, topic="labour", phrases=["labour.1"])
     with pytest.raises(Exception) as refused:
-        workflow.claim(store, land_lawyer, time.time(), 900)
+        given.write(store, workflow.claim, land_lawyer, time.time(), 900)
     assert refused.value.code == "queue_empty"
     land = queue_question(store, box, topic="land", phrases=["land.1"], phone="13912340000")
-    assert workflow.claim(store, land_lawyer, time.time(), 900)["id"] == land
+    assert given.write(store, workflow.claim, land_lawyer, time.time(), 900)["id"] == land
 
 
 def test_a_lapsed_lease_frees_the_question_and_housekeeping_puts_it_back(store, settings):
@@ -150,20 +149,20 @@ def test_a_lapsed_lease_frees_the_question_and_housekeeping_puts_it_back(store, 
     question_id = queue_question(store, box)
     first, second = user(store, "wulan"), user(store, "batu")
     t0 = time.time()
-    workflow.claim(store, first, t0, 900)
+    given.write(store, workflow.claim, first, t0, 900)
     with pytest.raises(Exception) as refused:
-        workflow.claim(store, second, t0 + 600, 900, question_id)
+        given.write(store, workflow.claim, second, t0 + 600, 900, question_id)
     assert refused.value.code == "already_claimed"
     # the page was closed: 15 minutes later anyone routed may take it, and the audit says from whom
-    row = workflow.claim(store, second, t0 + 901, 900, question_id)
+    row = given.write(store, workflow.claim, second, t0 + 901, 900, question_id)
     assert row["id"] == question_id
-    assert json.loads(db.audit_log(store, question_id)[0]["detail"]) == {"previous_claimant": first["id"]}
+    assert json.loads(given.read(store, db.audit_log, question_id)[0]["detail"]) == {"previous_claimant": first["id"]}
     with pytest.raises(Exception) as refused:
-        workflow.renew(store, first, question_id, t0 + 902, 900)
+        given.write(store, workflow.renew, first, question_id, t0 + 902, 900)
     assert refused.value.code == "not_your_claim"
-    housekeeping(store, settings, t0 + 902 + 1000)
-    assert db.question(store, question_id)["status"] == "queued"
-    assert db.audit_log(store, question_id)[0]["action"] == "lease_expired"
+    given.write(store, housekeeping, settings, t0 + 902 + 1000)
+    assert given.read(store, db.question, question_id)["status"] == "queued"
+    assert given.read(store, db.audit_log, question_id)[0]["action"] == "lease_expired"
 
 
 async def test_only_a_supervisor_takes_over_a_claim_and_it_is_logged(client, make_account, device, store):
@@ -190,15 +189,15 @@ def test_unanswered_calls_are_retried_in_the_next_window_and_give_up_after_three
     t = CAL.at(CAL.local(time.time()).date(), clock(9, 0)) - 3 * 86400  # a few days back, 09:00
     question_id = queue_question(store, box, now=t, callback_window="morning")
     for attempt in (1, 2, 3):
-        row = workflow.claim(store, lawyer, t, 900, question_id)
-        row = workflow.record_attempt(store, lawyer, question_id, row["version"], "no_answer", "", t, CAL)
+        row = given.write(store, workflow.claim, lawyer, t, 900, question_id)
+        row = given.write(store, workflow.record_attempt, lawyer, question_id, row["version"], "no_answer", "", t, CAL)
         assert row["attempts"] == attempt
         if attempt < 3:
             assert row["status"] == "queued" and row["not_before"] >= t + workflow.RETRY_GAP
             start, end = CAL.window_after(t + workflow.RETRY_GAP, "morning", workflow.RETRY_GAP)
             assert row["due_at"] == end
             with pytest.raises(Exception) as refused:  # not before the planned time
-                workflow.claim(store, lawyer, t + 60, 900, question_id)
+                given.write(store, workflow.claim, lawyer, t + 60, 900, question_id)
             assert refused.value.code == "not_due_yet"
             t = row["not_before"]
     assert (row["status"], row["outcome"]) == ("closed", "unreachable")
@@ -208,8 +207,8 @@ def test_a_wrong_number_closes_the_question(store):
     box = add_device(store, "box-1")
     lawyer = user(store, "wulan")
     question_id = queue_question(store, box)
-    row = workflow.claim(store, lawyer, time.time(), 900)
-    row = workflow.record_attempt(store, lawyer, question_id, row["version"], "wrong_number", "", time.time(), CAL)
+    row = given.write(store, workflow.claim, lawyer, time.time(), 900)
+    row = given.write(store, workflow.record_attempt, lawyer, question_id, row["version"], "wrong_number", "", time.time(), CAL)
     assert (row["status"], row["outcome"], row["closed_at"] is not None) == ("closed", "wrong_number", True)
 
 
@@ -256,14 +255,13 @@ async def test_the_queue_lists_overdue_questions_first(client, make_account, sto
 
 def finish(store, box, lawyer, n: int, t: float, rating=None) -> str:
     question_id = queue_question(store, box, now=t, phone=f"139{n:08d}")
-    row = workflow.claim(store, lawyer, t, 900, question_id)
-    workflow.answer(store, lawyer, question_id, row["version"], {"zh": "答复", "mn": ""}, t + 60)
+    row = given.write(store, workflow.claim, lawyer, t, 900, question_id)
+    given.write(store, workflow.answer, lawyer, question_id, row["version"], {"zh": "答复", "mn": ""}, t + 60)
     if rating:
-        with store.write():
-            store.conn.execute("INSERT INTO question_submissions (question_id, device_id, idempotency_key, "
-                               "body_hash, response, created_at) SELECT ?, device_id, ?, '', '{}', 0 "
-                               "FROM questions WHERE id = ?", (question_id, str(uuid.uuid4()), question_id))
-        assert db.rate(store, question_id, box["id"], rating, t + 120)
+        given.write(store, given.run_sql, "INSERT INTO question_submissions (question_id, device_id, idempotency_key, "
+                    "body_hash, response, created_at) SELECT ?, device_id, ?, '', '{}', 0 "
+                    "FROM questions WHERE id = ?", (question_id, str(uuid.uuid4()), question_id))
+        assert given.write(store, db.rate, question_id, box["id"], rating, t + 120)
     return question_id
 
 
@@ -274,20 +272,20 @@ def test_the_revisit_list_holds_a_fixed_five_percent_sample_and_every_low_rating
     low = [finish(store, box, lawyer, n, t, rating=n % 2 + 1) for n in range(3)]
     for n in range(3, 45):
         finish(store, box, lawyer, n, t, rating=5 if n % 3 else None)
-    sample = reports.revisit_sample(store, t - 1, time.time() + 1, time.time(), CAL)
+    sample = given.read(store, reports.revisit_sample, t - 1, time.time() + 1, time.time(), CAL)
     ids = {i["id"] for i in sample}
     assert set(low) <= ids
     assert sum("sample" in i["reasons"] for i in sample) == 3  # ceil(5 % of 45)
-    assert [i["id"] for i in reports.revisit_sample(store, t - 1, time.time() + 1, time.time(), CAL)] == \
+    assert [i["id"] for i in given.read(store, reports.revisit_sample, t - 1, time.time() + 1, time.time(), CAL)] == \
         [i["id"] for i in sample]
     supervisor = user(store, "oyun", "supervisor")
     with pytest.raises(Exception) as refused:  # staff cannot see a finished question's number
-        workflow.reveal_for_revisit(store, lawyer, low[0], time.time())
+        given.write(store, workflow.reveal_for_revisit, lawyer, low[0], time.time())
     assert refused.value.code == "forbidden"
-    assert workflow.reveal_for_revisit(store, supervisor, low[0], time.time()).startswith("+86139")
-    assert json.loads(db.audit_log(store, low[0])[0]["detail"]) == {"purpose": "revisit"}
-    workflow.revisit(store, supervisor, low[0], True, False, "说律师没讲清楚", time.time())
-    again = {i["id"]: i for i in reports.revisit_sample(store, t - 1, time.time() + 1, time.time(), CAL)}
+    assert given.write(store, workflow.reveal_for_revisit, supervisor, low[0], time.time()).startswith("+86139")
+    assert json.loads(given.read(store, db.audit_log, low[0])[0]["detail"]) == {"purpose": "revisit"}
+    given.write(store, workflow.revisit, supervisor, low[0], True, False, "说律师没讲清楚", time.time())
+    again = {i["id"]: i for i in given.read(store, reports.revisit_sample, t - 1, time.time() + 1, time.time(), CAL)}
     assert again[low[0]]["revisit"]["reached"] is True and again[low[0]]["revisit"]["satisfied"] is False
 
 
@@ -302,10 +300,10 @@ async def test_reports_and_csv_survive_the_erasure_of_phone_numbers(client, make
     before = await (await client.get(f"/api/v1/desk/reports/day?date={day}", headers=supervisor)).json()
     assert before["totals"]["questions"] == 4 and before["totals"]["answered"] == 4
     assert before["totals"]["satisfaction"] == 3.25 and before["totals"]["answer_rate"] == 1.0
-    housekeeping(store, settings, time.time())  # (the server's own round may have come first)
-    assert store.one("SELECT COUNT(*) AS n FROM questions WHERE phone_e164 IS NOT NULL")["n"] == 0
-    assert store.one("SELECT DISTINCT phone_masked FROM questions")["phone_masked"] == "***"
-    assert store.one("SELECT DISTINCT body_hash FROM question_submissions")["body_hash"] == "erased"
+    await store.write(housekeeping, settings, time.time())  # (the server's own round may have come first)
+    assert (await store.read(given.row, "SELECT COUNT(*) AS n FROM questions WHERE phone_e164 IS NOT NULL"))["n"] == 0
+    assert (await store.read(given.row, "SELECT DISTINCT phone_masked FROM questions"))["phone_masked"] == "***"
+    assert (await store.read(given.row, "SELECT DISTINCT body_hash FROM question_submissions"))["body_hash"] == "erased"
     after = await (await client.get(f"/api/v1/desk/reports/day?date={day}", headers=supervisor)).json()
     assert after == before
     for period in ("week", "month"):
@@ -366,7 +364,7 @@ async def test_every_role_that_must_be_refused_is_refused(client, make_account, 
     headers = {"anonymous": {}, "household": device}
     for role in ("editor", "staff", "supervisor", "admin"):
         headers[role] = make_account(f"someone-{role}", role)
-    before = [tuple(r) for r in store.all("SELECT id, title_zh FROM topics")]
+    before = [tuple(r) for r in await store.read(given.rows, "SELECT id, title_zh FROM topics")]
     refused = 0
     for method, path, allowed in ENDPOINTS:
         for role in ROLES:
@@ -379,8 +377,8 @@ async def test_every_role_that_must_be_refused_is_refused(client, make_account, 
             assert set(await resp.json()) == {"error", "field", "message"}
             refused += 1
     assert refused == len(ENDPOINTS) * len(ROLES) - sum(len(a) for _, _, a in ENDPOINTS)
-    assert [tuple(r) for r in store.all("SELECT id, title_zh FROM topics")] == before
-    assert store.one("SELECT COUNT(*) AS n FROM questions")["n"] == 0
+    assert [tuple(r) for r in await store.read(given.rows, "SELECT id, title_zh FROM topics")] == before
+    assert (await store.read(given.row, "SELECT COUNT(*) AS n FROM questions"))["n"] == 0
 
 
 async def test_a_signed_in_console_must_send_its_csrf_token(client, store):
@@ -396,12 +394,12 @@ async def test_console_forms_post_with_their_csrf_field_and_come_back_to_the_pag
     from .conftest import PASSWORD
     add_account(store, "wulan", "staff")
     await post_login(client, "wulan", PASSWORD, allow_redirects=False)
-    csrf = store.one("SELECT csrf_token FROM sessions")["csrf_token"]
+    csrf = (await store.read(given.row, "SELECT csrf_token FROM sessions"))["csrf_token"]
     await client.post("/api/v1/questions", json=body(), headers={**device, "Idempotency-Key": str(uuid.uuid4())})
     resp = await client.post("/api/v1/desk/claim", data={"csrf_token": csrf, "next": "/console/staff"},
                              allow_redirects=False)
     assert resp.status == 303 and resp.headers["Location"] == "/console/staff"
-    row = store.one("SELECT id, version, status FROM questions")
+    row = await store.read(given.row, "SELECT id, version, status FROM questions")
     resp = await client.post(f"/api/v1/desk/questions/{row['id']}/answer", allow_redirects=False,
                              data={"csrf_token": csrf, "version": str(row["version"]), "summary_zh": "请保留合同。",
                                    "summary_mn": "", "next": "https://elsewhere.example/"})
@@ -411,7 +409,7 @@ async def test_console_forms_post_with_their_csrf_field_and_come_back_to_the_pag
 async def test_an_admin_routes_topics_to_a_lawyer(client, make_account, store, device):
     admin = make_account("admin", "admin")
     land_lawyer = make_account("hasbagana", "staff", languages="mn")
-    lawyer_id = store.one("SELECT id FROM users WHERE name = 'hasbagana'")["id"]
+    lawyer_id = (await store.read(given.row, "SELECT id FROM users WHERE name = 'hasbagana'"))["id"]
     resp = await client.put(f"/api/v1/desk/staff/{lawyer_id}/topics", json={"topics": ["land", "housing"]},
                             headers=admin)
     assert resp.status == 200 and (await resp.json())["topics"] == ["housing", "land"]
@@ -421,7 +419,7 @@ async def test_an_admin_routes_topics_to_a_lawyer(client, make_account, store, d
     assert (await client.post("/api/v1/desk/claim", headers=land_lawyer)).status == 404  # a labour question
     for bad, status in (({"topics": ["weather"]}, 422), ({"topics": "land"}, 422), ({}, 422)):
         assert (await client.put(f"/api/v1/desk/staff/{lawyer_id}/topics", json=bad, headers=admin)).status == status
-    admin_id = store.one("SELECT id FROM users WHERE name = 'admin'")["id"]
+    admin_id = (await store.read(given.row, "SELECT id FROM users WHERE name = 'admin'"))["id"]
     for target in (admin_id, 999, "x"):  # only people of the desk have topics
         resp = await client.put(f"/api/v1/desk/staff/{target}/topics", json={"topics": []}, headers=admin)
         assert resp.status == 404

@@ -12,27 +12,30 @@ from content_server.questions.intake import submit
 from content_server.storage import Store, accounts
 
 from .conftest import add_account
+from . import given
 
 QUESTIONS = 1000
 STAFF = 8
 
 
 def fill_queue(store: Store) -> list[str]:
-    topics.seed(store)
+    given.write(store, topics.seed)
+    return given.write(store, _queue_questions, time.time())
+
+
+def _queue_questions(tx, now: float) -> list[str]:
     ids = []
-    now = time.time()
-    with store.write() as conn:
-        for n in range(QUESTIONS):
-            if n % 3 == 0:
-                device_id = f"box-{n // 3}"
-                conn.execute("INSERT INTO devices (id, token_hash, region, language, created_at) "
-                             "VALUES (?, ?, '152500', 'mn', ?)", (device_id, f"h-{device_id}", now))
-                device = store.one("SELECT * FROM devices WHERE id = ?", (device_id,))
-            body = {"topic": "wages", "phrases": ["wages.1"], "text": "", "phone": f"139{n:08d}",
-                    "callback_window": "any", "language": "mn" if n % 2 else "zh"}
-            status, reply = submit(store, device, str(uuid.uuid4()), body, now - n, default_calendar())
-            assert status == 201
-            ids.append(reply["id"])
+    for n in range(QUESTIONS):
+        if n % 3 == 0:
+            device_id = f"box-{n // 3}"
+            tx.execute("INSERT INTO devices (id, token_hash, region, language, created_at) "
+                       "VALUES (?, ?, '152500', 'mn', ?)", (device_id, f"h-{device_id}", now))
+            device = tx.one("SELECT * FROM devices WHERE id = ?", (device_id,))
+        body = {"topic": "wages", "phrases": ["wages.1"], "text": "", "phone": f"139{n:08d}",
+                "callback_window": "any", "language": "mn" if n % 2 else "zh"}
+        status, reply = submit(tx, device, str(uuid.uuid4()), body, now - n, default_calendar())
+        assert status == 201
+        ids.append(reply["id"])
     return ids
 
 
@@ -41,7 +44,7 @@ def staff_tokens(store: Store) -> dict[int, str]:
     for n in range(STAFF):
         user_id = add_account(store, f"lawyer-{n}", "staff", "zh,mn")
         token, token_hash = auth.new_token("ltv")
-        accounts.add_api_token(store, user_id, token_hash)
+        given.write(store, accounts.add_api_token, user_id, token_hash)
         tokens[user_id] = token
     return tokens
 
@@ -90,9 +93,9 @@ def test_eight_staff_claim_a_thousand_questions_none_twice_none_lost(server_proc
     assert sum(1 for got in claimed.values() if got) > 1           # the work was really shared
 
     store = Store(tmp_path / "data" / "legal-tv.db")
-    holders = {r["id"]: r["claimed_by"] for r in store.all("SELECT id, claimed_by FROM questions WHERE status = 'claimed'")}
+    holders = {r["id"]: r["claimed_by"] for r in given.read(store, given.rows, "SELECT id, claimed_by FROM questions WHERE status = 'claimed'")}
     assert len(holders) == QUESTIONS
     for user_id, got in claimed.items():
         assert all(holders[qid] == user_id for qid in got)
-    assert store.one("SELECT COUNT(*) AS n FROM question_audit WHERE action = 'claim'")["n"] == QUESTIONS
+    assert given.read(store, given.row, "SELECT COUNT(*) AS n FROM question_audit WHERE action = 'claim'")["n"] == QUESTIONS
     store.close()

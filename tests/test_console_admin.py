@@ -14,7 +14,7 @@ async def test_admin_adds_a_mongolian_speaking_lawyer_who_can_then_sign_in(clien
     assert resp.status == 303 and resp.headers["Location"] == "/console/admin?done=added"
     page = await (await client.get("/console/admin?done=added")).text()
     assert 'data-user="bayar"' in page and "ᠮᠣᠩᠭᠣᠯ" in page
-    row = accounts.user_by_name(client.server.app["store"], "bayar")
+    row = await client.server.app["store"].read(accounts.user_by_name, "bayar")
     assert row["role"] == "staff" and row["languages"] == "zh,mn"
 
     client.session.cookie_jar.clear()
@@ -33,7 +33,7 @@ async def test_bad_account_forms_are_refused_with_the_reason_and_add_nothing(cli
         html = await resp.text()
         assert f'data-field="{field}"' in html and 'role="alert"' in html
         assert "<script>" not in html  # the bad name is escaped when shown back
-    assert [row["name"] for row in accounts.users(client.server.app["store"])] == ["root"]
+    assert [row["name"] for row in await client.server.app["store"].write(accounts.users)] == ["root"]
 
 
 async def test_a_deactivated_account_is_signed_out_and_cannot_sign_in(client):
@@ -42,7 +42,7 @@ async def test_a_deactivated_account_is_signed_out_and_cannot_sign_in(client):
     await post_login(client, "bayar", PASSWORD, allow_redirects=False)
     staff_cookies = {c.key: c.value for c in client.session.cookie_jar}
     admin_csrf = await sign_in(client, "root", "admin")
-    bayar = accounts.user_by_name(store, "bayar")
+    bayar = await store.read(accounts.user_by_name, "bayar")
     resp = await client.post(f"/console/admin/users/{bayar['id']}/active",
                              data={"csrf_token": admin_csrf, "active": "0"}, allow_redirects=False)
     assert resp.status == 303
@@ -58,10 +58,10 @@ async def test_a_deactivated_account_is_signed_out_and_cannot_sign_in(client):
 
 async def test_admin_cannot_deactivate_their_own_account(client):
     csrf = await sign_in(client, "root", "admin")
-    me = accounts.user_by_name(client.server.app["store"], "root")
+    me = await client.server.app["store"].read(accounts.user_by_name, "root")
     resp = await client.post(f"/console/admin/users/{me['id']}/active", data={"csrf_token": csrf, "active": "0"})
     assert resp.status == 422
-    assert accounts.user_by_name(client.server.app["store"], "root") is not None
+    assert await client.server.app["store"].read(accounts.user_by_name, "root") is not None
 
 
 async def test_reset_password_replaces_the_old_one_and_signs_the_person_out(client):
@@ -70,7 +70,7 @@ async def test_reset_password_replaces_the_old_one_and_signs_the_person_out(clie
     await post_login(client, "bayar", PASSWORD, allow_redirects=False)
     bayar_cookies = {c.key: c.value for c in client.session.cookie_jar}
     csrf = await sign_in(client, "root", "admin")
-    bayar = accounts.user_by_name(store, "bayar")
+    bayar = await store.read(accounts.user_by_name, "bayar")
     resp = await client.post(f"/console/admin/users/{bayar['id']}/password", data={"csrf_token": csrf, "password": "short"})
     assert resp.status == 422
     resp = await client.post(f"/console/admin/users/{bayar['id']}/password",
@@ -93,7 +93,7 @@ async def test_admin_forms_without_the_csrf_token_are_refused(client):
     resp = await client.post("/console/admin/users", headers={"X-CSRF-Token": "forged"}, data={
         "name": "bayar", "role": "staff", "languages": "zh", "password": NEW_PASSWORD})
     assert resp.status == 403
-    assert accounts.user_by_name(client.server.app["store"], "bayar") is None
+    assert await client.server.app["store"].read(accounts.user_by_name, "bayar") is None
 
 
 async def test_admin_routes_a_lawyer_to_chosen_languages_and_topics(client, device):
@@ -103,13 +103,13 @@ async def test_admin_routes_a_lawyer_to_chosen_languages_and_topics(client, devi
     labour = await ask(client, device, "15847112345", topic="labour", phrases=("labour.1",), language="mn")
     add_account(store, "bayar", "staff", languages="zh")
     csrf = await sign_in(client, "root", "admin")
-    bayar = accounts.user_by_name(store, "bayar")
+    bayar = await store.read(accounts.user_by_name, "bayar")
     resp = await client.post(f"/console/admin/users/{bayar['id']}/routing", allow_redirects=False,
                              data={"csrf_token": csrf, "languages": ["mn"], "topics": ["labour"]})
     assert resp.status == 303 and resp.headers["Location"] == "/console/admin?done=routing"
     row = (await (await client.get("/console/admin")).text()).split('data-user="bayar"')[1].split("</tr>")[0]
     assert "劳动与工伤" in row and 'value="labour" checked' in row and 'value="mn" checked' in row
-    assert accounts.user_by_name(store, "bayar")["languages"] == "mn"
+    assert (await store.read(accounts.user_by_name, "bayar"))["languages"] == "mn"
 
     client.session.cookie_jar.clear()
     await post_login(client, "bayar", PASSWORD, allow_redirects=False)
@@ -124,13 +124,13 @@ async def test_routing_needs_a_language_and_topics_only_for_the_desk(client):
     store = client.server.app["store"]
     add_account(store, "editor1", "editor")
     csrf = await sign_in(client, "root", "admin")
-    editor = accounts.user_by_name(store, "editor1")
+    editor = await store.read(accounts.user_by_name, "editor1")
     resp = await client.post(f"/console/admin/users/{editor['id']}/routing",
                              data={"csrf_token": csrf, "languages": ["zh"], "topics": ["labour"]})
     assert resp.status == 422 and 'data-field="topics"' in await resp.text()
     resp = await client.post(f"/console/admin/users/{editor['id']}/routing", data={"csrf_token": csrf})
     assert resp.status == 422 and 'data-field="languages"' in await resp.text()
-    bayar = accounts.user_by_id(store, add_account(store, "bayar", "staff"))
+    bayar = await store.read(accounts.user_by_id, add_account(store, "bayar", "staff"))
     resp = await client.post(f"/console/admin/users/{bayar['id']}/routing",
                              data={"csrf_token": csrf, "languages": ["zh"], "topics": ["no-such-topic"]})
     assert resp.status == 422 and 'data-field="topics"' in await resp.text()

@@ -89,7 +89,7 @@ async def _headers_for(client, caller: str, cache: dict) -> dict:
         from content_server import auth
         user_id = add_account(client.server.app["store"], f"who-{caller}", caller)
         token, token_hash = auth.new_token("ltv")
-        accounts.add_api_token(client.server.app["store"], user_id, token_hash)
+        await client.server.app["store"].write(accounts.add_api_token, user_id, token_hash)
         headers = {"Authorization": f"Bearer {token}"}
     cache[caller] = headers
     return headers

@@ -11,6 +11,7 @@ from content_server import media
 from content_server.config import Settings
 from content_server.media import demo
 from content_server.storage import Store
+from . import given
 
 MONGOLIAN = re.compile("[\u1800-\u18af]")
 
@@ -39,13 +40,13 @@ def test_demo_makes_playable_bilingual_videos_once(tmp_path, server_process):
     try:
         # when the demo runs twice
         media.fill_demo(store, settings)
-        count = store.one("SELECT COUNT(*) AS n FROM videos")["n"]
+        count = given.read(store, given.row, "SELECT COUNT(*) AS n FROM videos")["n"]
         assert demo.fill_demo(store, settings) == []
         # then the second run added nothing, and every sample is ready
-        assert count == 2 == store.one("SELECT COUNT(*) AS n FROM videos")["n"]
-        assert {r["status"] for r in store.all("SELECT status FROM videos")} == {"ready"}
-        assert store.one("SELECT COUNT(*) AS n FROM categories")["n"] == len(demo.CATEGORIES)
-        assert store.one("SELECT COUNT(*) AS n FROM uploads")["n"] == 0  # consumed by ingest
+        assert count == 2 == given.read(store, given.row, "SELECT COUNT(*) AS n FROM videos")["n"]
+        assert {r["status"] for r in given.read(store, given.rows, "SELECT status FROM videos")} == {"ready"}
+        assert given.read(store, given.row, "SELECT COUNT(*) AS n FROM categories")["n"] == len(demo.CATEGORIES)
+        assert given.read(store, given.row, "SELECT COUNT(*) AS n FROM uploads")["n"] == 0  # consumed by ingest
     finally:
         store.close()
     # and a newcomer's box sees them in the catalog, in both languages, and can play them

@@ -5,6 +5,7 @@ from content_server.storage import Store
 
 from .conftest import PASSWORD, add_account
 from .console_session import post_login
+from . import given
 
 MONGOLIAN = re.compile("[\u1800-\u18af]")
 
@@ -25,7 +26,7 @@ async def test_a_box_registers_and_gets_a_token(client):
     assert body["token"].startswith("dev_") and body["device_id"]
     # the token itself is never stored, only its hash
     store = client.server.app["store"]
-    assert store.one("SELECT COUNT(*) AS n FROM devices WHERE token_hash = ?", (body["token"],))["n"] == 0
+    assert (await store.read(given.row, "SELECT COUNT(*) AS n FROM devices WHERE token_hash = ?", (body["token"],)))["n"] == 0
 
 
 async def test_device_registration_refuses_bad_input_with_the_field_named(client):
@@ -88,5 +89,5 @@ def test_store_survives_reopen_and_migrates_once(tmp_path):
     add_account(store, "a", "editor")
     store.close()
     store = Store(tmp_path / "x.db")
-    assert store.one("SELECT name FROM users")["name"] == "a"
-    assert store.one("PRAGMA journal_mode")[0] == "wal"
+    assert given.read(store, given.row, "SELECT name FROM users")["name"] == "a"
+    assert given.read(store, given.row, "PRAGMA journal_mode")[0] == "wal"

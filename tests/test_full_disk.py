@@ -27,6 +27,7 @@ from .conftest import ServerProcess, add_account
 from .media_samples import two_languages
 from .ready_video import ensure_category
 from .tus import TUS, metadata_header
+from . import given
 
 MIB = 1024 * 1024
 
@@ -75,13 +76,13 @@ def prepare(data: Path) -> tuple[dict, str]:
     DataRoot(data).create()
     store = Store(DataRoot(data).database)
     try:
-        topics.seed(store)
-        catalog_sql.add_category(store, "traffic", "交通", "ᠵᠠᠮ")
+        given.write(store, topics.seed)
+        given.write(store, catalog_sql.add_category, "traffic", "交通", "ᠵᠠᠮ")
         editor_id = add_account(store, "editor", "editor")
         token, token_hash = auth.new_token("ltv")
-        accounts.add_api_token(store, editor_id, token_hash)
+        given.write(store, accounts.add_api_token, editor_id, token_hash)
         box_token, box_hash = auth.new_token("dev")
-        accounts.add_device(store, "box-1", box_hash, "152500", "mn")
+        given.write(store, accounts.add_device, "box-1", box_hash, "152500", "mn")
     finally:
         store.close()
     return {"Authorization": f"Bearer {token}"}, box_token
@@ -218,14 +219,14 @@ async def test_questions_refused_by_a_full_database_are_503_and_never_acknowledg
     """SQLite itself says 'database or disk is full' (its page limit stands in for the disk) while
     batches of questions arrive: each box hears either 201 for a question that is stored, or 503
     with Retry-After for one that is not, never 500; the refused ones go through once there is room."""
-    conn = client.server.app["intake"]._store.conn
+    store = client.server.app["store"]
     boxes = []
     for _ in range(4):
         resp = await client.post("/api/v1/devices", json={"region": "152500", "language": "mn"})
         boxes.append({"Authorization": f"Bearer {(await resp.json())['token']}"})
     asked = [(box, str(uuid.uuid4()), "ᠮᠢᠨᠦ ᠬᠣᠨᠢ ᠶᠢ ᠬᠦᠷᠢᠶᠡᠨ ᠬᠥᠮᠦᠨ ᠪᠠᠷᠢᠵᠠᠢ " * 12, topic, f"1390471000{n}")
              for n, box in enumerate(boxes) for topic in ("traffic", "wages", "land")]
-    conn.execute(f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}")
+    await store.write(_page_limit, None)  # the writer's connection: every write goes through it
 
     async def ask(box, key, text, topic, phone):
         return await client.post("/api/v1/questions", json=question(text[:500], topic, phone),
@@ -239,9 +240,15 @@ async def test_questions_refused_by_a_full_database_are_503_and_never_acknowledg
     assert refused  # the limit was reached
     stored = [q for box in boxes for q in await (await client.get("/api/v1/questions", headers=box)).json()]
     assert len(stored) == len(asked) - len(refused)
-    conn.execute("PRAGMA max_page_count = 1073741823")
+    await store.write(_page_limit, 1073741823)
     for one in refused:
         assert (await ask(*one)).status == 201
+
+
+def _page_limit(tx, pages: int | None) -> None:
+    """The connection's file size limit: `pages`, or (None) the pages it has now."""
+    pages = tx.one("PRAGMA page_count")[0] if pages is None else pages
+    tx.one(f"PRAGMA max_page_count = {pages}")
 
 
 def test_a_video_is_taken_only_if_its_renditions_fit_beside_the_unfinished_ones(small_disk):
@@ -260,22 +267,22 @@ def test_a_video_is_taken_only_if_its_renditions_fit_beside_the_unfinished_ones(
         with open(small_disk / "ballast.bin", "wb") as out:
             out.write(b"\0" * ballast)
         ensure_category(store)
-        media_sql.add_video_with_job(store, {"id": "first", "category": "traffic", "title_zh": "一",
+        given.write(store, media_sql.add_video_with_job, {"id": "first", "category": "traffic", "title_zh": "一",
                                              "title_mn": "ᠨᠢᠭᠡ", "audio_languages": ["zh", "mn"],
                                              "subtitle_languages": [], "source": spec})
         for video_id in ("first", "second"):
             settings.root.work.joinpath(video_id).mkdir()
         room.ensure_room(settings, "first", spec, [])
         with pytest.raises(ApiError) as refused:
-            room.ensure_room(settings, "second", spec, media_sql.unfinished_transcodes(store))
+            room.ensure_room(settings, "second", spec, given.read(store, media_sql.unfinished_transcodes))
         assert refused.value.status == 507 and refused.value.code == "no_room_for_video"
         assert not settings.root.work.joinpath("second").exists()  # nothing is left of the refused one
         assert set(refused.value.body()["message"]) == {"zh", "mn"}
         # a quarter through, the first has three quarters of its renditions still to write: no room
-        media_sql.set_progress(store, "first", 0.25)
+        given.write(store, media_sql.set_progress, "first", 0.25)
         with pytest.raises(ApiError):
-            room.ensure_room(settings, "second", spec, media_sql.unfinished_transcodes(store))
-        media_sql.finish_job(store, "first", 10.0, [])
-        assert media_sql.unfinished_transcodes(store) == []
+            room.ensure_room(settings, "second", spec, given.read(store, media_sql.unfinished_transcodes))
+        given.write(store, media_sql.finish_job, "first", 10.0, [])
+        assert given.read(store, media_sql.unfinished_transcodes) == []
     finally:
         store.close()

@@ -11,6 +11,7 @@ from content_server.guidance import seed_data
 from content_server.media.demo import CATEGORIES
 from content_server.questions.topics import SEED_TOPICS
 from tests.conftest import add_account
+from . import given
 
 MONGOLIAN = re.compile(r"[\u1800-\u18af]")
 
@@ -185,7 +186,7 @@ def test_an_acknowledged_import_survives_kill_9_and_is_not_overwritten_by_the_se
     store = Store(server.data / "legal-tv.db")
     user_id = add_account(store, "editor1", "editor")
     token, token_hash = auth.new_token("ltv")
-    accounts.add_api_token(store, user_id, token_hash)
+    given.write(store, accounts.add_api_token, user_id, token_hash)
     store.close()
 
     status, _ = _http("PUT", server.url + "/api/v1/services", {"items": [one_point()]},
@@ -205,6 +206,6 @@ def test_demo_fill_runs_twice_without_duplicates(settings):
     store = Store(settings.root.database)
     fill_demo(store, settings)
     fill_demo(store, settings)
-    assert len(guidance_sql.services_near(store, None)) == len(seed_data("services"))
-    assert guidance_sql.set_version(store, "services") == 1
+    assert len(given.read(store, guidance_sql.services_near, None)) == len(seed_data("services"))
+    assert given.read(store, guidance_sql.set_version, "services") == 1
     store.close()

@@ -14,6 +14,7 @@ from .conftest import METRICS
 from .ready_video import ensure_category
 from .test_transcode import fast, ingest, wait_for
 from .tus import tus_upload
+from . import given
 
 MONGOLIAN = re.compile("[\u1800-\u18af]")
 
@@ -25,8 +26,8 @@ def body_for(upload_id: str, **extra) -> dict:
 
 def nothing_left_behind(client, settings) -> None:
     store = client.server.app["store"]
-    assert store.one("SELECT COUNT(*) AS n FROM videos")["n"] == 0
-    assert store.one("SELECT COUNT(*) AS n FROM transcode_jobs")["n"] == 0
+    assert given.read(store, given.row, "SELECT COUNT(*) AS n FROM videos")["n"] == 0
+    assert given.read(store, given.row, "SELECT COUNT(*) AS n FROM transcode_jobs")["n"] == 0
     for folder in (settings.root.work, settings.root.renditions, settings.root.posters):
         assert [p.name for p in folder.iterdir() if not p.name.startswith(".")] == []
 
@@ -225,4 +226,4 @@ async def test_a_failed_transcode_shows_a_bilingual_error_and_can_be_retried(cli
     fast(settings)
     assert (await client.post(f"/api/v1/videos/{video_id}/retry", headers=editor)).status == 202
     assert (await wait_for(client, editor, video_id))["status"] == "ready"
-    assert media_sql.job_state(client.server.app["store"], video_id) is None
+    assert await client.server.app["store"].read(media_sql.job_state, video_id) is None

@@ -25,6 +25,7 @@ from .channel_media import SEGMENT, install, install_slate
 from .conftest import METRICS, free_port
 from .ready_video import add_ready_video
 from .test_channel_live import renditions  # noqa: F401  (session fixture)
+from . import given
 
 pytestmark = pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed")
 
@@ -137,9 +138,9 @@ def prepare_origin(data: Path, cache: Path) -> None:
         install(store, root, cache, "talk")
         install(store, root, cache, "short")
         install_slate(root, cache)
-        schedule = validate_schedule(this_hour_schedule(), schedule_sql.video_statuses(store),
-                                     schedule_sql.ready_counts_by_category(store))
-        schedule_sql.add_channel(store, "legal", {"zh": "法治频道", "mn": "ᠬᠠᠤᠯᠢ"}, schedule)
+        schedule = validate_schedule(this_hour_schedule(), given.read(store, schedule_sql.video_statuses),
+                                     given.read(store, schedule_sql.ready_counts_by_category))
+        given.write(store, schedule_sql.add_channel, "legal", {"zh": "法治频道", "mn": "ᠬᠠᠤᠯᠢ"}, schedule)
     finally:
         store.close()
 

@@ -13,6 +13,7 @@ from content_server.storage import Store
 
 from .console_session import sign_in
 from .test_questions import MONGOLIAN, ask, register
+from . import given
 
 PHONE = "13812348000"
 
@@ -133,8 +134,8 @@ async def test_staff_cannot_open_or_act_on_questions_routed_to_others(client, de
     chinese_only = make_account("li", "staff", languages="zh")
     land_lawyer = make_account("hasbagana", "staff", languages="zh,mn")
     store = client.server.app["store"]
-    land_id = store.one("SELECT id FROM users WHERE name = 'hasbagana'")["id"]
-    store.conn.execute("INSERT INTO staff_topics (user_id, topic_id) VALUES (?, 'land')", (land_id,))
+    land_id = (await store.read(given.row, "SELECT id FROM users WHERE name = 'hasbagana'"))["id"]
+    await store.write(given.run_sql, "INSERT INTO staff_topics (user_id, topic_id) VALUES (?, 'land')", (land_id,))
     question = await (await ask(client, device)).json()  # Mongolian, about wages
     url = f"/api/v1/desk/questions/{question['id']}"
     for staff in (chinese_only, land_lawyer):
@@ -144,7 +145,7 @@ async def test_staff_cannot_open_or_act_on_questions_routed_to_others(client, de
             resp = await client.post(f"{url}/{action}", headers=staff, json=ACTIONS_WITH_BODY.get(action, {}))
             assert resp.status == 404, (action, resp.status)
         assert (await (await client.get("/api/v1/desk/queue", headers=staff)).json())["items"] == []
-    row = store.one("SELECT status, version FROM questions WHERE id = ?", (question["id"],))
+    row = await store.read(given.row, "SELECT status, version FROM questions WHERE id = ?", (question["id"],))
     assert tuple(row) == ("queued", 1)
     # every refused attempt is in the audit trail, with who tried and what
     supervisor = make_account("oyun", "supervisor")

@@ -8,6 +8,7 @@ import pytest
 from content_server.questions import intake, workflow
 
 from .conftest import add_account
+from . import given
 
 MONGOLIAN = re.compile("[\u1800-\u18af]")
 
@@ -31,7 +32,7 @@ async def register(client, language="zh") -> dict:
 
 def counts(client) -> tuple:
     store = client.server.app["store"]
-    return tuple(store.one(f"SELECT COUNT(*) AS n FROM {table}")["n"]
+    return tuple(given.read(store, given.row, f"SELECT COUNT(*) AS n FROM {table}")["n"]
                  for table in ("questions", "question_submissions", "question_audit", "call_attempts"))
 
 
@@ -86,7 +87,7 @@ async def test_a_household_asks_and_gets_a_ticket_number_to_read_aloud(client, d
     assert re.fullmatch(r"[1-9]\d{5}", reply["number"]) and intake.readable_number(reply["number"])
     assert reply["callback_from"].endswith("+08:00")
     store = client.server.app["store"]
-    row = store.one("SELECT phone_e164, phone_masked, language, region FROM questions WHERE id = ?", (reply["id"],))
+    row = await store.read(given.row, "SELECT phone_e164, phone_masked, language, region FROM questions WHERE id = ?", (reply["id"],))
     assert tuple(row) == ("+8613812348000", "138****8000", "mn", "152500")
     listing = await (await client.get("/api/v1/questions", headers=device)).json()
     assert [(q["id"], q["number"], q["status"], q["can_rate"], q["answer_summary"]) for q in listing] == \
@@ -122,7 +123,7 @@ async def test_the_same_box_asking_again_within_a_day_joins_its_open_question(cl
     assert resp.status == 200
     joined = await resp.json()
     assert (joined["id"], joined["number"], joined["merged"]) == (first["id"], first["number"], True)
-    assert client.server.app["store"].one("SELECT COUNT(*) AS n FROM questions")["n"] == 1
+    assert (await client.server.app["store"].read(given.row, "SELECT COUNT(*) AS n FROM questions"))["n"] == 1
     # the box follows the one question; another topic is another question
     assert [q["id"] for q in await (await client.get("/api/v1/questions", headers=device)).json()] == [first["id"]]
     assert (await ask(client, device, topic="land", phrases=["land.1"])).status == 201
@@ -135,7 +136,7 @@ async def test_a_box_has_at_most_three_open_questions(client, device):
     assert resp.status == 429
     body = await resp.json()
     assert body["error"] == "too_many_open_questions" and MONGOLIAN.search(body["message"]["mn"])
-    assert client.server.app["store"].one("SELECT COUNT(*) AS n FROM questions")["n"] == 3
+    assert (await client.server.app["store"].read(given.row, "SELECT COUNT(*) AS n FROM questions"))["n"] == 3
 
 
 def too_long() -> str:
@@ -203,9 +204,9 @@ async def answer_directly(client, question_id: str) -> None:
     """The desk answers (as the callback staff would) so that the household may rate."""
     store = client.server.app["store"]
     user_id = add_account(store, f"lawyer-{question_id[:6]}", "staff")
-    user = store.one("SELECT * FROM users WHERE id = ?", (user_id,))
-    row = workflow.claim(store, user, time.time(), 900, question_id)
-    workflow.answer(store, user, question_id, row["version"], {"zh": "可以申请劳动仲裁。", "mn": ""}, time.time())
+    user = await store.read(given.row, "SELECT * FROM users WHERE id = ?", (user_id,))
+    row = await store.write(workflow.claim, user, time.time(), 900, question_id)
+    await store.write(workflow.answer, user, question_id, row["version"], {"zh": "可以申请劳动仲裁。", "mn": ""}, time.time())
 
 
 async def test_a_household_rates_an_answered_call_once(client, device):
@@ -236,7 +237,7 @@ async def test_another_box_cannot_see_or_rate_a_question(client, device):
     for question_id in (reply["id"], "0" * 32):  # someone else's and nobody's look the same
         resp = await client.post(f"/api/v1/questions/{question_id}/rating", json={"score": 1}, headers=stranger)
         assert resp.status == 404 and (await resp.json())["error"] == "not_found"
-    assert client.server.app["store"].one("SELECT rating FROM questions")["rating"] is None
+    assert (await client.server.app["store"].read(given.row, "SELECT rating FROM questions"))["rating"] is None
 
 
 async def test_logs_never_contain_phone_numbers(client, device, caplog):
@@ -255,9 +256,9 @@ def test_the_demo_fills_the_queue_once(settings):
     store = Store(settings.root.database)
     questions.fill_demo(store, settings)
     questions.fill_demo(store, settings)
-    rows = store.all("SELECT language, phone_masked FROM questions")
+    rows = given.read(store, given.rows, "SELECT language, phone_masked FROM questions")
     assert len(rows) == len(questions.DEMO_QUESTIONS) and {r["language"] for r in rows} == {"zh", "mn"}
-    assert store.one("SELECT COUNT(*) AS n FROM topics")["n"] == 9
+    assert given.read(store, given.row, "SELECT COUNT(*) AS n FROM topics")["n"] == 9
     store.close()
 
 

@@ -9,6 +9,7 @@ import uuid
 from content_server import auth
 from content_server.questions import topics
 from content_server.storage import Store, accounts
+from . import given
 
 CLIENTS = 4
 BOXES_PER_CLIENT = 6
@@ -16,11 +17,11 @@ QUESTIONS_PER_BOX = 3
 
 
 def make_boxes(store: Store) -> list[str]:
-    topics.seed(store)
+    given.write(store, topics.seed)
     tokens = []
     for n in range(CLIENTS * BOXES_PER_CLIENT):
         token, token_hash = auth.new_token("dev")
-        accounts.add_device(store, f"box-{n}", token_hash, "152500", "mn")
+        given.write(store, accounts.add_device, f"box-{n}", token_hash, "152500", "mn")
         tokens.append(token)
     return tokens
 
@@ -104,10 +105,10 @@ def test_acknowledged_questions_survive_kill_9_exactly_once(server_process, tmp_
     # every acknowledged question is there exactly once; retries created no second copy
     store = Store(database)
     for key, question_id in acknowledged.items():
-        rows = store.all("SELECT question_id FROM question_submissions WHERE idempotency_key = ?", (key,))
+        rows = given.read(store, given.rows, "SELECT question_id FROM question_submissions WHERE idempotency_key = ?", (key,))
         assert [r["question_id"] for r in rows] == [question_id]
-        assert store.one("SELECT COUNT(*) AS n FROM questions WHERE id = ?", (question_id,))["n"] == 1
-    assert store.one("SELECT COUNT(*) AS n FROM questions")["n"] == total
+        assert given.read(store, given.row, "SELECT COUNT(*) AS n FROM questions WHERE id = ?", (question_id,))["n"] == 1
+    assert given.read(store, given.row, "SELECT COUNT(*) AS n FROM questions")["n"] == total
     store.close()
     # a box that never heard the answer sends again after the restart and gets the same question
     token, key, body = work[0][0]

@@ -10,6 +10,7 @@ from content_server.storage import media
 
 from .channel_media import install, install_slate
 from .test_channel_live import MONDAY_DATE, SCHEDULE, moment, renditions  # noqa: F401  (session fixture)
+from . import given
 
 MONGOLIAN = re.compile("[\u1800-\u18af]")
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -23,7 +24,7 @@ async def library(client, renditions):  # noqa: F811
     install(app["store"], root, renditions, "talk")
     install(app["store"], root, renditions, "short")
     install_slate(root, renditions)
-    media.add_video_with_job(app["store"], {"id": "pending", "category": "family", "title_zh": "处理中",
+    await app["store"].write(media.add_video_with_job, {"id": "pending", "category": "family", "title_zh": "处理中",
                                             "title_mn": "ᠪᠣᠯᠪᠠᠰᠤᠷᠠᠭᠤᠯᠵᠤ", "audio_languages": ["zh"],
                                             "subtitle_languages": [], "source": {}})
     return app
@@ -180,7 +181,7 @@ async def test_old_schedule_versions_are_pruned_but_recent_ones_kept(client, mak
         resp = await client.put("/api/v1/channels/legal", headers=editor, json={"title": TITLE, "schedule": SCHEDULE})
         assert resp.status == 200
     from content_server.storage import schedule as schedule_sql
-    versions = schedule_sql.schedule_versions(app["store"], "legal")
+    versions = await app["store"].write(schedule_sql.schedule_versions, "legal")
     # the version in force two days before the last edit (Tuesday's, standing for all before) and the last
     assert [v[0] for v in versions] == [0, int(moment(5, 9).timestamp() * 1000)]
-    assert app["store"].one("SELECT COUNT(*) AS n FROM channel_schedules")["n"] == 2
+    assert (await app["store"].read(given.row, "SELECT COUNT(*) AS n FROM channel_schedules"))["n"] == 2

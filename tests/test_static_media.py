@@ -61,7 +61,7 @@ async def test_only_files_of_ready_videos_are_served(client):
     store, settings = client.server.app["store"], client.server.app["settings"]
     # given a video whose files are on disk but which is not ready (e.g. cancelled)
     vid = add_ready_video(store, settings)
-    media_sql.add_video_with_job(store, {
+    await store.write(media_sql.add_video_with_job, {
         "id": "notready", "category": "traffic", "title_zh": "未完成", "title_mn": "ᠳᠠᠭᠤᠰᠤᠭᠠᠳᠦᠢ",
         "audio_languages": ["zh"], "subtitle_languages": [], "source": {}})
     renditions, _ = rendition_template()

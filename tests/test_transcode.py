@@ -117,7 +117,7 @@ async def test_two_language_upload_becomes_a_ladder_with_audio_and_subtitle_rend
     assert [round(t - first_low[0], 1) for t in first_low] == [0.0, 2.0, 4.0]
 
     # the ladder is recorded for the channel scheduler
-    ladder = json.loads(media_sql.video(client.server.app["store"], video_id)["ladder"])
+    ladder = json.loads((await client.server.app["store"].read(media_sql.video, video_id))["ladder"])
     assert [r["name"] for r in ladder] == ["234p", "360p", "audio_only"]
 
 

@@ -19,6 +19,7 @@ from . import media_samples as samples
 from .conftest import add_account
 from .ready_video import ensure_category
 from .tus import tus_upload_sync
+from . import given
 
 pytestmark = pytest.mark.slow
 
@@ -85,7 +86,7 @@ def test_a_transcode_killed_by_kill_9_is_redone_after_restart(server_process, tm
     data.mkdir(exist_ok=True)
     store = Store(data / "legal-tv.db")
     token, token_hash = auth.new_token("ltv")
-    accounts.add_api_token(store, add_account(store, "saren", "editor"), token_hash)
+    given.write(store, accounts.add_api_token, add_account(store, "saren", "editor"), token_hash)
     ensure_category(store)
     editor = {"Authorization": f"Bearer {token}"}
 
@@ -103,7 +104,7 @@ def test_a_transcode_killed_by_kill_9_is_redone_after_restart(server_process, tm
             signal.pidfd_send_signal(pidfd, signal.SIGSTOP)
         # when the server is killed without warning
         server.kill()
-        assert media_sql.job_state(store, video_id) == "running"
+        assert given.read(store, media_sql.job_state, video_id) == "running"
         # then its ffmpeg dies with it: nothing is left running in the data root
         assert all(exits_within(pidfd, 30) for pidfd in encoders)
         assert media_processes(data) == {}

@@ -24,11 +24,13 @@ from content_server.errors import ApiError
 from content_server.storage import Store, accounts
 from content_server.storage import uploads as upload_sql
 from content_server.uploads import cleanup, discard_upload, finished_upload, receive
+from content_server.uploads.routes import BUSY
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, live_server, new_page, sign_in  # noqa: F401 (fixture)
 from .conftest import METRICS, PASSWORD, add_account
 from .console_session import post_login
 from .tus import OFFSET_BODY, TUS, metadata_header, tus_upload, tus_upload_sync
+from . import given
 
 MONGOLIAN = re.compile("[\u1800-\u18af]")
 DATA = bytes(range(256)) * 4096  # 1 MiB with a pattern that shows misplaced bytes
@@ -91,18 +93,18 @@ async def test_an_editor_uploads_a_file_in_pieces_and_ingest_finds_it(client, ma
     store, root = client.server.app["store"], client.server.app["settings"].root
     upload_id = location.rsplit("/", 1)[-1]
     with pytest.raises(ApiError) as refused:  # ingest before the upload is complete
-        finished_upload(store, root, upload_id, "upload_id")
+        await store.read(finished_upload, root, upload_id, "upload_id")
     assert refused.value.status == 422 and refused.value.field == "upload_id"
 
     for offset in range(0, len(DATA), 300_000):
         resp = await patch(client, editor, location, offset, DATA[offset:offset + 300_000])
         assert resp.status == 204 and int(resp.headers["Upload-Offset"]) == min(offset + 300_000, len(DATA))
     assert "Upload-Expires" not in resp.headers  # a complete upload does not expire
-    row = store.one("SELECT filename, filetype FROM uploads WHERE id = ?", (upload_id,))
+    row = await store.read(given.row, "SELECT filename, filetype FROM uploads WHERE id = ?", (upload_id,))
     assert (row["filename"], row["filetype"]) == ("案例 ᠬᠡᠷᠡᠭ.mp4", "video/mp4")
-    path = finished_upload(store, root, upload_id, "upload_id")
+    path = await store.read(finished_upload, root, upload_id, "upload_id")
     assert path.read_bytes() == DATA
-    discard_upload(store, root, upload_id)
+    await store.write(discard_upload, root, upload_id)
     assert not path.exists() and (await head(client, editor, location)).status == 404
 
 
@@ -124,10 +126,10 @@ async def test_creation_with_upload_sends_the_first_bytes_with_the_creation(clie
     assert "Upload-Expires" not in resp.headers
     store, root = client.server.app["store"], client.server.app["settings"].root
     uid = resp.headers["Location"].rsplit("/", 1)[-1]
-    assert finished_upload(store, root, uid, "subtitles.zh").read_bytes() == srt
+    assert (await store.read(finished_upload, root, uid, "subtitles.zh")).read_bytes() == srt
     # and an empty file is finished as soon as it is created
     empty = await tus_upload(client, editor, b"", filename="empty.srt")
-    assert finished_upload(store, root, empty, "subtitles.mn").stat().st_size == 0
+    assert (await store.read(finished_upload, root, empty, "subtitles.mn")).stat().st_size == 0
 
 
 async def test_a_dropped_connection_keeps_what_arrived_and_the_upload_resumes(client, make_account):
@@ -176,6 +178,12 @@ async def test_a_link_that_dies_silently_frees_the_upload_for_the_resumed_one(cl
         "Tus-Resumable: 1.0.0", "Content-Type: application/offset+octet-stream", "Upload-Offset: 0",
         f"Content-Length: {len(DATA)}"]) + "\r\n\r\n").encode() + DATA[:100_000])
     await writer.drain()
+    receiving = client.server.app[BUSY]
+    for _ in range(500):  # the server reads that request's first bytes on its own time
+        if location.rsplit("/", 1)[-1] in receiving:
+            break
+        await asyncio.sleep(0.01)
+    assert location.rsplit("/", 1)[-1] in receiving
     # when the editor's client resumes, it is asked to wait while the old request holds the upload
     for _ in range(100):
         resp = await patch(client, editor, location, 0, DATA)
@@ -197,7 +205,7 @@ def _editor_token(data_dir) -> dict:
     try:
         user_id = add_account(store, "saran", "editor")
         token, token_hash = auth.new_token("ltv")
-        accounts.add_api_token(store, user_id, token_hash)
+        given.write(store, accounts.add_api_token, user_id, token_hash)
     finally:
         store.close()
     return {"Authorization": f"Bearer {token}"}
@@ -300,7 +308,7 @@ async def test_files_over_the_size_limit_are_refused(aiohttp_client, settings):
     client = await aiohttp_client(create_app(settings))
     user_id = add_account(client.server.app["store"], "saran", "editor")
     token, token_hash = auth.new_token("ltv")
-    accounts.add_api_token(client.server.app["store"], user_id, token_hash)
+    await client.server.app["store"].write(accounts.add_api_token, user_id, token_hash)
     editor = {"Authorization": f"Bearer {token}"}
     resp = await client.post("/api/v1/uploads", headers={**editor, **TUS, "Upload-Length": "5001"})
     await assert_bilingual(resp, 413, "upload_too_large", "Upload-Length")
@@ -350,7 +358,7 @@ async def test_an_upload_whose_acknowledged_bytes_were_lost_starts_afresh(client
     store, root = client.server.app["store"], client.server.app["settings"].root
     root.upload_file(uid).write_bytes(b"x" * 20)
     with pytest.raises(ApiError) as refused:
-        finished_upload(store, root, uid, "upload_id")
+        await store.read(finished_upload, root, uid, "upload_id")
     assert refused.value.status == 422 and refused.value.code == "upload_incomplete"
 
 
@@ -372,7 +380,7 @@ async def test_abandoned_partial_uploads_expire_and_are_cleaned_up(aiohttp_clien
     client = await aiohttp_client(create_app(settings))
     user_id = add_account(client.server.app["store"], "saran", "editor")
     token, token_hash = auth.new_token("ltv")
-    accounts.add_api_token(client.server.app["store"], user_id, token_hash)
+    await client.server.app["store"].write(accounts.add_api_token, user_id, token_hash)
     editor = {"Authorization": f"Bearer {token}"}
     abandoned = await create(client, editor, 1000)
     assert (await patch(client, editor, abandoned, 0, b"a" * 10)).status == 204
@@ -385,14 +393,14 @@ async def test_abandoned_partial_uploads_expire_and_are_cleaned_up(aiohttp_clien
     assert (await head(client, editor, abandoned)).status == 404
     # a finished upload waits for ingest and is not swept
     root = client.server.app["settings"].root
-    assert finished_upload(client.server.app["store"], root, finished, "upload_id").read_bytes() == b"done"
+    assert (await client.server.app["store"].read(finished_upload, root, finished, "upload_id")).read_bytes() == b"done"
 
 
 async def test_a_piece_sent_after_the_upload_expired_is_refused(client, make_account):
     editor = make_account("saran", "editor")
     location = await create(client, editor, 100)
     store = client.server.app["store"]
-    store.conn.execute("UPDATE uploads SET expires_at = ?", (time.time() - 1,))  # left for a day
+    await store.write(given.run_sql, "UPDATE uploads SET expires_at = ?", (time.time() - 1,))  # left for a day
     await assert_bilingual(await patch(client, editor, location, 0, b"x" * 100), 410, "upload_expired")
     assert (await head(client, editor, location)).status == 410
     assert (await client.delete(location, headers={**editor, **TUS})).status == 204
@@ -413,11 +421,11 @@ async def test_leftovers_of_an_earlier_run_are_cleaned_up_at_start(aiohttp_clien
     owner = add_account(store, "saran", "editor")
     now = time.time()
     ids = {name: uuid.uuid4().hex for name in ("expired", "stale", "fresh", "orphan", "new_orphan")}
-    upload_sql.add_upload(store, ids["expired"], owner, 10, "", "", "", now - 5)
+    await store.write(upload_sql.add_upload, ids["expired"], owner, 10, "", "", "", now - 5)
     for name, completed in (("stale", now - 30 * 86400), ("fresh", now - 60)):
-        upload_sql.add_upload(store, ids[name], owner, 1, "", "", "", now + 3600)
-        upload_sql.set_offset(store, ids[name], 1, now + 3600)
-        store.conn.execute("UPDATE uploads SET completed_at = ? WHERE id = ?", (completed, ids[name]))
+        await store.write(upload_sql.add_upload, ids[name], owner, 1, "", "", "", now + 3600)
+        await store.write(upload_sql.set_offset, ids[name], 1, now + 3600)
+        await store.write(given.run_sql, "UPDATE uploads SET completed_at = ? WHERE id = ?", (completed, ids[name]))
     store.close()
     for name, upload_id in ids.items():
         root.upload_file(upload_id).write_bytes(b"x")
@@ -432,7 +440,7 @@ async def test_leftovers_of_an_earlier_run_are_cleaned_up_at_start(aiohttp_clien
     # then only the fresh finished upload and the orphan too young to judge remain
     left = {name for name, upload_id in ids.items() if root.upload_file(upload_id).exists()}
     assert left == {"fresh", "new_orphan"}
-    rows = {row["id"] for row in client.server.app["store"].all("SELECT id FROM uploads")}
+    rows = {row["id"] for row in await client.server.app["store"].read(given.rows, "SELECT id FROM uploads")}
     assert rows == {ids["fresh"]}
 
 
@@ -446,7 +454,7 @@ async def test_unknown_and_malformed_upload_ids_are_not_found(client, make_accou
     store, root = client.server.app["store"], client.server.app["settings"].root
     for bad in ("0" * 32, "../legal-tv", "", 42):
         with pytest.raises(ApiError) as refused:
-            finished_upload(store, root, bad, "upload_id")
+            await store.read(finished_upload, root, bad, "upload_id")
         assert refused.value.status == 422 and refused.value.field == "upload_id"
 
 
@@ -458,9 +466,9 @@ async def test_an_editor_cannot_see_another_editors_upload(client, make_account)
     await assert_bilingual(await client.delete(location, headers={**bolor, **TUS}), 404, "unknown_upload")
     assert (await patch(client, saran, location, 0, b"y" * 100)).status == 204
     store, root = client.server.app["store"], client.server.app["settings"].root
-    bolor_id = store.one("SELECT id FROM users WHERE name = 'bolor'")["id"]
+    bolor_id = (await store.read(given.row, "SELECT id FROM users WHERE name = 'bolor'"))["id"]
     with pytest.raises(ApiError) as refused:
-        finished_upload(store, root, location.rsplit("/", 1)[-1], "upload_id", owner_id=bolor_id)
+        await store.read(finished_upload, root, location.rsplit("/", 1)[-1], "upload_id", owner_id=bolor_id)
     assert refused.value.status == 422
 
 
@@ -485,7 +493,7 @@ async def test_a_console_session_needs_its_csrf_token(client):
     await post_login(client, "saran", PASSWORD, allow_redirects=False)
     resp = await client.post("/api/v1/uploads", headers={**TUS, "Upload-Length": "10"})
     await assert_bilingual(resp, 403, "csrf")
-    csrf = store.one("SELECT csrf_token FROM sessions")["csrf_token"]
+    csrf = (await store.read(given.row, "SELECT csrf_token FROM sessions"))["csrf_token"]
     resp = await client.post("/api/v1/uploads", headers={**TUS, "Upload-Length": "10", "X-CSRF-Token": csrf})
     assert resp.status == 201
 
@@ -515,7 +523,7 @@ async def test_malformed_requests_get_bilingual_errors_naming_the_header(client,
     await assert_bilingual(resp, 400, "invalid_filetype", "filetype")
     location = await create(client, editor, 10, **{"Upload-Metadata": metadata_header(filename="C:\\clips\\a.mp4")})
     store = client.server.app["store"]
-    assert store.one("SELECT filename FROM uploads")["filename"] == "a.mp4"
+    assert (await store.read(given.row, "SELECT filename FROM uploads"))["filename"] == "a.mp4"
     resp = await client.patch(location, data=b"x", headers={**editor, **TUS, "Upload-Offset": "0",
                                                              "Content-Type": "application/json"})
     await assert_bilingual(resp, 415, "wrong_content_type", "Content-Type")

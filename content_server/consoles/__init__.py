@@ -69,15 +69,16 @@ def render(request: web.Request, template: str, status: int = 200, **context) ->
     return response
 
 
-def live_fragment(request: web.Request, template: str, context, viewer_key: str = "") -> web.Response:
+async def live_fragment(request: web.Request, template: str, context, viewer_key: str = "") -> web.Response:
     """A part of a console page that its script polls: 304 while nothing it shows can have changed.
     The tag moves with every committed write and once a minute (deadlines move with the clock);
-    `viewer_key` adds what else the fragment depends on (who asks, which filters)."""
+    `viewer_key` adds what else the fragment depends on (who asks, which filters); `context` is
+    awaited only when the page must be drawn."""
     etag = (f'"{_BOOT}-{request.app["store"].changes}-{int(time.time() // 60)}-'
             f'{console_language(request)}-{viewer_key}"')
     if etag_matches(request.headers.get("If-None-Match", ""), etag):
         return web.Response(status=304, headers={"ETag": etag, "Cache-Control": "no-store"})
-    response = render(request, template, **context())
+    response = render(request, template, **await context())
     response.headers["ETag"] = etag
     return response
 
@@ -132,7 +133,7 @@ async def login(request: web.Request) -> web.Response:
                                error=N_("Too many sign-in attempts. Please wait a few minutes."))
         response.headers["Retry-After"] = str(math.ceil(wait))
         return response
-    user = accounts.user_by_name(request.app["store"], name)
+    user = await request.app["store"].read(accounts.user_by_name, name)
     try:
         ok = await request.app[auth.PASSWORD_HASHING].verify(password, user["password_hash"] if user else None)
     except ApiError as busy:
@@ -147,7 +148,7 @@ async def login(request: web.Request) -> web.Response:
                            error=N_("The name or the password is wrong."))
     per_account.succeeded(account)
     response = web.HTTPSeeOther(next_path or HOME_BY_ROLE[user["role"]])
-    auth.start_session(request, response, user["id"])
+    await auth.start_session(request, response, user["id"])
     response.del_cookie(LOGIN_COOKIE, path="/console/login")
     raise response
 
@@ -180,7 +181,7 @@ async def logout(request: web.Request) -> web.Response:
     if await auth.current_user(request) is None:
         raise ApiError(401, "unauthenticated", N_("Please sign in first."))
     response = web.HTTPSeeOther("/console/login")
-    auth.end_session(request, response)
+    await auth.end_session(request, response)
     raise response
 
 

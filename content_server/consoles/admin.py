@@ -47,7 +47,7 @@ DESK_ROLES = ("staff", "supervisor")
 @routes.get("/console/admin")
 @console_page("admin")
 async def admin_page(request: web.Request) -> web.Response:
-    return _page(request, notice=DONE.get(request.query.get("done", "")))
+    return await _page(request, notice=DONE.get(request.query.get("done", "")))
 
 
 @routes.post("/console/admin/users")
@@ -60,7 +60,7 @@ async def add_user(request: web.Request) -> web.Response:
         if not NAME.match(name):
             # TRANSLATORS: admin console, error message, max 80 chars
             raise ApiError(422, "invalid_name", N_("A name has 2 to 40 letters, digits, dots or dashes."), field="name")
-        if any(row["name"].lower() == name.lower() for row in accounts.users(store)):
+        if any(row["name"].lower() == name.lower() for row in await store.read(accounts.users)):
             # TRANSLATORS: admin console, error message, max 80 chars
             raise ApiError(422, "name_taken", N_("An account with this name exists already."), field="name")
         role = str(form.get("role", ""))
@@ -70,9 +70,9 @@ async def add_user(request: web.Request) -> web.Response:
         languages = _languages(form)
         password = _password(form)
     except ApiError as exc:
-        return _page(request, status=exc.status, error=exc, form=form)
+        return await _page(request, status=exc.status, error=exc, form=form)
     password_hash = await request.app[auth.PASSWORD_HASHING].hash(password)
-    accounts.add_user(store, name, role, password_hash, ",".join(languages))
+    await store.write(accounts.add_user, name, role, password_hash, ",".join(languages))
     raise web.HTTPSeeOther(_back("added"))
 
 
@@ -80,13 +80,13 @@ async def add_user(request: web.Request) -> web.Response:
 @console_page("admin")
 async def set_active(request: web.Request) -> web.Response:
     form = await request.post()
-    target = _target(request)
+    target = await _target(request)
     active = form.get("active") == "1"
     if not active and target["id"] == request["user"]["id"]:
         # TRANSLATORS: admin console, error message, max 80 chars
         error = ApiError(422, "own_account", N_("You cannot deactivate your own account."))
-        return _page(request, status=422, error=error)
-    accounts.set_active(request.app["store"], target["id"], active)
+        return await _page(request, status=422, error=error)
+    await request.app["store"].write(accounts.set_active, target["id"], active)
     raise web.HTTPSeeOther(_back("activated" if active else "deactivated"))
 
 
@@ -94,13 +94,13 @@ async def set_active(request: web.Request) -> web.Response:
 @console_page("admin")
 async def reset_password(request: web.Request) -> web.Response:
     form = await request.post()
-    target = _target(request)
+    target = await _target(request)
     try:
         password = _password(form)
     except ApiError as exc:
-        return _page(request, status=exc.status, error=exc)
+        return await _page(request, status=exc.status, error=exc)
     password_hash = await request.app[auth.PASSWORD_HASHING].hash(password)
-    accounts.reset_password(request.app["store"], target["id"], password_hash)
+    await request.app["store"].write(accounts.reset_password, target["id"], password_hash)
     raise web.HTTPSeeOther(_back("password"))
 
 
@@ -110,7 +110,7 @@ async def create_token_form(request: web.Request) -> web.Response:
     """A new API token for an account; its secret is shown on this page once and never again."""
     form = await request.post()
     try:
-        target = _account_named(request, str(form.get("user", "")))
+        target = await _account_named(request, str(form.get("user", "")))
         days = str(form.get("expires_days", "")).strip()
         if days and not (days.isascii() and days.isdigit()):
             raise ApiError(422, "wrong_type", N_("This field must be a whole number."), field="expires_days")
@@ -119,16 +119,16 @@ async def create_token_form(request: web.Request) -> web.Response:
                                     if days else None})
         label = validation.text({"label": form.get("label")}, "label", 80, required=False)
     except ApiError as exc:
-        return _page(request, status=exc.status, error=exc)
-    token, _token_id, _expires_at = auth.issue_api_token(request.app["store"], target["id"], expires_days, label)
+        return await _page(request, status=exc.status, error=exc)
+    token, _token_id, _expires_at = await request.app["store"].write(auth.issue_api_token, target["id"], expires_days, label)
     # TRANSLATORS: admin console, confirmation above a new API token, max 100 chars
-    return _page(request, status=201, new_token=token, notice=N_("Copy this token now: it is shown only once."))
+    return await _page(request, status=201, new_token=token, notice=N_("Copy this token now: it is shown only once."))
 
 
 @routes.post("/console/admin/tokens/{token_id}/revoke")
 @console_page("admin")
 async def revoke_token_form(request: web.Request) -> web.Response:
-    if not accounts.revoke_api_token(request.app["store"], request.match_info["token_id"]):
+    if not await request.app["store"].write(accounts.revoke_api_token, request.match_info["token_id"]):
         raise ApiError(404, "not_found", N_("Nothing was found at this address."))
     raise web.HTTPSeeOther(_back("revoked") + "#tokens")
 
@@ -139,8 +139,8 @@ async def list_tokens(request: web.Request) -> web.Response:
     """Every API token (never its secret), or only those of ?user=NAME."""
     user_id = None
     if "user" in request.query:
-        user_id = _account_named(request, request.query["user"])["id"]
-    rows = accounts.api_tokens(request.app["store"], user_id)
+        user_id = (await _account_named(request, request.query["user"]))["id"]
+    rows = await request.app["store"].read(accounts.api_tokens, user_id)
     return web.json_response([_token_json(row) for row in rows], headers={"Cache-Control": "no-store"})
 
 
@@ -148,10 +148,10 @@ async def list_tokens(request: web.Request) -> web.Response:
 @auth.requires("admin")
 async def create_token(request: web.Request) -> web.Response:
     body = await validation.read_json(request)
-    target = _account_named(request, validation.text(body, "user", 40))
+    target = await _account_named(request, validation.text(body, "user", 40))
     expires_days = _token_days(body)
     label = validation.text(body, "label", 80, required=False)
-    token, token_id, expires_at = auth.issue_api_token(request.app["store"], target["id"], expires_days, label)
+    token, token_id, expires_at = await request.app["store"].write(auth.issue_api_token, target["id"], expires_days, label)
     return web.json_response({"id": token_id, "token": token, "user": target["name"], "label": label,
                               "expires_at": expires_at}, status=201, headers={"Cache-Control": "no-store"})
 
@@ -159,7 +159,7 @@ async def create_token(request: web.Request) -> web.Response:
 @routes.delete("/api/v1/tokens/{token_id}")
 @auth.requires("admin")
 async def revoke_token(request: web.Request) -> web.Response:
-    if not accounts.revoke_api_token(request.app["store"], request.match_info["token_id"]):
+    if not await request.app["store"].write(accounts.revoke_api_token, request.match_info["token_id"]):
         raise ApiError(404, "not_found", N_("Nothing was found at this address."))
     return web.Response(status=204)
 
@@ -176,8 +176,8 @@ def _token_days(body: dict) -> int | None:
     return validation.integer(body, "expires_days", 1, MAX_TOKEN_DAYS)
 
 
-def _account_named(request: web.Request, name: str):
-    row = accounts.user_by_name(request.app["store"], name)
+async def _account_named(request: web.Request, name: str):
+    row = await request.app["store"].read(accounts.user_by_name, name)
     if row is None:
         # TRANSLATORS: admin console and API, error message, max 80 chars
         raise ApiError(422, "unknown_user", N_("There is no active account with this name."), field="user")
@@ -189,37 +189,45 @@ def _account_named(request: web.Request, name: str):
 async def set_routing(request: web.Request) -> web.Response:
     """Which questions reach a lawyer: the languages they answer in and, optionally, topics."""
     form = await request.post()
-    target = _target(request)
+    target = await _target(request)
     store = request.app["store"]
     try:
         languages = _languages(form)
         if target["role"] not in DESK_ROLES and form.getall("topics", []):
             # TRANSLATORS: admin console, error message, max 80 chars
             raise ApiError(422, "not_desk", N_("Only callback staff and supervisors answer topics."), field="topics")
-        known = {t["id"] for t in question_store.topics(store, include_inactive=True)}
+        known = {t["id"] for t in await store.read(question_store.topics, include_inactive=True)}
         topics = list(dict.fromkeys(form.getall("topics", [])))
         if not set(topics) <= known:
             raise ApiError(422, "unknown_topic", N_("Please choose one of the listed topics."), field="topics")
     except ApiError as exc:
-        return _page(request, status=exc.status, error=exc)
-    with store.write():
-        accounts.set_languages(store, target["id"], ",".join(languages))
-        if target["role"] in DESK_ROLES:
-            question_store.set_staff_topics(store, target["id"], topics)
+        return await _page(request, status=exc.status, error=exc)
+    await store.write(_set_routing, target, languages, topics)
     raise web.HTTPSeeOther(_back("routing"))
 
 
-def _page(request: web.Request, status: int = 200, error: ApiError | None = None, form=None, notice=None,
-          new_token: str | None = None):
+def _set_routing(tx, target, languages: list[str], topics: list[str]) -> None:
+    accounts.set_languages(tx, target["id"], ",".join(languages))
+    if target["role"] in DESK_ROLES:
+        question_store.set_staff_topics(tx, target["id"], topics)
+
+
+async def _page(request: web.Request, status: int = 200, error: ApiError | None = None, form=None, notice=None,
+                new_token: str | None = None):
     language = console_language(request)
     message = translate(error.msgid, language, **error.params) if error else None
-    store = request.app["store"]
-    users = accounts.users(store)
-    routing = {row["id"]: question_store.staff_topics(store, row["id"]) for row in users if row["role"] in DESK_ROLES}
-    return render(request, "admin.html", status=status, users=users, routing=routing,
-                  topics=question_store.topics(store), roles=ROLE_LABELS, error=message,
+    page = await request.app["store"].read(_page_data)
+    return render(request, "admin.html", status=status, roles=ROLE_LABELS, error=message,
                   error_field=error.field if error else None, form=form or {}, notice=notice,
-                  tokens=[_token_row(row) for row in accounts.api_tokens(store)], new_token=new_token)
+                  new_token=new_token, **page)
+
+
+def _page_data(tx) -> dict:
+    users = accounts.users(tx)
+    return {"users": users, "topics": question_store.topics(tx),
+            "routing": {row["id"]: question_store.staff_topics(tx, row["id"])
+                        for row in users if row["role"] in DESK_ROLES},
+            "tokens": [_token_row(row) for row in accounts.api_tokens(tx)]}
 
 
 def _token_row(row) -> dict:
@@ -228,8 +236,8 @@ def _token_row(row) -> dict:
             "expires_on": time.strftime("%Y-%m-%d", time.localtime(expires)) if expires else ""}
 
 
-def _target(request: web.Request):
-    row = accounts.user_by_id(request.app["store"], path_id(request, "user_id"))
+async def _target(request: web.Request):
+    row = await request.app["store"].read(accounts.user_by_id, path_id(request, "user_id"))
     if row is None:
         # TRANSLATORS: admin console, error message, max 80 chars
         raise ApiError(404, "not_found", N_("Nothing was found at this address."))

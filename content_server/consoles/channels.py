@@ -40,19 +40,22 @@ TEXTS = {
 @routes.get("/console/editor/channels")
 @console_page("editor")
 async def channels_page(request: web.Request) -> web.Response:
-    store = request.app["store"]
-    rows = schedule_sql.channels(store)
+    rows, ready = await request.app["store"].read(_channels_and_ready_counts)
     chosen = request.query.get("channel") or (rows[0]["id"] if rows else "")
     row = next((r for r in rows if r["id"] == chosen), None)
     document = None
     if row is not None:
         document = {"id": row["id"], "title": {"zh": row["title_zh"], "mn": row["title_mn"]},
                     "schedule": schedule_sql.schedule_of(row)}
-    categories = [{"id": k, "ready": n} for k, n in sorted(schedule_sql.ready_counts_by_category(store).items())]
+    categories = [{"id": k, "ready": n} for k, n in sorted(ready.items())]
     language = console_language(request)
     texts = {key: translate(msgid, language) for key, msgid in TEXTS.items()}
     return render(request, "channels.html", channels=rows, channel=row, document=document,
                   categories=categories, texts=texts)
+
+
+def _channels_and_ready_counts(tx) -> tuple[list, dict]:
+    return schedule_sql.channels(tx), schedule_sql.ready_counts_by_category(tx)
 
 
 def setup(app: web.Application) -> None:

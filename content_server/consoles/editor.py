@@ -27,31 +27,35 @@ STATUS_LABELS = {
 }
 
 
-def video_rows(request: web.Request) -> list[dict]:
+async def video_rows(request: web.Request) -> list[dict]:
     """The newest videos, with status and error in the viewer's language."""
     language = console_language(request)
-    store = request.app["store"]
-    category_titles = {c["id"]: c["title"][language] for c in all_categories(store)}
+    categories, videos = await request.app["store"].read(_categories_and_videos)
+    category_titles = {c["id"]: c["title"][language] for c in categories}
     return [{"id": row["id"], "category": category_titles.get(row["category"], row["category"]),
              "title": {"zh": row["title_zh"], "mn": row["title_mn"]},
              "status": row["status"], "status_label": translate(STATUS_LABELS.get(row["status"], row["status"]), language),
              "progress": round(row["progress"] or 0, 3),
              "error": translate(row["error"], language) if row["error"] else None,
              "duration": row["duration"], "publish_from": row["publish_from"], "publish_until": row["publish_until"]}
-            for row in catalog_sql.editor_videos(store)]
+            for row in videos]
+
+
+def _categories_and_videos(tx) -> tuple[list[dict], list]:
+    return all_categories(tx), catalog_sql.editor_videos(tx)
 
 
 @routes.get("/console/editor")
 @console_page("editor")
 async def editor_page(request: web.Request) -> web.Response:
-    store = request.app["store"]
-    return render(request, "editor.html", videos=video_rows(request), categories=all_categories(store))
+    return render(request, "editor.html", videos=await video_rows(request),
+                  categories=await request.app["store"].read(all_categories))
 
 
 @routes.get("/console/editor/videos.json")
 @console_page("editor")
 async def editor_videos(request: web.Request) -> web.Response:
-    return web.json_response({"videos": video_rows(request)}, headers={"Cache-Control": "no-store"})
+    return web.json_response({"videos": await video_rows(request)}, headers={"Cache-Control": "no-store"})
 
 
 def setup(app: web.Application) -> None:

@@ -116,20 +116,20 @@ LANGUAGE_LABELS = {
 }
 
 
-def filters_of(request: web.Request) -> dict:
+async def filters_of(request: web.Request) -> dict:
     """The queue filters from the query string, each checked against what it may be."""
     q = request.query
-    topics = {t["id"] for t in db.topics(request.app["store"], include_inactive=True)}
+    topics = {t["id"] for t in await request.app["store"].read(db.topics, include_inactive=True)}
     return {"language": q.get("language") if q.get("language") in LANGUAGE_LABELS else None,
             "topic": q.get("topic") if q.get("topic") in topics else None,
             "region": "".join(ch for ch in q.get("region", "") if ch in "0123456789")[:12] or None,
             "sla_level": q.get("sla") if q.get("sla") in SLA_LABELS else None}
 
 
-def labels(request: web.Request) -> dict:
+async def labels(request: web.Request) -> dict:
     """Everything templates need to name things in the viewer's language."""
     language = console_language(request)
-    topic_titles = {t["id"]: t["title"] for t in db.topics(request.app["store"], include_inactive=True)}
+    topic_titles = {t["id"]: t["title"] for t in await request.app["store"].read(db.topics, include_inactive=True)}
 
     def waited(seconds: int) -> str:
         minutes = max(int(seconds) // 60, 0)
@@ -157,11 +157,13 @@ def clock(iso: str | None) -> str:
     return datetime.fromisoformat(iso).strftime("%m-%d %H:%M")
 
 
-def _queue(request: web.Request, filters: dict) -> tuple[list, list]:
-    now = time.time()
-    store, user, calendar = request.app["store"], request["user"], request.app["calendar"]
-    mine = views.queue_listing(store, user, now, calendar, mine=True, statuses=("claimed",))
-    items = views.queue_listing(store, user, now, calendar, language=filters["language"],
+async def _queue(request: web.Request, filters: dict) -> tuple[list, list]:
+    return await request.app["store"].read(_listings, request["user"], time.time(), request.app["calendar"], filters)
+
+
+def _listings(tx, user, now: float, calendar, filters: dict) -> tuple[list, list]:
+    mine = views.queue_listing(tx, user, now, calendar, mine=True, statuses=("claimed",))
+    items = views.queue_listing(tx, user, now, calendar, language=filters["language"],
                                 topic=filters["topic"], region=filters["region"], sla_level=filters["sla_level"])
     return mine, items
 
@@ -169,22 +171,22 @@ def _queue(request: web.Request, filters: dict) -> tuple[list, list]:
 @routes.get("/console/staff")
 @console_page(*DESK)
 async def staff_page(request: web.Request) -> web.Response:
-    filters = filters_of(request)
-    mine, items = _queue(request, filters)
+    filters = await filters_of(request)
+    mine, items = await _queue(request, filters)
     return render(request, "staff.html", filters=filters, mine=mine, items=items,
-                  topics=db.topics(request.app["store"]), **labels(request))
+                  topics=await request.app["store"].read(db.topics), **await labels(request))
 
 
 @routes.get("/console/staff/queue")
 @console_page(*DESK)
 async def queue_fragment(request: web.Request) -> web.Response:
     """The queue part of the page, for the page's script to poll; 304 when nothing changed."""
-    filters = filters_of(request)
+    filters = await filters_of(request)
 
-    def context() -> dict:
-        mine, items = _queue(request, filters)
-        return {"filters": filters, "mine": mine, "items": items, **labels(request)}
-    return live_fragment(request, "staff_queue.html", context,
+    async def context() -> dict:
+        mine, items = await _queue(request, filters)
+        return {"filters": filters, "mine": mine, "items": items, **await labels(request)}
+    return await live_fragment(request, "staff_queue.html", context,
                          f'{request["user"]["id"]}-{zlib.crc32(request.query_string.encode()):x}')
 
 @routes.get("/console/staff/questions/{question_id}")
@@ -192,11 +194,11 @@ async def queue_fragment(request: web.Request) -> web.Response:
 async def question_page(request: web.Request) -> web.Response:
     now = time.time()
     store, user, question_id = request.app["store"], request["user"], request.match_info["question_id"]
-    row = workflow.open_question(store, user, question_id, now, "page")
-    detail = views.question_detail(store, question_id, now, request.app["calendar"], row)
+    row = await workflow.open_question(store, user, question_id, now, "page")
+    detail = await store.read(views.question_detail, question_id, now, request.app["calendar"], row)
     mine = detail["status"] == "claimed" and detail["claimed_by"] == user["id"]
     return render(request, "staff_question.html", q=detail, mine=mine,
-                  is_supervisor=user["role"] == "supervisor", lease_seconds=60, **labels(request))
+                  is_supervisor=user["role"] == "supervisor", lease_seconds=60, **await labels(request))
 
 
 def setup(app: web.Application) -> None:

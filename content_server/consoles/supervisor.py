@@ -41,20 +41,24 @@ def _today(request: web.Request) -> date:
     return request.app["calendar"].local(time.time()).date()
 
 
-def _board(request: web.Request) -> dict:
-    now = time.time()
-    store, calendar = request.app["store"], request.app["calendar"]
-    return {"board": reports.board(store, now, calendar),
-            "claimed": views.queue_listing(store, request["user"], now, calendar, statuses=("claimed",))}
+async def _board(request: web.Request) -> dict:
+    return await request.app["store"].read(_board_unit, request["user"], time.time(), request.app["calendar"])
 
 
-def _satisfaction(request: web.Request) -> dict:
+def _board_unit(tx, user, now: float, calendar) -> dict:
+    return {"board": reports.board(tx, now, calendar),
+            "claimed": views.queue_listing(tx, user, now, calendar, statuses=("claimed",))}
+
+
+def _month_and_revisits(tx, today: date, now: float, calendar) -> tuple[dict, list]:
+    return (reports.report(tx, "month", today, calendar),
+            reports.revisit_sample(tx, now - 30 * 86400, now + 1, now, calendar))
+
+
+async def _satisfaction(request: web.Request) -> dict:
     """This month's ratings and the revisits of the last 30 days."""
-    store, calendar = request.app["store"], request.app["calendar"]
-    today = _today(request)
-    month = reports.report(store, "month", today, calendar)
-    now = time.time()
-    revisits = reports.revisit_sample(store, now - 30 * 86400, now + 1, now, calendar)
+    month, revisits = await request.app["store"].read(_month_and_revisits, _today(request), time.time(),
+                                                      request.app["calendar"])
     done = [r["revisit"] for r in revisits if r["revisit"]]
     language = console_language(request)
     scores = month["totals"]["ratings_by_score"]
@@ -69,14 +73,17 @@ def _satisfaction(request: web.Request) -> dict:
 @routes.get("/console/supervisor")
 @console_page("supervisor")
 async def supervisor_page(request: web.Request) -> web.Response:
-    return render(request, "supervisor.html", **_board(request), **_satisfaction(request), **labels(request))
+    return render(request, "supervisor.html", **await _board(request), **await _satisfaction(request),
+                  **await labels(request))
 
 
 @routes.get("/console/supervisor/board")
 @console_page("supervisor")
 async def board_fragment(request: web.Request) -> web.Response:
     """The live board, for the page's script to poll; 304 when nothing changed."""
-    return live_fragment(request, "supervisor_board.html", lambda: {**_board(request), **labels(request)})
+    async def context() -> dict:
+        return {**await _board(request), **await labels(request)}
+    return await live_fragment(request, "supervisor_board.html", context)
 
 @routes.get("/console/supervisor/revisits")
 @console_page("supervisor")
@@ -85,10 +92,10 @@ async def revisits_page(request: web.Request) -> web.Response:
     last = query_date(request, "until", _today(request))
     first = query_date(request, "from", last - timedelta(days=30))
     since, until = calendar.at(first, midnight), calendar.at(last + timedelta(days=1), midnight)
-    items = reports.revisit_sample(request.app["store"], since, until, time.time(), calendar)
+    items = await request.app["store"].read(reports.revisit_sample, since, until, time.time(), calendar)
     items.sort(key=lambda i: (i["revisit"] is not None, "low_rating" not in i["reasons"], i["closed_at"] or ""))
     return render(request, "supervisor_revisits.html", items=items, first=first, last=last,
-                  reason_labels=REASON_LABELS, **labels(request))
+                  reason_labels=REASON_LABELS, **await labels(request))
 
 
 @routes.get("/console/supervisor/reports")
@@ -98,10 +105,10 @@ async def reports_page(request: web.Request) -> web.Response:
     if period not in reports.PERIODS:
         period = "week"
     day = query_date(request, "date", _today(request))
-    data = reports.report(request.app["store"], period, day, request.app["calendar"])
+    data = await request.app["store"].read(reports.report, period, day, request.app["calendar"])
     language = console_language(request)
     tr = lambda msgid: translate(msgid, language)  # noqa: E731 - chart titles in the viewer's language
-    topic_title = labels(request)["topic_title"]
+    topic_title = (await labels(request))["topic_title"]
     short = (lambda d: d[8:]) if period == "month" else (lambda d: d[5:])
     charts = {
         # TRANSLATORS: supervisor reports, chart title, max 40 chars
@@ -120,17 +127,17 @@ async def reports_page(request: web.Request) -> web.Response:
                             tr(N_("Questions by topic"))),
     }
     return render(request, "supervisor_reports.html", data=data, period=period, day=day, charts=charts,
-                  period_labels=PERIOD_LABELS, percent=_percent, **labels(request))
+                  period_labels=PERIOD_LABELS, percent=_percent, **await labels(request))
 
 
 @routes.get("/console/supervisor/audit")
 @console_page("supervisor")
 async def audit_page(request: web.Request) -> web.Response:
     question_id = request.query.get("question_id", "")[:64] or None
-    rows = db.audit_log(request.app["store"], question_id=question_id, limit=300)
+    rows = await request.app["store"].read(db.audit_log, question_id=question_id, limit=300)
     calendar = request.app["calendar"]
     return render(request, "supervisor_audit.html", entries=[views.audit_item(r, calendar) for r in rows],
-                  question_id=question_id, **labels(request))
+                  question_id=question_id, **await labels(request))
 
 
 def _percent(rate: float | None) -> float | None:

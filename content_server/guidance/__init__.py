@@ -24,8 +24,8 @@ def seed_data(kind: str) -> list[dict]:
     return json.loads((DATA / f"{kind}.json").read_text(encoding="utf-8"))
 
 
-def seed(store: Store) -> None:
-    """Fills each set that was never filled (editors' later imports are never overwritten)."""
+def seed(store) -> None:
+    """A unit of work: fills each set that was never filled (editors' later imports are never overwritten)."""
     for kind in guidance_sql.KINDS:  # glossary before guides: guides name glossary ids
         if guidance_sql.set_version(store, kind) is None:
             _REPLACE[kind](store, seed_data(kind), by="seed")
@@ -34,11 +34,15 @@ def seed(store: Store) -> None:
 def setup(app: web.Application) -> None:
     """Adds this feature's routes and background tasks to the app."""
     from . import api
-    seed(app["store"])
+    app.on_startup.append(_seed)
     app["guidance_bodies"] = {}
     app.add_routes(api.routes)
 
 
+async def _seed(app: web.Application) -> None:
+    await app["store"].write(seed)
+
+
 def fill_demo(store: Store, settings: Settings) -> None:
     """Adds this feature's sample content; adds nothing twice."""
-    seed(store)
+    store.write_blocking(seed)

@@ -18,7 +18,7 @@ from ..errors import ApiError
 from ..http_cache import etag_of, public_json
 from ..i18n import N_
 from ..storage import guidance as guidance_sql
-from ..storage.documents import Document, version_of
+from ..storage.documents import Document
 from . import imports
 
 routes = web.RouteTableDef()
@@ -27,24 +27,26 @@ _CACHE_LIMIT = 512
 MAX_AGE = 3600
 
 
-def _cached_body(request: web.Request, key: tuple, build) -> tuple[bytes, str]:
-    """The JSON body and its ETag for `key` (which includes the sets' versions)."""
+async def _cached_body(request: web.Request, key: tuple, read, *args) -> tuple[bytes, str]:
+    """The JSON body and its ETag for `key` (which includes the sets' versions); the read unit
+    `read(tx, *args)` runs only when no body is kept for `key`."""
     bodies: dict = request.app["guidance_bodies"]
     if key not in bodies:
+        data = await request.app["store"].read(read, *args)
         if len(bodies) >= _CACHE_LIMIT:
             bodies.clear()
-        body = json.dumps(build(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         bodies[key] = (body, etag_of(body, weak=True))
     return bodies[key]
 
 
-def _cacheable(request: web.Request, key: tuple, build) -> web.Response:
-    body, etag = _cached_body(request, key, build)
+async def _cacheable(request: web.Request, key: tuple, read, *args) -> web.Response:
+    body, etag = await _cached_body(request, key, read, *args)
     return public_json(request, body, etag, MAX_AGE)
 
 
 def _versions(request: web.Request, *kinds: Document) -> tuple[int, ...]:
-    return version_of(request.app["store"], *kinds)
+    return request.app["store"].version_of(*kinds)
 
 
 @routes.get("/api/v1/services")
@@ -52,46 +54,53 @@ async def list_services(request: web.Request) -> web.Response:
     region = request.query.get("region")
     if region is not None and not (len(region) == 6 and region.isascii() and region.isdigit()):
         raise ApiError(422, "invalid_region", N_("The region code must be six digits."), field="region")
-    store = request.app["store"]
-    return _cacheable(request, ("services", *_versions(request, Document.SERVICES), region),
-                      lambda: guidance_sql.services_near(store, region))
+    return await _cacheable(request, ("services", *_versions(request, Document.SERVICES), region),
+                            guidance_sql.services_near, region)
 
 
 @routes.get("/api/v1/glossary")
 async def list_glossary(request: web.Request) -> web.Response:
-    store = request.app["store"]
-    return _cacheable(request, ("glossary", *_versions(request, Document.GLOSSARY)), lambda: guidance_sql.glossary(store))
+    return await _cacheable(request, ("glossary", *_versions(request, Document.GLOSSARY)), guidance_sql.glossary)
 
 
 @routes.get("/api/v1/guides")
 async def list_guides(request: web.Request) -> web.Response:
-    store = request.app["store"]
     key = ("guides", *_versions(request, Document.GUIDES, Document.GLOSSARY))
-    return _cacheable(request, key, lambda: guidance_sql.guides(store))
+    return await _cacheable(request, key, guidance_sql.guides)
 
 
 @routes.put("/api/v1/services")
 @requires("editor")
 async def import_services(request: web.Request) -> web.Response:
     points = imports.services(await validation.read_json(request, IMPORT_MAX_BYTES))
-    store = request.app["store"]
-    guidance_sql.replace_services(store, points, by=request["user"]["name"])
-    return web.json_response(guidance_sql.services_near(store, None))
+    return web.json_response(await request.app["store"].write(_replace_services, points, request["user"]["name"]))
 
 
 @routes.put("/api/v1/glossary")
 @requires("editor")
 async def import_glossary(request: web.Request) -> web.Response:
     terms = imports.glossary(await validation.read_json(request, IMPORT_MAX_BYTES))
-    store = request.app["store"]
-    guidance_sql.replace_glossary(store, terms, by=request["user"]["name"])
-    return web.json_response(guidance_sql.glossary(store))
+    return web.json_response(await request.app["store"].write(_replace_glossary, terms, request["user"]["name"]))
 
 
 @routes.put("/api/v1/guides")
 @requires("editor")
 async def import_guides(request: web.Request) -> web.Response:
-    store = request.app["store"]
-    guides = imports.guides(await validation.read_json(request, IMPORT_MAX_BYTES), guidance_sql.glossary_ids(store))
-    guidance_sql.replace_guides(store, guides, by=request["user"]["name"])
-    return web.json_response(guidance_sql.guides(store))
+    body = await validation.read_json(request, IMPORT_MAX_BYTES)
+    return web.json_response(await request.app["store"].write(_replace_guides, body, request["user"]["name"]))
+
+
+def _replace_services(tx, points: list, by: str) -> list:
+    guidance_sql.replace_services(tx, points, by=by)
+    return guidance_sql.services_near(tx, None)
+
+
+def _replace_glossary(tx, terms: list, by: str) -> list:
+    guidance_sql.replace_glossary(tx, terms, by=by)
+    return guidance_sql.glossary(tx)
+
+
+def _replace_guides(tx, body, by: str) -> list:
+    guides = imports.guides(body, guidance_sql.glossary_ids(tx))  # checked against the glossary it will join
+    guidance_sql.replace_guides(tx, guides, by=by)
+    return guidance_sql.guides(tx)

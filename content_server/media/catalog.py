@@ -8,6 +8,7 @@ so the catalog and its ETag change exactly at `publish_from` / `publish_until`.
 """
 from __future__ import annotations
 
+import asyncio
 import gzip
 import hashlib
 import json
@@ -138,27 +139,47 @@ def render_catalog(document: dict, valid_until: float | None) -> RenderedCatalog
 
 
 class CatalogCache:
-    """Keeps the current rendering; renders again only after a catalog edit or a publish boundary."""
+    """Keeps the current rendering; renders again only after a catalog edit or a publish boundary.
+    An unchanged catalog costs no database hop: the version comes from the store's memory."""
 
     def __init__(self, store: Store, settings, on_render: Callable[[], None] = lambda: None):
         self.store, self.settings, self.on_render = store, settings, on_render
         self._key: tuple | None = None
         self._current: RenderedCatalog | None = None
+        self._rendering = asyncio.Lock()  # many requests after an edit share one rendering
         self.renders = 0  # how often the catalog was built, for metrics and tests
 
-    def current(self, now: float) -> RenderedCatalog:
-        key = documents.version_of(self.store, documents.Document.CATALOG)
+    def _fresh(self, key: tuple, now: float) -> RenderedCatalog | None:
         view = self._current
         if view is None or key != self._key or (view.valid_until is not None and now >= view.valid_until):
-            root = self.settings.root
-            document, valid_until = build_catalog(
-                catalog_sql.catalog_categories(self.store), catalog_sql.ready_videos(self.store), now,
-                lambda vid: static.picture_files(root, vid), self.settings.public_url.rstrip("/"))
-            view = self._current = render_catalog(document, valid_until)
-            self._key = key
-            self.renders += 1
-            self.on_render()
+            return None
         return view
+
+    async def current(self, now: float) -> RenderedCatalog:
+        key = self.store.version_of(documents.Document.CATALOG)
+        view = self._fresh(key, now)
+        if view is not None:
+            return view
+        async with self._rendering:
+            view = self._fresh(key, now)
+            if view is None:
+                categories, videos = await self.store.read(_categories_and_ready_videos)
+                view = self._current = await asyncio.to_thread(self._render, categories, videos, now)
+                self._key = key
+                self.renders += 1
+                self.on_render()
+        return view
+
+    def _render(self, categories, videos, now: float) -> RenderedCatalog:
+        """Blocking (poster folders, gzip): runs in a worker thread."""
+        root = self.settings.root
+        document, valid_until = build_catalog(categories, videos, now, lambda vid: static.picture_files(root, vid),
+                                              self.settings.public_url.rstrip("/"))
+        return render_catalog(document, valid_until)
+
+
+def _categories_and_ready_videos(tx) -> tuple[list, list]:
+    return catalog_sql.catalog_categories(tx), catalog_sql.ready_videos(tx)
 
 
 
@@ -166,7 +187,7 @@ class CatalogCache:
 @routes.get("/api/v1/catalog")
 async def get_catalog(request: web.Request) -> web.Response:
     now = time.time()
-    view: RenderedCatalog = request.app["catalog_cache"].current(now)
+    view: RenderedCatalog = await request.app["catalog_cache"].current(now)
     max_age = MAX_AGE
     if view.valid_until is not None:  # a cache must not keep it past the next publish boundary
         max_age = max(0, min(MAX_AGE, math.floor(view.valid_until - now)))

@@ -35,7 +35,7 @@ def all_categories(store) -> list[dict]:
 @routes.get("/api/v1/categories")
 @requires("editor")
 async def list_categories(request: web.Request) -> web.Response:
-    return web.json_response(all_categories(request.app["store"]), headers={"Cache-Control": "no-store"})
+    return web.json_response(await request.app["store"].read(all_categories), headers={"Cache-Control": "no-store"})
 
 
 @routes.post("/api/v1/categories")
@@ -48,11 +48,14 @@ async def create_category(request: web.Request) -> web.Response:
         raise ApiError(422, "invalid_id", N_("Use lowercase Latin letters, digits and hyphens (at most 40)."),
                        field="id")
     title = bilingual_text(body, "title", TITLE_MAX)
-    store = request.app["store"]
-    if not catalog_sql.add_category(store, category_id, title["zh"], title["mn"]):
+    return web.json_response(await request.app["store"].write(_add_category, category_id, title), status=201)
+
+
+def _add_category(tx, category_id: str, title: dict) -> dict:
+    if not catalog_sql.add_category(tx, category_id, title["zh"], title["mn"]):
         # TRANSLATORS: error when an editor reuses a category id, max 60 chars
         raise ApiError(409, "category_exists", N_("A category with this id exists already."), field="id")
-    return web.json_response(category_json(catalog_sql.category(store, category_id)), status=201)
+    return category_json(catalog_sql.category(tx, category_id))
 
 
 @routes.patch("/api/v1/categories/{category_id}")
@@ -60,11 +63,16 @@ async def create_category(request: web.Request) -> web.Response:
 async def rename_category(request: web.Request) -> web.Response:
     body = await read_json(request)
     title = bilingual_text(body, "title", TITLE_MAX)
-    store = request.app["store"]
-    category_id = request.match_info["category_id"]
-    if not catalog_sql.rename_category(store, category_id, title["zh"], title["mn"]):
+    renamed = await request.app["store"].write(_rename_category, request.match_info["category_id"], title)
+    if renamed is None:
         raise web.HTTPNotFound()
-    return web.json_response(category_json(catalog_sql.category(store, category_id)))
+    return web.json_response(renamed)
+
+
+def _rename_category(tx, category_id: str, title: dict) -> dict | None:
+    if not catalog_sql.rename_category(tx, category_id, title["zh"], title["mn"]):
+        return None
+    return category_json(catalog_sql.category(tx, category_id))
 
 
 @routes.put("/api/v1/categories/order")
@@ -72,13 +80,16 @@ async def rename_category(request: web.Request) -> web.Response:
 async def reorder_categories(request: web.Request) -> web.Response:
     body = await read_json(request)
     order = string_list(body, "order", 500, required=True)
-    store = request.app["store"]
-    existing = {row["id"] for row in catalog_sql.catalog_categories(store)}
+    return web.json_response(await request.app["store"].write(_reorder_categories, order))
+
+
+def _reorder_categories(tx, order: list[str]) -> list[dict]:
+    existing = {row["id"] for row in catalog_sql.catalog_categories(tx)}
     if len(order) != len(set(order)) or set(order) != existing:
         # TRANSLATORS: error when a reordered category list is incomplete or has duplicates, max 80 chars
         raise ApiError(422, "incomplete_order", N_("List every category exactly once."), field="order")
-    catalog_sql.reorder_categories(store, order)
-    return web.json_response(all_categories(store))
+    catalog_sql.reorder_categories(tx, order)
+    return all_categories(tx)
 
 
 def setup(app: web.Application) -> None:

@@ -102,15 +102,13 @@ def fill_demo(store: Store, settings: Settings) -> list[str]:
     from .ingest import create_video  # the editor's path, imported late: it pulls in the whole pipeline
     from .jobs import run_pending_jobs
 
-    for category_id, zh, mn in CATEGORIES:
-        if catalog_sql.category(store, category_id) is None:
-            catalog_sql.add_category(store, category_id, zh, mn)
+    store.write_blocking(_add_categories)
     seconds = int(settings.extra.get("demo_seconds", SECONDS))
     cases = [case for case in CASES[:int(settings.extra.get("demo_count", len(CASES)))]
-             if catalog_sql.video_titled(store, case.title_zh) is None]
+             if store.read_blocking(catalog_sql.video_titled, case.title_zh) is None]
     if not cases:
         return []
-    owner_id = _demo_editor(store)
+    owner_id = store.write_blocking(_demo_editor, auth.hash_password(secrets.token_urlsafe(24)))
     scratch = settings.root.work / f"demo-{uuid.uuid4().hex}"
     scratch.mkdir(parents=True)
     added = []
@@ -131,12 +129,18 @@ def fill_demo(store: Store, settings: Settings) -> list[str]:
     return added
 
 
-def _demo_editor(store: Store) -> int:
+def _add_categories(tx) -> None:
+    for category_id, zh, mn in CATEGORIES:
+        if catalog_sql.category(tx, category_id) is None:
+            catalog_sql.add_category(tx, category_id, zh, mn)
+
+
+def _demo_editor(tx, password_hash: str) -> int:
     """The account the demo's uploads belong to; its password is random and never shown."""
-    row = accounts.user_by_name(store, DEMO_EDITOR)
+    row = accounts.user_by_name(tx, DEMO_EDITOR)
     if row is not None:
         return row["id"]
-    return accounts.add_user(store, DEMO_EDITOR, "editor", auth.hash_password(secrets.token_urlsafe(24)), "zh,mn")
+    return accounts.add_user(tx, DEMO_EDITOR, "editor", password_hash, "zh,mn")
 
 
 def _as_upload(store: Store, settings: Settings, owner_id: int, path: Path) -> str:
@@ -144,12 +148,12 @@ def _as_upload(store: Store, settings: Settings, owner_id: int, path: Path) -> s
     upload_id = uuid.uuid4().hex
     length = path.stat().st_size
     expires = time.time() + settings.upload_expiry_seconds
-    uploads_sql.add_upload(store, upload_id, owner_id, length, path.name, "", "", expires)
+    store.write_blocking(uploads_sql.add_upload, upload_id, owner_id, length, path.name, "", "", expires)
     target = settings.root.upload_file(upload_id)
     shutil.copyfile(path, target)
     with open(target, "rb") as handle:
         os.fsync(handle.fileno())
-    uploads_sql.set_offset(store, upload_id, length, expires)
+    store.write_blocking(uploads_sql.set_offset, upload_id, length, expires)
     return upload_id
 
 

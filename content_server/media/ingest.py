@@ -45,8 +45,8 @@ class Ingest:
     paths: dict[str, Path] = field(default_factory=dict)
 
 
-def check_fields(store: Store, body: dict) -> Ingest:
-    """Validates the request body (no files touched yet)."""
+def check_fields(store, body: dict) -> Ingest:
+    """A read unit: validates the request body (no files touched yet)."""
     upload_id = text(body, "upload_id", 64)
     category = text(body, "category", 64)
     if not media_sql.category_exists(store, category):
@@ -98,8 +98,8 @@ def _instant(body: dict, name: str) -> datetime | None:
     return moment.astimezone(timezone.utc)
 
 
-def find_uploads(store: Store, settings: Settings, ingest: Ingest, owner_id: int | None) -> None:
-    """Resolves every upload id to its finished file (422 naming the field otherwise)."""
+def find_uploads(store, settings: Settings, ingest: Ingest, owner_id: int | None) -> None:
+    """A read unit: resolves every upload id to its finished file (422 naming the field otherwise)."""
     for role, upload_id in ingest.uploads.items():
         field_name = {"source": "upload_id", "poster": "poster"}.get(role, role.replace("subs_", "subtitles."))
         ingest.paths[role] = finished_upload(store, settings.root, upload_id, field_name, owner_id)
@@ -182,8 +182,8 @@ def _take(upload: Path, target: Path) -> None:
         shutil.copyfile(upload, target)
 
 
-def commit(store: Store, settings: Settings, ingest: Ingest, spec: dict, owner_id: int | None) -> None:
-    """Stores the video with its queued job, then lets go of the uploads."""
+def commit(store, settings: Settings, ingest: Ingest, spec: dict, owner_id: int | None) -> None:
+    """A write unit: stores the video with its queued job and lets go of the uploads."""
     try:
         media_sql.add_video_with_job(store, {
             "id": ingest.video_id, **ingest.fields, "owner_id": owner_id,
@@ -197,21 +197,23 @@ def commit(store: Store, settings: Settings, ingest: Ingest, spec: dict, owner_i
         discard_upload(store, settings.root, upload_id)
 
 
-def _discard_refused_source(store: Store, settings: Settings, ingest: Ingest, exc: ApiError) -> None:
+def _discard_refused_source(store, settings: Settings, ingest: Ingest, exc: ApiError) -> None:
+    """A write unit."""
     if exc.code == "not_a_video":  # useless to keep; a field error keeps it for the next try
         discard_upload(store, settings.root, ingest.uploads["source"])
 
 
 def create_video(store: Store, settings: Settings, fields: dict, owner_id: int | None) -> str:
-    """Checks and queues a video exactly like POST /api/v1/videos; returns its id (raises ApiError)."""
-    ingest = check_fields(store, fields)
-    find_uploads(store, settings, ingest, owner_id)
+    """Checks and queues a video exactly like POST /api/v1/videos; returns its id (raises ApiError).
+    Blocking: for code outside the event loop (the demo, benchmarks)."""
+    ingest = store.read_blocking(check_fields, fields)
+    store.read_blocking(find_uploads, settings, ingest, owner_id)
     try:
         spec = prepare(settings, ingest)
     except ApiError as exc:
-        _discard_refused_source(store, settings, ingest, exc)
+        store.write_blocking(_discard_refused_source, settings, ingest, exc)
         raise
-    commit(store, settings, ingest, spec, owner_id)
+    store.write_blocking(commit, settings, ingest, spec, owner_id)
     return ingest.video_id
 
 
@@ -242,27 +244,27 @@ def video_status(row, base_url: str = "") -> dict:
 async def post_video(request: web.Request) -> web.Response:
     store, settings = request.app["store"], request.app["settings"]
     owner_id = request["user"]["id"]
-    ingest = check_fields(store, await read_json(request))
-    find_uploads(store, settings, ingest, owner_id)
+    ingest = await store.read(check_fields, await read_json(request))
+    await store.read(find_uploads, settings, ingest, owner_id)
     try:
         spec = await asyncio.to_thread(prepare, settings, ingest)
     except ApiError as exc:
-        _discard_refused_source(store, settings, ingest, exc)
+        await store.write(_discard_refused_source, settings, ingest, exc)
         raise
     await asyncio.to_thread(room.ensure_room, settings, ingest.video_id, spec,  # 507 before a job that cannot finish
-                            media_sql.unfinished_transcodes(store))
-    commit(store, settings, ingest, spec, owner_id)
+                            await store.read(media_sql.unfinished_transcodes))
+    await store.write(commit, settings, ingest, spec, owner_id)
     request.app["transcoder"].poke()
     return web.json_response({"id": ingest.video_id, "status": "processing"}, status=202)
 
 
-def _status(request: web.Request, video_id: str) -> dict:
-    row = media_sql.video(request.app["store"], video_id)
+async def _status(request: web.Request, video_id: str) -> dict:
+    row = await request.app["store"].read(media_sql.video, video_id)
     return video_status(row, request.app["settings"].public_url.rstrip("/"))
 
 
-def _video_or_404(request: web.Request):
-    row = media_sql.video(request.app["store"], request.match_info["video_id"])
+async def _video_or_404(request: web.Request):
+    row = await request.app["store"].read(media_sql.video, request.match_info["video_id"])
     if row is None:
         raise web.HTTPNotFound()
     return row
@@ -271,34 +273,33 @@ def _video_or_404(request: web.Request):
 @routes.get("/api/v1/videos/{video_id}")
 @requires("editor")
 async def get_video(request: web.Request) -> web.Response:
-    return web.json_response(_status(request, _video_or_404(request)["id"]))
+    return web.json_response(await _status(request, (await _video_or_404(request))["id"]))
 
 
 @routes.post("/api/v1/videos/{video_id}/cancel")
 @requires("editor")
 async def cancel_video(request: web.Request) -> web.Response:
-    row = _video_or_404(request)
-    store = request.app["store"]
-    if not media_sql.cancel_job(store, row["id"]):
+    row = await _video_or_404(request)
+    if not await request.app["store"].write(media_sql.cancel_job, row["id"]):
         # TRANSLATORS: error when an editor cancels a video that is not converting, max 80 chars
         raise ApiError(409, "not_processing", N_("This video is not being converted."))
     request.app["transcoder"].cancel(row["id"])
-    return web.json_response(_status(request, row["id"]))
+    return web.json_response(await _status(request, row["id"]))
 
 
 @routes.post("/api/v1/videos/{video_id}/retry")
 @requires("editor")
 async def retry_video(request: web.Request) -> web.Response:
-    row = _video_or_404(request)
+    row = await _video_or_404(request)
     store, root = request.app["store"], request.app["settings"].root
-    if not (work_dir(root, row["id"]) / "source").is_file():
+    if not await asyncio.to_thread((work_dir(root, row["id"]) / "source").is_file):
         # TRANSLATORS: error when an editor retries a video whose file is gone, max 80 chars
         raise ApiError(409, "source_gone", N_("The original file is gone. Please upload it again."))
-    if not media_sql.retry_job(store, row["id"]):
+    if not await store.write(media_sql.retry_job, row["id"]):
         # TRANSLATORS: error when an editor retries a video that did not fail, max 80 chars
         raise ApiError(409, "not_retryable", N_("Only failed or cancelled videos can be converted again."))
     request.app["transcoder"].poke()
-    return web.json_response(_status(request, row["id"]), status=202)
+    return web.json_response(await _status(request, row["id"]), status=202)
 
 
 def setup(app: web.Application) -> None:

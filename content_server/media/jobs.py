@@ -4,11 +4,12 @@ Jobs live in SQLite (`transcode_jobs`), so they survive restarts; a job that was
 the server stopped (even by kill -9) is queued again at start and redone from scratch in a fresh
 attempt folder (work/<id>/attempt-…), the earlier attempt's folder removed first; ffmpeg dies with
 the server (child_processes), so no earlier ffmpeg writes beside the new one.
-All store access happens on the event loop; ffmpeg runs as a subprocess and Pillow in a thread.
+Store access awaits the store's boundary; ffmpeg runs as a subprocess and Pillow in a thread.
 """
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import os
@@ -117,6 +118,7 @@ class Transcoder:
         self.store, self.settings, self.metrics = store, settings, metrics
         self.wake = asyncio.Event()
         self.running: dict[str, asyncio.Task] = {}
+        self._progress_writes: set[asyncio.Task] = set()  # kept until done (a bare task may be collected)
 
     def poke(self) -> None:
         """A job was queued: wake an idle worker."""
@@ -130,7 +132,7 @@ class Transcoder:
     async def worker(self) -> None:
         while True:
             self.wake.clear()
-            row = media_sql.claim_next_job(self.store)
+            row = await self.store.write(media_sql.claim_next_job)
             if row is None:
                 try:
                     await asyncio.wait_for(self.wake.wait(), 30)
@@ -157,8 +159,7 @@ class Transcoder:
         elif task.exception() is not None:
             exc = task.exception()
             log.error("transcode of %s failed: %s", video_id, exc, exc_info=not isinstance(exc, TranscodeFailed))
-            if media_sql.job_state(self.store, video_id) == "running":
-                media_sql.fail_job(self.store, video_id, getattr(exc, "msgid", FAILED))
+            await self.store.write(_fail_if_running, video_id, getattr(exc, "msgid", FAILED))
 
     async def _transcode(self, row) -> None:
         started = time.monotonic()
@@ -175,14 +176,16 @@ class Transcoder:
                 now = time.monotonic()
                 if value - last[0] >= 0.01 and now - last[1] >= 0.5:
                     last[:] = [value, now]
-                    media_sql.set_progress(self.store, video_id, round(value, 3))
+                    write = asyncio.ensure_future(self.store.write(media_sql.set_progress, video_id, round(value, 3)))
+                    self._progress_writes.add(write)
+                    write.add_done_callback(self._progress_written)
 
             await run_ffmpeg(ffmpeg_command(plan), plan.info.duration, attempt / "ffmpeg.log", on_progress)
             ladder, duration, subtitle_languages = await asyncio.to_thread(finish_outputs, plan, spec, work, attempt)
-            if media_sql.job_state(self.store, video_id) != "running":
+            if await self.store.read(media_sql.job_state, video_id) != "running":
                 raise asyncio.CancelledError()  # cancelled while the last pictures were made
             await asyncio.to_thread(_move_into_place, self.settings.root, video_id, attempt)
-            media_sql.finish_job(self.store, video_id, duration, ladder, subtitle_languages)
+            await self.store.write(media_sql.finish_job, video_id, duration, ladder, subtitle_languages)
             await asyncio.to_thread(shutil.rmtree, work, True)
         except BaseException:
             await asyncio.to_thread(_clean_outputs, attempt)
@@ -192,14 +195,26 @@ class Transcoder:
                 self.metrics.inc("legaltv_transcode_seconds_total", time.monotonic() - started)
 
 
+    def _progress_written(self, write: asyncio.Task) -> None:
+        self._progress_writes.discard(write)
+        if not write.cancelled() and write.exception() is not None:  # progress only: the job goes on
+            log.warning("could not record transcode progress: %s", write.exception())
+
+
+def _fail_if_running(tx, video_id: str, msgid: str) -> None:
+    if media_sql.job_state(tx, video_id) == "running":
+        media_sql.fail_job(tx, video_id, msgid)
+
+
 def sweep_work(store: Store, root: DataRoot) -> None:
-    """Removes work folders no video needs any more (e.g. left by a crash mid-ingest)."""
+    """Removes work folders no video needs any more (e.g. left by a crash mid-ingest).
+    Blocking: run it in a worker thread."""
     if not root.work.is_dir():
         return
     for folder in root.work.iterdir():
         if not folder.is_dir():
             continue
-        row = media_sql.video(store, folder.name)
+        row = store.read_blocking(media_sql.video, folder.name)
         if row is None or row["status"] == "ready":
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -210,23 +225,27 @@ def run_pending_jobs(store: Store, settings: Settings) -> None:
     the server requeues interrupted ones when it starts."""
     async def drain() -> None:
         transcoder = Transcoder(store, settings)
-        while (row := media_sql.claim_next_job(store)) is not None:
+        while (row := await store.write(media_sql.claim_next_job)) is not None:
             await transcoder.run_job(row)
     asyncio.run(drain())
 
 
 async def _transcoder_ctx(app: web.Application):
     store, settings, metrics = app["store"], app["settings"], app["metrics"]
-    requeued = media_sql.requeue_interrupted_jobs(store)
+    requeued = await store.write(media_sql.requeue_interrupted_jobs)
     if requeued:
         log.info("%d interrupted transcode job(s) queued again", requeued)
-    sweep_work(store, settings.root)
+    await asyncio.to_thread(sweep_work, store, settings.root)
     transcoder = app["transcoder"] = Transcoder(store, settings, metrics)
     workers = [asyncio.create_task(transcoder.worker()) for _ in range(max(1, settings.transcode_workers))]
     yield
     for worker in workers:
         worker.cancel()
     await asyncio.gather(*workers, return_exceptions=True)
+
+
+async def _job_count(store: Store, state: str) -> int:
+    return (await store.read(media_sql.job_counts))[state]
 
 
 def setup(app: web.Application) -> None:
@@ -236,5 +255,5 @@ def setup(app: web.Application) -> None:
     for state, text in (("queued", "Transcode jobs waiting"), ("running", "Transcode jobs running"),
                         ("failed", "Videos whose transcode failed")):
         metrics.gauge(f"legaltv_transcode_jobs_{state}", text,
-                      lambda state=state: media_sql.job_counts(store)[state])
+                      functools.partial(_job_count, store, state))
     app.cleanup_ctx.append(_transcoder_ctx)

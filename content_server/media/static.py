@@ -32,7 +32,6 @@ IMMUTABLE = f"public, max-age={YEAR}, immutable"
 PLAYLIST = "public, max-age=86400"
 EDGE_MAX_AGE = 300  # the longest a shared cache keeps serving a video after it leaves the catalog
 PREVIEW = "private, no-store"  # an editor's look at an unpublished video is never cached
-CROSS_PROCESS_CHECK_SECONDS = 1.0  # writes by other processes (a transcode worker) are seen this late
 
 MEDIA_TYPES = {
     ".m3u8": ("application/vnd.apple.mpegurl", PLAYLIST),
@@ -90,47 +89,38 @@ class ReadyVideos:
         self._key: tuple | None = None
         self._ids: set[str] = set()
 
-    def __contains__(self, video_id: str) -> bool:
-        key = documents.version_of(self.store, documents.Document.CATALOG)
+    async def contains(self, video_id: str) -> bool:
+        key = self.store.version_of(documents.Document.CATALOG)
         if key != self._key:
-            self._ids, self._key = catalog_sql.ready_video_ids(self.store), key
+            self._ids, self._key = await self.store.read(catalog_sql.ready_video_ids), key
         return video_id in self._ids
 
 
 class ServableVideos:
     """Ids of the ready videos inside their publish window, kept in memory.
 
-    Re-read only after a write by this process, when the next publish boundary passes, or (for
-    writes by other processes, seen through the catalog's document version) at most once a second, so a
-    segment request costs a set lookup, not a query.
+    Re-read only when the catalog's document version changes (the store knows it from memory: its
+    own writes at once, other processes' within a second) or the next publish boundary passes, so
+    a segment request costs a set lookup, not a query.
     """
 
-    def __init__(self, store, clock=time.monotonic):
-        self.store, self.clock = store, clock
-        self._changes: int | None = None
+    def __init__(self, store):
+        self.store = store
         self._catalog_version: tuple | None = None
-        self._checked_at = -math.inf
         self._valid_until: float | None = None
         self._windows: dict[str, float | None] = {}  # servable id → its publish_until (None: open)
 
-    def seconds_left(self, video_id: str, now: float) -> float | None:
+    async def seconds_left(self, video_id: str, now: float) -> float | None:
         """Seconds until `video_id` leaves its window (inf: open-ended), or None when it is not servable."""
-        self._refresh(now)
+        version = self.store.version_of(documents.Document.CATALOG)
+        if version != self._catalog_version or (self._valid_until is not None and now >= self._valid_until):
+            videos = await self.store.read(catalog_sql.ready_videos)
+            self._windows, self._valid_until = servable_windows(videos, now)
+            self._catalog_version = version
         if video_id not in self._windows:
             return None
         until = self._windows[video_id]
         return math.inf if until is None else until - now
-
-    def _refresh(self, now: float) -> None:
-        stale = self._changes != self.store.changes or (self._valid_until is not None and now >= self._valid_until)
-        if not stale and self.clock() - self._checked_at >= CROSS_PROCESS_CHECK_SECONDS:
-            self._checked_at = self.clock()
-            stale = self._catalog_version != documents.version_of(self.store, documents.Document.CATALOG)
-        if stale:
-            self._changes = self.store.changes
-            self._catalog_version = documents.version_of(self.store, documents.Document.CATALOG)
-            self._checked_at = self.clock()
-            self._windows, self._valid_until = servable_windows(catalog_sql.ready_videos(self.store), now)
 
 
 def servable_windows(videos, now: float) -> tuple[dict[str, float | None], float | None]:
@@ -177,10 +167,10 @@ async def _serve(request: web.Request, base: Path) -> web.StreamResponse:
     if path is None:
         raise web.HTTPNotFound()
     content_type, cache_control = MEDIA_TYPES[path.suffix.lower()]
-    seconds_left = request.app["servable_videos"].seconds_left(video_id, time.time())
+    seconds_left = await request.app["servable_videos"].seconds_left(video_id, time.time())
     if seconds_left is not None:
         cache_control = _edge_caching(cache_control, seconds_left)
-    elif video_id in request.app["ready_videos"] and await _may_preview(request):
+    elif await request.app["ready_videos"].contains(video_id) and await _may_preview(request):
         cache_control = PREVIEW
     else:
         raise web.HTTPNotFound()

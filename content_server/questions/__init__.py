@@ -10,6 +10,7 @@ after an erasure it truncates the database's write-ahead log, so no old copy sta
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 import uuid
@@ -31,14 +32,12 @@ def setup(app: web.Application) -> None:
     """Adds this feature's routes and background tasks to the app."""
     app["calendar"] = default_calendar()
     app["erasure"] = {"log_pending": False}  # erased numbers may still sit in the write-ahead log
-    app["intake"] = intake.GroupCommit(app["settings"].root.database, app["calendar"], app["store"])
-    topics.seed(app["store"])  # households must find topics on a fresh server
+    app["box_limits"] = intake.BoxLimits()
     app.add_routes(household.routes)
     app.add_routes(desk.routes)
     app["metrics"].describe("legaltv_questions_submitted_total", "counter", "question submissions by reply status")
     app["metrics"].gauge("legaltv_questions_open", "questions needing work, by status and language",
-                         lambda: {(("status", r["status"]), ("language", r["language"])): r["n"]
-                                  for r in db.open_by_status(app["store"])})
+                         functools.partial(_open_questions, app["store"]))
     app.cleanup_ctx.append(_housekeeping)
     app.on_response_prepare.append(_no_store)
 
@@ -49,11 +48,15 @@ async def _no_store(request: web.Request, response: web.StreamResponse) -> None:
         response.headers["Cache-Control"] = "no-store"
 
 
+async def _open_questions(store: Store) -> dict:
+    return {(("status", r["status"]), ("language", r["language"])): r["n"]
+            for r in await store.read(db.open_by_status)}
+
+
 async def _housekeeping(app: web.Application):
-    app["intake"].start()
+    await app["store"].write(topics.seed)  # households must find topics on a fresh server
     task = asyncio.create_task(_housekeeping_loop(app))
     yield
-    app["intake"].stop()
     task.cancel()
     try:
         await task
@@ -61,17 +64,18 @@ async def _housekeeping(app: web.Application):
         pass
 
 
-def housekeeping(store: Store, settings: Settings, now: float) -> tuple[int, int]:
-    """One round: lapsed claims back to the queue, old phone numbers erased. Returns both counts."""
-    released = db.release_expired(store, now)
-    erased = reports.anonymise(store, now, settings.phone_retention_days)
+def housekeeping(tx, settings: Settings, now: float) -> tuple[int, int]:
+    """One round (a unit of work): lapsed claims back to the queue, old phone numbers erased.
+    Returns both counts."""
+    released = db.release_expired(tx, now)
+    erased = reports.anonymise(tx, now, settings.phone_retention_days)
     return released, erased
 
 
 async def housekeeping_round(app: web.Application, now: float) -> tuple[int, int]:
     """`housekeeping`, then, when numbers were erased (now or in a round whose truncation was
     blocked), the write-ahead log is checkpointed and truncated in a worker thread."""
-    released, erased = housekeeping(app["store"], app["settings"], now)
+    released, erased = await app["store"].write(housekeeping, app["settings"], now)
     erasure = app["erasure"]
     if erased or erasure["log_pending"]:
         erasure["log_pending"] = True  # stays set until a truncation succeeds
@@ -104,14 +108,14 @@ def fill_demo(store: Store, settings: Settings) -> None:
     from .. import auth
     from ..storage import accounts
 
-    topics.seed(store)
-    if store.one("SELECT 1 FROM devices WHERE id = 'demo-box-1'") is not None:
+    store.write_blocking(topics.seed)
+    if store.read_blocking(accounts.device_by_id, "demo-box-1") is not None:
         return
     now = time.time()
     for n, (topic, phrases, text, phone, window, language) in enumerate(DEMO_QUESTIONS, start=1):
         _, token_hash = auth.new_token("dev")
-        accounts.add_device(store, f"demo-box-{n}", token_hash, "152500", language)
-        device = store.one("SELECT * FROM devices WHERE id = ?", (f"demo-box-{n}",))
+        store.write_blocking(accounts.add_device, f"demo-box-{n}", token_hash, "152500", language)
+        device = store.read_blocking(accounts.device_by_id, f"demo-box-{n}")
         body = {"topic": topic, "phrases": phrases, "text": text, "phone": phone,
                 "callback_window": window, "language": language}
-        intake.submit(store, device, str(uuid.uuid4()), body, now, default_calendar())
+        store.write_blocking(intake.submit, dict(device), str(uuid.uuid4()), body, now, default_calendar())

@@ -73,15 +73,15 @@ async def _body(request: web.Request) -> dict:
     return await validation.read_json(request)
 
 
-def _reply(request: web.Request, body: dict, question_id: str) -> web.Response:
+async def _reply(request: web.Request, body: dict, question_id: str) -> web.Response:
     target = str(body.get("next", ""))
     if target.startswith("/console/") and not target.startswith("//"):
         raise web.HTTPSeeOther(target)
-    return web.json_response(_detail(request, question_id))
+    return web.json_response(await _detail(request, question_id))
 
 
-def _detail(request: web.Request, question_id: str) -> dict:
-    detail = views.question_detail(request.app["store"], question_id, time.time(), request.app["calendar"])
+async def _detail(request: web.Request, question_id: str) -> dict:
+    detail = await request.app["store"].read(views.question_detail, question_id, time.time(), request.app["calendar"])
     if detail is None:
         raise ApiError(404, "not_found", N_("This question does not exist."))
     return detail
@@ -124,7 +124,7 @@ async def queue(request: web.Request) -> web.Response:
     if region and not (region.isdigit() and region.isascii() and len(region) <= 12):
         raise ApiError(422, "invalid_region", N_("The region code must be six digits."), field="region")
     now = time.time()
-    items = views.queue_listing(request.app["store"], request["user"], now, request.app["calendar"],
+    items = await request.app["store"].read(views.queue_listing, request["user"], now, request.app["calendar"],
                                 language=language, topic=q.get("topic") or None,
                                 region=region, sla_level=sla_level,
                                 mine=q.get("mine") in ("1", "true"))
@@ -135,16 +135,16 @@ async def queue(request: web.Request) -> web.Response:
 @requires(*DESK)
 async def detail(request: web.Request) -> web.Response:
     store, question_id, now = request.app["store"], request.match_info["question_id"], time.time()
-    row = workflow.open_question(store, request["user"], question_id, now, "detail")
-    return web.json_response(views.question_detail(store, question_id, now, request.app["calendar"], row))
+    row = await workflow.open_question(store, request["user"], question_id, now, "detail")
+    return web.json_response(await store.read(views.question_detail, question_id, now, request.app["calendar"], row))
 
 
 @routes.post("/api/v1/desk/claim")
 @requires(*DESK)
 async def claim_next(request: web.Request) -> web.Response:
     body = await _body(request)
-    row = workflow.claim(request.app["store"], request["user"], time.time(), _lease(request))
-    return _reply(request, body, row["id"])
+    row = await request.app["store"].write(workflow.claim, request["user"], time.time(), _lease(request))
+    return await _reply(request, body, row["id"])
 
 
 # The actions on one question, each with the roles allowed to take it (the role tests read this
@@ -170,78 +170,81 @@ async def act(request: web.Request) -> web.Response:
     if user["role"] not in roles:
         raise ApiError(403, "forbidden", N_("Your account is not allowed to do this."))
     now = time.time()
-    workflow.open_question(store, user, question_id, now, action)
+    await workflow.open_question(store, user, question_id, now, action)
     body = await _body(request)
-    response = run(request, store, user, question_id, body, now)
-    return response if response is not None else _reply(request, body, question_id)
+    response = await run(request, store, user, question_id, body, now)
+    return response if response is not None else await _reply(request, body, question_id)
 
 
 @_action("claim", *DESK)
-def _claim(request, store, user, question_id, body, now):
-    workflow.claim(store, user, now, _lease(request), question_id)
+async def _claim(request, store, user, question_id, body, now):
+    await store.write(workflow.claim, user, now, _lease(request), question_id)
 
 
 @_action("renew", *DESK)
-def _renew(request, store, user, question_id, body, now):
-    workflow.renew(store, user, question_id, now, _lease(request))
+async def _renew(request, store, user, question_id, body, now):
+    await store.write(workflow.renew, user, question_id, now, _lease(request))
 
 
 @_action("release", *DESK)
-def _release(request, store, user, question_id, body, now):
-    workflow.release(store, user, question_id, _version(body), now)
+async def _release(request, store, user, question_id, body, now):
+    await store.write(workflow.release, user, question_id, _version(body), now)
 
 
 @_action("reveal", *DESK)
-def _reveal(request, store, user, question_id, body, now):
-    finished = (db.question(store, question_id) or {"status": None})["status"] in db.FINISHED_STATES
-    if finished and user["role"] == "supervisor":  # the revisit call to the household
-        phone = workflow.reveal_for_revisit(store, user, question_id, now)
-    else:
-        phone = workflow.reveal(store, user, question_id, now)
+async def _reveal(request, store, user, question_id, body, now):
+    phone = await store.write(_reveal_phone, user, question_id, now)
     return web.json_response({"phone": phone, "national": phones.national(phone)})
 
 
+def _reveal_phone(tx, user, question_id: str, now: float) -> str:
+    finished = (db.question(tx, question_id) or {"status": None})["status"] in db.FINISHED_STATES
+    if finished and user["role"] == "supervisor":  # the revisit call to the household
+        return workflow.reveal_for_revisit(tx, user, question_id, now)
+    return workflow.reveal(tx, user, question_id, now)
+
+
 @_action("attempts", *DESK)
-def _attempt(request, store, user, question_id, body, now):
+async def _attempt(request, store, user, question_id, body, now):
     version = _version(body)
     outcome = validation.choice(body, "outcome", workflow.OUTCOMES)
     note = validation.text(body, "note", workflow.NOTE_MAX, required=False)
-    workflow.record_attempt(store, user, question_id, version, outcome, note, now, request.app["calendar"])
+    await store.write(workflow.record_attempt, user, question_id, version, outcome, note, now, request.app["calendar"])
 
 
 @_action("answer", *DESK)
-def _answer(request, store, user, question_id, body, now):
-    workflow.answer(store, user, question_id, _version(body), _summary(body), now)
+async def _answer(request, store, user, question_id, body, now):
+    await store.write(workflow.answer, user, question_id, _version(body), _summary(body), now)
 
 
 @_action("refer", *DESK)
-def _refer(request, store, user, question_id, body, now):
+async def _refer(request, store, user, question_id, body, now):
     version = _version(body)
     to = validation.choice(body, "to", workflow.REFERRALS)
-    workflow.refer(store, user, question_id, version, to, _summary(body), now, request.app["calendar"])
+    await store.write(workflow.refer, user, question_id, version, to, _summary(body), now, request.app["calendar"])
 
 
 @_action("handoff", *DESK)
-def _hand_off(request, store, user, question_id, body, now):
+async def _hand_off(request, store, user, question_id, body, now):
     version = _version(body)
-    workflow.hand_off(store, user, question_id, version,
+    await store.write(workflow.hand_off, user, question_id, version,
                       validation.text(body, "note", workflow.NOTE_MAX, required=False), now, request.app["calendar"])
 
 
 @_action("close", *DESK)
-def _close(request, store, user, question_id, body, now):
+async def _close(request, store, user, question_id, body, now):
     version = _version(body)
-    workflow.close(store, user, question_id, version,
+    await store.write(workflow.close, user, question_id, version,
                    validation.text(body, "note", workflow.NOTE_MAX, required=False), now)
 
 
 @_action("takeover", "supervisor")
-def _take_over(request, store, user, question_id, body, now):
-    workflow.take_over(store, user, question_id, now, _lease(request))
+async def _take_over(request, store, user, question_id, body, now):
+    await store.write(workflow.take_over, user, question_id, now, _lease(request))
 
 
 @_action("revisit", "supervisor")
-def _revisit(request, store, user, question_id, body, now):
+async def _revisit(request, store, user, question_id, body, now):
     reached = body.get("reached")
     satisfied = body.get("satisfied")
     if not isinstance(reached, bool):
@@ -249,7 +252,7 @@ def _revisit(request, store, user, question_id, body, now):
         raise ApiError(422, "wrong_type", N_("This field must be true or false."), field="reached")
     if satisfied is not None and not isinstance(satisfied, bool):
         raise ApiError(422, "wrong_type", N_("This field must be true or false."), field="satisfied")
-    workflow.revisit(store, user, question_id, reached, satisfied,
+    await store.write(workflow.revisit, user, question_id, reached, satisfied,
                      validation.text(body, "note", workflow.NOTE_MAX, required=False), now)
 
 
@@ -259,7 +262,7 @@ act.actions = {name: roles for name, (roles, _) in ACTIONS.items()}
 @routes.get("/api/v1/desk/board")
 @requires("supervisor")
 async def board(request: web.Request) -> web.Response:
-    return web.json_response(reports.board(request.app["store"], time.time(), request.app["calendar"]))
+    return web.json_response(await request.app["store"].read(reports.board, time.time(), request.app["calendar"]))
 
 
 
@@ -274,7 +277,7 @@ async def revisits(request: web.Request) -> web.Response:
     since = datetime.combine(first, clock(0), calendar.zone).timestamp()
     until = datetime.combine(last + timedelta(days=1), clock(0), calendar.zone).timestamp()
     return web.json_response({"from": first.isoformat(), "until": last.isoformat(),
-                              "items": reports.revisit_sample(request.app["store"], since, until, now, calendar)})
+                              "items": await request.app["store"].read(reports.revisit_sample, since, until, now, calendar)})
 
 
 @routes.get("/api/v1/desk/reports/{period}")
@@ -287,7 +290,7 @@ async def report(request: web.Request) -> web.Response:
         raise ApiError(404, "not_found", N_("Nothing was found at this address."))
     calendar = request.app["calendar"]
     day = validation.query_date(request, "date", calendar.local(time.time()).date())
-    data = reports.report(request.app["store"], period, day, calendar)
+    data = await request.app["store"].read(reports.report, period, day, calendar)
     if as_csv:
         return web.Response(text=reports.report_csv(data), content_type="text/csv", charset="utf-8",
                             headers={"Content-Disposition":
@@ -299,30 +302,36 @@ async def report(request: web.Request) -> web.Response:
 @requires("supervisor")
 async def audit(request: web.Request) -> web.Response:
     limit = validation.whole_number(request.query.get("limit") or "200", "limit", 1, 1000)
-    rows = db.audit_log(request.app["store"], question_id=request.query.get("question_id") or None, limit=limit)
+    rows = await request.app["store"].read(db.audit_log, question_id=request.query.get("question_id") or None, limit=limit)
     return web.json_response([views.audit_item(r, request.app["calendar"]) for r in rows])
 
 
 @routes.get("/api/v1/desk/staff")
 @requires("supervisor", "admin")
 async def staff_list(request: web.Request) -> web.Response:
-    store = request.app["store"]
-    return web.json_response([
-        {"id": u["id"], "name": u["name"], "role": u["role"], "languages": workflow.languages_of(u),
-         "topics": db.staff_topics(store, u["id"])}
-        for u in db.desk_users(store)])
+    return web.json_response(await request.app["store"].read(_staff))
+
+
+def _staff(tx) -> list[dict]:
+    return [{"id": u["id"], "name": u["name"], "role": u["role"], "languages": workflow.languages_of(u),
+             "topics": db.staff_topics(tx, u["id"])}
+            for u in db.desk_users(tx)]
 
 
 @routes.put("/api/v1/desk/staff/{user_id}/topics")
 @requires("admin")
 async def set_staff_topics(request: web.Request) -> web.Response:
-    store = request.app["store"]
-    person = db.desk_user(store, validation.path_id(request, "user_id"))
+    user_id = validation.path_id(request, "user_id")
+    wanted = validation.string_list(await validation.read_json(request), "topics", 20, required=True)
+    return web.json_response(await request.app["store"].write(_set_staff_topics, user_id, wanted))
+
+
+def _set_staff_topics(tx, user_id: int, wanted: list[str]) -> dict:
+    person = db.desk_user(tx, user_id)
     if person is None:
         raise ApiError(404, "not_found", N_("Nothing was found at this address."))
-    wanted = validation.string_list(await validation.read_json(request), "topics", 20, required=True)
-    known = {t["id"] for t in db.topics(store, include_inactive=True)}
+    known = {t["id"] for t in db.topics(tx, include_inactive=True)}
     if not set(wanted) <= known:
         raise ApiError(422, "unknown_topic", N_("Please choose one of the listed topics."), field="topics")
-    db.set_staff_topics(store, person["id"], list(dict.fromkeys(wanted)))
-    return web.json_response({"id": person["id"], "name": person["name"], "topics": db.staff_topics(store, person["id"])})
+    db.set_staff_topics(tx, person["id"], list(dict.fromkeys(wanted)))
+    return {"id": person["id"], "name": person["name"], "topics": db.staff_topics(tx, person["id"])}

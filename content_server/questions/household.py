@@ -31,7 +31,7 @@ TOPICS_MAX_AGE = 300  # editors' changes reach boxes within minutes; caches abso
 async def list_topics(request: web.Request) -> web.Response:
     if request.query.get("all") == "1":
         return await _all_topics(request)
-    body = json.dumps(db.topics(request.app["store"]), ensure_ascii=False).encode("utf-8")
+    body = json.dumps(await request.app["store"].read(db.topics), ensure_ascii=False).encode("utf-8")
     return public_json(request, body, etag_of(body, weak=True), TOPICS_MAX_AGE)
 
 list_topics.query_roles = {"all=1": ("editor",)}  # a public route with one protected query: the role tests read this
@@ -39,20 +39,23 @@ list_topics.query_roles = {"all=1": ("editor",)}  # a public route with one prot
 
 @requires("editor")
 async def _all_topics(request: web.Request) -> web.Response:
-    return web.json_response(db.topics(request.app["store"], include_inactive=True),
+    return web.json_response(await request.app["store"].read(db.topics, include_inactive=True),
                              headers={"Cache-Control": "no-store"})
 
 
 @routes.post("/api/v1/topics")
 @requires("editor")
 async def create_topic(request: web.Request) -> web.Response:
-    store = request.app["store"]
     topic = topics.read_topic_body(await validation.read_json(request))
-    if db.topic(store, topic["id"]) is not None:
+    return web.json_response(await request.app["store"].write(_create_topic, topic), status=201)
+
+
+def _create_topic(tx, topic: dict) -> dict:
+    if db.topic(tx, topic["id"]) is not None:
         # TRANSLATORS: editor API error, max 80 chars
         raise ApiError(409, "exists", N_("A topic with this id exists already."), field="id")
-    topics.save(store, topic)
-    return web.json_response(_one(store, topic["id"]), status=201)
+    topics.save(tx, topic)
+    return _one(tx, topic["id"])
 
 
 @routes.put("/api/v1/topics/{topic_id}")
@@ -60,15 +63,19 @@ async def create_topic(request: web.Request) -> web.Response:
 async def replace_topic(request: web.Request) -> web.Response:
     store = request.app["store"]
     topic_id = request.match_info["topic_id"]
-    if db.topic(store, topic_id) is None:
+    if await store.read(db.topic, topic_id) is None:
         raise ApiError(404, "not_found", N_("Nothing was found at this address."))
     topic = topics.read_topic_body(await validation.read_json(request), topic_id)
-    topics.save(store, topic)
-    return web.json_response(_one(store, topic_id))
+    return web.json_response(await store.write(_replace_topic, topic))
 
 
-def _one(store, topic_id: str) -> dict:
-    return next(t for t in db.topics(store, include_inactive=True) if t["id"] == topic_id)
+def _replace_topic(tx, topic: dict) -> dict:
+    topics.save(tx, topic)
+    return _one(tx, topic["id"])
+
+
+def _one(tx, topic_id: str) -> dict:
+    return next(t for t in db.topics(tx, include_inactive=True) if t["id"] == topic_id)
 
 
 @routes.post("/api/v1/questions")
@@ -76,7 +83,9 @@ def _one(store, topic_id: str) -> dict:
 async def submit_question(request: web.Request) -> web.Response:
     key = intake.idempotency_key(request.headers)
     body = await validation.read_json(request)
-    status, reply = await request.app["intake"].submit(request["device"], key, body)
+    app = request.app
+    status, reply = await app["store"].write(intake.submit, dict(request["device"]), key, body, time.time(),
+                                             app["calendar"], app["box_limits"])
     request.app["metrics"].inc("legaltv_questions_submitted_total", result=str(status))
     return web.json_response(reply, status=status)
 
@@ -85,24 +94,28 @@ async def submit_question(request: web.Request) -> web.Response:
 @requires_device
 async def device_questions(request: web.Request) -> web.Response:
     calendar = request.app["calendar"]
-    rows = db.device_questions(request.app["store"], request["device"]["id"])
+    rows = await request.app["store"].read(db.device_questions, request["device"]["id"])
     return web.json_response([views.household_item(r, calendar) for r in rows])
 
 
 @routes.post("/api/v1/questions/{question_id}/rating")
 @requires_device
 async def rate_question(request: web.Request) -> web.Response:
-    store, device = request.app["store"], request["device"]
     score = validation.integer(await validation.read_json(request), "score", 1, 5)
-    question_id = request.match_info["question_id"]
-    if not db.device_can_see(store, device["id"], question_id):
+    row = await request.app["store"].write(_rate, request["device"]["id"], request.match_info["question_id"],
+                                           score, time.time())
+    return web.json_response(views.household_item(row, request.app["calendar"]))
+
+
+def _rate(tx, device_id: str, question_id: str, score: int, now: float):
+    if not db.device_can_see(tx, device_id, question_id):
         # another box's question answers exactly like a missing one
         raise ApiError(404, "not_found", N_("Nothing was found at this address."))
-    if not db.rate(store, question_id, device["id"], score, time.time()):
-        row = db.question(store, question_id)
+    if not db.rate(tx, question_id, device_id, score, now):
+        row = db.question(tx, question_id)
         if row["rating"] is not None:
             # TRANSLATORS: shown on the TV, max 60 chars
             raise ApiError(409, "already_rated", N_("You have already rated this answer. Thank you."))
         # TRANSLATORS: shown on the TV, max 60 chars
         raise ApiError(409, "not_answered", N_("You can rate the call once it has been answered."))
-    return web.json_response(views.household_item(db.question(store, question_id), request.app["calendar"]))
+    return db.question(tx, question_id)

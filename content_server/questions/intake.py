@@ -11,30 +11,24 @@
 - 422 for the same key with another body; 429 when the box already has 3 open questions, or sends
   more submissions (or merges) per hour than a household plausibly does (with Retry-After).
 
-The HTTP endpoint goes through `GroupCommit`: its own connection commits many submissions per
-fsync and answers each only after its COMMIT.
+`submit` is a unit of work: the HTTP endpoint passes it to `store.write`, whose writer thread
+commits many submissions per fsync and answers each only after its COMMIT.
 """
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import functools
 import hashlib
 import json
 import secrets
-import sqlite3
-import threading
-import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
 from .. import validation
-from ..errors import ApiError, disk_full
+from ..errors import ApiError
 from ..i18n import N_
 from ..ratelimit import RateLimit
-from ..storage import checkpoint, connect, questions as db
+from ..storage import questions as db
 from . import phone as phones
 from .calendar import WorkCalendar
 
@@ -46,7 +40,6 @@ DUPLICATE_SECONDS = 24 * 3600
 SUBMISSIONS_PER_HOUR = 12  # per box; a household asks a few questions a day, the outbox replays do not count
 MERGES_PER_HOUR = 4  # per box; more is a stuck or hostile box, not a household adding words
 _RANDOM = secrets.SystemRandom()
-CHECKPOINT_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -214,155 +207,3 @@ def submit(store, device, key: str, body: dict, now: float, calendar: WorkCalend
                              question.phrases, question.text, now)
         db.audit(store, now, None, question_id, "intake", None, "queued", {"device": device["id"]})
     return 201, reply
-
-
-class _JoinedStore:
-    """The intake connection seen as a store whose writes join the batch's open transaction."""
-
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
-        self._question_topic_rules = None
-
-    def one(self, sql: str, params=()):
-        return self.conn.execute(sql, params).fetchone()
-
-    def all(self, sql: str, params=()):
-        return self.conn.execute(sql, params).fetchall()
-
-    @contextlib.contextmanager
-    def write(self):
-        yield self.conn
-
-
-class GroupCommit:
-    """Intake with group commit on its own connection.
-
-    Submissions that arrive while the previous batch syncs to disk share one transaction, so
-    one fsync acknowledges many questions. The statements run on the event loop (no second
-    Python thread fights it for the GIL); only COMMIT, which waits for the disk, runs in a
-    worker thread, and the loop keeps taking requests meanwhile. Each submission runs in its
-    own savepoint: a refused one leaves no trace and does not disturb the others. Replies are
-    sent only after COMMIT, so every acknowledged question survives kill -9."""
-
-    def __init__(self, database, calendar: WorkCalendar, main_store=None, limits: BoxLimits | None = None):
-        self.database, self.calendar, self.main_store = database, calendar, main_store
-        self.limits = limits or BoxLimits()
-        self._pending: list = []
-        self._busy = False
-        self._seen_version = None
-        self._store: _JoinedStore | None = None
-        self._committer: ThreadPoolExecutor | None = None
-
-    def start(self) -> None:
-        conn = connect(self.database)
-        for pragma in ("foreign_keys=ON", "busy_timeout=5000",
-                       "wal_autocheckpoint=0"):  # the checkpoint thread copies the WAL back
-            conn.execute(f"PRAGMA {pragma}")
-        self._store = _JoinedStore(conn)
-        self._committer = ThreadPoolExecutor(1, thread_name_prefix="intake-commit")
-        self._stopping = threading.Event()
-        self._checkpointer = threading.Thread(target=self._checkpoint, name="wal-checkpoint", daemon=True)
-        self._checkpointer.start()
-
-    def stop(self) -> None:
-        if self._store is not None:
-            self._stopping.set()
-            self._committer.shutdown(wait=True)  # a COMMIT under way finishes first
-            self._checkpointer.join(10)
-            if self._store.conn.in_transaction:
-                self._store.conn.execute("ROLLBACK")
-            self._store.conn.close()
-            self._store = None
-
-    def _checkpoint(self) -> None:
-        """Copies the WAL into the database beside the intake, so no commit waits for it."""
-        conn = sqlite3.connect(str(self.database), isolation_level=None, check_same_thread=False)
-        try:
-            conn.execute("PRAGMA busy_timeout=1000")
-            while not self._stopping.wait(CHECKPOINT_SECONDS):
-                try:
-                    checkpoint(conn)
-                except sqlite3.Error:  # busy now: the next round catches up
-                    pass
-        finally:
-            conn.close()
-
-    async def submit(self, device, key: str, body: dict) -> tuple[int, dict]:
-        """Like `submit`, answered once the batch holding this submission is committed."""
-        loop = asyncio.get_running_loop()
-        future = loop.create_future()
-        self._pending.append((dict(device), key, body, future))
-        if not self._busy:
-            self._busy = True
-            loop.call_soon(self._next_batch)  # requests read in this same turn join the batch
-        return await future
-
-    def _next_batch(self) -> None:
-        batch, self._pending = self._pending, []
-        if not batch or self._store is None:
-            self._busy = False
-            return
-        try:
-            results = self._write(batch)
-            if not self._store.conn.in_transaction:  # BEGIN failed: nothing to commit
-                self._finish(batch, results, None)
-                return
-            commit = asyncio.get_running_loop().run_in_executor(self._committer, self._store.conn.execute, "COMMIT")
-        except Exception as exc:  # never leave the intake stuck: refuse this batch, go on with the next
-            if self._store.conn.in_transaction:
-                self._store.conn.execute("ROLLBACK")
-            self._finish(batch, [exc] * len(batch), None)
-            return
-        commit.add_done_callback(lambda done: self._finish(batch, results, done))
-
-    def _write(self, batch: list) -> list:
-        store = self._store
-        conn = store.conn
-        version = conn.execute("PRAGMA data_version").fetchone()[0]
-        if version != self._seen_version:  # another connection wrote: topics may have changed
-            store._question_topic_rules = None
-            self._seen_version = version
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            return [exc] * len(batch)
-        results = []
-        for device, key, body, _ in batch:
-            conn.execute("SAVEPOINT intake")
-            try:
-                results.append(submit(store, device, key, body, time.time(), self.calendar, self.limits))
-            except Exception as exc:  # refused (ApiError) or broken: this one only
-                if disk_full(exc):  # SQLite may have dropped the whole transaction: nobody is kept
-                    if conn.in_transaction:
-                        conn.execute("ROLLBACK")
-                    return [exc] * len(batch)
-                conn.execute("ROLLBACK TO intake")
-                results.append(exc)
-            conn.execute("RELEASE intake")
-        return results
-
-    def _finish(self, batch: list, results: list, commit) -> None:
-        failure = None
-        if commit is not None:
-            failure = commit.exception() if not commit.cancelled() else asyncio.CancelledError()
-        if failure is not None:  # the COMMIT failed: nobody is acknowledged
-            if self._store is not None and self._store.conn.in_transaction:
-                self._store.conn.execute("ROLLBACK")
-            results = [failure] * len(batch)
-        elif commit is not None and self.main_store is not None:
-            self.main_store.changes += 1  # pages that cache on store.changes see new questions
-        for (_, _, _, future), result in zip(batch, results):
-            _settle(future, result)
-        self._busy = False
-        if self._pending:
-            self._busy = True
-            asyncio.get_running_loop().call_soon(self._next_batch)
-
-
-def _settle(future: asyncio.Future, result) -> None:
-    if future.done():
-        return
-    if isinstance(result, BaseException):
-        future.set_exception(result)
-    else:
-        future.set_result(result)

@@ -41,16 +41,23 @@ def may_open(store, user, row) -> bool:
     return row["language"] in languages_of(user) and (not topics or row["topic_id"] in topics)
 
 
-def open_question(store, user, question_id: str, now: float, purpose: str):
+async def open_question(store, user, question_id: str, now: float, purpose: str):
     """The question, when the user may open it. Otherwise 404 exactly like a missing question,
-    and the attempt is audited (in its own transaction: the refusal must not roll it back)."""
-    row = db.question(store, question_id)
+    and the attempt is audited (in its own transaction: the refusal must not roll it back).
+    Takes the `Store`: a read, and a write only for a refusal."""
+    row, allowed = await store.read(_openable, user, question_id)
     if row is None:
         raise _not_found()
-    if not may_open(store, user, row):
-        db.audit(store, now, user["id"], question_id, "refused", row["status"], row["status"], {"purpose": purpose})
+    if not allowed:
+        await store.write(db.audit, now, user["id"], question_id, "refused", row["status"], row["status"],
+                          {"purpose": purpose})
         raise _not_found()
     return row
+
+
+def _openable(tx, user, question_id: str):
+    row = db.question(tx, question_id)
+    return row, row is not None and may_open(tx, user, row)
 
 
 def _not_found() -> ApiError:

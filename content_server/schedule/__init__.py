@@ -67,9 +67,15 @@ def demo_schedule(store: Store) -> dict:
 def fill_demo(store: Store, settings: Settings) -> None:
     """Adds the legal channel built from the demo videos and the slate; adds nothing twice."""
     slate.make_slate(settings.root)
-    if schedule_sql.channel(store, DEMO_CHANNEL) is not None:
-        return
-    schedule = validate_schedule(demo_schedule(store), schedule_sql.video_statuses(store),
-                                 schedule_sql.ready_counts_by_category(store))
-    schedule_sql.add_channel(store, DEMO_CHANNEL, DEMO_TITLE, schedule)
-    log.info("demo channel %s: %d slots", DEMO_CHANNEL, len(schedule["slots"]))
+    schedule = store.write_blocking(_add_demo_channel)
+    if schedule is not None:
+        log.info("demo channel %s: %d slots", DEMO_CHANNEL, len(schedule["slots"]))
+
+
+def _add_demo_channel(tx) -> dict | None:
+    if schedule_sql.channel(tx, DEMO_CHANNEL) is not None:
+        return None
+    schedule = validate_schedule(demo_schedule(tx), schedule_sql.video_statuses(tx),
+                                 schedule_sql.ready_counts_by_category(tx))
+    schedule_sql.add_channel(tx, DEMO_CHANNEL, DEMO_TITLE, schedule)
+    return schedule

@@ -36,14 +36,15 @@ def _now_ms(request: web.Request) -> int:
     return int(request.app["schedule_clock"]() * 1000)
 
 
-def _lineup(request: web.Request) -> Lineup:
-    return request.app["lineup"]
+async def _lineup(request: web.Request) -> Lineup:
+    """The lineup, brought up to the store's document versions."""
+    return await request.app["lineup"].refresh()
 
 
 def _remember(request: web.Request, key: tuple, rendered: Rendered, what: str) -> Rendered:
     """Keeps a freshly rendered body and counts the render (requests minus renders = cache hits)."""
     request.app["metrics"].inc("legaltv_channel_renders_total", what=what)
-    return _lineup(request).remember(key, rendered)
+    return request.app["lineup"].remember(key, rendered)
 
 
 def _respond(request: web.Request, rendered: Rendered, content_type: str, max_age: int) -> web.Response:
@@ -58,8 +59,8 @@ def _respond(request: web.Request, rendered: Rendered, content_type: str, max_ag
                         charset="utf-8" if content_type != "application/vnd.apple.mpegurl" else None)
 
 
-def _channel_or_404(request: web.Request):
-    row = _lineup(request).channel(request.match_info["channel_id"])
+async def _channel_or_404(request: web.Request):
+    row = (await _lineup(request)).channel(request.match_info["channel_id"])
     if row is None:
         # TRANSLATORS: API error when a channel id is unknown, max 80 chars
         raise ApiError(404, "unknown_channel", N_("There is no such channel."))
@@ -81,7 +82,7 @@ def guide_entries(items) -> list[dict]:
 
 @routes.get("/api/v1/channels")
 async def list_channels(request: web.Request) -> web.Response:
-    lineup, now = _lineup(request), _now_ms(request)
+    lineup, now = await _lineup(request), _now_ms(request)
     key = ("channels", *lineup.documents())
     rendered = lineup.cached(key, now)
     if rendered is None:
@@ -102,8 +103,8 @@ def _hours(request: web.Request) -> int:
 async def guide(request: web.Request) -> web.Response:
     """Items from the start of the current hour for `hours` hours; the body changes hourly."""
     hours, now = _hours(request), _now_ms(request)
-    lineup = _lineup(request)
-    channel = _channel_or_404(request)
+    lineup = await _lineup(request)
+    channel = await _channel_or_404(request)
     hour = now - now % HOUR_MS
     key = ("guide", *lineup.version_key(channel), hour, hours)
     rendered = lineup.cached(key, now)
@@ -116,7 +117,7 @@ async def guide(request: web.Request) -> web.Response:
 
 @routes.get("/api/v1/xmltv.xml")
 async def xmltv_guide(request: web.Request) -> web.Response:
-    now, lineup = _now_ms(request), _lineup(request)
+    now, lineup = _now_ms(request), await _lineup(request)
     hour = now - now % HOUR_MS
     channels = lineup.channels()
     key = ("xmltv", hour, tuple((c["id"], c["version"]) for c in channels), lineup.library().fingerprint)
@@ -130,8 +131,8 @@ async def xmltv_guide(request: web.Request) -> web.Response:
 
 @routes.get("/api/v1/channels/{channel_id}/live.m3u8")
 async def live_master(request: web.Request) -> web.Response:
-    lineup, now = _lineup(request), _now_ms(request)
-    channel = _channel_or_404(request)
+    lineup, now = await _lineup(request), _now_ms(request)
+    channel = await _channel_or_404(request)
     key = ("master", *lineup.version_key(channel))
     rendered = lineup.cached(key, now)
     if rendered is None:
@@ -143,12 +144,12 @@ async def live_master(request: web.Request) -> web.Response:
 @routes.get("/api/v1/channels/{channel_id}/live/{variant}.m3u8")
 async def live_variant(request: web.Request) -> web.Response:
     """A sliding window of stored segments; cacheable until the next segment starts."""
-    lineup, now = _lineup(request), _now_ms(request)
+    lineup, now = await _lineup(request), _now_ms(request)
     channel_id, variant = request.match_info["channel_id"], request.match_info["variant"]
     fast_key = ("variant", channel_id, variant, *lineup.documents())
     rendered = lineup.cached(fast_key, now)
     if rendered is None:
-        channel = _channel_or_404(request)
+        channel = await _channel_or_404(request)
         if variant not in live.variant_names(lineup.library()):
             raise web.HTTPNotFound()
         day = datetime.fromtimestamp(now / 1000, CHINA).date()
@@ -180,13 +181,20 @@ async def slate_file(request: web.Request) -> web.StreamResponse:
 
 # ---- editors ----------------------------------------------------------------------------
 
-def _checked(request: web.Request, body: dict) -> tuple[dict, dict]:
+async def _checked(request: web.Request, body: dict) -> tuple[dict, dict]:
     """The bilingual title and the validated schedule of an import or edit body."""
     title = bilingual_text(body, "title", 40)
-    store = request.app["store"]
-    schedule = validate_schedule(body.get("schedule", empty_schedule()), schedule_sql.video_statuses(store),
-                                 schedule_sql.ready_counts_by_category(store))
-    return title, schedule
+    return title, await _validated(request, body.get("schedule", empty_schedule()))
+
+
+async def _validated(request: web.Request, schedule) -> dict:
+    """The schedule checked against the videos and categories it names."""
+    statuses, ready = await request.app["store"].read(_videos_and_ready_counts)
+    return validate_schedule(schedule, statuses, ready)
+
+
+def _videos_and_ready_counts(tx) -> tuple:
+    return schedule_sql.video_statuses(tx), schedule_sql.ready_counts_by_category(tx)
 
 
 def export_document(row) -> dict:
@@ -199,18 +207,18 @@ def export_document(row) -> dict:
 async def create_channel(request: web.Request) -> web.Response:
     body = await read_json(request, IMPORT_MAX_BYTES)
     channel_id = validate_channel_id(body.get("id"))
-    title, schedule = _checked(request, body)
+    title, schedule = await _checked(request, body)
     await request.app["make_slate"]()
-    if not schedule_sql.add_channel(request.app["store"], channel_id, title, schedule):
+    if not await request.app["store"].write(schedule_sql.add_channel, channel_id, title, schedule):
         # TRANSLATORS: editor API and console error, max 120 chars
         raise ApiError(409, "channel_exists", N_("A channel with this id already exists."), field="id")
-    return web.json_response(export_document(_lineup(request).channel(channel_id)), status=201)
+    return web.json_response(export_document((await _lineup(request)).channel(channel_id)), status=201)
 
 
 @routes.get("/api/v1/channels/{channel_id}/export")
 @auth.requires("editor")
 async def export_channel(request: web.Request) -> web.Response:
-    row = _channel_or_404(request)
+    row = await _channel_or_404(request)
     return web.json_response(export_document(row), dumps=lambda o: json.dumps(o, ensure_ascii=False, indent=2),
                              headers={"Cache-Control": "no-store",
                                       "Content-Disposition": f'attachment; filename="channel-{row["id"]}.json"'})
@@ -225,17 +233,17 @@ async def import_channel(request: web.Request) -> web.Response:
     if body.get("id") not in (None, channel_id):
         # TRANSLATORS: editor API and console error, max 120 chars
         raise ApiError(422, "id_mismatch", N_("This file belongs to another channel."), field="id")
-    _channel_or_404(request)
-    title, schedule = _checked(request, body)
-    schedule_sql.replace_channel(request.app["store"], channel_id, title, schedule, _now_ms(request))
-    return web.json_response(export_document(_lineup(request).channel(channel_id)))
+    await _channel_or_404(request)
+    title, schedule = await _checked(request, body)
+    await request.app["store"].write(schedule_sql.replace_channel, channel_id, title, schedule, _now_ms(request))
+    return web.json_response(export_document((await _lineup(request)).channel(channel_id)))
 
 
 @routes.delete("/api/v1/channels/{channel_id}")
 @auth.requires("editor")
 async def delete_channel(request: web.Request) -> web.Response:
-    _channel_or_404(request)
-    schedule_sql.delete_channel(request.app["store"], request.match_info["channel_id"])
+    await _channel_or_404(request)
+    await request.app["store"].write(schedule_sql.delete_channel, request.match_info["channel_id"])
     return web.Response(status=204)
 
 
@@ -244,12 +252,11 @@ async def delete_channel(request: web.Request) -> web.Response:
 async def add_override(request: web.Request) -> web.Response:
     """Adds a one-off programme on a date; it replaces the regular slots it overlaps."""
     body = await read_json(request)
-    row = _channel_or_404(request)
+    row = await _channel_or_404(request)
     schedule = schedule_sql.schedule_of(row)
     schedule.setdefault("overrides", []).append(body)
-    store = request.app["store"]
-    clean = validate_schedule(schedule, schedule_sql.video_statuses(store), schedule_sql.ready_counts_by_category(store))
-    schedule_sql.add_override(store, row["id"], clean["overrides"][-1], _now_ms(request))
+    clean = await _validated(request, schedule)
+    await request.app["store"].write(schedule_sql.add_override, row["id"], clean["overrides"][-1], _now_ms(request))
     return web.json_response(clean["overrides"][-1], status=201)
 
 
@@ -259,13 +266,11 @@ async def preview(request: web.Request) -> web.Response:
     """The guide this channel would have, from now, for `hours` hours (default 24), were an
     unsaved schedule saved now."""
     body = await read_json(request, IMPORT_MAX_BYTES)
-    channel = _channel_or_404(request)
-    store = request.app["store"]
-    schedule = validate_schedule(body.get("schedule"), schedule_sql.video_statuses(store),
-                                 schedule_sql.ready_counts_by_category(store))
+    channel = await _channel_or_404(request)
+    schedule = await _validated(request, body.get("schedule"))
     hours = _hours(request) if "hours" in request.query else 24
     now = _now_ms(request)
-    lineup = _lineup(request)
+    lineup = await _lineup(request)
     items = plan(schedule, lineup.library().videos, now, now + hours * HOUR_MS, channel["id"],
                  earlier=lineup.versions(channel), since_ms=now)
     return web.json_response(guide_entries(items), dumps=lambda o: json.dumps(o, ensure_ascii=False),

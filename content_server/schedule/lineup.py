@@ -9,6 +9,7 @@ Thousands of boxes asking for the same playlist cost a dictionary lookup.
 """
 from __future__ import annotations
 
+import asyncio
 import gzip
 import time
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from datetime import date, timedelta
 
 from ..config import Settings
 from ..http_cache import etag_of
-from ..storage import documents, schedule as schedule_sql
+from ..storage import schedule as schedule_sql
 from ..storage.documents import Document
 from .library import Library, load_library, rows_key as library_rows_key
 from .live import DayTable
@@ -61,11 +62,38 @@ class Lineup:
         self._rows_key = None
         self._generation: tuple | None = None
         self._documents: tuple[int, int] = (0, 0)
+        self._channels: list = []
+        self._channels_version: tuple | None = None
+        self._schedules: dict[str, list[tuple[int, dict]]] = {}  # channel id → its schedule versions
+        self._refreshing = asyncio.Lock()
         self._slate_made = settings.root.slate / "ladder.json"  # the slate appears once, after start
-        self._versions_cache: dict = {}
         self._days: dict[tuple, list[Item]] = {}
         self._tables: dict[tuple, DayTable] = {}
         self.responses: dict[tuple, Rendered] = {}
+
+    async def refresh(self) -> "Lineup":
+        """Brings the channels and the library up to the store's document versions: the database
+        is read (on the store's threads) and the renditions scanned (in a worker thread) only when
+        the catalog or the channels changed. Every request awaits this, then reads from memory."""
+        versions = self.store.version_of(Document.CATALOG, Document.CHANNELS)
+        library_key = (versions[0], self._slate_made.exists())
+        if library_key == self._library_key and versions == self._channels_version:
+            self._documents = versions
+            return self
+        async with self._refreshing:
+            if versions != self._channels_version:
+                self._channels, self._schedules = await self.store.read(_channels_with_schedules)
+                self._channels_version = versions
+            if library_key != self._library_key:
+                rows = await self.store.read(schedule_sql.playable_videos)
+                rows_key = library_rows_key(rows) + str(library_key[1])
+                if rows_key != self._rows_key:
+                    self._library = await asyncio.to_thread(load_library, None, self.settings.root,
+                                                            self.settings.public_url, rows)
+                    self._rows_key = rows_key
+                self._library_key = library_key
+            self._documents = versions
+        return self
 
     def documents(self) -> tuple[int, int]:
         """(catalog version, channels version): what every cached body here derives from."""
@@ -73,18 +101,10 @@ class Lineup:
         return self._documents
 
     def library(self) -> Library:
-        """The library, re-read from disk only when the catalog changed (a question or a
-        transcode's progress is written often and must not cost a scan of the renditions);
+        """The library as of the last `refresh` (re-read only when the catalog changed: a question
+        or a transcode's progress is written often and must not cost a scan of the renditions);
         a new library or new schedules drop every plan, table and body of the old ones."""
-        versions = self._documents = documents.version_of(self.store, Document.CATALOG, Document.CHANNELS)
-        key = (versions[0], self._slate_made.exists())
-        if key != self._library_key:
-            rows = schedule_sql.playable_videos(self.store)
-            rows_key = library_rows_key(rows) + str(key[1])
-            if rows_key != self._rows_key:
-                self._library = load_library(self.store, self.settings.root, self.settings.public_url, rows)
-                self._rows_key = rows_key
-            self._library_key = key
+        versions = self._documents
         generation = (self._library.fingerprint, versions[1])
         if generation != self._generation:
             self.forget()
@@ -93,7 +113,6 @@ class Lineup:
 
     def forget(self) -> None:
         """Drops every plan, day table and rendered body (they are cheap to compute again)."""
-        self._versions_cache.clear()
         self._days.clear()
         self._tables.clear()
         self.responses.clear()
@@ -103,10 +122,10 @@ class Lineup:
         return {"plans": len(self._days), "tables": len(self._tables), "responses": len(self.responses)}
 
     def channels(self):
-        return schedule_sql.channels(self.store)
+        return self._channels
 
     def channel(self, channel_id: str):
-        return schedule_sql.channel(self.store, channel_id)
+        return next((row for row in self._channels if row["id"] == channel_id), None)
 
     def day(self, channel, day: date) -> list[Item]:
         library = self.library()
@@ -120,11 +139,7 @@ class Lineup:
 
     def versions(self, channel) -> list[tuple[int, dict]]:
         """The channel's schedule versions [(in force from ms, document)], oldest first."""
-        key = (channel["id"], channel["version"])
-        if key not in self._versions_cache:
-            _trim(self._versions_cache)
-            self._versions_cache[key] = schedule_sql.schedule_versions(self.store, channel["id"])
-        return self._versions_cache[key]
+        return self._schedules.get(channel["id"], [])
 
     def items(self, channel, start_ms: int, end_ms: int) -> list[Item]:
         """The channel's items overlapping [start_ms, end_ms), day by day from the cache."""
@@ -161,6 +176,11 @@ class Lineup:
 
     def version_key(self, channel) -> tuple:
         return channel["id"], channel["version"], self.library().fingerprint
+
+
+def _channels_with_schedules(tx) -> tuple[list, dict]:
+    channels = schedule_sql.channels(tx)
+    return channels, {row["id"]: schedule_sql.schedule_versions(tx, row["id"]) for row in channels}
 
 
 def _trim(cache: dict, day: date | None = None) -> None:

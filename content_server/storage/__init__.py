@@ -4,21 +4,29 @@ One SQLite file in WAL mode with synchronous=FULL, so every acknowledged write
 survives kill -9. The file is readable by its owner only (SQLite gives the log and
 shared-memory files the same mode), and deleted content is overwritten (secure_delete),
 so an erased phone number leaves no copy once the log is truncated (`truncate_wal`).
-Each feature keeps its statements in its own module here and declares its schema as
-numbered migrations, applied once, in order, at start.
+Each feature keeps its statements in its own module here as functions taking a
+transaction (`tx`, historically named `store`): each such function is a unit of work.
+Handlers run units through `Store` (`await store.read(fn, …)`, `await store.write(fn, …)`);
+`engine` runs them off the event loop. Schemas are numbered migrations, applied once, in
+order, at start.
 """
 from __future__ import annotations
 
-import os
+import asyncio
 import sqlite3
 import threading
-from contextlib import contextmanager
+from collections import deque
+from concurrent.futures import Future
 from pathlib import Path
-from typing import Iterator
-
-import sqlite_utils
+from typing import Callable, TypeVar
 
 from . import accounts, catalog, documents, guidance, health, media, questions, schedule, uploads
+from .engine import Checkpointer, Readers, Transaction, Writer, checkpoint, connect, truncate_wal
+
+__all__ = ["FEATURES", "Store", "Transaction", "checkpoint", "connect", "truncate_wal"]
+
+T = TypeVar("T")
+VERSIONS_MAX_AGE = 0.5  # seconds; another process's edit reaches this one's caches within a second
 
 FEATURES = {
     "documents": documents.MIGRATIONS,
@@ -34,113 +42,162 @@ FEATURES = {
 
 
 class Store:
-    """An open legal-tv database. Use from the event-loop thread only."""
+    """An open legal-tv database: the one object handlers get (`request.app["store"]`).
+
+    `await read(fn, …)` / `await write(fn, …)` run the unit `fn(tx, …)` off the event loop and
+    return its result (or raise its exception). Code that runs outside any event loop (the CLI,
+    `content-server demo`, test setup) uses `read_blocking` / `write_blocking`, which run the same
+    unit on the same threads and wait."""
 
     def __init__(self, path: Path | str):
-        conn = connect(path)
-        for pragma in ("foreign_keys=ON", "busy_timeout=5000"):
-            conn.execute(f"PRAGMA {pragma}")
-        self.conn = conn
-        self.db = sqlite_utils.Database(conn)
-        self.changes = 0  # bumped on every committed write (public caches key on storage.documents)
-        self._depth = 0
-        self.migrate()
+        self.path = Path(path)
+        self.changes = 0  # commits made by this process (the consoles' ETags key on it)
+        self.memo: dict = {}  # shared by units: caches that key on a document version
+        self._versions: dict[str, int] = {}
+        self._versions_lock = threading.Lock()
+        self._answers: _Answers | None = None
+        self._writer = Writer(self.path, self.memo, self._committed, prepare=_migrate)
+        self._readers = Readers(self.path, self.memo)
+        self._checkpointer = Checkpointer(self.path)
+        self._closing = threading.Event()
+        self._version_watch = threading.Thread(target=self._watch_versions, name="store-versions", daemon=True)
+        self._version_watch.start()
 
     def close(self) -> None:
-        self.conn.close()
+        self._closing.set()
+        self._version_watch.join()
+        self._writer.close()
+        self._readers.close()
+        self._checkpointer.close()
 
-    @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction taken with BEGIN IMMEDIATE; nested calls join it."""
-        if self._depth:
-            self._depth += 1
-            try:
-                yield self.conn
-            finally:
-                self._depth -= 1
-            return
-        self.conn.execute("BEGIN IMMEDIATE")
-        self._depth = 1
+    async def read(self, fn: Callable[..., T], *args, **kw) -> T:
+        """Runs `fn(tx, *args, **kw)` in one snapshot on a reader thread."""
+        return await self._answered(self._readers.submit(fn, args, kw))
+
+    async def write(self, fn: Callable[..., T], *args, **kw) -> T:
+        """Runs `fn(tx, *args, **kw)` on the writer thread; answered after its COMMIT."""
+        return await self._answered(self._writer.submit(fn, args, kw))
+
+    async def _answered(self, done: Future):
+        """The result of a unit handed to a store thread, delivered through the loop's `_Answers`."""
+        loop = asyncio.get_running_loop()
+        answer = loop.create_future()
+        answers = self._answers_for(loop)
+        done.add_done_callback(lambda done: answers.put(answer, done))
         try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+            return await answer
+        except asyncio.CancelledError:
+            done.cancel()  # still queued: it never runs; already running: it commits, unanswered
             raise
-        else:
-            self.conn.execute("COMMIT")
-            self.changes += 1
-        finally:
-            self._depth = 0
 
-    def one(self, sql: str, params=()) -> sqlite3.Row | None:
-        return self.conn.execute(sql, params).fetchone()
+    def _answers_for(self, loop: asyncio.AbstractEventLoop) -> "_Answers":
+        answers = self._answers
+        if answers is None or answers.loop is not loop:
+            answers = self._answers = _Answers(loop)
+        return answers
 
-    def all(self, sql: str, params=()) -> list[sqlite3.Row]:
-        return self.conn.execute(sql, params).fetchall()
+    def read_blocking(self, fn: Callable[..., T], *args, **kw) -> T:
+        """`read` for code outside the event loop: waits for the unit's result."""
+        _assert_off_loop()
+        return self._readers.submit(fn, args, kw).result()
 
-    def migrate(self) -> None:
-        """Create or bring the schema up to date, feature by feature."""
-        self.conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_versions (feature TEXT PRIMARY KEY, version INTEGER NOT NULL)")
-        for feature, steps in FEATURES.items():
-            row = self.one("SELECT version FROM schema_versions WHERE feature = ?", (feature,))
-            done = row["version"] if row else 0
-            for version, sql in enumerate(steps, start=1):
-                if version <= done:
-                    continue
-                with self.write() as conn:
-                    for statement in _statements(sql):
-                        conn.execute(statement)
-                    conn.execute(
-                        "INSERT INTO schema_versions (feature, version) VALUES (?, ?) "
-                        "ON CONFLICT (feature) DO UPDATE SET version = excluded.version",
-                        (feature, version))
+    def write_blocking(self, fn: Callable[..., T], *args, **kw) -> T:
+        """`write` for code outside the event loop: waits for the unit's COMMIT."""
+        _assert_off_loop()
+        return self._writer.submit(fn, args, kw).result()
 
+    def versions(self) -> dict[str, int]:
+        """Every public document's version, from memory (no database hop): updated after each of
+        this process's own commits, and re-read every VERSIONS_MAX_AGE for other processes'."""
+        return self._versions
 
-PRIVATE_FILE = 0o600
-WAL_LIMIT_BYTES = 16 * 1024 * 1024  # a log reset shrinks back to this; erasures truncate it to nothing
+    async def refresh_versions(self) -> dict[str, int]:
+        """Reads the versions now (what the store does by itself every VERSIONS_MAX_AGE)."""
+        self._set_versions(await self.read(documents.versions))
+        return self._versions
 
+    def _watch_versions(self) -> None:
+        while not self._closing.wait(VERSIONS_MAX_AGE):
+            try:
+                self._set_versions(self.read_blocking(documents.versions))
+            except (sqlite3.Error, RuntimeError):  # busy, or the store is closing: the next round
+                pass
 
-def connect(path: Path | str) -> sqlite3.Connection:
-    """A connection to the database file, created (or kept) readable by its owner only, in WAL
-    mode with synchronous=FULL and secure_delete. Every connection that writes comes from here."""
-    path = Path(path)
-    try:  # only a new file: closing any descriptor of an open database drops this process's SQLite locks
-        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
-    except FileExistsError:
-        pass
-    for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        if part.exists():
-            os.chmod(part, PRIVATE_FILE)  # files made by an older version were world-readable
-    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-    conn.row_factory = sqlite3.Row
-    for pragma in ("journal_mode=WAL", "synchronous=FULL", "secure_delete=ON",
-                   f"journal_size_limit={WAL_LIMIT_BYTES}"):
-        conn.execute(f"PRAGMA {pragma}")
-    return conn
+    def version_of(self, *names: documents.Document) -> tuple[int, ...]:
+        """The versions of `names`, in that order (see `versions`)."""
+        current = self.versions()
+        return tuple(current.get(str(d), 0) for d in names)
+
+    def _committed(self, tx: Transaction) -> None:
+        """Runs on the writer thread right after each COMMIT."""
+        self.changes += 1
+        self._set_versions(documents.versions(tx))
+
+    def _set_versions(self, current: dict[str, int]) -> None:
+        with self._versions_lock:  # never step back to an older read
+            if all(current.get(k, 0) >= v for k, v in self._versions.items()):
+                self._versions = current
 
 
-_CHECKPOINTS = threading.Lock()  # SQLite refuses a checkpoint while another runs, without waiting
+ANSWERS_PER_TURN = 4
 
 
-def checkpoint(conn: sqlite3.Connection, mode: str = "PASSIVE") -> bool:
-    """Copies the write-ahead log into the database (one checkpoint at a time in this process).
-    Blocking: call it from a worker thread. False when a reader or writer kept it from finishing."""
-    with _CHECKPOINTS:
-        busy, _, _ = conn.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
-    return busy == 0
+class _Answers:
+    """Hands the store threads' results to their callers a few per turn of the event loop: a
+    committed batch of fifty questions then wakes fifty handlers over several turns, with timers
+    and new requests served in between, instead of holding the loop for one long turn. Results
+    that arrive together wake the loop once, not once each."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop):
+        self.loop = loop
+        self._arrived: deque = deque()  # appended by store threads, taken on the loop
+        self._woken = False
+
+    def put(self, answer: asyncio.Future, done: Future) -> None:
+        """From any thread."""
+        self._arrived.append((answer, done))
+        if not self._woken:  # a lost race only costs one more wake-up
+            self._woken = True
+            self.loop.call_soon_threadsafe(self._deliver)
+
+    def _deliver(self) -> None:
+        self._woken = False  # before taking: whatever arrives from now on wakes the loop again
+        for _ in range(min(ANSWERS_PER_TURN, len(self._arrived))):
+            answer, done = self._arrived.popleft()
+            if answer.done():  # its caller went away
+                continue
+            if done.cancelled():
+                answer.cancel()
+            elif done.exception() is not None:
+                answer.set_exception(done.exception())
+            else:
+                answer.set_result(done.result())
+        if self._arrived and not self._woken:
+            self._woken = True
+            self.loop.call_soon(self._deliver)  # the next turn: what is ready now runs first
 
 
-def truncate_wal(path: Path | str) -> bool:
-    """Copies the whole log into the database and truncates it to zero bytes, so nothing erased
-    survives in old log frames. Blocking: run it in a worker thread. False while a reader or
-    writer is in the way (try again later)."""
-    conn = sqlite3.connect(str(path), isolation_level=None)
+def _assert_off_loop() -> None:
     try:
-        conn.execute("PRAGMA busy_timeout=5000")
-        return checkpoint(conn, "TRUNCATE")
-    finally:
-        conn.close()
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    raise AssertionError("blocking storage call on the event loop: await store.read/write instead")
+
+
+def _migrate(tx: Transaction) -> None:
+    """Creates or brings the schema up to date, feature by feature."""
+    tx.execute("CREATE TABLE IF NOT EXISTS schema_versions (feature TEXT PRIMARY KEY, version INTEGER NOT NULL)")
+    for feature, steps in FEATURES.items():
+        row = tx.one("SELECT version FROM schema_versions WHERE feature = ?", (feature,))
+        done = row["version"] if row else 0
+        for version, sql in enumerate(steps, start=1):
+            if version <= done:
+                continue
+            for statement in _statements(sql):
+                tx.execute(statement)
+            tx.execute("INSERT INTO schema_versions (feature, version) VALUES (?, ?) "
+                       "ON CONFLICT (feature) DO UPDATE SET version = excluded.version", (feature, version))
 
 
 def _statements(script: str) -> list[str]:

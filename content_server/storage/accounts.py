@@ -158,6 +158,10 @@ def add_device(store, device_id: str, token_hash: str, region: str, language: st
                      (device_id, token_hash, region, language, time.time()))
 
 
+def device_by_id(store, device_id: str):
+    return store.one("SELECT * FROM devices WHERE id = ?", (device_id,))
+
+
 def device_by_token(store, token_hash: str):
     return store.one("SELECT * FROM devices WHERE token_hash = ?", (token_hash,))
 

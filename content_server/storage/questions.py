@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 
+from . import documents
+
 OPEN_STATES = ("queued", "claimed")
 FINISHED_STATES = ("resolved", "closed")
 STATES = ("queued", "claimed", "resolved", "referred", "revisit_pending", "closed")
@@ -290,9 +292,11 @@ def topic(store, topic_id: str):
 
 
 def _topic_rules(store) -> dict:
-    """Active topics with their active phrases, and every phrase's topic; kept on the store
-    (intake asks on every question) and dropped by save_topic."""
-    rules = getattr(store, "_question_topic_rules", None)
+    """Active topics with their active phrases, and every phrase's topic; kept in the store's
+    memo (intake asks on every question) until the topics' document version changes."""
+    version = documents.version_of(store, documents.Document.TOPICS)
+    kept = store.memo.get("question_topic_rules")
+    rules = kept[1] if kept is not None and kept[0] == version else None
     if rules is None:
         active = {r["id"]: set() for r in store.all("SELECT id FROM topics WHERE active = 1")}
         owners = {}
@@ -300,7 +304,8 @@ def _topic_rules(store) -> dict:
             owners[r["id"]] = r["topic_id"]
             if r["active"] and r["topic_id"] in active:
                 active[r["topic_id"]].add(r["id"])
-        rules = store._question_topic_rules = {"active": active, "owners": owners}
+        rules = {"active": active, "owners": owners}
+        store.memo["question_topic_rules"] = (version, rules)
     return rules
 
 
@@ -323,7 +328,6 @@ def count_topics(store) -> int:
 def save_topic(store, topic_id: str, title: dict, phrases: list[dict], position: int | None = None,
                active: bool = True) -> None:
     """Creates or replaces a topic; phrases not listed stay stored (old questions cite them) but inactive."""
-    store._question_topic_rules = None
     with store.write() as conn:
         if position is None:
             existing = topic(store, topic_id)

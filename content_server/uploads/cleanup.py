@@ -17,7 +17,7 @@ ORPHAN_GRACE_SECONDS = 600  # a file is created a moment before its row; never r
 FINISHED_KEEP_PERIODS = 7
 
 
-def remove_expired(app: web.Application, now: float | None = None) -> int:
+async def remove_expired(app: web.Application, now: float | None = None) -> int:
     """Deletes expired unfinished uploads, finished uploads no ingest took within
     FINISHED_KEEP_PERIODS expiry periods, and files without a row.
 
@@ -27,23 +27,32 @@ def remove_expired(app: web.Application, now: float | None = None) -> int:
     store, settings, busy = app["store"], app["settings"], app[BUSY]
     root = settings.root
     removed = 0
-    stale = db.stale_finished_uploads(store, now - FINISHED_KEEP_PERIODS * settings.upload_expiry_seconds)
-    for upload_id in db.expired_uploads(store, now) + stale:
+    stale = await store.read(db.stale_finished_uploads, now - FINISHED_KEEP_PERIODS * settings.upload_expiry_seconds)
+    for upload_id in await store.read(db.expired_uploads, now) + stale:
         if upload_id in busy:
             continue
-        remove_upload(store, root, upload_id)
+        await store.write(remove_upload, root, upload_id)
         removed += 1
-    files = {path.stem: path for path in root.uploads.glob("*.bin") if valid_id(path.stem)}
-    known = db.known_ids(store, list(files))
-    for upload_id, path in files.items():
-        if upload_id in known or upload_id in busy:
-            continue
+    files = await asyncio.to_thread(_upload_files, root)
+    known = await store.read(db.known_ids, list(files))
+    orphans = [path for upload_id, path in files.items() if upload_id not in known and upload_id not in busy]
+    removed += await asyncio.to_thread(_remove_old_orphans, orphans, now)
+    if removed:
+        app["metrics"].inc("legaltv_uploads_expired_total", removed)
+    return removed
+
+
+def _upload_files(root) -> dict:
+    return {path.stem: path for path in root.uploads.glob("*.bin") if valid_id(path.stem)}
+
+
+def _remove_old_orphans(paths: list, now: float) -> int:
+    removed = 0
+    for path in paths:
         with contextlib.suppress(FileNotFoundError):
             if path.stat().st_mtime < now - ORPHAN_GRACE_SECONDS:
                 path.unlink()
                 removed += 1
-    if removed:
-        app["metrics"].inc("legaltv_uploads_expired_total", removed)
     return removed
 
 
@@ -55,7 +64,7 @@ def interval(app: web.Application) -> float:
 async def _run_periodically(app: web.Application) -> None:
     while True:
         try:
-            remove_expired(app)
+            await remove_expired(app)
         except Exception:  # a bad sweep must not end the sweeping
             log.exception("upload cleanup failed")
         await asyncio.sleep(interval(app))

@@ -8,7 +8,7 @@ import logging
 import os
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
-from typing import Callable
+from typing import Awaitable, Callable
 
 from aiohttp import web
 
@@ -33,10 +33,10 @@ class Interrupted(Exception):
 
 
 async def receive(request: web.Request, path: Path, offset: int, room: int, digest: bytes | None,
-                  acknowledge: Callable[[int], None]) -> int:
+                  acknowledge: Callable[[int], Awaitable[None]]) -> int:
     """Appends the body at `offset` (dropping any unacknowledged tail) and returns the new offset.
 
-    Calls `acknowledge(offset)` only after the bytes before that offset are fsynced. With a
+    Awaits `acknowledge(offset)` only after the bytes before that offset are fsynced. With a
     checksum nothing is acknowledged unless the whole body matches (460 otherwise). More than
     `room` bytes → 413, keeping only what was acknowledged. A dropped connection, or one that
     sends nothing for IDLE_SECONDS, raises Interrupted.
@@ -72,7 +72,7 @@ async def receive(request: web.Request, path: Path, offset: int, room: int, dige
                 if flushing is not None and flushing[1].done():
                     flushing[1].result()
                     acknowledged, flushing = flushing[0], None
-                    acknowledge(acknowledged)
+                    await acknowledge(acknowledged)
                 if flushing is None and position - acknowledged >= PERSIST_EVERY:
                     flushing = (position, _FSYNC.submit(_fsync, fd))
             if flushing is not None:
@@ -101,12 +101,12 @@ async def receive(request: web.Request, path: Path, offset: int, room: int, dige
                 _truncate_quietly(fd, offset)
                 position = offset
             if position != acknowledged and _fsync_quietly(fd):
-                acknowledge(position)
+                await asyncio.shield(acknowledge(position))  # kept even though the request is ending
             if isinstance(exc, asyncio.CancelledError):
                 raise
             raise Interrupted(position) from exc
         if position != acknowledged:
-            acknowledge(position)
+            await acknowledge(position)
         return position
     finally:
         if flushing is not None:

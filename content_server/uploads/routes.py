@@ -89,7 +89,7 @@ async def create(request: web.Request) -> web.Response:
         protocol.check_offset_body(request)
     digest = protocol.checksum(request) if with_body else None
     now = time.time()
-    if db.open_upload_count(store, user["id"], now) >= settings.max_open_uploads_per_editor:
+    if await store.read(db.open_upload_count, user["id"], now) >= settings.max_open_uploads_per_editor:
         # TRANSLATORS: upload error, {max} is a count, max 100 chars
         raise ApiError(429, "too_many_uploads", N_("You have {max} unfinished uploads. Finish or cancel some first."),
                        max=settings.max_open_uploads_per_editor)
@@ -98,7 +98,7 @@ async def create(request: web.Request) -> web.Response:
     path.touch(mode=0o640)
     await asyncio.get_running_loop().run_in_executor(None, _fsync_dir, path.parent)
     expires = now + settings.upload_expiry_seconds
-    db.add_upload(store, upload_id, user["id"], length, pairs["filename"], pairs["filetype"], raw_metadata, expires)
+    await store.write(db.add_upload, upload_id, user["id"], length, pairs["filename"], pairs["filetype"], raw_metadata, expires)
     request.app["metrics"].inc("legaltv_uploads_created_total")
     offset = 0
     if with_body:
@@ -107,7 +107,7 @@ async def create(request: web.Request) -> web.Response:
             offset = await receive(request, path, 0, length, digest, _acknowledger(request, upload_id))
         except BaseException as exc:
             # the client never learnt this upload's address: keep nothing of it
-            remove_upload(store, settings.root, upload_id)
+            await asyncio.shield(store.write(remove_upload, settings.root, upload_id))
             if isinstance(exc, Interrupted):
                 raise _interrupted()
             raise
@@ -125,7 +125,7 @@ async def create(request: web.Request) -> web.Response:
 @requires("editor")
 async def status(request: web.Request) -> web.Response:
     protocol.check_resumable(request)
-    row = _own_upload(request)
+    row = await _own_upload(request)
     headers = {"Upload-Offset": str(row["offset"]), "Upload-Length": str(row["length"])}
     if row["metadata"]:
         headers["Upload-Metadata"] = row["metadata"]
@@ -139,7 +139,7 @@ async def status(request: web.Request) -> web.Response:
 @requires("editor")
 async def append(request: web.Request) -> web.Response:
     protocol.check_resumable(request)
-    row = _own_upload(request)
+    row = await _own_upload(request)
     protocol.check_offset_body(request)
     offset = protocol.header_int(request, "Upload-Offset")
     if offset is None:
@@ -148,19 +148,21 @@ async def append(request: web.Request) -> web.Response:
                        field="Upload-Offset")
     busy = request.app[BUSY]
     _refuse_if_busy(busy, row["id"])
-    if offset != row["offset"]:
-        # TRANSLATORS: upload error; the upload program asks again and continues, max 100 chars
-        raise ApiError(409, "offset_mismatch", N_("This piece does not continue where the upload stopped."),
-                       field="Upload-Offset", headers={"Upload-Offset": str(row["offset"])})
-    digest = protocol.checksum(request)
-    path = request.app["settings"].root.upload_file(row["id"])
-    if _size(path) < row["offset"]:
-        # acknowledged bytes are gone (a power cut before the disk wrote them): start afresh
-        log.error("upload %s lost acknowledged bytes; removing it", row["id"])
-        _remove(request, row["id"])
-        raise _not_found()
     busy.add(row["id"])
     try:
+        # read again while this request holds the upload: no other request moves its offset now
+        row = await _own_upload(request)
+        if offset != row["offset"]:
+            # TRANSLATORS: upload error; the upload program asks again and continues, max 100 chars
+            raise ApiError(409, "offset_mismatch", N_("This piece does not continue where the upload stopped."),
+                           field="Upload-Offset", headers={"Upload-Offset": str(row["offset"])})
+        digest = protocol.checksum(request)
+        path = request.app["settings"].root.upload_file(row["id"])
+        if _size(path) < row["offset"]:
+            # acknowledged bytes are gone (a power cut before the disk wrote them): start afresh
+            log.error("upload %s lost acknowledged bytes; removing it", row["id"])
+            await _remove(request, row["id"])
+            raise _not_found()
         new_offset = await receive(request, path, offset, row["length"] - offset, digest,
                                    _acknowledger(request, row["id"]))
     except Interrupted as exc:
@@ -180,9 +182,9 @@ async def append(request: web.Request) -> web.Response:
 @requires("editor")
 async def terminate(request: web.Request) -> web.Response:
     protocol.check_resumable(request)
-    row = _own_upload(request, allow_expired=True)
+    row = await _own_upload(request, allow_expired=True)
     _refuse_if_busy(request.app[BUSY], row["id"])
-    _remove(request, row["id"])
+    await _remove(request, row["id"])
     return web.Response(status=204)
 
 
@@ -197,10 +199,11 @@ async def overridden(request: web.Request) -> web.Response:
     return await handler(request)
 
 
-def _own_upload(request: web.Request, allow_expired: bool = False):
+async def _own_upload(request: web.Request, allow_expired: bool = False):
     """The caller's upload named in the path; anyone else's is simply not found."""
     upload_id = request.match_info["upload_id"]
-    row = db.owned_upload(request.app["store"], upload_id, request["user"]["id"]) if valid_id(upload_id) else None
+    row = await request.app["store"].read(db.owned_upload, upload_id, request["user"]["id"]) \
+        if valid_id(upload_id) else None
     if row is None:
         raise _not_found()
     if not allow_expired and row["completed_at"] is None and row["expires_at"] <= time.time():
@@ -214,13 +217,14 @@ def _not_found() -> ApiError:
     return ApiError(404, "unknown_upload", N_("This upload was not found. Please upload the file again."))
 
 
-def _remove(request: web.Request, upload_id: str) -> None:
-    remove_upload(request.app["store"], request.app["settings"].root, upload_id)
+async def _remove(request: web.Request, upload_id: str) -> None:
+    await request.app["store"].write(remove_upload, request.app["settings"].root, upload_id)
 
 
 def remove_upload(store, root, upload_id: str) -> None:
-    """Frees the upload's file first, then forgets its row: on a full disk deleting the row needs
-    the room the file gives back (a row without its file is harmless; it reads as incomplete)."""
+    """A unit of work: frees the upload's file first, then forgets its row: on a full disk deleting
+    the row needs the room the file gives back (a row without its file is harmless; it reads as
+    incomplete)."""
     root.upload_file(upload_id).unlink(missing_ok=True)
     db.delete_upload(store, upload_id)
 
@@ -256,8 +260,8 @@ def _refuse_if_busy(busy: set, upload_id: str) -> None:
 def _acknowledger(request: web.Request, upload_id: str):
     store = request.app["store"]
 
-    def acknowledge(offset: int) -> None:
-        db.set_offset(store, upload_id, offset, _expiry(request))
+    async def acknowledge(offset: int) -> None:
+        await store.write(db.set_offset, upload_id, offset, _expiry(request))
     return acknowledge
 
 
@@ -277,4 +281,4 @@ def setup(app: web.Application) -> None:
     metrics.describe("legaltv_uploads_created_total", "counter", "tus uploads created")
     metrics.describe("legaltv_uploads_expired_total", "counter", "Expired uploads and orphaned upload files removed")
     metrics.gauge("legaltv_uploads_open", "Unfinished uploads",
-                         lambda: db.open_upload_total(app["store"]))
+                         lambda: app["store"].read(db.open_upload_total))
