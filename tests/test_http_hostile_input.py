@@ -23,6 +23,7 @@ from content_server.app import create_app
 from content_server.config import Settings
 from content_server.storage import accounts, media as media_store
 
+from . import given as setup_store
 from .conftest import add_account
 
 PARAM = re.compile(r"\{(\w+)(?::[^{}]*)?\}")
@@ -112,7 +113,7 @@ class LiveApp:
         for role in ROLES:
             user_id = add_account(store, f"who-{role}", role)
             token, token_hash = auth.new_token("ltv")
-            accounts.add_api_token(store, user_id, token_hash)
+            setup_store.write(store, accounts.add_api_token, user_id, token_hash)
             self.headers[role] = {"Authorization": f"Bearer {token}"}
             self.user_ids.add(str(user_id))
         self.target_user = str(add_account(store, "target-staff", "staff"))  # for the admin's forms
@@ -132,11 +133,11 @@ class LiveApp:
         status, body = self.send("POST", "/api/v1/categories", headers=self.headers["editor"],
                                  json_text=json.dumps({"id": "family", "title": TITLE}))
         assert status in (201, 409), body
-        media_store.add_video_with_job(store, {"id": "pending", "category": "family", "title_zh": "处理中",
+        setup_store.write(store, media_store.add_video_with_job, {"id": "pending", "category": "family", "title_zh": "处理中",
                                                "title_mn": "ᠪᠣᠯᠪᠠᠰᠤᠷᠠᠭᠤᠯᠵᠤ", "audio_languages": ["zh"],
                                                "subtitle_languages": [], "source": {}})
-        media_store.claim_next_job(store)  # failed at once, so the app's transcoder leaves it alone
-        media_store.fail_job(store, "pending", "The source could not be read.")
+        setup_store.write(store, media_store.claim_next_job)  # failed at once, so the app's transcoder leaves it alone
+        setup_store.write(store, media_store.fail_job, "pending", "The source could not be read.")
 
     def send(self, method: str, path: str, headers: dict | None = None, json_text: str | None = None,
              data: bytes | None = None, content_type: str | None = None) -> tuple[int, object]:
