@@ -111,9 +111,10 @@ class PostgresTx:
 
     dialect = DIALECT
 
-    def __init__(self, conn: psycopg.Connection):
+    def __init__(self, conn: psycopg.Connection, memo: dict | None = None):
         conn.row_factory = row_factory
         self.conn = conn
+        self.memo = {} if memo is None else memo  # per-store memory shared by units, as on SQLite
 
     def execute(self, sql: str, params=()) -> psycopg.Cursor:
         return self.conn.execute(placeholders(sql), _params(params))
