@@ -184,6 +184,27 @@ def status_once_settled(server, editor: dict, video_id: str, seconds: float = 18
     return body
 
 
+def parent_of(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[1])
+
+
+def transcoding_parents(data: Path, seconds: float = 60) -> set[int]:
+    """The processes that started the ffmpeg transcoding into the data root, once one runs."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        parents = set()
+        for pid, args in media_processes(data).items():
+            if any(str(data / "work").encode() in a for a in args) and b"-filter_complex" in args:
+                try:
+                    parents.add(parent_of(pid))
+                except (OSError, IndexError):
+                    continue
+        if parents:
+            return parents
+        time.sleep(0.02)
+    raise AssertionError("no transcode started")
+
+
 def work_folder_emptied(data: Path, seconds: float = 10) -> list[str]:
     deadline = time.monotonic() + seconds
     while any((data / "work").iterdir()) and time.monotonic() < deadline:
@@ -195,12 +216,13 @@ def work_folder_emptied(data: Path, seconds: float = 10) -> list[str]:
 def test_an_upload_ingested_by_the_server_is_transcoded_by_a_worker_and_reaches_the_catalog(api_node, workers, tmp_path):
     server, store, editor = api_node
     data = tmp_path / "data"
-    video_id = submit(server, editor, samples.two_languages(4, "320x240"))
+    video_id = submit(server, editor, samples.two_languages(8, "640x360"))
     # the server itself runs no transcode: the job waits in the database
     assert given.read(store, media_sql.job_state, video_id) == "queued"
     # when a worker process on the same data root starts
-    workers("a")
-    # then the video becomes ready and households see it in the catalog
+    worker = workers("a")
+    # then it runs the transcode (not the server), the video becomes ready and households see it in the catalog
+    assert transcoding_parents(data) == {worker.proc.pid}
     assert status_once_settled(server, editor, video_id)["status"] == "ready"
     device = call(server, "POST", "/api/v1/devices", {}, {"region": "152500", "language": "mn"})[1]
     catalog = call(server, "GET", "/api/v1/catalog", {"Authorization": f"Bearer {device['token']}"})[1]
@@ -216,6 +238,7 @@ def test_a_worker_killed_mid_transcode_loses_its_lease_and_another_finishes_the_
     first = workers("a")
     video_id = submit(server, editor, samples.two_languages(12, "640x360"))
     # given worker A transcoding, its ffmpeg held still so that it cannot simply finish first
+    assert transcoding_parents(data) == {first.proc.pid}
     encoders = transcoding_ffmpeg(data)
     try:
         for pidfd in encoders:
@@ -254,6 +277,7 @@ def test_a_cancel_reaches_a_worker_at_its_next_heartbeat_and_stops_its_ffmpeg(ap
     data = tmp_path / "data"
     worker = workers("a", lease=3.0)
     video_id = submit(server, editor, samples.two_languages(12, "640x360"))
+    assert transcoding_parents(data) == {worker.proc.pid}
     encoders = transcoding_ffmpeg(data)
     try:
         for pidfd in encoders:  # no progress writes from here on: only the heartbeat can notice
