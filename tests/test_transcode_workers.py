@@ -298,3 +298,20 @@ def test_a_cancel_reaches_a_worker_at_its_next_heartbeat_and_stops_its_ffmpeg(ap
     assert worker.proc.poll() is None
     assert not (data / "renditions" / video_id).exists()
     assert given.read(store, media_sql.video, video_id)["status"] == "cancelled"
+
+
+@pytest.mark.slow
+def test_a_worker_told_to_stop_hands_its_job_back_at_once(api_node, workers, tmp_path):
+    server, store, editor = api_node
+    data = tmp_path / "data"
+    worker = workers("a", lease=600.0)  # a lease that would keep the job from anyone for ten minutes
+    video_id = submit(server, editor, samples.two_languages(12, "640x360"))
+    assert transcoding_parents(data) == {worker.proc.pid}
+    # when the worker is stopped politely (SIGTERM, as systemd does)
+    worker.stop()
+    assert worker.proc.returncode == 0
+    # then its ffmpeg is gone and the job is queued again, for any worker, without waiting for the lease
+    assert media_processes(data) == {}
+    assert given.read(store, media_sql.job_state, video_id) == "queued"
+    workers("b")
+    assert status_once_settled(server, editor, video_id)["status"] == "ready"
