@@ -272,7 +272,8 @@ async def _transcoder_ctx(app: web.Application):
     from .worker import transcode_jobs
     store, settings, metrics = app["store"], app["settings"], app["metrics"]
     await asyncio.to_thread(sweep_work, store, settings.root)
-    async with transcode_jobs(store, settings, settings.transcode_workers, metrics) as transcoder:
+    loops = 0 if getattr(settings, "no_transcode", False) else settings.transcode_workers  # an API-only node
+    async with transcode_jobs(store, settings, loops, metrics) as transcoder:
         app["transcoder"] = transcoder
         yield
 
@@ -282,8 +283,8 @@ async def _job_count(store: Store, state: str) -> int:
 
 
 def setup(app: web.Application) -> None:
-    """Starts the workers with the app (none when transcode_workers is 0: workers elsewhere
-    claim the jobs), stops them (and their ffmpeg) at shutdown; adds metrics."""
+    """Starts the workers with the app (none with no_transcode or transcode_workers 0: workers
+    elsewhere claim the jobs), stops them (and their ffmpeg) at shutdown; adds metrics."""
     metrics, store = app["metrics"], app["store"]
     metrics.describe("legaltv_transcode_seconds_total", "counter", "Wall seconds spent transcoding")
     for state, text in (("queued", "Transcode jobs waiting"), ("running", "Transcode jobs running"),
