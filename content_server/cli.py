@@ -22,6 +22,7 @@ from .storage import Store, accounts
 
 STORE_SETTINGS = ("data",)
 DEMO_SETTINGS = ("data", "public_url", "extra")
+WORKER_SETTINGS = ("data", "database", "transcode_workers", "extra")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,6 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
                            description="Run the HTTP server. Every option can also be set as the "
                                        "environment variable shown; the command line wins.")
     add_setting_options(serve)
+
+    worker = sub.add_parser("worker", help="transcode jobs claimed from the database",
+                            description="Claim transcode jobs from the database (with a lease kept by a "
+                                        "heartbeat) and run them, on a machine that mounts the data root. "
+                                        "Stops, handing its jobs back, on SIGTERM or SIGINT.")
+    add_setting_options(worker, WORKER_SETTINGS)
 
     demo = sub.add_parser("demo", help="fill the data root with sample bilingual content")
     add_setting_options(demo, DEMO_SETTINGS)
@@ -70,6 +77,14 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "serve":
         web.run_app(create_app(settings), host=settings.host, port=settings.port, access_log=None)
+        return 0
+    if args.command == "worker":
+        from .media.worker import run_worker
+        store = Store(settings.root.database)
+        try:
+            run_worker(store, settings)
+        finally:
+            store.close()
         return 0
     if args.command == "demo":
         from .demo import fill_demo

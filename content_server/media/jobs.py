@@ -1,9 +1,21 @@
-"""The persistent transcode queue: workers that turn a queued video into ready renditions.
+"""The persistent transcode queue: turning a claimed job into ready renditions.
 
-Jobs live in SQLite (`transcode_jobs`), so they survive restarts; a job that was running when
-the server stopped (even by kill -9) is queued again at start and redone from scratch in a fresh
-attempt folder (work/<id>/attempt-…), the earlier attempt's folder removed first; ffmpeg dies with
-the server (child_processes), so no earlier ffmpeg writes beside the new one.
+Jobs live in the database (`transcode_jobs`), so they survive restarts. A worker (media/worker.py:
+inside `serve`, or `content-server worker` on another machine) claims a job with a lease and keeps
+it by a heartbeat; a worker that dies (even by kill -9) stops renewing, and once the lease lapses
+any worker redoes the job from scratch in its own attempt folder
+(work/<id>/attempt-<host>-<pid>-<attempt>-…), the earlier attempts' folders removed first.
+ffmpeg dies with its worker (child_processes), so no earlier ffmpeg writes beside the new one.
+
+Publishing, in this order (a crash at any point leaves the job either unpublished and redone, or
+published once):
+1. everything is made inside the attempt folder, which no other worker or claim writes;
+2. the lease is renewed, which also confirms this claim still holds the job (not cancelled,
+   not taken over): otherwise the outputs are dropped;
+3. pictures and renditions are renamed into place (the video is still `processing`, so nothing
+   serves or lists them; a later claim replaces them whole);
+4. one write unit marks the video ready and deletes the job, only if this claim still holds it:
+   a video turns ready once, and only after its files are complete in place.
 Store access awaits the store's boundary; ffmpeg runs as a subprocess and Pillow in a thread.
 """
 from __future__ import annotations
@@ -14,6 +26,7 @@ import json
 import logging
 import os
 import shutil
+import socket
 import tempfile
 import time
 from pathlib import Path
@@ -41,11 +54,13 @@ def work_dir(root: DataRoot, video_id: str) -> Path:
     return root.work / video_id
 
 
-def new_attempt(work: Path) -> Path:
-    """Removes every earlier attempt's folder and makes a fresh, uniquely named one."""
+def new_attempt(work: Path, holder: str = "") -> Path:
+    """Removes every earlier attempt's folder and makes a fresh one named after the claim
+    (host, pid, attempt number), so two workers never write the same files."""
     for folder in [*work.glob("attempt-*"), work / "out", work / "frames", work / "pictures"]:
         shutil.rmtree(folder, ignore_errors=True)  # (out, frames, pictures: the layout before attempts)
-    return Path(tempfile.mkdtemp(prefix="attempt-", dir=work))
+    prefix = "attempt-" + "".join(c if c.isalnum() or c in ".-" else "-" for c in holder) + ("-" if holder else "")
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=work))
 
 
 def make_plan(settings: Settings, row, attempt: Path) -> tuple[Plan, dict]:
@@ -111,11 +126,20 @@ def _move_into_place(root: DataRoot, video_id: str, attempt: Path) -> None:
         os.replace(source, target)
 
 
+def worker_name() -> str:
+    """This process among every node's workers: host and pid (hostnames are unique per node)."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 class Transcoder:
-    """Claims queued jobs and runs them; `cancel(id)` stops a running one (ffmpeg is killed)."""
+    """Runs claimed jobs; `cancel(id)` stops a running one here (ffmpeg is killed). A job this
+    process no longer holds (an editor cancelled it on any node, or its lease lapsed and another
+    worker took it) is stopped at the next heartbeat or progress write."""
 
     def __init__(self, store: Store, settings: Settings, metrics=None):
         self.store, self.settings, self.metrics = store, settings, metrics
+        self.worker = worker_name()
+        self.lease_seconds = float(settings.extra.get("transcode_lease_seconds", media_sql.LEASE_SECONDS))
         self.wake = asyncio.Event()
         self.running: dict[str, asyncio.Task] = {}
         self._progress_writes: set[asyncio.Task] = set()  # kept until done (a bare task may be collected)
@@ -129,44 +153,57 @@ class Transcoder:
         if task is not None:
             task.cancel()
 
-    async def worker(self) -> None:
-        while True:
-            self.wake.clear()
-            row = await self.store.write(media_sql.claim_next_job)
-            if row is None:
-                try:
-                    await asyncio.wait_for(self.wake.wait(), 30)
-                except asyncio.TimeoutError:
-                    pass
-                continue
-            await self.run_job(row)
+    async def claim(self):
+        """The next claimable job, leased to this process, or None."""
+        return await self.store.write(media_sql.claim_next_job, self.worker, self.lease_seconds)
 
     async def run_job(self, row) -> None:
-        """Runs one claimed job to ready, failed or cancelled."""
-        video_id = row["id"]
-        task = asyncio.create_task(self._transcode(row))
+        """Runs one claimed job to ready, failed or cancelled, renewing its lease meanwhile."""
+        video_id, holder = row["id"], row["holder"]
+        task = asyncio.create_task(self._transcode(row, holder))
         self.running[video_id] = task
+        heartbeat = asyncio.create_task(self._heartbeat(video_id, holder, task))
         try:
             await asyncio.wait({task})
-        except asyncio.CancelledError:  # shutdown: stop ffmpeg, leave the job to be redone at start
+        except asyncio.CancelledError:  # shutdown: stop ffmpeg and hand the job back to the queue
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
+            try:
+                await self.store.write(media_sql.release_job, video_id, holder)
+            except Exception as exc:  # the lease lapses instead
+                log.warning("could not hand back the transcode of %s: %s", video_id, exc)
             raise
         finally:
+            heartbeat.cancel()
+            await asyncio.gather(heartbeat, return_exceptions=True)
             self.running.pop(video_id, None)
         if task.cancelled():
-            log.info("transcode of %s cancelled", video_id)
+            log.info("transcode of %s stopped: cancelled or no longer this worker's", video_id)
         elif task.exception() is not None:
             exc = task.exception()
             log.error("transcode of %s failed: %s", video_id, exc, exc_info=not isinstance(exc, TranscodeFailed))
-            await self.store.write(_fail_if_running, video_id, getattr(exc, "msgid", FAILED))
+            await self.store.write(media_sql.fail_job, video_id, getattr(exc, "msgid", FAILED), holder)
 
-    async def _transcode(self, row) -> None:
+    async def _heartbeat(self, video_id: str, holder: str, task: asyncio.Task) -> None:
+        """Renews the lease every third of it; stops the transcode once the job is not ours."""
+        while True:
+            await asyncio.sleep(self.lease_seconds / 3)
+            try:
+                held = await self.store.write(media_sql.renew_lease, video_id, holder, self.lease_seconds)
+            except Exception as exc:  # the database is away for a moment: the lease has time left
+                log.warning("could not renew the lease of %s: %s", video_id, exc)
+                continue
+            if not held:
+                task.cancel()
+                return
+
+    async def _transcode(self, row, holder: str) -> None:
         started = time.monotonic()
         video_id = row["id"]
         work = work_dir(self.settings.root, video_id)
-        attempt = await asyncio.to_thread(new_attempt, work)
+        attempt = await asyncio.to_thread(new_attempt, work, holder)
         plan, spec = make_plan(self.settings, row, attempt)
+        me = asyncio.current_task()
         try:
             await asyncio.to_thread(_output_dirs, plan)
             last = [0.0, 0.0]  # progress written, when
@@ -176,16 +213,20 @@ class Transcoder:
                 now = time.monotonic()
                 if value - last[0] >= 0.01 and now - last[1] >= 0.5:
                     last[:] = [value, now]
-                    write = asyncio.ensure_future(self.store.write(media_sql.set_progress, video_id, round(value, 3)))
+                    write = asyncio.ensure_future(self.store.write(
+                        media_sql.renew_lease, video_id, holder, self.lease_seconds, round(value, 3)))
                     self._progress_writes.add(write)
-                    write.add_done_callback(self._progress_written)
+                    write.add_done_callback(functools.partial(self._progress_written, me))
 
             await run_ffmpeg(ffmpeg_command(plan), plan.info.duration, attempt / "ffmpeg.log", on_progress)
             ladder, duration, subtitle_languages = await asyncio.to_thread(finish_outputs, plan, spec, work, attempt)
-            if await self.store.read(media_sql.job_state, video_id) != "running":
-                raise asyncio.CancelledError()  # cancelled while the last pictures were made
+            if not await self.store.write(media_sql.renew_lease, video_id, holder, self.lease_seconds):
+                raise asyncio.CancelledError()  # cancelled or taken over while the last pictures were made
             await asyncio.to_thread(_move_into_place, self.settings.root, video_id, attempt)
-            await self.store.write(media_sql.finish_job, video_id, duration, ladder, subtitle_languages)
+            if not await self.store.write(media_sql.finish_job, video_id, duration, ladder, subtitle_languages,
+                                          holder):
+                log.warning("transcode of %s was no longer this worker's when it finished", video_id)
+                return
             await asyncio.to_thread(shutil.rmtree, work, True)
         except BaseException:
             await asyncio.to_thread(_clean_outputs, attempt)
@@ -194,16 +235,14 @@ class Transcoder:
             if self.metrics is not None:
                 self.metrics.inc("legaltv_transcode_seconds_total", time.monotonic() - started)
 
-
-    def _progress_written(self, write: asyncio.Task) -> None:
+    def _progress_written(self, transcode: asyncio.Task, write: asyncio.Task) -> None:
         self._progress_writes.discard(write)
-        if not write.cancelled() and write.exception() is not None:  # progress only: the job goes on
+        if write.cancelled():
+            return
+        if write.exception() is not None:  # progress only: the job goes on
             log.warning("could not record transcode progress: %s", write.exception())
-
-
-def _fail_if_running(tx, video_id: str, msgid: str) -> None:
-    if media_sql.job_state(tx, video_id) == "running":
-        media_sql.fail_job(tx, video_id, msgid)
+        elif not write.result():
+            transcode.cancel()  # cancelled by an editor, or taken over: stop ffmpeg now
 
 
 def sweep_work(store: Store, root: DataRoot) -> None:
@@ -220,28 +259,23 @@ def sweep_work(store: Store, root: DataRoot) -> None:
 
 
 def run_pending_jobs(store: Store, settings: Settings) -> None:
-    """Runs every queued job to its end in this thread (for `content-server demo`).
-    Jobs marked running are left alone: a server on the same data root may be running them;
-    the server requeues interrupted ones when it starts."""
+    """Runs every claimable job to its end in this thread (for `content-server demo`).
+    Jobs another worker holds are left to it."""
     async def drain() -> None:
         transcoder = Transcoder(store, settings)
-        while (row := await store.write(media_sql.claim_next_job)) is not None:
+        while (row := await transcoder.claim()) is not None:
             await transcoder.run_job(row)
     asyncio.run(drain())
 
 
 async def _transcoder_ctx(app: web.Application):
+    from .worker import transcode_jobs
     store, settings, metrics = app["store"], app["settings"], app["metrics"]
-    requeued = await store.write(media_sql.requeue_interrupted_jobs)
-    if requeued:
-        log.info("%d interrupted transcode job(s) queued again", requeued)
     await asyncio.to_thread(sweep_work, store, settings.root)
-    transcoder = app["transcoder"] = Transcoder(store, settings, metrics)
-    workers = [asyncio.create_task(transcoder.worker()) for _ in range(max(1, settings.transcode_workers))]
-    yield
-    for worker in workers:
-        worker.cancel()
-    await asyncio.gather(*workers, return_exceptions=True)
+    loops = 0 if getattr(settings, "no_transcode", False) else settings.transcode_workers  # an API-only node
+    async with transcode_jobs(store, settings, loops, metrics) as transcoder:
+        app["transcoder"] = transcoder
+        yield
 
 
 async def _job_count(store: Store, state: str) -> int:
@@ -249,7 +283,8 @@ async def _job_count(store: Store, state: str) -> int:
 
 
 def setup(app: web.Application) -> None:
-    """Starts the workers with the app, stops them (and their ffmpeg) at shutdown; adds metrics."""
+    """Starts the workers with the app (none with no_transcode or transcode_workers 0: workers
+    elsewhere claim the jobs), stops them (and their ffmpeg) at shutdown; adds metrics."""
     metrics, store = app["metrics"], app["store"]
     metrics.describe("legaltv_transcode_seconds_total", "counter", "Wall seconds spent transcoding")
     for state, text in (("queued", "Transcode jobs waiting"), ("running", "Transcode jobs running"),

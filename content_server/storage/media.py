@@ -69,6 +69,10 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX transcode_jobs_queue ON transcode_jobs (state, queued_at);
     """,
+    """
+    ALTER TABLE transcode_jobs ADD COLUMN holder TEXT;
+    ALTER TABLE transcode_jobs ADD COLUMN lease_until REAL;
+    """,
 ]
 POSTGRES_MIGRATIONS: list[str] = [
     """
@@ -110,8 +114,15 @@ POSTGRES_MIGRATIONS: list[str] = [
     );
     CREATE INDEX transcode_jobs_queue ON transcode_jobs (state, queued_at);
     """,
+    """
+    ALTER TABLE transcode_jobs ADD COLUMN holder TEXT;
+    ALTER TABLE transcode_jobs ADD COLUMN lease_until DOUBLE PRECISION;
+    """,
 ]
 # `videos.error` holds a msgid (English); it is shown translated.
+# `transcode_jobs.holder` names the claim of a running job ("<host>:<pid>:<attempt>"); the job is
+#  that worker's until `lease_until` (epoch seconds, renewed by its heartbeat). A running job whose
+#  lease lapsed may be claimed by any worker; only the holder's heartbeat, finish or failure counts.
 # `videos.source` is what the transcode needs: {"probe": {...}, "audio": [{"lang", "stream"}],
 #  "subtitles": ["zh", ...], "poster": true|false}; the files sit in DataRoot.work/<id>/.
 
@@ -139,6 +150,7 @@ def add_video_with_job(store, video: dict) -> None:
         conn.execute(f"INSERT INTO videos ({columns}) VALUES ({marks})", tuple(row.values()))
         conn.execute("INSERT INTO transcode_jobs (video_id, state, queued_at) VALUES (?, 'queued', ?)",
                      (video["id"], now))
+        _announce_job(conn)
 
 
 def video(store, video_id: str):
@@ -147,27 +159,76 @@ def video(store, video_id: str):
 
 # PostgreSQL: two workers asking at once take two different jobs (SQLite's writer is alone anyway)
 _SKIP_LOCKED = {"postgresql": " FOR UPDATE SKIP LOCKED"}
+JOBS_CHANNEL = "legaltv_transcode_jobs"  # PostgreSQL NOTIFY channel: a job became claimable
+LEASE_SECONDS = 30.0
 
 
-def claim_next_job(store):
-    """Marks the oldest queued job running and returns its video row, or None."""
+def _dialect(store) -> str:
+    return getattr(store, "dialect", "sqlite")
+
+
+def _announce_job(conn) -> None:
+    """Wakes idle workers on PostgreSQL (delivered at COMMIT); on SQLite workers poll."""
+    if _dialect(conn) == "postgresql":
+        conn.execute(f"NOTIFY {JOBS_CHANNEL}")
+
+
+def claim_next_job(store, worker: str = "local", lease_seconds: float = LEASE_SECONDS, now: float | None = None):
+    """Takes the oldest job that is queued or whose lease lapsed (its worker died or stalled),
+    leases it to `worker` and returns its video row with the claim's `holder`, or None."""
+    now = time.time() if now is None else now
     with store.write() as conn:
-        row = conn.execute("SELECT video_id FROM transcode_jobs WHERE state = 'queued' "
-                           f"ORDER BY queued_at LIMIT 1{_SKIP_LOCKED.get(getattr(store, 'dialect', 'sqlite'), '')}"
+        row = conn.execute("SELECT video_id, attempts FROM transcode_jobs "
+                           "WHERE state = 'queued' OR lease_until IS NULL OR lease_until < ? "
+                           f"ORDER BY queued_at LIMIT 1{_SKIP_LOCKED.get(_dialect(store), '')}", (now,)
                            ).fetchone()
         if row is None:
             return None
-        conn.execute("UPDATE transcode_jobs SET state = 'running', started_at = ?, attempts = attempts + 1 "
-                     "WHERE video_id = ?", (time.time(), row["video_id"]))
+        holder = f"{worker}:{row['attempts'] + 1}"
+        conn.execute("UPDATE transcode_jobs SET state = 'running', started_at = ?, attempts = attempts + 1, "
+                     "holder = ?, lease_until = ? WHERE video_id = ?",
+                     (now, holder, now + lease_seconds, row["video_id"]))
         conn.execute("UPDATE videos SET progress = 0, error = NULL WHERE id = ?", (row["video_id"],))
-        return conn.execute("SELECT * FROM videos WHERE id = ?", (row["video_id"],)).fetchone()
+        return conn.execute("SELECT v.*, j.holder FROM videos v JOIN transcode_jobs j ON j.video_id = v.id "
+                            "WHERE v.id = ?", (row["video_id"],)).fetchone()
+
+
+def renew_lease(store, video_id: str, holder: str, lease_seconds: float = LEASE_SECONDS,
+                progress: float | None = None, now: float | None = None) -> bool:
+    """The heartbeat: extends the holder's lease (and records progress); False when the job is no
+    longer this claim's (cancelled, finished, or taken over after the lease lapsed)."""
+    now = time.time() if now is None else now
+    with store.write() as conn:
+        held = conn.execute("UPDATE transcode_jobs SET lease_until = ? WHERE video_id = ? AND holder = ? "
+                            "AND state = 'running'", (now + lease_seconds, video_id, holder)).rowcount
+        if held and progress is not None:
+            conn.execute("UPDATE videos SET progress = ? WHERE id = ? AND status = 'processing'",
+                         (progress, video_id))
+        return bool(held)
+
+
+def release_job(store, video_id: str, holder: str) -> bool:
+    """Gives a held job back to the queue at once (its worker stops or died on this machine)."""
+    with store.write() as conn:
+        released = conn.execute("UPDATE transcode_jobs SET state = 'queued', started_at = NULL, holder = NULL, "
+                                "lease_until = NULL WHERE video_id = ? AND holder = ?", (video_id, holder)).rowcount
+        if released:
+            _announce_job(conn)
+        return bool(released)
+
+
+def running_jobs(store) -> list[tuple[str, str | None]]:
+    """(video id, holder) of every running job."""
+    return [(row["video_id"], row["holder"])
+            for row in store.all("SELECT video_id, holder FROM transcode_jobs WHERE state = 'running'")]
 
 
 def requeue_interrupted_jobs(store) -> int:
-    """Jobs that were running when the server stopped go back to the queue; returns how many."""
+    """Every running job goes back to the queue; returns how many (for a data root that no
+    other worker uses: workers normally requeue nothing and let leases lapse)."""
     with store.write() as conn:
-        return conn.execute("UPDATE transcode_jobs SET state = 'queued', started_at = NULL "
-                            "WHERE state = 'running'").rowcount
+        return conn.execute("UPDATE transcode_jobs SET state = 'queued', started_at = NULL, holder = NULL, "
+                            "lease_until = NULL WHERE state = 'running'").rowcount
 
 
 def set_progress(store, video_id: str, progress: float) -> None:
@@ -176,10 +237,21 @@ def set_progress(store, video_id: str, progress: float) -> None:
                      (progress, video_id))
 
 
+def _held(conn, video_id: str, holder: str | None) -> bool:
+    if holder is None:
+        return True
+    return conn.execute("SELECT 1 FROM transcode_jobs WHERE video_id = ? AND holder = ? AND state = 'running'",
+                        (video_id, holder)).fetchone() is not None
+
+
 def finish_job(store, video_id: str, duration: float, ladder: list[dict],
-               subtitle_languages: list[str] | None = None) -> None:
-    """Marks the video ready; `subtitle_languages`, when given, are the subtitle renditions made."""
+               subtitle_languages: list[str] | None = None, holder: str | None = None) -> bool:
+    """Marks the video ready; `subtitle_languages`, when given, are the subtitle renditions made.
+    With `holder`, only while that claim still holds the job (False otherwise: nothing changes),
+    so a job is marked ready once, by the one worker whose claim is current."""
     with store.write() as conn:
+        if not _held(conn, video_id, holder):
+            return False
         conn.execute("DELETE FROM transcode_jobs WHERE video_id = ?", (video_id,))
         conn.execute("UPDATE videos SET status = 'ready', progress = 1, error = NULL, duration = ?, "
                      "ladder = ?, ready_at = ? WHERE id = ?",
@@ -188,12 +260,17 @@ def finish_job(store, video_id: str, duration: float, ladder: list[dict],
             conn.execute("UPDATE videos SET subtitle_languages = ? WHERE id = ?",
                          (json.dumps(subtitle_languages), video_id))
         bump(conn, Document.CATALOG)  # a ready video joins the catalog and what channels can play
+        return True
 
 
-def fail_job(store, video_id: str, error_msgid: str) -> None:
+def fail_job(store, video_id: str, error_msgid: str, holder: str | None = None) -> bool:
+    """Marks the video failed (with `holder`: only while that claim holds the job)."""
     with store.write() as conn:
+        if not _held(conn, video_id, holder):
+            return False
         conn.execute("DELETE FROM transcode_jobs WHERE video_id = ?", (video_id,))
         conn.execute("UPDATE videos SET status = 'failed', error = ? WHERE id = ?", (error_msgid, video_id))
+        return True
 
 
 def cancel_job(store, video_id: str) -> bool:
@@ -213,6 +290,7 @@ def retry_job(store, video_id: str) -> bool:
         if changed:
             conn.execute("INSERT INTO transcode_jobs (video_id, state, queued_at) VALUES (?, 'queued', ?)",
                          (video_id, time.time()))
+            _announce_job(conn)
         return bool(changed)
 
 
