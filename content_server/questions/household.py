@@ -18,7 +18,7 @@ from aiohttp import web
 from .. import validation
 from ..auth import requires, requires_device
 from ..errors import ApiError
-from ..http_cache import etag_of, public_json
+from ..http_cache import etag_matches, etag_of, public_json
 from ..i18n import N_
 from ..storage import questions as db
 from . import intake, topics, views
@@ -77,6 +77,7 @@ async def submit_question(request: web.Request) -> web.Response:
     key = intake.idempotency_key(request.headers)
     body = await validation.read_json(request)
     status, reply = await request.app["intake"].submit(request["device"], key, body)
+    request.app["device_tokens"].forget(request["device"])  # the box asks for its list next: show the new one
     request.app["metrics"].inc("legaltv_questions_submitted_total", result=str(status))
     return web.json_response(reply, status=status)
 
@@ -84,9 +85,16 @@ async def submit_question(request: web.Request) -> web.Response:
 @routes.get("/api/v1/questions")
 @requires_device
 async def device_questions(request: web.Request) -> web.Response:
+    """Revalidated by the box's ETag: the device's questions_version (read with its token) says
+    whether the list changed, so an unchanged list is a 304 without reading a question."""
+    device = request["device"]
+    etag = f'"{device["id"]}.{device["questions_version"]}"'
+    headers = {"ETag": etag}  # no-store still (see _no_store): the box keeps the list itself
+    if etag_matches(request.headers.get("If-None-Match", ""), etag):
+        return web.Response(status=304, headers=headers)
     calendar = request.app["calendar"]
-    rows = db.device_questions(request.app["store"], request["device"]["id"])
-    return web.json_response([views.household_item(r, calendar) for r in rows])
+    rows = db.device_questions(request.app["store"], device["id"])
+    return web.json_response([views.household_item(r, calendar) for r in rows], headers=headers)
 
 
 @routes.post("/api/v1/questions/{question_id}/rating")
@@ -98,7 +106,9 @@ async def rate_question(request: web.Request) -> web.Response:
     if not db.device_can_see(store, device["id"], question_id):
         # another box's question answers exactly like a missing one
         raise ApiError(404, "not_found", N_("Nothing was found at this address."))
-    if not db.rate(store, question_id, device["id"], score, time.time()):
+    rated = db.rate(store, question_id, device["id"], score, time.time())
+    request.app["device_tokens"].forget(device)
+    if not rated:
         row = db.question(store, question_id)
         if row["rating"] is not None:
             # TRANSLATORS: shown on the TV, max 60 chars

@@ -47,6 +47,8 @@ SUBMISSIONS_PER_HOUR = 12  # per box; a household asks a few questions a day, th
 MERGES_PER_HOUR = 4  # per box; more is a stuck or hostile box, not a household adding words
 _RANDOM = secrets.SystemRandom()
 CHECKPOINT_SECONDS = 0.5
+MAX_WAITING = 2000  # submissions waiting for their COMMIT; past it the box's outbox waits instead
+BUSY_RETRY_SECONDS = 10
 
 
 @dataclass(frozen=True)
@@ -248,6 +250,7 @@ class GroupCommit:
         self.database, self.calendar, self.main_store = database, calendar, main_store
         self.limits = limits or BoxLimits()
         self._pending: list = []
+        self.max_waiting, self._waiting = MAX_WAITING, 0
         self._busy = False
         self._seen_version = None
         self._store: _JoinedStore | None = None
@@ -288,14 +291,23 @@ class GroupCommit:
             conn.close()
 
     async def submit(self, device, key: str, body: dict) -> tuple[int, dict]:
-        """Like `submit`, answered once the batch holding this submission is committed."""
+        """Like `submit`, answered once the batch holding this submission is committed. Refused
+        with 503 before it is queued when too many wait: nothing is acknowledged, the box retries."""
+        if self._waiting >= self.max_waiting:
+            # TRANSLATORS: shown on the TV when the server is too busy to take a question now, max 80 chars
+            raise ApiError(503, "busy", N_("Many questions are arriving now. Your question will be sent again shortly."),
+                           headers={"Retry-After": str(BUSY_RETRY_SECONDS)})
         loop = asyncio.get_running_loop()
         future = loop.create_future()
         self._pending.append((dict(device), key, body, future))
         if not self._busy:
             self._busy = True
             loop.call_soon(self._next_batch)  # requests read in this same turn join the batch
-        return await future
+        self._waiting += 1
+        try:
+            return await future
+        finally:
+            self._waiting -= 1
 
     def _next_batch(self) -> None:
         batch, self._pending = self._pending, []
