@@ -3,9 +3,9 @@
 A box is known by its token's hash. A found device is kept for `TTL_SECONDS` in a bounded
 table (least recently used dropped first); an unknown token is never remembered, so it is
 refused by the database every time. A device removed from the database (a revoked token)
-is still accepted by this node for at most `TTL_SECONDS`. The row carries the device's
-`questions_version`, so a change another node made to a box's list shows after at most
-`TTL_SECONDS`; a change made through this node (a submission, a rating) forgets the row at once.
+is still accepted by this node for at most `TTL_SECONDS`. Only what never changes in a device
+row is relied upon from here (its id, region, language); what changes, like the version of its
+question list, is read fresh where it is needed.
 """
 from __future__ import annotations
 
@@ -43,7 +43,3 @@ class DeviceTokens:
         while len(self._known) > self.max_devices:
             self._known.popitem(last=False)
         return device
-
-    def forget(self, device) -> None:
-        """Drops a device's remembered row (its questions changed through this node)."""
-        self._known.pop(device["token_hash"], None)
