@@ -101,20 +101,34 @@ class Library:
         if plan.changes.due(now):
             try:
                 reply = self.api.get_json("/api/v1/changes", self._changes_etag)
-            except (Offline, Rejected) as err:
-                plan.changes.failed(now, err.retry_after if isinstance(err, Later) else None)
+            except Later as err:
+                plan.changes.failed(now, err.retry_after)
+            except Rejected as err:  # a server without `changes` (404): every document, as before
+                if err.status != 404:
+                    plan.changes.failed(now)
+                else:
+                    self._changes = {}
+                    fetched = self._revalidate_stale(now)
+            except Offline:
+                plan.changes.failed(now)
             else:
                 if reply.status != 304 and isinstance(reply.data, dict):
                     self._changes, self._changes_etag = reply.data, reply.etag
-                plan.changes.succeeded(now)
-                for name in polling.stale_documents(plan.seen, self._changes, (*self.RESOURCES, "guide")):
-                    if self._revalidate(name):
-                        fetched = True
-                        if name in self._changes:
-                            plan.seen[name] = self._changes[name]
+                fetched = self._revalidate_stale(now)
         if plan.questions.due(now):
             self.refresh_questions()
             fetched = True
+        return fetched
+
+    def _revalidate_stale(self, now: float) -> bool:
+        """The documents whose `changes` entry moved, revalidated; whether any was fetched."""
+        plan, fetched = self.schedule, False
+        plan.changes.succeeded(now)
+        for name in polling.stale_documents(plan.seen, self._changes, (*self.RESOURCES, "guide")):
+            if self._revalidate(name):
+                fetched = True
+                if name in self._changes:
+                    plan.seen[name] = self._changes[name]
         return fetched
 
     def _revalidate(self, name: str) -> bool:

@@ -164,3 +164,18 @@ def retitle_a_topic(server, token: str) -> None:
     request = urllib.request.Request(server.url + f"/api/v1/topics/{topic['id']}", method="PUT",
                                      data=json.dumps(topic).encode(), headers=headers)
     assert urllib.request.urlopen(request, timeout=10).status == 200
+
+
+def test_a_box_whose_server_is_gone_backs_off_instead_of_knocking_every_minute(server_process, tmp_path):
+    server = server_process()
+    clock = SimulatedClock()
+    api = ApiClient(server.url, tmp_path / "box", timeout=2)
+    library = Library(api, tmp_path / "box", clock=clock, rng=random.Random(9))
+    library.poll()                                   # given a box that has everything saved
+    server.kill()
+    made = counting(api)
+    simulated_hour(library, clock)
+    # then over the hour it tries `changes` about 6 times (1, 2, 4, 8, 16, 30 minutes apart), not 60
+    assert made and not any(made)
+    assert len(made) <= 9
+    assert library.schedule.changes.failures >= 5
