@@ -7,7 +7,7 @@ import sys
 
 from aiohttp import web
 
-from . import consoles, devices, guidance, media, ops, questions, schedule, serving, uploads
+from . import changes, consoles, devices, guidance, media, ops, questions, schedule, serving, uploads
 from .config import Settings
 from .errors import error_middleware
 from .i18n import require_catalogs
@@ -18,7 +18,7 @@ for _type, _ext in (("application/vnd.apple.mpegurl", ".m3u8"), ("video/mp2t", "
                     ("text/vtt", ".vtt"), ("image/webp", ".webp")):
     mimetypes.add_type(_type, _ext)
 
-FEATURES = [ops, devices, consoles, uploads, media, questions, schedule, guidance]
+FEATURES = [ops, devices, consoles, uploads, media, questions, schedule, guidance, changes]
 
 
 GIL_SWITCH_SECONDS = 0.001

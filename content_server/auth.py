@@ -168,7 +168,7 @@ def requires_device(handler):
     @functools.wraps(handler)
     async def wrapper(request: web.Request):
         token = _bearer(request)
-        device = await request.app["store"].read(accounts.device_by_token, token_hash(token)) if token else None
+        device = await request.app["device_tokens"].device(token_hash(token)) if token else None
         if device is None:
             # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
             raise ApiError(401, "unauthenticated", N_("This set-top box is not registered. Please restart the app."),

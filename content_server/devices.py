@@ -9,6 +9,7 @@ from aiohttp import web
 from . import validation
 from .auth import new_token
 from .client import client_address
+from .device_tokens import DeviceTokens
 from .errors import ApiError
 from .i18n import N_
 from .ratelimit import RateLimit
@@ -42,4 +43,5 @@ async def register_device(request: web.Request) -> web.Response:
 def setup(app: web.Application) -> None:
     settings = app["settings"]
     app["device_registrations"] = RateLimit(settings.device_registrations_per_minute, 60)
+    app["device_tokens"] = DeviceTokens(app["store"])
     app.add_routes(routes)

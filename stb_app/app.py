@@ -20,7 +20,7 @@ from .navigator import Navigator
 from .player import Player
 
 HERE = Path(__file__).resolve().parent
-REFRESH_SECONDS = 60
+POLL_TICK_SECONDS = 5  # how often the box looks whether a request is due (library.poll decides)
 OUTBOX_SECONDS = 5
 DEVICE_CLASS_HEIGHT = {"sd": 360, "hd": 720, "fhd": 1080, "uhd": 2160}
 
@@ -90,8 +90,8 @@ class LegalTvApp(App):
         self.data_version += 1
         self.sm.current = "home"
         Clock.schedule_once(self._first_focus, 0)
-        Clock.schedule_once(lambda _dt: self.refresh(), 0)
-        self.timers = [Clock.schedule_interval(lambda _dt: self.refresh(), REFRESH_SECONDS),
+        Clock.schedule_once(lambda _dt: self.poll(), 0)
+        self.timers = [Clock.schedule_interval(lambda _dt: self.poll(), POLL_TICK_SECONDS),
                        Clock.schedule_interval(lambda _dt: self.flush_outbox(), OUTBOX_SECONDS)]
         return root
 
@@ -113,16 +113,25 @@ class LegalTvApp(App):
         threading.Thread(target=run, daemon=True).start()
 
     def refresh(self) -> None:
-        """Revalidates everything with the server in the background (every minute, or at once)."""
+        """Revalidates everything with the server in the background, at once."""
         if self._refreshing:
             return
         self._refreshing = True
         self.in_background(self.library.refresh, self._refreshed)
 
-    def _refreshed(self, _result) -> None:
+    def poll(self) -> None:
+        """Asks the server whatever the polling schedule says is due (the changes document, the
+        moved documents, the household's questions); the screens update only if something came."""
+        if self._refreshing:
+            return
+        self._refreshing = True
+        self.in_background(self.library.poll, lambda fetched: self._refreshed(fetched, fetched is True))
+
+    def _refreshed(self, _result, changed: bool = True) -> None:
         self._refreshing = False
-        self.data_version += 1
-        self.refresh_screen()
+        if changed:
+            self.data_version += 1
+            self.refresh_screen()
 
     def refresh_screen(self) -> None:
         """Fresh data reached the screen on show: it updates in place and the focus stays put

@@ -59,6 +59,7 @@ class ContentStore:
     def __init__(self, api: ApiClient, cache: DiskCache):
         self.api, self.cache = api, cache
         self.offline = False
+        self.last_error: Exception | None = None  # why the last `get` fell back to the cache
 
     def get(self, name: str, path: str) -> Fetched | None:
         """The resource at `path`, revalidated with its ETag; the cached copy when offline.
@@ -68,10 +69,11 @@ class ContentStore:
             reply = self.api.get_json(path, cached["etag"] if cached else None)
         except (Offline, Rejected) as err:
             self.offline = isinstance(err, Offline)
+            self.last_error = err
             if cached is None:
                 return None
             return Fetched(cached["data"], True, cached["fetched_at"])
-        self.offline = False
+        self.offline, self.last_error = False, None
         if reply.status == 304 and cached is not None:
             self.cache.write(name, cached["data"], cached["etag"])  # touch fetched_at
             return Fetched(cached["data"], False, time.time())

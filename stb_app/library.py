@@ -5,10 +5,13 @@ Runs its network work on worker threads; results are applied on the UI thread by
 from __future__ import annotations
 
 import json
+import random
 import time
 from pathlib import Path
+from typing import Callable
 
-from .api import ApiClient, Offline, Rejected
+from . import polling
+from .api import ApiClient, Later, Offline, Rejected
 from .cache import ContentStore, DiskCache
 from .outbox import Outbox
 
@@ -29,8 +32,9 @@ def _by_topic(guides) -> dict:
 class Library:
     RESOURCES = ("catalog", "topics", "services", "glossary", "guides", "channels")
 
-    def __init__(self, api: ApiClient, data_dir: Path):
-        self.api = api
+    def __init__(self, api: ApiClient, data_dir: Path, clock: Callable[[], float] = time.monotonic,
+                 rng: random.Random | None = None):
+        self.api, self.clock, self.rng = api, clock, rng or random.Random()
         self.data_dir = Path(data_dir)
         self.cache = DiskCache(self.data_dir / "cache")
         self.content = ContentStore(api, self.cache)
@@ -45,6 +49,9 @@ class Library:
         self.guide: list = []
         self.questions: list = []
         self.loaded_once = False
+        self.schedule = polling.Schedule.starting(clock(), self.rng, nothing_cached=True)
+        self._changes: dict = {}
+        self._changes_etag: str | None = None
 
     def path(self, name: str) -> str:
         return {"catalog": "/api/v1/catalog", "topics": "/api/v1/topics",
@@ -69,6 +76,8 @@ class Library:
             cached = self.cache.read(name)
             if cached is not None:
                 self._apply(name, cached["data"])
+        self.schedule = polling.Schedule.starting(self.clock(), self.rng, nothing_cached=not self.loaded_once,
+                                                  questions=self.questions)
 
     def refresh(self) -> None:
         """Revalidates every resource with the server (worker thread); whether the server was
@@ -83,11 +92,70 @@ class Library:
                 self._apply("guide", fetched.data)
         self.refresh_questions()
 
+    def poll(self) -> bool:
+        """Asks the server what is due now (worker thread): the changes document, then only the
+        documents whose version moved; the box's own questions on their own beat. Whether
+        anything was fetched (so the screens may update)."""
+        now, plan = self.clock(), self.schedule
+        fetched = False
+        if plan.changes.due(now):
+            try:
+                reply = self.api.get_json("/api/v1/changes", self._changes_etag)
+            except Later as err:
+                plan.changes.failed(now, err.retry_after)
+            except Rejected as err:  # a server without `changes` (404): every document, as before
+                if err.status != 404:
+                    plan.changes.failed(now)
+                else:
+                    self._changes = {}
+                    fetched = self._revalidate_stale(now)
+            except Offline:
+                plan.changes.failed(now)
+            else:
+                if reply.status != 304 and isinstance(reply.data, dict):
+                    self._changes, self._changes_etag = reply.data, reply.etag
+                fetched = self._revalidate_stale(now)
+        if plan.questions.due(now):
+            self.refresh_questions()
+            fetched = True
+        return fetched
+
+    def _revalidate_stale(self, now: float) -> bool:
+        """The documents whose `changes` entry moved, revalidated; whether any was fetched."""
+        plan, fetched = self.schedule, False
+        plan.changes.succeeded(now)
+        for name in polling.stale_documents(plan.seen, self._changes, (*self.RESOURCES, "guide")):
+            if self._revalidate(name):
+                fetched = True
+                if name in self._changes:
+                    plan.seen[name] = self._changes[name]
+        return fetched
+
+    def _revalidate(self, name: str) -> bool:
+        """One document revalidated with its ETag; whether the server answered."""
+        if name == "guide":
+            if not self.channels:
+                return False
+            path = f"/api/v1/channels/{self.channels[0]['id']}/guide?hours=48"
+        else:
+            path = self.path(name)
+        got = self.content.get(name, path)
+        if got is not None:
+            self._apply(name, got.data)
+        return got is not None and not got.from_cache
+
     def refresh_questions(self) -> None:
+        """Sends what waits, then the box's questions (revalidated: unchanged is a 304); the next
+        ask comes in a minute while one is unfinished, else in 30 minutes, later after failures."""
         self.send_outbox()
         fetched = self.content.get("questions", self.path("questions"))
         if fetched is not None:
             self._apply("questions", fetched.data)
+        error, poll = self.content.last_error, self.schedule.questions
+        if fetched is not None and not fetched.from_cache:
+            poll.succeeded(self.clock(), polling.questions_interval(self.questions))
+        else:
+            poll.failed(self.clock(), error.retry_after if isinstance(error, Later) else None)
 
     def send_outbox(self) -> int:
         return self.outbox.flush(self.api.send_question)

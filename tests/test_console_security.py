@@ -28,7 +28,7 @@ PUBLIC = {
     ("GET", "/api/v1/xmltv.xml"), ("GET", "/api/v1/channels/{channel_id}/live.m3u8"),
     ("GET", "/api/v1/channels/{channel_id}/live/{variant}.m3u8"), ("GET", "/api/v1/channels/blank.vtt"),
     ("GET", "/media/renditions/{video_id}/{tail}"), ("GET", "/media/posters/{video_id}/{tail}"),
-    ("GET", "/media/slate/{tail}"),
+    ("GET", "/media/slate/{tail}"), ("GET", "/api/v1/changes"),
 }
 
 

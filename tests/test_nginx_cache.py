@@ -50,9 +50,11 @@ DOCUMENTS = {"/api/v1/catalog": "/api/v1/catalog", "/api/v1/services?region=1525
              "/api/v1/channels/{channel_id}/live.m3u8",
              "/media/renditions/talk/144p/seg_00000.ts": "/media/renditions/{video_id}/{tail}",
              "/media/slate/360p/seg_00000.ts": "/media/slate/{tail}"}
+# … the changes document that tells which of them moved (max-age 30 s) …
+CHANGES = "/api/v1/changes"
 # … and the live variant playlists, which move on every segment
 LIVE = ["/api/v1/channels/legal/live/144p.m3u8", "/api/v1/channels/legal/live/audio_zh.m3u8"]
-PATHS = list(DOCUMENTS) + LIVE
+PATHS = list(DOCUMENTS) + [CHANGES] + LIVE
 
 NGINX_CONF = """
 {user}
@@ -203,6 +205,7 @@ async def test_nginx_absorbs_a_fleet_of_boxes(server_process, nginx, tmp_path, r
     # catalog, guide and the rest (max-age >= 60 s): one origin request per max-age for the whole fleet
     for path, route in DOCUMENTS.items():
         assert hits.get(route, 0) <= 1 + elapsed // 60, (path, hits.get(route))
+    assert hits.get(CHANGES, 0) <= 1 + elapsed // 30  # what every box asks every minute: twice a minute at most
     # live variants change once per segment: at most one origin request per segment per variant
     allowed = 2 * (elapsed / SEGMENT + 2)
     assert hits.get("/api/v1/channels/{channel_id}/live/{variant}.m3u8", 0) <= allowed

@@ -33,6 +33,7 @@ def setup(app: web.Application) -> None:
     app["calendar"] = default_calendar()
     app["erasure"] = {"log_pending": False}  # erased numbers may still sit in the write-ahead log
     app["box_limits"] = intake.BoxLimits()
+    app["intake"] = intake.IntakeQueue()
     app.add_routes(household.routes)
     app.add_routes(desk.routes)
     app["metrics"].describe("legaltv_questions_submitted_total", "counter", "question submissions by reply status")

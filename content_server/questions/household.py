@@ -18,9 +18,9 @@ from aiohttp import web
 from .. import validation
 from ..auth import requires, requires_device
 from ..errors import ApiError
-from ..http_cache import etag_of, public_json
+from ..http_cache import etag_matches, etag_of, public_json
 from ..i18n import N_
-from ..storage import questions as db
+from ..storage import accounts, questions as db
 from . import intake, topics, views
 
 routes = web.RouteTableDef()
@@ -84,8 +84,8 @@ async def submit_question(request: web.Request) -> web.Response:
     key = intake.idempotency_key(request.headers)
     body = await validation.read_json(request)
     app = request.app
-    status, reply = await app["store"].write(intake.submit, dict(request["device"]), key, body, time.time(),
-                                             app["calendar"], app["box_limits"])
+    status, reply = await app["intake"].submit(app["store"], dict(request["device"]), key, body,
+                                               app["calendar"], app["box_limits"])
     request.app["metrics"].inc("legaltv_questions_submitted_total", result=str(status))
     return web.json_response(reply, status=status)
 
@@ -93,9 +93,17 @@ async def submit_question(request: web.Request) -> web.Response:
 @routes.get("/api/v1/questions")
 @requires_device
 async def device_questions(request: web.Request) -> web.Response:
+    """Revalidated by the box's ETag: the device's questions_version (one primary-key read;
+    the token check itself is remembered) says whether the list changed, so an unchanged list
+    is a 304 without reading a question."""
+    device = request["device"]
+    etag = f'"{device["id"]}.{await request.app["store"].read(accounts.questions_version, device["id"])}"'
+    headers = {"ETag": etag}  # no-store still (see _no_store): the box keeps the list itself
+    if etag_matches(request.headers.get("If-None-Match", ""), etag):
+        return web.Response(status=304, headers=headers)
     calendar = request.app["calendar"]
-    rows = await request.app["store"].read(db.device_questions, request["device"]["id"])
-    return web.json_response([views.household_item(r, calendar) for r in rows])
+    rows = await request.app["store"].read(db.device_questions, device["id"])
+    return web.json_response([views.household_item(r, calendar) for r in rows], headers=headers)
 
 
 @routes.post("/api/v1/questions/{question_id}/rating")

@@ -20,6 +20,7 @@ import functools
 import hashlib
 import json
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -40,6 +41,8 @@ DUPLICATE_SECONDS = 24 * 3600
 SUBMISSIONS_PER_HOUR = 12  # per box; a household asks a few questions a day, the outbox replays do not count
 MERGES_PER_HOUR = 4  # per box; more is a stuck or hostile box, not a household adding words
 _RANDOM = secrets.SystemRandom()
+MAX_WAITING = 2000  # submissions waiting for their COMMIT; past it the box's outbox waits instead
+BUSY_RETRY_SECONDS = 10
 
 
 @dataclass(frozen=True)
@@ -207,3 +210,26 @@ def submit(store, device, key: str, body: dict, now: float, calendar: WorkCalend
                              question.phrases, question.text, now)
         db.audit(store, now, None, question_id, "intake", None, "queued", {"device": device["id"]})
     return 201, reply
+MAX_WAITING = 2000  # submissions waiting for their COMMIT; past it the box's outbox waits instead
+BUSY_RETRY_SECONDS = 10
+
+
+class IntakeQueue:
+    """Bounds the submissions waiting for their COMMIT. Past the bound a submission is refused
+    with 503 and Retry-After before it reaches the store: nothing of it is kept or acknowledged,
+    and the box's outbox sends it again later. Never refuses what was acknowledged."""
+
+    def __init__(self, max_waiting: int = MAX_WAITING):
+        self.max_waiting, self.waiting = max_waiting, 0
+
+    async def submit(self, store, device, key: str, body: dict, calendar: WorkCalendar,
+                     limits: BoxLimits) -> tuple[int, dict]:
+        if self.waiting >= self.max_waiting:
+            # TRANSLATORS: shown on the TV when the server is too busy to take a question now, max 80 chars
+            raise ApiError(503, "busy", N_("Many questions are arriving now. Your question will be sent again shortly."),
+                           headers={"Retry-After": str(BUSY_RETRY_SECONDS)})
+        self.waiting += 1
+        try:
+            return await store.write(submit, device, key, body, time.time(), calendar, limits)
+        finally:
+            self.waiting -= 1

@@ -166,6 +166,12 @@ def device_by_token(store, token_hash: str):
     return store.one("SELECT * FROM devices WHERE token_hash = ?", (token_hash,))
 
 
+def questions_version(store, device_id: str) -> int:
+    """The version of a device's own question list (bumped by triggers on its questions)."""
+    row = store.one("SELECT questions_version FROM devices WHERE id = ?", (device_id,))
+    return row["questions_version"] if row else 0
+
+
 def user_by_id(store, user_id: int):
     return store.one("SELECT id, name, role, languages, active, created_at FROM users WHERE id = ?", (user_id,))
 

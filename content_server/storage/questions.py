@@ -133,6 +133,18 @@ MIGRATIONS = [
     CREATE INDEX questions_claim ON questions (COALESCE(due_at, 1e300), created_at)
         WHERE status IN ('queued', 'claimed');
     """,
+    # what a box's own list shows changes its device's questions_version, so an unchanged list is a
+    # 304 from the token check alone; triggers catch every write, present and future
+    """
+    ALTER TABLE devices ADD COLUMN questions_version INTEGER NOT NULL DEFAULT 0;
+    CREATE TRIGGER questions_list_insert AFTER INSERT ON questions BEGIN
+        UPDATE devices SET questions_version = questions_version + 1 WHERE id = NEW.device_id;
+    END;
+    CREATE TRIGGER questions_list_update AFTER UPDATE OF status, answered_at, answer_zh, answer_mn, referral, outcome, rating,
+        window_start, window_end, topic_id ON questions BEGIN
+        UPDATE devices SET questions_version = questions_version + 1 WHERE id = NEW.device_id;
+    END;
+    """,
 ]
 
 # The same schema in PostgreSQL, step for step (tests/test_schema_drift.py compares the two)
@@ -253,6 +265,19 @@ POSTGRES_MIGRATIONS = [
     """
     CREATE INDEX questions_claim ON questions (COALESCE(due_at, 1e300), created_at)
         WHERE status IN ('queued', 'claimed');
+    """,
+    """
+    ALTER TABLE devices ADD COLUMN questions_version BIGINT NOT NULL DEFAULT 0;
+    CREATE FUNCTION questions_list_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE devices SET questions_version = questions_version + 1 WHERE id = NEW.device_id;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER questions_list_insert AFTER INSERT ON questions
+        FOR EACH ROW EXECUTE FUNCTION questions_list_changed();
+    CREATE TRIGGER questions_list_update AFTER UPDATE OF status, answered_at, answer_zh, answer_mn, referral, outcome, rating,
+        window_start, window_end, topic_id ON questions
+        FOR EACH ROW EXECUTE FUNCTION questions_list_changed();
     """,
 ]
 
