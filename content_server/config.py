@@ -78,6 +78,8 @@ class Settings:
     """Every field can be given as --field-name on the command line or LEGAL_TV_FIELD_NAME in
     the environment (`add_setting_options`, `settings_from`)."""
     data: Path = setting(Path("media"), "data root (database, uploads, renditions)")
+    database: str = setting("", "where the database is: postgresql://user@host/name (province mode), or "
+                                "sqlite:///<path>; empty: sqlite:///<data root>/legal-tv.db")
     host: str = setting("127.0.0.1", "address to listen on")
     port: int = setting(8080, "port to listen on")
     public_url: str = setting("", "absolute base for URLs handed to boxes, e.g. https://tv.example.cn; "
@@ -100,6 +102,8 @@ class Settings:
                                            "with 503")
     metrics_token: str = setting("", "Bearer token a Prometheus scraper sends to read /metrics "
                                      "(administrators may always read it)")
+    transcode: bool = setting(True, "run ffmpeg transcodes in this process (--no-transcode: an API node only; "
+                                    "workers elsewhere transcode)")
     transcode_workers: int = setting(1, "ffmpeg transcodes run at once")
     claim_lease_minutes: int = setting(15, "a callback claim lapses unless the desk page renews it")
     phone_retention_days: int = setting(30, "phone numbers are erased this long after a question ends")
@@ -114,6 +118,12 @@ class Settings:
     @property
     def root(self) -> DataRoot:
         return DataRoot(self.data)
+
+    @property
+    def database_url(self) -> str:
+        """The database to open (`storage.Store(settings.database_url)`): the setting, else the
+        data root's SQLite file."""
+        return self.database or "sqlite:///" + str(self.root.database)
 
 
 ENV_PREFIX = "LEGAL_TV_"

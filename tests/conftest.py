@@ -23,14 +23,34 @@ METRICS_TOKEN = "scrape-token-of-the-tests"
 METRICS = {"Authorization": f"Bearer {METRICS_TOKEN}"}  # what a Prometheus scraper sends for /metrics
 
 
+ENGINES = ("sqlite", "postgresql")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "both_engines: the module's server tests run on SQLite and on PostgreSQL")
+
+
+def pytest_generate_tests(metafunc):
+    """Modules marked `both_engines` run each server test twice: on a SQLite file and on a fresh
+    PostgreSQL database (a copy of the migrated template)."""
+    if "engine" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_engines"):
+        metafunc.parametrize("engine", ENGINES)
+
+
 @pytest.fixture
-def settings(tmp_path) -> Settings:
-    return Settings(data=tmp_path / "data", metrics_token=METRICS_TOKEN)
+def engine() -> str:
+    return "sqlite"
+
+
+@pytest.fixture
+def settings(request, tmp_path, engine) -> Settings:
+    database = request.getfixturevalue("postgres_migrated_url") if engine == "postgresql" else ""
+    return Settings(data=tmp_path / "data", database=database, metrics_token=METRICS_TOKEN)
 
 
 @pytest.fixture
 async def client(aiohttp_client, settings):
-    """An HTTP client talking to a real app (in this process) on a real SQLite file."""
+    """An HTTP client talking to a real app (in this process) on a real SQLite file (or PostgreSQL)."""
     return await aiohttp_client(create_app(settings))
 
 

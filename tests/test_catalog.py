@@ -8,11 +8,15 @@ import time
 import urllib.request
 from datetime import datetime, timezone
 
+import pytest
+
 from content_server.http_cache import accepts_gzip, etag_matches
 from content_server.media.catalog import build_catalog, iso, visible
 from content_server.storage import Store, media as media_sql
 
 from .ready_video import add_ready_video, ensure_category
+
+pytestmark = pytest.mark.both_engines  # server tests on SQLite and on PostgreSQL
 
 NO_PICTURES = lambda vid: {"poster": "poster.jpg", "thumb": "thumb.jpg"}  # noqa: E731
 

@@ -13,6 +13,9 @@ from content_server.storage import Store, accounts
 
 from .conftest import add_account
 from . import given
+import pytest
+
+pytestmark = pytest.mark.both_engines  # server tests on SQLite and on PostgreSQL
 
 QUESTIONS = 1000
 STAFF = 8

@@ -10,6 +10,8 @@ from content_server.questions import intake, workflow
 from .conftest import add_account
 from . import given
 
+pytestmark = pytest.mark.both_engines  # server tests on SQLite and on PostgreSQL
+
 MONGOLIAN = re.compile("[\u1800-\u18af]")
 
 

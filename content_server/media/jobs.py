@@ -232,11 +232,14 @@ def run_pending_jobs(store: Store, settings: Settings) -> None:
 
 async def _transcoder_ctx(app: web.Application):
     store, settings, metrics = app["store"], app["settings"], app["metrics"]
+    transcoder = app["transcoder"] = Transcoder(store, settings, metrics)
+    if not settings.transcode:  # an API node: workers elsewhere own the jobs, running ones included
+        yield
+        return
     requeued = await store.write(media_sql.requeue_interrupted_jobs)
     if requeued:
         log.info("%d interrupted transcode job(s) queued again", requeued)
     await asyncio.to_thread(sweep_work, store, settings.root)
-    transcoder = app["transcoder"] = Transcoder(store, settings, metrics)
     workers = [asyncio.create_task(transcoder.worker()) for _ in range(max(1, settings.transcode_workers))]
     yield
     for worker in workers:

@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from . import accounts, catalog, documents, guidance, health, media, questions, schedule, uploads
-from .engine import Checkpointer, Readers, Transaction, Writer, checkpoint, connect, truncate_wal
+from .engine import SqliteEngine, Transaction, checkpoint, connect, truncate_wal
 
-__all__ = ["FEATURES", "Store", "Transaction", "checkpoint", "connect", "truncate_wal"]
+__all__ = ["FEATURES", "Store", "Transaction", "checkpoint", "connect", "is_postgres_url", "sqlite_url",
+           "truncate_wal"]
 
 T = TypeVar("T")
 VERSIONS_MAX_AGE = 0.5  # seconds; another process's edit reaches this one's caches within a second
@@ -49,16 +50,23 @@ class Store:
     `content-server demo`, test setup) uses `read_blocking` / `write_blocking`, which run the same
     unit on the same threads and wait."""
 
-    def __init__(self, path: Path | str):
-        self.path = Path(path)
+    def __init__(self, location: Path | str):
+        """`location`: a SQLite file's path or `sqlite:///<path>` URL (the embedded engine), or a
+        `postgresql://…` URL (a connection pool; see storage/postgres.py). The schema is brought
+        up to date before this returns. Every command and the worker open their store here."""
         self.changes = 0  # commits made by this process (the consoles' ETags key on it)
         self.memo: dict = {}  # shared by units: caches that key on a document version
         self._versions: dict[str, int] = {}
         self._versions_lock = threading.Lock()
         self._answers: _Answers | None = None
-        self._writer = Writer(self.path, self.memo, self._committed, prepare=_migrate)
-        self._readers = Readers(self.path, self.memo)
-        self._checkpointer = Checkpointer(self.path)
+        if is_postgres_url(str(location)):
+            from .postgres import PostgresEngine
+            self.path = None
+            self._engine = PostgresEngine(str(location), self.memo, self._committed)
+        else:
+            self.path = _sqlite_path(location)
+            self._engine = SqliteEngine(self.path, self.memo, self._committed, prepare=_migrate)
+        self.dialect = self._engine.dialect
         self._closing = threading.Event()
         self._version_watch = threading.Thread(target=self._watch_versions, name="store-versions", daemon=True)
         self._version_watch.start()
@@ -66,17 +74,15 @@ class Store:
     def close(self) -> None:
         self._closing.set()
         self._version_watch.join()
-        self._writer.close()
-        self._readers.close()
-        self._checkpointer.close()
+        self._engine.close()
 
     async def read(self, fn: Callable[..., T], *args, **kw) -> T:
         """Runs `fn(tx, *args, **kw)` in one snapshot on a reader thread."""
-        return await self._answered(self._readers.submit(fn, args, kw))
+        return await self._answered(self._engine.submit_read(fn, args, kw))
 
     async def write(self, fn: Callable[..., T], *args, **kw) -> T:
-        """Runs `fn(tx, *args, **kw)` on the writer thread; answered after its COMMIT."""
-        return await self._answered(self._writer.submit(fn, args, kw))
+        """Runs `fn(tx, *args, **kw)` in a write transaction; answered after its COMMIT."""
+        return await self._answered(self._engine.submit_write(fn, args, kw))
 
     async def _answered(self, done: Future):
         """The result of a unit handed to a store thread, delivered through the loop's `_Answers`."""
@@ -99,12 +105,12 @@ class Store:
     def read_blocking(self, fn: Callable[..., T], *args, **kw) -> T:
         """`read` for code outside the event loop: waits for the unit's result."""
         _assert_off_loop()
-        return self._readers.submit(fn, args, kw).result()
+        return self._engine.submit_read(fn, args, kw).result()
 
     def write_blocking(self, fn: Callable[..., T], *args, **kw) -> T:
         """`write` for code outside the event loop: waits for the unit's COMMIT."""
         _assert_off_loop()
-        return self._writer.submit(fn, args, kw).result()
+        return self._engine.submit_write(fn, args, kw).result()
 
     def versions(self) -> dict[str, int]:
         """Every public document's version, from memory (no database hop): updated after each of
@@ -120,7 +126,7 @@ class Store:
         while not self._closing.wait(VERSIONS_MAX_AGE):
             try:
                 self._set_versions(self.read_blocking(documents.versions))
-            except (sqlite3.Error, RuntimeError):  # busy, or the store is closing: the next round
+            except Exception:  # busy, unreachable, or the store is closing: the next round
                 pass
 
     def version_of(self, *names: documents.Document) -> tuple[int, ...]:
@@ -129,8 +135,9 @@ class Store:
         return tuple(current.get(str(d), 0) for d in names)
 
     def _committed(self, tx: Transaction) -> None:
-        """Runs on the writer thread right after each COMMIT."""
-        self.changes += 1
+        """Runs on the writing thread right after each COMMIT (PostgreSQL: several such threads)."""
+        with self._versions_lock:
+            self.changes += 1
         self._set_versions(documents.versions(tx))
 
     def _set_versions(self, current: dict[str, int]) -> None:
@@ -175,6 +182,20 @@ class _Answers:
         if self._arrived and not self._woken:
             self._woken = True
             self.loop.call_soon(self._deliver)  # the next turn: what is ready now runs first
+
+
+def is_postgres_url(location: str) -> bool:
+    return location.startswith(("postgresql://", "postgres://"))
+
+
+def sqlite_url(path: Path | str) -> str:
+    """The URL naming a SQLite file (`sqlite:///` then the path, so an absolute one has four slashes)."""
+    return "sqlite:///" + str(path)
+
+
+def _sqlite_path(location: Path | str) -> Path:
+    text = str(location)
+    return Path(text[len("sqlite:///"):] if text.startswith("sqlite:///") else text)
 
 
 def _assert_off_loop() -> None:
