@@ -3,6 +3,7 @@ and a database that cannot be reached answered with 503 and Retry-After."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import subprocess
 import sys
 import uuid
@@ -11,8 +12,9 @@ from collections import defaultdict
 import psycopg
 import pytest
 
+from content_server.app import create_app
 from content_server.config import Settings
-from content_server.storage import Store, accounts, documents
+from content_server.storage import Store, accounts, documents, media
 
 from .conftest import METRICS_TOKEN
 from .test_questions import ask, question_body
@@ -99,3 +101,27 @@ def test_the_user_command_writes_to_the_database_it_is_given(postgres_migrated_u
     finally:
         store.close()
     assert not (tmp_path / "data" / "legal-tv.db").exists()
+
+
+def given_a_running_and_a_queued_job(url: str) -> None:
+    store = Store(url)
+    try:
+        store.write_blocking(media.add_category, "law", "法律", "ᠬᠠᠤᠯᠢ")
+        for video_id in ("running-elsewhere", "waiting"):
+            store.write_blocking(media.add_video_with_job, {
+                "id": video_id, "category": "law", "title_zh": "视频", "title_mn": "ᠸ",
+                "audio_languages": ["zh"], "subtitle_languages": [], "source": {"probe": {}}})
+        assert store.write_blocking(media.claim_next_job)["id"] == "running-elsewhere"
+    finally:
+        store.close()
+
+
+async def test_an_api_node_without_the_transcoder_leaves_every_job_to_the_workers(aiohttp_client, settings):
+    """`serve --no-transcode`: a job a worker elsewhere is running is not taken back at start,
+    and a queued one stays queued for the workers."""
+    await asyncio.to_thread(given_a_running_and_a_queued_job, settings.database_url)
+    client = await aiohttp_client(create_app(dataclasses.replace(settings, transcode=False)))
+    assert (await client.get("/api/v1/catalog")).status == 200
+    node_store = client.server.app["store"]
+    assert await node_store.read(media.job_state, "running-elsewhere") == "running"
+    assert await node_store.read(media.job_counts) == {"queued": 1, "running": 1, "failed": 0}
