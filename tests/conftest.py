@@ -87,8 +87,8 @@ def free_port() -> int:
 class ServerProcess:
     """`content-server serve` as its own process, so tests can kill -9 it."""
 
-    def __init__(self, data: Path, port: int | None = None):
-        self.data, self.port = data, port or free_port()
+    def __init__(self, data: Path, port: int | None = None, database: str = ""):
+        self.data, self.port, self.database = data, port or free_port(), database
         self.proc: subprocess.Popen | None = None
 
     @property
@@ -99,7 +99,8 @@ class ServerProcess:
         log = open(self.data.parent / f"server-{self.port}.log", "ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "content_server.cli", "serve", "--data", str(self.data),
-             "--port", str(self.port), "--metrics-token", METRICS_TOKEN], stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
+             "--port", str(self.port), "--metrics-token", METRICS_TOKEN,
+             *(["--database", self.database] if self.database else [])], stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
@@ -126,14 +127,15 @@ class ServerProcess:
 
 
 @pytest.fixture
-def server_process(tmp_path):
-    """A factory for real server processes on one data root; all are stopped afterwards."""
+def server_process(settings):
+    """A factory for real server processes on one data root and the settings' database; all are
+    stopped afterwards."""
     started: list[ServerProcess] = []
-    data = tmp_path / "data"
-    data.mkdir(exist_ok=True)
+    data = settings.data
+    data.mkdir(parents=True, exist_ok=True)
 
     def start(port: int | None = None) -> ServerProcess:
-        server = ServerProcess(data, port).start()
+        server = ServerProcess(data, port, settings.database).start()
         started.append(server)
         return server
     yield start

@@ -174,7 +174,7 @@ async def test_a_video_appears_when_its_publish_window_opens_without_a_restart(c
 def test_two_servers_on_the_same_data_give_the_same_etag(settings, server_process):
     # given ready videos on a data root
     settings.root.create()
-    store = Store(settings.root.database)
+    store = Store(settings.database_url)
     try:
         add_ready_video(store, settings)
         add_ready_video(store, settings, title_zh="拖欠工资", category="wages")

@@ -255,7 +255,7 @@ def test_the_demo_fills_the_queue_once(settings):
     from content_server.app import create_app
     from content_server.storage import Store
     create_app(settings)
-    store = Store(settings.root.database)
+    store = Store(settings.database_url)
     questions.fill_demo(store, settings)
     questions.fill_demo(store, settings)
     rows = given.read(store, given.rows, "SELECT language, phone_masked FROM questions")

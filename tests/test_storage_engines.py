@@ -13,8 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg
 import pytest
 
-from content_server.storage import (Store, accounts, catalog, documents, guidance, media, postgres, questions,
-                                    schedule, uploads)
+from content_server.storage import (Store, Transaction, accounts, catalog, connect, documents, guidance, media,
+                                    postgres, questions, schedule, uploads)
 
 NOW = 1_790_000_000.25  # a UNIX time with a fraction: float4 would lose it
 
@@ -22,9 +22,10 @@ NOW = 1_790_000_000.25  # a UNIX time with a fraction: float4 would lose it
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request, tmp_path):
     if request.param == "sqlite":
-        sqlite_store = Store(tmp_path / "legal-tv.db")
-        yield sqlite_store
-        sqlite_store.close()
+        Store(tmp_path / "legal-tv.db").close()  # the schema, as the server makes it
+        conn = connect(tmp_path / "legal-tv.db")  # autocommit, like the PostgreSQL connection below
+        yield Transaction(conn, {})
+        conn.close()
     else:
         url = request.getfixturevalue("postgres_migrated_url")
         with psycopg.connect(url, autocommit=True) as conn:
