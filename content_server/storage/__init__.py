@@ -8,7 +8,8 @@ Each feature keeps its statements in its own module here as functions taking a
 transaction (`tx`, historically named `store`): each such function is a unit of work.
 Handlers run units through `Store` (`await store.read(fn, …)`, `await store.write(fn, …)`);
 `engine` runs them off the event loop. Schemas are numbered migrations, applied once, in
-order, at start.
+order, at start. `Store("postgresql://…")` runs the same units on PostgreSQL instead
+(`postgres.PostgresEngine`: a connection pool, several writers at once).
 """
 from __future__ import annotations
 
