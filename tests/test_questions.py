@@ -254,7 +254,7 @@ def test_the_demo_fills_the_queue_once(settings):
     from content_server import questions
     from content_server.app import create_app
     from content_server.storage import Store
-    create_app(settings)
+    create_app(settings)["store"].close()  # an app that never serves: its store is not closed for it
     store = Store(settings.database_url)
     questions.fill_demo(store, settings)
     questions.fill_demo(store, settings)
