@@ -48,6 +48,22 @@ def test_a_postgresql_url_opens_a_migrated_store_with_the_same_caches(postgres_u
         reopened.close()
 
 
+async def test_a_write_on_one_node_moves_the_change_count_of_every_node(postgres_migrated_url):
+    """The consoles' live views tag their fragments with `store.changes`: a claim taken through
+    one API node must change what the other node's desk pages show."""
+    node_a, node_b = await asyncio.gather(asyncio.to_thread(Store, postgres_migrated_url),
+                                          asyncio.to_thread(Store, postgres_migrated_url))
+    try:
+        await node_b.refresh_versions()
+        before = node_b.changes
+        await node_a.write(accounts.add_device, "box-1", "hash-1", "152500", "mn")
+        await node_b.refresh_versions()  # what node B does by itself every half second
+        assert node_b.changes > before
+        assert node_a.changes == node_b.changes  # both now name the same state
+    finally:
+        await asyncio.gather(asyncio.to_thread(node_a.close), asyncio.to_thread(node_b.close))
+
+
 async def test_one_box_sending_many_questions_at_once_keeps_the_rules(client, device):
     """Each key is sent twice and each topic by two keys, all at once: on PostgreSQL several
     write units run together, so only the per-box lock keeps the read-then-insert rules."""

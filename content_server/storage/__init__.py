@@ -62,12 +62,11 @@ class Store:
         self._answers: _Answers | None = None
         if is_postgres_url(str(location)):
             from .postgres import PostgresEngine
-            self.path = None
+            self.path, self.dialect = None, "postgresql"
             self._engine = PostgresEngine(str(location), self.memo, self._committed)
         else:
-            self.path = _sqlite_path(location)
+            self.path, self.dialect = _sqlite_path(location), "sqlite"
             self._engine = SqliteEngine(self.path, self.memo, self._committed, prepare=_migrate)
-        self.dialect = self._engine.dialect
         self._closing = threading.Event()
         self._version_watch = threading.Thread(target=self._watch_versions, name="store-versions", daemon=True)
         self._version_watch.start()
@@ -119,16 +118,23 @@ class Store:
         return self._versions
 
     async def refresh_versions(self) -> dict[str, int]:
-        """Reads the versions now (what the store does by itself every VERSIONS_MAX_AGE)."""
-        self._set_versions(await self.read(documents.versions))
+        """Reads the versions (and on PostgreSQL the shared change count) now: what the store
+        does by itself every VERSIONS_MAX_AGE."""
+        self._set_seen(*await self.read(_seen))
         return self._versions
 
     def _watch_versions(self) -> None:
         while not self._closing.wait(VERSIONS_MAX_AGE):
             try:
-                self._set_versions(self.read_blocking(documents.versions))
+                self._set_seen(*self.read_blocking(_seen))
             except Exception:  # busy, unreachable, or the store is closing: the next round
                 pass
+
+    def _set_seen(self, versions: dict[str, int], changes: int | None) -> None:
+        self._set_versions(versions)
+        if changes is not None:
+            with self._versions_lock:
+                self.changes = max(self.changes, changes)
 
     def version_of(self, *names: documents.Document) -> tuple[int, ...]:
         """The versions of `names`, in that order (see `versions`)."""
@@ -136,9 +142,12 @@ class Store:
         return tuple(current.get(str(d), 0) for d in names)
 
     def _committed(self, tx: Transaction) -> None:
-        """Runs on the writing thread right after each COMMIT (PostgreSQL: several such threads)."""
+        """Runs on the writing thread right after each COMMIT (PostgreSQL: several such threads).
+        On PostgreSQL `changes` follows a sequence every node bumps after its commits, so a write
+        on one node moves the consoles' ETags on all of them within VERSIONS_MAX_AGE."""
+        shared = tx.one("SELECT nextval('store_changes')")[0] if self.dialect == "postgresql" else None
         with self._versions_lock:
-            self.changes += 1
+            self.changes = max(self.changes + 1, shared or 0)
         self._set_versions(documents.versions(tx))
 
     def _set_versions(self, current: dict[str, int]) -> None:
@@ -183,6 +192,14 @@ class _Answers:
         if self._arrived and not self._woken:
             self._woken = True
             self.loop.call_soon(self._deliver)  # the next turn: what is ready now runs first
+
+
+def _seen(tx) -> tuple[dict[str, int], int | None]:
+    """The document versions, and on PostgreSQL the change count all nodes share."""
+    shared = None
+    if getattr(tx, "dialect", "sqlite") == "postgresql":
+        shared = tx.one("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM store_changes")[0]
+    return documents.versions(tx), shared
 
 
 def is_postgres_url(location: str) -> bool:

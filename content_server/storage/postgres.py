@@ -210,6 +210,8 @@ def migrate(url: str) -> None:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
             conn.execute("CREATE TABLE IF NOT EXISTS schema_versions "
                          "(feature TEXT PRIMARY KEY, version INTEGER NOT NULL)")
+            # bumped after every commit of every node: the consoles' ETags (Store.changes) follow it
+            conn.execute("CREATE SEQUENCE IF NOT EXISTS store_changes")
             done = dict(conn.execute("SELECT feature, version FROM schema_versions").fetchall())
             for feature, steps in migrations().items():
                 for version, script in enumerate(steps, start=1):
