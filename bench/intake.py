@@ -7,6 +7,7 @@ the count of 201 replies, and as a reference measured in the same run the rate o
 /healthz requests, with the ratio. Afterwards it checks that every acknowledged question is stored.
 
     .venv/bin/python bench/intake.py [--rounds 3] [--seconds 5] [--connections 50] [--threads 2]
+                                     [--database postgresql://…  (an empty database; default: SQLite)]
 """
 from __future__ import annotations
 
@@ -119,10 +120,10 @@ def median_of(runs: list[dict]) -> dict:
     return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
 
 
-def make_devices(data: Path, count: int, tokens_file: Path) -> None:
-    settings = Settings(data=data)
+def make_devices(data: Path, count: int, tokens_file: Path, database: str = "") -> None:
+    settings = Settings(data=data, database=database)
     settings.root.create()
-    store = Store(settings.root.database)
+    store = Store(settings.database_url)
     store.write_blocking(topics.seed)  # what the server seeds when it starts
     tokens = store.write_blocking(_add_devices, count)
     store.close()
@@ -138,9 +139,9 @@ def _add_devices(tx, count: int) -> list[str]:
     return tokens
 
 
-def stored_questions(data: Path) -> tuple[int, int]:
-    """(questions stored, PRAGMA synchronous of a store connection)."""
-    store = Store(data / "legal-tv.db")
+def stored_questions(data: Path, database: str = "") -> tuple[int, int]:
+    """(questions stored, PRAGMA synchronous of a store connection; 2 on PostgreSQL, which syncs each COMMIT)."""
+    store = Store(Settings(data=data, database=database).database_url)
     try:
         return store.read_blocking(_count_and_durability)
     finally:
@@ -148,7 +149,8 @@ def stored_questions(data: Path) -> tuple[int, int]:
 
 
 def _count_and_durability(tx) -> tuple[int, int]:
-    return tx.one("SELECT COUNT(*) AS n FROM questions")["n"], tx.one("PRAGMA synchronous")[0]
+    synchronous = tx.one("PRAGMA synchronous")[0] if getattr(tx, "dialect", "sqlite") == "sqlite" else 2
+    return tx.one("SELECT COUNT(*) AS n FROM questions")["n"], synchronous
 
 
 def cpu_seconds(pid: int) -> float:
@@ -181,17 +183,18 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--devices", type=int, default=30000)
+    parser.add_argument("--database", default="", help="postgresql://… (an empty database); default: SQLite in a temp dir")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="intake-bench-") as tmp:
         tmp = Path(tmp)
         data = tmp / "data"
         tokens = tmp / "tokens.txt"
-        make_devices(data, args.devices, tokens)
+        make_devices(data, args.devices, tokens, args.database)
         (tmp / "intake.lua").write_text(LUA % {"tokens": tokens})
         (tmp / "health.lua").write_text(HEALTH_LUA)
         port = free_port()
         server = subprocess.Popen([sys.executable, "-m", "content_server.cli", "serve", "--data", str(data),
-                                   "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                   "--port", str(port), *(["--database", args.database] if args.database else [])], cwd=ROOT, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL)
         try:
             deadline = time.monotonic() + 20
@@ -219,11 +222,12 @@ def main() -> int:
         finally:
             server.terminate()
             server.wait(10)
-        stored, synchronous = stored_questions(data)
+        stored, synchronous = stored_questions(data, args.database)
     acknowledged = sum(i["requests"] - i["errors"] for i in intakes)
     errors = sum(i["errors"] for i in intakes)
     intake, health = median_of(intakes), median_of(healths)
-    print(f"durability: journal WAL, synchronous={'FULL' if synchronous == 2 else synchronous} (as in production)")
+    print("durability: PostgreSQL (as its server is configured)" if args.database else
+          f"durability: journal WAL, synchronous={'FULL' if synchronous == 2 else synchronous} (as in production)")
     print(f"medians of {args.rounds} rounds of {args.seconds} s, {args.connections} connections:")
     print(f"intake  : {intake['rate']:8.0f} req/s  p50 {intake['p50_ms']:6.1f} ms  p99 {intake['p99_ms']:6.1f} ms  "
           f"({acknowledged} acknowledged in all, {errors} refused or failed)")

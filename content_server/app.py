@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
                                         "keepalive_timeout": settings.header_timeout_seconds})
     app["settings"] = settings
     app["metrics"] = ops.Metrics()
-    app["store"] = Store(settings.root.database)
+    app["store"] = Store(settings.database_url)
     app.on_startup.append(serving.log_accept_failures_once_a_minute)
     # the store's threads run Python too: hand the interpreter back to the event loop within a
     # millisecond, not the default 5 ms a busy thread may keep it (that would be loop lag)

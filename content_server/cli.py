@@ -20,8 +20,8 @@ from .errors import ApiError
 from .password_policy import check_password
 from .storage import Store, accounts
 
-STORE_SETTINGS = ("data",)
-DEMO_SETTINGS = ("data", "public_url", "extra")
+STORE_SETTINGS = ("data", "database")
+DEMO_SETTINGS = ("data", "database", "public_url", "extra")
 WORKER_SETTINGS = ("data", "database", "transcode_workers", "extra")
 
 
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "worker":
         from .media.worker import run_worker
-        store = Store(settings.root.database)
+        store = Store(settings.database_url)
         try:
             run_worker(store, settings)
         finally:
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         from .demo import fill_demo
         fill_demo(settings)
         return 0
-    store = Store(settings.root.database)
+    store = Store(settings.database_url)
     try:
         return _account_command(store, args)
     finally:

@@ -66,11 +66,13 @@ class DataRoot:
             path.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
-def setting(default, help: str):
-    """A Settings field: `help` is shown by `content-server serve --help`."""
+def setting(default, help: str, env: str = ""):
+    """A Settings field: `help` is shown by `content-server serve --help`; `env` names its
+    environment variable when it is not LEGAL_TV_<FIELD NAME>."""
+    metadata = {"help": help, **({"env": env} if env else {})}
     if isinstance(default, (dict, list)):
-        return field(default_factory=lambda: type(default)(default), metadata={"help": help})
-    return field(default=default, metadata={"help": help})
+        return field(default_factory=lambda: type(default)(default), metadata=metadata)
+    return field(default=default, metadata=metadata)
 
 
 @dataclass
@@ -78,6 +80,9 @@ class Settings:
     """Every field can be given as --field-name on the command line or LEGAL_TV_FIELD_NAME in
     the environment (`add_setting_options`, `settings_from`)."""
     data: Path = setting(Path("media"), "data root (database, uploads, renditions)")
+    database: str = setting("", "where the database is: postgresql://user@host/name (province mode), or "
+                                "sqlite:///<path>; empty: sqlite:///<data root>/legal-tv.db",
+                       env="LEGAL_TV_DATABASE_URL")
     host: str = setting("127.0.0.1", "address to listen on")
     port: int = setting(8080, "port to listen on")
     public_url: str = setting("", "absolute base for URLs handed to boxes, e.g. https://tv.example.cn; "
@@ -100,6 +105,8 @@ class Settings:
                                            "with 503")
     metrics_token: str = setting("", "Bearer token a Prometheus scraper sends to read /metrics "
                                      "(administrators may always read it)")
+    transcode: bool = setting(True, "run ffmpeg transcodes in this process (--no-transcode: an API node only; "
+                                    "workers elsewhere transcode)")
     transcode_workers: int = setting(1, "ffmpeg transcodes run at once")
     claim_lease_minutes: int = setting(15, "a callback claim lapses unless the desk page renews it")
     phone_retention_days: int = setting(30, "phone numbers are erased this long after a question ends")
@@ -115,6 +122,12 @@ class Settings:
     def root(self) -> DataRoot:
         return DataRoot(self.data)
 
+    @property
+    def database_url(self) -> str:
+        """The database to open (`storage.Store(settings.database_url)`): the setting, else the
+        data root's SQLite file."""
+        return self.database or "sqlite:///" + str(self.root.database)
+
 
 ENV_PREFIX = "LEGAL_TV_"
 
@@ -128,7 +141,7 @@ def add_setting_options(parser: argparse.ArgumentParser, names: tuple[str, ...] 
         kind = hints[f.name]
         option = "--" + f.name.replace("_", "-")
         described = f.metadata.get("help", f.name.replace("_", " "))  # a field declared without setting()
-        help_text = f"{described} (default: {_shown(f)}; env {ENV_PREFIX}{f.name.upper()})"
+        help_text = f"{described} (default: {_shown(f)}; env {_env_name(f)})"
         if kind is bool:
             parser.add_argument(option, dest=f.name, action=argparse.BooleanOptionalAction,
                                 default=None, help=help_text)
@@ -147,9 +160,13 @@ def settings_from(args: argparse.Namespace | None = None, environ=None) -> Setti
         given = getattr(args, f.name, None) if args is not None else None
         if given is not None:
             values[f.name] = given
-        elif ENV_PREFIX + f.name.upper() in environ:
-            values[f.name] = _convert(hints[f.name], ENV_PREFIX + f.name.upper(), environ[ENV_PREFIX + f.name.upper()])
+        elif _env_name(f) in environ:
+            values[f.name] = _convert(hints[f.name], _env_name(f), environ[_env_name(f)])
     return Settings(**values)
+
+
+def _env_name(f) -> str:
+    return f.metadata.get("env", ENV_PREFIX + f.name.upper())
 
 
 def _shown(f) -> str:

@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 def fill_demo(settings: Settings) -> None:
     """Each feature adds its sample content; running it twice adds nothing twice."""
     settings.root.create()
-    store = Store(settings.root.database)
+    store = Store(settings.database_url)
     try:
         for feature in (guidance, questions, media, schedule):  # schedule needs the videos
             feature.fill_demo(store, settings)

@@ -5,6 +5,7 @@ import errno
 import logging
 import sqlite3
 
+import psycopg
 from aiohttp import web
 
 from .i18n import N_, bilingual
@@ -52,6 +53,9 @@ async def error_middleware(request: web.Request, handler):
         if disk_full(exc):
             log.error("disk full on %s %s: %s", request.method, request.path, exc)
             return disk_full_error().response()
+        if database_unreachable(exc):
+            log.error("database unreachable on %s %s: %s", request.method, request.path, exc)
+            return database_unreachable_error().response()
         log.exception("unhandled error on %s %s", request.method, request.path)
         # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
         return ApiError(500, "internal", N_("Something went wrong on the server. Please try again later.")).response()
@@ -75,8 +79,35 @@ def disk_full(exc: BaseException | None) -> bool:
             return True
         if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
             return True
+        if isinstance(exc, psycopg.Error) and exc.sqlstate == "53100":  # PostgreSQL's disk_full
+            return True
         exc = exc.__cause__ or exc.__context__
     return False
+
+
+DATABASE_RETRY_SECONDS = 30
+# connection lost or refused (no SQLSTATE, class 08), server shutting down or starting (57P01-03)
+_UNREACHABLE_STATES = {None, "57P01", "57P02", "57P03"}
+
+
+def database_unreachable(exc: BaseException | None) -> bool:
+    """Whether `exc`, or an error it arose from, says the database server cannot be reached now."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, psycopg.OperationalError) and (
+                exc.sqlstate in _UNREACHABLE_STATES or exc.sqlstate.startswith("08")):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def database_unreachable_error() -> ApiError:
+    """503 while the database cannot be reached: the caller should send the request again later."""
+    # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 90 chars
+    msgid = N_("The server cannot reach its records just now. Please try again in a minute.")
+    return ApiError(503, "database_unavailable", msgid,
+                    headers={"Retry-After": str(DATABASE_RETRY_SECONDS)})
 
 
 def disk_full_error() -> ApiError:

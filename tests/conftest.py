@@ -23,14 +23,34 @@ METRICS_TOKEN = "scrape-token-of-the-tests"
 METRICS = {"Authorization": f"Bearer {METRICS_TOKEN}"}  # what a Prometheus scraper sends for /metrics
 
 
+ENGINES = ("sqlite", "postgresql")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "both_engines: the module's server tests run on SQLite and on PostgreSQL")
+
+
+def pytest_generate_tests(metafunc):
+    """Modules marked `both_engines` run each server test twice: on a SQLite file and on a fresh
+    PostgreSQL database (a copy of the migrated template)."""
+    if "engine" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_engines"):
+        metafunc.parametrize("engine", ENGINES)
+
+
 @pytest.fixture
-def settings(tmp_path) -> Settings:
-    return Settings(data=tmp_path / "data", metrics_token=METRICS_TOKEN)
+def engine() -> str:
+    return "sqlite"
+
+
+@pytest.fixture
+def settings(request, tmp_path, engine) -> Settings:
+    database = request.getfixturevalue("postgres_migrated_url") if engine == "postgresql" else ""
+    return Settings(data=tmp_path / "data", database=database, metrics_token=METRICS_TOKEN)
 
 
 @pytest.fixture
 async def client(aiohttp_client, settings):
-    """An HTTP client talking to a real app (in this process) on a real SQLite file."""
+    """An HTTP client talking to a real app (in this process) on a real SQLite file (or PostgreSQL)."""
     return await aiohttp_client(create_app(settings))
 
 
@@ -67,8 +87,8 @@ def free_port() -> int:
 class ServerProcess:
     """`content-server serve` as its own process, so tests can kill -9 it."""
 
-    def __init__(self, data: Path, port: int | None = None):
-        self.data, self.port = data, port or free_port()
+    def __init__(self, data: Path, port: int | None = None, database: str = ""):
+        self.data, self.port, self.database = data, port or free_port(), database
         self.proc: subprocess.Popen | None = None
 
     @property
@@ -79,7 +99,8 @@ class ServerProcess:
         log = open(self.data.parent / f"server-{self.port}.log", "ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "content_server.cli", "serve", "--data", str(self.data),
-             "--port", str(self.port), "--metrics-token", METRICS_TOKEN], stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
+             "--port", str(self.port), "--metrics-token", METRICS_TOKEN,
+             *(["--database", self.database] if self.database else [])], stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
@@ -106,14 +127,15 @@ class ServerProcess:
 
 
 @pytest.fixture
-def server_process(tmp_path):
-    """A factory for real server processes on one data root; all are stopped afterwards."""
+def server_process(settings):
+    """A factory for real server processes on one data root and the settings' database; all are
+    stopped afterwards."""
     started: list[ServerProcess] = []
-    data = tmp_path / "data"
-    data.mkdir(exist_ok=True)
+    data = settings.data
+    data.mkdir(parents=True, exist_ok=True)
 
     def start(port: int | None = None) -> ServerProcess:
-        server = ServerProcess(data, port).start()
+        server = ServerProcess(data, port, settings.database).start()
         started.append(server)
         return server
     yield start

@@ -14,6 +14,8 @@ from .conftest import PASSWORD, add_account
 from .console_session import sign_in
 from . import given
 
+pytestmark = pytest.mark.both_engines  # server tests on SQLite and on PostgreSQL
+
 WEAK = {
     "eleven char": "too short",
     "zzzzzzzzzzzzzzzz": "repeated key",

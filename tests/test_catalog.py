@@ -8,11 +8,15 @@ import time
 import urllib.request
 from datetime import datetime, timezone
 
+import pytest
+
 from content_server.http_cache import accepts_gzip, etag_matches
 from content_server.media.catalog import build_catalog, iso, visible
 from content_server.storage import Store, media as media_sql
 
 from .ready_video import add_ready_video, ensure_category
+
+pytestmark = pytest.mark.both_engines  # server tests on SQLite and on PostgreSQL
 
 NO_PICTURES = lambda vid: {"poster": "poster.jpg", "thumb": "thumb.jpg"}  # noqa: E731
 
@@ -170,7 +174,7 @@ async def test_a_video_appears_when_its_publish_window_opens_without_a_restart(c
 def test_two_servers_on_the_same_data_give_the_same_etag(settings, server_process):
     # given ready videos on a data root
     settings.root.create()
-    store = Store(settings.root.database)
+    store = Store(settings.database_url)
     try:
         add_ready_video(store, settings)
         add_ready_video(store, settings, title_zh="拖欠工资", category="wages")

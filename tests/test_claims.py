@@ -18,6 +18,8 @@ from .conftest import METRICS, add_account
 from .console_session import post_login
 from . import given
 
+pytestmark = pytest.mark.both_engines  # server tests on SQLite and on PostgreSQL
+
 CAL = default_calendar()
 
 

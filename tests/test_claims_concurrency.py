@@ -13,6 +13,9 @@ from content_server.storage import Store, accounts
 
 from .conftest import add_account
 from . import given
+import pytest
+
+pytestmark = pytest.mark.both_engines  # server tests on SQLite and on PostgreSQL
 
 QUESTIONS = 1000
 STAFF = 8
@@ -70,8 +73,8 @@ def claim_until_empty(port: int, token: str, claimed: list, failures: list, dead
         conn.close()
 
 
-def test_eight_staff_claim_a_thousand_questions_none_twice_none_lost(server_process, tmp_path):
-    store = Store(tmp_path / "data" / "legal-tv.db")
+def test_eight_staff_claim_a_thousand_questions_none_twice_none_lost(server_process, settings):
+    store = Store(settings.database_url)
     ids = fill_queue(store)
     tokens = staff_tokens(store)
     store.close()
@@ -92,7 +95,7 @@ def test_eight_staff_claim_a_thousand_questions_none_twice_none_lost(server_proc
     assert set(every_claim) == set(ids)                            # none lost
     assert sum(1 for got in claimed.values() if got) > 1           # the work was really shared
 
-    store = Store(tmp_path / "data" / "legal-tv.db")
+    store = Store(settings.database_url)
     holders = {r["id"]: r["claimed_by"] for r in given.read(store, given.rows, "SELECT id, claimed_by FROM questions WHERE status = 'claimed'")}
     assert len(holders) == QUESTIONS
     for user_id, got in claimed.items():

@@ -14,6 +14,9 @@ from content_server.storage import Store
 from .console_session import sign_in
 from .test_questions import MONGOLIAN, ask, register
 from . import given
+import pytest
+
+pytestmark = pytest.mark.both_engines  # server tests on SQLite and on PostgreSQL
 
 PHONE = "13812348000"
 

@@ -10,6 +10,8 @@ from content_server.questions import intake, workflow
 from .conftest import add_account
 from . import given
 
+pytestmark = pytest.mark.both_engines  # server tests on SQLite and on PostgreSQL
+
 MONGOLIAN = re.compile("[\u1800-\u18af]")
 
 
@@ -252,8 +254,8 @@ def test_the_demo_fills_the_queue_once(settings):
     from content_server import questions
     from content_server.app import create_app
     from content_server.storage import Store
-    create_app(settings)
-    store = Store(settings.root.database)
+    create_app(settings)["store"].close()  # an app that never serves: its store is not closed for it
+    store = Store(settings.database_url)
     questions.fill_demo(store, settings)
     questions.fill_demo(store, settings)
     rows = given.read(store, given.rows, "SELECT language, phone_masked FROM questions")

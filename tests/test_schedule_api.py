@@ -12,6 +12,8 @@ from .channel_media import install, install_slate
 from .test_channel_live import MONDAY_DATE, SCHEDULE, moment, renditions  # noqa: F401  (session fixture)
 from . import given
 
+pytestmark = pytest.mark.both_engines  # server tests on SQLite and on PostgreSQL
+
 MONGOLIAN = re.compile("[\u1800-\u18af]")
 CHINA = ZoneInfo("Asia/Shanghai")
 TITLE = {"zh": "法治频道", "mn": "ᠬᠠᠤᠯᠢ"}

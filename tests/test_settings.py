@@ -20,7 +20,7 @@ def test_serve_help_lists_every_setting_with_its_environment_variable():
     text = " ".join(text.split())  # argparse wraps lines
     for f in dataclasses.fields(Settings):
         assert f"--{f.name.replace('_', '-')}" in text, f.name
-        assert f"LEGAL_TV_{f.name.upper()}" in text, f.name
+        assert f.metadata.get("env", f"LEGAL_TV_{f.name.upper()}") in text, f.name
 
 
 def test_command_line_and_environment_become_typed_settings():
@@ -47,6 +47,25 @@ def test_other_commands_take_the_settings_that_concern_them():
     assert settings_from(args, {}).data == Path("/srv/x")
     with pytest.raises(SystemExit):
         build_parser().parse_args(["token", "list", "--port", "1"])
+
+
+@pytest.mark.parametrize("command", [["serve"], ["demo"], ["user", "add", "li", "--role", "staff"],
+                                     ["token", "create", "li"], ["token", "list"], ["token", "revoke", "1"]])
+def test_every_command_takes_the_database_url(command):
+    """--database, else LEGAL_TV_DATABASE_URL, else the SQLite file in the data root."""
+    url = "postgresql://legaltv@db.example/legaltv"
+    given = settings_from(build_parser().parse_args([*command, "--data", "/srv/x", "--database", url]), {})
+    assert given.database_url == url
+    from_env = settings_from(build_parser().parse_args([*command, "--data", "/srv/x"]),
+                             {"LEGAL_TV_DATABASE_URL": "postgresql://node@db.example/legaltv"})
+    assert from_env.database_url == "postgresql://node@db.example/legaltv"
+    default = settings_from(build_parser().parse_args([*command, "--data", "/srv/x"]), {})
+    assert default.database_url == "sqlite:///" + str(Path("/srv/x").resolve() / "legal-tv.db")
+
+
+def test_an_api_node_is_started_without_the_transcoder():
+    assert settings_from(build_parser().parse_args(["serve", "--no-transcode"]), {}).transcode is False
+    assert settings_from(build_parser().parse_args(["serve"]), {}).transcode is True
 
 
 @pytest.mark.parametrize("variable, value", [("LEGAL_TV_PORT", "eighty"), ("LEGAL_TV_TLS_PROXY", "perhaps"),

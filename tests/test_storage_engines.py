@@ -13,9 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg
 import pytest
 
-from content_server.storage import _migrate
-from content_server.storage import (accounts, catalog, documents, guidance, media, postgres, questions,
-                                    schedule, uploads)
+from content_server.storage import (Store, Transaction, accounts, catalog, connect, documents, guidance, media,
+                                    postgres, questions, schedule, uploads)
 
 from content_server.storage.engine import Transaction, connect
 
@@ -25,8 +24,8 @@ NOW = 1_790_000_000.25  # a UNIX time with a fraction: float4 would lose it
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request, tmp_path):
     if request.param == "sqlite":
-        conn = connect(tmp_path / "legal-tv.db")  # autocommit, as the PostgreSQL connection below
-        _migrate(Transaction(conn, {}))
+        Store(tmp_path / "legal-tv.db").close()  # the schema, as the server makes it
+        conn = connect(tmp_path / "legal-tv.db")  # autocommit, like the PostgreSQL connection below
         yield Transaction(conn, {})
         conn.close()
     else:

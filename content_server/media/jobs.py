@@ -271,8 +271,9 @@ def run_pending_jobs(store: Store, settings: Settings) -> None:
 async def _transcoder_ctx(app: web.Application):
     from .worker import transcode_jobs
     store, settings, metrics = app["store"], app["settings"], app["metrics"]
-    await asyncio.to_thread(sweep_work, store, settings.root)
-    loops = 0 if getattr(settings, "no_transcode", False) else settings.transcode_workers  # an API-only node
+    loops = settings.transcode_workers if settings.transcode else 0  # an API node: workers elsewhere own the jobs
+    if loops:
+        await asyncio.to_thread(sweep_work, store, settings.root)
     async with transcode_jobs(store, settings, loops, metrics) as transcoder:
         app["transcoder"] = transcoder
         yield

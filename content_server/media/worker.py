@@ -26,11 +26,6 @@ POLL_SECONDS = 5.0
 JITTER = 0.2  # ± share of the poll interval, so workers started together do not ask together
 
 
-def database_url(settings: Settings) -> str:
-    """The database URL setting ('' for the data root's SQLite file)."""
-    return str(getattr(settings, "database", "") or "")
-
-
 def is_postgres(url: str) -> bool:
     return url.startswith(("postgresql://", "postgres://"))
 
@@ -99,7 +94,7 @@ async def transcode_jobs(store: Store, settings: Settings, loops: int, metrics=N
             log.info("%d transcode job(s) of a stopped worker queued again", released)
         poll = float(settings.extra.get("transcode_poll_seconds", POLL_SECONDS))
         tasks = [asyncio.create_task(claim_loop(transcoder, poll)) for _ in range(loops)]
-        url = database_url(settings)
+        url = settings.database_url
         if is_postgres(url):
             tasks.append(asyncio.create_task(listen_for_jobs(url, transcoder.poke, poll)))
     try:

@@ -77,10 +77,12 @@ async def housekeeping_round(app: web.Application, now: float) -> tuple[int, int
     """`housekeeping`, then, when numbers were erased (now or in a round whose truncation was
     blocked), the write-ahead log is checkpointed and truncated in a worker thread."""
     released, erased = await app["store"].write(housekeeping, app["settings"], now)
-    erasure = app["erasure"]
+    erasure, store = app["erasure"], app["store"]
+    if store.path is None:  # PostgreSQL: no log file of this process to truncate
+        return released, erased
     if erased or erasure["log_pending"]:
         erasure["log_pending"] = True  # stays set until a truncation succeeds
-        erasure["log_pending"] = not await asyncio.to_thread(truncate_wal, app["settings"].root.database)
+        erasure["log_pending"] = not await asyncio.to_thread(truncate_wal, store.path)
     return released, erased
 
 

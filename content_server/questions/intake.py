@@ -161,6 +161,7 @@ def submit(store, device, key: str, body: dict, now: float, calendar: WorkCalend
            limits: BoxLimits | None = None) -> tuple[int, dict]:
     """Takes in one household question; returns (HTTP status, reply). See the module docstring."""
     fingerprint = body_hash(body)
+    db.lock_device(store, device["id"])
     earlier = db.submission(store, device["id"], key)
     if earlier is not None:
         if earlier["body_hash"] != fingerprint:

@@ -8,7 +8,8 @@ Each feature keeps its statements in its own module here as functions taking a
 transaction (`tx`, historically named `store`): each such function is a unit of work.
 Handlers run units through `Store` (`await store.read(fn, …)`, `await store.write(fn, …)`);
 `engine` runs them off the event loop. Schemas are numbered migrations, applied once, in
-order, at start.
+order, at start. `Store("postgresql://…")` runs the same units on PostgreSQL instead
+(`postgres.PostgresEngine`: a connection pool, several writers at once).
 """
 from __future__ import annotations
 
@@ -21,9 +22,10 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from . import accounts, catalog, documents, guidance, health, media, questions, schedule, uploads
-from .engine import Checkpointer, Readers, Transaction, Writer, checkpoint, connect, truncate_wal
+from .engine import SqliteEngine, Transaction, checkpoint, connect, truncate_wal
 
-__all__ = ["FEATURES", "Store", "Transaction", "checkpoint", "connect", "truncate_wal"]
+__all__ = ["FEATURES", "Store", "Transaction", "checkpoint", "connect", "is_postgres_url", "sqlite_url",
+           "truncate_wal"]
 
 T = TypeVar("T")
 VERSIONS_MAX_AGE = 0.5  # seconds; another process's edit reaches this one's caches within a second
@@ -49,16 +51,22 @@ class Store:
     `content-server demo`, test setup) uses `read_blocking` / `write_blocking`, which run the same
     unit on the same threads and wait."""
 
-    def __init__(self, path: Path | str):
-        self.path = Path(path)
+    def __init__(self, location: Path | str):
+        """`location`: a SQLite file's path or `sqlite:///<path>` URL (the embedded engine), or a
+        `postgresql://…` URL (a connection pool; see storage/postgres.py). The schema is brought
+        up to date before this returns. Every command and the worker open their store here."""
         self.changes = 0  # commits made by this process (the consoles' ETags key on it)
         self.memo: dict = {}  # shared by units: caches that key on a document version
         self._versions: dict[str, int] = {}
         self._versions_lock = threading.Lock()
         self._answers: _Answers | None = None
-        self._writer = Writer(self.path, self.memo, self._committed, prepare=_migrate)
-        self._readers = Readers(self.path, self.memo)
-        self._checkpointer = Checkpointer(self.path)
+        if is_postgres_url(str(location)):
+            from .postgres import PostgresEngine
+            self.path, self.dialect = None, "postgresql"
+            self._engine = PostgresEngine(str(location), self.memo, self._committed)
+        else:
+            self.path, self.dialect = _sqlite_path(location), "sqlite"
+            self._engine = SqliteEngine(self.path, self.memo, self._committed, prepare=_migrate)
         self._closing = threading.Event()
         self._version_watch = threading.Thread(target=self._watch_versions, name="store-versions", daemon=True)
         self._version_watch.start()
@@ -66,17 +74,15 @@ class Store:
     def close(self) -> None:
         self._closing.set()
         self._version_watch.join()
-        self._writer.close()
-        self._readers.close()
-        self._checkpointer.close()
+        self._engine.close()
 
     async def read(self, fn: Callable[..., T], *args, **kw) -> T:
         """Runs `fn(tx, *args, **kw)` in one snapshot on a reader thread."""
-        return await self._answered(self._readers.submit(fn, args, kw))
+        return await self._answered(self._engine.submit_read(fn, args, kw))
 
     async def write(self, fn: Callable[..., T], *args, **kw) -> T:
-        """Runs `fn(tx, *args, **kw)` on the writer thread; answered after its COMMIT."""
-        return await self._answered(self._writer.submit(fn, args, kw))
+        """Runs `fn(tx, *args, **kw)` in a write transaction; answered after its COMMIT."""
+        return await self._answered(self._engine.submit_write(fn, args, kw))
 
     async def _answered(self, done: Future):
         """The result of a unit handed to a store thread, delivered through the loop's `_Answers`."""
@@ -99,12 +105,12 @@ class Store:
     def read_blocking(self, fn: Callable[..., T], *args, **kw) -> T:
         """`read` for code outside the event loop: waits for the unit's result."""
         _assert_off_loop()
-        return self._readers.submit(fn, args, kw).result()
+        return self._engine.submit_read(fn, args, kw).result()
 
     def write_blocking(self, fn: Callable[..., T], *args, **kw) -> T:
         """`write` for code outside the event loop: waits for the unit's COMMIT."""
         _assert_off_loop()
-        return self._writer.submit(fn, args, kw).result()
+        return self._engine.submit_write(fn, args, kw).result()
 
     def versions(self) -> dict[str, int]:
         """Every public document's version, from memory (no database hop): updated after each of
@@ -112,16 +118,23 @@ class Store:
         return self._versions
 
     async def refresh_versions(self) -> dict[str, int]:
-        """Reads the versions now (what the store does by itself every VERSIONS_MAX_AGE)."""
-        self._set_versions(await self.read(documents.versions))
+        """Reads the versions (and on PostgreSQL the shared change count) now: what the store
+        does by itself every VERSIONS_MAX_AGE."""
+        self._set_seen(*await self.read(_seen))
         return self._versions
 
     def _watch_versions(self) -> None:
         while not self._closing.wait(VERSIONS_MAX_AGE):
             try:
-                self._set_versions(self.read_blocking(documents.versions))
-            except (sqlite3.Error, RuntimeError):  # busy, or the store is closing: the next round
+                self._set_seen(*self.read_blocking(_seen))
+            except Exception:  # busy, unreachable, or the store is closing: the next round
                 pass
+
+    def _set_seen(self, versions: dict[str, int], changes: int | None) -> None:
+        self._set_versions(versions)
+        if changes is not None:
+            with self._versions_lock:
+                self.changes = max(self.changes, changes)
 
     def version_of(self, *names: documents.Document) -> tuple[int, ...]:
         """The versions of `names`, in that order (see `versions`)."""
@@ -129,8 +142,12 @@ class Store:
         return tuple(current.get(str(d), 0) for d in names)
 
     def _committed(self, tx: Transaction) -> None:
-        """Runs on the writer thread right after each COMMIT."""
-        self.changes += 1
+        """Runs on the writing thread right after each COMMIT (PostgreSQL: several such threads).
+        On PostgreSQL `changes` follows a sequence every node bumps after its commits, so a write
+        on one node moves the consoles' ETags on all of them within VERSIONS_MAX_AGE."""
+        shared = tx.one("SELECT nextval('store_changes')")[0] if self.dialect == "postgresql" else None
+        with self._versions_lock:
+            self.changes = max(self.changes + 1, shared or 0)
         self._set_versions(documents.versions(tx))
 
     def _set_versions(self, current: dict[str, int]) -> None:
@@ -175,6 +192,28 @@ class _Answers:
         if self._arrived and not self._woken:
             self._woken = True
             self.loop.call_soon(self._deliver)  # the next turn: what is ready now runs first
+
+
+def _seen(tx) -> tuple[dict[str, int], int | None]:
+    """The document versions, and on PostgreSQL the change count all nodes share."""
+    shared = None
+    if getattr(tx, "dialect", "sqlite") == "postgresql":
+        shared = tx.one("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM store_changes")[0]
+    return documents.versions(tx), shared
+
+
+def is_postgres_url(location: str) -> bool:
+    return location.startswith(("postgresql://", "postgres://"))
+
+
+def sqlite_url(path: Path | str) -> str:
+    """The URL naming a SQLite file (`sqlite:///` then the path, so an absolute one has four slashes)."""
+    return "sqlite:///" + str(path)
+
+
+def _sqlite_path(location: Path | str) -> Path:
+    text = str(location)
+    return Path(text[len("sqlite:///"):] if text.startswith("sqlite:///") else text)
 
 
 def _assert_off_loop() -> None:

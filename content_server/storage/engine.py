@@ -249,3 +249,27 @@ def truncate_wal(path: Path | str) -> bool:
         return checkpoint(conn, "TRUNCATE")
     finally:
         conn.close()
+
+
+class SqliteEngine:
+    """The embedded engine as `Store` drives it: readers, the writer and the checkpointer on one file."""
+
+    dialect = "sqlite"
+
+    def __init__(self, path: Path, memo: dict, after_commit: Callable[[Transaction], None],
+                 prepare: Callable[[Transaction], None]):
+        self.path = path
+        self._writer = Writer(path, memo, after_commit, prepare=prepare)
+        self._readers = Readers(path, memo)
+        self._checkpointer = Checkpointer(path)
+
+    def submit_read(self, fn: Callable, args, kw) -> Future:
+        return self._readers.submit(fn, args, kw)
+
+    def submit_write(self, fn: Callable, args, kw) -> Future:
+        return self._writer.submit(fn, args, kw)
+
+    def close(self) -> None:
+        self._writer.close()
+        self._readers.close()
+        self._checkpointer.close()

@@ -1,5 +1,12 @@
 """PostgreSQL underneath the same storage functions: a transaction that looks like the store,
-and the PostgreSQL schema's migration runner.
+the engine `Store` drives for a `postgresql://` URL, and the PostgreSQL schema's migration runner.
+
+The engine: a psycopg 3 connection pool and as many worker threads as connections. A read unit
+runs in one REPEATABLE READ, READ ONLY transaction (one snapshot, as on SQLite); a write unit in
+its own READ COMMITTED transaction, several at once (PostgreSQL needs no single writer; rules
+that read then insert take an advisory lock, see `questions.lock_device`). A caller is answered
+after its COMMIT. A lost connection is dropped by the pool and its unit fails with
+psycopg.OperationalError, which the server answers with 503 and Retry-After.
 
 The storage functions are written once, with `?` placeholders, against `store.one`,
 `store.all`, `store.write()` and the connection it yields. `PostgresTx` offers exactly that
@@ -11,17 +18,21 @@ from __future__ import annotations
 
 import functools
 import importlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 import psycopg
 from psycopg import pq
+from psycopg_pool import ConnectionPool
 
 from . import FEATURES
 
 DIALECT = "postgresql"
 # Two nodes starting at once: the second waits for the first to finish migrating ('legaltv' in hex)
 MIGRATION_LOCK = 0x6C6567616C7476
+POOL_SIZE = 8  # connections, and threads running units, per process
+POOL_WAIT_SECONDS = 10  # a unit waiting longer for a connection fails (503): the database is unreachable
 
 
 class Row:
@@ -139,6 +150,47 @@ class PostgresTx:
             yield self
 
 
+class PostgresEngine:
+    """`Store`'s engine for a `postgresql://` URL: migrates, then runs units on pooled connections."""
+
+    dialect = DIALECT
+
+    def __init__(self, url: str, memo: dict, after_commit: Callable[[PostgresTx], None], size: int = POOL_SIZE):
+        migrate(url)
+        self._memo, self._after_commit = memo, after_commit
+        self._pool = ConnectionPool(url, min_size=1, max_size=size + 1, kwargs={"autocommit": True},
+                                    timeout=POOL_WAIT_SECONDS, open=True, name="legal-tv")
+        self._threads = ThreadPoolExecutor(size, thread_name_prefix="store-pg")
+
+    def submit_read(self, fn: Callable, args, kw) -> Future:
+        return self._threads.submit(self._run, fn, args, kw, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", False)
+
+    def submit_write(self, fn: Callable, args, kw) -> Future:
+        return self._threads.submit(self._run, fn, args, kw, "BEGIN ISOLATION LEVEL READ COMMITTED", True)
+
+    def _run(self, fn: Callable, args, kw, begin: str, writes: bool):
+        with self._pool.connection() as conn:
+            tx = PostgresTx(conn, self._memo)
+            conn.execute(begin)
+            try:
+                result = fn(tx, *args, **kw)
+            except BaseException:
+                if conn.info.transaction_status in (pq.TransactionStatus.INTRANS, pq.TransactionStatus.INERROR):
+                    conn.execute("ROLLBACK")  # a lost connection is in neither state: the pool drops it
+                raise
+            conn.execute("COMMIT" if writes else "ROLLBACK")
+            if writes:
+                try:
+                    self._after_commit(tx)
+                except psycopg.Error:  # only a cache refresh; the next commit or tick retries it
+                    pass
+            return result
+
+    def close(self) -> None:
+        self._threads.shutdown(wait=True)
+        self._pool.close()
+
+
 def dialect_of(store) -> str:
     """'postgresql' for a PostgresTx, 'sqlite' for the SQLite store (and what wraps it)."""
     return getattr(store, "dialect", "sqlite")
@@ -158,6 +210,8 @@ def migrate(url: str) -> None:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
             conn.execute("CREATE TABLE IF NOT EXISTS schema_versions "
                          "(feature TEXT PRIMARY KEY, version INTEGER NOT NULL)")
+            # bumped after every commit of every node: the consoles' ETags (Store.changes) follow it
+            conn.execute("CREATE SEQUENCE IF NOT EXISTS store_changes")
             done = dict(conn.execute("SELECT feature, version FROM schema_versions").fetchall())
             for feature, steps in migrations().items():
                 for version, script in enumerate(steps, start=1):

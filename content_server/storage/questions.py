@@ -374,7 +374,7 @@ def save_topic(store, topic_id: str, title: dict, phrases: list[dict], position:
 
 def staff_topics(store, user_id: int) -> list[str]:
     """The topics a staff member answers; empty means every topic."""
-    return [r["topic_id"] for r in store.all("SELECT topic_id FROM staff_topics WHERE user_id = ?", (user_id,))]
+    return [r["topic_id"] for r in store.all("SELECT topic_id FROM staff_topics WHERE user_id = ? ORDER BY topic_id", (user_id,))]
 
 
 def desk_users(store) -> list:
@@ -396,6 +396,17 @@ def set_staff_topics(store, user_id: int, topic_ids: list[str]) -> None:
 
 
 # --- intake -----------------------------------------------------------------------------
+
+DEVICE_LOCKS = 0x7174  # the advisory-lock class of intake's per-box locks ('qt')
+
+
+def lock_device(store, device_id: str) -> None:
+    """Makes intake units of one box take turns until COMMIT, so its read-then-insert rules
+    (idempotency key, same-box merge, open-question cap) hold with several writers at once.
+    SQLite has one writer already; PostgreSQL takes a transaction-scoped advisory lock."""
+    if getattr(store, "dialect", "sqlite") == "postgresql":
+        store.execute("SELECT pg_advisory_xact_lock(?, hashtext(?))", (DEVICE_LOCKS, device_id))
+
 
 def submission(store, device_id: str, key: str):
     """An earlier submission by this device under this Idempotency-Key, or None."""
@@ -508,11 +519,15 @@ def queue(store, now: float, statuses=("queued", "claimed", "referred", "revisit
     if claimed_by is not None:
         where.append("q.claimed_by = ?")
         params.append(claimed_by)
-    params += [now, limit]
+    params.append(now)
+    cut = ""
+    if limit >= 0:  # a negative limit: all of them (PostgreSQL refuses LIMIT -1)
+        cut = " LIMIT ?"
+        params.append(limit)
     return store.all(
         f"SELECT {_PUBLIC_COLUMNS}, u.name AS claimed_by_name, {_DUPLICATE_NUMBER} FROM questions q "
         f"LEFT JOIN users u ON u.id = q.claimed_by WHERE {' AND '.join(where)} "
-        "ORDER BY (q.due_at IS NOT NULL AND q.due_at < ?) DESC, q.due_at IS NULL, q.due_at, q.created_at LIMIT ?", params)
+        "ORDER BY (q.due_at IS NOT NULL AND q.due_at < ?) DESC, q.due_at IS NULL, q.due_at, q.created_at" + cut, params)
 
 
 # --- claims -----------------------------------------------------------------------------
