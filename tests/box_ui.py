@@ -143,6 +143,9 @@ def launch(server: str, data: Path, display: str, language: str = "zh", size=(19
     os.environ["DISPLAY"] = display
     os.environ["SDL_AUDIODRIVER"] = "dummy"
     os.environ["KIVY_NO_CONSOLELOG"] = "1"
+    # the box shares pytest's process: Kivy's own mode would take over the root logger and stderr of
+    # every later test, sending all their records through a file handler that raises on a write error
+    os.environ["KIVY_LOG_MODE"] = "MIXED"
     from stb_app.main import configure_kivy
     data.mkdir(parents=True, exist_ok=True)
     configure_kivy(size[0], size[1], data)

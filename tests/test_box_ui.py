@@ -521,11 +521,20 @@ def test_the_whole_48_hour_guide_is_browsable_with_the_remote_and_keeps_its_plac
     # the programme on air is marked and has the focus
     box.until(lambda: box.focus == grid.data[0]["focus_key"], what="the programme on air focused")
     assert grid.data[0]["airing"] and box.focused_card().ids.when.shown_text == translate("Now", "zh")
-    # when ↓ is pressed 15 times (3 per row), then the 46th programme has the focus, shown with its title
+    # given the programme on air has half its slot left (the demo's are short: a bounded wait for the next
+    # one, which then has the focus), so it is still listed when the first arrow is pressed
+    def on_air_for(share: float) -> bool:
+        start, end = (datetime.fromisoformat(grid.data[0]["entry"][k]) for k in ("start", "end"))
+        return box.focus == grid.data[0]["focus_key"] and end - datetime.now().astimezone() > share * (end - start)
+    box.until(lambda: on_air_for(0.5), timeout=90, what="a programme on air with half its slot left")
+    keys = [d["focus_key"] for d in grid.data]
+    on_air, ends = keys[0], datetime.fromisoformat(grid.data[0]["entry"]["end"])
+    # when ↓ is pressed 15 times (3 per row), then the programme 45 places on has the focus, shown with its title
     for _ in range(15):
         box.press("down")
-    box.until(lambda: grid.focused_index() == 45 and box.focus == grid.data[45]["focus_key"], what="the 46th")
-    card, entry = box.focused_card(), grid.data[45]["entry"]
+    later = keys[45]
+    box.until(lambda: box.focus == later and grid.focused_index() == grid.index_of(later), what="the 46th programme")
+    card, entry = box.focused_card(), grid.data[grid.index_of(later)]["entry"]
     assert card.ids.programme.shown_text == entry["title"]["zh"]
     start = datetime.fromisoformat(entry["start"]).astimezone()
     assert f"{start:%H:%M}" in card.ids.when.shown_text                            # in the box's local time
@@ -533,6 +542,12 @@ def test_the_whole_48_hour_guide_is_browsable_with_the_remote_and_keeps_its_plac
     gx, gy = grid.to_window(*grid.pos)
     assert gy <= y and y + card.height <= gy + grid.height                         # scrolled into view
     box.screenshot(SHOTS, "channel-later-zh")
+    # when the programme on air ends meanwhile, it leaves the guide and the focus stays on the same programme
+    wait = (ends - datetime.now().astimezone()).total_seconds()
+    box.until(lambda: grid.data[0]["focus_key"] != on_air, timeout=wait + 5, what="the programme on air ending")
+    box.until(lambda: box.focus == later and grid.focused_index() == 45 - keys.index(grid.data[0]["focus_key"]),
+              what="the focus kept on its programme, moved up with the guide")
+    assert box.focused_card().ids.programme.shown_text == entry["title"]["zh"]
     # when Menu switches to Mongolian, the guide has 5 columns and the same programme keeps the focus
     key = box.focus
     box.press("menu")
@@ -543,11 +558,11 @@ def test_the_whole_48_hour_guide_is_browsable_with_the_remote_and_keeps_its_plac
     assert card.ids.programme.width >= card.width / 3                              # room for its columns
     x, y = card.to_window(*card.pos)
     assert gy <= y and y + card.height <= gy + grid.height
-    box.press("right")
-    assert grid.focused_index() == 46
+    box.press("left")                           # the programme before it, in the same row of five
+    assert box.focus == keys[44]
     box.screenshot(SHOTS, "channel-later-mn")
     # and back: three columns, still the same programme; OK plays the channel live
-    box.press("left", "menu")
+    box.press("right", "menu")
     box.until(lambda: grid.layout_manager.cols == 3 and box.focus == key, what="the same programme in Chinese")
     box.go("ok", screen="player")
     assert box.app.sm.current_screen.params.get("live")
