@@ -1,5 +1,10 @@
-"""A video's detail page: summary, duration, languages; play, resume, audio and subtitles."""
+"""A video's detail page: summary, duration, languages; play, resume, audio and subtitles.
+
+Opened or returned to, it focuses what a household most likely wants: Resume when there is a
+place to go back to, else Play ("Watch again" after the video ran to its end)."""
 from __future__ import annotations
+
+from kivy.properties import BooleanProperty
 
 from ..i18n import N_
 from .base import BaseScreen, next_choice
@@ -21,6 +26,7 @@ def clock(seconds: float) -> str:
 
 class DetailScreen(BaseScreen):
     kv_name = "detail"
+    finished = BooleanProperty(False)  # just watched to the end: the play card says "Watch again"
 
     def item(self) -> dict | None:
         return self.library.item(self.params.get("item_id"))
@@ -30,6 +36,7 @@ class DetailScreen(BaseScreen):
         if item is None:
             return
         ids = self.ids
+        self.finished = bool(self.params.get("finished"))
         ids.title.texts = item["title"]
         ids.summary.texts = item.get("summary") or ""
         ids.poster.url = item.get("poster") or ""
@@ -50,6 +57,12 @@ class DetailScreen(BaseScreen):
         ids.resume.disabled = not resume
         ids.resume_label.params = {"time": clock(resume)}
 
+    def on_open(self) -> None:
+        item = self.item()
+        resume = item is not None and self.library.resume_position(item["id"]) > 0
+        self.default_focus = "resume" if resume else "play"
+        self.app.navigator.memory.forget(self.name)  # each visit starts on its main card
+
     def _name(self, code: str) -> str:
         from ..i18n import translate
         return translate(LANGUAGE_NAMES.get(code, code), self.app.lang)
@@ -69,4 +82,5 @@ class DetailScreen(BaseScreen):
     def play(self, from_start: bool) -> None:
         item = self.item()
         position = 0.0 if from_start else self.library.resume_position(item["id"])
+        self.params = {k: v for k, v in self.params.items() if k != "finished"}
         self.app.open("player", item_id=item["id"], position=position)

@@ -1,0 +1,43 @@
+"""Plays a video and the channel on a box whose sound device cannot be opened, with remote keys,
+and prints what happened as JSON (SDL opens sound once per process, so this runs on its own:
+`SDL_AUDIODRIVER=nonexistent python -m tests.box_without_sound SERVER DATA_DIR DISPLAY SHOTS`)."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from .box_ui import launch
+
+
+def main(server: str, data: str, display: str, shots: str) -> None:
+    box = launch(server, Path(data), display, audio_driver="nonexistent")
+    box.until(lambda: box.app.library.catalog["items"] and box.app.library.channels, what="content")
+    from stb_app.i18n import translate
+    from .test_box_ui import walk_to
+    report = {}
+    # a video: Watch, the first poster, its page, Play
+    box.go("ok", screen="watch")
+    box.press("down")
+    box.go("ok", screen="detail")
+    walk_to(box, "play", "right")
+    box.go("ok", screen="player")
+    box.until(lambda: box.app.player.texture is not None, timeout=60, what="the first frame")
+    box.until(lambda: box.app.player.position > 1, timeout=60, what="the picture moving")
+    report["video"] = {"state": box.app.player.state, "texts": box.texts()}
+    box.screenshot(Path(shots), "video-without-sound-zh")
+    box.press("back", "back", "back")
+    box.until(lambda: box.screen == "home", what="home")
+    # the channel, from its card on home
+    walk_to(box, "channel", "down", "right")
+    box.go("ok", screen="player")
+    box.until(lambda: box.app.player.texture is not None, timeout=60, what="the channel's first frame")
+    report["channel"] = {"state": box.app.player.state, "texts": box.texts()}
+    report["notice"] = translate("No sound on this box: picture only", "zh")
+    box.screenshot(Path(shots), "channel-without-sound-zh")
+    box.app.player.close()
+    print(json.dumps(report, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:5])
