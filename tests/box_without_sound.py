@@ -28,8 +28,10 @@ def main(server: str, data: str, display: str, shots: str) -> None:
     box.screenshot(Path(shots), "video-without-sound-zh")
     box.press("back", "back", "back")
     box.until(lambda: box.screen == "home", what="home")
-    # the channel, from its card on home
-    walk_to(box, "channel", "down", "right")
+    # the channel, from its card on home (the row under 想问的)
+    walk_to(box, "language", "up")
+    box.press("down", "down")
+    walk_to(box, "channel", "left")
     box.go("ok", screen="player")
     box.until(lambda: box.app.player.texture is not None, timeout=60, what="the channel's first frame")
     report["channel"] = {"state": box.app.player.state, "texts": box.texts()}
@@ -40,4 +42,9 @@ def main(server: str, data: str, display: str, shots: str) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:5])
+    import traceback
+    try:
+        main(*sys.argv[1:5])
+    except BaseException:  # the app's log is off: the test shows why it stopped
+        traceback.print_exc()
+        sys.exit(1)

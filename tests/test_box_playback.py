@@ -53,6 +53,15 @@ def set_language(box, lang: str) -> None:
     box.until(lambda: box.app.lang == lang and box.focus is not None, what=f"language {lang}")
 
 
+def home_row_card(box, key: str) -> None:
+    """Home, Up to the language card, Down twice (想问的, then the channel row), Left to `key`
+    (the same keys whether a "continue watching" row is there or not)."""
+    home(box)
+    walk_to(box, "language", "up")
+    box.press("down", "down")
+    walk_to(box, key, "left")
+
+
 def open_detail(box) -> str:
     """Home → Watch → the first poster → its page; returns the video's id."""
     home(box)
@@ -122,9 +131,13 @@ def test_a_resumed_video_starts_on_resume_shows_its_whole_length_and_ends_on_wat
     box.until(lambda: box.focus == "play", what="the play card focused")
     assert translate("Watch again", lang) in box.texts()
     box.screenshot(SHOTS, f"detail-watch-again-{lang}")
-    # OK plays it again from the start
+    # OK plays it again from the start; stopped at 0:0x with Back, the page offers Resume first
     box.press("ok")
     assert box.screen == "player" and box.app.player.position < 1
+    box.until(lambda: box.app.player.position >= 4, timeout=60, what="a few seconds watched")
+    box.go("back", screen="detail")
+    box.until(lambda: box.focus is not None, what="focus on the page")
+    assert box.focus == "resume"
     home(box)
 
 
@@ -136,8 +149,7 @@ def test_the_live_channel_shows_live_the_programme_and_its_times(world, lang):
     open_detail(box)
     walk_to(box, "subtitles", "right", "down")
     box.press("ok")
-    home(box)
-    walk_to(box, "channel", "down", "right")
+    home_row_card(box, "channel")
     box.press("ok")
     assert box.screen == "player"
     assert_dark_until_the_first_frame(box, "the channel")
@@ -163,8 +175,7 @@ def test_the_live_channel_shows_live_the_programme_and_its_times(world, lang):
 def test_ok_on_a_later_programme_in_the_guide_offers_that_video_now(world):
     box, _, _, _ = world
     set_language(box, "zh")
-    home(box)
-    walk_to(box, "guide", "down", "right")
+    home_row_card(box, "guide")
     box.go("ok", screen="channel")
     box.press("right")                                           # the programme after the one on air
     entry = box.focused_card().entry
@@ -195,8 +206,7 @@ def test_offline_a_video_and_the_channel_stay_black_and_say_they_cannot_play(wor
         assert bright_share(window_pixels(box)) < 0.03
         box.screenshot(SHOTS, f"player-offline-{lang}")
         box.go("back", screen="detail")                           # Back returns, as it says
-        home(box)
-        walk_to(box, "channel", "down", "right")
+        home_row_card(box, "channel")
         box.press("ok")
         assert_dark_until_the_first_frame(box, "offline channel")
         box.until(lambda: cannot in box.texts(), timeout=20, what="the sentence saying the channel cannot play")

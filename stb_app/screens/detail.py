@@ -4,7 +4,7 @@ Opened or returned to, it focuses what a household most likely wants: Resume whe
 place to go back to, else Play ("Watch again" after the video ran to its end)."""
 from __future__ import annotations
 
-from kivy.properties import BooleanProperty
+from kivy.properties import StringProperty
 
 from ..i18n import N_
 from .base import BaseScreen, next_choice
@@ -18,6 +18,11 @@ LANGUAGE_NAMES = {
     "": N_("Off"),
 }
 
+# TRANSLATORS: TV app, video detail screen, button, max 28 chars
+PLAY_FROM_START = N_("Play from the start")
+# TRANSLATORS: TV app, video detail screen, button after the video was watched to its end, max 28 chars
+WATCH_AGAIN = N_("Watch again")
+
 
 def clock(seconds: float) -> str:
     seconds = int(max(0, seconds))
@@ -26,7 +31,7 @@ def clock(seconds: float) -> str:
 
 class DetailScreen(BaseScreen):
     kv_name = "detail"
-    finished = BooleanProperty(False)  # just watched to the end: the play card says "Watch again"
+    play_msgid = StringProperty(PLAY_FROM_START)  # "Watch again" just after the video ran to its end
 
     def item(self) -> dict | None:
         return self.library.item(self.params.get("item_id"))
@@ -36,7 +41,7 @@ class DetailScreen(BaseScreen):
         if item is None:
             return
         ids = self.ids
-        self.finished = bool(self.params.get("finished"))
+        self.play_msgid = WATCH_AGAIN if self.params.get("finished") else PLAY_FROM_START
         ids.title.texts = item["title"]
         ids.summary.texts = item.get("summary") or ""
         ids.poster.url = item.get("poster") or ""
