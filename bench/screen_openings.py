@@ -46,8 +46,14 @@ def child(data: str, server: str, lang: str) -> None:
         first: list[float] = []
         wanted = [""]
 
-        def on_flip(*_):  # a frame went to the screen: is it the new screen with its focus?
-            if not first and box.screen == wanted[0] and box.focus is not None:
+        def focus_on_screen() -> bool:
+            card, screen = box.app.navigator.current, box.app.sm.current_screen
+            while card is not None and card is not screen:
+                card = card.parent if card.parent is not card else None
+            return card is not None and box.app.navigator.current.focused
+
+        def on_flip(*_):  # a frame went to the screen: is it the new screen, a card of its own focused?
+            if not first and box.screen == wanted[0] and focus_on_screen():
                 first.append(time.monotonic())
         from kivy.core.window import Window
         Window.bind(on_flip=on_flip)
@@ -78,7 +84,7 @@ def child(data: str, server: str, lang: str) -> None:
         opening("choose")
         opening("topic")                                          # its first situation
         for target in ("services", "glossary"):                   # the topic's action row
-            walk_to(target, "up", "right")
+            walk_to(target, "up", "right", "right", "left", "left", "left")
             opening(target)
             back_to("topic")
         back_to("choose")
