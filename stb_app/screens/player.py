@@ -63,7 +63,7 @@ class PlayerScreen(BaseScreen):
             if channel is None:
                 self._say(CANNOT_PLAY)
                 return
-            self.item = None
+            self.item, self._on_air = None, None
             self.ids.title.texts = channel["title"]
             self._show_programme()
             player.open(f"/api/v1/channels/{channel['id']}/live.m3u8", 0, self.app.lang)
@@ -120,15 +120,18 @@ class PlayerScreen(BaseScreen):
             self.show_osd(NO_SOUND)
 
     def _show_programme(self) -> None:
-        """The live bar: the programme on air, its start and end, how far it has run."""
+        """The live bar: the programme on air, its start and end, how far it has run (the guide
+        is searched again only when that programme ends)."""
         now = datetime.now().astimezone()
-        slots = programme_guide.upcoming(self.library.guide, now)
-        airing = programme_guide.airing_index(slots, now)
-        if airing is None:
-            return
-        slot = slots[airing]
-        self.ids.title.texts = slot.entry.get("title") or self.ids.title.texts
-        self.ids.position.params = {"start": f"{slot.start:%H:%M}", "end": f"{slot.end:%H:%M}"}
+        slot = getattr(self, "_on_air", None)
+        if slot is None or not slot.start <= now < slot.end:
+            slots = programme_guide.upcoming(self.library.guide, now)
+            airing = programme_guide.airing_index(slots, now)
+            self._on_air = slot = slots[airing] if airing is not None else None
+            if slot is None:
+                return
+            self.ids.title.texts = slot.entry.get("title") or self.ids.title.texts
+            self.ids.position.params = {"start": f"{slot.start:%H:%M}", "end": f"{slot.end:%H:%M}"}
         self.ids.progress.value = (now - slot.start) / (slot.end - slot.start)
 
     # -- subtitles --------------------------------------------------------------------------------
