@@ -183,9 +183,12 @@ class PlayerScreen(BaseScreen):
             self.library.save_position(self.item["id"], position, duration)
 
     def _show_frame(self, _player, texture) -> None:
+        first = self.ids.video.texture is None
         self.ids.video.texture = texture
         if texture is not None:
             self._say("")
+            if first and self.app.player.silent:  # said again as the picture starts: no sound is no fault
+                self.show_osd(NO_SOUND)
             self.ids.video.canvas.ask_update()
 
     # -- remote -----------------------------------------------------------------------------------
