@@ -16,26 +16,32 @@ def main(server: str, data: str, display: str, shots: str) -> None:
     from stb_app.i18n import translate
     from .test_box_ui import walk_to
     report = {}
+    seen: set[str] = set()
+
+    def on_flip(*_):  # every frame drawn with a picture: what it says
+        if box.app.player.texture is not None:
+            seen.update(box.texts())
+    from kivy.core.window import Window
+    Window.bind(on_flip=on_flip)
     # a video: Watch, the first poster, its page, Play
     box.go("ok", screen="watch")
     box.press("down")
     box.go("ok", screen="detail")
     walk_to(box, "play", "right")
     box.go("ok", screen="player")
-    box.until(lambda: box.app.player.texture is not None, timeout=60, what="the first frame")
-    report["video"] = {"texts": box.texts()}                     # as the picture starts
     box.until(lambda: box.app.player.position > 1, timeout=60, what="the picture moving")
-    report["video"]["state"] = box.app.player.state
+    report["video"] = {"state": box.app.player.state, "texts": sorted(seen)}
     box.screenshot(Path(shots), "video-without-sound-zh")
     box.press("back", "back", "back")
     box.until(lambda: box.screen == "home", what="home")
+    seen.clear()
     # the channel, from its card on home (the row under 想问的)
     walk_to(box, "language", "up")
     box.press("down", "down")
     walk_to(box, "channel", "left")
     box.go("ok", screen="player")
-    box.until(lambda: box.app.player.texture is not None, timeout=60, what="the channel's first frame")
-    report["channel"] = {"state": box.app.player.state, "texts": box.texts()}
+    box.until(lambda: box.app.player.texture is not None and seen, timeout=60, what="the channel's first frame")
+    report["channel"] = {"state": box.app.player.state, "texts": sorted(seen)}
     report["notice"] = translate("No sound on this box: picture only", "zh")
     box.screenshot(Path(shots), "channel-without-sound-zh")
     box.app.player.close()
