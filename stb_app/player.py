@@ -30,6 +30,7 @@ from .position_tracker import EXACT, GIVE_UP_FRAMES, PositionTracker
 TS_START = 1.48
 STALL_SECONDS = 3.0     # playing but the clock stood still this long: a stall
 PROBE_EVERY = 20.0      # seconds between throughput probes while playing
+END_SLACK = 1.5         # the clock stood still this close to the catalog's length: the video ended
 
 
 class FFPyPlayerBackend:
@@ -436,6 +437,10 @@ class Player(EventDispatcher):
         now = time.monotonic()
         if abs(pos - self._last_pos) < 0.05:
             self._still_since = self._still_since or now
+            # FFmpeg does not always say "eof" at the end of an HLS stream: the last frame stays
+            if self.catalog_duration and pos >= self.catalog_duration - END_SLACK and now - self._still_since > 1.0:
+                self.state = "ended"
+                return
             if now - self._still_since > STALL_SECONDS and self.chooser.index > 0:
                 self._open_backend(self.seen_position(), self.chooser.stalled())  # step down now
         else:
