@@ -13,7 +13,7 @@ from kivy.metrics import dp
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from . import i18n, keys, text as textdraw
+from . import i18n, keys, screen_preparation, text as textdraw
 from .api import ApiClient
 from .library import Library
 from .navigator import Navigator
@@ -99,6 +99,13 @@ class LegalTvApp(App):
         self.sm.current_screen.on_data()
         self.navigator.restore(self.sm.current_screen)
         self.interactive = True
+        Clock.schedule_once(lambda _dt: screen_preparation.warm_up(self, self._warm_up_plan()), 1.0)
+
+    def _warm_up_plan(self) -> list:
+        """The screens a household opens from home, with what they need to be built."""
+        topic = self.library.topics[0]["id"] if self.library.topics else None
+        return [("choose", {}), ("topic", {"topic_id": topic}), ("ask", {}), ("services", {}),
+                ("glossary", {}), ("channel", {}), ("questions", {})]
 
     # -- data ----------------------------------------------------------------------------------
     def in_background(self, work, done=None) -> None:
@@ -186,32 +193,30 @@ class LegalTvApp(App):
         current.on_leave_screen()
         screen = self.sm.get_screen(name)
         screen.params = params
-        self.sm.current = name
-        screen.on_data()
-        screen.on_open()
         if params.get("reset_focus"):
             self.navigator.memory.forget(name)
-        Clock.schedule_once(lambda _dt: self.navigator.restore(screen), 0)
+        self._show(screen)
+
+    def _show(self, screen) -> None:
+        """Builds and lays out `screen` before it is shown, then shows it with its focus set:
+        its first frame is its final layout."""
+        screen.on_data()
+        screen_preparation.lay_out(screen, self.sm)
+        self.sm.current = screen.name
+        screen.on_open()
+        self.navigator.restore(screen)
 
     def back(self) -> None:
         if not self.history:
             return
         current = self.sm.current_screen
         current.on_leave_screen()
-        name = self.history.pop()
-        self.sm.current = name
-        screen = self.sm.current_screen
-        screen.on_data()
-        screen.on_open()
-        Clock.schedule_once(lambda _dt: self.navigator.restore(screen), 0)
+        self._show(self.sm.get_screen(self.history.pop()))
 
     def go_home(self) -> None:
         self.history.clear()
         self.sm.current_screen.on_leave_screen()
-        self.sm.current = "home"
-        self.sm.current_screen.on_data()
-        self.sm.current_screen.on_open()
-        Clock.schedule_once(lambda _dt: self.navigator.restore(self.sm.current_screen), 0)
+        self._show(self.sm.get_screen("home"))
 
     # -- the remote ----------------------------------------------------------------------------
     def _on_key_down(self, _window, keycode, *_args):

@@ -82,8 +82,15 @@ class Navigator:
                 bottom = y + card.height + pad - sv.height
             sv.scroll_y = min(1.0, max(0.0, bottom / (vp.height - sv.height)))
 
+    @staticmethod
+    def _on_show(screen) -> bool:
+        """Whether `screen` is the one on show (a screen prepared off screen never takes the focus)."""
+        return screen.manager is None or screen.manager.current == screen.name
+
     def restore(self, screen) -> None:
         """Focus what was focused last time on this screen (or the nearest survivor)."""
+        if not self._on_show(screen):
+            return
         self.screen_name = screen.name
         cards = self.cards(screen)
         default = getattr(screen, "default_focus", "")
@@ -95,6 +102,8 @@ class Navigator:
 
     def ensure(self, screen) -> None:
         """After a screen rebuilt widgets: keep focus if the card is still there, else restore."""
+        if not self._on_show(screen):
+            return
         if self.current is None or self.current.get_root_window() is None or not _visible(self.current) \
                 or self.current not in self.cards(screen):
             self.current = None

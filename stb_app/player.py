@@ -20,7 +20,7 @@ from pathlib import Path
 from kivy.clock import Clock
 from kivy.event import EventDispatcher
 from kivy.graphics.texture import Texture
-from kivy.properties import NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
 from . import abr, hls_master
 from .api import ApiClient, Offline, Rejected
@@ -30,6 +30,7 @@ from .position_tracker import EXACT, GIVE_UP_FRAMES, PositionTracker
 TS_START = 1.48
 STALL_SECONDS = 3.0     # playing but the clock stood still this long: a stall
 PROBE_EVERY = 20.0      # seconds between throughput probes while playing
+END_SLACK = 1.5         # the clock stood still this close to the catalog's length: the video ended
 
 
 class FFPyPlayerBackend:
@@ -38,6 +39,8 @@ class FFPyPlayerBackend:
     # no second connection prefetching the next segment: on a thin link it slows the first one
     LIB_OPTS = {"http_multiple": "0"}
     LONGEST_WAIT = 0.25  # cap on ffpyplayer's "next frame due in" (it is long only after pauses)
+    # SDL could not open a sound device once: it will not later in this process, so the picture plays alone
+    no_sound_device = False
 
     def __init__(self, on_frame, on_eof):
         self.on_frame, self.on_eof = on_frame, on_eof
@@ -75,7 +78,16 @@ class FFPyPlayerBackend:
         self.first_frame_at = None
         self.paused, self._started, self._next_frame_at = paused, False, 0.0
         self._landing, self._strays = False, 0
-        self.mp = MediaPlayer(url, ff_opts=ff_opts, lib_opts=lib_opts, loglevel="error")
+        if FFPyPlayerBackend.no_sound_device:
+            ff_opts["an"] = True
+        try:
+            self.mp = MediaPlayer(url, ff_opts=ff_opts, lib_opts=lib_opts, loglevel="error")
+        except ValueError as err:  # "Could not initialize SDL audio": a box or desktop without sound
+            if "audio" not in str(err).lower():
+                raise
+            FFPyPlayerBackend.no_sound_device = True
+            ff_opts["an"] = True
+            self.mp = MediaPlayer(url, ff_opts=ff_opts, lib_opts=lib_opts, loglevel="error")
         self._event = Clock.schedule_interval(self._poll, 1 / 60)
 
     def _begin(self) -> bool:
@@ -196,7 +208,8 @@ class FFPyPlayerBackend:
 class Player(EventDispatcher):
     """Plays an HLS master playlist, choosing the rung itself (start low, adapt by reopening)."""
     texture = ObjectProperty(None, allownone=True)
-    state = StringProperty("closed")       # closed | loading | playing | paused | ended
+    state = StringProperty("closed")       # closed | loading | playing | paused | ended | failed
+    silent = BooleanProperty(False)        # no sound device: the picture plays without sound
     position = NumericProperty(0)
     duration = NumericProperty(0)
     rung_name = StringProperty("")
@@ -215,6 +228,7 @@ class Player(EventDispatcher):
         self.tracker = PositionTracker()
         self.frame_position: float | None = None  # the video time of the picture on screen
         self.opened_at = 0.0
+        self.catalog_duration = 0.0
         self._last_pos, self._still_since = 0.0, None
         self._tick = None
         self._last_probe = 0.0
@@ -235,6 +249,7 @@ class Player(EventDispatcher):
         self.url, self.audio_lang = self.api.url(url), audio_lang
         self.master = ""
         self.state, self.position, self.duration = "loading", position, duration
+        self.catalog_duration = duration  # the whole video's length; a resumed stream knows only what is left
         self.tracker.moved(position)
         self.opened_at = time.monotonic()
 
@@ -245,10 +260,18 @@ class Player(EventDispatcher):
                 content, seconds = self.api.get_bytes(self.url)
                 master = content.decode("utf-8", "replace")
                 rungs = abr.parse_master(master)
-            except (Offline, Rejected):
+            except Offline:  # nothing to play from without the network: the screen says so at once
+                Clock.schedule_once(lambda _dt: self._fail(generation))
+                return
+            except Rejected:
                 pass
             Clock.schedule_once(lambda _dt: self._start(generation, master, rungs, position, rung))
         threading.Thread(target=fetch_master, daemon=True).start()
+
+    def _fail(self, generation: int) -> None:
+        if generation == self._generation:
+            self.close()
+            self.state = "failed"
 
     def _start(self, generation: int, master: str, rungs, position: float, rung) -> None:
         if generation != self._generation:
@@ -281,6 +304,7 @@ class Player(EventDispatcher):
         else:  # no master in hand: FFmpeg reads the whole one and we pick among its programs
             self.backend.open(self.url, position, self.audio_lang, rung.program if rung else None, paused=paused)
         self._keep_playlists = True
+        self.silent = FFPyPlayerBackend.no_sound_device
         self.tracker.moved(position, EXACT)
         self.position = position
         self._last_pos, self._still_since = position, None
@@ -396,6 +420,9 @@ class Player(EventDispatcher):
         self.canvas_update = time.monotonic()
 
     def _on_eof(self) -> None:
+        if self.backend.first_frame_at is None and self.state == "loading":
+            self._fail(self._generation)  # the stream ended before any picture: it could not be read
+            return
         self.state = "ended"
 
     def _update(self, _dt) -> None:
@@ -403,13 +430,17 @@ class Player(EventDispatcher):
             return
         pos = self.position = self.tracker.clock(self.backend.position())
         duration = self.backend.duration()
-        if duration > 0:
+        if duration > 0 and not self.catalog_duration:  # a resumed stream starts at its segment
             self.duration = duration
         if self.state != "playing" or self.chooser is None:
             return
         now = time.monotonic()
         if abs(pos - self._last_pos) < 0.05:
             self._still_since = self._still_since or now
+            # FFmpeg does not always say "eof" at the end of an HLS stream: the last frame stays
+            if self.catalog_duration and pos >= self.catalog_duration - END_SLACK and now - self._still_since > 1.0:
+                self.state = "ended"
+                return
             if now - self._still_since > STALL_SECONDS and self.chooser.index > 0:
                 self._open_backend(self.seen_position(), self.chooser.stalled())  # step down now
         else:

@@ -138,10 +138,12 @@ class BoxDriver:
             self.until(lambda: self.focus == focus, what=f"focus {focus}")
 
 
-def launch(server: str, data: Path, display: str, language: str = "zh", size=(1920, 1080)) -> BoxDriver:
-    """Starts the app in this process on `display` and returns a driver once home is interactive."""
+def launch(server: str, data: Path, display: str, language: str = "zh", size=(1920, 1080),
+           audio_driver: str = "dummy") -> BoxDriver:
+    """Starts the app in this process on `display` and returns a driver once home is interactive
+    (`audio_driver` names SDL's sound output; one that does not exist is a box without sound)."""
     os.environ["DISPLAY"] = display
-    os.environ["SDL_AUDIODRIVER"] = "dummy"
+    os.environ["SDL_AUDIODRIVER"] = audio_driver
     os.environ["KIVY_NO_CONSOLELOG"] = "1"
     # the box shares pytest's process: Kivy's own mode would take over the root logger and stderr of
     # every later test, sending all their records through a file handler that raises on a write error

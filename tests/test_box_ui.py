@@ -561,9 +561,14 @@ def test_the_whole_48_hour_guide_is_browsable_with_the_remote_and_keeps_its_plac
     box.press("left")                           # the programme before it, in the same row of five
     assert box.focus == keys[44]
     box.screenshot(SHOTS, "channel-later-mn")
-    # and back: three columns, still the same programme; OK plays the channel live
+    # and back: three columns, still the same programme; OK on it offers its video now
     box.press("right", "menu")
     box.until(lambda: grid.layout_manager.cols == 3 and box.focus == key, what="the same programme in Chinese")
+    box.go("ok", screen="detail")
+    assert str(box.app.sm.current_screen.params["item_id"]) == str(entry["item_id"])
+    box.go("back", screen="channel")
+    box.until(lambda: box.focus == grid.data[0]["focus_key"], what="back on the programme on air")
+    # OK on the programme on air plays the channel live
     box.go("ok", screen="player")
     assert box.app.sm.current_screen.params.get("live")
     box.go("back", screen="channel")

@@ -1,4 +1,5 @@
-"""The legal channel's guide, 48 hours ahead in both languages; OK plays the channel live.
+"""The legal channel's guide, 48 hours ahead in both languages; OK plays the channel live, or on a
+later programme offers that video now (its page), rather than making the household wait for it.
 
 Every entry is browsable: a short-video channel has thousands of slots in 48 h, so the guide
 is a virtual grid (3 columns in Chinese, 5 tall Mongolian columns)."""
@@ -25,7 +26,12 @@ class GuideCard(GridCard, FocusCard):
 
     def on_activate(self, *_):
         from kivy.app import App
-        App.get_running_app().open("player", live=True)
+        app = App.get_running_app()
+        item_id = (self.entry or {}).get("item_id")
+        if not self.airing and item_id is not None and app.library.item(item_id) is not None:
+            app.open("detail", item_id=item_id)
+        else:
+            app.open("player", live=True)
 
 
 class ChannelScreen(BaseScreen):

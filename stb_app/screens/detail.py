@@ -1,5 +1,10 @@
-"""A video's detail page: summary, duration, languages; play, resume, audio and subtitles."""
+"""A video's detail page: summary, duration, languages; play, resume, audio and subtitles.
+
+Opened or returned to, it focuses what a household most likely wants: Resume when there is a
+place to go back to, else Play ("Watch again" after the video ran to its end)."""
 from __future__ import annotations
+
+from kivy.properties import StringProperty
 
 from ..i18n import N_
 from .base import BaseScreen, next_choice
@@ -13,6 +18,11 @@ LANGUAGE_NAMES = {
     "": N_("Off"),
 }
 
+# TRANSLATORS: TV app, video detail screen, button, max 28 chars
+PLAY_FROM_START = N_("Play from the start")
+# TRANSLATORS: TV app, video detail screen, button after the video was watched to its end, max 28 chars
+WATCH_AGAIN = N_("Watch again")
+
 
 def clock(seconds: float) -> str:
     seconds = int(max(0, seconds))
@@ -21,6 +31,7 @@ def clock(seconds: float) -> str:
 
 class DetailScreen(BaseScreen):
     kv_name = "detail"
+    play_msgid = StringProperty(PLAY_FROM_START)  # "Watch again" just after the video ran to its end
 
     def item(self) -> dict | None:
         return self.library.item(self.params.get("item_id"))
@@ -30,6 +41,7 @@ class DetailScreen(BaseScreen):
         if item is None:
             return
         ids = self.ids
+        self.play_msgid = WATCH_AGAIN if self.params.get("finished") else PLAY_FROM_START
         ids.title.texts = item["title"]
         ids.summary.texts = item.get("summary") or ""
         ids.poster.url = item.get("poster") or ""
@@ -50,6 +62,12 @@ class DetailScreen(BaseScreen):
         ids.resume.disabled = not resume
         ids.resume_label.params = {"time": clock(resume)}
 
+    def on_open(self) -> None:
+        item = self.item()
+        resume = item is not None and self.library.resume_position(item["id"]) > 0
+        self.default_focus = "resume" if resume else "play"
+        self.app.navigator.memory.forget(self.name)  # each visit starts on its main card
+
     def _name(self, code: str) -> str:
         from ..i18n import translate
         return translate(LANGUAGE_NAMES.get(code, code), self.app.lang)
@@ -69,4 +87,5 @@ class DetailScreen(BaseScreen):
     def play(self, from_start: bool) -> None:
         item = self.item()
         position = 0.0 if from_start else self.library.resume_position(item["id"])
+        self.params = {k: v for k, v in self.params.items() if k != "finished"}
         self.app.open("player", item_id=item["id"], position=position)

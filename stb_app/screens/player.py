@@ -1,14 +1,18 @@
 """The player screen: video, app-drawn subtitles, and remote controls.
 
 OK play/pause · ←/→ seek 10 s with a preview tile · ↑ audio language · ↓ subtitles · Back stops
-(and remembers the position for "continue watching").
+(and remembers the position for "continue watching"). Black with "Connecting…" until the first
+frame, a plain sentence if the video cannot play; at the end, back to its page to watch again.
+The live channel shows LIVE, the programme on air and its times instead of a clock and seeking.
 """
 from __future__ import annotations
+
+from datetime import datetime
 
 from kivy.clock import Clock
 from kivy.properties import ObjectProperty
 
-from .. import webvtt
+from .. import programme_guide, webvtt
 from ..api import Offline, Rejected
 from ..i18n import N_, pick, translate
 from ..player import TS_START
@@ -18,6 +22,13 @@ from .detail import LANGUAGE_NAMES, clock
 
 SEEK_STEP = 10.0
 OSD_SECONDS = 4.0
+GIVE_UP_SECONDS = 8.0  # no picture this long after OK: say it cannot play rather than wait in silence
+# TRANSLATORS: TV app, player screen, large text on black while a video or the channel starts, max 24 chars
+CONNECTING = N_("Connecting…")
+# TRANSLATORS: TV app, player screen, large text on black when a video or the channel cannot start, max 80 chars
+CANNOT_PLAY = N_("This cannot play without the network. Press Back to go back.")
+# TRANSLATORS: TV app, player screen, notice on a box without a sound device, max 40 chars
+NO_SOUND = N_("No sound on this box: picture only")
 # WebVTT cues in HLS segments are mapped onto the TS clock by X-TIMESTAMP-MAP; the player's
 # position counts from the video's start, so the TS clock's start is taken off
 SUBTITLE_ORIGIN = TS_START
@@ -32,16 +43,29 @@ class PlayerScreen(BaseScreen):
             return
         self.params["_opened"] = True
         player = self.app.player
-        player.unbind(texture=self._show_frame, position=self._tick)
-        player.bind(texture=self._show_frame, position=self._tick)
+        player.unbind(texture=self._show_frame, position=self._tick, state=self._state_changed,
+                      silent=self._silent)
+        player.bind(texture=self._show_frame, position=self._tick, state=self._state_changed,
+                    silent=self._silent)
         self.cues, self.sub_lang, self.tiles = [], "", None
         self.ids.subtitle.texts = None
-        if self.params.get("live"):
+        self.ids.notice.msgid, self.ids.notice.params = "", {}  # nothing left over from the last video
+        live = bool(self.params.get("live"))
+        self.ids.seek_help.opacity = 0 if live else 1
+        self.ids.live_help.opacity = 1 if live else 0
+        self.ids.live.opacity = 1 if live else 0
+        self.ids.position.msgid = "{start}–{end}" if live else "{position} / {duration}"
+        self.ids.position.params = {"start": "", "end": ""} if live else {"position": clock(0), "duration": clock(0)}
+        self.ids.progress.value = 0
+        self._say(CONNECTING)
+        if live:
             channel = self.library.channels[0] if self.library.channels else None
             if channel is None:
+                self._say(CANNOT_PLAY)
                 return
-            self.item = None
+            self.item, self._on_air = None, None
             self.ids.title.texts = channel["title"]
+            self._show_programme()
             player.open(f"/api/v1/channels/{channel['id']}/live.m3u8", 0, self.app.lang)
         else:
             self.item = self.library.item(self.params.get("item_id"))
@@ -49,11 +73,66 @@ class PlayerScreen(BaseScreen):
                 return
             prefs = self.app.playback_prefs
             self.ids.title.texts = self.item["title"]
+            duration = self.item.get("duration") or 0
+            self.ids.position.params = {"position": clock(self.params.get("position", 0.0)),
+                                        "duration": clock(duration)}
             player.open(self.item["hls"], self.params.get("position", 0.0), prefs.get("audio") or None,
-                        duration=self.item.get("duration") or 0)
+                        duration=duration)
             self.load_subtitles(prefs.get("subtitles", ""))
             self.load_tiles()
+        Clock.unschedule(self._give_up)
+        Clock.schedule_once(self._give_up, GIVE_UP_SECONDS)
+        self._silent(player, player.silent)
         self.show_osd()
+
+    # -- starting, failing, ending ----------------------------------------------------------------
+    def _say(self, msgid: str) -> None:
+        """The large sentence in the middle of the black screen ("" hides it)."""
+        self.ids.status.msgid = msgid
+
+    def _give_up(self, _dt) -> None:
+        if self.app.player.texture is None and self.manager is not None and self.manager.current == self.name:
+            self._say(CANNOT_PLAY)
+
+    def _state_changed(self, player, state) -> None:
+        if state == "failed":
+            Clock.unschedule(self._give_up)
+            self._say(CANNOT_PLAY)
+        elif state == "ended" and self.item is not None and self.manager.current == self.name:
+            Clock.schedule_once(lambda _dt: self._ended(self.item["id"]), 0)
+
+    def _ended(self, item_id) -> None:
+        """The whole video was seen: back to its page, "Watch again" focused."""
+        if self.manager.current != self.name or self.app.player.state != "ended":
+            return
+        self.library.save_position(item_id, self.app.player.duration, self.app.player.duration)
+        came_from_detail = self.app.history and self.app.history[-1] == "detail"
+        detail = self.manager.get_screen("detail")
+        if came_from_detail and detail.params.get("item_id") == item_id:
+            detail.params = dict(detail.params, finished=True)
+            self.app.back()
+        else:
+            self.app.back()
+            self.app.open("detail", item_id=item_id, finished=True)
+
+    def _silent(self, _player, silent) -> None:
+        if silent:
+            self.show_osd(NO_SOUND)
+
+    def _show_programme(self) -> None:
+        """The live bar: the programme on air, its start and end, how far it has run (the guide
+        is searched again only when that programme ends)."""
+        now = datetime.now().astimezone()
+        slot = getattr(self, "_on_air", None)
+        if slot is None or not slot.start <= now < slot.end:
+            slots = programme_guide.upcoming(self.library.guide, now)
+            airing = programme_guide.airing_index(slots, now)
+            self._on_air = slot = slots[airing] if airing is not None else None
+            if slot is None:
+                return
+            self.ids.title.texts = slot.entry.get("title") or self.ids.title.texts
+            self.ids.position.params = {"start": f"{slot.start:%H:%M}", "end": f"{slot.end:%H:%M}"}
+        self.ids.progress.value = (now - slot.start) / (slot.end - slot.start)
 
     # -- subtitles --------------------------------------------------------------------------------
     def load_subtitles(self, lang: str) -> None:
@@ -90,6 +169,9 @@ class PlayerScreen(BaseScreen):
         self.app.in_background(fetch, done)
 
     def _tick(self, _player, position) -> None:
+        if self.item is None:  # live: the programme and its times, not a clock
+            self._show_programme()
+            return
         cue = webvtt.cue_at(self.cues, position) if self.cues else None
         text = cue.text if cue else None
         if self.ids.subtitle.texts != text:
@@ -101,8 +183,12 @@ class PlayerScreen(BaseScreen):
             self.library.save_position(self.item["id"], position, duration)
 
     def _show_frame(self, _player, texture) -> None:
+        first = self.ids.video.texture is None
         self.ids.video.texture = texture
         if texture is not None:
+            self._say("")
+            if first and self.app.player.silent:  # said again as the picture starts: no sound is no fault
+                self.show_osd(NO_SOUND)
             self.ids.video.canvas.ask_update()
 
     # -- remote -----------------------------------------------------------------------------------
@@ -193,7 +279,9 @@ class PlayerScreen(BaseScreen):
         position = player.seen_position()
         if self.item is not None and position > 0:
             self.library.save_position(self.item["id"], position, player.duration)
-        player.unbind(texture=self._show_frame, position=self._tick)
+        player.unbind(texture=self._show_frame, position=self._tick, state=self._state_changed,
+                      silent=self._silent)
+        Clock.unschedule(self._give_up)
         player.close()
         self.params["_opened"] = False
         self.ids.video.texture = None

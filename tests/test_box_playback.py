@@ -1,0 +1,228 @@
+"""Watching on the box with the remote only, in both scripts, against a real content server:
+black (never white) until the first frame, "Connecting…", a plain sentence when the network is
+gone, the picture without sound on a box without a sound device, Resume focused with the whole
+length shown, "Watch again" at the end, and the live channel's bar (LIVE, the programme, its
+times). Screenshots go to test-artifacts/box-lived-in/.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from content_server.config import Settings
+from content_server.demo import fill_demo
+
+from stb_app.i18n import pick, translate
+
+from .box_ui import launch, start_xvfb
+from .conftest import ARTIFACTS, ServerProcess
+from .test_box_ui import home, walk_to
+
+pytestmark = pytest.mark.slow
+SHOTS = ARTIFACTS / "box-lived-in"
+SECONDS = 20
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    root = tmp_path_factory.mktemp("playback")
+    settings = Settings(data=root / "data", extra={"demo_seconds": SECONDS, "demo_count": 1})
+    fill_demo(settings)
+    server = ServerProcess(settings.data).start()
+    xvfb, display = start_xvfb()
+    box = launch(server.url, root / "box", display, language="zh")
+    box.until(lambda: box.app.library.catalog["items"] and box.app.library.channels and box.app.library.guide,
+              what="content")
+    for timer in box.app.timers:                     # refreshes happen when a test says so
+        timer.cancel()
+    yield box, server, root, display
+    box.app.player.close()
+    server.stop()
+    xvfb.terminate()
+
+
+def set_language(box, lang: str) -> None:
+    home(box)
+    if box.app.lang != lang:
+        box.press("menu")
+    box.until(lambda: box.app.lang == lang and box.focus is not None, what=f"language {lang}")
+
+
+def home_row_card(box, key: str) -> None:
+    """Home, Up to the language card, Down twice (想问的, then the channel row), Left to `key`
+    (the same keys whether a "continue watching" row is there or not)."""
+    home(box)
+    walk_to(box, "language", "up")
+    box.press("down", "down")
+    walk_to(box, key, "left")
+
+
+def open_detail(box) -> str:
+    """Home → Watch → the first poster → its page; returns the video's id."""
+    home(box)
+    walk_to(box, "watch", "left", "up")
+    box.go("ok", screen="watch")
+    box.press("down")
+    item_id = box.focus.split(":", 1)[1]
+    box.go("ok", screen="detail")
+    return item_id
+
+
+def window_pixels(box):
+    """What the window shows now, read back from the framebuffer after drawing a frame."""
+    from kivy.core.window import Window
+    from kivy.graphics.opengl import GL_RGB, GL_UNSIGNED_BYTE, glReadPixels
+    from PIL import Image
+    box.pump(1)
+    width, height = Window.size
+    return Image.frombytes("RGB", (width, height), glReadPixels(0, 0, width, height, GL_RGB, GL_UNSIGNED_BYTE))
+
+
+def bright_share(image) -> float:
+    """The share of the window that is near white."""
+    grey = image.convert("L").point(lambda v: 255 if v > 200 else 0)
+    return grey.histogram()[255] / (image.width * image.height)
+
+
+def assert_dark_until_the_first_frame(box, what: str) -> int:
+    """From right after OK until a picture arrives (or the screen gives up), every frame drawn is
+    dark: no white rectangle where the video will be. Returns how many frames were looked at."""
+    player, looked = box.app.player, 0
+    deadline = time.monotonic() + 60
+    while player.texture is None and player.state != "failed" and time.monotonic() < deadline:
+        image = window_pixels(box)
+        looked += 1
+        assert bright_share(image) < 0.1, f"{what}: frame {looked} after OK is white ({bright_share(image):.0%})"
+    return looked
+
+
+@pytest.mark.parametrize("lang", ["zh", "mn"])
+def test_a_resumed_video_starts_on_resume_shows_its_whole_length_and_ends_on_watch_again(world, lang):
+    box, _, _, _ = world
+    set_language(box, lang)
+    item = box.app.library.catalog["items"][0]
+    box.app.library.save_position(item["id"], 6.0, SECONDS)      # stopped at 0:06 last time
+    # when the household opens the video's page, then Resume has the focus
+    open_detail(box)
+    box.until(lambda: box.focus is not None, what="focus on the page")
+    assert box.focus == "resume"
+    box.screenshot(SHOTS, f"detail-resume-focused-{lang}")
+    # and OK resumes: black with "Connecting…" until the picture, never a white frame
+    box.press("ok")
+    assert box.screen == "player"
+    screen = box.app.sm.current_screen
+    assert translate("Connecting…", lang) in box.texts()
+    assert assert_dark_until_the_first_frame(box, "resume") >= 1
+    box.until(lambda: box.app.player.texture is not None, timeout=60, what="the first frame")
+    assert translate("Connecting…", lang) not in box.texts()
+    # the bar counts from where it resumed, against the whole length from the catalog
+    box.until(lambda: box.app.player.position >= 6.5, timeout=30, what="the picture moving")
+    shown = screen.ids.position.shown_text
+    assert shown.endswith(f"/ 0:{SECONDS}") and shown.startswith("0:0"), shown
+    box.screenshot(SHOTS, f"player-resumed-{lang}")
+    # when it runs to its end, then the page is back with "Watch again" focused
+    box.press("right")                                           # 10 s on: the last seconds play
+    box.until(lambda: box.screen == "detail", timeout=60, what="the page after the end")
+    box.until(lambda: box.focus == "play", what="the play card focused")
+    assert translate("Watch again", lang) in box.texts()
+    box.screenshot(SHOTS, f"detail-watch-again-{lang}")
+    # OK plays it again from the start; stopped at 0:0x with Back, the page offers Resume first
+    box.press("ok")
+    assert box.screen == "player" and box.app.player.position < 1
+    box.until(lambda: box.app.player.position >= 4, timeout=60, what="a few seconds watched")
+    box.go("back", screen="detail")
+    box.until(lambda: box.focus is not None, what="focus on the page")
+    assert box.focus == "resume"
+    home(box)
+
+
+@pytest.mark.parametrize("lang", ["zh", "mn"])
+def test_the_live_channel_shows_live_the_programme_and_its_times(world, lang):
+    box, _, _, _ = world
+    set_language(box, lang)
+    # a stale notice from a video watched before
+    open_detail(box)
+    walk_to(box, "subtitles", "right", "down")
+    box.press("ok")
+    home_row_card(box, "channel")
+    box.press("ok")
+    assert box.screen == "player"
+    assert_dark_until_the_first_frame(box, "the channel")
+    box.until(lambda: box.app.player.texture is not None, timeout=60, what="the channel's first frame")
+    screen = box.app.sm.current_screen
+    box.until(lambda: re.fullmatch(r"\d\d:\d\d–\d\d:\d\d", screen.ids.position.shown_text), what="the programme's times")
+    texts = box.texts()
+    assert translate("LIVE", lang) in texts
+    from datetime import datetime
+
+    from stb_app import programme_guide
+    now = datetime.now().astimezone()
+    slots = programme_guide.upcoming(box.app.library.guide, now)
+    on_air = slots[programme_guide.airing_index(slots, now)]
+    assert pick(on_air.entry["title"], lang) in texts
+    assert not any("/ 0:00" in t for t in texts)                 # no clock of a video that has no end
+    assert not any("←→" in t for t in texts)                     # no seeking hint where seeking does nothing
+    assert screen.ids.notice.shown_text == ""                    # nothing left over from the video
+    box.screenshot(SHOTS, f"channel-live-bar-{lang}")
+    home(box)
+
+
+def test_ok_on_a_later_programme_in_the_guide_offers_that_video_now(world):
+    box, _, _, _ = world
+    set_language(box, "zh")
+    home_row_card(box, "guide")
+    box.go("ok", screen="channel")
+    box.press("right")                                           # the programme after the one on air
+    entry = box.focused_card().entry
+    assert not box.focused_card().airing
+    box.go("ok", screen="detail")
+    assert str(box.app.sm.current_screen.params["item_id"]) == str(entry["item_id"])
+    assert pick(box.app.library.item(entry["item_id"])["title"], "zh") in box.texts()
+    home(box)
+
+
+@pytest.mark.parametrize("lang", ["zh", "mn"])
+def test_offline_a_video_and_the_channel_stay_black_and_say_they_cannot_play(world, lang):
+    box, server, _, _ = world
+    set_language(box, lang)
+    server.kill()
+    try:
+        box.app.refresh()                                        # the box finds out the network is gone
+        box.until(lambda: box.app.offline and not box.app._refreshing, timeout=30, what="offline")
+        # the page marks the video as needing the network
+        open_detail(box)
+        assert translate("Needs the network to play", lang) in box.texts()
+        box.screenshot(SHOTS, f"detail-offline-{lang}")
+        cannot = translate("This cannot play without the network. Press Back to go back.", lang)
+        walk_to(box, "play", "right", "down")
+        box.press("ok")
+        assert_dark_until_the_first_frame(box, "offline video")
+        box.until(lambda: cannot in box.texts(), timeout=20, what="the sentence saying it cannot play")
+        assert bright_share(window_pixels(box)) < 0.1
+        box.screenshot(SHOTS, f"player-offline-{lang}")
+        box.go("back", screen="detail")                           # Back returns, as it says
+        home_row_card(box, "channel")
+        box.press("ok")
+        assert_dark_until_the_first_frame(box, "offline channel")
+        box.until(lambda: cannot in box.texts(), timeout=20, what="the sentence saying the channel cannot play")
+        assert bright_share(window_pixels(box)) < 0.1
+        box.screenshot(SHOTS, f"channel-offline-{lang}")
+        home(box)
+    finally:
+        server.start()
+
+
+def test_without_a_sound_device_the_picture_plays_and_the_box_says_so(world, tmp_path):
+    box, server, root, display = world
+    env = dict(os.environ, SDL_AUDIODRIVER="nonexistent", KIVY_NO_ARGS="1", KIVY_NO_CONSOLELOG="1")
+    out = subprocess.run([sys.executable, "-m", "tests.box_without_sound", server.url, str(tmp_path / "box"), display,
+                          str(SHOTS)], env=env, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    assert report["video"]["state"] == "playing" and report["notice"] in report["video"]["texts"]
+    assert report["channel"]["state"] == "playing" and report["notice"] in report["channel"]["texts"]
