@@ -182,6 +182,14 @@ class FocusCard(BoxLayout):
     def on_activate(self, *_):
         pass
 
+    def on_focused(self, _card, focused: bool) -> None:
+        # drawn after its neighbours, so the 1.1× card and its ring are not covered by the next
+        # card; only the drawing order changes, the layout keeps its children's order
+        parent = self.parent
+        if focused and parent is not None and self.canvas in parent.canvas.children:
+            parent.canvas.remove(self.canvas)
+            parent.canvas.add(self.canvas)
+
     def key(self) -> str:
         return self.focus_key or f"w{id(self)}"
 

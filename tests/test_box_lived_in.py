@@ -141,6 +141,41 @@ def test_a_refresh_mid_wizard_keeps_the_focus_the_number_and_the_notice(world, l
     home(box)
 
 
+def assert_the_focused_card_is_seen_whole(box) -> None:
+    """The focused card, grown 1.1× with its ring, is inside every scroll area around it and drawn
+    after (above) its neighbours."""
+    from kivy.metrics import dp
+    from kivy.uix.scrollview import ScrollView
+    from stb_app.navigator import window_rect
+    box.pump(4)  # a scroll to the focused card lands in the frame after the layout
+    card = box.focused_card()
+    shown = window_rect(card)
+    left, bottom, right, top = shown.x - 0.05 * shown.w - 1.1 * dp(5), shown.y - 0.05 * shown.h - 1.1 * dp(5), \
+        shown.x + 1.05 * shown.w + 1.1 * dp(5), shown.y + 1.05 * shown.h + 1.1 * dp(5)
+    w = card.parent
+    while w is not None and w is not w.parent:
+        if isinstance(w, ScrollView):
+            view = window_rect(w)
+            assert view.x - 1 <= left and right <= view.x + view.w + 1, \
+                f"{box.focus}: the ring is clipped sideways ({left}–{right} in {view}, card {shown})"
+            assert view.y - 1 <= bottom and top <= view.y + view.h + 1, f"{box.focus}: the ring is clipped"
+        w = w.parent
+    drawn = card.parent.canvas.children
+    siblings = [c.canvas for c in card.parent.children if c is not card and c.canvas in drawn]
+    assert all(drawn.index(card.canvas) > drawn.index(other) for other in siblings), \
+        f"{box.focus} is drawn below a neighbour"
+
+
+def broken_mongolian_words(box) -> list:
+    """Mongolian labels on screen whose words were broken between columns (letters set apart)."""
+    from stb_app.widgets import BiLabel
+    from .box_screens_probe import _words
+    return [label.shown_columns for label in box.app.sm.current_screen.walk()
+            if isinstance(label, BiLabel) and label.shown_lang == "mn" and label.shown_columns
+            and label.get_root_window() is not None and not label.shown_columns[-1].endswith("…")
+            and _words(" ".join(label.shown_columns)) != _words(label.shown_text)]
+
+
 def assert_right_and_left_stay_in_the_row(box, start: str, direction: str) -> str:
     """Presses `direction` until the focus stops moving; every card passed shares the start's row.
     Returns the card at the row's end."""
@@ -154,6 +189,7 @@ def assert_right_and_left_stay_in_the_row(box, start: str, direction: str) -> st
         if box.focus == before:
             return before
         assert box.focus != "language", "the language card was reached sideways"
+        assert_the_focused_card_is_seen_whole(box)
         assert same_row(row, window_rect(box.focused_card())), f"{direction} left the row: {before} → {box.focus}"
     raise AssertionError(f"{direction} never reached the end of the row")
 
@@ -173,6 +209,10 @@ def test_left_and_right_never_leave_a_row_and_the_language_card_is_not_reached_b
     box.press("down")
     assert box.focus.startswith("continue:")
     assert assert_right_and_left_stay_in_the_row(box, box.focus, "right").startswith("continue:")
+    # with the continue row, every Mongolian word on home stays whole, the cards' titles too
+    assert broken_mongolian_words(box) == []
+    title = next(w for w in box.focused_card().walk() if getattr(w, "texts", None))
+    assert title.shown_whole and title.shown_text
     box.press("ok")
     box.press("ok")                                              # OK on a card still does what it says
     box.until(lambda: box.screen in ("detail", "player"), what="the continue card opened")
@@ -193,7 +233,7 @@ def test_left_and_right_never_leave_a_row_and_the_language_card_is_not_reached_b
     home_focus(box, "choose")
     box.go("ok", screen="choose")
     box.go("ok", screen="topic")
-    walk_to(box, "ask", "up")
+    walk_to(box, "ask", "up", "left")
     box.press("down")
     walk_to(box, "step:1", "left")
     assert box.focus == "step:1"
@@ -204,6 +244,12 @@ def test_left_and_right_never_leave_a_row_and_the_language_card_is_not_reached_b
     # and Up/Down still change rows
     box.press("up")
     assert box.focus in ("ask", "services", "glossary")
+    # the service points: the focused card is drawn whole, above the card beside it
+    walk_to(box, "services", "right", "left")
+    box.go("ok", screen="services")
+    assert_the_focused_card_is_seen_whole(box)
+    assert assert_right_and_left_stay_in_the_row(box, box.focus, "right").startswith("service")
+    box.screenshot(SHOTS, f"services-row-end-{lang}")
     home(box)
 
 
