@@ -74,6 +74,8 @@ class Navigator:
             left = sv.scroll_x * (vp.width - sv.width)
             left = min(left, x - pad) if x - pad < left else max(left, x + card.width + pad - sv.width)
             sv.scroll_x = min(1.0, max(0.0, left / (vp.width - sv.width)))
+        elif sv.scroll_x:
+            sv.scroll_x = 0.0  # all of it fits now (e.g. the window grew): shown from its start
         if vp.height > sv.height:
             bottom = sv.scroll_y * (vp.height - sv.height)
             if y - pad < bottom:
@@ -81,6 +83,8 @@ class Navigator:
             elif y + card.height + pad > bottom + sv.height:
                 bottom = y + card.height + pad - sv.height
             sv.scroll_y = min(1.0, max(0.0, bottom / (vp.height - sv.height)))
+        elif sv.scroll_y != 1.0:
+            sv.scroll_y = 1.0
 
     def restore(self, screen) -> None:
         """Focus what was focused last time on this screen (or the nearest survivor)."""

@@ -239,6 +239,10 @@ def test_left_and_right_never_leave_a_row_and_the_language_card_is_not_reached_b
     assert box.focus == "step:1"
     last = assert_right_and_left_stay_in_the_row(box, "step:1", "right")
     assert last.startswith("step:") and last != "step:1"
+    # every step is shown whole (none cut with "…"), its Mongolian words unbroken
+    steps = box.app.sm.current_screen.ids.steps.children
+    assert steps and all(step.ids.text.shown_whole for step in steps)
+    assert broken_mongolian_words(box) == []
     box.screenshot(SHOTS, f"topic-last-step-{lang}")
     assert assert_right_and_left_stay_in_the_row(box, last, "left") == "step:1"
     # and Up/Down still change rows
