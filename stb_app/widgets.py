@@ -80,6 +80,7 @@ class BiLabel(Widget):
         text = self.current_text(lang)
         self.shown_text, self.shown_lang = text, lang
         self.shown_box = [0, 0, 0, 0]
+        self.shown_columns = []
         self.shown_whole = True
         self.canvas.clear()
         self._drawn_at, self._shift = None, None

@@ -179,6 +179,7 @@ def main(server: str, data: str, size: str, shots: str, lawyer: str) -> None:
             box.screenshot(Path(shots), f"ask-consent-{lang}")
             found["screens"][f"ask-consent-{lang}"] = measure(ask, box.app.navigator,
                                                               must_read=[ask.ids.entry.shown_text])
+            ask.show("topic")  # the next language's run starts the wizard from its first step
             # the lived-in screens: the continue row focused, and a long answer opened whole
             box.app.go_home()
             box.until(lambda: box.app.sm.current_screen.continuing, what="the continue row")

@@ -433,3 +433,50 @@ def test_ok_on_an_answered_question_opens_the_whole_answer_large_and_down_reads_
     box.press("back")
     assert box.screen == "questions" and page.reader.opacity == 0 and box.focus == key
     home(box)
+
+
+@pytest.mark.parametrize("lang", ["zh", "mn"])
+def test_a_chosen_sentence_is_ticked_not_marked_by_colour_alone(world, lang):
+    box, _, _ = world
+    set_language(box, lang)
+    home_focus(box, "ask")
+    box.go("ok", screen="ask")
+    box.press("ok")
+    box.until(lambda: (box.focus or "").startswith("phrase:"), what="phrases")
+    label = box.focused_card().children[0]
+    plain = label.shown_text
+    assert not plain.startswith("✓")
+    box.press("ok")
+    assert box.focused_card().selected and label.shown_text == f"✓ {plain}"
+    box.screenshot(SHOTS, f"ask-phrase-ticked-{lang}")
+    box.press("ok")
+    assert not box.focused_card().selected and label.shown_text == plain
+    home(box)
+
+
+def test_the_language_card_ticks_the_language_in_use_and_keeps_its_hint_on_one_line(world):
+    box, _, _ = world
+    set_language(box, "zh")
+    card = box.app.sm.current_screen.ids.language
+    names = box.app.sm.current_screen.ids
+    assert names.name_zh.shown_text == "✓ 中文" and names.name_mn.shown_text == "ᠮᠣᠩᠭᠣᠯ"
+    hint = next(w for w in card.walk() if getattr(w, "msgid", "") == "Menu key")
+    assert hint.shown_box[3] < 2 * hint.font_size                  # "按菜单键切换" on one line, no lone "换"
+    box.press("menu")
+    box.until(lambda: box.app.lang == "mn", what="Mongolian")
+    box.pump(4)
+    assert names.name_mn.shown_text == "✓ ᠮᠣᠩᠭᠣᠯ" and names.name_zh.shown_text == "中文"
+    box.screenshot(SHOTS, "home-language-mn")
+    box.press("menu")
+    box.until(lambda: box.app.lang == "zh", what="Chinese")
+
+
+def test_back_from_my_questions_opened_after_asking_goes_home_not_to_thank_you(world):
+    box, _, _ = world
+    set_language(box, "zh")
+    wizard_to_phone(box)
+    wizard_send(box, "13900003333")
+    box.go("ok", screen="questions")
+    box.press("back")
+    box.until(lambda: box.screen == "home" and box.focus is not None, what="home")
+    assert box.screen == "home"
