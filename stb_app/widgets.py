@@ -5,7 +5,7 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, PopMatrix, PushMatrix, Rectangle, Translate
-from kivy.metrics import dp
+from kivy.metrics import Metrics, dp
 from kivy.properties import (BooleanProperty, DictProperty, ListProperty, NumericProperty,
                              ObjectProperty, OptionProperty, StringProperty)
 from kivy.uix.boxlayout import BoxLayout
@@ -133,7 +133,9 @@ class BiLabel(Widget):
         fit = max(1, int(self.width // col_w))
         limit = min(fit, int(self.max_lines)) if self.max_lines else fit
         if self.whole:
-            needed = len(textdraw.mongolian_columns(text, size, self.height)) * col_w
+            # the columns' pitch at 1080p, scaled: a 4K layout is exactly twice as wide
+            pitch = textdraw.column_width(size / Metrics.density) * Metrics.density
+            needed = len(textdraw.mongolian_columns(text, size, self.height)) * max(pitch, col_w)
             if abs(needed - self.width) > 0.5:
                 self.width = needed  # redrawn at its full width
                 return
