@@ -7,6 +7,7 @@ screen rebuilds its lists. A screen may handle arrows first (e.g. the virtual po
 from __future__ import annotations
 
 from kivy.clock import Clock
+from kivy.metrics import dp
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.recycleview import RecycleView
 
@@ -60,8 +61,9 @@ class Navigator:
         # a screen just built is laid out before the next frame: scroll again once positions are real
         Clock.schedule_once(lambda _dt: card.focused and self._scroll_into_view(card), 0)
 
-    def _scroll_into_view(self, card, pad: float = 40) -> None:
+    def _scroll_into_view(self, card, pad: float | None = None) -> None:
         """Scrolls the nearest ScrollView around `card` so the whole card shows."""
+        pad = dp(40) if pad is None else pad  # the same room at 1080p and 4K
         sv = card.parent
         while sv is not None and not (isinstance(sv, ScrollView) and not isinstance(sv, RecycleView)):
             sv = sv.parent if sv.parent is not sv else None  # the Window is its own parent
@@ -74,6 +76,8 @@ class Navigator:
             left = sv.scroll_x * (vp.width - sv.width)
             left = min(left, x - pad) if x - pad < left else max(left, x + card.width + pad - sv.width)
             sv.scroll_x = min(1.0, max(0.0, left / (vp.width - sv.width)))
+        elif sv.scroll_x:
+            sv.scroll_x = 0.0  # all of it fits now (e.g. the window grew): shown from its start
         if vp.height > sv.height:
             bottom = sv.scroll_y * (vp.height - sv.height)
             if y - pad < bottom:
@@ -81,6 +85,8 @@ class Navigator:
             elif y + card.height + pad > bottom + sv.height:
                 bottom = y + card.height + pad - sv.height
             sv.scroll_y = min(1.0, max(0.0, bottom / (vp.height - sv.height)))
+        elif sv.scroll_y != 1.0:
+            sv.scroll_y = 1.0
 
     @staticmethod
     def _on_show(screen) -> bool:

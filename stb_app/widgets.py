@@ -5,7 +5,7 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, PopMatrix, PushMatrix, Rectangle, Translate
-from kivy.metrics import dp
+from kivy.metrics import Metrics, dp
 from kivy.properties import (BooleanProperty, DictProperty, ListProperty, NumericProperty,
                              ObjectProperty, OptionProperty, StringProperty)
 from kivy.uix.boxlayout import BoxLayout
@@ -34,6 +34,10 @@ class BiLabel(Widget):
     halign = OptionProperty("left", options=["left", "center", "right"])
     valign = OptionProperty("top", options=["top", "middle", "bottom"])
     max_lines = NumericProperty(0)                   # Chinese lines / Mongolian columns; 0 = fit
+    # grows along its reading direction (Chinese: taller, Mongolian: wider) to show all of its
+    # text, for a scroll view; the size_hint of that direction must be None
+    whole = BooleanProperty(False)
+    shown_whole = BooleanProperty(True)              # False when the text drawn was cut with "…"
     shown_text = StringProperty("")                  # what is on screen (tests read it)
     shown_lang = StringProperty("")
     shown_columns: list = []                         # Mongolian: the text of each column drawn
@@ -47,7 +51,7 @@ class BiLabel(Widget):
             app.bind(lang=self._redraw)
         self.bind(msgid=self._redraw, params=self._redraw, texts=self._redraw, lang=self._redraw,
                   font_size=self._redraw, color=self._redraw, size=self._redraw, pos=self._move,
-                  halign=self._redraw, valign=self._redraw, max_lines=self._redraw)
+                  halign=self._redraw, valign=self._redraw, max_lines=self._redraw, whole=self._redraw)
         self._drawn_at, self._shift = None, None
         self._redraw()
 
@@ -76,9 +80,13 @@ class BiLabel(Widget):
         text = self.current_text(lang)
         self.shown_text, self.shown_lang = text, lang
         self.shown_box = [0, 0, 0, 0]
+        self.shown_columns = []
+        self.shown_whole = True
         self.canvas.clear()
         self._drawn_at, self._shift = None, None
         if not text or self.width < 2 or self.height < 2:
+            if text and self.whole and min(self.size) < 2:
+                self.size = (max(self.width, 2), max(self.height, 2))  # room to measure, then grown
             return
         self._drawn_at = tuple(self.pos)
         with self.canvas:
@@ -95,11 +103,21 @@ class BiLabel(Widget):
         texture = textdraw.paragraph_texture(text, self.font_size, self.color, self.width, self.halign,
                                              int(self.max_lines) or None)
         w, h = texture.size
-        if h > self.height:  # too long for the box: cut at whole lines and mark with an ellipsis
-            lines = max(1, int(self.height // (self.font_size * 1.15 * 1.2)))
-            texture = textdraw.paragraph_texture(text, self.font_size, self.color, self.width, self.halign,
-                                                 lines, shorten=True)
-            w, h = texture.size
+        if self.whole and h != self.height:
+            self.height = h  # redrawn at its full height
+            return
+        # as many lines as the box holds (a line is as tall as a one-line paragraph)
+        pitch = textdraw.paragraph_texture("国", self.font_size, self.color, self.width, self.halign, None).height
+        lines = max(1, int(self.height // pitch))
+        if h > self.height and lines < round(h / pitch):  # too long: cut at whole lines, mark with "…"
+            self.shown_whole = False
+            while True:
+                texture = textdraw.paragraph_texture(text, self.font_size, self.color, self.width, self.halign,
+                                                     lines, shorten=True)
+                w, h = texture.size
+                if h <= self.height or lines == 1:
+                    break
+                lines -= 1
         y = {"top": self.top - h, "middle": self.center_y - h / 2, "bottom": self.y}[self.valign]
         x = {"left": self.x, "center": self.center_x - w / 2, "right": self.right - w}[self.halign]
         self.shown_box = [x - self.x, y - self.y, w, h]
@@ -114,7 +132,16 @@ class BiLabel(Widget):
         col_w = textdraw.column_width(size)
         fit = max(1, int(self.width // col_w))
         limit = min(fit, int(self.max_lines)) if self.max_lines else fit
+        if self.whole:
+            # the columns' pitch at 1080p, scaled: a 4K layout is exactly twice as wide
+            pitch = textdraw.column_width(size / Metrics.density) * Metrics.density
+            needed = len(textdraw.mongolian_columns(text, size, self.height)) * max(pitch, col_w)
+            if abs(needed - self.width) > 0.5:
+                self.width = needed  # redrawn at its full width
+                return
+            limit = None
         columns = textdraw.mongolian_columns(text, size, self.height, limit)
+        self.shown_whole = limit is None or len(textdraw.mongolian_columns(text, size, self.height)) <= limit
         self.shown_columns = [c.text for c in columns]
         total_w = col_w * len(columns)
         x = {"left": self.x, "center": self.center_x - total_w / 2, "right": self.right - total_w}[self.halign]
@@ -157,6 +184,14 @@ class FocusCard(BoxLayout):
 
     def on_activate(self, *_):
         pass
+
+    def on_focused(self, _card, focused: bool) -> None:
+        # drawn after its neighbours, so the 1.1× card and its ring are not covered by the next
+        # card; only the drawing order changes, the layout keeps its children's order
+        parent = self.parent
+        if focused and parent is not None and self.canvas in parent.canvas.children:
+            parent.canvas.remove(self.canvas)
+            parent.canvas.add(self.canvas)
 
     def key(self) -> str:
         return self.focus_key or f"w{id(self)}"

@@ -2,7 +2,8 @@
 JSON: focus cards and text pieces in window pixels, font sizes, texture sizes; saves screenshots.
 
 Kivy starts once per process, so `tests/test_box_screens.py` runs this once per window size:
-`python -m tests.box_screens_probe SERVER DATA_DIR WIDTHxHEIGHT SCREENSHOT_DIR`.
+`python -m tests.box_screens_probe SERVER DATA_DIR WIDTHxHEIGHT SCREENSHOT_DIR LAWYER_TOKEN`.
+The box is lived-in: a "continue watching" row and questions asked, one answered at length.
 """
 from __future__ import annotations
 
@@ -34,7 +35,17 @@ def _visible(rect: tuple, clip: tuple) -> list | None:
     return [left, bottom, right - left, top - bottom] if left < right and bottom < top else None
 
 
-def measure(screen, navigator) -> dict:
+def must_read(box, name: str, lang: str) -> list[str]:
+    """Texts of a screen that are never cut: the guide's steps, the service points' hours."""
+    from stb_app.i18n import pick
+    if name == "topic":
+        return [step.ids.text.shown_text for step in box.app.sm.current_screen.ids.steps.children]
+    if name == "services":
+        return [pick(s["hours"], lang) for s in box.app.library.services if s.get("hours")]
+    return []
+
+
+def measure(screen, navigator, must_read: list | None = None) -> dict:
     from kivy.graphics import Rectangle
 
     from stb_app.widgets import BiLabel
@@ -69,7 +80,11 @@ def measure(screen, navigator) -> dict:
               and label.shown_lang == "mn" and label.shown_columns and label.opacity
               and not label.shown_columns[-1].endswith("…")
               and _words(" ".join(label.shown_columns)) != _words(label.shown_text)]
-    return {"cards": cards, "texts": texts, "broken_words": broken}
+    # texts cut with "…" (what the label holds, and the label's name in the kv, if any)
+    cut = [label.shown_text for label in screen.walk() if isinstance(label, BiLabel) and label.shown_text
+           and not label.shown_whole and label.get_root_window() is not None
+           and not any(getattr(w, "opacity", 1) == 0 for w in (label, *_ancestors(label)))]
+    return {"cards": cards, "texts": texts, "broken_words": broken, "cut": cut, "must_read": must_read or []}
 
 
 def _words(text: str) -> list[str]:
@@ -83,10 +98,45 @@ def _ancestors(widget):
         w = w.parent
 
 
-def main(server: str, data: str, size: str, shots: str) -> None:
+def lived_in(server: str, data: Path) -> None:
+    """A box used for a while: a video stopped at 0:03 makes a "continue watching" row."""
+    import time
+    import urllib.request
+    catalog = json.loads(urllib.request.urlopen(server + "/api/v1/catalog", timeout=10).read())
+    data.mkdir(parents=True, exist_ok=True)
+    (data / "resume.json").write_text(json.dumps(
+        {str(catalog["items"][0]["id"]): {"position": 3.0, "duration": 6.0, "at": time.time()}}))
+
+
+def questions_answered(box, server, lawyer: str) -> dict:
+    """Two questions asked with the box's token; a lawyer answers the newer one at length."""
+    from .test_box_lived_in import LONG_ANSWER, ask_directly
+    from .test_box_ui import call
+    token = box.app.api.token()
+    topic = str(box.app.library.topics[0]["id"])
+    for phone in ("13700001111", "13700002222"):
+        ask_directly(_Server(server), token, topic, phone)
+    newest = max(call(_Server(server), "/api/v1/questions", token), key=lambda q: (q["created_at"], q["number"]))
+    url = f"/api/v1/desk/questions/{newest['id']}"
+    claimed = call(_Server(server), url + "/claim", lawyer, {})
+    called = call(_Server(server), url + "/attempts", lawyer, {"version": claimed["version"], "outcome": "answered"})
+    call(_Server(server), url + "/answer", lawyer, {"version": called["version"], "summary": LONG_ANSWER})
+    box.app.refresh_questions()
+    box.until(lambda: any(q.get("answer_summary") for q in box.app.library.questions or []), timeout=30,
+              what="the answer")
+    return newest
+
+
+class _Server:
+    def __init__(self, url: str):
+        self.url = url
+
+
+def main(server: str, data: str, size: str, shots: str, lawyer: str) -> None:
     width, height = (int(v) for v in size.split("x"))
     xvfb, display = start_xvfb(width, height)
     try:
+        lived_in(server, Path(data))
         box = launch(server, Path(data), display, language="zh", size=(width, height))
         from kivy.core.window import Window  # only now: the window is made at the size asked for
         from kivy.metrics import Metrics
@@ -94,6 +144,7 @@ def main(server: str, data: str, size: str, shots: str) -> None:
         box.until(lambda: lib.catalog["items"] and lib.topics and lib.services and lib.glossary and lib.channels,
                   timeout=60, what="content")
         item, topic = lib.catalog["items"][0], lib.topics[0]
+        answered = questions_answered(box, server, lawyer)
         screens = [("home", {}), ("watch", {}), ("detail", {"item_id": item["id"]}), ("choose", {}),
                    ("topic", {"topic_id": topic["id"]}), ("services", {}), ("glossary", {}), ("ask", {}),
                    ("questions", {}), ("channel", {})]
@@ -106,7 +157,8 @@ def main(server: str, data: str, size: str, shots: str) -> None:
                 box.until(lambda: box.screen == name, what=name)
                 box.pump(8)
                 box.screenshot(Path(shots), f"{name}-{lang}")
-                found["screens"][f"{name}-{lang}"] = measure(box.app.sm.current_screen, box.app.navigator)
+                found["screens"][f"{name}-{lang}"] = measure(box.app.sm.current_screen, box.app.navigator,
+                                                             must_read=must_read(box, name, lang))
             ask = box.app.sm.get_screen("ask")
             box.app.open("ask")
             ask.phone = "13812345678"  # the number read back before sending
@@ -114,6 +166,39 @@ def main(server: str, data: str, size: str, shots: str) -> None:
             box.pump(8)
             box.screenshot(Path(shots), f"ask-phone-{lang}")
             found["screens"][f"ask-phone-{lang}"] = measure(ask, box.app.navigator)
+            # what must be read whole: the phone-number error and the consent
+            ask.phone = "1381234567"
+            ask._phone_done()
+            box.pump(8)
+            box.screenshot(Path(shots), f"ask-phone-error-{lang}")
+            found["screens"][f"ask-phone-error-{lang}"] = measure(ask, box.app.navigator,
+                                                                  must_read=[ask.ids.notice.shown_text])
+            ask.phone, ask.window = "13812345678", "morning"
+            ask.show("consent")
+            box.pump(8)
+            box.screenshot(Path(shots), f"ask-consent-{lang}")
+            found["screens"][f"ask-consent-{lang}"] = measure(ask, box.app.navigator,
+                                                              must_read=[ask.ids.entry.shown_text])
+            ask.show("topic")  # the next language's run starts the wizard from its first step
+            # the lived-in screens: the continue row focused, and a long answer opened whole
+            box.app.go_home()
+            box.until(lambda: box.app.sm.current_screen.continuing, what="the continue row")
+            home = box.app.sm.current_screen
+            box.app.navigator.set_focus(home.ids.continue_row.children[-1], "home")
+            box.pump(8)
+            box.screenshot(Path(shots), f"home-continue-{lang}")
+            found["screens"][f"home-continue-{lang}"] = measure(home, box.app.navigator)
+            box.app.open("questions")
+            box.until(lambda: box.screen == "questions", what="questions")
+            questions = box.app.sm.current_screen
+            box.until(lambda: any(c.question.get("id") == answered["id"] for c in questions.ids.questions.children),
+                      what="the answered question")
+            questions.read(next(c.question for c in questions.ids.questions.children
+                                if c.question.get("id") == answered["id"]))
+            box.pump(8)
+            box.screenshot(Path(shots), f"answer-{lang}")
+            found["screens"][f"answer-{lang}"] = measure(questions, box.app.navigator)
+            questions.close_reader()
             box.app.go_home()
             box.pump(3)
         print(json.dumps(found))
@@ -123,7 +208,7 @@ def main(server: str, data: str, size: str, shots: str) -> None:
 
 if __name__ == "__main__":
     try:
-        main(*sys.argv[1:5])
+        main(*sys.argv[1:6])
     except BaseException:  # Kivy's logging hides stderr: the test prints this
         import traceback
         print(traceback.format_exc())

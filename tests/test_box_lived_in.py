@@ -141,6 +141,41 @@ def test_a_refresh_mid_wizard_keeps_the_focus_the_number_and_the_notice(world, l
     home(box)
 
 
+def assert_the_focused_card_is_seen_whole(box) -> None:
+    """The focused card, grown 1.1× with its ring, is inside every scroll area around it and drawn
+    after (above) its neighbours."""
+    from kivy.metrics import dp
+    from kivy.uix.scrollview import ScrollView
+    from stb_app.navigator import window_rect
+    box.pump(4)  # a scroll to the focused card lands in the frame after the layout
+    card = box.focused_card()
+    shown = window_rect(card)
+    left, bottom, right, top = shown.x - 0.05 * shown.w - 1.1 * dp(5), shown.y - 0.05 * shown.h - 1.1 * dp(5), \
+        shown.x + 1.05 * shown.w + 1.1 * dp(5), shown.y + 1.05 * shown.h + 1.1 * dp(5)
+    w = card.parent
+    while w is not None and w is not w.parent:
+        if isinstance(w, ScrollView):
+            view = window_rect(w)
+            assert view.x - 1 <= left and right <= view.x + view.w + 1, \
+                f"{box.focus}: the ring is clipped sideways ({left}–{right} in {view}, card {shown})"
+            assert view.y - 1 <= bottom and top <= view.y + view.h + 1, f"{box.focus}: the ring is clipped"
+        w = w.parent
+    drawn = card.parent.canvas.children
+    siblings = [c.canvas for c in card.parent.children if c is not card and c.canvas in drawn]
+    assert all(drawn.index(card.canvas) > drawn.index(other) for other in siblings), \
+        f"{box.focus} is drawn below a neighbour"
+
+
+def broken_mongolian_words(box) -> list:
+    """Mongolian labels on screen whose words were broken between columns (letters set apart)."""
+    from stb_app.widgets import BiLabel
+    from .box_screens_probe import _words
+    return [label.shown_columns for label in box.app.sm.current_screen.walk()
+            if isinstance(label, BiLabel) and label.shown_lang == "mn" and label.shown_columns
+            and label.get_root_window() is not None and not label.shown_columns[-1].endswith("…")
+            and _words(" ".join(label.shown_columns)) != _words(label.shown_text)]
+
+
 def assert_right_and_left_stay_in_the_row(box, start: str, direction: str) -> str:
     """Presses `direction` until the focus stops moving; every card passed shares the start's row.
     Returns the card at the row's end."""
@@ -154,6 +189,7 @@ def assert_right_and_left_stay_in_the_row(box, start: str, direction: str) -> st
         if box.focus == before:
             return before
         assert box.focus != "language", "the language card was reached sideways"
+        assert_the_focused_card_is_seen_whole(box)
         assert same_row(row, window_rect(box.focused_card())), f"{direction} left the row: {before} → {box.focus}"
     raise AssertionError(f"{direction} never reached the end of the row")
 
@@ -173,6 +209,10 @@ def test_left_and_right_never_leave_a_row_and_the_language_card_is_not_reached_b
     box.press("down")
     assert box.focus.startswith("continue:")
     assert assert_right_and_left_stay_in_the_row(box, box.focus, "right").startswith("continue:")
+    # with the continue row, every Mongolian word on home stays whole, the cards' titles too
+    assert broken_mongolian_words(box) == []
+    title = next(w for w in box.focused_card().walk() if getattr(w, "texts", None))
+    assert title.shown_whole and title.shown_text
     box.press("ok")
     box.press("ok")                                              # OK on a card still does what it says
     box.until(lambda: box.screen in ("detail", "player"), what="the continue card opened")
@@ -193,17 +233,27 @@ def test_left_and_right_never_leave_a_row_and_the_language_card_is_not_reached_b
     home_focus(box, "choose")
     box.go("ok", screen="choose")
     box.go("ok", screen="topic")
-    walk_to(box, "ask", "up")
+    walk_to(box, "ask", "up", "left")
     box.press("down")
     walk_to(box, "step:1", "left")
     assert box.focus == "step:1"
     last = assert_right_and_left_stay_in_the_row(box, "step:1", "right")
     assert last.startswith("step:") and last != "step:1"
+    # every step is shown whole (none cut with "…"), its Mongolian words unbroken
+    steps = box.app.sm.current_screen.ids.steps.children
+    assert steps and all(step.ids.text.shown_whole for step in steps)
+    assert broken_mongolian_words(box) == []
     box.screenshot(SHOTS, f"topic-last-step-{lang}")
     assert assert_right_and_left_stay_in_the_row(box, last, "left") == "step:1"
     # and Up/Down still change rows
     box.press("up")
     assert box.focus in ("ask", "services", "glossary")
+    # the service points: the focused card is drawn whole, above the card beside it
+    walk_to(box, "services", "right", "left")
+    box.go("ok", screen="services")
+    assert_the_focused_card_is_seen_whole(box)
+    assert assert_right_and_left_stay_in_the_row(box, box.focus, "right").startswith("service")
+    box.screenshot(SHOTS, f"services-row-end-{lang}")
     home(box)
 
 
@@ -284,3 +334,149 @@ def test_a_fourth_open_question_is_refused_in_the_servers_words_with_12348_large
     box.screenshot(SHOTS, "ask-refused-mn")
     box.press("menu")
     home(box)
+
+
+LONG_ANSWER = {
+    "zh": ("草场纠纷先找嘎查村民委员会调解，带上草原承包经营权证和界址图。调解不成，可以向苏木乡镇人民政府申请处理，"
+           "对处理决定不服的，可以在三十日内向人民法院起诉。期间不要自行拆除围栏，也不要与邻居发生冲突，"
+           "保留好照片、证人和以往的协议。需要帮助写申请书，可以到旗司法局法律援助中心，也可以再拨打12348。"
+           "如果对方继续放牧，可以请派出所和草原监理部门到现场记录。\n"
+           "调解时可以请亲属或者村里信得过的人陪同，说清楚草场的四至和使用年限。调解达成协议的，要写成书面协议，"
+           "双方签字按手印，各留一份。政府处理需要时间，一般在受理后三个月内作出决定，期间可以打电话询问进度。"
+           "到法院起诉不会很贵，生活困难的可以申请减免诉讼费，法律援助中心也可以为您指派律师。"
+           "不会写字也没有关系，工作人员可以帮您记录。最后一句：请把这些材料都放在一起保管好。"),
+    "mn": ("ᠮᠠᠯᠴᠢᠨ ᠤ ᠪᠠᠢᠴᠠᠭᠠᠨ ᠤ ᠮᠦᠷᠭᠦᠯᠳᠦᠭᠡᠨ ᠢ ᠡᠬᠢᠯᠡᠭᠡᠳ ᠭᠠᠴᠠᠭ᠎ᠠ ᠶᠢᠨ ᠵᠠᠬᠢᠷᠭᠠᠨ ᠦ ᠬᠣᠷᠢᠶ᠎ᠠ ᠳᠤ ᠡᠪᠯᠡᠷᠡᠭᠦᠯᠦᠯᠭᠡ ᠬᠢᠯᠭᠡᠭᠦᠯᠦᠨ᠎ᠡ᠃ "
+           "ᠡᠪᠯᠡᠷᠡᠭᠦᠯᠦᠯᠭᠡ ᠪᠦᠲᠦᠬᠦ ᠦᠭᠡᠢ ᠪᠣᠯ ᠰᠤᠮᠤ ᠶᠢᠨ ᠠᠷᠠᠳ ᠤᠨ ᠵᠠᠰᠠᠭ ᠤᠨ ᠭᠠᠵᠠᠷ ᠲᠤ ᠬᠠᠨᠳᠤᠨ᠎ᠠ᠃ "
+           "ᠬᠠᠰᠢᠶ᠎ᠠ ᠵᠢ ᠪᠢᠲᠡᠭᠡᠢ ᠡᠪᠳᠡᠯᠡᠢ ᠂ ᠵᠢᠷᠤᠭ ᠬᠢᠭᠡᠳ ᠭᠡᠷᠡᠴᠢ ᠶᠢ ᠬᠠᠳᠠᠭᠠᠯᠠᠭᠠᠷᠠᠢ᠃ "
+           "ᠬᠣᠰᠢᠭᠤᠨ ᠤ ᠬᠠᠤᠯᠢ ᠵᠦᠢ ᠶᠢᠨ ᠲᠤᠰᠠᠯᠠᠮᠵᠢ ᠶᠢᠨ ᠲᠥᠪ ᠲᠦ ᠬᠠᠨᠳᠤᠵᠤ ᠪᠣᠯᠣᠨ᠎ᠠ ᠂ 12348 ᠳᠤ ᠳᠠᠬᠢᠨ ᠤᠲᠠᠰᠤᠳᠠᠵᠤ ᠪᠣᠯᠣᠨ᠎ᠠ᠃ "
+           "ᠡᠪᠯᠡᠷᠡᠭᠦᠯᠦᠯᠭᠡ ᠶᠢᠨ ᠦᠶ᠎ᠡ ᠳᠤ ᠠᠬ᠎ᠠ ᠳᠡᠭᠦᠦ ᠪᠤᠶᠤ ᠢᠲᠡᠭᠡᠮᠵᠢᠲᠡᠢ ᠬᠦᠮᠦᠨ ᠢ ᠳᠠᠭᠠᠭᠤᠯᠵᠤ ᠪᠣᠯᠣᠨ᠎ᠠ᠃\n"
+           "ᠬᠡᠯᠡᠯᠴᠡᠭᠡᠷ ᠢ ᠪᠢᠴᠢᠭ ᠦᠨ ᠭᠡᠷᠡᠭᠡ ᠪᠣᠯᠭᠠᠵᠤ ᠬᠣᠶᠠᠷ ᠲᠠᠯ᠎ᠠ ᠭᠠᠷ ᠤᠨ ᠦᠰᠦᠭ ᠵᠢᠷᠤᠵᠤ ᠨᠢᠭᠡ ᠨᠢᠭᠡ ᠬᠤᠪᠢ ᠬᠠᠳᠠᠭᠠᠯᠠᠨ᠎ᠠ᠃ "
+           "ᠵᠠᠰᠠᠭ ᠤᠨ ᠭᠠᠵᠠᠷ ᠤᠨ ᠰᠢᠢᠳᠪᠦᠷᠢ ᠭᠠᠷᠭᠠᠬᠤ ᠳᠤ ᠴᠠᠭ ᠬᠡᠷᠡᠭᠲᠡᠢ ᠂ ᠤᠲᠠᠰᠤ ᠪᠠᠷ ᠠᠰᠠᠭᠤᠵᠤ ᠪᠣᠯᠣᠨ᠎ᠠ᠃ "
+           "ᠱᠦᠭᠦᠬᠡ ᠳᠤ ᠬᠠᠨᠳᠤᠬᠤ ᠳᠤ ᠲᠥᠯᠥᠪᠦᠷᠢ ᠶᠢ ᠬᠦᠩᠭᠡᠷᠡᠭᠦᠯᠵᠦ ᠪᠣᠯᠣᠨ᠎ᠠ ᠂ ᠬᠠᠤᠯᠢ ᠵᠢᠨ ᠲᠤᠰᠠᠯᠠᠮᠵᠢ ᠶᠢᠨ ᠲᠥᠪ ᠴᠦ ᠬᠠᠤᠯᠢᠴᠢ ᠣᠯᠭᠣᠨ᠎ᠠ᠃ "
+           "ᠪᠢᠴᠢᠵᠦ ᠴᠢᠳᠠᠬᠤ ᠦᠭᠡᠢ ᠪᠣᠯ ᠠᠵᠢᠯᠲᠠᠨ ᠲᠠᠨ ᠳᠤ ᠲᠤᠰᠠᠯᠠᠨ᠎ᠠ᠃ "
+           "ᠡᠳᠡᠭᠡᠷ ᠮᠠᠲ᠋ᠧᠷᠢᠶᠠᠯ ᠢ ᠬᠠᠮᠲᠤ ᠳᠤ ᠨᠢ ᠰᠠᠢᠨ ᠬᠠᠳᠠᠭᠠᠯᠠᠭᠠᠷᠠᠢ ᠰᠡᠭᠦᠯ ᠦᠨ ᠦᠭᠡ"),
+}
+
+
+@pytest.fixture(scope="module")
+def answered(world):
+    """The household's newest question, answered by a 12348 lawyer at length, seen by the box."""
+    box, server, root = world
+    token, lawyer = device_token(root), staff_token(root, "saruul")
+    if not call(server, "/api/v1/questions", token):
+        ask_directly(server, token, str(box.app.library.topics[0]["id"]), "13700001234")
+    newest = max(call(server, "/api/v1/questions", token), key=lambda q: (q["created_at"], q["number"]))
+    url = f"/api/v1/desk/questions/{newest['id']}"
+    claimed = call(server, url + "/claim", lawyer, {})
+    called = call(server, url + "/attempts", lawyer, {"version": claimed["version"], "outcome": "answered"})
+    call(server, url + "/answer", lawyer, {"version": called["version"], "summary": LONG_ANSWER})
+    refresh_now(box)
+    return next(q for q in call(server, "/api/v1/questions", token) if q["id"] == newest["id"])
+
+
+def answer_page_label(box):
+    return box.app.sm.current_screen.ids.read_answer
+
+
+@pytest.mark.parametrize("lang", ["zh", "mn"])
+def test_ok_on_an_answered_question_opens_the_whole_answer_large_and_down_reads_on(world, answered, lang):
+    from stb_app.navigator import window_rect
+    box, _, _ = world
+    set_language(box, lang)
+    home_focus(box, "ask")
+    box.press("down")
+    box.go("ok", screen="questions")
+    key = f"question:{answered['id']}"
+    walk_to(box, key, "up", "left")
+    screen = box.app.sm.current_screen
+    card = box.focused_card()
+    assert not card.ids.answer.shown_whole                      # the card has room for the beginning only
+    assert card.ids.more.shown_whole and card.ids.rate.shown_whole  # and says in full how to read it all
+    assert translate("OK reads the whole answer", lang) in box.texts()
+    box.screenshot(SHOTS, f"questions-long-answer-{lang}")
+    # when OK is pressed on the card, then the answer page shows
+    box.press("ok")
+    box.until(lambda: screen.ids.reader.opacity == 1, what="the answer page")
+    box.pump(8)
+    texts = box.texts(lang=lang)
+    number = translate("No. {number}", lang, number=answered["number"])
+    assert number in texts
+    page = screen.ids
+    assert page.read_number.font_size >= 1.8 * card.ids.answer.font_size  # the number read out large
+    assert page.read_answer.font_size > card.ids.answer.font_size
+    asked = page.read_asked.shown_text
+    assert str(int(answered["created_at"][8:10])) in asked and answered["created_at"][11:16] in asked
+    window = page.read_window.shown_text
+    assert answered["callback_from"][11:16] in window and answered["callback_until"][11:16] in window
+    label = answer_page_label(box)
+    assert label.shown_text == LONG_ANSWER[lang] and label.shown_whole
+    if lang == "mn":
+        assert " ".join(label.shown_columns).split() == LONG_ANSWER["mn"].split()  # no word broken
+    box.screenshot(SHOTS, f"answer-page-{lang}")
+    # the answer is longer than a page: ↓ brings the rest into view, to its end
+    view = page.read_scroll
+    seen = window_rect(view)
+    def end_visible() -> bool:
+        shown = window_rect(label)
+        return shown.x + shown.w <= seen.x + seen.w + 1 if lang == "mn" else shown.y >= seen.y - 1
+
+    assert not end_visible()
+    for _ in range(10):
+        if end_visible():
+            break
+        box.press("down")
+        box.pump(4)
+    assert end_visible()
+    assert box.screen == "questions" and screen.reading
+    box.screenshot(SHOTS, f"answer-page-end-{lang}")
+    # Back returns to the list, focus on the same question
+    box.press("back")
+    assert box.screen == "questions" and page.reader.opacity == 0 and box.focus == key
+    home(box)
+
+
+@pytest.mark.parametrize("lang", ["zh", "mn"])
+def test_a_chosen_sentence_is_ticked_not_marked_by_colour_alone(world, lang):
+    box, _, _ = world
+    set_language(box, lang)
+    home_focus(box, "ask")
+    box.go("ok", screen="ask")
+    box.press("ok")
+    box.until(lambda: (box.focus or "").startswith("phrase:"), what="phrases")
+    label = box.focused_card().children[0]
+    plain = label.shown_text
+    assert not plain.startswith("✓")
+    box.press("ok")
+    assert box.focused_card().selected and label.shown_text == f"✓ {plain}"
+    box.screenshot(SHOTS, f"ask-phrase-ticked-{lang}")
+    box.press("ok")
+    assert not box.focused_card().selected and label.shown_text == plain
+    home(box)
+
+
+def test_the_language_card_ticks_the_language_in_use_and_keeps_its_hint_on_one_line(world):
+    box, _, _ = world
+    set_language(box, "zh")
+    card = box.app.sm.current_screen.ids.language
+    names = box.app.sm.current_screen.ids
+    assert names.name_zh.shown_text == "✓ 中文" and names.name_mn.shown_text == "ᠮᠣᠩᠭᠣᠯ"
+    hint = next(w for w in card.walk() if getattr(w, "msgid", "") == "Menu key")
+    assert hint.shown_box[3] < 2 * hint.font_size                  # "按菜单键切换" on one line, no lone "换"
+    box.press("menu")
+    box.until(lambda: box.app.lang == "mn", what="Mongolian")
+    box.pump(4)
+    assert names.name_mn.shown_text == "✓ ᠮᠣᠩᠭᠣᠯ" and names.name_zh.shown_text == "中文"
+    box.screenshot(SHOTS, "home-language-mn")
+    box.press("menu")
+    box.until(lambda: box.app.lang == "zh", what="Chinese")
+
+
+def test_back_from_my_questions_opened_after_asking_goes_home_not_to_thank_you(world):
+    box, _, _ = world
+    set_language(box, "zh")
+    wizard_to_phone(box)
+    wizard_send(box, "13900003333")
+    box.go("ok", screen="questions")
+    box.press("back")
+    box.until(lambda: box.screen == "home" and box.focus is not None, what="home")
+    assert box.screen == "home"

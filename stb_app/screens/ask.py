@@ -117,8 +117,8 @@ class AskScreen(BaseScreen):
             ids.entry.texts = topic["title"] if topic else None
             for phrase in (topic or {}).get("phrases") or []:
                 c = card(f"phrase:{phrase['id']}", texts=phrase["text"], size=(dp(400), tall))
-                c.selected = phrase["id"] in self.phrases
-                c.bind(on_activate=lambda c, p=phrase: self._toggle(c, p["id"]))
+                self._mark(c, phrase, phrase["id"] in self.phrases)
+                c.bind(on_activate=lambda c, p=phrase: self._toggle(c, p))
                 body.add_widget(c)
             actions.add_widget(self._next("text"))
         elif step == "text":
@@ -162,7 +162,7 @@ class AskScreen(BaseScreen):
             self._show_result()
             # TRANSLATORS: TV app, button and screen title: the household's own questions, max 24 chars
             body.add_widget(card("questions", N_("Questions I asked"), size=(dp(360), tall),
-                                 on_activate=lambda: self.app.open("questions")))
+                                 on_activate=self._to_questions))
             # TRANSLATORS: TV app, ask screen, button back to the home screen, max 12 chars
             body.add_widget(card("home", N_("Home"), size=(dp(300), tall), on_activate=self.app.go_home))
         # each step starts on its first choice; "Next" waits at the top right
@@ -183,12 +183,25 @@ class AskScreen(BaseScreen):
         self.topic_id, self.phrases = topic["id"], []
         self.show("phrases")
 
-    def _toggle(self, c, phrase_id) -> None:
-        if phrase_id in self.phrases:
-            self.phrases.remove(phrase_id)
+    def _toggle(self, c, phrase) -> None:
+        if phrase["id"] in self.phrases:
+            self.phrases.remove(phrase["id"])
         else:
-            self.phrases.append(phrase_id)
-        c.selected = phrase_id in self.phrases
+            self.phrases.append(phrase["id"])
+        self._mark(c, phrase, phrase["id"] in self.phrases)
+
+    def _to_questions(self) -> None:
+        """My questions from the last step, by way of home: Back there goes home, not to "Thank you"."""
+        self.app.go_home()
+        self.app.open("questions")
+
+    @staticmethod
+    def _mark(c, phrase, chosen: bool) -> None:
+        """A chosen sentence is ticked ✓ (not marked by colour alone) and outlined."""
+        c.selected = chosen
+        text = phrase["text"]
+        tick = (lambda t: f"✓ {t}") if chosen else (lambda t: t)
+        c.children[0].texts = {k: tick(v) for k, v in text.items()} if isinstance(text, dict) else tick(text)
 
     def _text_done(self) -> None:
         if self.phrases or self.text.strip():

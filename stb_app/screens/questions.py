@@ -1,10 +1,15 @@
-"""My questions: number, status, the answer summary; rate an answered one with digits 1–5."""
+"""My questions: number, status, the answer summary; rate an answered one with digits 1–5.
+OK on a question opens it whole in large type (the answer page), read on with ↓."""
 from __future__ import annotations
+
+from datetime import datetime
 
 from kivy.properties import DictProperty
 
-from ..i18n import N_, pick
-from ..keys import DIGIT
+from legaltv_locale.formatting import format_date, format_time
+
+from ..i18n import N_, pick, translate
+from ..keys import BACK, DIGIT, DOWN, LEFT, OK, RIGHT, UP
 from ..widgets import FocusCard
 from .base import BaseScreen
 
@@ -27,8 +32,52 @@ STATUS = {
 }
 
 
+# TRANSLATORS: TV app, answer page, when the question was asked; {date} is a date and time, max 40 chars
+ASKED_ON = N_("Asked on {date}")
+# TRANSLATORS: TV app, answer page, when the lawyer calls; {window} is a day and hours, max 50 chars
+CALLS_BACK = N_("The lawyer calls you back {window}")
+# TRANSLATORS: TV app, answer page, shown before a lawyer has answered, max 60 chars
+NO_ANSWER_YET = N_("No answer yet. The lawyer will call you.")
+
+
+def both(msgid: str, **fill) -> dict:
+    """`msgid` in both scripts, each placeholder filled by `fill[name](lang)`: a bilingual text."""
+    return {lang: translate(msgid, lang, **{name: make(lang) for name, make in fill.items()}) for lang in ("zh", "mn")}
+
+
+def _show_status(label, question: dict) -> None:
+    if question.get("status_text"):
+        label.texts = question["status_text"]  # the server's own words for its statuses
+    else:
+        label.texts = None
+        label.msgid = STATUS.get(question.get("status"), question.get("status") or "")
+
+
 class QuestionCard(FocusCard):
     question = DictProperty({})
+
+
+def _moment(value: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def asked_on(question: dict, lang: str) -> str:
+    """The day and time the question was asked, as the household reads dates."""
+    moment = _moment(question.get("created_at"))
+    return f"{format_date(moment.date(), lang)} {format_time(moment, lang)}" if moment else ""
+
+
+def callback_window(question: dict, lang: str) -> str:
+    """When the lawyer calls back: the day, then from–until."""
+    start, end = _moment(question.get("callback_from")), _moment(question.get("callback_until"))
+    if start is None or end is None:
+        return ""
+    until = format_time(end, lang) if end.date() == start.date() else \
+        f"{format_date(end.date(), lang)} {format_time(end, lang)}"
+    return f"{format_date(start.date(), lang)} {format_time(start, lang)}–{until}"
 
 
 class QuestionsScreen(BaseScreen):
@@ -37,7 +86,7 @@ class QuestionsScreen(BaseScreen):
     def on_data(self) -> None:
         grid = self.ids.questions
         grid.clear_widgets()
-        topics = {str(t["id"]): t["title"] for t in self.library.topics}
+        topics = self._topics = {str(t["id"]): t["title"] for t in self.library.topics}
         for entry in reversed(self.library.outbox.waiting()):
             # a question the server asked to wait with says so in the server's words
             words = (entry.refusal or {}).get("message") if entry.later else None
@@ -46,22 +95,74 @@ class QuestionsScreen(BaseScreen):
         for question in sorted(self.library.questions or [], key=lambda q: str(q.get("created_at")), reverse=True):
             grid.add_widget(self._card(question, topics))
         self.ids.empty.opacity = 0 if grid.children else 1
+        if self.reading:  # a refresh while the answer page is open updates it in place
+            fresh = next((c.question for c in grid.children if c.question.get("id") == self.reading.get("id")),
+                         None)
+            if fresh is not None:
+                self.read(fresh)
 
     def on_open(self) -> None:
         self.app.refresh_questions()  # the status as it is now, not as the last minute's refresh saw it
 
+    # -- the answer page: the whole question and answer in large type ---------------------------
+    reading = DictProperty({})  # the question on the answer page ({} when closed)
+    _topics: dict = {}
+
+    def read(self, question: dict) -> None:
+        """Opens the answer page on `question` (OK on its card)."""
+        ids = self.ids
+        ids.read_number.msgid = N_("No. {number}") if question.get("number") else ""
+        ids.read_number.params = {"number": question.get("number") or ""}
+        _show_status(ids.read_status, question)
+        ids.read_topic.texts = self._topics.get(str(question.get("topic"))) or ""
+        ids.read_asked.texts = both(ASKED_ON, date=lambda lang: asked_on(question, lang)) \
+            if question.get("created_at") else None
+        ids.read_window.texts = both(CALLS_BACK, window=lambda lang: callback_window(question, lang)) \
+            if callback_window(question, "zh") else None
+        answer = question.get("answer_summary")
+        ids.read_answer.texts = answer or None
+        ids.read_answer.msgid = "" if answer else NO_ANSWER_YET
+        self.reading = question
+        ids.reader.opacity, ids.reader.disabled = 1, False
+        ids.read_scroll.scroll_x, ids.read_scroll.scroll_y = 0, 1
+
+    def close_reader(self) -> None:
+        self.reading = {}
+        self.ids.reader.opacity = 0
+        self.ids.reader.disabled = True
+
+    def on_leave_screen(self) -> None:
+        self.close_reader()
+
+    def _read_on(self, forward: bool) -> None:
+        """Scrolls the answer by most of a page: down in Chinese, to the right in Mongolian."""
+        view = self.ids.read_scroll
+        content = view._viewport
+        if content is None:
+            return
+        if self.app.lang == "mn":
+            room = content.width - view.width
+            if room > 0:
+                step = 0.8 * view.width / room
+                view.scroll_x = min(1.0, max(0.0, view.scroll_x + (step if forward else -step)))
+        else:
+            room = content.height - view.height
+            if room > 0:
+                step = 0.8 * view.height / room
+                view.scroll_y = min(1.0, max(0.0, view.scroll_y - (step if forward else -step)))
+
     def _card(self, question: dict, topics: dict) -> QuestionCard:
         card = QuestionCard(focus_key=f"question:{question['id']}", question=question)
+        card.bind(on_activate=lambda c: self.read(c.question))
         ids = card.ids
         # TRANSLATORS: TV app, questions screen, question number, max 16 chars
         ids.number.msgid = N_("No. {number}") if question.get("number") else ""
         ids.number.params = {"number": question.get("number") or ""}
-        if question.get("status_text"):
-            ids.status.texts = question["status_text"]  # the server's own words for its statuses
-        else:
-            ids.status.msgid = STATUS.get(question.get("status"), question.get("status") or "")
+        _show_status(ids.status, question)
         ids.topic.texts = topics.get(str(question.get("topic"))) or ""
         ids.answer.texts = question.get("answer_summary") or None
+        # TRANSLATORS: TV app, questions screen, hint under an answer, max 30 chars
+        ids.more.msgid = N_("OK reads the whole answer") if question.get("answer_summary") else ""
         # TRANSLATORS: TV app, questions screen, hint under an answered question, max 40 chars
         ids.rate.msgid = N_("Press 1–5 to rate the answer") if question.get("can_rate") else ""
         if question.get("rating"):
@@ -70,6 +171,14 @@ class QuestionsScreen(BaseScreen):
         return card
 
     def on_remote(self, action) -> bool:
+        if self.reading and action.action != DIGIT:
+            if action.action in (DOWN, RIGHT, UP, LEFT):
+                self._read_on(action.action in (DOWN, RIGHT))
+            elif action.action in (BACK, OK):
+                self.close_reader()
+            else:
+                return False  # the language switch works on the page too
+            return True
         card = self.focused_card()
         if action.action != DIGIT or not isinstance(card, QuestionCard):
             return False
