@@ -57,11 +57,10 @@ class Backoff:
 
     def failed(self, tx, key: str, now: float | None = None) -> None:
         now = time.time() if now is None else now
-        state = limits_sql.backoff_state(tx, self.name, key)
-        failures = (state[0] if state is not None and now - state[1] <= self.forget_after else 0) + 1
+        failures = limits_sql.count_failure(tx, self.name, key, now, now - self.forget_after)
         over = failures - self.free
         wait = min(self.longest, self.first * 2 ** min(over - 1, 40)) if over > 0 else 0.0
-        limits_sql.set_backoff(tx, self.name, key, failures, now, now + wait, now - self.forget_after)
+        limits_sql.lock_until(tx, self.name, key, now + wait)
 
     def succeeded(self, tx, key: str) -> None:
         limits_sql.clear_backoff(tx, self.name, key)

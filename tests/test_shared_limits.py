@@ -8,7 +8,7 @@ import pytest
 
 from content_server.app import create_app
 from content_server.config import Settings
-from content_server.ratelimit import RateLimit
+from content_server.ratelimit import Backoff, RateLimit
 from content_server.storage import Store
 
 from .conftest import METRICS_TOKEN, PASSWORD, add_account
@@ -73,4 +73,19 @@ def test_old_windows_are_forgotten_when_the_limit_counts_again(tmp_path):
     assert store.write_blocking(limit.allow, "box-c", now) == 0
     rows = store.read_blocking(lambda tx: [tuple(r) for r in tx.all("SELECT key FROM rate_events")])
     assert rows == [("box-c",)]
+    store.close()
+
+
+def test_a_stale_backoff_is_forgotten_when_another_account_fails(tmp_path):
+    store = Store(tmp_path / "legal-tv.db")
+    backoff = Backoff("login_account", free=1, first=60, forget_after=3600)
+    for now in (0, 10):
+        store.write_blocking(backoff.failed, "wulan", now=now)
+    assert store.read_blocking(backoff.locked_for, "wulan", now=20) > 0
+    # a day later another account fails: wulan's row goes, and wulan starts counting afresh
+    store.write_blocking(backoff.failed, "saran", now=86400)
+    keys = store.read_blocking(lambda tx: [r[0] for r in tx.all("SELECT key FROM rate_backoff")])
+    assert keys == ["saran"]
+    store.write_blocking(backoff.failed, "wulan", now=86401)
+    assert store.read_blocking(backoff.locked_for, "wulan", now=86401) == 0
     store.close()

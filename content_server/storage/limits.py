@@ -67,12 +67,21 @@ def backoff_state(tx, name: str, key: str) -> tuple[int, float, float] | None:
     return (row[0], row[1], row[2]) if row is not None else None
 
 
-def set_backoff(tx, name: str, key: str, failures: int, now: float, locked_until: float, stale_before: float) -> None:
-    tx.execute("DELETE FROM rate_backoff WHERE limit_name = ? AND last_failure < ?", (name, stale_before))
-    tx.execute("INSERT INTO rate_backoff (limit_name, key, failures, last_failure, locked_until) VALUES (?, ?, ?, ?, ?) "
-               "ON CONFLICT (limit_name, key) DO UPDATE SET failures = excluded.failures, "
-               "last_failure = excluded.last_failure, locked_until = excluded.locked_until",
-               (name, key, failures, now, locked_until))
+def count_failure(tx, name: str, key: str, now: float, forget_before: float) -> int:
+    """Counts one failure of the key in one statement (two nodes counting at once each add one);
+    returns the failures in a row, restarting at 1 after a failure older than `forget_before`.
+    Also forgets this limit's keys whose last failure is that old."""
+    tx.execute("DELETE FROM rate_backoff WHERE limit_name = ? AND last_failure < ? AND key <> ?",
+               (name, forget_before, key))
+    row = tx.one("INSERT INTO rate_backoff (limit_name, key, failures, last_failure, locked_until) VALUES (?, ?, 1, ?, 0) "
+                 "ON CONFLICT (limit_name, key) DO UPDATE SET last_failure = excluded.last_failure, failures = "
+                 "CASE WHEN rate_backoff.last_failure >= ? THEN rate_backoff.failures + 1 ELSE 1 END "
+                 "RETURNING failures", (name, key, now, forget_before))
+    return row[0]
+
+
+def lock_until(tx, name: str, key: str, locked_until: float) -> None:
+    tx.execute("UPDATE rate_backoff SET locked_until = ? WHERE limit_name = ? AND key = ?", (locked_until, name, key))
 
 
 def clear_backoff(tx, name: str, key: str) -> None:
