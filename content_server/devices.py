@@ -23,10 +23,11 @@ REGION_CODE = re.compile(r"^[0-9]{6}$")  # GB/T 2260 administrative division cod
 async def register_device(request: web.Request) -> web.Response:
     limit: RateLimit = request.app["device_registrations"]
     key = client_address(request)
-    if not limit.allow(key):
+    wait = await request.app["store"].write(limit.allow, key)
+    if wait:
         # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
         raise ApiError(429, "rate_limited", N_("Too many requests. Please wait a moment and try again."),
-                       headers={"Retry-After": str(limit.retry_after(key))})
+                       headers={"Retry-After": str(wait)})
     body = await validation.read_json(request)
     region = validation.text(body, "region", 12)
     if not REGION_CODE.match(region):
@@ -42,6 +43,6 @@ async def register_device(request: web.Request) -> web.Response:
 
 def setup(app: web.Application) -> None:
     settings = app["settings"]
-    app["device_registrations"] = RateLimit(settings.device_registrations_per_minute, 60)
+    app["device_registrations"] = RateLimit("device_registration", settings.device_registrations_per_minute, 60)
     app["device_tokens"] = DeviceTokens(app["store"])
     app.add_routes(routes)

@@ -1,40 +1,41 @@
-"""In-memory limits for registrations, logins and uploads, keyed by client address or account."""
+"""Limits for registrations, sign-ins and household submissions, keyed by client address, account
+or box. The counts live in the database (`storage.limits`), so every API node sharing it enforces
+one limit; each method takes the transaction of the unit of work it runs in (`store.write(...)`).
+Times are wall-clock seconds: nodes share no monotonic clock.
+"""
 from __future__ import annotations
 
 import time
-from collections import defaultdict, deque
+
+from .storage import limits as limits_sql
 
 
 class RateLimit:
-    """At most `count` events per `seconds` for each key."""
+    """At most `count` events per `seconds` for each key, in a sliding window."""
 
-    def __init__(self, count: int, seconds: float):
-        self.count, self.seconds = count, seconds
-        self._events: dict[str, deque] = defaultdict(deque)
+    def __init__(self, name: str, count: int, seconds: float):
+        self.name, self.count, self.seconds = name, count, seconds
 
-    def allow(self, key: str, now: float | None = None) -> bool:
-        """Records an event unless the key is over its limit (then False, nothing recorded)."""
-        if self.exceeded(key, now):
-            return False
-        self.record(key, now)
-        return True
+    def allow(self, tx, key: str, now: float | None = None) -> int:
+        """Records an event unless the key is over its limit; returns 0, or the seconds to wait
+        (then nothing is recorded)."""
+        now = time.time() if now is None else now
+        wait = self.wait(tx, key, now)
+        if not wait:
+            self.record(tx, key, now)
+        return wait
 
-    def exceeded(self, key: str, now: float | None = None) -> bool:
-        now = time.monotonic() if now is None else now
-        events = self._events.get(key)
-        while events and events[0] <= now - self.seconds:
-            events.popleft()
-        return bool(events) and len(events) >= self.count
+    def wait(self, tx, key: str, now: float | None = None) -> int:
+        """0 while the key is under its limit, else the seconds until its oldest event leaves the window."""
+        now = time.time() if now is None else now
+        count, oldest = limits_sql.recent_events(tx, self.name, key, now - self.seconds)
+        if count < self.count or oldest is None:
+            return 0
+        return max(1, int(oldest + self.seconds - now) + 1)
 
-    def record(self, key: str, now: float | None = None) -> None:
-        self._events[key].append(time.monotonic() if now is None else now)
-        if len(self._events) > 100_000:  # bound memory under a flood of keys
-            self._events = defaultdict(deque, {k: v for k, v in self._events.items() if v})
-
-    def retry_after(self, key: str, now: float | None = None) -> int:
-        now = time.monotonic() if now is None else now
-        events = self._events.get(key)
-        return max(1, int(events[0] + self.seconds - now) + 1) if events else 1
+    def record(self, tx, key: str, now: float | None = None) -> None:
+        now = time.time() if now is None else now
+        limits_sql.record_event(tx, self.name, key, now, now - self.seconds)
 
 
 class Backoff:
@@ -42,30 +43,24 @@ class Backoff:
     further failure locks the key for `first` seconds, doubling up to `longest`. A success or
     `forget_after` seconds without failures clears the key."""
 
-    def __init__(self, free: int, first: float = 1.0, longest: float = 15 * 60, forget_after: float = 24 * 3600):
-        self.free, self.first, self.longest, self.forget_after = free, first, longest, forget_after
-        self._state: dict[str, tuple[int, float, float]] = {}  # key -> (failures, last failure, locked until)
+    def __init__(self, name: str, free: int, first: float = 1.0, longest: float = 15 * 60,
+                 forget_after: float = 24 * 3600):
+        self.name, self.free, self.first, self.longest, self.forget_after = name, free, first, longest, forget_after
 
-    def locked_for(self, key: str, now: float | None = None) -> float:
+    def locked_for(self, tx, key: str, now: float | None = None) -> float:
         """Seconds the key must still wait; 0 when it may try."""
-        now = time.monotonic() if now is None else now
-        state = self._state.get(key)
-        if state is None:
-            return 0.0
-        if now - state[1] > self.forget_after:
-            del self._state[key]
+        now = time.time() if now is None else now
+        state = limits_sql.backoff_state(tx, self.name, key)
+        if state is None or now - state[1] > self.forget_after:
             return 0.0
         return max(0.0, state[2] - now)
 
-    def failed(self, key: str, now: float | None = None) -> None:
-        now = time.monotonic() if now is None else now
-        failures = (self._state[key][0] if key in self._state and now - self._state[key][1] <= self.forget_after
-                    else 0) + 1
+    def failed(self, tx, key: str, now: float | None = None) -> None:
+        now = time.time() if now is None else now
+        failures = limits_sql.count_failure(tx, self.name, key, now, now - self.forget_after)
         over = failures - self.free
         wait = min(self.longest, self.first * 2 ** min(over - 1, 40)) if over > 0 else 0.0
-        self._state[key] = (failures, now, now + wait)
-        if len(self._state) > 100_000:  # bound memory under a flood of names
-            self._state = {k: v for k, v in self._state.items() if v[2] > now}
+        limits_sql.lock_until(tx, self.name, key, now + wait)
 
-    def succeeded(self, key: str) -> None:
-        self._state.pop(key, None)
+    def succeeded(self, tx, key: str) -> None:
+        limits_sql.clear_backoff(tx, self.name, key)

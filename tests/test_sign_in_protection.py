@@ -8,6 +8,7 @@ import pytest
 from content_server import auth
 from content_server.errors import ApiError
 from content_server.ratelimit import Backoff
+from content_server.storage import Store
 
 from .conftest import PASSWORD, add_account
 from .console_session import post_login
@@ -59,17 +60,20 @@ async def test_an_account_guessed_from_many_addresses_is_locked_with_growing_wai
     assert other.status == 303
 
 
-def test_the_lock_doubles_with_each_failure_up_to_a_ceiling_and_a_success_clears_it():
-    backoff = Backoff(free=2, first=1, longest=8)
+def test_the_lock_doubles_with_each_failure_up_to_a_ceiling_and_a_success_clears_it(tmp_path):
+    store = Store(tmp_path / "legal-tv.db")
+    run = store.write_blocking
+    backoff = Backoff("login_account", free=2, first=1, longest=8)
     waits = []
     for now in range(0, 1000, 100):
-        backoff.failed("wulan", now=now)
-        waits.append(backoff.locked_for("wulan", now=now))
+        run(backoff.failed, "wulan", now=now)
+        waits.append(run(backoff.locked_for, "wulan", now=now))
     assert waits == [0, 0, 1, 2, 4, 8, 8, 8, 8, 8]
-    assert backoff.locked_for("wulan", now=900 + 8) == 0  # the wait ends
-    backoff.succeeded("wulan")
-    backoff.failed("wulan", now=2000)
-    assert backoff.locked_for("wulan", now=2000) == 0  # counting starts again
+    assert run(backoff.locked_for, "wulan", now=900 + 8) == 0  # the wait ends
+    run(backoff.succeeded, "wulan")
+    run(backoff.failed, "wulan", now=2000)
+    assert run(backoff.locked_for, "wulan", now=2000) == 0  # counting starts again
+    store.close()
 
 
 async def test_a_full_hashing_queue_refuses_at_once_instead_of_queueing():

@@ -117,11 +117,12 @@ def test_a_job_queued_on_postgresql_wakes_a_listening_worker(postgres_migrated_u
 class WorkerProcess:
     """`content-server worker` as its own process, so tests can kill -9 it."""
 
-    def __init__(self, data: Path, name: str, lease: float = 2.0, poll: float = 0.3):
+    def __init__(self, data: Path, name: str, lease: float = 2.0, poll: float = 0.3, database: str = ""):
         log = open(data.parent / f"worker-{name}.log", "ab")
         extra = {"transcode_lease_seconds": lease, "transcode_poll_seconds": poll}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "content_server.cli", "worker", "--data", str(data), "--extra", json.dumps(extra)],
+            [sys.executable, "-m", "content_server.cli", "worker", "--data", str(data), "--extra", json.dumps(extra),
+             *(["--database", database] if database else [])],
             stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
 
     def kill(self) -> None:

@@ -124,16 +124,15 @@ async def login(request: web.Request) -> web.Response:
     name, password = str(form.get("name", ""))[:64], str(form.get("password", ""))[:256]
     per_address: RateLimit = request.app["login_attempts"]
     per_account: Backoff = request.app["login_backoff"]
-    address, account = client_address(request), name.strip().lower()
-    wait = max(per_account.locked_for(account),
-               per_address.retry_after(address) if per_address.exceeded(address) else 0)
+    address, account, store = client_address(request), name.strip().lower(), request.app["store"]
+    wait = await store.read(_sign_in_wait, per_address, per_account, address, account, time.time())
     if wait:
         response = _login_page(request, status=429, next=next_path, name=name,
                                # TRANSLATORS: console, error message, max 80 chars
                                error=N_("Too many sign-in attempts. Please wait a few minutes."))
         response.headers["Retry-After"] = str(math.ceil(wait))
         return response
-    user = await request.app["store"].read(accounts.user_by_name, name)
+    user = await store.read(accounts.user_by_name, name)
     try:
         ok = await request.app[auth.PASSWORD_HASHING].verify(password, user["password_hash"] if user else None)
     except ApiError as busy:
@@ -141,16 +140,25 @@ async def login(request: web.Request) -> web.Response:
         response.headers.update(busy.headers)
         return response
     if not ok:
-        per_address.record(address)
-        per_account.failed(account)
+        await store.write(_sign_in_failed, per_address, per_account, address, account, time.time())
         return _login_page(request, status=401, next=next_path, name=name,
                            # TRANSLATORS: console, error message, max 80 chars
                            error=N_("The name or the password is wrong."))
-    per_account.succeeded(account)
+    await store.write(per_account.succeeded, account)
     response = web.HTTPSeeOther(next_path or HOME_BY_ROLE[user["role"]])
     await auth.start_session(request, response, user["id"])
     response.del_cookie(LOGIN_COOKIE, path="/console/login")
     raise response
+
+
+def _sign_in_wait(tx, per_address: RateLimit, per_account: Backoff, address: str, account: str, now: float) -> float:
+    """Seconds this sign-in must wait: the account's backoff or the address's limit, as every node counts them."""
+    return max(per_account.locked_for(tx, account, now), per_address.wait(tx, address, now))
+
+
+def _sign_in_failed(tx, per_address: RateLimit, per_account: Backoff, address: str, account: str, now: float) -> None:
+    per_address.record(tx, address, now)
+    per_account.failed(tx, account, now)
 
 
 def _login_page(request: web.Request, status: int = 200, **context) -> web.Response:
@@ -205,8 +213,8 @@ def _safe_next(target) -> str:
 def setup(app: web.Application) -> None:
     settings = app["settings"]
     trusted_networks(tuple(settings.trusted_proxies))  # a mistyped proxy address stops the start, not a request
-    app["login_attempts"] = RateLimit(settings.login_attempts_per_15_minutes, 15 * 60)
-    app["login_backoff"] = Backoff(settings.login_failures_before_backoff)
+    app["login_attempts"] = RateLimit("login_address", settings.login_attempts_per_15_minutes, 15 * 60)
+    app["login_backoff"] = Backoff("login_account", settings.login_failures_before_backoff)
     hashing = app[auth.PASSWORD_HASHING] = auth.PasswordHashing(settings.password_hash_workers,
                                                                 settings.password_hash_queue)
 

@@ -144,17 +144,21 @@ def _iso(timestamp: float, calendar: WorkCalendar) -> str:
 
 
 class BoxLimits:
-    """Per-box limits on new submissions and on merges into an open question (in memory)."""
+    """Per-box limits on new submissions and on merges into an open question (counted in the
+    database, so a box sending through several API nodes meets one limit)."""
 
     def __init__(self, submissions: int = SUBMISSIONS_PER_HOUR, merges: int = MERGES_PER_HOUR):
-        self.submissions, self.merges = RateLimit(submissions, 3600), RateLimit(merges, 3600)
+        self.submissions = RateLimit("box_submissions", submissions, 3600)
+        self.merges = RateLimit("box_merges", merges, 3600)
 
-    def check(self, limit: RateLimit, device_id: str) -> None:
-        if not limit.allow(device_id):
+    def check(self, store, limit: RateLimit, device_id: str, now: float) -> None:
+        """Counts one submission of the box in the intake's transaction, or refuses it."""
+        wait = limit.allow(store, device_id, now)
+        if wait:
             raise ApiError(429, "too_many_submissions",
                            # TRANSLATORS: shown on the TV when a box sends questions too often, max 100 chars
                            N_("You have sent many questions in a short time. Please try again later."),
-                           headers={"Retry-After": str(limit.retry_after(device_id))})
+                           headers={"Retry-After": str(wait)})
 
 
 def submit(store, device, key: str, body: dict, now: float, calendar: WorkCalendar,
@@ -171,13 +175,13 @@ def submit(store, device, key: str, body: dict, now: float, calendar: WorkCalend
         return 200, json.loads(earlier["response"])
     question = read_question(store, body, device)
     if limits is not None:
-        limits.check(limits.submissions, device["id"])
+        limits.check(store, limits.submissions, device["id"], now)
     with store.write():
         since = now - DUPLICATE_SECONDS
         duplicate = db.open_duplicate(store, device["id"], question.phone, question.topic, since)
         if duplicate is not None:
             if limits is not None:
-                limits.check(limits.merges, device["id"])
+                limits.check(store, limits.merges, device["id"], now)
             full = db.question(store, duplicate["id"])
             reply = {"id": full["id"], "number": full["number"], "status": full["status"], "merged": True,
                      "callback_from": _iso(full["window_start"], calendar),
@@ -231,6 +235,19 @@ class IntakeQueue:
                            headers={"Retry-After": str(BUSY_RETRY_SECONDS)})
         self.waiting += 1
         try:
-            return await store.write(submit, device, key, body, time.time(), calendar, limits)
+            answer = await store.write(_submit_counted, device, key, body, time.time(), calendar, limits)
         finally:
             self.waiting -= 1
+        if isinstance(answer, ApiError):
+            raise answer
+        return answer
+
+
+def _submit_counted(store, device, key: str, body: dict, now: float, calendar: WorkCalendar,
+                    limits: BoxLimits) -> tuple[int, dict] | ApiError:
+    """`submit` as a unit of work whose refusals commit: a refused submission still counts against
+    the box's limits (only those count rows are written before any refusal)."""
+    try:
+        return submit(store, device, key, body, now, calendar, limits)
+    except ApiError as refusal:
+        return refusal

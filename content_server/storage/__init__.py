@@ -21,7 +21,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from . import accounts, catalog, documents, guidance, health, media, questions, schedule, uploads
+from . import accounts, catalog, documents, guidance, health, limits, media, questions, schedule, uploads
 from .engine import SqliteEngine, Transaction, checkpoint, connect, truncate_wal
 
 __all__ = ["FEATURES", "Store", "Transaction", "checkpoint", "connect", "is_postgres_url", "sqlite_url",
@@ -40,6 +40,7 @@ FEATURES = {
     "schedule": schedule.MIGRATIONS,
     "guidance": guidance.MIGRATIONS,
     "health": health.MIGRATIONS,
+    "limits": limits.MIGRATIONS,
 }
 
 
