@@ -17,6 +17,7 @@ from content_server.demo import fill_demo
 
 from stb_app.i18n import translate
 
+from . import given
 from .box_ui import KEYCODES, launch, start_xvfb
 from .conftest import ARTIFACTS, ServerProcess, add_account
 
@@ -53,7 +54,7 @@ def staff_token(root, name: str = "wulan") -> str:
     try:
         user_id = add_account(store, name, "staff")
         token, token_hash = auth.new_token("ltv")
-        accounts.add_api_token(store, user_id, token_hash)
+        given.write(store, accounts.add_api_token, user_id, token_hash)
     finally:
         store.close()
     return token
