@@ -1,7 +1,23 @@
 #!/usr/bin/env bash
-# Runs every test against real ffmpeg, SQLite, Kivy under Xvfb and headless Chromium.
+# Runs every test against real ffmpeg, SQLite, PostgreSQL, Kivy under Xvfb and headless Chromium.
+# With arguments, runs pytest with them. Without, runs the suite, each box module that drives the
+# app inside pytest's own process in a process of its own: Kivy keeps one window and one clock
+# per process, so a second app in the same process inherits the first one's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 export SDL_AUDIODRIVER=dummy KIVY_NO_ARGS=1 KIVY_NO_CONSOLELOG=1
-exec .venv/bin/python -m pytest -q -rs "$@"
+pytest=(.venv/bin/python -m pytest -q -rs)
+if [ $# -gt 0 ]; then
+  exec "${pytest[@]}" "$@"
+fi
+in_process_box=(tests/test_box_ui.py tests/test_box_lived_in.py tests/test_box_playback.py
+                tests/test_box_screen_openings.py)
+ignored=()
+for module in "${in_process_box[@]}"; do ignored+=(--ignore="$module"); done
+status=0
+"${pytest[@]}" "${ignored[@]}" || status=1
+for module in "${in_process_box[@]}"; do
+  "${pytest[@]}" "$module" || status=1
+done
+exit $status

@@ -143,6 +143,17 @@ def server_process(settings):
         server.stop()
 
 
+@pytest.fixture(scope="session")
+def box_display():
+    """One Xvfb display for every box app run in pytest's own process. Kivy keeps one window per
+    process, and Xlib ends the whole process when that window's display goes away, so a display
+    per test module would end the run at the second module."""
+    from .box_ui import start_xvfb
+    xvfb, display = start_xvfb()
+    yield display
+    xvfb.terminate()
+
+
 def pytest_collection_modifyitems(items):
     """Browser tests run last: Playwright's sync API keeps an event loop running in the main
     thread for the whole session, and no asyncio test can start while it does."""

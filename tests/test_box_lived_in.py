@@ -18,7 +18,7 @@ from content_server.demo import fill_demo
 
 from stb_app.i18n import translate
 
-from .box_ui import launch, start_xvfb
+from .box_ui import launch
 from .conftest import ARTIFACTS, ServerProcess
 from .test_box_ui import call, home, staff_token, walk_to
 
@@ -27,7 +27,7 @@ SHOTS = ARTIFACTS / "box-lived-in"
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def world(tmp_path_factory, box_display):
     root = tmp_path_factory.mktemp("lived-in")
     settings = Settings(data=root / "data", extra={"demo_seconds": 20, "demo_count": 1})
     fill_demo(settings)
@@ -37,7 +37,7 @@ def world(tmp_path_factory):
     (root / "box").mkdir()
     (root / "box" / "resume.json").write_text(json.dumps(
         {str(catalog["items"][0]["id"]): {"position": 6.0, "duration": 20.0, "at": time.time()}}))
-    xvfb, display = start_xvfb()
+    display = box_display
     box = launch(server.url, root / "box", display, language="zh")
     box.until(lambda: box.app.library.catalog["items"] and box.app.library.topics, what="content")
     for timer in box.app.timers:                     # refreshes happen when a test says so
@@ -45,7 +45,6 @@ def world(tmp_path_factory):
     yield box, server, root
     box.app.player.close()
     server.stop()
-    xvfb.terminate()
 
 
 def refresh_now(box) -> None:

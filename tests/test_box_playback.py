@@ -19,7 +19,7 @@ from content_server.demo import fill_demo
 
 from stb_app.i18n import pick, translate
 
-from .box_ui import launch, start_xvfb
+from .box_ui import launch
 from .conftest import ARTIFACTS, ServerProcess
 from .test_box_ui import home, walk_to
 
@@ -29,12 +29,12 @@ SECONDS = 20
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def world(tmp_path_factory, box_display):
     root = tmp_path_factory.mktemp("playback")
     settings = Settings(data=root / "data", extra={"demo_seconds": SECONDS, "demo_count": 1})
     fill_demo(settings)
     server = ServerProcess(settings.data).start()
-    xvfb, display = start_xvfb()
+    display = box_display
     box = launch(server.url, root / "box", display, language="zh")
     box.until(lambda: box.app.library.catalog["items"] and box.app.library.channels and box.app.library.guide,
               what="content")
@@ -43,7 +43,6 @@ def world(tmp_path_factory):
     yield box, server, root, display
     box.app.player.close()
     server.stop()
-    xvfb.terminate()
 
 
 def set_language(box, lang: str) -> None:

@@ -10,7 +10,7 @@ from content_server.demo import fill_demo
 
 from stb_app import programme_guide
 
-from .box_ui import KEYCODES, launch, start_xvfb
+from .box_ui import KEYCODES, launch
 from .conftest import ServerProcess
 from .test_box_ui import home, walk_to
 
@@ -19,12 +19,12 @@ SETTLE_FRAMES = 8
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def world(tmp_path_factory, box_display):
     root = tmp_path_factory.mktemp("openings")
     settings = Settings(data=root / "data", extra={"demo_seconds": 20, "demo_count": 1})
     fill_demo(settings)
     server = ServerProcess(settings.data).start()
-    xvfb, display = start_xvfb()
+    display = box_display
     box = launch(server.url, root / "box", display, language="zh")
     box.until(lambda: box.app.library.catalog["items"] and box.app.library.topics and box.app.library.services
               and box.app.library.guide, what="content")
@@ -32,7 +32,6 @@ def world(tmp_path_factory):
         timer.cancel()
     yield box
     server.stop()
-    xvfb.terminate()
 
 
 def what_is_seen(box) -> tuple:

@@ -18,7 +18,7 @@ from content_server.demo import fill_demo
 from stb_app.i18n import translate
 
 from . import given
-from .box_ui import KEYCODES, launch, start_xvfb
+from .box_ui import KEYCODES, launch
 from .conftest import ARTIFACTS, ServerProcess, add_account
 
 pytestmark = pytest.mark.slow
@@ -26,18 +26,17 @@ SHOTS = ARTIFACTS / "box"
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def world(tmp_path_factory, box_display):
     root = tmp_path_factory.mktemp("box")
     settings = Settings(data=root / "data", extra={"demo_seconds": 40, "demo_count": 1})  # resumable after the seeks of slow runs
     fill_demo(settings)                                      # videos, topics, guides, services, channel
     server = ServerProcess(settings.data).start()
-    xvfb, display = start_xvfb()
+    display = box_display
     box = launch(server.url, root / "box", display, language="zh")
     box.until(lambda: box.app.library.catalog["items"] and box.app.library.channels, what="content")
     yield box, server, root
     box.app.player.close()
     server.stop()
-    xvfb.terminate()
 
 
 def call(server, path: str, token: str, body: dict | None = None):
