@@ -19,6 +19,8 @@ import psycopg
 import pytest
 
 from content_server import auth
+from content_server.config import DataRoot
+from content_server.media import jobs
 from content_server.media.worker import listen_for_jobs
 from content_server.storage import Store, accounts, media as media_sql, postgres
 
@@ -75,6 +77,31 @@ def test_a_lapsed_lease_passes_the_job_on_and_only_the_current_claim_finishes_it
     assert not run(media_sql.finish_job, "v1", 12.0, [], None, "host-b:22:2")
     assert run(media_sql.video, "v1")["status"] == "ready"
     assert run(media_sql.job_counts) == {"queued": 0, "running": 0, "failed": 0}
+
+
+def test_a_node_starting_leaves_another_nodes_ingest_in_progress_alone(tmp_path):
+    # given a shared media root where another node is ingesting (its work folder filled, the
+    # video's row not written yet), one ingest's staging folder, a crash's leftover from long ago,
+    # a processing video's folder and a ready video's folder
+    root = DataRoot(tmp_path / "data")
+    root.create()
+    store = Store(root.database)
+    store.write_blocking(media_sql.add_category, "law", "法律", "ᠬ")
+    for video_id in ("processing", "ready"):
+        add_video(store.write_blocking, video_id)
+    store.write_blocking(media_sql.finish_job, "ready", 12.0, [], None, None)
+    now = time.time()
+    for name in ("ingesting", "staging.new", "crashed", "processing", "ready"):
+        (root.work / name).mkdir(parents=True)
+        (root.work / name / "source").write_bytes(b"x")
+    long_ago = now - 2 * jobs.INGEST_GRACE_SECONDS
+    os.utime(root.work / "crashed", (long_ago, long_ago))
+    # when a node starting its transcode workers sweeps the work folders
+    jobs.sweep_work(store, root, now=now)
+    store.close()
+    # then only the leftovers are gone; the ingest in progress keeps its source
+    assert sorted(p.name for p in root.work.iterdir()) == ["ingesting", "processing", "staging.new"]
+    assert (root.work / "ingesting" / "source").exists()
 
 
 def test_a_cancel_ends_the_claim_at_its_next_heartbeat(run):

@@ -245,16 +245,23 @@ class Transcoder:
             transcode.cancel()  # cancelled by an editor, or taken over: stop ffmpeg now
 
 
-def sweep_work(store: Store, root: DataRoot) -> None:
+# an ingest on any node fills work/<id> a moment (a probe and a test decode) before the video's
+# row exists: a folder without a row is a crash's leftover only once it is this old
+INGEST_GRACE_SECONDS = 3600
+
+
+def sweep_work(store: Store, root: DataRoot, now: float | None = None) -> None:
     """Removes work folders no video needs any more (e.g. left by a crash mid-ingest).
     Blocking: run it in a worker thread."""
     if not root.work.is_dir():
         return
+    now = time.time() if now is None else now
     for folder in root.work.iterdir():
         if not folder.is_dir():
             continue
-        row = store.read_blocking(media_sql.video, folder.name)
-        if row is None or row["status"] == "ready":
+        row = store.read_blocking(media_sql.video, folder.name.removesuffix(".new"))
+        abandoned = row is None and folder.stat().st_mtime < now - INGEST_GRACE_SECONDS
+        if abandoned or (row is not None and row["status"] == "ready"):
             shutil.rmtree(folder, ignore_errors=True)
 
 
