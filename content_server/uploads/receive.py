@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import logging
 import os
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Awaitable, Callable
 
@@ -47,6 +47,7 @@ async def receive(request: web.Request, path: Path, offset: int, room: int, dige
     sha1 = hashlib.sha1() if digest is not None else None
     position = acknowledged = offset
     flushing: tuple[int, Future] | None = None  # an fsync running beside the receiving
+    syncing: list[Future] = []  # every fsync started: the descriptor outlives them
     try:
         try:
             os.ftruncate(fd, offset)
@@ -75,6 +76,7 @@ async def receive(request: web.Request, path: Path, offset: int, room: int, dige
                     await acknowledge(acknowledged)
                 if flushing is None and position - acknowledged >= PERSIST_EVERY:
                     flushing = (position, _FSYNC.submit(_fsync, fd))
+                    syncing.append(flushing[1])
             if flushing is not None:
                 await asyncio.wrap_future(flushing[1])
                 flushing = None
@@ -82,7 +84,8 @@ async def receive(request: web.Request, path: Path, offset: int, room: int, dige
                 # TRANSLATORS: upload error when the received bytes are damaged, max 100 chars
                 raise ApiError(460, "checksum_mismatch", N_("The uploaded data was damaged on the way. Please send it again."),
                                field="Upload-Checksum")
-            await asyncio.wrap_future(_FSYNC.submit(_fsync, fd))
+            syncing.append(_FSYNC.submit(_fsync, fd))
+            await asyncio.wrap_future(syncing[-1])
         except _DiskTrouble as exc:
             if disk_full(exc):  # a state to report, not a fault to trace
                 log.error("writing upload %s failed: the disk is full", path.name)
@@ -100,8 +103,10 @@ async def receive(request: web.Request, path: Path, offset: int, room: int, dige
             if sha1 is not None:
                 _truncate_quietly(fd, offset)
                 position = offset
-            if position != acknowledged and _fsync_quietly(fd):
-                await asyncio.shield(acknowledge(position))  # kept even though the request is ending
+            if position != acknowledged:
+                syncing.append(_FSYNC.submit(_fsync_quietly, fd))
+                if await asyncio.shield(asyncio.wrap_future(syncing[-1])):
+                    await asyncio.shield(acknowledge(position))  # kept even though the request is ending
             if isinstance(exc, asyncio.CancelledError):
                 raise
             raise Interrupted(position) from exc
@@ -109,9 +114,7 @@ async def receive(request: web.Request, path: Path, offset: int, room: int, dige
             await acknowledge(position)
         return position
     finally:
-        if flushing is not None:
-            wait([flushing[1]])  # never close the descriptor under a running fsync
-        os.close(fd)
+        _close_when_idle(fd, syncing)
 
 
 class _DiskTrouble(Exception):
@@ -123,6 +126,15 @@ def _truncate_quietly(fd: int, size: int) -> None:
         os.ftruncate(fd, size)
     except OSError:
         log.exception("could not cut an upload back to its acknowledged size")
+
+
+def _close_when_idle(fd: int, syncing: list[Future]) -> None:
+    """Closes the descriptor once no fsync runs on it, without waiting for one on the event loop."""
+    running = [future for future in syncing if not future.done()]
+    if running:
+        running[0].add_done_callback(lambda _: _close_when_idle(fd, running[1:]))
+    else:
+        os.close(fd)
 
 
 def _fsync(fd: int) -> None:
