@@ -16,7 +16,7 @@ from kivy.uix.recycleview import RecycleView
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 from kivy.uix.screenmanager import Screen
 
-from .focus import grid_move
+from ..focus import grid_move
 
 LAND_FRAMES = 10  # a card is laid out within a frame or two of a scroll; never wait forever
 

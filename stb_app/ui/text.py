@@ -15,8 +15,8 @@ from functools import lru_cache
 
 from kivy.core.text import Label as CoreLabel
 
-from . import fonts, mongolian_layout
-from .mongolian_layout import MONG, UPRIGHT
+from .. import fonts, mongolian_layout
+from ..mongolian_layout import MONG, UPRIGHT
 
 FONT_CJK, FONT_MONG = "legaltv-cjk", "legaltv-mong"
 MONG_MARGIN = 1  # px of room left and right of a Mongolian line, for glyphs that overhang their advance

@@ -13,9 +13,10 @@ from kivy.metrics import dp
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from . import i18n, keys, screen_preparation, text as textdraw
-from .api import ApiClient
-from .library import Library
+from .. import i18n, keys
+from ..api import ApiClient
+from ..library import Library
+from . import screen_preparation, text as textdraw
 from .navigator import Navigator
 from .player import Player
 

@@ -11,7 +11,7 @@ from kivy.metrics import dp
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.recycleview import RecycleView
 
-from .focus import FocusMemory, Rect, nearest
+from ..focus import FocusMemory, Rect, nearest
 from .widgets import FocusCard
 
 
