@@ -93,7 +93,7 @@ def child(mode: str, data: str, server: str, extra: str = "") -> None:
         if mode in ("memory", "memory-kivy-loader"):
             from kivy.core.window import Window
 
-            from stb_app import posters
+            from stb_app.ui import posters
             if mode == "memory-kivy-loader":  # the reference: posters through Kivy's image loader
                 use_kivy_image_loader()
             box.until(lambda: len(box.app.library.catalog["items"]) >= 500, what="500 items")
@@ -162,7 +162,7 @@ def use_kivy_image_loader() -> None:
     from kivy.core.image import Image as CoreImage
     from kivy.graphics import Color, Rectangle
 
-    from stb_app.widgets import AsyncPoster
+    from stb_app.ui.widgets import AsyncPoster
 
     def _draw(self, *_):  # the same name: Kivy binds methods weakly by name
         self.canvas.clear()

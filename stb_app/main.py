@@ -42,7 +42,7 @@ def main(argv=None) -> int:
     data = Path(args.data).expanduser()
     data.mkdir(parents=True, exist_ok=True)
     configure_kivy(width, height, data)
-    from .app import LegalTvApp
+    from .ui.app import LegalTvApp
 
     LegalTvApp(args.server, data, language=args.language, region=args.region,
                device_class=args.device_class).run()

@@ -39,6 +39,24 @@ def runs(text: str) -> list[tuple[str, str]]:
 Measure = Callable[[str, str], float]  # (kind, text) -> length along the column
 
 
+def fixed_length(kind: str, text: str, size: float) -> float | None:
+    """The length along a column of what needs no font to measure: upright glyphs (one em and a
+    little each) and blank runs; None for text the font must measure."""
+    if kind == UPRIGHT:
+        return size * 1.05 * len(text)
+    if not text.strip():
+        return size * 0.3 * len(text)
+    return None
+
+
+def fitting_size(size: float, longest: float, column_length: float, floor: float) -> float:
+    """The size at which a word `longest` long at `size` fits one column: `size` if it does
+    already, else smaller, in half pixels (few cached sizes), but never below `floor`."""
+    if longest <= column_length:
+        return size
+    return max(floor, int(size * column_length / longest * 2) / 2)
+
+
 @dataclass
 class Column:
     pieces: list[tuple[str, str]] = field(default_factory=list)  # (kind, text) top to bottom

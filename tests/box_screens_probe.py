@@ -48,7 +48,7 @@ def must_read(box, name: str, lang: str) -> list[str]:
 def measure(screen, navigator, must_read: list | None = None) -> dict:
     from kivy.graphics import Rectangle
 
-    from stb_app.widgets import BiLabel
+    from stb_app.ui.widgets import BiLabel
     cards = []
     for card in navigator.cards(screen):
         clip = _clip(card)

@@ -106,7 +106,7 @@ class BoxDriver:
 
     def texts(self, root=None, lang: str | None = None) -> list[str]:
         """Every text the current screen shows (optionally only those drawn in `lang`)."""
-        from stb_app.widgets import BiLabel
+        from stb_app.ui.widgets import BiLabel
         found = []
 
         def walk(w):
@@ -151,7 +151,7 @@ def launch(server: str, data: Path, display: str, language: str = "zh", size=(19
     from stb_app.main import configure_kivy
     data.mkdir(parents=True, exist_ok=True)
     configure_kivy(size[0], size[1], data)
-    from stb_app.app import LegalTvApp
+    from stb_app.ui.app import LegalTvApp
 
     app = LegalTvApp(server, data, language=language)
     app._run_prepare()

@@ -145,7 +145,7 @@ def assert_the_focused_card_is_seen_whole(box) -> None:
     after (above) its neighbours."""
     from kivy.metrics import dp
     from kivy.uix.scrollview import ScrollView
-    from stb_app.navigator import window_rect
+    from stb_app.ui.navigator import window_rect
     box.pump(4)  # a scroll to the focused card lands in the frame after the layout
     card = box.focused_card()
     shown = window_rect(card)
@@ -167,7 +167,7 @@ def assert_the_focused_card_is_seen_whole(box) -> None:
 
 def broken_mongolian_words(box) -> list:
     """Mongolian labels on screen whose words were broken between columns (letters set apart)."""
-    from stb_app.widgets import BiLabel
+    from stb_app.ui.widgets import BiLabel
     from .box_screens_probe import _words
     return [label.shown_columns for label in box.app.sm.current_screen.walk()
             if isinstance(label, BiLabel) and label.shown_lang == "mn" and label.shown_columns
@@ -179,7 +179,7 @@ def assert_right_and_left_stay_in_the_row(box, start: str, direction: str) -> st
     """Presses `direction` until the focus stops moving; every card passed shares the start's row.
     Returns the card at the row's end."""
     from stb_app.focus import same_row
-    from stb_app.navigator import window_rect
+    from stb_app.ui.navigator import window_rect
     assert box.focus == start
     row = window_rect(box.focused_card())
     for _ in range(40):
@@ -379,7 +379,7 @@ def answer_page_label(box):
 
 @pytest.mark.parametrize("lang", ["zh", "mn"])
 def test_ok_on_an_answered_question_opens_the_whole_answer_large_and_down_reads_on(world, answered, lang):
-    from stb_app.navigator import window_rect
+    from stb_app.ui.navigator import window_rect
     box, _, _ = world
     set_language(box, lang)
     home_focus(box, "ask")

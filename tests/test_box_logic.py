@@ -1,11 +1,13 @@
 """The box's pure logic, without a window: remote keys, focus geometry, WebVTT, Mongolian
 columns, rung choice, the one-rung master, the playback position across reopens, the channel
-guide's entries and start times."""
+guide's entries and start times, the grid's scrolling, fitting Mongolian to a column, the order
+posters are decoded in, and the order screens are prepared in."""
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from stb_app import abr, hls_master, keys, mongolian_layout, programme_guide, webvtt
+from stb_app import (abr, hls_master, keys, mongolian_layout, poster_decoding, programme_guide, screen_order,
+                     scrolling, webvtt)
 from stb_app.position_tracker import GIVE_UP_FRAMES, PositionTracker
 from stb_app.focus import DOWN, LEFT, RIGHT, UP, FocusMemory, Rect, grid_move, nearest
 
@@ -324,3 +326,76 @@ def test_left_and_right_stay_in_the_row_and_stop_at_its_ends():
     # only Up/Down change rows, to the nearest card there even when it is not straight above
     assert nearest(last, posters + categories, UP) == "category:5"
     assert nearest(steps[-1][1], steps + header, UP) == "ask"
+
+
+def test_a_card_that_shows_already_does_not_scroll_and_one_outside_scrolls_the_least():
+    # a view 0..700 long, cards 200 long with 20 of room around them
+    assert scrolling.reveal(0, 700, 300, 200, 20) == 0              # shown: nothing moves
+    assert scrolling.reveal(0, 700, 600, 200, 20) == 120            # below: its end (820) becomes the view's end
+    assert scrolling.reveal(500, 700, 300, 200, 20) == 280          # above: its start with its room on top
+
+
+def test_a_poster_grid_scrolls_row_by_row_to_the_focused_entry_and_sizes_its_cells_to_the_row():
+    # 100 posters in 5 columns, rows 200 high with a gap of 20 and padding of 30, in a 700-high view
+    grid = dict(count=100, columns=5, row_height=200, gap=20, padding_top=30, padding_bottom=30,
+                view_height=700, margin=14)
+    assert scrolling.row_scroll_y(0, scroll_y=1, **grid) == 1                      # the first row: at the top
+    assert scrolling.row_scroll_y(12, scroll_y=1, **grid) == 1                     # the third row shows already
+    content = 30 + 30 + 20 * 200 + 19 * 20
+
+    def view_bottom(scroll_y: float) -> float:
+        return (1 - scroll_y) * (content - 700) + 700
+
+    fourth = scrolling.row_scroll_y(15, scroll_y=1, **grid)
+    assert view_bottom(fourth) == pytest.approx(30 + 3 * 220 + 200 + 14)         # its bottom, with room, at the view's
+    last = scrolling.row_scroll_y(99, scroll_y=fourth, **grid)
+    assert view_bottom(last) == pytest.approx(content - 30 + 14)                 # the last row, over the padding below
+    back = scrolling.row_scroll_y(0, scroll_y=last, **grid)
+    assert view_bottom(back) - 700 == pytest.approx(30 - 14)                      # back to the first: its top, with room
+    assert scrolling.row_scroll_y(3, scroll_y=1, **dict(grid, count=8)) == 1       # two rows fit: nothing scrolls
+    assert scrolling.cell_width(1920, 5, 40, 40, 20) == 352                      # (1920 - 80 - 80) / 5
+    assert scrolling.cell_width(10, 5, 40, 40, 20) == 1                          # never below a pixel
+
+
+def test_upright_glyphs_and_spaces_are_measured_without_a_font_and_a_long_word_gets_a_smaller_size():
+    assert mongolian_layout.fixed_length(mongolian_layout.UPRIGHT, "法律", 40) == pytest.approx(84)
+    assert mongolian_layout.fixed_length(mongolian_layout.OTHER, "  ", 40) == pytest.approx(24)
+    assert mongolian_layout.fixed_length(mongolian_layout.MONG, "ᠬᠠᠤᠯᠢ", 40) is None   # the font measures it
+    assert mongolian_layout.fitting_size(40, 300, 400, 30) == 40                   # it fits: the size stays
+    assert mongolian_layout.fitting_size(40, 500, 400, 30) == 32                   # 40 × 400/500
+    assert mongolian_layout.fitting_size(40, 450, 400, 30) == 35.5                 # half pixels, rounded down
+    assert mongolian_layout.fitting_size(40, 1000, 400, 30) == 30                  # never below the floor
+
+
+def test_posters_are_decoded_at_their_size_newest_request_first_and_a_broken_file_once(tmp_path):
+    from PIL import Image
+
+    Image.new("RGB", (960, 540), (138, 28, 28)).save(tmp_path / "poster.jpg", quality=80)
+    (tmp_path / "broken.jpg").write_bytes((tmp_path / "poster.jpg").read_bytes()[:200])
+    size, pixels = poster_decoding.decode(str(tmp_path / "poster.jpg"), 300, 300)
+    assert size == (300, 169) and len(pixels) == 300 * 169 * 3                    # fits, keeps its shape
+    assert poster_decoding.decode(str(tmp_path / "broken.jpg"), 300, 300) is poster_decoding.BROKEN
+
+    waiting = poster_decoding.WaitingPosters()
+    waiting.add("a.jpg", 300, 169, "first card")
+    waiting.add("b.jpg", 300, 169, "second card")
+    waiting.add("a.jpg", 600, 338, "a bigger card")                              # another size: its own decode
+    waiting.add("a.jpg", 300, 169, "a recycled card")                            # asked again: moves to the front
+    key, (path, _w, _h, callbacks) = waiting.take()
+    assert (path, callbacks) == ("a.jpg", ["first card", "a recycled card"])
+    assert key == poster_decoding.cache_key("a.jpg", 300, 169)
+    assert [waiting.take()[1][0] for _ in range(len(waiting))] == ["a.jpg", "b.jpg"]
+    assert not waiting
+
+
+def test_screens_opened_from_home_are_prepared_in_order_and_a_layout_settles_when_nothing_moves():
+    plan = screen_order.warm_up_plan([{"id": 7}, {"id": 9}])
+    assert [name for name, _ in plan] == ["choose", "topic", "ask", "services", "glossary", "channel", "questions"]
+    assert dict(plan)["topic"] == {"topic_id": 7} and dict(plan)["ask"] == {}
+    assert dict(screen_order.warm_up_plan([]))["topic"] == {"topic_id": None}   # no topics cached yet
+
+    heights = iter([100, 180, 200, 200, 200])                                   # a label grows twice, then stays
+    rounds = []
+    assert screen_order.settle(lambda: rounds.append(1), lambda: next(heights)) is True
+    assert len(rounds) == 4
+    assert screen_order.settle(lambda: None, iter(range(100)).__next__, rounds=8) is False   # a bound, not a wait

@@ -83,7 +83,7 @@ def posters_shown(box) -> bool:
     """Every poster on screen has its picture drawn (they are decoded off the UI thread)."""
     from kivy.graphics import Rectangle
 
-    from stb_app.widgets import AsyncPoster
+    from stb_app.ui.widgets import AsyncPoster
     posters = [w for w in box.app.sm.current_screen.walk() if isinstance(w, AsyncPoster) and w.url]
     # an empty frame is one rectangle; the picture is a second one drawn over it
     return bool(posters) and all(sum(isinstance(i, Rectangle) for i in p.canvas.children) == 2 for p in posters)
@@ -95,7 +95,7 @@ def assert_poster_on_screen(box, shot) -> None:
     from kivy.graphics import Rectangle
     from PIL import Image, ImageStat
 
-    from stb_app.widgets import AsyncPoster
+    from stb_app.ui.widgets import AsyncPoster
     poster = next(w for w in box.app.sm.current_screen.walk() if isinstance(w, AsyncPoster) and w.path)
     picture = [i for i in poster.canvas.children if isinstance(i, Rectangle)][-1]  # drawn over the frame
     (x, y), (w, h) = poster.to_window(*picture.pos), picture.size
@@ -288,7 +288,7 @@ def test_switching_the_sound_keeps_the_place_whether_playing_paused_or_leaving_a
     box.go("back", screen="detail")
     # given a box drawing 60 frames a second (faster than this software-GL display), the picture
     # keeps pace with the sound: ffpyplayer hands out the next frame whenever it is asked
-    from stb_app.player import FFPyPlayerBackend
+    from stb_app.ui.player import FFPyPlayerBackend
     shown = []
     backend = FFPyPlayerBackend(lambda _texture, pts: shown.append(pts), lambda: None)
     backend.open(str(player.work_dir / "master.m3u8"), 0.0, local=True)
@@ -584,7 +584,8 @@ def test_the_whole_48_hour_guide_is_browsable_with_the_remote_and_keeps_its_plac
 def test_mongolian_is_shaped_not_drawn_letter_by_letter(world):
     from PIL import ImageFont
 
-    from stb_app import fonts, text
+    from stb_app import fonts
+    from stb_app.ui import text
     word, size = "ᠮᠣᠩᠭᠣᠯ", 64
     drawn = text.line_texture("mong", word, size).width
     font = str(fonts.mongolian_font())

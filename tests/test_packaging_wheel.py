@@ -101,6 +101,11 @@ def test_an_installed_server_answers_an_error_in_chinese_and_mongolian(installed
     paused = run(installed, "from stb_app.i18n import translate",
                  "print(translate('Paused', 'zh')); print(translate('Paused', 'mn'))").splitlines()
     assert paused == [source_translation("Paused", "zh"), source_translation("Paused", "mn")]
+    # and its Kivy part with the .kv layouts the app loads from beside its modules
+    layouts = run(installed, "from importlib.resources import files",
+                  "ui = files('stb_app.ui'); print(sorted(p.name for p in [*ui.iterdir(), *(ui / 'screens').iterdir()]",
+                  "                              if p.name.endswith('.kv')))")
+    assert all(name in layouts for name in ("'root.kv'", "'widgets.kv'", "'home.kv'", "'player.kv'"))
 
 
 def test_an_installed_server_without_its_catalogs_refuses_to_start(installed):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from kivy.properties import StringProperty
 
-from ..i18n import N_
+from ...i18n import N_
 from .base import BaseScreen, next_choice
 
 LANGUAGE_NAMES = {
@@ -69,7 +69,7 @@ class DetailScreen(BaseScreen):
         self.app.navigator.memory.forget(self.name)  # each visit starts on its main card
 
     def _name(self, code: str) -> str:
-        from ..i18n import translate
+        from ...i18n import translate
         return translate(LANGUAGE_NAMES.get(code, code), self.app.lang)
 
     def cycle(self, what: str) -> None:

@@ -12,8 +12,8 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
 from . import posters, text as textdraw
-from .i18n import pick, translate
-from .mongolian_layout import MONG, UPRIGHT
+from ..i18n import pick, translate
+from ..mongolian_layout import MONG, UPRIGHT
 
 TEXT = (0.96, 0.95, 0.90, 1)
 MUTED = (0.75, 0.76, 0.80, 1)

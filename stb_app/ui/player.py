@@ -22,9 +22,9 @@ from kivy.event import EventDispatcher
 from kivy.graphics.texture import Texture
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
-from . import abr, hls_master
-from .api import ApiClient, Offline, Rejected
-from .position_tracker import EXACT, GIVE_UP_FRAMES, PositionTracker
+from .. import abr, hls_master
+from ..api import ApiClient, Offline, Rejected
+from ..position_tracker import EXACT, GIVE_UP_FRAMES, PositionTracker
 
 # FFmpeg's mpegts muxer starts timestamps here; frame pts (and WebVTT X-TIMESTAMP-MAP) include it
 TS_START = 1.48

@@ -7,8 +7,8 @@ import re
 from kivy.metrics import dp
 from kivy.properties import ListProperty, StringProperty
 
-from ..i18n import N_, pick
-from ..keys import BACK, DELETE, DIGIT
+from ...i18n import N_, pick
+from ...keys import BACK, DELETE, DIGIT
 from ..widgets import BiLabel, FocusCard
 from .base import BaseScreen
 

@@ -10,8 +10,8 @@ from datetime import datetime
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, DictProperty, ObjectProperty, StringProperty
 
-from .. import programme_guide
-from ..keys import DIRECTIONS
+from ... import programme_guide
+from ...keys import DIRECTIONS
 from ..virtual_grid import GridCard
 from ..widgets import FocusCard
 from .base import BaseScreen

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from kivy.properties import BooleanProperty, ObjectProperty
 
-from ..i18n import N_, pick
+from ...i18n import N_, pick
 from ..widgets import FocusCard
 from .base import BaseScreen
 

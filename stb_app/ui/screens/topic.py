@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kivy.properties import ObjectProperty
 
-from ..i18n import N_
+from ...i18n import N_
 from ..widgets import FocusCard
 from .base import BaseScreen
 

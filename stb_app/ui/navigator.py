@@ -11,7 +11,8 @@ from kivy.metrics import dp
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.recycleview import RecycleView
 
-from .focus import FocusMemory, Rect, nearest
+from ..focus import FocusMemory, Rect, nearest
+from ..scrolling import reveal
 from .widgets import FocusCard
 
 
@@ -73,17 +74,12 @@ class Navigator:
         x, y = vp.to_widget(*card.to_window(card.x, card.y))
         x, y = x - vp.x, y - vp.y
         if vp.width > sv.width:
-            left = sv.scroll_x * (vp.width - sv.width)
-            left = min(left, x - pad) if x - pad < left else max(left, x + card.width + pad - sv.width)
+            left = reveal(sv.scroll_x * (vp.width - sv.width), sv.width, x, card.width, pad)
             sv.scroll_x = min(1.0, max(0.0, left / (vp.width - sv.width)))
         elif sv.scroll_x:
             sv.scroll_x = 0.0  # all of it fits now (e.g. the window grew): shown from its start
         if vp.height > sv.height:
-            bottom = sv.scroll_y * (vp.height - sv.height)
-            if y - pad < bottom:
-                bottom = y - pad
-            elif y + card.height + pad > bottom + sv.height:
-                bottom = y + card.height + pad - sv.height
+            bottom = reveal(sv.scroll_y * (vp.height - sv.height), sv.height, y, card.height, pad)
             sv.scroll_y = min(1.0, max(0.0, bottom / (vp.height - sv.height)))
         elif sv.scroll_y != 1.0:
             sv.scroll_y = 1.0

@@ -8,34 +8,17 @@ key, so files are decoded on one worker thread and only the texture upload happe
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 
 from kivy.cache import Cache
 from kivy.clock import Clock
 from kivy.graphics.texture import Texture
 
+from ..poster_decoding import BROKEN, WaitingPosters, cache_key, decode
+
 CACHE = "ltv.poster"
 # about two screens of the 5-column grid: the visible rows plus a margin for scrolling back
 LIMIT = 40
 Cache.register(CACHE, limit=LIMIT)
-BROKEN = object()  # a file that cannot be decoded: shown as an empty frame, not retried per frame
-
-
-def _key(path: str, width: int, height: int) -> str:
-    return f"{path}|{width}x{height}"
-
-
-def _decode(path: str, width: int, height: int):
-    """(size, rgb bytes) of the image scaled to fit, or BROKEN."""
-    from PIL import Image
-    try:
-        with Image.open(path) as image:
-            image.draft("RGB", (width, height))  # JPEG: decode at a reduced scale right away
-            image = image.convert("RGB")
-            image.thumbnail((width, height), Image.BILINEAR)
-            return image.size, image.tobytes()
-    except (OSError, ValueError, SyntaxError):  # a broken download
-        return BROKEN
 
 
 def _upload(key: str, decoded) -> Texture | None:
@@ -52,26 +35,21 @@ def _upload(key: str, decoded) -> Texture | None:
 
 def cached(path: str, width: int, height: int):
     """The texture if it is ready (None if not yet, BROKEN if the file is unreadable)."""
-    return Cache.get(CACHE, _key(path, max(1, int(width)), max(1, int(height))))
+    return Cache.get(CACHE, cache_key(path, max(1, int(width)), max(1, int(height))))
 
 
 class _Decoder:
-    """One worker thread; the newest request is decoded first (while scrolling, the row just
-    shown matters more than one already scrolled past). Callbacks run on the UI thread."""
+    """One worker thread decoding what waits, the newest request first (`WaitingPosters`).
+    Callbacks run on the UI thread."""
 
     def __init__(self):
-        self._wanted: OrderedDict[str, tuple[str, int, int, list]] = OrderedDict()
+        self._wanted = WaitingPosters()
         self._lock = threading.Condition()
         self._thread: threading.Thread | None = None
 
     def request(self, path: str, width: int, height: int, done) -> None:
-        key = _key(path, width, height)
         with self._lock:
-            if key in self._wanted:
-                self._wanted[key][3].append(done)
-                self._wanted.move_to_end(key)
-            else:
-                self._wanted[key] = (path, width, height, [done])
+            self._wanted.add(path, width, height, done)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="poster-decoder", daemon=True)
                 self._thread.start()
@@ -82,8 +60,8 @@ class _Decoder:
             with self._lock:
                 while not self._wanted:
                     self._lock.wait()
-                key, (path, width, height, callbacks) = self._wanted.popitem(last=True)
-            decoded = _decode(path, width, height)
+                key, (path, width, height, callbacks) = self._wanted.take()
+            decoded = decode(path, width, height)
             Clock.schedule_once(lambda _dt, k=key, d=decoded, c=callbacks: self._deliver(k, d, c))
 
     @staticmethod

@@ -8,8 +8,8 @@ from kivy.properties import DictProperty
 
 from legaltv_locale.formatting import format_date, format_time
 
-from ..i18n import N_, pick, translate
-from ..keys import BACK, DIGIT, DOWN, LEFT, OK, RIGHT, UP
+from ...i18n import N_, pick, translate
+from ...keys import BACK, DIGIT, DOWN, LEFT, OK, RIGHT, UP
 from ..widgets import FocusCard
 from .base import BaseScreen
 

@@ -15,8 +15,8 @@ from functools import lru_cache
 
 from kivy.core.text import Label as CoreLabel
 
-from . import fonts, mongolian_layout
-from .mongolian_layout import MONG, UPRIGHT
+from .. import fonts, mongolian_layout
+from ..mongolian_layout import MONG
 
 FONT_CJK, FONT_MONG = "legaltv-cjk", "legaltv-mong"
 MONG_MARGIN = 1  # px of room left and right of a Mongolian line, for glyphs that overhang their advance
@@ -93,10 +93,9 @@ def line_texture(kind: str, text: str, size: float, color=(1, 1, 1, 1)):
 
 def measure(kind: str, text: str, size: float) -> float:
     """Length of `text` along a Mongolian column (shaped width; upright glyphs are one em)."""
-    if kind == UPRIGHT:
-        return size * 1.05 * len(text)
-    if not text.strip():
-        return size * 0.3 * len(text)
+    fixed = mongolian_layout.fixed_length(kind, text, size)
+    if fixed is not None:
+        return fixed
     if kind == MONG:
         return float(_pil_font(size).getlength(text, language="mn"))
     return float(CoreLabel(text=text, **_options(kind, size, (1, 1, 1, 1))).get_extents(text)[0])
@@ -124,9 +123,7 @@ def mongolian_fit(text: str, size: float, column_length: float, floor: float) ->
     """The size at which the longest word of `text` fits one column: `size` if it does already,
     else smaller, but never below `floor` (a word longer still is broken between letters)."""
     longest = mongolian_layout.longest_word(text, lambda k, s: measure(k, s, size))
-    if longest <= column_length:
-        return size
-    return max(floor, int(size * column_length / longest * 2) / 2)  # half pixels: few cached sizes
+    return mongolian_layout.fitting_size(size, longest, column_length, floor)
 
 
 def paragraph_texture(text: str, size: float, color, width: float, halign: str, max_lines: int | None,

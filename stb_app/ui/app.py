@@ -13,9 +13,10 @@ from kivy.metrics import dp
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from . import i18n, keys, screen_preparation, text as textdraw
-from .api import ApiClient
-from .library import Library
+from .. import i18n, keys, screen_order
+from ..api import ApiClient
+from ..library import Library
+from . import screen_preparation, text as textdraw
 from .navigator import Navigator
 from .player import Player
 
@@ -103,9 +104,7 @@ class LegalTvApp(App):
 
     def _warm_up_plan(self) -> list:
         """The screens a household opens from home, with what they need to be built."""
-        topic = self.library.topics[0]["id"] if self.library.topics else None
-        return [("choose", {}), ("topic", {"topic_id": topic}), ("ask", {}), ("services", {}),
-                ("glossary", {}), ("channel", {}), ("questions", {})]
+        return screen_order.warm_up_plan(self.library.topics)
 
     # -- data ----------------------------------------------------------------------------------
     def in_background(self, work, done=None) -> None:

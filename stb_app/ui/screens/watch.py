@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from kivy.properties import BooleanProperty, ObjectProperty
 
-from ..i18n import N_
-from ..keys import DIRECTIONS
+from ...i18n import N_
+from ...keys import DIRECTIONS
 from ..virtual_grid import GridCard
 from ..widgets import FocusCard
 from .base import BaseScreen

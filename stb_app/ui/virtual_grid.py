@@ -16,7 +16,8 @@ from kivy.uix.recycleview import RecycleView
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 from kivy.uix.screenmanager import Screen
 
-from .focus import grid_move
+from ..focus import grid_move
+from ..scrolling import cell_width, row_scroll_y
 
 LAND_FRAMES = 10  # a card is laid out within a frame or two of a scroll; never wait forever
 
@@ -66,10 +67,9 @@ class VirtualGrid(RecycleView):
             return
         columns = max(1, int(self.columns))
         left, _top, right, _bottom = layout.padding
-        width = (self.width - left - right - layout.spacing[0] * (columns - 1)) / columns
         layout.cols = columns
         layout.default_size_hint = (None, None)
-        layout.default_size = (max(1.0, width), self.row_height)
+        layout.default_size = (cell_width(self.width, columns, left, right, layout.spacing[0]), self.row_height)
         self._keep()
 
     # -- what is where ----------------------------------------------------------------------------
@@ -116,24 +116,10 @@ class VirtualGrid(RecycleView):
         layout = self.layout_manager
         if layout is None or not self.data:
             return
-        columns = max(1, int(self.columns))
-        rows = (len(self.data) + columns - 1) // columns
-        row_h, gap = self.row_height, layout.spacing[1]
         _left, pad_top, _right, pad_bottom = layout.padding
-        # computed from the data, not from the layout's current height: a relayout may be pending
-        content = pad_top + pad_bottom + rows * row_h + max(0, rows - 1) * gap
-        scrollable = content - self.height
-        if scrollable <= 0:
-            self.scroll_y = 1
-            return
-        margin = 0.05 * row_h + dp(4)
-        top = pad_top + (index // columns) * (row_h + gap)
-        view_top = (1 - min(1.0, max(0.0, self.scroll_y))) * scrollable
-        if top - margin < view_top:
-            view_top = top - margin
-        elif top + row_h + margin > view_top + self.height:
-            view_top = top + row_h + margin - self.height
-        self.scroll_y = 1 - min(scrollable, max(0.0, view_top)) / scrollable
+        self.scroll_y = row_scroll_y(index, len(self.data), max(1, int(self.columns)), self.row_height,
+                                     layout.spacing[1], pad_top, pad_bottom, self.height, self.scroll_y,
+                                     margin=0.05 * self.row_height + dp(4))
 
     def _land(self, index: int) -> None:
         self._landing, self._land_tries = index, 0

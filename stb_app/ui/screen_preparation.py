@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from kivy.clock import Clock
 
-SETTLE_ROUNDS = 8          # layouts that size each other settle in two or three; a bound, not a wait
+from ..screen_order import settle
+
 WARM_UP_SPACING = 0.4      # seconds between two screens prepared in the background: keys stay quick
 
 
@@ -20,13 +21,8 @@ def lay_out(screen, manager) -> None:
     """Gives `screen` the manager's place and runs the layouts (and text drawing) that wait for
     the next frame until nothing moves any more."""
     screen.pos, screen.size = manager.pos, manager.size
-    before = None
-    for _ in range(SETTLE_ROUNDS):
-        Clock._process_events_before_frame()  # what Kivy runs before drawing a frame
-        now = _geometry(screen)
-        if now == before:
-            return
-        before = now
+    # what Kivy runs before drawing a frame, until nothing moves any more
+    settle(Clock._process_events_before_frame, lambda: _geometry(screen))
 
 
 def warm_up(app, plan: list[tuple[str, dict]]) -> None:
