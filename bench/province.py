@@ -3,7 +3,7 @@
 Province mode: a real PostgreSQL (tests/postgres.py's starter, with fsync and synchronous_commit
 on, as a province runs it), two `content-server serve --database postgresql://… --no-transcode`
 API nodes behind Debian's nginx (the tests' caching edge, tests/test_nginx_cache.py, with the two
-nodes in its upstream and failover to the other node, and the private paths passed uncached),
+nodes in its upstream and failover to the other node),
 two `content-server worker` processes on the shared media root, each given a short upload to
 transcode. Reference, in the same run and under the same load: today's single node (one `serve`
 with its embedded SQLite, synchronous=FULL, transcoding in-process) behind the same edge.
@@ -64,17 +64,6 @@ EDGE_ANSWERED = ("HIT", "UPDATING", "STALE")  # X-Cache-Status of answers the or
 RESEND = (0, 502, 503, 504)  # what the box outbox sends again, with the same key
 ANSWER = {"zh": "已电话答复。", "mn": "ᠤᠳᠠᠰᠤ ᠪᠠᠷ ᠬᠠᠷᠢᠭᠤᠯᠪᠠ"}
 TICK = os.sysconf("SC_CLK_TCK")
-# Paths that only one box or one account may read: never kept by the edge (they answer no-store
-# anyway; passing them uncached also keeps nginx's cache lock from queueing them one by one).
-PRIVATE_LOCATION = """
-        location ~ ^/(api/v1/(questions|desk/|devices|uploads|videos)|console/) {
-            proxy_pass http://origin;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            client_max_body_size 0;
-            add_header X-Upstream $upstream_addr always;
-        }
-        location / {"""
 
 
 # ---------------------------------------------------------------- processes and /proc
@@ -127,11 +116,13 @@ class Edge:
         user = "user root;" if os.geteuid() == 0 else ""
         conf = NGINX_CONF.format(user=user, dir=folder, origin=origins[0], port=self.port)
         one_server = f"server 127.0.0.1:{origins[0]};"
-        assert one_server in conf and "        location / {" in conf, "the tests' edge configuration changed"
+        private = "client_max_body_size 0;\n"  # the end of its location for private paths (never cached)
+        assert one_server in conf and private in conf, "the tests' edge configuration changed"
         # failover: a node that refuses or cuts a connection is skipped for 5 s; a GET (or a POST
         # not yet sent) goes to the other node, a POST already sent is answered 502 (the box resends)
         servers = " ".join(f"server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;" for port in origins)
-        conf = conf.replace(one_server, servers).replace("        location / {", PRIVATE_LOCATION, 1)
+        conf = conf.replace(one_server, servers).replace(
+            private, private + "            add_header X-Upstream $upstream_addr always;\n")
         conf = conf.replace("add_header X-Cache-Status $upstream_cache_status;",
                             "add_header X-Cache-Status $upstream_cache_status always; "
                             "add_header X-Upstream $upstream_addr always;")
@@ -636,8 +627,8 @@ def figures(result: dict, args) -> dict:
     out["devices"], out["questions"], out["stranded"] = c["devices"], c["questions"], c["claimed"]
     out["videos"] = c["videos"]
     out["bytes_per_device"] = sum(b for t, b in sizes.items() if t.startswith("device")) / c["devices"]
-    out["bytes_per_question"] = sum(b for t, b in sizes.items() if t.startswith("question")) / c["questions"]
-    out["other_bytes"] = sum(b for t, b in sizes.items() if not t.startswith(("device", "question")))
+    per_question = ("question", "call_attempts")  # the question, its submissions, audit and calls
+    out["bytes_per_question"] = sum(b for t, b in sizes.items() if t.startswith(per_question)) / c["questions"]
     out["largest_tables"] = sorted(sizes.items(), key=lambda item: -item[1])[:6]
     out["status_codes"] = sorted({s for p in result["phases"] for (k, s) in p.tally.status})
     return out
@@ -709,7 +700,7 @@ def print_table(prov: dict | None, ref: dict | None, args) -> None:
         ("  never acknowledged (outbox gave up)", "unacknowledged", "{:d}"),
         ("claims stranded by a cut answer (lapse after the lease)", "stranded", "{:d}"),
         ("database bytes per device", "bytes_per_device", "{:.0f}"),
-        ("database bytes per question (+ submissions, audit)", "bytes_per_question", "{:.0f}"),
+        ("database bytes per question (+ submissions, audit, calls)", "bytes_per_question", "{:.0f}"),
     ]
     needs = [
         ("1.8M: origin poll requests per s at peak", "polls_per_s", "{:.0f}"),
