@@ -622,6 +622,7 @@ def figures(result: dict, args) -> dict:
     out["resent"] = result["intake"].resent
     out["acknowledged"] = len(result["intake"].acknowledged)
     out["unacknowledged"] = result["intake"].unacknowledged
+    out["unfinished"] = result["intake"].sent - out["acknowledged"] - out["unacknowledged"]
     out["lost"] = len(result["lost"])
     c, sizes = result["counts"], result["sizes"]
     out["devices"], out["questions"], out["stranded"] = c["devices"], c["questions"], c["claimed"]
@@ -698,6 +699,7 @@ def print_table(prov: dict | None, ref: dict | None, args) -> None:
         ("questions acknowledged", "acknowledged", "{:d}"),
         ("  acknowledged but not in the database (lost)", "lost", "{:d}"),
         ("  never acknowledged (outbox gave up)", "unacknowledged", "{:d}"),
+        ("  still being resent when the bench stopped waiting", "unfinished", "{:d}"),
         ("claims stranded by a cut answer (lapse after the lease)", "stranded", "{:d}"),
         ("database bytes per device", "bytes_per_device", "{:.0f}"),
         ("database bytes per question (+ submissions, audit, calls)", "bytes_per_question", "{:.0f}"),
