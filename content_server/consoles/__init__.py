@@ -225,5 +225,6 @@ def setup(app: web.Application) -> None:
     from . import admin, staff, supervisor  # the desks import render from here
     for desk in (staff, supervisor, admin):
         desk.setup(app)
-    from . import editor  # the editor console
+    from . import channels, editor  # the editor console, and its channel pages
     editor.setup(app)
+    channels.setup(app)

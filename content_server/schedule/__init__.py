@@ -1,4 +1,4 @@
-"""The schedule feature: channels, their guide, XMLTV and live playlists, and the editors' console."""
+"""The schedule feature: channels, their guide, XMLTV and live playlists (the editors' channel console is in consoles/)."""
 from __future__ import annotations
 
 import asyncio
@@ -20,8 +20,6 @@ DEMO_TITLE = {"zh": "法治频道", "mn": "ᠬᠠᠤᠯᠢ ᠶᠢᠨ ᠵᠠᠰ�
 
 def setup(app: web.Application) -> None:
     """Adds this feature's routes and background tasks to the app."""
-    from ..consoles import channels as channel_console
-
     settings = app["settings"]
     lineup = app["lineup"] = Lineup(app["store"], settings)
     app["schedule_clock"] = Clock()  # tests fix it to walk through a simulated week
@@ -37,7 +35,6 @@ def setup(app: web.Application) -> None:
     app["metrics"].gauge("legaltv_channel_cache_entries", "Plans, day tables and bodies the channels keep in memory",
                          lambda: {(("cache", name),): count for name, count in lineup.cache_entries().items()})
     app.add_routes(api.routes)
-    channel_console.setup(app)
 
 
 def demo_schedule(store: Store) -> dict:
