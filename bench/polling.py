@@ -32,9 +32,9 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from content_server import auth  # noqa: E402
+from content_server.kernel import auth  # noqa: E402
 from content_server.app import create_app  # noqa: E402
-from content_server.config import Settings  # noqa: E402
+from content_server.kernel.config import Settings  # noqa: E402
 from content_server.schedule.document import empty_schedule  # noqa: E402
 from content_server.storage import accounts, schedule as schedule_sql  # noqa: E402
 from stb_app import polling  # noqa: E402

@@ -8,11 +8,11 @@ import sys
 from aiohttp import web
 
 from . import changes, consoles, devices, guidance, media, ops, questions, schedule, serving, uploads
-from .config import Settings
-from .errors import error_middleware
-from .i18n import require_catalogs
+from .kernel.config import Settings
+from .kernel.errors import error_middleware
+from .kernel.i18n import require_catalogs
 from .storage import Store
-from .validation import form_bodies_in_time
+from .kernel.validation import form_bodies_in_time
 
 for _type, _ext in (("application/vnd.apple.mpegurl", ".m3u8"), ("video/mp2t", ".ts"),
                     ("text/vtt", ".vtt"), ("image/webp", ".webp")):

@@ -16,7 +16,7 @@ import time
 
 from aiohttp import web
 
-from .http_cache import etag_of, public_json
+from .kernel.http_cache import etag_of, public_json
 from .storage.documents import Document
 
 routes = web.RouteTableDef()

@@ -6,14 +6,14 @@ import uuid
 
 from aiohttp import web
 
-from . import validation
-from .auth import new_token
-from .client import client_address
-from .device_tokens import DeviceTokens
-from .errors import ApiError
-from .i18n import N_
-from .ratelimit import RateLimit
-from .storage import accounts
+from .kernel import validation
+from .kernel.auth import new_token
+from .kernel.client import client_address
+from .accounts.device_tokens import DeviceTokens
+from .kernel.errors import ApiError
+from .kernel.i18n import N_
+from .kernel.ratelimit import RateLimit
+from .storage import accounts, limits
 
 routes = web.RouteTableDef()
 REGION_CODE = re.compile(r"^[0-9]{6}$")  # GB/T 2260 administrative division code
@@ -23,7 +23,7 @@ REGION_CODE = re.compile(r"^[0-9]{6}$")  # GB/T 2260 administrative division cod
 async def register_device(request: web.Request) -> web.Response:
     limit: RateLimit = request.app["device_registrations"]
     key = client_address(request)
-    wait = await request.app["store"].write(limit.allow, key)
+    wait = await request.app["store"].write(limits.allow, limit, key)
     if wait:
         # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
         raise ApiError(429, "rate_limited", N_("Too many requests. Please wait a moment and try again."),

@@ -11,9 +11,10 @@ from typing import Callable
 
 from aiohttp import web
 
-from . import auth, disk_space
-from .errors import ApiError, DISK_FULL_RETRY_SECONDS, disk_full, disk_full_error
-from .i18n import N_
+from .kernel import disk_space
+from .accounts import callers
+from .kernel.errors import ApiError, DISK_FULL_RETRY_SECONDS, disk_full, disk_full_error
+from .kernel.i18n import N_
 from .storage import health as health_sql
 
 routes = web.RouteTableDef()
@@ -172,7 +173,7 @@ def _unhealthy(reason: str, error: ApiError, **figures) -> web.Response:
 def admin_or_scrape_token(handler):
     """Metrics are for administrators (session or API token) and for a scraper sending
     Settings.metrics_token as a Bearer token; they tell an attacker too much about the service."""
-    as_admin = auth.requires("admin")(handler)
+    as_admin = callers.requires("admin")(handler)
 
     async def wrapper(request: web.Request):
         scrape_token = request.app["settings"].metrics_token

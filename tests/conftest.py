@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from content_server import auth
+from content_server.kernel import auth
 from content_server.app import create_app
-from content_server.config import Settings
+from content_server.kernel.config import Settings
 from content_server.storage import Store, accounts
 from . import given
 

@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from content_server import auth
+from content_server.kernel import auth
+from content_server.accounts import callers
 from content_server.storage import Store, accounts
 
 from .conftest import PASSWORD, add_account
@@ -100,7 +101,7 @@ async def test_a_password_reset_and_a_deactivation_revoke_the_accounts_tokens(cl
         add_account(store, name, "editor")
     tokens = {}
     for name in ("saran", "bayar"):
-        token, _id, _expires = await store.write(auth.issue_api_token, (await store.read(accounts.user_by_name, name))["id"], 90)
+        token, _id, _expires = await store.write(callers.issue_api_token, (await store.read(accounts.user_by_name, name))["id"], 90)
         tokens[name] = {"Authorization": f"Bearer {token}"}
         assert (await client.get("/api/v1/categories", headers=tokens[name])).status == 200
 

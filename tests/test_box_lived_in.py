@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 
-from content_server.config import Settings
+from content_server.kernel.config import Settings
 from content_server.demo import fill_demo
 
 from stb_app.i18n import translate

@@ -5,7 +5,7 @@ from datetime import datetime
 
 import pytest
 
-from content_server.config import Settings
+from content_server.kernel.config import Settings
 from content_server.demo import fill_demo
 
 from stb_app import programme_guide

@@ -9,7 +9,7 @@ import sys
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from content_server.config import Settings
+from content_server.kernel.config import Settings
 from content_server.demo import fill_demo
 
 from .conftest import ARTIFACTS, ServerProcess

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from content_server.http_cache import accepts_gzip, etag_matches
+from content_server.kernel.http_cache import accepts_gzip, etag_matches
 from content_server.media.catalog import build_catalog, iso, visible
 from content_server.storage import Store, media as media_sql
 

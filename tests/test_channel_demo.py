@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from content_server import media, schedule
-from content_server.config import Settings
+from content_server.kernel.config import Settings
 from content_server.storage import Store
 
 from .test_channel_live import on_air, parse_playlist, video_of

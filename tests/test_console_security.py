@@ -7,7 +7,7 @@ import re
 
 from aiohttp import web
 
-from content_server.auth import ROLES
+from content_server.kernel.auth import ROLES
 from content_server.storage import accounts
 
 from .conftest import PASSWORD, add_account
@@ -86,7 +86,7 @@ async def _headers_for(client, caller: str, cache: dict) -> dict:
         resp = await client.post("/api/v1/devices", json={"region": "152500", "language": "mn"})
         headers = {"Authorization": f"Bearer {(await resp.json())['token']}"}
     else:
-        from content_server import auth
+        from content_server.kernel import auth
         user_id = add_account(client.server.app["store"], f"who-{caller}", caller)
         token, token_hash = auth.new_token("ltv")
         await client.server.app["store"].write(accounts.add_api_token, user_id, token_hash)

@@ -16,9 +16,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from content_server import auth, disk_space
-from content_server.config import DataRoot, Settings
-from content_server.errors import ApiError
+from content_server.kernel import auth, disk_space
+from content_server.kernel.config import DataRoot, Settings
+from content_server.kernel.errors import ApiError
 from content_server.media import room
 from content_server.questions import topics
 from content_server.storage import Store, accounts, catalog as catalog_sql, media as media_sql

@@ -18,9 +18,9 @@ from aiohttp.test_utils import TestClient, TestServer
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 from yarl import URL
 
-from content_server import auth
+from content_server.kernel import auth
 from content_server.app import create_app
-from content_server.config import Settings
+from content_server.kernel.config import Settings
 from content_server.storage import accounts, media as media_store
 
 from . import given as setup_store

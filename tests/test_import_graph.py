@@ -18,9 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 WIRING = {"content_server", "content_server.__main__", "content_server.app", "content_server.cli",
           "content_server.demo", "content_server.serving", "content_server.catalogs"}
 # the shared kernel: what every layer may use, needing nothing of ours
-KERNEL = ("content_server.kernel", "content_server.errors", "content_server.i18n", "content_server.validation",
-          "content_server.http_cache", "content_server.client", "content_server.config",
-          "content_server.password_policy", "content_server.disk_space")
+KERNEL = ("content_server.kernel", "content_server.kernel.errors", "content_server.kernel.i18n", "content_server.kernel.validation",
+          "content_server.kernel.http_cache", "content_server.kernel.client", "content_server.kernel.config",
+          "content_server.kernel.password_policy", "content_server.kernel.disk_space")
 # the box's Kivy lives in its UI folder and its entry point; everything else is plain Python
 BOX_UI = ("stb_app.ui", "stb_app.main")
 
@@ -34,9 +34,7 @@ def layer(module: str) -> str | None:
     if _within(module, "content_server"):
         if module in WIRING:
             return "wiring"
-        if any(_within(module, kernel) for kernel in KERNEL):
-            return "kernel"
-        for name in ("storage", "consoles"):
+        for name in ("kernel", "storage", "consoles"):
             if _within(module, f"content_server.{name}"):
                 return name
         return "feature"

@@ -13,7 +13,7 @@ import psycopg
 import pytest
 
 from content_server.app import create_app
-from content_server.config import Settings
+from content_server.kernel.config import Settings
 from content_server.storage import Store, accounts, documents, media
 
 from .conftest import METRICS_TOKEN

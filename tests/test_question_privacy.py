@@ -7,7 +7,7 @@ import stat
 import time
 
 from content_server.app import create_app
-from content_server.config import Settings
+from content_server.kernel.config import Settings
 from content_server.questions import housekeeping_round, intake
 from content_server.storage import Store
 

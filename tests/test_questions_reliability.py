@@ -6,7 +6,7 @@ import threading
 import time
 import uuid
 
-from content_server import auth
+from content_server.kernel import auth
 from content_server.questions import topics
 from content_server.storage import Store, accounts
 from . import given

@@ -5,10 +5,10 @@ import threading
 
 import pytest
 
-from content_server import auth
-from content_server.errors import ApiError
-from content_server.ratelimit import Backoff
-from content_server.storage import Store
+from content_server.kernel import auth
+from content_server.kernel.errors import ApiError
+from content_server.kernel.ratelimit import Backoff
+from content_server.storage import Store, limits
 
 from .conftest import PASSWORD, add_account
 from .console_session import post_login
@@ -66,13 +66,13 @@ def test_the_lock_doubles_with_each_failure_up_to_a_ceiling_and_a_success_clears
     backoff = Backoff("login_account", free=2, first=1, longest=8)
     waits = []
     for now in range(0, 1000, 100):
-        run(backoff.failed, "wulan", now=now)
-        waits.append(run(backoff.locked_for, "wulan", now=now))
+        run(limits.failed, backoff, "wulan", now=now)
+        waits.append(run(limits.locked_for, backoff, "wulan", now=now))
     assert waits == [0, 0, 1, 2, 4, 8, 8, 8, 8, 8]
-    assert run(backoff.locked_for, "wulan", now=900 + 8) == 0  # the wait ends
-    run(backoff.succeeded, "wulan")
-    run(backoff.failed, "wulan", now=2000)
-    assert run(backoff.locked_for, "wulan", now=2000) == 0  # counting starts again
+    assert run(limits.locked_for, backoff, "wulan", now=900 + 8) == 0  # the wait ends
+    run(limits.succeeded, backoff, "wulan")
+    run(limits.failed, backoff, "wulan", now=2000)
+    assert run(limits.locked_for, backoff, "wulan", now=2000) == 0  # counting starts again
     store.close()
 
 

@@ -17,10 +17,10 @@ import uuid
 
 import pytest
 
-from content_server import auth
+from content_server.kernel import auth
 from content_server.app import create_app
-from content_server.config import DataRoot
-from content_server.errors import ApiError
+from content_server.kernel.config import DataRoot
+from content_server.kernel.errors import ApiError
 from content_server.storage import Store, accounts
 from content_server.storage import uploads as upload_sql
 from content_server.uploads import cleanup, discard_upload, finished_upload, receive

@@ -17,13 +17,14 @@ from urllib.parse import urlsplit
 import jinja2
 from aiohttp import web
 
-from .. import auth
-from ..client import client_address, client_is_https, own_origin, trusted_networks
-from ..errors import ApiError
-from ..http_cache import etag_matches
-from ..i18n import LANGUAGES, N_, translations
-from ..ratelimit import Backoff, RateLimit
-from ..storage import accounts
+from ..kernel import auth
+from ..accounts import callers
+from ..kernel.client import client_address, client_is_https, own_origin, trusted_networks
+from ..kernel.errors import ApiError
+from ..kernel.http_cache import etag_matches
+from ..kernel.i18n import LANGUAGES, N_, translations
+from ..kernel.ratelimit import Backoff, RateLimit
+from ..storage import accounts, limits
 
 HERE = Path(__file__).parent
 LANGUAGE_COOKIE = "ltv_lang"
@@ -85,10 +86,10 @@ async def live_fragment(request: web.Request, template: str, context, viewer_key
 def console_page(*roles: str):
     """Decorator for console pages: an anonymous visitor is sent to sign in instead of a JSON 401."""
     def decorate(handler):
-        protected = auth.requires(*roles)(handler)
+        protected = callers.requires(*roles)(handler)
 
         async def wrapper(request: web.Request):
-            if await auth.current_user(request) is None:
+            if await callers.current_user(request) is None:
                 raise web.HTTPSeeOther(f"/console/login?next={request.path_qs}")
             return await protected(request)
         wrapper.roles = roles
@@ -100,7 +101,7 @@ def console_page(*roles: str):
 @routes.get("/console")
 @routes.get("/console/")
 async def console_home(request: web.Request) -> web.Response:
-    user = await auth.current_user(request)
+    user = await callers.current_user(request)
     if user is None:
         raise web.HTTPSeeOther("/console/login")
     raise web.HTTPSeeOther(HOME_BY_ROLE[user["role"]])
@@ -144,21 +145,21 @@ async def login(request: web.Request) -> web.Response:
         return _login_page(request, status=401, next=next_path, name=name,
                            # TRANSLATORS: console, error message, max 80 chars
                            error=N_("The name or the password is wrong."))
-    await store.write(per_account.succeeded, account)
+    await store.write(limits.succeeded, per_account, account)
     response = web.HTTPSeeOther(next_path or HOME_BY_ROLE[user["role"]])
-    await auth.start_session(request, response, user["id"])
+    await callers.start_session(request, response, user["id"])
     response.del_cookie(LOGIN_COOKIE, path="/console/login")
     raise response
 
 
 def _sign_in_wait(tx, per_address: RateLimit, per_account: Backoff, address: str, account: str, now: float) -> float:
     """Seconds this sign-in must wait: the account's backoff or the address's limit, as every node counts them."""
-    return max(per_account.locked_for(tx, account, now), per_address.wait(tx, address, now))
+    return max(limits.locked_for(tx, per_account, account, now), limits.wait(tx, per_address, address, now))
 
 
 def _sign_in_failed(tx, per_address: RateLimit, per_account: Backoff, address: str, account: str, now: float) -> None:
-    per_address.record(tx, address, now)
-    per_account.failed(tx, account, now)
+    limits.record(tx, per_address, address, now)
+    limits.failed(tx, per_account, account, now)
 
 
 def _login_page(request: web.Request, status: int = 200, **context) -> web.Response:
@@ -186,10 +187,10 @@ def _from_own_sign_in_page(request: web.Request, form) -> bool:
 
 @routes.post("/console/logout")
 async def logout(request: web.Request) -> web.Response:
-    if await auth.current_user(request) is None:
+    if await callers.current_user(request) is None:
         raise ApiError(401, "unauthenticated", N_("Please sign in first."))
     response = web.HTTPSeeOther("/console/login")
-    await auth.end_session(request, response)
+    await callers.end_session(request, response)
     raise response
 
 
@@ -222,9 +223,9 @@ def setup(app: web.Application) -> None:
         hashing.close()
     app.on_cleanup.append(close_hashing)
     app.add_routes(routes)
-    from . import admin, staff, supervisor  # the desks import render from here
+    from . import admin, staff, supervisor  # the desks import render from here  # the desks import render from here
     for desk in (staff, supervisor, admin):
         desk.setup(app)
-    from . import channels, editor  # the editor console, and its channel pages
+    from . import channels, editor  # the editor console, and its channel pages  # the editor console, and its channel pages
     editor.setup(app)
     channels.setup(app)

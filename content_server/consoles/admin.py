@@ -7,12 +7,13 @@ import time
 
 from aiohttp import web
 
-from .. import auth, validation
-from ..errors import ApiError
-from ..i18n import N_, translate
-from ..password_policy import check_password
+from ..kernel import auth, validation
+from ..accounts import callers
+from ..kernel.errors import ApiError
+from ..kernel.i18n import N_, translate
+from ..kernel.password_policy import check_password
 from ..storage import accounts, questions as question_store
-from ..validation import path_id
+from ..kernel.validation import path_id
 from . import console_language, console_page, render
 
 routes = web.RouteTableDef()
@@ -120,7 +121,7 @@ async def create_token_form(request: web.Request) -> web.Response:
         label = validation.text({"label": form.get("label")}, "label", 80, required=False)
     except ApiError as exc:
         return await _page(request, status=exc.status, error=exc)
-    token, _token_id, _expires_at = await request.app["store"].write(auth.issue_api_token, target["id"], expires_days, label)
+    token, _token_id, _expires_at = await request.app["store"].write(callers.issue_api_token, target["id"], expires_days, label)
     # TRANSLATORS: admin console, confirmation above a new API token, max 100 chars
     return await _page(request, status=201, new_token=token, notice=N_("Copy this token now: it is shown only once."))
 
@@ -134,7 +135,7 @@ async def revoke_token_form(request: web.Request) -> web.Response:
 
 
 @routes.get("/api/v1/tokens")
-@auth.requires("admin")
+@callers.requires("admin")
 async def list_tokens(request: web.Request) -> web.Response:
     """Every API token (never its secret), or only those of ?user=NAME."""
     user_id = None
@@ -145,19 +146,19 @@ async def list_tokens(request: web.Request) -> web.Response:
 
 
 @routes.post("/api/v1/tokens")
-@auth.requires("admin")
+@callers.requires("admin")
 async def create_token(request: web.Request) -> web.Response:
     body = await validation.read_json(request)
     target = await _account_named(request, validation.text(body, "user", 40))
     expires_days = _token_days(body)
     label = validation.text(body, "label", 80, required=False)
-    token, token_id, expires_at = await request.app["store"].write(auth.issue_api_token, target["id"], expires_days, label)
+    token, token_id, expires_at = await request.app["store"].write(callers.issue_api_token, target["id"], expires_days, label)
     return web.json_response({"id": token_id, "token": token, "user": target["name"], "label": label,
                               "expires_at": expires_at}, status=201, headers={"Cache-Control": "no-store"})
 
 
 @routes.delete("/api/v1/tokens/{token_id}")
-@auth.requires("admin")
+@callers.requires("admin")
 async def revoke_token(request: web.Request) -> web.Response:
     if not await request.app["store"].write(accounts.revoke_api_token, request.match_info["token_id"]):
         raise ApiError(404, "not_found", N_("Nothing was found at this address."))

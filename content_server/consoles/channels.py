@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..i18n import N_, translate
+from ..kernel.i18n import N_, translate
 from ..schedule.planner import OFF_AIR
 from ..storage import schedule as schedule_sql
 from . import console_language, console_page, render

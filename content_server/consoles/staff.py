@@ -13,7 +13,7 @@ from datetime import datetime
 
 from aiohttp import web
 
-from ..i18n import N_, translate
+from ..kernel.i18n import N_, translate
 from ..questions import views, workflow
 from ..storage import questions as db
 from . import console_language, console_page, live_fragment, render

@@ -10,8 +10,8 @@ from datetime import date, time as clock_time, timedelta
 
 from aiohttp import web
 
-from ..validation import query_date
-from ..i18n import N_, translate
+from ..kernel.validation import query_date
+from ..kernel.i18n import N_, translate
 from ..questions import reports, views
 from ..storage import questions as db
 from . import console_language, console_page, live_fragment, render

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from ..config import Settings
+from ..kernel.config import Settings
 from ..storage import Store
 from ..storage import guidance as guidance_sql
 

@@ -12,11 +12,11 @@ import json
 
 from aiohttp import web
 
-from .. import validation
-from ..auth import requires
-from ..errors import ApiError
-from ..http_cache import etag_of, public_json
-from ..i18n import N_
+from ..kernel import validation
+from ..accounts.callers import requires
+from ..kernel.errors import ApiError
+from ..kernel.http_cache import etag_of, public_json
+from ..kernel.i18n import N_
 from ..storage import guidance as guidance_sql
 from ..storage.documents import Document
 from . import imports

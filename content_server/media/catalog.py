@@ -21,7 +21,7 @@ from typing import Callable, Iterable, Mapping
 
 from aiohttp import web
 
-from ..http_cache import accepts_gzip, etag_matches
+from ..kernel.http_cache import accepts_gzip, etag_matches
 from ..storage import Store, catalog as catalog_sql, documents
 from . import static
 

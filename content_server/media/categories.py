@@ -11,11 +11,11 @@ import re
 
 from aiohttp import web
 
-from ..auth import requires
-from ..errors import ApiError
-from ..i18n import N_
+from ..accounts.callers import requires
+from ..kernel.errors import ApiError
+from ..kernel.i18n import N_
 from ..storage import catalog as catalog_sql
-from ..validation import bilingual_text, read_json, string_list, text
+from ..kernel.validation import bilingual_text, read_json, string_list, text
 
 routes = web.RouteTableDef()
 

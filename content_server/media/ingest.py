@@ -17,13 +17,13 @@ from pathlib import Path
 
 from aiohttp import web
 
-from ..auth import requires
-from ..config import Settings
-from ..errors import ApiError
-from ..i18n import N_, bilingual
+from ..accounts.callers import requires
+from ..kernel.config import Settings
+from ..kernel.errors import ApiError
+from ..kernel.i18n import N_, bilingual
 from ..storage import Store, media as media_sql
 from ..uploads import discard_upload, finished_upload
-from ..validation import FIRST_DAY, LAST_DAY, bilingual_text, read_json, string_list, text
+from ..kernel.validation import FIRST_DAY, LAST_DAY, bilingual_text, read_json, string_list, text
 from . import pictures, room, subtitles
 from .jobs import work_dir
 from .probe import NotAVideo, Source, SourceLimits, probe_source

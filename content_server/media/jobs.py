@@ -33,8 +33,8 @@ from pathlib import Path
 
 from aiohttp import web
 
-from ..config import DataRoot, Settings
-from ..i18n import N_
+from ..kernel.config import DataRoot, Settings
+from ..kernel.i18n import N_
 from ..storage import Store, media as media_sql
 from . import pictures, subtitles
 from .ladder import ladder_for

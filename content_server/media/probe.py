@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from ..i18n import N_
+from ..kernel.i18n import N_
 from .child_processes import run_child
 
 # ISO 639 codes found in the wild for the two languages the service speaks

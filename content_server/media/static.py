@@ -19,8 +19,8 @@ from pathlib import Path
 
 from aiohttp import web
 
-from ..auth import current_user
-from ..config import DataRoot
+from ..accounts.callers import current_user
+from ..kernel.config import DataRoot
 from ..storage import catalog as catalog_sql, documents
 
 routes = web.RouteTableDef()

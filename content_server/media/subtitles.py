@@ -13,7 +13,7 @@ from pathlib import Path
 
 import charset_normalizer
 
-from ..i18n import N_
+from ..kernel.i18n import N_
 from .child_processes import run_child
 
 MAX_SUBTITLE_BYTES = 2 * 1024 * 1024

@@ -17,7 +17,7 @@ import uuid
 
 from aiohttp import web
 
-from ..config import Settings
+from ..kernel.config import Settings
 from ..storage import Store, questions as db, truncate_wal
 from . import desk, household, intake, reports, topics
 from .calendar import default_calendar
@@ -108,7 +108,7 @@ DEMO_QUESTIONS = [
 def fill_demo(store: Store, settings: Settings) -> None:
     """Adds this feature's sample content; adds nothing twice: the topics and, from demo boxes,
     a few questions waiting in the queue."""
-    from .. import auth
+    from ..kernel import auth
     from ..storage import accounts
 
     store.write_blocking(topics.seed)

@@ -43,10 +43,10 @@ from datetime import datetime, time as clock, timedelta
 
 from aiohttp import web
 
-from .. import validation
-from ..auth import requires
-from ..errors import ApiError
-from ..i18n import N_
+from ..kernel import validation
+from ..accounts.callers import requires
+from ..kernel.errors import ApiError
+from ..kernel.i18n import N_
 from ..storage import questions as db
 from . import phone as phones, reports, views, workflow
 

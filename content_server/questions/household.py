@@ -15,11 +15,11 @@ import time
 
 from aiohttp import web
 
-from .. import validation
-from ..auth import requires, requires_device
-from ..errors import ApiError
-from ..http_cache import etag_matches, etag_of, public_json
-from ..i18n import N_
+from ..kernel import validation
+from ..accounts.callers import requires, requires_device
+from ..kernel.errors import ApiError
+from ..kernel.http_cache import etag_matches, etag_of, public_json
+from ..kernel.i18n import N_
 from ..storage import accounts, questions as db
 from . import intake, topics, views
 

@@ -25,11 +25,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from .. import validation
-from ..errors import ApiError
-from ..i18n import N_
-from ..ratelimit import RateLimit
-from ..storage import questions as db
+from ..kernel import validation
+from ..kernel.errors import ApiError
+from ..kernel.i18n import N_
+from ..kernel.ratelimit import RateLimit
+from ..storage import limits as limits_sql, questions as db
 from . import phone as phones
 from .calendar import WorkCalendar
 
@@ -153,7 +153,7 @@ class BoxLimits:
 
     def check(self, store, limit: RateLimit, device_id: str, now: float) -> None:
         """Counts one submission of the box in the intake's transaction, or refuses it."""
-        wait = limit.allow(store, device_id, now)
+        wait = limits_sql.allow(store, limit, device_id, now)
         if wait:
             raise ApiError(429, "too_many_submissions",
                            # TRANSLATORS: shown on the TV when a box sends questions too often, max 100 chars

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from ..i18n import N_, bilingual
+from ..kernel.i18n import N_, bilingual
 from ..storage import questions as db
 from . import sla
 from .calendar import WorkCalendar

@@ -14,8 +14,8 @@ else like a missing question and audits the attempt.
 """
 from __future__ import annotations
 
-from ..errors import ApiError
-from ..i18n import N_
+from ..kernel.errors import ApiError
+from ..kernel.i18n import N_
 from ..storage import questions as db
 from . import sla
 from .calendar import WorkCalendar

@@ -6,7 +6,7 @@ import logging
 
 from aiohttp import web
 
-from ..config import Settings
+from ..kernel.config import Settings
 from ..storage import Store, schedule as schedule_sql
 from . import api, slate
 from .document import validate_schedule

@@ -12,13 +12,13 @@ from datetime import datetime
 
 from aiohttp import web
 
-from .. import auth
-from ..errors import ApiError
-from ..http_cache import accepts_gzip, etag_matches
-from ..i18n import N_
+from ..accounts import callers
+from ..kernel.errors import ApiError
+from ..kernel.http_cache import accepts_gzip, etag_matches
+from ..kernel.i18n import N_
 from ..media.static import IMMUTABLE, MEDIA_TYPES, safe_media_path
 from ..storage import schedule as schedule_sql
-from ..validation import bilingual_text, read_json, whole_number
+from ..kernel.validation import bilingual_text, read_json, whole_number
 from . import live, xmltv
 from .document import empty_schedule, validate_channel_id, validate_schedule
 from .lineup import Lineup, Rendered
@@ -203,7 +203,7 @@ def export_document(row) -> dict:
 
 
 @routes.post("/api/v1/channels")
-@auth.requires("editor")
+@callers.requires("editor")
 async def create_channel(request: web.Request) -> web.Response:
     body = await read_json(request, IMPORT_MAX_BYTES)
     channel_id = validate_channel_id(body.get("id"))
@@ -216,7 +216,7 @@ async def create_channel(request: web.Request) -> web.Response:
 
 
 @routes.get("/api/v1/channels/{channel_id}/export")
-@auth.requires("editor")
+@callers.requires("editor")
 async def export_channel(request: web.Request) -> web.Response:
     row = await _channel_or_404(request)
     return web.json_response(export_document(row), dumps=lambda o: json.dumps(o, ensure_ascii=False, indent=2),
@@ -225,7 +225,7 @@ async def export_channel(request: web.Request) -> web.Response:
 
 
 @routes.put("/api/v1/channels/{channel_id}")
-@auth.requires("editor")
+@callers.requires("editor")
 async def import_channel(request: web.Request) -> web.Response:
     """Replaces title and schedule from an exported document (its id must match, if given)."""
     body = await read_json(request, IMPORT_MAX_BYTES)
@@ -240,7 +240,7 @@ async def import_channel(request: web.Request) -> web.Response:
 
 
 @routes.delete("/api/v1/channels/{channel_id}")
-@auth.requires("editor")
+@callers.requires("editor")
 async def delete_channel(request: web.Request) -> web.Response:
     await _channel_or_404(request)
     await request.app["store"].write(schedule_sql.delete_channel, request.match_info["channel_id"])
@@ -248,7 +248,7 @@ async def delete_channel(request: web.Request) -> web.Response:
 
 
 @routes.post("/api/v1/channels/{channel_id}/overrides")
-@auth.requires("editor")
+@callers.requires("editor")
 async def add_override(request: web.Request) -> web.Response:
     """Adds a one-off programme on a date; it replaces the regular slots it overlaps."""
     body = await read_json(request)
@@ -261,7 +261,7 @@ async def add_override(request: web.Request) -> web.Response:
 
 
 @routes.post("/api/v1/channels/{channel_id}/preview")
-@auth.requires("editor")
+@callers.requires("editor")
 async def preview(request: web.Request) -> web.Response:
     """The guide this channel would have, from now, for `hours` hours (default 24), were an
     unsaved schedule saved now."""

@@ -20,9 +20,9 @@ import re
 from datetime import date
 from typing import Mapping
 
-from ..errors import ApiError
-from ..i18n import N_
-from ..validation import bilingual_text, calendar_date, choice
+from ..kernel.errors import ApiError
+from ..kernel.i18n import N_
+from ..kernel.validation import bilingual_text, calendar_date, choice
 from .planner import WEEKDAYS, clock_ms
 
 MAX_SLOTS = 200

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..config import DataRoot
+from ..kernel.config import DataRoot
 from ..storage import schedule as schedule_sql
 from .planner import Video
 

@@ -15,8 +15,8 @@ import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..config import Settings
-from ..http_cache import etag_of
+from ..kernel.config import Settings
+from ..kernel.http_cache import etag_of
 from ..storage import schedule as schedule_sql
 from ..storage.documents import Document
 from .library import Library, load_library, rows_key as library_rows_key

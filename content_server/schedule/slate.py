@@ -15,8 +15,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from ..config import DataRoot
-from ..i18n import N_, bilingual
+from ..kernel.config import DataRoot
+from ..kernel.i18n import N_, bilingual
 from ..media.child_processes import run_child
 
 log = logging.getLogger(__name__)

@@ -12,9 +12,9 @@ from email.utils import formatdate
 
 from aiohttp import web
 
-from ..auth import requires
-from ..errors import ApiError, disk_full, disk_full_error
-from ..i18n import N_
+from ..accounts.callers import requires
+from ..kernel.errors import ApiError, disk_full, disk_full_error
+from ..kernel.i18n import N_
 from ..storage import uploads as db
 from . import protocol
 from .receive import Interrupted, receive
