@@ -223,9 +223,9 @@ def setup(app: web.Application) -> None:
         hashing.close()
     app.on_cleanup.append(close_hashing)
     app.add_routes(routes)
-    from . import admin, staff, supervisor  # the desks import render from here  # the desks import render from here
+    from . import admin, staff, supervisor  # the desks import render from here
     for desk in (staff, supervisor, admin):
         desk.setup(app)
-    from . import channels, editor  # the editor console, and its channel pages  # the editor console, and its channel pages
+    from . import channels, editor  # the editor console, and its channel pages
     editor.setup(app)
     channels.setup(app)

@@ -9,15 +9,15 @@ from ..storage import Store
 
 def setup(app: web.Application) -> None:
     """Adds this feature's routes and background tasks to the app."""
-    from . import catalog, categories, static  # the boxes' catalog, editors' categories, media files  # the boxes' catalog, editors' categories, media files
+    from . import catalog, categories, static  # the boxes' catalog, editors' categories, media files
     for part in (catalog, categories, static):
         part.setup(app)
-    from . import ingest, jobs  # editors' uploads become queued transcodes; the workers  # editors' uploads become queued transcodes; the workers
+    from . import ingest, jobs  # editors' uploads become queued transcodes; the workers
     for part in (ingest, jobs):
         part.setup(app)
 
 
 def fill_demo(store: Store, settings: Settings) -> None:
     """Adds this feature's sample content; adds nothing twice."""
-    from . import demo  # sample case videos through the editor's ingest path  # sample case videos through the editor's ingest path
+    from . import demo  # sample case videos through the editor's ingest path
     demo.fill_demo(store, settings)
