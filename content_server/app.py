@@ -7,7 +7,7 @@ import sys
 
 from aiohttp import web
 
-from . import changes, consoles, devices, guidance, media, ops, questions, schedule, serving, uploads
+from . import catalog, changes, consoles, devices, guidance, media, ops, questions, schedule, serving, uploads
 from .kernel.config import Settings
 from .kernel.errors import error_middleware
 from .kernel.i18n import require_catalogs
@@ -18,7 +18,7 @@ for _type, _ext in (("application/vnd.apple.mpegurl", ".m3u8"), ("video/mp2t", "
                     ("text/vtt", ".vtt"), ("image/webp", ".webp")):
     mimetypes.add_type(_type, _ext)
 
-FEATURES = [ops, devices, consoles, uploads, media, questions, schedule, guidance, changes]
+FEATURES = [ops, devices, consoles, uploads, catalog, media, questions, schedule, guidance, changes]
 
 
 GIL_SWITCH_SECONDS = 0.001

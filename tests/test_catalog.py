@@ -11,7 +11,8 @@ from datetime import datetime, timezone
 import pytest
 
 from content_server.kernel.http_cache import accepts_gzip, etag_matches
-from content_server.media.catalog import build_catalog, iso, visible
+from content_server.catalog.api import build_catalog
+from content_server.catalog.publish_window import iso, visible
 from content_server.storage import Store, media as media_sql
 
 from .ready_video import add_ready_video, ensure_category

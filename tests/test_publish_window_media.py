@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from content_server.media.catalog import iso
+from content_server.catalog.publish_window import iso
 from content_server.media.static import EDGE_MAX_AGE, ServableVideos
 from content_server.storage import Store, documents
 

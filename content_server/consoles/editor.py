@@ -9,7 +9,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from ..kernel.i18n import N_, translate
-from ..media.categories import all_categories
+from ..catalog.categories import all_categories
 from ..storage import catalog as catalog_sql
 from . import console_language, console_page, render
 

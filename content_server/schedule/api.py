@@ -16,7 +16,7 @@ from ..accounts import callers
 from ..kernel.errors import ApiError
 from ..kernel.http_cache import accepts_gzip, etag_matches
 from ..kernel.i18n import N_
-from ..media.static import IMMUTABLE, MEDIA_TYPES, safe_media_path
+from ..kernel.media_files import IMMUTABLE, MEDIA_TYPES, safe_media_path
 from ..storage import schedule as schedule_sql
 from ..kernel.validation import bilingual_text, read_json, whole_number
 from . import live, xmltv

@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ..kernel.config import DataRoot
 from ..kernel.i18n import N_, bilingual
-from ..media.child_processes import run_child
+from ..kernel.child_processes import run_child
 
 log = logging.getLogger(__name__)
 
