@@ -16,7 +16,10 @@ import time
 
 from aiohttp import web
 
+from .catalog.api import CATALOG_CACHE
 from .kernel.http_cache import etag_of, public_json
+from .schedule.lineup import SCHEDULE_CLOCK
+from .storage import STORE
 from .storage.documents import Document
 
 routes = web.RouteTableDef()
@@ -64,12 +67,15 @@ class ChangesCache:
 @routes.get("/api/v1/changes")
 async def get_changes(request: web.Request) -> web.Response:
     now = time.time()
-    body, etag, until = await request.app["changes_cache"].current(now, request.app["schedule_clock"]())
+    body, etag, until = await request.app[CHANGES_CACHE].current(now, request.app[SCHEDULE_CLOCK]())
     # a cache must not keep it past a publish boundary or the hour the guide moves on
     max_age = max(0, min(MAX_AGE, math.floor(until)))
     return public_json(request, body, etag, max_age)
 
 
+CHANGES_CACHE = web.AppKey("changes_cache", ChangesCache)  # the rendered /api/v1/changes document
+
+
 def setup(app: web.Application) -> None:
-    app["changes_cache"] = ChangesCache(app["store"], app["catalog_cache"])
+    app[CHANGES_CACHE] = ChangesCache(app[STORE], app[CATALOG_CACHE])
     app.add_routes(routes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from .conftest import PASSWORD, add_account
+from content_server.storage import STORE
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]*)">')
 LOGIN_TOKEN = re.compile(r'name="login_token" value="([^"]*)"')
@@ -22,7 +23,7 @@ async def post_login(client, name: str, password: str, headers: dict | None = No
 
 async def sign_in(client, name: str, role: str, languages: str = "zh,mn", home: str | None = None) -> str:
     """Makes the account, signs in through the form and returns the page's CSRF token."""
-    add_account(client.server.app["store"], name, role, languages)
+    add_account(client.server.app[STORE], name, role, languages)
     client.session.cookie_jar.clear()
     resp = await post_login(client, name, PASSWORD, allow_redirects=False)
     assert resp.status == 303, await resp.text()

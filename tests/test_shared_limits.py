@@ -7,9 +7,11 @@ import uuid
 import pytest
 
 from content_server.app import create_app
+from content_server.consoles import LOGIN_BACKOFF
 from content_server.kernel.config import Settings
 from content_server.kernel.ratelimit import Backoff, RateLimit
-from content_server.storage import Store, limits
+from content_server.questions.intake import BOX_LIMITS
+from content_server.storage import STORE, Store, limits
 
 from .conftest import METRICS_TOKEN, PASSWORD, add_account
 from .console_session import post_login
@@ -34,7 +36,7 @@ def question(number: int) -> dict:
 async def test_a_box_meets_one_submission_limit_through_either_node(two_nodes):
     first, second = two_nodes
     for node in two_nodes:
-        node.server.app["box_limits"].submissions.count = 2
+        node.server.app[BOX_LIMITS].submissions.count = 2
     registered = await (await first.post("/api/v1/devices", json={"region": "152500", "language": "mn"})).json()
     box = {"Authorization": f"Bearer {registered['token']}"}
     statuses, refusal = [], None
@@ -52,8 +54,8 @@ async def test_a_box_meets_one_submission_limit_through_either_node(two_nodes):
 async def test_an_account_locked_on_one_node_is_locked_on_the_other(two_nodes):
     first, second = two_nodes
     for node in two_nodes:
-        node.server.app["login_backoff"].free, node.server.app["login_backoff"].first = 2, 600
-    add_account(first.server.app["store"], "wulan", "staff")
+        node.server.app[LOGIN_BACKOFF].free, node.server.app[LOGIN_BACKOFF].first = 2, 600
+    add_account(first.server.app[STORE], "wulan", "staff")
     # three failures, alternating nodes: two free, the third locks the account
     for n, node in enumerate((first, second, first)):
         assert (await post_login(node, "wulan", f"guess {n}")).status == 401

@@ -14,9 +14,11 @@ from aiohttp import web
 
 from ..kernel.auth import ROLES, SESSION_COOKIE, new_token, token_hash
 from ..kernel.client import client_is_https
+from ..kernel.config import SETTINGS
 from ..kernel.errors import ApiError
 from ..kernel.i18n import N_
-from ..storage import accounts
+from ..storage import STORE, accounts
+from .device_tokens import DEVICE_TOKENS
 
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -40,7 +42,7 @@ async def current_user(request: web.Request):
     """The signed-in user (row) of this request, or None; CSRF-checked for cookie sessions."""
     if "user" in request:
         return request["user"]
-    store = request.app["store"]
+    store = request.app[STORE]
     user = None
     token = _bearer(request)
     if token:
@@ -91,7 +93,7 @@ def requires_device(handler):
     @functools.wraps(handler)
     async def wrapper(request: web.Request):
         token = _bearer(request)
-        device = await request.app["device_tokens"].device(token_hash(token)) if token else None
+        device = await request.app[DEVICE_TOKENS].device(token_hash(token)) if token else None
         if device is None:
             # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
             raise ApiError(401, "unauthenticated", N_("This set-top box is not registered. Please restart the app."),
@@ -104,10 +106,10 @@ def requires_device(handler):
 
 async def start_session(request: web.Request, response: web.StreamResponse, user_id: int) -> str:
     """Signs a user in: stores the session and sets its cookie. Returns the CSRF token."""
-    settings = request.app["settings"]
+    settings = request.app[SETTINGS]
     session_id, id_hash = new_token("s")
     csrf = secrets.token_urlsafe(24)
-    await request.app["store"].write(accounts.add_session, id_hash, user_id, csrf, time.time() + settings.session_hours * 3600)
+    await request.app[STORE].write(accounts.add_session, id_hash, user_id, csrf, time.time() + settings.session_hours * 3600)
     response.set_cookie(SESSION_COOKIE, session_id, httponly=True, samesite="Strict", path="/",
                         secure=client_is_https(request), max_age=settings.session_hours * 3600)
     return csrf
@@ -116,5 +118,5 @@ async def start_session(request: web.Request, response: web.StreamResponse, user
 async def end_session(request: web.Request, response: web.StreamResponse) -> None:
     session_id = request.cookies.get(SESSION_COOKIE)
     if session_id:
-        await request.app["store"].write(accounts.end_session, token_hash(session_id))
+        await request.app[STORE].write(accounts.end_session, token_hash(session_id))
     response.del_cookie(SESSION_COOKIE, path="/")

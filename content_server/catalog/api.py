@@ -20,8 +20,10 @@ from typing import Callable, Iterable, Mapping
 
 from aiohttp import web
 
+from ..kernel.config import SETTINGS
 from ..kernel.http_cache import accepts_gzip, etag_matches
-from ..storage import Store, catalog as catalog_sql, documents
+from ..ops import METRICS
+from ..storage import STORE, Store, catalog as catalog_sql, documents
 from ..media import static
 from .publish_window import iso, parse_instant
 
@@ -159,7 +161,7 @@ def _categories_and_ready_videos(tx) -> tuple[list, list]:
 @routes.get("/api/v1/catalog")
 async def get_catalog(request: web.Request) -> web.Response:
     now = time.time()
-    view: RenderedCatalog = await request.app["catalog_cache"].current(now)
+    view: RenderedCatalog = await request.app[CATALOG_CACHE].current(now)
     max_age = MAX_AGE
     if view.valid_until is not None:  # a cache must not keep it past the next publish boundary
         max_age = max(0, min(MAX_AGE, math.floor(view.valid_until - now)))
@@ -178,9 +180,12 @@ async def get_catalog(request: web.Request) -> web.Response:
                         content_type="application/json", charset="utf-8")
 
 
+CATALOG_CACHE = web.AppKey("catalog_cache", CatalogCache)  # the rendered catalog, re-rendered only after a change
+
+
 def setup(app: web.Application) -> None:
-    metrics = app["metrics"]
+    metrics = app[METRICS]
     metrics.describe("legaltv_catalog_renders_total", "counter", "Catalog renderings (one per change)")
-    app["catalog_cache"] = CatalogCache(app["store"], app["settings"],
+    app[CATALOG_CACHE] = CatalogCache(app[STORE], app[SETTINGS],
                                         on_render=lambda: metrics.inc("legaltv_catalog_renders_total"))
     app.add_routes(routes)

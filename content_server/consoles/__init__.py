@@ -20,11 +20,12 @@ from aiohttp import web
 from ..kernel import auth
 from ..accounts import callers
 from ..kernel.client import client_address, client_is_https, own_origin, trusted_networks
+from ..kernel.config import SETTINGS
 from ..kernel.errors import ApiError
 from ..kernel.http_cache import etag_matches
 from ..kernel.i18n import LANGUAGES, N_, translations
 from ..kernel.ratelimit import Backoff, RateLimit
-from ..storage import accounts, limits
+from ..storage import STORE, accounts, limits
 
 HERE = Path(__file__).parent
 LANGUAGE_COOKIE = "ltv_lang"
@@ -75,7 +76,7 @@ async def live_fragment(request: web.Request, template: str, context, viewer_key
     The tag moves with every committed write and once a minute (deadlines move with the clock);
     `viewer_key` adds what else the fragment depends on (who asks, which filters); `context` is
     awaited only when the page must be drawn."""
-    etag = (f'"{_BOOT}-{request.app["store"].changes}-{int(time.time() // 60)}-'
+    etag = (f'"{_BOOT}-{request.app[STORE].changes}-{int(time.time() // 60)}-'
             f'{console_language(request)}-{viewer_key}"')
     if etag_matches(request.headers.get("If-None-Match", ""), etag):
         return web.Response(status=304, headers={"ETag": etag, "Cache-Control": "no-store"})
@@ -123,9 +124,9 @@ async def login(request: web.Request) -> web.Response:
         return _login_page(request, status=403, next=next_path,
                            error=N_("This form has expired. Please reload the page and try again."))
     name, password = str(form.get("name", ""))[:64], str(form.get("password", ""))[:256]
-    per_address: RateLimit = request.app["login_attempts"]
-    per_account: Backoff = request.app["login_backoff"]
-    address, account, store = client_address(request), name.strip().lower(), request.app["store"]
+    per_address: RateLimit = request.app[LOGIN_ATTEMPTS]
+    per_account: Backoff = request.app[LOGIN_BACKOFF]
+    address, account, store = client_address(request), name.strip().lower(), request.app[STORE]
     wait = await store.read(_sign_in_wait, per_address, per_account, address, account, time.time())
     if wait:
         response = _login_page(request, status=429, next=next_path, name=name,
@@ -211,11 +212,15 @@ def _safe_next(target) -> str:
     return target if target.startswith("/console/") and not target.startswith("//") else ""
 
 
+LOGIN_ATTEMPTS = web.AppKey("login_attempts", RateLimit)  # sign-in attempts per client address
+LOGIN_BACKOFF = web.AppKey("login_backoff", Backoff)  # failed sign-ins per account, with backoff
+
+
 def setup(app: web.Application) -> None:
-    settings = app["settings"]
+    settings = app[SETTINGS]
     trusted_networks(tuple(settings.trusted_proxies))  # a mistyped proxy address stops the start, not a request
-    app["login_attempts"] = RateLimit("login_address", settings.login_attempts_per_15_minutes, 15 * 60)
-    app["login_backoff"] = Backoff("login_account", settings.login_failures_before_backoff)
+    app[LOGIN_ATTEMPTS] = RateLimit("login_address", settings.login_attempts_per_15_minutes, 15 * 60)
+    app[LOGIN_BACKOFF] = Backoff("login_account", settings.login_failures_before_backoff)
     hashing = app[auth.PASSWORD_HASHING] = auth.PasswordHashing(settings.password_hash_workers,
                                                                 settings.password_hash_queue)
 

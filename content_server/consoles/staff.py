@@ -15,7 +15,8 @@ from aiohttp import web
 
 from ..kernel.i18n import N_, translate
 from ..questions import views, workflow
-from ..storage import questions as db
+from ..questions.calendar import CALENDAR
+from ..storage import STORE, questions as db
 from . import console_language, console_page, live_fragment, render
 
 routes = web.RouteTableDef()
@@ -119,7 +120,7 @@ LANGUAGE_LABELS = {
 async def filters_of(request: web.Request) -> dict:
     """The queue filters from the query string, each checked against what it may be."""
     q = request.query
-    topics = {t["id"] for t in await request.app["store"].read(db.topics, include_inactive=True)}
+    topics = {t["id"] for t in await request.app[STORE].read(db.topics, include_inactive=True)}
     return {"language": q.get("language") if q.get("language") in LANGUAGE_LABELS else None,
             "topic": q.get("topic") if q.get("topic") in topics else None,
             "region": "".join(ch for ch in q.get("region", "") if ch in "0123456789")[:12] or None,
@@ -129,7 +130,7 @@ async def filters_of(request: web.Request) -> dict:
 async def labels(request: web.Request) -> dict:
     """Everything templates need to name things in the viewer's language."""
     language = console_language(request)
-    topic_titles = {t["id"]: t["title"] for t in await request.app["store"].read(db.topics, include_inactive=True)}
+    topic_titles = {t["id"]: t["title"] for t in await request.app[STORE].read(db.topics, include_inactive=True)}
 
     def waited(seconds: int) -> str:
         minutes = max(int(seconds) // 60, 0)
@@ -158,7 +159,7 @@ def clock(iso: str | None) -> str:
 
 
 async def _queue(request: web.Request, filters: dict) -> tuple[list, list]:
-    return await request.app["store"].read(_listings, request["user"], time.time(), request.app["calendar"], filters)
+    return await request.app[STORE].read(_listings, request["user"], time.time(), request.app[CALENDAR], filters)
 
 
 def _listings(tx, user, now: float, calendar, filters: dict) -> tuple[list, list]:
@@ -174,7 +175,7 @@ async def staff_page(request: web.Request) -> web.Response:
     filters = await filters_of(request)
     mine, items = await _queue(request, filters)
     return render(request, "staff.html", filters=filters, mine=mine, items=items,
-                  topics=await request.app["store"].read(db.topics), **await labels(request))
+                  topics=await request.app[STORE].read(db.topics), **await labels(request))
 
 
 @routes.get("/console/staff/queue")
@@ -193,9 +194,9 @@ async def queue_fragment(request: web.Request) -> web.Response:
 @console_page(*DESK)
 async def question_page(request: web.Request) -> web.Response:
     now = time.time()
-    store, user, question_id = request.app["store"], request["user"], request.match_info["question_id"]
+    store, user, question_id = request.app[STORE], request["user"], request.match_info["question_id"]
     row = await workflow.open_question(store, user, question_id, now, "page")
-    detail = await store.read(views.question_detail, question_id, now, request.app["calendar"], row)
+    detail = await store.read(views.question_detail, question_id, now, request.app[CALENDAR], row)
     mine = detail["status"] == "claimed" and detail["claimed_by"] == user["id"]
     return render(request, "staff_question.html", q=detail, mine=mine,
                   is_supervisor=user["role"] == "supervisor", lease_seconds=60, **await labels(request))

@@ -33,9 +33,10 @@ from pathlib import Path
 
 from aiohttp import web
 
-from ..kernel.config import DataRoot, Settings
+from ..kernel.config import SETTINGS, DataRoot, Settings
 from ..kernel.i18n import N_
-from ..storage import Store, media as media_sql
+from ..ops import METRICS
+from ..storage import STORE, Store, media as media_sql
 from . import pictures, subtitles
 from .ladder import ladder_for
 from .probe import Source, SourceLimits
@@ -270,12 +271,12 @@ def run_pending_jobs(store: Store, settings: Settings) -> None:
 
 async def _transcoder_ctx(app: web.Application):
     from .worker import transcode_jobs
-    store, settings, metrics = app["store"], app["settings"], app["metrics"]
+    store, settings, metrics = app[STORE], app[SETTINGS], app[METRICS]
     loops = settings.transcode_workers if settings.transcode else 0  # an API node: workers elsewhere own the jobs
     if loops:
         await asyncio.to_thread(sweep_work, store, settings.root)
     async with transcode_jobs(store, settings, loops, metrics) as transcoder:
-        app["transcoder"] = transcoder
+        app[TRANSCODER] = transcoder
         yield
 
 
@@ -283,10 +284,13 @@ async def _job_count(store: Store, state: str) -> int:
     return (await store.read(media_sql.job_counts))[state]
 
 
+TRANSCODER = web.AppKey("transcoder", Transcoder)  # this node's transcode workers (set while the app runs)
+
+
 def setup(app: web.Application) -> None:
     """Starts the workers with the app (none with no_transcode or transcode_workers 0: workers
     elsewhere claim the jobs), stops them (and their ffmpeg) at shutdown; adds metrics."""
-    metrics, store = app["metrics"], app["store"]
+    metrics, store = app[METRICS], app[STORE]
     metrics.describe("legaltv_transcode_seconds_total", "counter", "Wall seconds spent transcoding")
     for state, text in (("queued", "Transcode jobs waiting"), ("running", "Transcode jobs running"),
                         ("failed", "Videos whose transcode failed")):

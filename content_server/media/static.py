@@ -21,9 +21,9 @@ from aiohttp import web
 
 from ..accounts.callers import current_user
 from ..catalog.publish_window import parse_instant
-from ..kernel.config import DataRoot
+from ..kernel.config import SETTINGS, DataRoot
 from ..kernel.media_files import MEDIA_TYPES, safe_media_path
-from ..storage import catalog as catalog_sql, documents
+from ..storage import STORE, catalog as catalog_sql, documents
 
 routes = web.RouteTableDef()
 
@@ -128,10 +128,10 @@ async def _serve(request: web.Request, base: Path) -> web.StreamResponse:
     if path is None:
         raise web.HTTPNotFound()
     content_type, cache_control = MEDIA_TYPES[path.suffix.lower()]
-    seconds_left = await request.app["servable_videos"].seconds_left(video_id, time.time())
+    seconds_left = await request.app[SERVABLE_VIDEOS].seconds_left(video_id, time.time())
     if seconds_left is not None:
         cache_control = _edge_caching(cache_control, seconds_left)
-    elif await request.app["ready_videos"].contains(video_id) and await _may_preview(request):
+    elif await request.app[READY_VIDEOS].contains(video_id) and await _may_preview(request):
         cache_control = PREVIEW
     else:
         raise web.HTTPNotFound()
@@ -141,15 +141,19 @@ async def _serve(request: web.Request, base: Path) -> web.StreamResponse:
 
 @routes.get("/media/renditions/{video_id}/{tail:.*}")
 async def rendition_file(request: web.Request) -> web.StreamResponse:
-    return await _serve(request, request.app["settings"].root.renditions)
+    return await _serve(request, request.app[SETTINGS].root.renditions)
 
 
 @routes.get("/media/posters/{video_id}/{tail:.*}")
 async def poster_file(request: web.Request) -> web.StreamResponse:
-    return await _serve(request, request.app["settings"].root.posters)
+    return await _serve(request, request.app[SETTINGS].root.posters)
+
+
+SERVABLE_VIDEOS = web.AppKey("servable_videos", ServableVideos)  # videos whose files an edge may serve now
+READY_VIDEOS = web.AppKey("ready_videos", ReadyVideos)  # videos an editor may preview
 
 
 def setup(app: web.Application) -> None:
-    app["ready_videos"] = ReadyVideos(app["store"])  # what editors may preview
-    app["servable_videos"] = ServableVideos(app["store"])
+    app[READY_VIDEOS] = ReadyVideos(app[STORE])  # what editors may preview
+    app[SERVABLE_VIDEOS] = ServableVideos(app[STORE])
     app.add_routes(routes)

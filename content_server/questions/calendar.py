@@ -12,6 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from aiohttp import web
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HOLIDAYS_FILE = Path(__file__).with_name("holidays.json")
 # as the box offers them: "Morning (8–12)", "Afternoon (12–18)", "Evening (18–21)"
@@ -86,3 +88,6 @@ def calendar_from(data: dict) -> WorkCalendar:
 def default_calendar() -> WorkCalendar:
     """The calendar shipped with the server (2026 official, 2027 provisional)."""
     return calendar_from(json.loads(HOLIDAYS_FILE.read_text(encoding="utf-8")))
+
+
+CALENDAR = web.AppKey("calendar", WorkCalendar)  # working days and hours of the callback desk

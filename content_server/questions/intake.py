@@ -33,6 +33,8 @@ from ..storage import limits as limits_sql, questions as db
 from . import phone as phones
 from .calendar import WorkCalendar
 
+from aiohttp import web
+
 CALLBACK_WINDOWS = ("morning", "afternoon", "evening", "any")
 TEXT_MAX = 500
 PHRASES_MAX = 8
@@ -251,3 +253,7 @@ def _submit_counted(store, device, key: str, body: dict, now: float, calendar: W
         return submit(store, device, key, body, now, calendar, limits)
     except ApiError as refusal:
         return refusal
+
+
+INTAKE = web.AppKey("intake", IntakeQueue)  # household submissions waiting for their group commit
+BOX_LIMITS = web.AppKey("box_limits", BoxLimits)  # per-box limits on submissions and merges

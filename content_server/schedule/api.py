@@ -13,16 +13,19 @@ from datetime import datetime
 from aiohttp import web
 
 from ..accounts import callers
+from ..kernel.config import SETTINGS
 from ..kernel.errors import ApiError
 from ..kernel.http_cache import accepts_gzip, etag_matches
 from ..kernel.i18n import N_
 from ..kernel.media_files import IMMUTABLE, MEDIA_TYPES, safe_media_path
-from ..storage import schedule as schedule_sql
+from ..ops import METRICS
+from ..storage import STORE, schedule as schedule_sql
 from ..kernel.validation import bilingual_text, read_json, whole_number
 from . import live, xmltv
 from .document import empty_schedule, validate_channel_id, validate_schedule
-from .lineup import Lineup, Rendered
+from .lineup import LINEUP, SCHEDULE_CLOCK, Lineup, Rendered
 from .planner import CHINA, plan
+from .slate import MAKE_SLATE
 
 routes = web.RouteTableDef()
 
@@ -33,18 +36,18 @@ IMPORT_MAX_BYTES = 512 * 1024
 
 
 def _now_ms(request: web.Request) -> int:
-    return int(request.app["schedule_clock"]() * 1000)
+    return int(request.app[SCHEDULE_CLOCK]() * 1000)
 
 
 async def _lineup(request: web.Request) -> Lineup:
     """The lineup, brought up to the store's document versions."""
-    return await request.app["lineup"].refresh()
+    return await request.app[LINEUP].refresh()
 
 
 def _remember(request: web.Request, key: tuple, rendered: Rendered, what: str) -> Rendered:
     """Keeps a freshly rendered body and counts the render (requests minus renders = cache hits)."""
-    request.app["metrics"].inc("legaltv_channel_renders_total", what=what)
-    return request.app["lineup"].remember(key, rendered)
+    request.app[METRICS].inc("legaltv_channel_renders_total", what=what)
+    return request.app[LINEUP].remember(key, rendered)
 
 
 def _respond(request: web.Request, rendered: Rendered, content_type: str, max_age: int) -> web.Response:
@@ -86,7 +89,7 @@ async def list_channels(request: web.Request) -> web.Response:
     key = ("channels", *lineup.documents())
     rendered = lineup.cached(key, now)
     if rendered is None:
-        base = request.app["settings"].public_url
+        base = request.app[SETTINGS].public_url
         body = [{"id": c["id"], "title": {"zh": c["title_zh"], "mn": c["title_mn"]},
                  "live": f"{base}/api/v1/channels/{c['id']}/live.m3u8",
                  "guide": f"{base}/api/v1/channels/{c['id']}/guide?hours=48"} for c in lineup.channels()]
@@ -170,7 +173,7 @@ async def blank_subtitles(request: web.Request) -> web.Response:
 
 @routes.get("/media/slate/{tail:.*}")
 async def slate_file(request: web.Request) -> web.StreamResponse:
-    root = request.app["settings"].root
+    root = request.app[SETTINGS].root
     path = safe_media_path(root.slate.parent, root.slate.name, request.match_info["tail"])
     if path is None:
         raise web.HTTPNotFound()
@@ -189,7 +192,7 @@ async def _checked(request: web.Request, body: dict) -> tuple[dict, dict]:
 
 async def _validated(request: web.Request, schedule) -> dict:
     """The schedule checked against the videos and categories it names."""
-    statuses, ready = await request.app["store"].read(_videos_and_ready_counts)
+    statuses, ready = await request.app[STORE].read(_videos_and_ready_counts)
     return validate_schedule(schedule, statuses, ready)
 
 
@@ -208,8 +211,8 @@ async def create_channel(request: web.Request) -> web.Response:
     body = await read_json(request, IMPORT_MAX_BYTES)
     channel_id = validate_channel_id(body.get("id"))
     title, schedule = await _checked(request, body)
-    await request.app["make_slate"]()
-    if not await request.app["store"].write(schedule_sql.add_channel, channel_id, title, schedule):
+    await request.app[MAKE_SLATE]()
+    if not await request.app[STORE].write(schedule_sql.add_channel, channel_id, title, schedule):
         # TRANSLATORS: editor API and console error, max 120 chars
         raise ApiError(409, "channel_exists", N_("A channel with this id already exists."), field="id")
     return web.json_response(export_document((await _lineup(request)).channel(channel_id)), status=201)
@@ -235,7 +238,7 @@ async def import_channel(request: web.Request) -> web.Response:
         raise ApiError(422, "id_mismatch", N_("This file belongs to another channel."), field="id")
     await _channel_or_404(request)
     title, schedule = await _checked(request, body)
-    await request.app["store"].write(schedule_sql.replace_channel, channel_id, title, schedule, _now_ms(request))
+    await request.app[STORE].write(schedule_sql.replace_channel, channel_id, title, schedule, _now_ms(request))
     return web.json_response(export_document((await _lineup(request)).channel(channel_id)))
 
 
@@ -243,7 +246,7 @@ async def import_channel(request: web.Request) -> web.Response:
 @callers.requires("editor")
 async def delete_channel(request: web.Request) -> web.Response:
     await _channel_or_404(request)
-    await request.app["store"].write(schedule_sql.delete_channel, request.match_info["channel_id"])
+    await request.app[STORE].write(schedule_sql.delete_channel, request.match_info["channel_id"])
     return web.Response(status=204)
 
 
@@ -256,7 +259,7 @@ async def add_override(request: web.Request) -> web.Response:
     schedule = schedule_sql.schedule_of(row)
     schedule.setdefault("overrides", []).append(body)
     clean = await _validated(request, schedule)
-    await request.app["store"].write(schedule_sql.add_override, row["id"], clean["overrides"][-1], _now_ms(request))
+    await request.app[STORE].write(schedule_sql.add_override, row["id"], clean["overrides"][-1], _now_ms(request))
     return web.json_response(clean["overrides"][-1], status=201)
 
 

@@ -23,6 +23,8 @@ from .library import Library, load_library, rows_key as library_rows_key
 from .live import DayTable
 from .planner import Item, local_date, local_day_bounds, plan_day_versions
 
+from aiohttp import web
+
 MAX_CACHED = 512
 KEEP_DAYS = timedelta(days=8)  # a guide reaches 7 days ahead: older days are no longer asked for
 KEEP_RESPONSES = 64  # past this many bodies, the expired ones are dropped before adding one
@@ -190,3 +192,7 @@ def _trim(cache: dict, day: date | None = None) -> None:
             del cache[key]
     if len(cache) >= MAX_CACHED:
         cache.clear()  # plans are cheap to redo; memory stays bounded
+
+
+SCHEDULE_CLOCK = web.AppKey("schedule_clock", Clock)  # the channels' clock (tests fix it to walk through a simulated week)
+LINEUP = web.AppKey("lineup", Lineup)  # the channels' plans, day tables and bodies kept in memory

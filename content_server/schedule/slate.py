@@ -11,6 +11,7 @@ import logging
 import shutil
 import subprocess
 import tempfile
+from typing import Awaitable, Callable
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -18,6 +19,8 @@ from PIL import Image, ImageDraw, ImageFont
 from ..kernel.config import DataRoot
 from ..kernel.i18n import N_, bilingual
 from ..kernel.child_processes import run_child
+
+from aiohttp import web
 
 log = logging.getLogger(__name__)
 
@@ -94,3 +97,6 @@ def make_slate(root: DataRoot, force: bool = False) -> bool:
     finally:
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
+
+
+MAKE_SLATE = web.AppKey("make_slate", Callable[[], Awaitable[bool]])  # makes the off-air slate once, off the event loop
