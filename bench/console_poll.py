@@ -25,8 +25,8 @@ sys.path.insert(0, str(ROOT))
 import aiohttp  # noqa: E402
 from aiohttp import web  # noqa: E402
 
-from content_server.kernel import auth  # noqa: E402
 from content_server.app import create_app  # noqa: E402
+from content_server.kernel import auth  # noqa: E402
 from content_server.kernel.config import Settings  # noqa: E402
 from content_server.storage import STORE, accounts  # noqa: E402
 

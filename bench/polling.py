@@ -33,8 +33,8 @@ from aiohttp import web
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from content_server.accounts.device_tokens import DEVICE_TOKENS  # noqa: E402
-from content_server.kernel import auth  # noqa: E402
 from content_server.app import create_app  # noqa: E402
+from content_server.kernel import auth  # noqa: E402
 from content_server.kernel.config import Settings  # noqa: E402
 from content_server.schedule.document import empty_schedule  # noqa: E402
 from content_server.storage import STORE, accounts, schedule as schedule_sql  # noqa: E402

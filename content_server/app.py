@@ -8,6 +8,7 @@ import sys
 from aiohttp import web
 
 from . import catalog, changes, consoles, devices, guidance, media, ops, questions, schedule, serving, uploads
+from .kernel.clock import CLOCK, Clock
 from .kernel.config import SETTINGS, Settings
 from .kernel.errors import error_middleware
 from .kernel.i18n import require_catalogs
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
                                         "keepalive_timeout": settings.header_timeout_seconds})
     app[SETTINGS] = settings
     app[METRICS] = ops.Metrics()
+    app[CLOCK] = Clock()  # tests fix it to walk through a simulated day or week
     app[STORE] = Store(settings.database_url)
     app.on_startup.append(serving.log_accept_failures_once_a_minute)
     # the store's threads run Python too: hand the interpreter back to the event loop within a

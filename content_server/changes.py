@@ -17,8 +17,8 @@ import time
 from aiohttp import web
 
 from .catalog.api import CATALOG_CACHE
+from .kernel.clock import CLOCK
 from .kernel.http_cache import etag_of, public_json
-from .schedule.lineup import SCHEDULE_CLOCK
 from .storage import STORE
 from .storage.documents import Document
 
@@ -67,7 +67,7 @@ class ChangesCache:
 @routes.get("/api/v1/changes")
 async def get_changes(request: web.Request) -> web.Response:
     now = time.time()
-    body, etag, until = await request.app[CHANGES_CACHE].current(now, request.app[SCHEDULE_CLOCK]())
+    body, etag, until = await request.app[CHANGES_CACHE].current(now, request.app[CLOCK]())
     # a cache must not keep it past a publish boundary or the hour the guide moves on
     max_age = max(0, min(MAX_AGE, math.floor(until)))
     return public_json(request, body, etag, max_age)

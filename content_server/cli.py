@@ -13,9 +13,9 @@ import time
 
 from aiohttp import web
 
-from .kernel import auth
 from .accounts import callers
 from .app import create_app
+from .kernel import auth
 from .kernel.config import add_setting_options, settings_from
 from .kernel.errors import ApiError
 from .kernel.password_policy import check_password

@@ -6,10 +6,10 @@ import uuid
 
 from aiohttp import web
 
+from .accounts.device_tokens import DEVICE_TOKENS, DeviceTokens
 from .kernel import validation
 from .kernel.auth import new_token
 from .kernel.client import client_address
-from .accounts.device_tokens import DEVICE_TOKENS, DeviceTokens
 from .kernel.config import SETTINGS
 from .kernel.errors import ApiError
 from .kernel.i18n import N_

@@ -11,8 +11,8 @@ from typing import Callable
 
 from aiohttp import web
 
-from .kernel import disk_space
 from .accounts import callers
+from .kernel import disk_space
 from .kernel.config import SETTINGS
 from .kernel.errors import ApiError, DISK_FULL_RETRY_SECONDS, disk_full, disk_full_error
 from .kernel.i18n import N_

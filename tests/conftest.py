@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from content_server.kernel import auth
 from content_server.app import create_app
+from content_server.kernel import auth
 from content_server.kernel.config import Settings
 from content_server.storage import STORE, Store, accounts
+
 from . import given
 
 ROOT = Path(__file__).resolve().parent.parent

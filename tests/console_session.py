@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import re
 
-from .conftest import PASSWORD, add_account
 from content_server.storage import STORE
+
+from .conftest import PASSWORD, add_account
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]*)">')
 LOGIN_TOKEN = re.compile(r'name="login_token" value="([^"]*)"')

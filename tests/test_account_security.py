@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from content_server.kernel import auth
 from content_server.accounts import callers
+from content_server.kernel import auth
 from content_server.storage import STORE, Store, accounts
 
 from .conftest import PASSWORD, add_account

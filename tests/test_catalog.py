@@ -10,10 +10,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from content_server.kernel.config import SETTINGS
-from content_server.kernel.http_cache import accepts_gzip, etag_matches
 from content_server.catalog.api import build_catalog
 from content_server.catalog.publish_window import iso, visible
+from content_server.kernel.config import SETTINGS
+from content_server.kernel.http_cache import accepts_gzip, etag_matches
 from content_server.ops import METRICS
 from content_server.storage import STORE, Store, media as media_sql
 

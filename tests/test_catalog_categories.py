@@ -1,11 +1,12 @@
 """Editors name and order the categories households browse; nobody else may."""
 from __future__ import annotations
 
+from content_server.kernel.config import SETTINGS
+from content_server.storage import STORE
+
 from .console_session import sign_in
 from .ready_video import add_ready_video
 from . import given
-from content_server.kernel.config import SETTINGS
-from content_server.storage import STORE
 
 
 async def test_an_editor_creates_renames_and_reorders_categories_and_boxes_see_it(client, make_account):

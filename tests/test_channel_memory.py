@@ -6,7 +6,8 @@ from .channel_media import install_slate
 from .ready_video import add_ready_video
 from .test_channel_live import moment, renditions  # noqa: F401  (session fixture)
 from content_server.kernel.config import SETTINGS
-from content_server.schedule.lineup import LINEUP, SCHEDULE_CLOCK
+from content_server.kernel.clock import CLOCK
+from content_server.schedule.lineup import LINEUP
 from content_server.storage import STORE
 
 PATHS = ("/api/v1/channels", "/api/v1/channels/legal/guide?hours=48", "/api/v1/channels/legal/live.m3u8",
@@ -49,7 +50,7 @@ async def test_publishing_twenty_videos_keeps_the_channel_caches_flat(client, ma
     resp = await client.post("/api/v1/channels", headers=editor,
                              json={"id": "legal", "title": {"zh": "法治频道", "mn": "ᠬᠠᠤᠯᠢ"}, "schedule": MORNINGS})
     assert resp.status == 201, await resp.text()
-    app[SCHEDULE_CLOCK].fixed = moment(0, 7, 30).timestamp()  # boxes watch the morning slot
+    app[CLOCK].fixed = moment(0, 7, 30).timestamp()  # boxes watch the morning slot
     entries, memory = [], {}
     # when editors publish twenty videos, and boxes read the guide, XMLTV and live playlists after each
     for n in range(20):

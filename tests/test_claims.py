@@ -9,9 +9,9 @@ from datetime import time as clock
 import pytest
 
 from content_server.questions import workflow
+from content_server.questions import housekeeping, reports
 from content_server.questions.calendar import default_calendar
 from content_server.questions.intake import submit
-from content_server.questions import housekeeping, reports
 from content_server.storage import STORE, questions as db
 
 from .conftest import METRICS, add_account

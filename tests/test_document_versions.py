@@ -5,7 +5,7 @@ import uuid
 from content_server.catalog.api import CATALOG_CACHE
 from content_server.kernel.config import SETTINGS
 from content_server.ops import METRICS
-from content_server.schedule.lineup import SCHEDULE_CLOCK
+from content_server.kernel.clock import CLOCK
 from content_server.storage import STORE, Store, catalog as catalog_sql
 from content_server.storage.documents import Document, version_of
 
@@ -51,7 +51,7 @@ async def test_questions_claims_and_registrations_do_not_render_the_catalog_or_t
         client, channel, make_account):
     app = channel
     add_ready_video(app[STORE], app[SETTINGS])
-    app[SCHEDULE_CLOCK].fixed = moment(0, 8, 0, 1).timestamp()
+    app[CLOCK].fixed = moment(0, 8, 0, 1).timestamp()
     # given boxes that have read the catalog and the channel once
     catalog = await client.get("/api/v1/catalog")
     renders, channel_before = app[CATALOG_CACHE].renders, await etags(client, CHANNEL_PATHS)
@@ -97,7 +97,7 @@ async def test_an_edited_category_or_a_new_video_changes_the_catalog_etag(client
 
 async def test_a_schedule_edit_changes_the_guide_and_the_live_playlists(client, channel, make_account):
     app = channel
-    app[SCHEDULE_CLOCK].fixed = moment(0, 8, 0, 1).timestamp()
+    app[CLOCK].fixed = moment(0, 8, 0, 1).timestamp()
     before = await etags(client, CHANNEL_PATHS[1:2] + CHANNEL_PATHS[3:])
     renamed = dict(SCHEDULE, slots=[dict(SCHEDULE["slots"][0], title={"zh": "早间新闻", "mn": "ᠮᠡᠳᠡᠭᠡ"})])
     resp = await client.put("/api/v1/channels/legal", headers=make_account("oyun", "editor"),

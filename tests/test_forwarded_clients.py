@@ -2,12 +2,13 @@
 client, and only a proxy we trust may tell us who that is."""
 import pytest
 
-from .conftest import PASSWORD, add_account
-from .console_session import post_login
 from content_server.consoles import LOGIN_ATTEMPTS
 from content_server.devices import DEVICE_REGISTRATIONS
 from content_server.kernel.config import SETTINGS
 from content_server.storage import STORE
+
+from .conftest import PASSWORD, add_account
+from .console_session import post_login
 
 BOX = {"region": "152500", "language": "mn"}
 

@@ -18,8 +18,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 from yarl import URL
 
-from content_server.kernel import auth
 from content_server.app import create_app
+from content_server.kernel import auth
 from content_server.kernel.config import SETTINGS, Settings
 from content_server.storage import STORE, accounts, media as media_store
 

@@ -22,7 +22,7 @@ from .test_channel_live import moment, renditions  # noqa: F401  (fixtures)
 from .test_channel_live import channel  # noqa: F401
 from .test_storage_boundary import traced_statements  # noqa: F401  (fixture)
 from content_server.questions.intake import INTAKE
-from content_server.schedule.lineup import SCHEDULE_CLOCK
+from content_server.kernel.clock import CLOCK
 from content_server.storage import STORE
 
 QUESTION = {"topic": "labour", "phrases": ["labour.1"], "text": "", "phone": "13812348000",
@@ -64,7 +64,7 @@ async def register(client) -> dict:
 
 async def test_the_changes_document_moves_exactly_with_the_documents_a_box_reads(client, channel, make_account):
     app = channel
-    app[SCHEDULE_CLOCK].fixed = moment(0, 8, 0, 1).timestamp()
+    app[CLOCK].fixed = moment(0, 8, 0, 1).timestamp()
     # given a box that read every document and the changes document
     before, seen = await etags(client), await changes(client)
     assert set(DOCUMENTS) <= set(seen)
@@ -88,9 +88,9 @@ async def test_the_changes_document_moves_exactly_with_the_documents_a_box_reads
     assert {k for k in DOCUMENTS if seen[k] != now_seen[k]} >= moved(before, after)
     # when the hour turns, the guide starts at the new hour: its entry moves with its ETag
     before, seen = after, now_seen
-    app[SCHEDULE_CLOCK].fixed = moment(0, 8, 59, 59).timestamp()
+    app[CLOCK].fixed = moment(0, 8, 59, 59).timestamp()
     assert moved(before, await etags(client)) == set() and await changes(client) == seen
-    app[SCHEDULE_CLOCK].fixed = moment(0, 9, 0, 1).timestamp()
+    app[CLOCK].fixed = moment(0, 9, 0, 1).timestamp()
     after, now_seen = await etags(client), await changes(client)
     assert moved(before, after) == {"guide"}
     assert {k for k in DOCUMENTS if seen[k] != now_seen[k]} == {"guide"}

@@ -9,6 +9,7 @@ import uuid
 from content_server.kernel import auth
 from content_server.questions import topics
 from content_server.storage import Store, accounts
+
 from . import given
 
 CLIENTS = 4

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from content_server.kernel.config import SETTINGS
-from content_server.schedule.lineup import SCHEDULE_CLOCK
+from content_server.kernel.clock import CLOCK
 from content_server.storage import STORE, media
 
 from .channel_media import install, install_slate
@@ -86,7 +86,7 @@ async def test_malformed_json_import_is_refused(client, make_account, library):
 async def test_export_then_import_round_trips_and_changes_the_guide(client, make_account, library):
     editor = make_account("saran", "editor")
     await client.post("/api/v1/channels", headers=editor, json={"id": "legal", "title": TITLE})
-    client.server.app[SCHEDULE_CLOCK].fixed = moment(0, 8, 0, tzinfo=CHINA).timestamp()
+    client.server.app[CLOCK].fixed = moment(0, 8, 0, tzinfo=CHINA).timestamp()
     before = await (await client.get("/api/v1/channels/legal/guide?hours=1")).json()
     assert [g["item_id"] for g in before] == [None]  # nothing scheduled: off air
     exported = await (await client.get("/api/v1/channels/legal/export", headers=editor)).json()
@@ -102,7 +102,7 @@ async def test_export_then_import_round_trips_and_changes_the_guide(client, make
 async def test_guide_follows_the_contract(client, make_account, library):
     editor = make_account("saran", "editor")
     await client.post("/api/v1/channels", headers=editor, json={"id": "legal", "title": TITLE, "schedule": SCHEDULE})
-    client.server.app[SCHEDULE_CLOCK].fixed = moment(0, 7, 30, tzinfo=CHINA).timestamp()
+    client.server.app[CLOCK].fixed = moment(0, 7, 30, tzinfo=CHINA).timestamp()
     channels = await (await client.get("/api/v1/channels")).json()
     assert channels[0]["id"] == "legal" and channels[0]["title"] == TITLE
     resp = await client.get("/api/v1/channels/legal/guide?hours=48")
@@ -126,10 +126,10 @@ async def test_a_video_outside_its_publish_window_is_not_in_the_guide(client, ma
     editor = make_account("saran", "editor")
     schedule = with_slot(source={"type": "videos", "videos": ["tomorrow", "short"]}, order="in_order")
     await client.post("/api/v1/channels", headers=editor, json={"id": "legal", "title": TITLE, "schedule": schedule})
-    app[SCHEDULE_CLOCK].fixed = moment(0, 8, 0, tzinfo=CHINA).timestamp()
+    app[CLOCK].fixed = moment(0, 8, 0, tzinfo=CHINA).timestamp()
     today = await (await client.get("/api/v1/channels/legal/guide?hours=24")).json()
     assert "tomorrow" not in {g["item_id"] for g in today} and "short" in {g["item_id"] for g in today}
-    app[SCHEDULE_CLOCK].fixed = moment(1, 8, 0, tzinfo=CHINA).timestamp()
+    app[CLOCK].fixed = moment(1, 8, 0, tzinfo=CHINA).timestamp()
     later = await (await client.get("/api/v1/channels/legal/guide?hours=1")).json()
     assert "tomorrow" in {g["item_id"] for g in later}
 
@@ -181,7 +181,7 @@ async def test_old_schedule_versions_are_pruned_but_recent_ones_kept(client, mak
     await client.post("/api/v1/channels", headers=editor, json={"id": "legal", "title": TITLE, "schedule": SCHEDULE})
     app = client.server.app
     for days in (0, 1, 5):
-        app[SCHEDULE_CLOCK].fixed = moment(days, 9).timestamp()
+        app[CLOCK].fixed = moment(days, 9).timestamp()
         resp = await client.put("/api/v1/channels/legal", headers=editor, json={"title": TITLE, "schedule": SCHEDULE})
         assert resp.status == 200
     from content_server.storage import schedule as schedule_sql

@@ -14,8 +14,8 @@ import uuid
 
 import pytest
 
-from content_server.kernel import auth
 from content_server.app import create_app
+from content_server.kernel import auth
 from content_server.kernel.errors import ApiError
 from content_server.storage import STORE, Store, accounts, catalog as catalog_sql
 from content_server.storage.documents import Document

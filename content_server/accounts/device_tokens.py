@@ -13,9 +13,9 @@ import time
 from collections import OrderedDict
 from typing import Callable
 
-from ..storage import accounts
-
 from aiohttp import web
+
+from ..storage import accounts
 
 TTL_SECONDS = 15.0
 MAX_DEVICES = 100_000  # about 30 MB of rows at most, for a node's busiest quarter of a minute

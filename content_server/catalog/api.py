@@ -22,9 +22,9 @@ from aiohttp import web
 
 from ..kernel.config import SETTINGS
 from ..kernel.http_cache import accepts_gzip, etag_matches
+from ..media import static
 from ..ops import METRICS
 from ..storage import STORE, Store, catalog as catalog_sql, documents
-from ..media import static
 from .publish_window import iso, parse_instant
 
 log = logging.getLogger(__name__)

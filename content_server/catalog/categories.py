@@ -14,8 +14,8 @@ from aiohttp import web
 from ..accounts.callers import requires
 from ..kernel.errors import ApiError
 from ..kernel.i18n import N_
-from ..storage import STORE, catalog as catalog_sql
 from ..kernel.validation import bilingual_text, read_json, string_list, text
+from ..storage import STORE, catalog as catalog_sql
 
 routes = web.RouteTableDef()
 

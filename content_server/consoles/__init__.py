@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 import jinja2
 from aiohttp import web
 
-from ..kernel import auth
 from ..accounts import callers
+from ..kernel import auth
 from ..kernel.client import client_address, client_is_https, own_origin, trusted_networks
 from ..kernel.config import SETTINGS
 from ..kernel.errors import ApiError

@@ -7,13 +7,13 @@ import time
 
 from aiohttp import web
 
-from ..kernel import auth, validation
 from ..accounts import callers
+from ..kernel import auth, validation
 from ..kernel.errors import ApiError
 from ..kernel.i18n import N_, translate
 from ..kernel.password_policy import check_password
-from ..storage import STORE, accounts, questions as question_store
 from ..kernel.validation import path_id
+from ..storage import STORE, accounts, questions as question_store
 from . import console_language, console_page, render
 
 routes = web.RouteTableDef()

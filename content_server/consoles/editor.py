@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..kernel.i18n import N_, translate
 from ..catalog.categories import all_categories
+from ..kernel.i18n import N_, translate
 from ..storage import STORE, catalog as catalog_sql
 from . import console_language, console_page, render
 

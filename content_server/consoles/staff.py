@@ -7,12 +7,12 @@ restarts and proxies without held connections, and it suits flaky mobile network
 """
 from __future__ import annotations
 
-import time
 import zlib
 from datetime import datetime
 
 from aiohttp import web
 
+from ..kernel.clock import CLOCK
 from ..kernel.i18n import N_, translate
 from ..questions import views, workflow
 from ..questions.calendar import CALENDAR
@@ -159,7 +159,7 @@ def clock(iso: str | None) -> str:
 
 
 async def _queue(request: web.Request, filters: dict) -> tuple[list, list]:
-    return await request.app[STORE].read(_listings, request["user"], time.time(), request.app[CALENDAR], filters)
+    return await request.app[STORE].read(_listings, request["user"], request.app[CLOCK](), request.app[CALENDAR], filters)
 
 
 def _listings(tx, user, now: float, calendar, filters: dict) -> tuple[list, list]:
@@ -193,7 +193,7 @@ async def queue_fragment(request: web.Request) -> web.Response:
 @routes.get("/console/staff/questions/{question_id}")
 @console_page(*DESK)
 async def question_page(request: web.Request) -> web.Response:
-    now = time.time()
+    now = request.app[CLOCK]()
     store, user, question_id = request.app[STORE], request["user"], request.match_info["question_id"]
     row = await workflow.open_question(store, user, question_id, now, "page")
     detail = await store.read(views.question_detail, question_id, now, request.app[CALENDAR], row)

@@ -5,13 +5,13 @@ arranges them into pages and draws the charts. Changes go through the desk's JSO
 """
 from __future__ import annotations
 
-import time
 from datetime import date, time as clock_time, timedelta
 
 from aiohttp import web
 
-from ..kernel.validation import query_date
+from ..kernel.clock import CLOCK
 from ..kernel.i18n import N_, translate
+from ..kernel.validation import query_date
 from ..questions import reports, views
 from ..questions.calendar import CALENDAR
 from ..storage import STORE, questions as db
@@ -39,11 +39,11 @@ REASON_LABELS = {
 
 
 def _today(request: web.Request) -> date:
-    return request.app[CALENDAR].local(time.time()).date()
+    return request.app[CALENDAR].local(request.app[CLOCK]()).date()
 
 
 async def _board(request: web.Request) -> dict:
-    return await request.app[STORE].read(_board_unit, request["user"], time.time(), request.app[CALENDAR])
+    return await request.app[STORE].read(_board_unit, request["user"], request.app[CLOCK](), request.app[CALENDAR])
 
 
 def _board_unit(tx, user, now: float, calendar) -> dict:
@@ -58,7 +58,7 @@ def _month_and_revisits(tx, today: date, now: float, calendar) -> tuple[dict, li
 
 async def _satisfaction(request: web.Request) -> dict:
     """This month's ratings and the revisits of the last 30 days."""
-    month, revisits = await request.app[STORE].read(_month_and_revisits, _today(request), time.time(),
+    month, revisits = await request.app[STORE].read(_month_and_revisits, _today(request), request.app[CLOCK](),
                                                       request.app[CALENDAR])
     done = [r["revisit"] for r in revisits if r["revisit"]]
     language = console_language(request)
@@ -93,7 +93,7 @@ async def revisits_page(request: web.Request) -> web.Response:
     last = query_date(request, "until", _today(request))
     first = query_date(request, "from", last - timedelta(days=30))
     since, until = calendar.at(first, midnight), calendar.at(last + timedelta(days=1), midnight)
-    items = await request.app[STORE].read(reports.revisit_sample, since, until, time.time(), calendar)
+    items = await request.app[STORE].read(reports.revisit_sample, since, until, request.app[CLOCK](), calendar)
     items.sort(key=lambda i: (i["revisit"] is not None, "low_rating" not in i["reasons"], i["closed_at"] or ""))
     return render(request, "supervisor_revisits.html", items=items, first=first, last=last,
                   reason_labels=REASON_LABELS, **await labels(request))

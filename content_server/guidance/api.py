@@ -12,8 +12,8 @@ import json
 
 from aiohttp import web
 
-from ..kernel import validation
 from ..accounts.callers import requires
+from ..kernel import validation
 from ..kernel.errors import ApiError
 from ..kernel.http_cache import etag_of, public_json
 from ..kernel.i18n import N_

@@ -21,9 +21,9 @@ from ..accounts.callers import requires
 from ..kernel.config import SETTINGS, Settings
 from ..kernel.errors import ApiError
 from ..kernel.i18n import N_, bilingual
+from ..kernel.validation import FIRST_DAY, LAST_DAY, bilingual_text, read_json, string_list, text
 from ..storage import STORE, Store, media as media_sql
 from ..uploads import discard_upload, finished_upload
-from ..kernel.validation import FIRST_DAY, LAST_DAY, bilingual_text, read_json, string_list, text
 from . import pictures, room, subtitles
 from .jobs import TRANSCODER, work_dir
 from .probe import NotAVideo, Source, SourceLimits, probe_source

@@ -17,6 +17,7 @@ import uuid
 
 from aiohttp import web
 
+from ..kernel.clock import CLOCK
 from ..kernel.config import SETTINGS, Settings
 from ..ops import METRICS
 from ..storage import STORE, Store, questions as db, truncate_wal
@@ -94,7 +95,7 @@ async def housekeeping_round(app: web.Application, now: float) -> tuple[int, int
 async def _housekeeping_loop(app: web.Application) -> None:
     while True:
         try:
-            released, erased = await housekeeping_round(app, time.time())
+            released, erased = await housekeeping_round(app, app[CLOCK]())
             if released or erased:
                 log.info("housekeeping: %d lapsed claims released, %d phone numbers erased", released, erased)
         except Exception:  # a locked database now and then must not end the loop

@@ -38,13 +38,13 @@ Form field spellings: summary_zh, summary_mn; reached/satisfied as "1"/"0".
 """
 from __future__ import annotations
 
-import time
 from datetime import datetime, time as clock, timedelta
 
 from aiohttp import web
 
-from ..kernel import validation
 from ..accounts.callers import requires
+from ..kernel import validation
+from ..kernel.clock import CLOCK
 from ..kernel.config import SETTINGS
 from ..kernel.errors import ApiError
 from ..kernel.i18n import N_
@@ -83,7 +83,7 @@ async def _reply(request: web.Request, body: dict, question_id: str) -> web.Resp
 
 
 async def _detail(request: web.Request, question_id: str) -> dict:
-    detail = await request.app[STORE].read(views.question_detail, question_id, time.time(), request.app[CALENDAR])
+    detail = await request.app[STORE].read(views.question_detail, question_id, request.app[CLOCK](), request.app[CALENDAR])
     if detail is None:
         raise ApiError(404, "not_found", N_("This question does not exist."))
     return detail
@@ -125,7 +125,7 @@ async def queue(request: web.Request) -> web.Response:
     region = q.get("region") or None
     if region and not (region.isdigit() and region.isascii() and len(region) <= 12):
         raise ApiError(422, "invalid_region", N_("The region code must be six digits."), field="region")
-    now = time.time()
+    now = request.app[CLOCK]()
     items = await request.app[STORE].read(views.queue_listing, request["user"], now, request.app[CALENDAR],
                                 language=language, topic=q.get("topic") or None,
                                 region=region, sla_level=sla_level,
@@ -136,7 +136,7 @@ async def queue(request: web.Request) -> web.Response:
 @routes.get("/api/v1/desk/questions/{question_id}")
 @requires(*DESK)
 async def detail(request: web.Request) -> web.Response:
-    store, question_id, now = request.app[STORE], request.match_info["question_id"], time.time()
+    store, question_id, now = request.app[STORE], request.match_info["question_id"], request.app[CLOCK]()
     row = await workflow.open_question(store, request["user"], question_id, now, "detail")
     return web.json_response(await store.read(views.question_detail, question_id, now, request.app[CALENDAR], row))
 
@@ -145,7 +145,7 @@ async def detail(request: web.Request) -> web.Response:
 @requires(*DESK)
 async def claim_next(request: web.Request) -> web.Response:
     body = await _body(request)
-    row = await request.app[STORE].write(workflow.claim, request["user"], time.time(), _lease(request))
+    row = await request.app[STORE].write(workflow.claim, request["user"], request.app[CLOCK](), _lease(request))
     return await _reply(request, body, row["id"])
 
 
@@ -171,7 +171,7 @@ async def act(request: web.Request) -> web.Response:
     roles, run = ACTIONS[action]
     if user["role"] not in roles:
         raise ApiError(403, "forbidden", N_("Your account is not allowed to do this."))
-    now = time.time()
+    now = request.app[CLOCK]()
     await workflow.open_question(store, user, question_id, now, action)
     body = await _body(request)
     response = await run(request, store, user, question_id, body, now)
@@ -264,7 +264,7 @@ act.actions = {name: roles for name, (roles, _) in ACTIONS.items()}
 @routes.get("/api/v1/desk/board")
 @requires("supervisor")
 async def board(request: web.Request) -> web.Response:
-    return web.json_response(await request.app[STORE].read(reports.board, time.time(), request.app[CALENDAR]))
+    return web.json_response(await request.app[STORE].read(reports.board, request.app[CLOCK](), request.app[CALENDAR]))
 
 
 
@@ -272,7 +272,7 @@ async def board(request: web.Request) -> web.Response:
 @requires("supervisor")
 async def revisits(request: web.Request) -> web.Response:
     calendar = request.app[CALENDAR]
-    now = time.time()
+    now = request.app[CLOCK]()
     today = calendar.local(now).date()
     first = validation.query_date(request, "from", today - timedelta(days=30))
     last = validation.query_date(request, "until", today)
@@ -291,7 +291,7 @@ async def report(request: web.Request) -> web.Response:
     if period not in reports.PERIODS:
         raise ApiError(404, "not_found", N_("Nothing was found at this address."))
     calendar = request.app[CALENDAR]
-    day = validation.query_date(request, "date", calendar.local(time.time()).date())
+    day = validation.query_date(request, "date", calendar.local(request.app[CLOCK]()).date())
     data = await request.app[STORE].read(reports.report, period, day, calendar)
     if as_csv:
         return web.Response(text=reports.report_csv(data), content_type="text/csv", charset="utf-8",

@@ -11,12 +11,12 @@ POST /api/v1/questions/{id}/rating     device: {"score": 1..5}, once, answered q
 from __future__ import annotations
 
 import json
-import time
 
 from aiohttp import web
 
-from ..kernel import validation
 from ..accounts.callers import requires, requires_device
+from ..kernel import validation
+from ..kernel.clock import CLOCK
 from ..kernel.errors import ApiError
 from ..kernel.http_cache import etag_matches, etag_of, public_json
 from ..kernel.i18n import N_
@@ -88,7 +88,7 @@ async def submit_question(request: web.Request) -> web.Response:
     body = await validation.read_json(request)
     app = request.app
     status, reply = await app[INTAKE].submit(app[STORE], dict(request["device"]), key, body,
-                                               app[CALENDAR], app[BOX_LIMITS])
+                                             app[CLOCK](), app[CALENDAR], app[BOX_LIMITS])
     request.app[METRICS].inc("legaltv_questions_submitted_total", result=str(status))
     return web.json_response(reply, status=status)
 
@@ -114,7 +114,7 @@ async def device_questions(request: web.Request) -> web.Response:
 async def rate_question(request: web.Request) -> web.Response:
     score = validation.integer(await validation.read_json(request), "score", 1, 5)
     row = await request.app[STORE].write(_rate, request["device"]["id"], request.match_info["question_id"],
-                                           score, time.time())
+                                           score, request.app[CLOCK]())
     return web.json_response(views.household_item(row, request.app[CALENDAR]))
 
 

@@ -25,6 +25,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from aiohttp import web
+
 from ..kernel import validation
 from ..kernel.errors import ApiError
 from ..kernel.i18n import N_
@@ -32,8 +34,6 @@ from ..kernel.ratelimit import RateLimit
 from ..storage import limits as limits_sql, questions as db
 from . import phone as phones
 from .calendar import WorkCalendar
-
-from aiohttp import web
 
 CALLBACK_WINDOWS = ("morning", "afternoon", "evening", "any")
 TEXT_MAX = 500
@@ -229,7 +229,7 @@ class IntakeQueue:
     def __init__(self, max_waiting: int = MAX_WAITING):
         self.max_waiting, self.waiting = max_waiting, 0
 
-    async def submit(self, store, device, key: str, body: dict, calendar: WorkCalendar,
+    async def submit(self, store, device, key: str, body: dict, now: float, calendar: WorkCalendar,
                      limits: BoxLimits) -> tuple[int, dict]:
         if self.waiting >= self.max_waiting:
             # TRANSLATORS: shown on the TV when the server is too busy to take a question now, max 80 chars
@@ -237,7 +237,7 @@ class IntakeQueue:
                            headers={"Retry-After": str(BUSY_RETRY_SECONDS)})
         self.waiting += 1
         try:
-            answer = await store.write(_submit_counted, device, key, body, time.time(), calendar, limits)
+            answer = await store.write(_submit_counted, device, key, body, now, calendar, limits)
         finally:
             self.waiting -= 1
         if isinstance(answer, ApiError):

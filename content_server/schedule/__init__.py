@@ -11,7 +11,7 @@ from ..ops import METRICS
 from ..storage import STORE, Store, schedule as schedule_sql
 from . import api, slate
 from .document import validate_schedule
-from .lineup import LINEUP, SCHEDULE_CLOCK, Clock, Lineup
+from .lineup import LINEUP, Lineup
 from .slate import MAKE_SLATE
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,6 @@ def setup(app: web.Application) -> None:
     """Adds this feature's routes and background tasks to the app."""
     settings = app[SETTINGS]
     lineup = app[LINEUP] = Lineup(app[STORE], settings)
-    app[SCHEDULE_CLOCK] = Clock()  # tests fix it to walk through a simulated week
 
     async def make_slate() -> bool:
         if (settings.root.slate / "ladder.json").exists():

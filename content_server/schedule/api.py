@@ -13,17 +13,18 @@ from datetime import datetime
 from aiohttp import web
 
 from ..accounts import callers
+from ..kernel.clock import CLOCK
 from ..kernel.config import SETTINGS
 from ..kernel.errors import ApiError
 from ..kernel.http_cache import accepts_gzip, etag_matches
 from ..kernel.i18n import N_
 from ..kernel.media_files import IMMUTABLE, MEDIA_TYPES, safe_media_path
+from ..kernel.validation import bilingual_text, read_json, whole_number
 from ..ops import METRICS
 from ..storage import STORE, schedule as schedule_sql
-from ..kernel.validation import bilingual_text, read_json, whole_number
 from . import live, xmltv
 from .document import empty_schedule, validate_channel_id, validate_schedule
-from .lineup import LINEUP, SCHEDULE_CLOCK, Lineup, Rendered
+from .lineup import LINEUP, Lineup, Rendered
 from .planner import CHINA, plan
 from .slate import MAKE_SLATE
 
@@ -36,7 +37,7 @@ IMPORT_MAX_BYTES = 512 * 1024
 
 
 def _now_ms(request: web.Request) -> int:
-    return int(request.app[SCHEDULE_CLOCK]() * 1000)
+    return int(request.app[CLOCK]() * 1000)
 
 
 async def _lineup(request: web.Request) -> Lineup:

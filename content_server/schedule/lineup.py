@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import time
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from aiohttp import web
 
 from ..kernel.config import Settings
 from ..kernel.http_cache import etag_of
@@ -22,8 +23,6 @@ from ..storage.documents import Document
 from .library import Library, load_library, rows_key as library_rows_key
 from .live import DayTable
 from .planner import Item, local_date, local_day_bounds, plan_day_versions
-
-from aiohttp import web
 
 MAX_CACHED = 512
 KEEP_DAYS = timedelta(days=8)  # a guide reaches 7 days ahead: older days are no longer asked for
@@ -43,17 +42,6 @@ class Rendered:
     def of(cls, body: bytes, valid_from_ms: int, valid_until_ms: int, gzip_it: bool = False) -> "Rendered":
         etag = etag_of(body, weak=gzip_it)  # one tag for the plain and the gzipped bytes
         return cls(body, etag, valid_from_ms, valid_until_ms, gzip.compress(body, 6) if gzip_it else None)
-
-
-class Clock:
-    """The time channels are computed for: the system clock, or in tests a fixed or shifted one."""
-
-    def __init__(self):
-        self.fixed: float | None = None
-        self.offset = 0.0  # seconds added to the system clock, to run at another hour of the day
-
-    def __call__(self) -> float:
-        return time.time() + self.offset if self.fixed is None else self.fixed
 
 
 class Lineup:
@@ -194,5 +182,4 @@ def _trim(cache: dict, day: date | None = None) -> None:
         cache.clear()  # plans are cheap to redo; memory stays bounded
 
 
-SCHEDULE_CLOCK = web.AppKey("schedule_clock", Clock)  # the channels' clock (tests fix it to walk through a simulated week)
 LINEUP = web.AppKey("lineup", Lineup)  # the channels' plans, day tables and bodies kept in memory

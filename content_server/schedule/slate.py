@@ -11,16 +11,15 @@ import logging
 import shutil
 import subprocess
 import tempfile
-from typing import Awaitable, Callable
 from pathlib import Path
-
-from PIL import Image, ImageDraw, ImageFont
-
-from ..kernel.config import DataRoot
-from ..kernel.i18n import N_, bilingual
-from ..kernel.child_processes import run_child
+from typing import Awaitable, Callable
 
 from aiohttp import web
+from PIL import Image, ImageDraw, ImageFont
+
+from ..kernel.child_processes import run_child
+from ..kernel.config import DataRoot
+from ..kernel.i18n import N_, bilingual
 
 log = logging.getLogger(__name__)
 

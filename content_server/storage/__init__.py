@@ -21,10 +21,10 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Callable, TypeVar
 
+from aiohttp import web
+
 from . import accounts, catalog, documents, guidance, health, limits, media, questions, schedule, uploads
 from .engine import SqliteEngine, Transaction, checkpoint, connect, truncate_wal
-
-from aiohttp import web
 
 __all__ = ["FEATURES", "Store", "Transaction", "checkpoint", "connect", "is_postgres_url", "sqlite_url",
            "truncate_wal"]
