@@ -17,6 +17,7 @@ from ..kernel.i18n import N_, translate
 from ..questions import views, workflow
 from ..questions.calendar import CALENDAR
 from ..storage import STORE, questions as db
+from ..storage.questions import CallOutcome, Referral, Status
 from . import console_language, console_page, live_fragment, render
 
 routes = web.RouteTableDef()
@@ -25,17 +26,17 @@ SHOWN = 100  # cards in the queue; more is no help on a phone and slows every re
 
 STATUS_LABELS = {
     # TRANSLATORS: staff console, state of a question, max 24 chars
-    "queued": N_("Waiting"),
+    Status.QUEUED: N_("Waiting"),
     # TRANSLATORS: staff console, state of a question, max 24 chars
-    "claimed": N_("Being called"),
+    Status.CLAIMED: N_("Being called"),
     # TRANSLATORS: staff console, state of a question, max 24 chars
-    "resolved": N_("Answered"),
+    Status.RESOLVED: N_("Answered"),
     # TRANSLATORS: staff console, state of a question, max 24 chars
-    "referred": N_("Referred"),
+    Status.REFERRED: N_("Referred"),
     # TRANSLATORS: staff console, state of a question, max 24 chars
-    "revisit_pending": N_("Awaiting feedback"),
+    Status.REVISIT_PENDING: N_("Awaiting feedback"),
     # TRANSLATORS: staff console, state of a question, max 24 chars
-    "closed": N_("Closed"),
+    Status.CLOSED: N_("Closed"),
 }
 SLA_LABELS = {
     # TRANSLATORS: staff console, service-level state of a question, max 20 chars
@@ -51,21 +52,21 @@ SLA_LABELS = {
 }
 OUTCOME_LABELS = {
     # TRANSLATORS: staff console, outcome of one phone call, max 24 chars
-    "answered": N_("Reached the household"),
+    CallOutcome.ANSWERED: N_("Reached the household"),
     # TRANSLATORS: staff console, outcome of one phone call, max 24 chars
-    "no_answer": N_("No answer"),
+    CallOutcome.NO_ANSWER: N_("No answer"),
     # TRANSLATORS: staff console, outcome of one phone call, max 24 chars
-    "wrong_number": N_("Wrong number"),
+    CallOutcome.WRONG_NUMBER: N_("Wrong number"),
 }
 REFERRAL_LABELS = {
     # TRANSLATORS: staff console, where a question is referred to, max 24 chars
-    "legal_aid": N_("Legal aid"),
+    Referral.LEGAL_AID: N_("Legal aid"),
     # TRANSLATORS: staff console, where a question is referred to, max 24 chars
-    "mediation": N_("People's mediation"),
+    Referral.MEDIATION: N_("People's mediation"),
     # TRANSLATORS: staff console, where a question is referred to, max 24 chars
-    "notary": N_("Notary"),
+    Referral.NOTARY: N_("Notary"),
     # TRANSLATORS: staff console, where a question is referred to, max 24 chars
-    "court": N_("Court"),
+    Referral.COURT: N_("Court"),
 }
 WINDOW_LABELS = {
     # TRANSLATORS: staff console, the time of day a household asked to be called, max 20 chars
@@ -163,7 +164,7 @@ async def _queue(request: web.Request, filters: dict) -> tuple[list, list]:
 
 
 def _listings(tx, user, now: float, calendar, filters: dict) -> tuple[list, list]:
-    mine = views.queue_listing(tx, user, now, calendar, mine=True, statuses=("claimed",))
+    mine = views.queue_listing(tx, user, now, calendar, mine=True, statuses=(Status.CLAIMED,))
     items = views.queue_listing(tx, user, now, calendar, language=filters["language"],
                                 topic=filters["topic"], region=filters["region"], sla_level=filters["sla_level"])
     return mine, items
@@ -197,7 +198,7 @@ async def question_page(request: web.Request) -> web.Response:
     store, user, question_id = request.app[STORE], request["user"], request.match_info["question_id"]
     row = await workflow.open_question(store, user, question_id, now, "page")
     detail = await store.read(views.question_detail, question_id, now, request.app[CALENDAR], row)
-    mine = detail["status"] == "claimed" and detail["claimed_by"] == user["id"]
+    mine = detail["status"] == Status.CLAIMED and detail["claimed_by"] == user["id"]
     return render(request, "staff_question.html", q=detail, mine=mine,
                   is_supervisor=user["role"] == "supervisor", lease_seconds=60, **await labels(request))
 

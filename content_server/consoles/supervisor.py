@@ -15,6 +15,7 @@ from ..kernel.validation import query_date
 from ..questions import reports, views
 from ..questions.calendar import CALENDAR
 from ..storage import STORE, questions as db
+from ..storage.questions import Status
 from . import console_language, console_page, live_fragment, render
 from .charts import bar_chart
 from .staff import labels
@@ -48,7 +49,7 @@ async def _board(request: web.Request) -> dict:
 
 def _board_unit(tx, user, now: float, calendar) -> dict:
     return {"board": reports.board(tx, now, calendar),
-            "claimed": views.queue_listing(tx, user, now, calendar, statuses=("claimed",))}
+            "claimed": views.queue_listing(tx, user, now, calendar, statuses=(Status.CLAIMED,))}
 
 
 def _month_and_revisits(tx, today: date, now: float, calendar) -> tuple[dict, list]:

@@ -32,6 +32,7 @@ from ..kernel.errors import ApiError
 from ..kernel.i18n import N_
 from ..kernel.ratelimit import RateLimit
 from ..storage import limits as limits_sql, questions as db
+from ..storage.questions import Status
 from . import phone as phones
 from .calendar import WorkCalendar
 
@@ -208,14 +209,14 @@ def submit(store, device, key: str, body: dict, now: float, calendar: WorkCalend
             "topic_id": question.topic, "phrases": json.dumps(question.phrases), "text": question.text,
             "language": question.language, "callback_window": question.callback_window,
             "phone_e164": question.phone, "phone_masked": phones.mask(question.phone),
-            "phone_suspect": int(question.phone_suspect), "status": "queued", "created_at": now,
+            "phone_suspect": int(question.phone_suspect), "status": Status.QUEUED, "created_at": now,
             "updated_at": now, "window_start": start, "window_end": end, "due_at": end,
             "duplicate_of": db.possible_duplicate(store, device["id"], question.phone, question.topic, since)})
-        reply = {"id": question_id, "number": number, "status": "queued", "merged": False,
+        reply = {"id": question_id, "number": number, "status": Status.QUEUED, "merged": False,
                  "callback_from": _iso(start, calendar), "callback_until": _iso(end, calendar)}
         db.insert_submission(store, question_id, device["id"], key, fingerprint, reply, False,
                              question.phrases, question.text, now)
-        db.audit(store, now, None, question_id, "intake", None, "queued", {"device": device["id"]})
+        db.audit(store, now, None, question_id, "intake", None, Status.QUEUED, {"device": device["id"]})
     return 201, reply
 MAX_WAITING = 2000  # submissions waiting for their COMMIT; past it the box's outbox waits instead
 BUSY_RETRY_SECONDS = 10
