@@ -23,6 +23,7 @@ from ..kernel.errors import ApiError
 from ..kernel.i18n import N_, bilingual
 from ..kernel.validation import FIRST_DAY, LAST_DAY, bilingual_text, read_json, string_list, text
 from ..storage import STORE, Store, media as media_sql
+from ..storage.media import VideoStatus
 from ..uploads import discard_upload, finished_upload
 from . import pictures, room, subtitles
 from .jobs import TRANSCODER, work_dir
@@ -220,7 +221,7 @@ def create_video(store: Store, settings: Settings, fields: dict, owner_id: int |
 def video_status(row, base_url: str = "") -> dict:
     """The editor's view of a video: status, progress, error, and its catalog fields."""
     base = f"{base_url}/media/renditions/{row['id']}"
-    ready = row["status"] == "ready"
+    ready = row["status"] == VideoStatus.READY
     return {
         "id": row["id"], "status": row["status"], "progress": round(row["progress"], 3),
         "error": bilingual(row["error"]) if row["error"] else None,
@@ -255,7 +256,7 @@ async def post_video(request: web.Request) -> web.Response:
                             await store.read(media_sql.unfinished_transcodes))
     await store.write(commit, settings, ingest, spec, owner_id)
     request.app[TRANSCODER].poke()
-    return web.json_response({"id": ingest.video_id, "status": "processing"}, status=202)
+    return web.json_response({"id": ingest.video_id, "status": VideoStatus.PROCESSING}, status=202)
 
 
 async def _status(request: web.Request, video_id: str) -> dict:

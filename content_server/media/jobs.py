@@ -37,6 +37,7 @@ from ..kernel.config import SETTINGS, DataRoot, Settings
 from ..kernel.i18n import N_
 from ..ops import METRICS
 from ..storage import STORE, Store, media as media_sql
+from ..storage.media import JobState, VideoStatus
 from . import pictures, subtitles
 from .ladder import ladder_for
 from .probe import Source, SourceLimits
@@ -255,7 +256,7 @@ def sweep_work(store: Store, root: DataRoot) -> None:
         if not folder.is_dir():
             continue
         row = store.read_blocking(media_sql.video, folder.name)
-        if row is None or row["status"] == "ready":
+        if row is None or row["status"] == VideoStatus.READY:
             shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -292,8 +293,8 @@ def setup(app: web.Application) -> None:
     elsewhere claim the jobs), stops them (and their ffmpeg) at shutdown; adds metrics."""
     metrics, store = app[METRICS], app[STORE]
     metrics.describe("legaltv_transcode_seconds_total", "counter", "Wall seconds spent transcoding")
-    for state, text in (("queued", "Transcode jobs waiting"), ("running", "Transcode jobs running"),
-                        ("failed", "Videos whose transcode failed")):
+    for state, text in ((JobState.QUEUED, "Transcode jobs waiting"), (JobState.RUNNING, "Transcode jobs running"),
+                        (VideoStatus.FAILED, "Videos whose transcode failed")):
         metrics.gauge(f"legaltv_transcode_jobs_{state}", text,
                       functools.partial(_job_count, store, state))
     app.cleanup_ctx.append(_transcoder_ctx)
