@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import json
 import math
-import time
 
 from aiohttp import web
 
 from .catalog.api import CATALOG_CACHE
+from .kernel.clock import CLOCK
 from .kernel.clock import CLOCK
 from .kernel.http_cache import etag_of, public_json
 from .storage import STORE
@@ -66,8 +66,8 @@ class ChangesCache:
 
 @routes.get("/api/v1/changes")
 async def get_changes(request: web.Request) -> web.Response:
-    now = time.time()
-    body, etag, until = await request.app[CHANGES_CACHE].current(now, request.app[CLOCK]())
+    now = request.app[CLOCK]()
+    body, etag, until = await request.app[CHANGES_CACHE].current(now, now)
     # a cache must not keep it past a publish boundary or the hour the guide moves on
     max_age = max(0, min(MAX_AGE, math.floor(until)))
     return public_json(request, body, etag, max_age)

@@ -14,12 +14,12 @@ import hashlib
 import json
 import logging
 import math
-import time
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
 
 from aiohttp import web
 
+from ..kernel.clock import CLOCK
 from ..kernel.config import SETTINGS
 from ..kernel.http_cache import accepts_gzip, etag_matches
 from ..media import static
@@ -160,7 +160,7 @@ def _categories_and_ready_videos(tx) -> tuple[list, list]:
 
 @routes.get("/api/v1/catalog")
 async def get_catalog(request: web.Request) -> web.Response:
-    now = time.time()
+    now = request.app[CLOCK]()
     view: RenderedCatalog = await request.app[CATALOG_CACHE].current(now)
     max_age = MAX_AGE
     if view.valid_until is not None:  # a cache must not keep it past the next publish boundary

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import math
 import re
-import time
 from pathlib import Path
 
 from aiohttp import web
 
 from ..accounts.callers import current_user
 from ..catalog.publish_window import parse_instant
+from ..kernel.clock import CLOCK
 from ..kernel.config import SETTINGS, DataRoot
 from ..kernel.media_files import MEDIA_TYPES, safe_media_path
 from ..storage import STORE, catalog as catalog_sql, documents
@@ -128,7 +128,7 @@ async def _serve(request: web.Request, base: Path) -> web.StreamResponse:
     if path is None:
         raise web.HTTPNotFound()
     content_type, cache_control = MEDIA_TYPES[path.suffix.lower()]
-    seconds_left = await request.app[SERVABLE_VIDEOS].seconds_left(video_id, time.time())
+    seconds_left = await request.app[SERVABLE_VIDEOS].seconds_left(video_id, request.app[CLOCK]())
     if seconds_left is not None:
         cache_control = _edge_caching(cache_control, seconds_left)
     elif await request.app[READY_VIDEOS].contains(video_id) and await _may_preview(request):

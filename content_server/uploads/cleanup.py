@@ -4,10 +4,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 
 from aiohttp import web
 
+from ..kernel.clock import CLOCK
 from ..kernel.config import SETTINGS
 from ..ops import METRICS
 from ..storage import STORE, uploads as db
@@ -25,7 +25,7 @@ async def remove_expired(app: web.Application, now: float | None = None) -> int:
 
     Returns how many uploads or files were removed. Uploads receiving data are left alone.
     """
-    now = time.time() if now is None else now
+    now = app[CLOCK]() if now is None else now
     store, settings, busy = app[STORE], app[SETTINGS], app[BUSY]
     root = settings.root
     removed = 0

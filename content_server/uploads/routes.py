@@ -6,13 +6,13 @@ import functools
 import logging
 import os
 import re
-import time
 import uuid
 from email.utils import formatdate
 
 from aiohttp import web
 
 from ..accounts.callers import requires
+from ..kernel.clock import CLOCK
 from ..kernel.config import SETTINGS
 from ..kernel.errors import ApiError, disk_full, disk_full_error
 from ..kernel.i18n import N_
@@ -90,7 +90,7 @@ async def create(request: web.Request) -> web.Response:
     if with_body:
         protocol.check_offset_body(request)
     digest = protocol.checksum(request) if with_body else None
-    now = time.time()
+    now = request.app[CLOCK]()
     if await store.read(db.open_upload_count, user["id"], now) >= settings.max_open_uploads_per_editor:
         # TRANSLATORS: upload error, {max} is a count, max 100 chars
         raise ApiError(429, "too_many_uploads", N_("You have {max} unfinished uploads. Finish or cancel some first."),
@@ -208,7 +208,7 @@ async def _own_upload(request: web.Request, allow_expired: bool = False):
         if valid_id(upload_id) else None
     if row is None:
         raise _not_found()
-    if not allow_expired and row["completed_at"] is None and row["expires_at"] <= time.time():
+    if not allow_expired and row["completed_at"] is None and row["expires_at"] <= request.app[CLOCK]():
         # TRANSLATORS: upload error, max 100 chars
         raise ApiError(410, "upload_expired", N_("This upload was left unfinished for too long. Please upload the file again."))
     return row
@@ -268,7 +268,7 @@ def _acknowledger(request: web.Request, upload_id: str):
 
 
 def _expiry(request: web.Request) -> float:
-    return time.time() + request.app[SETTINGS].upload_expiry_seconds
+    return request.app[CLOCK]() + request.app[SETTINGS].upload_expiry_seconds
 
 
 def _http_date(timestamp: float) -> str:
