@@ -20,6 +20,7 @@ from aiohttp import web
 from ..accounts import callers
 from ..kernel import auth
 from ..kernel.client import client_address, client_is_https, own_origin, trusted_networks
+from ..kernel.clock import CLOCK
 from ..kernel.config import SETTINGS
 from ..kernel.errors import ApiError
 from ..kernel.http_cache import etag_matches
@@ -76,7 +77,7 @@ async def live_fragment(request: web.Request, template: str, context, viewer_key
     The tag moves with every committed write and once a minute (deadlines move with the clock);
     `viewer_key` adds what else the fragment depends on (who asks, which filters); `context` is
     awaited only when the page must be drawn."""
-    etag = (f'"{_BOOT}-{request.app[STORE].changes}-{int(time.time() // 60)}-'
+    etag = (f'"{_BOOT}-{request.app[STORE].changes}-{int(request.app[CLOCK]() // 60)}-'
             f'{console_language(request)}-{viewer_key}"')
     if etag_matches(request.headers.get("If-None-Match", ""), etag):
         return web.Response(status=304, headers={"ETag": etag, "Cache-Control": "no-store"})
@@ -127,7 +128,7 @@ async def login(request: web.Request) -> web.Response:
     per_address: RateLimit = request.app[LOGIN_ATTEMPTS]
     per_account: Backoff = request.app[LOGIN_BACKOFF]
     address, account, store = client_address(request), name.strip().lower(), request.app[STORE]
-    wait = await store.read(_sign_in_wait, per_address, per_account, address, account, time.time())
+    wait = await store.read(_sign_in_wait, per_address, per_account, address, account, request.app[CLOCK]())
     if wait:
         response = _login_page(request, status=429, next=next_path, name=name,
                                # TRANSLATORS: console, error message, max 80 chars
@@ -142,7 +143,7 @@ async def login(request: web.Request) -> web.Response:
         response.headers.update(busy.headers)
         return response
     if not ok:
-        await store.write(_sign_in_failed, per_address, per_account, address, account, time.time())
+        await store.write(_sign_in_failed, per_address, per_account, address, account, request.app[CLOCK]())
         return _login_page(request, status=401, next=next_path, name=name,
                            # TRANSLATORS: console, error message, max 80 chars
                            error=N_("The name or the password is wrong."))
