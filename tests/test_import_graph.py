@@ -17,10 +17,6 @@ ROOT = Path(__file__).resolve().parent.parent
 # modules that put the server together: they may import anything
 WIRING = {"content_server", "content_server.__main__", "content_server.app", "content_server.cli",
           "content_server.demo", "content_server.serving", "content_server.catalogs"}
-# the shared kernel: what every layer may use, needing nothing of ours
-KERNEL = ("content_server.kernel", "content_server.kernel.errors", "content_server.kernel.i18n", "content_server.kernel.validation",
-          "content_server.kernel.http_cache", "content_server.kernel.client", "content_server.kernel.config",
-          "content_server.kernel.password_policy", "content_server.kernel.disk_space")
 # the box's Kivy lives in its UI folder and its entry point; everything else is plain Python
 BOX_UI = ("stb_app.ui", "stb_app.main")
 
@@ -88,12 +84,12 @@ def imports_of(path: Path, source: str | None = None) -> set[str]:
             if node.level:
                 base = package.split(".")
                 base = base[:len(base) - (node.level - 1)]
-                source = ".".join(base + ([node.module] if node.module else []))
+                origin = ".".join(base + ([node.module] if node.module else []))
             else:
-                source = node.module or ""
-            found.add(_ours_or_top(source))
-            found.update(f"{source}.{alias.name}" for alias in node.names
-                         if _is_module(f"{source}.{alias.name}"))
+                origin = node.module or ""
+            found.add(_ours_or_top(origin))
+            found.update(f"{origin}.{alias.name}" for alias in node.names
+                         if _is_module(f"{origin}.{alias.name}"))
     found.discard(name)
     return found
 
