@@ -17,7 +17,7 @@ from ..kernel.i18n import N_, translate
 from ..questions import views, workflow
 from ..questions.calendar import CALENDAR
 from ..storage import STORE, questions as db
-from ..storage.questions import CallOutcome, Referral, Status
+from ..storage.questions import CallbackWindow, CallOutcome, Referral, Status
 from . import console_language, console_page, live_fragment, render
 
 routes = web.RouteTableDef()
@@ -70,13 +70,13 @@ REFERRAL_LABELS = {
 }
 WINDOW_LABELS = {
     # TRANSLATORS: staff console, the time of day a household asked to be called, max 20 chars
-    "morning": N_("Morning"),
+    CallbackWindow.MORNING: N_("Morning"),
     # TRANSLATORS: staff console, the time of day a household asked to be called, max 20 chars
-    "afternoon": N_("Afternoon"),
+    CallbackWindow.AFTERNOON: N_("Afternoon"),
     # TRANSLATORS: staff console, the time of day a household asked to be called, max 20 chars
-    "evening": N_("Evening"),
+    CallbackWindow.EVENING: N_("Evening"),
     # TRANSLATORS: staff console, the time of day a household asked to be called, max 20 chars
-    "any": N_("Any time"),
+    CallbackWindow.ANY: N_("Any time"),
 }
 ACTION_LABELS = {
     # TRANSLATORS: consoles, history of a question: what happened, max 24 chars

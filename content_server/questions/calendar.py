@@ -14,14 +14,16 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from ..storage.questions import CallbackWindow
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HOLIDAYS_FILE = Path(__file__).with_name("holidays.json")
 # as the box offers them: "Morning (8–12)", "Afternoon (12–18)", "Evening (18–21)"
 WINDOWS = {
-    "morning": (time(8, 0), time(12, 0)),
-    "afternoon": (time(12, 0), time(18, 0)),
-    "evening": (time(18, 0), time(21, 0)),
-    "any": (time(8, 0), time(21, 0)),
+    CallbackWindow.MORNING: (time(8, 0), time(12, 0)),
+    CallbackWindow.AFTERNOON: (time(12, 0), time(18, 0)),
+    CallbackWindow.EVENING: (time(18, 0), time(21, 0)),
+    CallbackWindow.ANY: (time(8, 0), time(21, 0)),
 }
 OFFICE_OPENS = time(8, 30)
 MIN_WINDOW_LEFT = 3600  # a window with less than an hour left is too late to promise

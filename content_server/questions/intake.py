@@ -32,11 +32,11 @@ from ..kernel.errors import ApiError
 from ..kernel.i18n import N_
 from ..kernel.ratelimit import RateLimit
 from ..storage import limits as limits_sql, questions as db
-from ..storage.questions import Status
+from ..storage.questions import CallbackWindow, Status
 from . import phone as phones
 from .calendar import WorkCalendar
 
-CALLBACK_WINDOWS = ("morning", "afternoon", "evening", "any")
+CALLBACK_WINDOWS = tuple(CallbackWindow)
 TEXT_MAX = 500
 PHRASES_MAX = 8
 MAX_OPEN_PER_DEVICE = 3

@@ -39,6 +39,14 @@ class Outcome(StrEnum):
     CLOSED_BY_SUPERVISOR = "closed_by_supervisor"
 
 
+class CallbackWindow(StrEnum):
+    """When a household asked to be called back (questions.callback_window)."""
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+    EVENING = "evening"
+    ANY = "any"
+
+
 class Referral(StrEnum):
     """Where a question is referred to (questions.referral)."""
     LEGAL_AID = "legal_aid"
