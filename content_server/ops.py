@@ -203,7 +203,7 @@ def setup(app: web.Application) -> None:
     app[HEALTH_PROBE] = HealthProbe(app[SETTINGS], app[STORE])
     app[LOOP_LAG] = LoopLag()
     app[METRICS].gauge("legaltv_event_loop_lag_seconds",
-                         f"how late a {LAG_TICK_SECONDS:g} s sleep wakes, over the last {LAG_WINDOW_SECONDS:g} s",
-                         app[LOOP_LAG].quantiles)
+                       f"how late a {LAG_TICK_SECONDS:g} s sleep wakes, over the last {LAG_WINDOW_SECONDS:g} s",
+                       app[LOOP_LAG].quantiles)
     app.cleanup_ctx.append(_measure_loop_lag)
     app.add_routes(routes)

@@ -187,5 +187,5 @@ def setup(app: web.Application) -> None:
     metrics = app[METRICS]
     metrics.describe("legaltv_catalog_renders_total", "counter", "Catalog renderings (one per change)")
     app[CATALOG_CACHE] = CatalogCache(app[STORE], app[SETTINGS],
-                                        on_render=lambda: metrics.inc("legaltv_catalog_renders_total"))
+                                      on_render=lambda: metrics.inc("legaltv_catalog_renders_total"))
     app.add_routes(routes)

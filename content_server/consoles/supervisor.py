@@ -60,7 +60,7 @@ def _month_and_revisits(tx, today: date, now: float, calendar) -> tuple[dict, li
 async def _satisfaction(request: web.Request) -> dict:
     """This month's ratings and the revisits of the last 30 days."""
     month, revisits = await request.app[STORE].read(_month_and_revisits, _today(request), request.app[CLOCK](),
-                                                      request.app[CALENDAR])
+                                                    request.app[CALENDAR])
     done = [r["revisit"] for r in revisits if r["revisit"]]
     language = console_language(request)
     scores = month["totals"]["ratings_by_score"]

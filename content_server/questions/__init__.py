@@ -44,7 +44,7 @@ def setup(app: web.Application) -> None:
     app.add_routes(desk.routes)
     app[METRICS].describe("legaltv_questions_submitted_total", "counter", "question submissions by reply status")
     app[METRICS].gauge("legaltv_questions_open", "questions needing work, by status and language",
-                         functools.partial(_open_questions, app[STORE]))
+                       functools.partial(_open_questions, app[STORE]))
     app.cleanup_ctx.append(_housekeeping)
     app.on_response_prepare.append(_no_store)
 

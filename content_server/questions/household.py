@@ -114,7 +114,7 @@ async def device_questions(request: web.Request) -> web.Response:
 async def rate_question(request: web.Request) -> web.Response:
     score = validation.integer(await validation.read_json(request), "score", 1, 5)
     row = await request.app[STORE].write(_rate, request["device"]["id"], request.match_info["question_id"],
-                                           score, request.app[CLOCK]())
+                                         score, request.app[CLOCK]())
     return web.json_response(views.household_item(row, request.app[CALENDAR]))
 
 

@@ -32,9 +32,9 @@ def setup(app: web.Application) -> None:
 
     app[MAKE_SLATE] = make_slate
     app[METRICS].describe("legaltv_channel_renders_total", "counter",
-                            "Channel responses computed (the rest were served from memory)")
+                          "Channel responses computed (the rest were served from memory)")
     app[METRICS].gauge("legaltv_channel_cache_entries", "Plans, day tables and bodies the channels keep in memory",
-                         lambda: {(("cache", name),): count for name, count in lineup.cache_entries().items()})
+                       lambda: {(("cache", name),): count for name, count in lineup.cache_entries().items()})
     app.add_routes(api.routes)
 
 
