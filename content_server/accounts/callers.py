@@ -21,6 +21,8 @@ from ..storage import STORE, accounts
 from .device_tokens import DEVICE_TOKENS
 
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+USER = web.RequestKey("user", object)  # the signed-in account (a users row) or None, once looked up
+DEVICE = web.RequestKey("device", object)  # the calling set-top box (a devices row)
 
 
 def issue_api_token(store, user_id: int, expires_days: int | None = None,
@@ -40,8 +42,8 @@ def _bearer(request: web.Request) -> str | None:
 
 async def current_user(request: web.Request):
     """The signed-in user (row) of this request, or None; CSRF-checked for cookie sessions."""
-    if "user" in request:
-        return request["user"]
+    if USER in request:
+        return request[USER]
     store = request.app[STORE]
     user = None
     token = _bearer(request)
@@ -53,7 +55,7 @@ async def current_user(request: web.Request):
             user = await store.read(accounts.session_user, token_hash(session_id))
             if user is not None and request.method not in _SAFE_METHODS:
                 await _check_csrf(request, user["csrf_token"])
-    request["user"] = user
+    request[USER] = user
     return user
 
 
@@ -98,7 +100,7 @@ def requires_device(handler):
             # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
             raise ApiError(401, "unauthenticated", N_("This set-top box is not registered. Please restart the app."),
                            headers={"WWW-Authenticate": 'Bearer realm="legal-tv"'})
-        request["device"] = device
+        request[DEVICE] = device
         return await handler(request)
     wrapper.roles = ("household",)
     return wrapper

@@ -18,6 +18,7 @@ import jinja2
 from aiohttp import web
 
 from ..accounts import callers
+from ..accounts.callers import USER
 from ..kernel import auth
 from ..kernel.client import client_address, client_is_https, own_origin, trusted_networks
 from ..kernel.clock import CLOCK
@@ -57,7 +58,7 @@ def console_language(request: web.Request) -> str:
 def render(request: web.Request, template: str, status: int = 200, **context) -> web.Response:
     """A console page in the viewer's language, never cached, framed by nobody."""
     language = console_language(request)
-    user = request.get("user")
+    user = request.get(USER)
     context.setdefault("user", user)
     context.setdefault("csrf_token", user["csrf_token"] if user is not None and "csrf_token" in user.keys() else "")
     context.setdefault("path", request.path)

@@ -8,6 +8,7 @@ import time
 from aiohttp import web
 
 from ..accounts import callers
+from ..accounts.callers import USER
 from ..kernel import auth, validation
 from ..kernel.errors import ApiError
 from ..kernel.i18n import N_, translate
@@ -83,7 +84,7 @@ async def set_active(request: web.Request) -> web.Response:
     form = await request.post()
     target = await _target(request)
     active = form.get("active") == "1"
-    if not active and target["id"] == request["user"]["id"]:
+    if not active and target["id"] == request[USER]["id"]:
         # TRANSLATORS: admin console, error message, max 80 chars
         error = ApiError(422, "own_account", N_("You cannot deactivate your own account."))
         return await _page(request, status=422, error=error)

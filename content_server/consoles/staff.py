@@ -12,6 +12,7 @@ from datetime import datetime
 
 from aiohttp import web
 
+from ..accounts.callers import USER
 from ..kernel.clock import CLOCK
 from ..kernel.i18n import N_, translate
 from ..questions import views, workflow
@@ -160,7 +161,7 @@ def clock(iso: str | None) -> str:
 
 
 async def _queue(request: web.Request, filters: dict) -> tuple[list, list]:
-    return await request.app[STORE].read(_listings, request["user"], request.app[CLOCK](), request.app[CALENDAR], filters)
+    return await request.app[STORE].read(_listings, request[USER], request.app[CLOCK](), request.app[CALENDAR], filters)
 
 
 def _listings(tx, user, now: float, calendar, filters: dict) -> tuple[list, list]:
@@ -189,13 +190,13 @@ async def queue_fragment(request: web.Request) -> web.Response:
         mine, items = await _queue(request, filters)
         return {"filters": filters, "mine": mine, "items": items, **await labels(request)}
     return await live_fragment(request, "staff_queue.html", context,
-                         f'{request["user"]["id"]}-{zlib.crc32(request.query_string.encode()):x}')
+                         f'{request[USER]["id"]}-{zlib.crc32(request.query_string.encode()):x}')
 
 @routes.get("/console/staff/questions/{question_id}")
 @console_page(*DESK)
 async def question_page(request: web.Request) -> web.Response:
     now = request.app[CLOCK]()
-    store, user, question_id = request.app[STORE], request["user"], request.match_info["question_id"]
+    store, user, question_id = request.app[STORE], request[USER], request.match_info["question_id"]
     row = await workflow.open_question(store, user, question_id, now, "page")
     detail = await store.read(views.question_detail, question_id, now, request.app[CALENDAR], row)
     mine = detail["status"] == Status.CLAIMED and detail["claimed_by"] == user["id"]

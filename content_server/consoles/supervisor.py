@@ -9,6 +9,7 @@ from datetime import date, time as clock_time, timedelta
 
 from aiohttp import web
 
+from ..accounts.callers import USER
 from ..kernel.clock import CLOCK
 from ..kernel.i18n import N_, translate
 from ..kernel.validation import query_date
@@ -44,7 +45,7 @@ def _today(request: web.Request) -> date:
 
 
 async def _board(request: web.Request) -> dict:
-    return await request.app[STORE].read(_board_unit, request["user"], request.app[CLOCK](), request.app[CALENDAR])
+    return await request.app[STORE].read(_board_unit, request[USER], request.app[CLOCK](), request.app[CALENDAR])
 
 
 def _board_unit(tx, user, now: float, calendar) -> dict:

@@ -12,7 +12,7 @@ import json
 
 from aiohttp import web
 
-from ..accounts.callers import requires
+from ..accounts.callers import USER, requires
 from ..kernel import validation
 from ..kernel.errors import ApiError
 from ..kernel.http_cache import etag_of, public_json
@@ -73,21 +73,21 @@ async def list_guides(request: web.Request) -> web.Response:
 @requires("editor")
 async def import_services(request: web.Request) -> web.Response:
     points = imports.services(await validation.read_json(request, IMPORT_MAX_BYTES))
-    return web.json_response(await request.app[STORE].write(_replace_services, points, request["user"]["name"]))
+    return web.json_response(await request.app[STORE].write(_replace_services, points, request[USER]["name"]))
 
 
 @routes.put("/api/v1/glossary")
 @requires("editor")
 async def import_glossary(request: web.Request) -> web.Response:
     terms = imports.glossary(await validation.read_json(request, IMPORT_MAX_BYTES))
-    return web.json_response(await request.app[STORE].write(_replace_glossary, terms, request["user"]["name"]))
+    return web.json_response(await request.app[STORE].write(_replace_glossary, terms, request[USER]["name"]))
 
 
 @routes.put("/api/v1/guides")
 @requires("editor")
 async def import_guides(request: web.Request) -> web.Response:
     body = await validation.read_json(request, IMPORT_MAX_BYTES)
-    return web.json_response(await request.app[STORE].write(_replace_guides, body, request["user"]["name"]))
+    return web.json_response(await request.app[STORE].write(_replace_guides, body, request[USER]["name"]))
 
 
 def _replace_services(tx, points: list, by: str) -> list:

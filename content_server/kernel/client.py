@@ -14,6 +14,7 @@ from aiohttp import web
 from .config import SETTINGS
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+CLIENT = web.RequestKey("client", tuple)  # (client address, scheme a trusted proxy reported or None)
 
 
 @lru_cache(maxsize=16)
@@ -42,8 +43,8 @@ def own_origin(request: web.Request) -> str:
 
 def _resolve(request: web.Request) -> tuple[str, str | None]:
     """(client address, scheme a trusted proxy reported or None), cached on the request."""
-    if "client" in request:
-        return request["client"]
+    if CLIENT in request:
+        return request[CLIENT]
     peer = request.remote or "?"
     trusted = trusted_networks(tuple(request.app[SETTINGS].trusted_proxies))
     result = (peer, None)
@@ -58,7 +59,7 @@ def _resolve(request: web.Request) -> tuple[str, str | None]:
             if not _is_in(address, trusted):
                 break
         result = (client, proto)
-    request["client"] = result
+    request[CLIENT] = result
     return result
 
 

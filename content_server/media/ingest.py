@@ -17,7 +17,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from ..accounts.callers import requires
+from ..accounts.callers import USER, requires
 from ..kernel.config import SETTINGS, Settings
 from ..kernel.errors import ApiError
 from ..kernel.i18n import N_, bilingual
@@ -244,7 +244,7 @@ def video_status(row, base_url: str = "") -> dict:
 @requires("editor")
 async def post_video(request: web.Request) -> web.Response:
     store, settings = request.app[STORE], request.app[SETTINGS]
-    owner_id = request["user"]["id"]
+    owner_id = request[USER]["id"]
     ingest = await store.read(check_fields, await read_json(request))
     await store.read(find_uploads, settings, ingest, owner_id)
     try:

@@ -42,7 +42,7 @@ from datetime import datetime, time as clock, timedelta
 
 from aiohttp import web
 
-from ..accounts.callers import requires
+from ..accounts.callers import USER, requires
 from ..kernel import validation
 from ..kernel.clock import CLOCK
 from ..kernel.config import SETTINGS
@@ -126,7 +126,7 @@ async def queue(request: web.Request) -> web.Response:
     if region and not (region.isdigit() and region.isascii() and len(region) <= 12):
         raise ApiError(422, "invalid_region", N_("The region code must be six digits."), field="region")
     now = request.app[CLOCK]()
-    items = await request.app[STORE].read(views.queue_listing, request["user"], now, request.app[CALENDAR],
+    items = await request.app[STORE].read(views.queue_listing, request[USER], now, request.app[CALENDAR],
                                 language=language, topic=q.get("topic") or None,
                                 region=region, sla_level=sla_level,
                                 mine=q.get("mine") in ("1", "true"))
@@ -137,7 +137,7 @@ async def queue(request: web.Request) -> web.Response:
 @requires(*DESK)
 async def detail(request: web.Request) -> web.Response:
     store, question_id, now = request.app[STORE], request.match_info["question_id"], request.app[CLOCK]()
-    row = await workflow.open_question(store, request["user"], question_id, now, "detail")
+    row = await workflow.open_question(store, request[USER], question_id, now, "detail")
     return web.json_response(await store.read(views.question_detail, question_id, now, request.app[CALENDAR], row))
 
 
@@ -145,7 +145,7 @@ async def detail(request: web.Request) -> web.Response:
 @requires(*DESK)
 async def claim_next(request: web.Request) -> web.Response:
     body = await _body(request)
-    row = await request.app[STORE].write(workflow.claim, request["user"], request.app[CLOCK](), _lease(request))
+    row = await request.app[STORE].write(workflow.claim, request[USER], request.app[CLOCK](), _lease(request))
     return await _reply(request, body, row["id"])
 
 
@@ -164,7 +164,7 @@ def _action(name: str, *roles: str):
 @routes.post("/api/v1/desk/questions/{question_id}/{action}")
 @requires(*DESK)
 async def act(request: web.Request) -> web.Response:
-    store, user = request.app[STORE], request["user"]
+    store, user = request.app[STORE], request[USER]
     question_id, action = request.match_info["question_id"], request.match_info["action"]
     if action not in ACTIONS:
         raise ApiError(404, "not_found", N_("Nothing was found at this address."))

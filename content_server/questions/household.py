@@ -14,7 +14,7 @@ import json
 
 from aiohttp import web
 
-from ..accounts.callers import requires, requires_device
+from ..accounts.callers import DEVICE, requires, requires_device
 from ..kernel import validation
 from ..kernel.clock import CLOCK
 from ..kernel.errors import ApiError
@@ -87,7 +87,7 @@ async def submit_question(request: web.Request) -> web.Response:
     key = intake.idempotency_key(request.headers)
     body = await validation.read_json(request)
     app = request.app
-    status, reply = await app[INTAKE].submit(app[STORE], dict(request["device"]), key, body,
+    status, reply = await app[INTAKE].submit(app[STORE], dict(request[DEVICE]), key, body,
                                              app[CLOCK](), app[CALENDAR], app[BOX_LIMITS])
     request.app[METRICS].inc("legaltv_questions_submitted_total", result=str(status))
     return web.json_response(reply, status=status)
@@ -99,7 +99,7 @@ async def device_questions(request: web.Request) -> web.Response:
     """Revalidated by the box's ETag: the device's questions_version (one primary-key read;
     the token check itself is remembered) says whether the list changed, so an unchanged list
     is a 304 without reading a question."""
-    device = request["device"]
+    device = request[DEVICE]
     etag = f'"{device["id"]}.{await request.app[STORE].read(accounts.questions_version, device["id"])}"'
     headers = {"ETag": etag}  # no-store still (see _no_store): the box keeps the list itself
     if etag_matches(request.headers.get("If-None-Match", ""), etag):
@@ -113,7 +113,7 @@ async def device_questions(request: web.Request) -> web.Response:
 @requires_device
 async def rate_question(request: web.Request) -> web.Response:
     score = validation.integer(await validation.read_json(request), "score", 1, 5)
-    row = await request.app[STORE].write(_rate, request["device"]["id"], request.match_info["question_id"],
+    row = await request.app[STORE].write(_rate, request[DEVICE]["id"], request.match_info["question_id"],
                                          score, request.app[CLOCK]())
     return web.json_response(views.household_item(row, request.app[CALENDAR]))
 

@@ -11,7 +11,7 @@ from email.utils import formatdate
 
 from aiohttp import web
 
-from ..accounts.callers import requires
+from ..accounts.callers import USER, requires
 from ..kernel.clock import CLOCK
 from ..kernel.config import SETTINGS
 from ..kernel.errors import ApiError, disk_full, disk_full_error
@@ -75,7 +75,7 @@ async def capabilities(request: web.Request) -> web.Response:
 @requires("editor")
 async def create(request: web.Request) -> web.Response:
     protocol.check_resumable(request)
-    settings, store, user = request.app[SETTINGS], request.app[STORE], request["user"]
+    settings, store, user = request.app[SETTINGS], request.app[STORE], request[USER]
     length = protocol.header_int(request, "Upload-Length")
     if length is None:
         # TRANSLATORS: upload error for a wrong client program, max 100 chars
@@ -204,7 +204,7 @@ async def overridden(request: web.Request) -> web.Response:
 async def _own_upload(request: web.Request, allow_expired: bool = False):
     """The caller's upload named in the path; anyone else's is simply not found."""
     upload_id = request.match_info["upload_id"]
-    row = await request.app[STORE].read(db.owned_upload, upload_id, request["user"]["id"]) \
+    row = await request.app[STORE].read(db.owned_upload, upload_id, request[USER]["id"]) \
         if valid_id(upload_id) else None
     if row is None:
         raise _not_found()
