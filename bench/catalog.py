@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from content_server.config import Settings  # noqa: E402
+from content_server.kernel.config import Settings  # noqa: E402
 from content_server.storage import Store, catalog as catalog_sql, media as media_sql  # noqa: E402
 
 CATEGORIES = [("traffic", "交通事故", "ᠵᠠᠮ ᠤᠨ ᠣᠳᠣᠯ"), ("wages", "劳动工资", "ᠴᠠᠯᠢᠩ ᠬᠥᠯᠥᠰᠥ"),

@@ -33,8 +33,8 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from content_server import auth  # noqa: E402
-from content_server.config import Settings  # noqa: E402
+from content_server.kernel import auth  # noqa: E402
+from content_server.kernel.config import Settings  # noqa: E402
 from content_server.schedule import demo_schedule  # noqa: E402
 from content_server.schedule.document import validate_schedule  # noqa: E402
 from content_server.schedule.slate import make_slate  # noqa: E402

@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from content_server.config import DataRoot  # noqa: E402
+from content_server.kernel.config import DataRoot  # noqa: E402
 from content_server.schedule.document import validate_schedule  # noqa: E402
 from content_server.storage import Store, schedule as schedule_sql  # noqa: E402
 from tests.channel_media import install, install_slate, make_renditions  # noqa: E402

@@ -25,10 +25,10 @@ sys.path.insert(0, str(ROOT))
 import aiohttp  # noqa: E402
 from aiohttp import web  # noqa: E402
 
-from content_server import auth  # noqa: E402
 from content_server.app import create_app  # noqa: E402
-from content_server.config import Settings  # noqa: E402
-from content_server.storage import accounts  # noqa: E402
+from content_server.kernel import auth  # noqa: E402
+from content_server.kernel.config import Settings  # noqa: E402
+from content_server.storage import STORE, accounts  # noqa: E402
 
 PASSWORD = "bench password 1234"
 TOPICS = [("traffic", "traffic.2"), ("labour", "labour.1"), ("wages", "wages.1"), ("land", "land.2")]
@@ -65,7 +65,7 @@ async def main(questions: int, requests: int) -> None:
         settings = Settings(data=Path(tmp) / "data", device_registrations_per_minute=100_000,
                             login_attempts_per_15_minutes=100)
         app = create_app(settings)
-        await app["store"].write(accounts.add_user, "bench", "staff", auth.hash_password(PASSWORD), "zh,mn")
+        await app[STORE].write(accounts.add_user, "bench", "staff", auth.hash_password(PASSWORD), "zh,mn")
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)

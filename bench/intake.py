@@ -27,9 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from content_server import auth  # noqa: E402
+from content_server.kernel import auth  # noqa: E402
+from content_server.kernel.config import Settings  # noqa: E402
 from content_server.questions import topics  # noqa: E402
-from content_server.config import Settings  # noqa: E402
 from content_server.storage import Store, accounts  # noqa: E402
 
 LUA = r"""

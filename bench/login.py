@@ -32,7 +32,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from content_server import auth  # noqa: E402
+from content_server.kernel import auth  # noqa: E402
 from content_server.storage import Store, accounts  # noqa: E402
 
 PASSWORD = "correct horse battery"

@@ -38,7 +38,7 @@ def serve(code: Path, data: Path, port: int, lag_log: Path) -> None:
 
     from aiohttp import web
     from content_server.app import create_app
-    from content_server.config import Settings
+    from content_server.kernel.config import Settings
 
     async def probe(app):
         log = open(lag_log, "a", buffering=1)

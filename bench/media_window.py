@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from content_server.config import Settings  # noqa: E402
-from content_server.media.catalog import iso  # noqa: E402
+from content_server.catalog.publish_window import iso  # noqa: E402
+from content_server.kernel.config import Settings  # noqa: E402
 from content_server.media.static import ReadyVideos, ServableVideos  # noqa: E402
 from content_server.storage import Store, catalog as catalog_sql, media as media_sql  # noqa: E402
 

@@ -32,11 +32,12 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from content_server import auth  # noqa: E402
+from content_server.accounts.device_tokens import DEVICE_TOKENS  # noqa: E402
 from content_server.app import create_app  # noqa: E402
-from content_server.config import Settings  # noqa: E402
+from content_server.kernel import auth  # noqa: E402
+from content_server.kernel.config import Settings  # noqa: E402
 from content_server.schedule.document import empty_schedule  # noqa: E402
-from content_server.storage import accounts, schedule as schedule_sql  # noqa: E402
+from content_server.storage import STORE, accounts, schedule as schedule_sql  # noqa: E402
 from stb_app import polling  # noqa: E402
 
 DOCUMENTS = {"catalog": "/api/v1/catalog", "topics": "/api/v1/topics", "services": "/api/v1/services?region=152500",
@@ -107,7 +108,7 @@ def free_port() -> int:
 
 
 async def run_schedule(name: str, app, fleet: Fleet, boxes: list[Box], minutes: float, deadline: float) -> dict:
-    store, tokens = app["store"], app["device_tokens"]
+    store, tokens = app[STORE], app[DEVICE_TOKENS]
     statements: list = []
     tokens._known.clear()
     lookups_before, fleet.requests, fleet.per_device = tokens.lookups, 0, 0
@@ -150,7 +151,7 @@ async def main(args) -> None:
     await web.TCPSite(runner, "127.0.0.1", port).start()
     url = f"http://127.0.0.1:{port}"
     rng = random.Random(12348)
-    store = app["store"]
+    store = app[STORE]
     schedule_sql.add_channel(store, "legal", {"zh": "法治频道", "mn": "ᠬᠠᠤᠯᠢ"}, empty_schedule())
     tokens = []
     for _ in range(max(args.boxes, args.old_boxes)):  # registered beforehand: registration is not polling

@@ -129,7 +129,7 @@ def run_child(script: Path, data: Path, server: str, lang: str) -> dict:
 def main() -> None:
     before = sys.argv[sys.argv.index("--before") + 1] if "--before" in sys.argv else "HEAD~1"
     runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 3
-    from content_server.config import Settings
+    from content_server.kernel.config import Settings
     from content_server.demo import fill_demo
     from tests.conftest import ServerProcess
     work = Path(tempfile.mkdtemp(prefix="screen-openings-"))

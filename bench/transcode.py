@@ -29,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from content_server import auth  # noqa: E402
-from content_server.config import Settings  # noqa: E402
+from content_server.kernel import auth  # noqa: E402
+from content_server.kernel.config import Settings  # noqa: E402
 from content_server.media.ingest import create_video  # noqa: E402
 from content_server.media.jobs import run_pending_jobs  # noqa: E402
 from content_server.storage import Store, accounts, catalog as catalog_sql, uploads as uploads_sql  # noqa: E402

@@ -27,8 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from content_server import auth  # noqa: E402
-from content_server.config import DataRoot  # noqa: E402
+from content_server.kernel import auth  # noqa: E402
+from content_server.kernel.config import DataRoot  # noqa: E402
 from content_server.storage import Store, accounts  # noqa: E402
 
 BLOCK = hashlib.sha256(b"legal-tv").digest() * (1024 * 1024 // 32)  # 1 MiB, reused for every block

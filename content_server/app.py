@@ -7,18 +7,20 @@ import sys
 
 from aiohttp import web
 
-from . import changes, consoles, devices, guidance, media, ops, questions, schedule, serving, uploads
-from .config import Settings
-from .errors import error_middleware
-from .i18n import require_catalogs
-from .storage import Store
-from .validation import form_bodies_in_time
+from . import catalog, changes, consoles, devices, guidance, media, ops, questions, schedule, serving, uploads
+from .kernel.clock import CLOCK, Clock
+from .kernel.config import SETTINGS, Settings
+from .kernel.errors import error_middleware
+from .kernel.i18n import require_catalogs
+from .kernel.validation import form_bodies_in_time
+from .ops import METRICS
+from .storage import STORE, Store
 
 for _type, _ext in (("application/vnd.apple.mpegurl", ".m3u8"), ("video/mp2t", ".ts"),
                     ("text/vtt", ".vtt"), ("image/webp", ".webp")):
     mimetypes.add_type(_type, _ext)
 
-FEATURES = [ops, devices, consoles, uploads, media, questions, schedule, guidance, changes]
+FEATURES = [ops, devices, consoles, uploads, catalog, media, questions, schedule, guidance, changes]
 
 
 GIL_SWITCH_SECONDS = 0.001
@@ -34,9 +36,10 @@ def create_app(settings: Settings | None = None) -> web.Application:
                           # aiohttp's keep-alive timer also closes a connection idle mid-head
                           handler_args={"read_bufsize": 256 * 1024,
                                         "keepalive_timeout": settings.header_timeout_seconds})
-    app["settings"] = settings
-    app["metrics"] = ops.Metrics()
-    app["store"] = Store(settings.database_url)
+    app[SETTINGS] = settings
+    app[METRICS] = ops.Metrics()
+    app[CLOCK] = Clock()  # tests fix it to walk through a simulated day or week
+    app[STORE] = Store(settings.database_url)
     app.on_startup.append(serving.log_accept_failures_once_a_minute)
     # the store's threads run Python too: hand the interpreter back to the event loop within a
     # millisecond, not the default 5 ms a busy thread may keep it (that would be loop lag)
@@ -48,4 +51,4 @@ def create_app(settings: Settings | None = None) -> web.Application:
 
 
 async def _close_store(app: web.Application) -> None:
-    await asyncio.to_thread(app["store"].close)
+    await asyncio.to_thread(app[STORE].close)

@@ -19,7 +19,7 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from .i18n import DOMAIN, LANGUAGES, LOCALES_DIR, mo_path
+from .kernel.i18n import DOMAIN, LANGUAGES, LOCALES_DIR, mo_path
 
 ROOT = LOCALES_DIR.parent
 POT = LOCALES_DIR / "messages.pot"

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import json
 import math
-import time
 
 from aiohttp import web
 
-from .http_cache import etag_of, public_json
+from .catalog.api import CATALOG_CACHE
+from .kernel.clock import CLOCK
+from .kernel.clock import CLOCK
+from .kernel.http_cache import etag_of, public_json
+from .storage import STORE
 from .storage.documents import Document
 
 routes = web.RouteTableDef()
@@ -63,13 +66,16 @@ class ChangesCache:
 
 @routes.get("/api/v1/changes")
 async def get_changes(request: web.Request) -> web.Response:
-    now = time.time()
-    body, etag, until = await request.app["changes_cache"].current(now, request.app["schedule_clock"]())
+    now = request.app[CLOCK]()
+    body, etag, until = await request.app[CHANGES_CACHE].current(now, now)
     # a cache must not keep it past a publish boundary or the hour the guide moves on
     max_age = max(0, min(MAX_AGE, math.floor(until)))
     return public_json(request, body, etag, max_age)
 
 
+CHANGES_CACHE = web.AppKey("changes_cache", ChangesCache)  # the rendered /api/v1/changes document
+
+
 def setup(app: web.Application) -> None:
-    app["changes_cache"] = ChangesCache(app["store"], app["catalog_cache"])
+    app[CHANGES_CACHE] = ChangesCache(app[STORE], app[CATALOG_CACHE])
     app.add_routes(routes)

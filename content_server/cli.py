@@ -13,11 +13,12 @@ import time
 
 from aiohttp import web
 
-from . import auth
+from .accounts import callers
 from .app import create_app
-from .config import add_setting_options, settings_from
-from .errors import ApiError
-from .password_policy import check_password
+from .kernel import auth
+from .kernel.config import add_setting_options, settings_from
+from .kernel.errors import ApiError
+from .kernel.password_policy import check_password
 from .storage import Store, accounts
 
 STORE_SETTINGS = ("data", "database")
@@ -135,7 +136,7 @@ def _token_command(store: Store, args: argparse.Namespace) -> int:
     if args.expires_days is not None and not 1 <= args.expires_days <= 3650:
         print("--expires-days must be between 1 and 3650.", file=sys.stderr)
         return 2
-    token, _token_id, _expires_at = store.write_blocking(auth.issue_api_token, row["id"], args.expires_days, args.label)
+    token, _token_id, _expires_at = store.write_blocking(callers.issue_api_token, row["id"], args.expires_days, args.label)
     print(token)
     return 0
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 
 from . import guidance, media, questions, schedule
-from .config import Settings
+from .kernel.config import Settings
 from .storage import Store
 
 log = logging.getLogger(__name__)

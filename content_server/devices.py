@@ -6,14 +6,15 @@ import uuid
 
 from aiohttp import web
 
-from . import validation
-from .auth import new_token
-from .client import client_address
-from .device_tokens import DeviceTokens
-from .errors import ApiError
-from .i18n import N_
-from .ratelimit import RateLimit
-from .storage import accounts
+from .accounts.device_tokens import DEVICE_TOKENS, DeviceTokens
+from .kernel import validation
+from .kernel.auth import new_token
+from .kernel.client import client_address
+from .kernel.config import SETTINGS
+from .kernel.errors import ApiError
+from .kernel.i18n import N_
+from .kernel.ratelimit import RateLimit
+from .storage import STORE, accounts, limits
 
 routes = web.RouteTableDef()
 REGION_CODE = re.compile(r"^[0-9]{6}$")  # GB/T 2260 administrative division code
@@ -21,9 +22,9 @@ REGION_CODE = re.compile(r"^[0-9]{6}$")  # GB/T 2260 administrative division cod
 
 @routes.post("/api/v1/devices")
 async def register_device(request: web.Request) -> web.Response:
-    limit: RateLimit = request.app["device_registrations"]
+    limit: RateLimit = request.app[DEVICE_REGISTRATIONS]
     key = client_address(request)
-    wait = await request.app["store"].write(limit.allow, key)
+    wait = await request.app[STORE].write(limits.allow, limit, key)
     if wait:
         # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
         raise ApiError(429, "rate_limited", N_("Too many requests. Please wait a moment and try again."),
@@ -36,13 +37,16 @@ async def register_device(request: web.Request) -> web.Response:
     language = validation.choice(body, "language", ("zh", "mn"))
     device_id = str(uuid.uuid4())
     token, token_hash = new_token("dev")
-    await request.app["store"].write(accounts.add_device, device_id, token_hash, region, language)
+    await request.app[STORE].write(accounts.add_device, device_id, token_hash, region, language)
     return web.json_response({"device_id": device_id, "token": token}, status=201,
                              headers={"Cache-Control": "no-store"})  # a secret: no cache may keep it
 
 
+DEVICE_REGISTRATIONS = web.AppKey("device_registrations", RateLimit)  # box registrations per client address
+
+
 def setup(app: web.Application) -> None:
-    settings = app["settings"]
-    app["device_registrations"] = RateLimit("device_registration", settings.device_registrations_per_minute, 60)
-    app["device_tokens"] = DeviceTokens(app["store"])
+    settings = app[SETTINGS]
+    app[DEVICE_REGISTRATIONS] = RateLimit("device_registration", settings.device_registrations_per_minute, 60)
+    app[DEVICE_TOKENS] = DeviceTokens(app[STORE])
     app.add_routes(routes)

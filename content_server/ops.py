@@ -11,10 +11,12 @@ from typing import Callable
 
 from aiohttp import web
 
-from . import auth, disk_space
-from .errors import ApiError, DISK_FULL_RETRY_SECONDS, disk_full, disk_full_error
-from .i18n import N_
-from .storage import health as health_sql
+from .accounts import callers
+from .kernel import disk_space
+from .kernel.config import SETTINGS
+from .kernel.errors import ApiError, DISK_FULL_RETRY_SECONDS, disk_full, disk_full_error
+from .kernel.i18n import N_
+from .storage import STORE, health as health_sql
 
 routes = web.RouteTableDef()
 
@@ -64,7 +66,7 @@ async def count_requests(request: web.Request, handler):
     response = await handler(request)
     route = request.match_info.route.resource
     path = route.canonical if route is not None else "unmatched"
-    request.app["metrics"].inc("legaltv_http_requests_total", path=path, status=response.status)
+    request.app[METRICS].inc("legaltv_http_requests_total", path=path, status=response.status)
     return response
 
 
@@ -99,7 +101,7 @@ class LoopLag:
 
 
 async def _measure_loop_lag(app: web.Application):
-    task = asyncio.create_task(app["loop_lag"].run())
+    task = asyncio.create_task(app[LOOP_LAG].run())
     yield
     task.cancel()
     try:
@@ -148,7 +150,7 @@ def _room(settings) -> tuple[int, int]:
 
 @routes.get("/healthz")
 async def healthz(request: web.Request) -> web.Response:
-    settings = request.app["settings"]
+    settings = request.app[SETTINGS]
     try:
         free, reserve = await asyncio.to_thread(_room, settings)
         if free < reserve:
@@ -156,7 +158,7 @@ async def healthz(request: web.Request) -> web.Response:
             low = ApiError(503, "low_disk_space", N_("The server's disk is almost full. Please free space on it."),
                            headers={"Retry-After": str(DISK_FULL_RETRY_SECONDS)})
             return _unhealthy("low_disk_space", low, free_bytes=free, min_free_bytes=reserve)
-        await request.app["health_probe"].check()
+        await request.app[HEALTH_PROBE].check()
     except Exception as exc:  # report, never crash, when the disk or database is gone
         if disk_full(exc):
             return _unhealthy("disk_full", disk_full_error())
@@ -172,10 +174,10 @@ def _unhealthy(reason: str, error: ApiError, **figures) -> web.Response:
 def admin_or_scrape_token(handler):
     """Metrics are for administrators (session or API token) and for a scraper sending
     Settings.metrics_token as a Bearer token; they tell an attacker too much about the service."""
-    as_admin = auth.requires("admin")(handler)
+    as_admin = callers.requires("admin")(handler)
 
     async def wrapper(request: web.Request):
-        scrape_token = request.app["settings"].metrics_token
+        scrape_token = request.app[SETTINGS].metrics_token
         sent = request.headers.get("Authorization", "")
         if scrape_token and hmac.compare_digest(sent.encode(), f"Bearer {scrape_token}".encode()):
             return await handler(request)
@@ -187,16 +189,21 @@ def admin_or_scrape_token(handler):
 @routes.get("/metrics")
 @admin_or_scrape_token
 async def metrics(request: web.Request) -> web.Response:
-    return web.Response(text=await request.app["metrics"].render(), content_type="text/plain", charset="utf-8",
+    return web.Response(text=await request.app[METRICS].render(), content_type="text/plain", charset="utf-8",
                         headers={"Cache-Control": "no-store"})
 
 
+METRICS = web.AppKey("metrics", Metrics)  # counters and gauges served by /metrics
+LOOP_LAG = web.AppKey("loop_lag", LoopLag)  # how late the event loop wakes, for /metrics
+HEALTH_PROBE = web.AppKey("health_probe", HealthProbe)  # the last /healthz check, shared by callers within a second
+
+
 def setup(app: web.Application) -> None:
-    app["metrics"].describe("legaltv_http_requests_total", "counter", "HTTP requests by route and status")
-    app["health_probe"] = HealthProbe(app["settings"], app["store"])
-    app["loop_lag"] = LoopLag()
-    app["metrics"].gauge("legaltv_event_loop_lag_seconds",
-                         f"how late a {LAG_TICK_SECONDS:g} s sleep wakes, over the last {LAG_WINDOW_SECONDS:g} s",
-                         app["loop_lag"].quantiles)
+    app[METRICS].describe("legaltv_http_requests_total", "counter", "HTTP requests by route and status")
+    app[HEALTH_PROBE] = HealthProbe(app[SETTINGS], app[STORE])
+    app[LOOP_LAG] = LoopLag()
+    app[METRICS].gauge("legaltv_event_loop_lag_seconds",
+                       f"how late a {LAG_TICK_SECONDS:g} s sleep wakes, over the last {LAG_WINDOW_SECONDS:g} s",
+                       app[LOOP_LAG].quantiles)
     app.cleanup_ctx.append(_measure_loop_lag)
     app.add_routes(routes)

@@ -10,9 +10,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from content_server.config import DataRoot
+from content_server.kernel.config import DataRoot
 from content_server.schedule.slate import make_slate
 from content_server.storage import media
+
 from . import given
 
 SEGMENT = 2

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from content_server import auth
 from content_server.app import create_app
-from content_server.config import Settings
-from content_server.storage import Store, accounts
+from content_server.kernel import auth
+from content_server.kernel.config import Settings
+from content_server.storage import STORE, Store, accounts
+
 from . import given
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,7 +63,7 @@ def add_account(store: Store, name: str, role: str, languages: str = "zh,mn") ->
 def make_account(client):
     """Creates an account and returns a Bearer API token for it."""
     def make(name: str, role: str, languages: str = "zh,mn") -> dict:
-        store = client.server.app["store"]
+        store = client.server.app[STORE]
         user_id = add_account(store, name, role, languages)
         token, token_hash = auth.new_token("ltv")
         given.write(store, accounts.add_api_token, user_id, token_hash)

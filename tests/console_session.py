@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from content_server.storage import STORE
+
 from .conftest import PASSWORD, add_account
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]*)">')
@@ -22,7 +24,7 @@ async def post_login(client, name: str, password: str, headers: dict | None = No
 
 async def sign_in(client, name: str, role: str, languages: str = "zh,mn", home: str | None = None) -> str:
     """Makes the account, signs in through the form and returns the page's CSRF token."""
-    add_account(client.server.app["store"], name, role, languages)
+    add_account(client.server.app[STORE], name, role, languages)
     client.session.cookie_jar.clear()
     resp = await post_login(client, name, PASSWORD, allow_redirects=False)
     assert resp.status == 303, await resp.text()

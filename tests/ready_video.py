@@ -16,8 +16,9 @@ from pathlib import Path
 
 from PIL import Image
 
-from content_server.config import Settings
+from content_server.kernel.config import Settings
 from content_server.storage import Store, catalog as catalog_sql, media as media_sql
+
 from . import given
 
 SECONDS = 2

@@ -7,8 +7,9 @@ import time
 
 import pytest
 
-from content_server import auth
-from content_server.storage import Store, accounts
+from content_server.accounts import callers
+from content_server.kernel import auth
+from content_server.storage import STORE, Store, accounts
 
 from .conftest import PASSWORD, add_account
 from .console_session import sign_in
@@ -38,7 +39,7 @@ async def test_the_admin_console_refuses_a_weak_password(client, password):
         "csrf_token": csrf, "name": "bayar", "role": "staff", "languages": "zh", "password": password})
     assert resp.status == 422, WEAK[password]
     assert 'data-field="password"' in await resp.text()
-    assert await client.server.app["store"].read(accounts.user_by_name, "bayar") is None
+    assert await client.server.app[STORE].read(accounts.user_by_name, "bayar") is None
 
 
 async def test_a_long_password_of_ordinary_words_is_accepted(client):
@@ -57,7 +58,7 @@ def test_the_command_line_refuses_a_weak_password_and_says_why(tmp_path):
 
 async def test_an_admin_lists_creates_and_revokes_api_tokens_as_json(client, make_account):
     admin = make_account("root", "admin")
-    add_account(client.server.app["store"], "saran", "editor")
+    add_account(client.server.app[STORE], "saran", "editor")
     resp = await client.post("/api/v1/tokens", json={"user": "saran", "expires_days": 30, "label": "uploader"},
                              headers=admin)
     assert resp.status == 201
@@ -86,7 +87,7 @@ async def test_an_admin_lists_creates_and_revokes_api_tokens_as_json(client, mak
 
 
 async def test_an_expired_token_no_longer_signs_in(client):
-    store = client.server.app["store"]
+    store = client.server.app[STORE]
     user_id = add_account(store, "saran", "editor")
     token, hashed = auth.new_token("ltv")
     await store.write(accounts.add_api_token, user_id, hashed, expires_at=time.time() - 1)
@@ -94,13 +95,13 @@ async def test_an_expired_token_no_longer_signs_in(client):
 
 
 async def test_a_password_reset_and_a_deactivation_revoke_the_accounts_tokens(client):
-    store = client.server.app["store"]
+    store = client.server.app[STORE]
     csrf = await sign_in(client, "root", "admin")
     for name in ("saran", "bayar"):
         add_account(store, name, "editor")
     tokens = {}
     for name in ("saran", "bayar"):
-        token, _id, _expires = await store.write(auth.issue_api_token, (await store.read(accounts.user_by_name, name))["id"], 90)
+        token, _id, _expires = await store.write(callers.issue_api_token, (await store.read(accounts.user_by_name, name))["id"], 90)
         tokens[name] = {"Authorization": f"Bearer {token}"}
         assert (await client.get("/api/v1/categories", headers=tokens[name])).status == 200
 
@@ -122,7 +123,7 @@ async def test_a_password_reset_and_a_deactivation_revoke_the_accounts_tokens(cl
 
 
 async def test_the_admin_console_shows_a_new_token_once_lists_it_and_revokes_it(client):
-    store = client.server.app["store"]
+    store = client.server.app[STORE]
     csrf = await sign_in(client, "root", "admin")
     add_account(store, "saran", "editor")
     resp = await client.post("/console/admin/tokens", data={

@@ -14,8 +14,8 @@ import urllib.request
 
 import pytest
 
-from content_server.config import Settings
 from content_server.demo import fill_demo
+from content_server.kernel.config import Settings
 
 from stb_app.i18n import pick, translate
 

@@ -144,7 +144,7 @@ def test_a_moved_document_is_revalidated_once_and_an_open_question_is_followed_e
 
 def editor_token(server) -> str:
     from content_server.storage import Store, accounts
-    from content_server import auth
+    from content_server.kernel import auth
     store = Store(server.data / "legal-tv.db")
     try:
         user_id = add_account(store, "editor-" + uuid.uuid4().hex[:6], "editor")

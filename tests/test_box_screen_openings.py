@@ -5,8 +5,8 @@ from datetime import datetime
 
 import pytest
 
-from content_server.config import Settings
 from content_server.demo import fill_demo
+from content_server.kernel.config import Settings
 
 from stb_app import programme_guide
 

@@ -9,8 +9,8 @@ import sys
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from content_server.config import Settings
 from content_server.demo import fill_demo
+from content_server.kernel.config import Settings
 
 from .conftest import ARTIFACTS, ServerProcess
 from .test_box_ui import staff_token

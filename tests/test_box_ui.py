@@ -10,10 +10,10 @@ import urllib.request
 
 import pytest
 
-from content_server import auth
-from content_server.config import DataRoot, Settings
-from content_server.storage import Store, accounts
 from content_server.demo import fill_demo
+from content_server.kernel import auth
+from content_server.kernel.config import DataRoot, Settings
+from content_server.storage import Store, accounts
 
 from stb_app.i18n import translate
 

@@ -10,9 +10,12 @@ from datetime import datetime, timezone
 
 import pytest
 
-from content_server.http_cache import accepts_gzip, etag_matches
-from content_server.media.catalog import build_catalog, iso, visible
-from content_server.storage import Store, media as media_sql
+from content_server.catalog.api import build_catalog
+from content_server.catalog.publish_window import iso, visible
+from content_server.kernel.config import SETTINGS
+from content_server.kernel.http_cache import accepts_gzip, etag_matches
+from content_server.ops import METRICS
+from content_server.storage import STORE, Store, media as media_sql
 
 from .ready_video import add_ready_video, ensure_category
 
@@ -82,7 +85,7 @@ def test_header_parsing_follows_http():
 
 
 async def test_a_box_sees_a_ready_video_with_everything_it_needs_to_play_it(client, device):
-    store, settings = client.server.app["store"], client.server.app["settings"]
+    store, settings = client.server.app[STORE], client.server.app[SETTINGS]
     # given a ready video and a video still being transcoded
     vid = add_ready_video(store, settings)
     await store.write(media_sql.add_video_with_job, {
@@ -110,7 +113,7 @@ async def test_a_box_sees_a_ready_video_with_everything_it_needs_to_play_it(clie
 
 
 async def test_revalidation_gets_304_and_gzip_is_sent_to_those_who_accept_it(client):
-    store, settings = client.server.app["store"], client.server.app["settings"]
+    store, settings = client.server.app[STORE], client.server.app[SETTINGS]
     add_ready_video(store, settings)
     # given a first full response, plain and gzipped
     plain = await client.get("/api/v1/catalog", headers={"Accept-Encoding": "identity"}, auto_decompress=False)
@@ -135,8 +138,8 @@ async def test_revalidation_gets_304_and_gzip_is_sent_to_those_who_accept_it(cli
 
 
 async def test_the_catalog_is_rendered_once_per_change_not_per_request(client):
-    store, settings = client.server.app["store"], client.server.app["settings"]
-    metrics = client.server.app["metrics"]
+    store, settings = client.server.app[STORE], client.server.app[SETTINGS]
+    metrics = client.server.app[METRICS]
     renders = lambda: metrics.counters[("legaltv_catalog_renders_total", ())]  # noqa: E731
     add_ready_video(store, settings)
     first = await client.get("/api/v1/catalog")
@@ -153,7 +156,7 @@ async def test_the_catalog_is_rendered_once_per_change_not_per_request(client):
 
 
 async def test_a_video_appears_when_its_publish_window_opens_without_a_restart(client):
-    store, settings = client.server.app["store"], client.server.app["settings"]
+    store, settings = client.server.app[STORE], client.server.app[SETTINGS]
     # given a ready video whose window opens 2 s from now and one whose window closes then
     opens_at = time.time() + 2
     later = add_ready_video(store, settings, publish_from=utc(opens_at))

@@ -1,6 +1,9 @@
 """Editors name and order the categories households browse; nobody else may."""
 from __future__ import annotations
 
+from content_server.kernel.config import SETTINGS
+from content_server.storage import STORE
+
 from .console_session import sign_in
 from .ready_video import add_ready_video
 from . import given
@@ -8,7 +11,7 @@ from . import given
 
 async def test_an_editor_creates_renames_and_reorders_categories_and_boxes_see_it(client, make_account):
     editor = make_account("saran", "editor")
-    store, settings = client.server.app["store"], client.server.app["settings"]
+    store, settings = client.server.app[STORE], client.server.app[SETTINGS]
     # given two categories made by an editor, each with a ready video
     for cid, zh, mn in (("traffic", "交通事故", "ᠵᠠᠮ ᠤᠨ ᠣᠳᠣᠯ"), ("wages", "劳动工资", "ᠴᠠᠯᠢᠩ")):
         resp = await client.post("/api/v1/categories", json={"id": cid, "title": {"zh": zh, "mn": mn}},
@@ -72,7 +75,7 @@ async def test_every_role_but_editor_is_refused(client, make_account, device):
                                       ("PUT", "/api/v1/categories/order", {"order": ["land"]})):
             resp = await client.request(method, path, json=payload, headers=headers)
             assert resp.status == status, (name, method, path)
-    store = client.server.app["store"]
+    store = client.server.app[STORE]
     assert (await store.read(given.row, "SELECT COUNT(*) AS n FROM categories"))["n"] == 0
 
 

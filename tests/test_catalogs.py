@@ -9,7 +9,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from content_server import catalogs
-from content_server.i18n import LANGUAGES
+from content_server.kernel.i18n import LANGUAGES
 
 MONGOLIAN = re.compile(r"[\u1800-\u18af]")
 HAS_WORDS = re.compile(r"[A-Za-z]{2,}")

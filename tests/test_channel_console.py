@@ -1,7 +1,7 @@
 """An editor builds the legal channel in the web console, in headless Chromium against a real server."""
 import pytest
 
-from content_server.config import DataRoot
+from content_server.kernel.config import DataRoot
 from content_server.storage import Store
 
 from .browser import PHONE, browser, live_server, new_page, screenshot, sign_in  # noqa: F401  (fixtures)

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from content_server import media, schedule
-from content_server.config import Settings
-from content_server.storage import Store
+from content_server.kernel.clock import CLOCK
+from content_server.kernel.config import SETTINGS, Settings
+from content_server.storage import STORE, Store
 
 from .test_channel_live import on_air, parse_playlist, video_of
 from . import given
@@ -27,7 +28,7 @@ def settings(tmp_path):
 @pytest.mark.slow
 async def test_demo_channel_plays_the_demo_videos_continuously(client):
     app = client.server.app
-    store, settings = app["store"], app["settings"]
+    store, settings = app[STORE], app[SETTINGS]
     # given the media demo, then the channel demo, run twice (as `content-server demo` does, off the loop)
     def demo():
         own = Store(settings.root.database)
@@ -45,7 +46,7 @@ async def test_demo_channel_plays_the_demo_videos_continuously(client):
     # when a box tunes in at 08:00:01 tomorrow, Shanghai time, the clock running from there
     tomorrow = datetime.now(CHINA).date() + timedelta(days=1)
     eight = datetime(tomorrow.year, tomorrow.month, tomorrow.day, 8, 0, 1, tzinfo=CHINA).timestamp()
-    app["schedule_clock"].offset = eight - time.time()
+    app[CLOCK].offset = eight - time.time()
     guide = await (await client.get("/api/v1/channels/legal/guide?hours=48")).json()
     ready = {row["id"] for row in await store.read(given.rows, "SELECT id FROM videos WHERE status = 'ready'")}
     assert {g["item_id"] for g in guide if g["item_id"]} == ready
@@ -60,9 +61,9 @@ async def test_demo_channel_plays_the_demo_videos_continuously(client):
         for segment in parse_playlist(text)["segments"]:
             assert (await client.get(segment["url"])).status == 200, segment["url"]
     lowest = re.findall(r"^live/(.+)\.m3u8$", master, re.M)[0]
-    before = app["schedule_clock"]()
+    before = app[CLOCK]()
     playlist = parse_playlist(await (await client.get(f"/api/v1/channels/legal/live/{lowest}.m3u8")).text())
-    after = app["schedule_clock"]()
+    after = app[CLOCK]()
     joining = playlist["segments"][-3]  # where a player starts: the segment on air during the request
     assert joining["start"] - 0.01 <= after and before < joining["start"] + joining["duration"] + 0.01
     assert video_of(joining["url"]) == on_air(guide, joining["start"] + 0.01)["item_id"]

@@ -6,6 +6,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from content_server.kernel.clock import CLOCK
+from content_server.kernel.config import SETTINGS
+from content_server.storage import STORE
+
 from .channel_media import install, install_slate, make_renditions
 from .conftest import METRICS
 
@@ -51,9 +55,9 @@ def renditions(tmp_path_factory):
 async def channel(client, make_account, renditions):
     """Given two ready videos with different ladders and a channel scheduling them."""
     app = client.server.app
-    root = app["settings"].root
-    install(app["store"], root, renditions, "talk")
-    install(app["store"], root, renditions, "short")
+    root = app[SETTINGS].root
+    install(app[STORE], root, renditions, "talk")
+    install(app[STORE], root, renditions, "short")
     install_slate(root, renditions)
     editor = make_account("saran", "editor")
     resp = await client.post("/api/v1/channels", headers=editor,
@@ -112,7 +116,7 @@ async def test_guide_and_playlist_agree_at_random_instants_over_a_week(client, c
     instants += [moment(0, 8, 0, tzinfo=CHINA).timestamp() + d for d in (-0.5, 0, 0.5, 3.9, 4.1, 6.1)]
     instants += [moment(2, 20, 0, 3, tzinfo=CHINA).timestamp()]
     for at in instants:
-        app["schedule_clock"].fixed = at
+        app[CLOCK].fixed = at
         guide = await (await client.get("/api/v1/channels/legal/guide?hours=2")).json()
         item = on_air(guide, at)
         for variant in ("180p", "144p", "audio_mn", "subs_zh"):
@@ -128,7 +132,7 @@ async def test_guide_and_playlist_agree_at_random_instants_over_a_week(client, c
 
 async def test_the_special_programme_plays_on_its_date(client, channel):
     at = moment(2, 20, 0, 3, tzinfo=CHINA).timestamp()
-    channel["schedule_clock"].fixed = at
+    channel[CLOCK].fixed = at
     guide = await (await client.get("/api/v1/channels/legal/guide?hours=1")).json()
     special = on_air(guide, at)
     assert special["item_id"] == "talk" and special["slot_title"] == {"zh": "特别", "mn": "ᠣᠨᠴᠠ"}
@@ -140,7 +144,7 @@ async def test_sequence_numbers_never_decrease_across_refreshes(client, channel)
     previous = None
     for step in range(0, 260, 3):  # across slot joins, slates and one midnight
         at = start + step if step < 200 else moment(1, 0, 0, tzinfo=CHINA).timestamp() - 230 + step
-        app["schedule_clock"].fixed = at
+        app[CLOCK].fixed = at
         playlist = parse_playlist(await (await client.get("/api/v1/channels/legal/live/180p.m3u8")).text())
         if previous:
             assert playlist["sequence"] >= previous["sequence"]
@@ -156,7 +160,7 @@ async def test_sequence_numbers_never_decrease_across_refreshes(client, channel)
 
 async def test_programme_joins_are_marked_and_every_segment_is_dated(client, channel):
     at = moment(0, 8, 0, 5, tzinfo=CHINA).timestamp()
-    channel["schedule_clock"].fixed = at
+    channel[CLOCK].fixed = at
     text = await (await client.get("/api/v1/channels/legal/live/180p.m3u8")).text()
     playlist = parse_playlist(text)
     assert text.count("#EXT-X-PROGRAM-DATE-TIME:") == len(playlist["segments"]) == text.count("#EXTINF:")
@@ -172,7 +176,7 @@ async def test_a_video_without_a_rung_plays_its_nearest_rung(client, channel):
     app = channel
     for offset in range(0, 180, 2):
         at = moment(0, 8, 0, tzinfo=CHINA).timestamp() + offset
-        app["schedule_clock"].fixed = at
+        app[CLOCK].fixed = at
         playlist = parse_playlist(await (await client.get("/api/v1/channels/legal/live/180p.m3u8")).text())
         urls = [s["url"] for s in playlist["segments"]]
         if any("/short/" in u for u in urls):
@@ -184,7 +188,7 @@ async def test_a_video_without_a_rung_plays_its_nearest_rung(client, channel):
 
 async def test_live_playlists_are_cacheable_until_the_next_segment(client, channel):
     at = moment(0, 8, 0, 1, tzinfo=CHINA).timestamp()
-    channel["schedule_clock"].fixed = at
+    channel[CLOCK].fixed = at
     resp = await client.get("/api/v1/channels/legal/live/144p.m3u8")
     cache = resp.headers["Cache-Control"]
     assert cache.startswith("public, max-age=") and 1 <= int(cache.split("=")[1]) <= 2
@@ -208,7 +212,7 @@ async def test_an_edit_while_on_air_keeps_the_programme_and_the_numbers(client, 
     programme on air plays on, numbers only grow, and the guide's past is unchanged."""
     app = channel
     at = moment(0, 8, 0, 5).timestamp()
-    app["schedule_clock"].fixed = at
+    app[CLOCK].fixed = at
     guide_before = await (await client.get("/api/v1/channels/legal/guide?hours=1")).json()
     before = parse_playlist(await (await client.get("/api/v1/channels/legal/live/180p.m3u8")).text())
     edited = dict(SCHEDULE, slots=[dict(SCHEDULE["slots"][0], source={"type": "videos", "videos": ["short"]},
@@ -217,7 +221,7 @@ async def test_an_edit_while_on_air_keeps_the_programme_and_the_numbers(client, 
     resp = await client.put("/api/v1/channels/legal", headers=editor,
                             json={"title": {"zh": "法治频道", "mn": "ᠬᠠᠤᠯᠢ"}, "schedule": edited})
     assert resp.status == 200
-    app["schedule_clock"].fixed = at + 1
+    app[CLOCK].fixed = at + 1
     after = parse_playlist(await (await client.get("/api/v1/channels/legal/live/180p.m3u8")).text())
     assert after["sequence"] >= before["sequence"]
     numbered = {before["sequence"] + n: seg for n, seg in enumerate(before["segments"])}
@@ -229,6 +233,6 @@ async def test_an_edit_while_on_air_keeps_the_programme_and_the_numbers(client, 
     assert [g for g in guide_after if g["start"] < moment(0, 8, 3).isoformat()] == \
         [g for g in guide_before if g["start"] < moment(0, 8, 3).isoformat()]
     # the next morning, the edited slot plays
-    app["schedule_clock"].fixed = moment(1, 8, 0, 1).timestamp()
+    app[CLOCK].fixed = moment(1, 8, 0, 1).timestamp()
     tomorrow = await (await client.get("/api/v1/channels/legal/guide?hours=1")).json()
     assert on_air(tomorrow, moment(1, 8, 0, 1).timestamp())["item_id"] == "short"

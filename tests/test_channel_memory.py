@@ -5,6 +5,10 @@ import sys
 from .channel_media import install_slate
 from .ready_video import add_ready_video
 from .test_channel_live import moment, renditions  # noqa: F401  (session fixture)
+from content_server.kernel.config import SETTINGS
+from content_server.kernel.clock import CLOCK
+from content_server.schedule.lineup import LINEUP
+from content_server.storage import STORE
 
 PATHS = ("/api/v1/channels", "/api/v1/channels/legal/guide?hours=48", "/api/v1/channels/legal/live.m3u8",
          "/api/v1/channels/legal/live/234p.m3u8", "/api/v1/channels/legal/live/audio_mn.m3u8",
@@ -39,14 +43,14 @@ def held_bytes(lineup) -> int:
 
 async def test_publishing_twenty_videos_keeps_the_channel_caches_flat(client, make_account, renditions):  # noqa: F811
     app = client.server.app
-    store, settings = app["store"], app["settings"]
+    store, settings = app[STORE], app[SETTINGS]
     install_slate(settings.root, renditions)
     add_ready_video(store, settings)
     editor = make_account("saran", "editor")
     resp = await client.post("/api/v1/channels", headers=editor,
                              json={"id": "legal", "title": {"zh": "法治频道", "mn": "ᠬᠠᠤᠯᠢ"}, "schedule": MORNINGS})
     assert resp.status == 201, await resp.text()
-    app["schedule_clock"].fixed = moment(0, 7, 30).timestamp()  # boxes watch the morning slot
+    app[CLOCK].fixed = moment(0, 7, 30).timestamp()  # boxes watch the morning slot
     entries, memory = [], {}
     # when editors publish twenty videos, and boxes read the guide, XMLTV and live playlists after each
     for n in range(20):
@@ -56,9 +60,9 @@ async def test_publishing_twenty_videos_keeps_the_channel_caches_flat(client, ma
             assert got.status == 200, path
         guide = await (await client.get(PATHS[1])).json()
         assert f"第{n}课" in {entry["title"]["zh"] for entry in guide}  # the new video is on air at once
-        entries.append(app["lineup"].cache_entries())
+        entries.append(app[LINEUP].cache_entries())
         if n in (4, 19):  # after a few uploads, and fifteen uploads later
-            memory[n] = held_bytes(app["lineup"])
+            memory[n] = held_bytes(app[LINEUP])
     # then the caches keep one library's plans, tables and bodies, not one set per upload
     assert entries[-1] == entries[4], entries
     # and what they hold stays flat (a wide margin: the library itself grows by a few kB a video)

@@ -9,10 +9,10 @@ from datetime import time as clock
 import pytest
 
 from content_server.questions import workflow
+from content_server.questions import housekeeping, reports
 from content_server.questions.calendar import default_calendar
 from content_server.questions.intake import submit
-from content_server.questions import housekeeping, reports
-from content_server.storage import questions as db
+from content_server.storage import STORE, questions as db
 
 from .conftest import METRICS, add_account
 from .console_session import post_login
@@ -47,7 +47,7 @@ def user(store, name: str, role: str = "staff", languages: str = "zh,mn"):
 
 @pytest.fixture
 def store(client):
-    return client.server.app["store"]
+    return client.server.app[STORE]
 
 
 async def post(client, path, headers, **json_body):

@@ -5,7 +5,7 @@ import threading
 import time
 import uuid
 
-from content_server import auth
+from content_server.kernel import auth
 from content_server.questions import topics
 from content_server.questions.calendar import default_calendar
 from content_server.questions.intake import submit

@@ -1,5 +1,5 @@
 """The admin console: an administrator adds, deactivates and resets accounts through web forms."""
-from content_server.storage import accounts
+from content_server.storage import STORE, accounts
 
 from .conftest import PASSWORD, add_account
 from .console_session import csrf_of, post_login, sign_in
@@ -14,7 +14,7 @@ async def test_admin_adds_a_mongolian_speaking_lawyer_who_can_then_sign_in(clien
     assert resp.status == 303 and resp.headers["Location"] == "/console/admin?done=added"
     page = await (await client.get("/console/admin?done=added")).text()
     assert 'data-user="bayar"' in page and "ᠮᠣᠩᠭᠣᠯ" in page
-    row = await client.server.app["store"].read(accounts.user_by_name, "bayar")
+    row = await client.server.app[STORE].read(accounts.user_by_name, "bayar")
     assert row["role"] == "staff" and row["languages"] == "zh,mn"
 
     client.session.cookie_jar.clear()
@@ -33,11 +33,11 @@ async def test_bad_account_forms_are_refused_with_the_reason_and_add_nothing(cli
         html = await resp.text()
         assert f'data-field="{field}"' in html and 'role="alert"' in html
         assert "<script>" not in html  # the bad name is escaped when shown back
-    assert [row["name"] for row in await client.server.app["store"].write(accounts.users)] == ["root"]
+    assert [row["name"] for row in await client.server.app[STORE].write(accounts.users)] == ["root"]
 
 
 async def test_a_deactivated_account_is_signed_out_and_cannot_sign_in(client):
-    store = client.server.app["store"]
+    store = client.server.app[STORE]
     add_account(store, "bayar", "staff")
     await post_login(client, "bayar", PASSWORD, allow_redirects=False)
     staff_cookies = {c.key: c.value for c in client.session.cookie_jar}
@@ -58,14 +58,14 @@ async def test_a_deactivated_account_is_signed_out_and_cannot_sign_in(client):
 
 async def test_admin_cannot_deactivate_their_own_account(client):
     csrf = await sign_in(client, "root", "admin")
-    me = await client.server.app["store"].read(accounts.user_by_name, "root")
+    me = await client.server.app[STORE].read(accounts.user_by_name, "root")
     resp = await client.post(f"/console/admin/users/{me['id']}/active", data={"csrf_token": csrf, "active": "0"})
     assert resp.status == 422
-    assert await client.server.app["store"].read(accounts.user_by_name, "root") is not None
+    assert await client.server.app[STORE].read(accounts.user_by_name, "root") is not None
 
 
 async def test_reset_password_replaces_the_old_one_and_signs_the_person_out(client):
-    store = client.server.app["store"]
+    store = client.server.app[STORE]
     add_account(store, "bayar", "staff")
     await post_login(client, "bayar", PASSWORD, allow_redirects=False)
     bayar_cookies = {c.key: c.value for c in client.session.cookie_jar}
@@ -93,12 +93,12 @@ async def test_admin_forms_without_the_csrf_token_are_refused(client):
     resp = await client.post("/console/admin/users", headers={"X-CSRF-Token": "forged"}, data={
         "name": "bayar", "role": "staff", "languages": "zh", "password": NEW_PASSWORD})
     assert resp.status == 403
-    assert await client.server.app["store"].read(accounts.user_by_name, "bayar") is None
+    assert await client.server.app[STORE].read(accounts.user_by_name, "bayar") is None
 
 
 async def test_admin_routes_a_lawyer_to_chosen_languages_and_topics(client, device):
     from .test_console_staff import ask
-    store = client.server.app["store"]
+    store = client.server.app[STORE]
     traffic = await ask(client, device, "13812348000", topic="traffic", phrases=("traffic.2",), language="mn")
     labour = await ask(client, device, "15847112345", topic="labour", phrases=("labour.1",), language="mn")
     add_account(store, "bayar", "staff", languages="zh")
@@ -121,7 +121,7 @@ async def test_admin_routes_a_lawyer_to_chosen_languages_and_topics(client, devi
 
 
 async def test_routing_needs_a_language_and_topics_only_for_the_desk(client):
-    store = client.server.app["store"]
+    store = client.server.app[STORE]
     add_account(store, "editor1", "editor")
     csrf = await sign_in(client, "root", "admin")
     editor = await store.read(accounts.user_by_name, "editor1")

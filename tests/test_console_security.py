@@ -7,8 +7,8 @@ import re
 
 from aiohttp import web
 
-from content_server.auth import ROLES
-from content_server.storage import accounts
+from content_server.kernel.auth import ROLES
+from content_server.storage import STORE, accounts
 
 from .conftest import PASSWORD, add_account
 from .console_session import post_login
@@ -86,10 +86,10 @@ async def _headers_for(client, caller: str, cache: dict) -> dict:
         resp = await client.post("/api/v1/devices", json={"region": "152500", "language": "mn"})
         headers = {"Authorization": f"Bearer {(await resp.json())['token']}"}
     else:
-        from content_server import auth
-        user_id = add_account(client.server.app["store"], f"who-{caller}", caller)
+        from content_server.kernel import auth
+        user_id = add_account(client.server.app[STORE], f"who-{caller}", caller)
         token, token_hash = auth.new_token("ltv")
-        await client.server.app["store"].write(accounts.add_api_token, user_id, token_hash)
+        await client.server.app[STORE].write(accounts.add_api_token, user_id, token_hash)
         headers = {"Authorization": f"Bearer {token}"}
     cache[caller] = headers
     return headers
@@ -126,7 +126,7 @@ async def test_every_unsafe_route_refuses_a_browser_session_without_the_csrf_tok
     for method, path, allowed in unsafe:
         role = allowed[0]
         if role not in sessions:  # one sign-in per role: sign-in is throttled
-            add_account(client.server.app["store"], f"csrf-{role}", role)
+            add_account(client.server.app[STORE], f"csrf-{role}", role)
             client.session.cookie_jar.clear()
             resp = await post_login(client, f"csrf-{role}", PASSWORD, allow_redirects=False)
             assert resp.status == 303
@@ -143,7 +143,7 @@ async def test_every_unsafe_route_refuses_a_browser_session_without_the_csrf_tok
 async def test_console_pages_are_not_cached_framed_or_scripted_inline(client):
     for role, path in (("admin", "/console/admin"), ("staff", "/console/staff"),
                        ("supervisor", "/console/supervisor")):
-        add_account(client.server.app["store"], f"h-{role}", role)
+        add_account(client.server.app[STORE], f"h-{role}", role)
         client.session.cookie_jar.clear()
         resp = await post_login(client, f"h-{role}", PASSWORD)
         assert resp.status == 200 and resp.url.path == path

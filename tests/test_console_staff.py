@@ -3,7 +3,7 @@ import re
 import time
 import uuid
 
-from content_server.storage import questions as db
+from content_server.storage import STORE, questions as db
 
 from .console_session import sign_in
 from . import given
@@ -24,7 +24,7 @@ async def ask(client, device: dict, phone: str, topic: str = "traffic", language
 def make_overdue(client, question_id: str) -> None:
     """Moves a question's callback window into the past (test setup only)."""
     past = time.time() - 3600
-    given.write(client.server.app["store"], given.run_sql, "UPDATE questions SET created_at = ?, window_start = ?, window_end = ?, due_at = ? WHERE id = ?", (past - 7200, past - 7200, past, past, question_id))
+    given.write(client.server.app[STORE], given.run_sql, "UPDATE questions SET created_at = ?, window_start = ?, window_end = ?, due_at = ? WHERE id = ?", (past - 7200, past - 7200, past, past, question_id))
 
 
 async def test_the_queue_shows_masked_numbers_and_never_a_full_one(client, device):
@@ -96,7 +96,7 @@ async def test_the_number_is_shown_only_to_the_claimant_on_request_and_each_time
     resp = await client.post(f"/api/v1/desk/questions/{question['id']}/reveal", headers={"X-CSRF-Token": csrf})
     assert resp.status == 200 and (await resp.json())["phone"] == "+8613812348000"
     assert resp.headers["Cache-Control"] == "no-store"
-    actions = [row["action"] for row in await client.server.app["store"].read(db.audit_log, question_id=question["id"])]
+    actions = [row["action"] for row in await client.server.app[STORE].read(db.audit_log, question_id=question["id"])]
     assert actions.count("reveal") == 1
     html = await (await client.get(page)).text()
     assert not FULL_NUMBER.search(html)  # the page never carries it, even after a reveal
@@ -111,7 +111,7 @@ async def test_a_colleague_cannot_reveal_a_number_claimed_by_someone_else(client
     assert "data-reveal" not in html and "takeover" not in html
     resp = await client.post(f"/api/v1/desk/questions/{question['id']}/reveal", headers={"X-CSRF-Token": csrf})
     assert resp.status == 409
-    assert [r["action"] for r in await client.server.app["store"].read(db.audit_log, question_id=question["id"])].count("reveal") == 0
+    assert [r["action"] for r in await client.server.app[STORE].read(db.audit_log, question_id=question["id"])].count("reveal") == 0
 
 
 async def test_an_unknown_question_page_is_a_bilingual_404(client):

@@ -2,7 +2,7 @@
 import re
 import time
 
-from content_server.storage import questions as db
+from content_server.storage import STORE, questions as db
 
 from .console_session import sign_in
 from .test_console_staff import FULL_NUMBER, ask
@@ -102,7 +102,7 @@ async def test_the_audit_log_lists_every_reveal_without_the_number(client, devic
     html = await (await client.get("/console/supervisor/audit")).text()
     assert re.search(rf'data-action="reveal" data-number="{question["number"]}"', html)
     assert not FULL_NUMBER.search(html)
-    assert len(await client.server.app["store"].read(db.audit_log, question_id=question["id"])) >= 3
+    assert len(await client.server.app[STORE].read(db.audit_log, question_id=question["id"])) >= 3
 
 
 async def test_the_supervisor_sees_the_number_for_a_revisit_call_and_it_is_audited(client, device):
@@ -113,7 +113,7 @@ async def test_the_supervisor_sees_the_number_for_a_revisit_call_and_it_is_audit
     assert not FULL_NUMBER.search(html)
     resp = await client.post(f"/api/v1/desk/questions/{low['id']}/reveal", headers={"X-CSRF-Token": csrf})
     assert resp.status == 200 and (await resp.json())["national"] == "13812348000"
-    reveals = [r for r in await client.server.app["store"].read(db.audit_log, question_id=low["id"]) if r["action"] == "reveal"]
+    reveals = [r for r in await client.server.app[STORE].read(db.audit_log, question_id=low["id"]) if r["action"] == "reveal"]
     assert len(reveals) == 1 and "revisit" in reveals[0]["detail"]
 
     waiting = await ask(client, device, "15847112345", topic="wages", phrases=("wages.1",))
@@ -129,7 +129,7 @@ async def test_the_board_warns_of_claims_about_to_lapse(client, device):
     html = await (await client.get("/console/supervisor")).text()
     assert "badge sla-warning_80 expiring" not in html
     # the lawyer's page stopped renewing: two minutes of the lease are left (test setup)
-    await client.server.app["store"].write(given.run_sql, "UPDATE questions SET lease_until = ? WHERE id = ?", (time.time() + 120, question["id"]))
+    await client.server.app[STORE].write(given.run_sql, "UPDATE questions SET lease_until = ? WHERE id = ?", (time.time() + 120, question["id"]))
     html = await (await client.get("/console/supervisor")).text()
     card = html.split('id="claimed"')[1].split(f'data-number="{question["number"]}"')[1].split("</li>")[0]
     assert "badge sla-warning_80 expiring" in card

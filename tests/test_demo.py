@@ -8,9 +8,10 @@ import urllib.request
 import pytest
 
 from content_server import media
-from content_server.config import Settings
+from content_server.kernel.config import Settings
 from content_server.media import demo
 from content_server.storage import Store
+
 from . import given
 
 MONGOLIAN = re.compile("[\u1800-\u18af]")

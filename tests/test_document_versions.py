@@ -2,7 +2,11 @@
 asked a question, a lawyer claimed it or a box registered."""
 import uuid
 
-from content_server.storage import Store, catalog as catalog_sql
+from content_server.catalog.api import CATALOG_CACHE
+from content_server.kernel.config import SETTINGS
+from content_server.ops import METRICS
+from content_server.kernel.clock import CLOCK
+from content_server.storage import STORE, Store, catalog as catalog_sql
 from content_server.storage.documents import Document, version_of
 
 from .ready_video import add_ready_video
@@ -16,7 +20,7 @@ CHANNEL_PATHS = ("/api/v1/channels", "/api/v1/channels/legal/guide?hours=48", "/
 
 
 def channel_renders(app) -> float:
-    return sum(value for (name, _), value in app["metrics"].counters.items()
+    return sum(value for (name, _), value in app[METRICS].counters.items()
                if name == "legaltv_channel_renders_total")
 
 
@@ -46,11 +50,11 @@ async def households_and_lawyers_at_work(client, make_account, n: int) -> None:
 async def test_questions_claims_and_registrations_do_not_render_the_catalog_or_the_channel_again(
         client, channel, make_account):
     app = channel
-    add_ready_video(app["store"], app["settings"])
-    app["schedule_clock"].fixed = moment(0, 8, 0, 1).timestamp()
+    add_ready_video(app[STORE], app[SETTINGS])
+    app[CLOCK].fixed = moment(0, 8, 0, 1).timestamp()
     # given boxes that have read the catalog and the channel once
     catalog = await client.get("/api/v1/catalog")
-    renders, channel_before = app["catalog_cache"].renders, await etags(client, CHANNEL_PATHS)
+    renders, channel_before = app[CATALOG_CACHE].renders, await etags(client, CHANNEL_PATHS)
     rendered = channel_renders(app)
     # when households ask, lawyers claim and boxes register, over and over
     for n in range(3):
@@ -58,33 +62,33 @@ async def test_questions_claims_and_registrations_do_not_render_the_catalog_or_t
         again = await client.get("/api/v1/catalog", headers={"If-None-Match": catalog.headers["ETag"]})
         # then the catalog is neither rendered again nor changed
         assert again.status == 304
-        assert app["catalog_cache"].renders == renders
+        assert app[CATALOG_CACHE].renders == renders
         # and the guide, XMLTV and live playlists are served from memory, unchanged
         assert await etags(client, CHANNEL_PATHS) == channel_before
-        assert channel_renders(app) == rendered, dict(app["metrics"].counters)
+        assert channel_renders(app) == rendered, dict(app[METRICS].counters)
 
 
 async def test_an_edited_category_or_a_new_video_changes_the_catalog_etag(client, make_account):
     app = client.server.app
     editor = make_account("saran", "editor")
-    add_ready_video(app["store"], app["settings"])
+    add_ready_video(app[STORE], app[SETTINGS])
     first = await client.get("/api/v1/catalog")
-    renders = app["catalog_cache"].renders
+    renders = app[CATALOG_CACHE].renders
     # when an editor renames the category
     resp = await client.patch("/api/v1/categories/traffic", headers=editor,
                               json={"title": {"zh": "道路交通", "mn": "ᠵᠠᠮ ᠤᠨ ᠬᠥᠳᠡᠯᠭᠡᠨ"}})
     assert resp.status == 200, await resp.text()
     renamed = await client.get("/api/v1/catalog")
     # then the next request renders once, with the new title and a new ETag
-    assert renamed.headers["ETag"] != first.headers["ETag"] and app["catalog_cache"].renders == renders + 1
+    assert renamed.headers["ETag"] != first.headers["ETag"] and app[CATALOG_CACHE].renders == renders + 1
     assert (await renamed.json())["categories"][0]["title"]["zh"] == "道路交通"
     # when a transcode worker (another process, its own connection) makes a video ready
-    worker = Store(app["settings"].root.database)
+    worker = Store(app[SETTINGS].root.database)
     try:
-        add_ready_video(worker, app["settings"], title_zh="拖欠工资怎么办", category="wages")
+        add_ready_video(worker, app[SETTINGS], title_zh="拖欠工资怎么办", category="wages")
     finally:
         worker.close()
-    await app["store"].refresh_versions()  # what the server does by itself at least once a second
+    await app[STORE].refresh_versions()  # what the server does by itself at least once a second
     published = await client.get("/api/v1/catalog")
     # then this server sees it, through the version kept in the database
     assert published.headers["ETag"] != renamed.headers["ETag"]
@@ -93,7 +97,7 @@ async def test_an_edited_category_or_a_new_video_changes_the_catalog_etag(client
 
 async def test_a_schedule_edit_changes_the_guide_and_the_live_playlists(client, channel, make_account):
     app = channel
-    app["schedule_clock"].fixed = moment(0, 8, 0, 1).timestamp()
+    app[CLOCK].fixed = moment(0, 8, 0, 1).timestamp()
     before = await etags(client, CHANNEL_PATHS[1:2] + CHANNEL_PATHS[3:])
     renamed = dict(SCHEDULE, slots=[dict(SCHEDULE["slots"][0], title={"zh": "早间新闻", "mn": "ᠮᠡᠳᠡᠭᠡ"})])
     resp = await client.put("/api/v1/channels/legal", headers=make_account("oyun", "editor"),

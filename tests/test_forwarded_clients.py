@@ -2,6 +2,11 @@
 client, and only a proxy we trust may tell us who that is."""
 import pytest
 
+from content_server.consoles import LOGIN_ATTEMPTS
+from content_server.devices import DEVICE_REGISTRATIONS
+from content_server.kernel.config import SETTINGS
+from content_server.storage import STORE
+
 from .conftest import PASSWORD, add_account
 from .console_session import post_login
 
@@ -14,7 +19,7 @@ async def register(client, headers: dict) -> int:
 
 @pytest.fixture
 def limit_two(client):
-    client.server.app["device_registrations"].count = 2
+    client.server.app[DEVICE_REGISTRATIONS].count = 2
     return client
 
 
@@ -27,7 +32,7 @@ async def test_forwarded_headers_from_an_untrusted_peer_are_ignored(limit_two):
 
 async def test_behind_a_trusted_proxy_each_household_has_its_own_limit(limit_two):
     client = limit_two
-    client.server.app["settings"].trusted_proxies = ("127.0.0.0/8",)
+    client.server.app[SETTINGS].trusted_proxies = ("127.0.0.0/8",)
     # a hundred households behind one proxy all register
     for n in range(100):
         assert await register(client, {"X-Forwarded-For": f"10.1.{n // 250}.{n % 250}"}) == 201
@@ -42,7 +47,7 @@ async def test_behind_a_trusted_proxy_each_household_has_its_own_limit(limit_two
 
 async def test_the_client_is_the_right_most_address_that_is_not_a_trusted_proxy(limit_two):
     client = limit_two
-    client.server.app["settings"].trusted_proxies = ("127.0.0.1", "192.168.0.0/16")
+    client.server.app[SETTINGS].trusted_proxies = ("127.0.0.1", "192.168.0.0/16")
     # client -> edge proxy 192.168.1.5 -> nginx -> us: the edge proxy is skipped, the client counted
     households = [await register(client, {"X-Forwarded-For": f"6.6.6.6, 198.51.100.{n}, 192.168.1.5"})
                   for n in range(3)]
@@ -54,9 +59,9 @@ async def test_the_client_is_the_right_most_address_that_is_not_a_trusted_proxy(
 
 async def test_failed_sign_ins_count_per_real_client_behind_a_trusted_proxy(client):
     app = client.server.app
-    app["settings"].trusted_proxies = ("127.0.0.1",)
-    app["login_attempts"].count = 2
-    add_account(app["store"], "wulan", "staff")
+    app[SETTINGS].trusted_proxies = ("127.0.0.1",)
+    app[LOGIN_ATTEMPTS].count = 2
+    add_account(app[STORE], "wulan", "staff")
     guesser = {"X-Forwarded-For": "198.51.100.9"}
     assert [(await post_login(client, "anyone", "guess", headers=guesser)).status for _ in range(3)] == [401, 401, 429]
     # the same name tried from another client behind the same proxy is not refused for the first one's guesses
@@ -69,7 +74,7 @@ async def test_failed_sign_ins_count_per_real_client_behind_a_trusted_proxy(clie
 
 async def test_the_session_cookie_is_secure_when_the_client_used_https(client):
     app = client.server.app
-    add_account(app["store"], "wulan", "staff")
+    add_account(app[STORE], "wulan", "staff")
     here = client.make_url("/").origin()
     https_origin = str(here.with_scheme("https"))
 
@@ -85,10 +90,10 @@ async def test_the_session_cookie_is_secure_when_the_client_used_https(client):
                             headers={"X-Forwarded-Proto": "https", "Origin": https_origin})
     assert resp.status == 403
     # a trusted proxy that terminated TLS says so
-    app["settings"].trusted_proxies = ("127.0.0.1",)
+    app[SETTINGS].trusted_proxies = ("127.0.0.1",)
     assert (await session_cookie({"X-Forwarded-Proto": "https", "Origin": https_origin}))["secure"]
     assert (await session_cookie({"Forwarded": "for=198.51.100.9;proto=https", "Origin": https_origin}))["secure"]
     # or the operator said the server is always behind TLS
-    app["settings"].trusted_proxies = ()
-    app["settings"].tls_proxy = True
+    app[SETTINGS].trusted_proxies = ()
+    app[SETTINGS].tls_proxy = True
     assert (await session_cookie({"Origin": https_origin}))["secure"]

@@ -1,7 +1,10 @@
 """The foundation every feature stands on: errors, accounts, sessions, devices, health."""
 import re
 
-from content_server.storage import Store
+from content_server.consoles import LOGIN_ATTEMPTS
+from content_server.devices import DEVICE_REGISTRATIONS
+from content_server.kernel.config import SETTINGS
+from content_server.storage import STORE, Store
 
 from .conftest import PASSWORD, add_account
 from .console_session import post_login
@@ -25,7 +28,7 @@ async def test_a_box_registers_and_gets_a_token(client):
     body = await resp.json()
     assert body["token"].startswith("dev_") and body["device_id"]
     # the token itself is never stored, only its hash
-    store = client.server.app["store"]
+    store = client.server.app[STORE]
     assert (await store.read(given.row, "SELECT COUNT(*) AS n FROM devices WHERE token_hash = ?", (body["token"],)))["n"] == 0
 
 
@@ -41,14 +44,14 @@ async def test_device_registration_refuses_bad_input_with_the_field_named(client
 
 
 async def test_device_registration_is_rate_limited(client):
-    client.server.app["device_registrations"].count = 3
+    client.server.app[DEVICE_REGISTRATIONS].count = 3
     statuses = [(await client.post("/api/v1/devices", json={"region": "150000", "language": "zh"})).status
                 for _ in range(5)]
     assert statuses == [201, 201, 201, 429, 429]
 
 
 async def test_staff_sign_in_sets_a_session_and_wrong_password_is_refused(client):
-    add_account(client.server.app["store"], "wulan", "staff")
+    add_account(client.server.app[STORE], "wulan", "staff")
     resp = await post_login(client, "wulan", "wrong", allow_redirects=False)
     assert resp.status == 401
     resp = await post_login(client, "wulan", PASSWORD, allow_redirects=False)
@@ -57,7 +60,7 @@ async def test_staff_sign_in_sets_a_session_and_wrong_password_is_refused(client
 
 
 async def test_sign_out_without_csrf_token_is_refused(client):
-    add_account(client.server.app["store"], "wulan", "staff")
+    add_account(client.server.app[STORE], "wulan", "staff")
     await post_login(client, "wulan", PASSWORD, allow_redirects=False)
     resp = await client.post("/console/logout", data={}, allow_redirects=False)
     assert resp.status == 403 and (await resp.json())["error"] == "csrf"
@@ -66,14 +69,14 @@ async def test_sign_out_without_csrf_token_is_refused(client):
 
 
 async def test_login_is_throttled(client):
-    client.server.app["login_attempts"].count = 2
+    client.server.app[LOGIN_ATTEMPTS].count = 2
     statuses = [(await post_login(client, "x", "y")).status for _ in range(3)]
     assert statuses == [401, 401, 429]
 
 
 async def test_healthz_is_public_and_metrics_are_for_admins_and_the_scraper(client, make_account):
     assert (await client.get("/healthz")).status == 200
-    client.server.app["settings"].metrics_token = "scrape-secret-0123456789"
+    client.server.app[SETTINGS].metrics_token = "scrape-secret-0123456789"
     # the world, other roles and a wrong scrape token read nothing
     assert (await client.get("/metrics")).status == 401
     assert (await client.get("/metrics", headers={"Authorization": "Bearer scrape-secret-wrong"})).status == 401

@@ -16,12 +16,12 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from content_server import auth, disk_space
-from content_server.config import DataRoot, Settings
-from content_server.errors import ApiError
+from content_server.kernel import auth, disk_space
+from content_server.kernel.config import DataRoot, Settings
+from content_server.kernel.errors import ApiError
 from content_server.media import room
 from content_server.questions import topics
-from content_server.storage import Store, accounts, catalog as catalog_sql, media as media_sql
+from content_server.storage import STORE, Store, accounts, catalog as catalog_sql, media as media_sql
 
 from .conftest import ServerProcess, add_account
 from .media_samples import two_languages
@@ -219,7 +219,7 @@ async def test_questions_refused_by_a_full_database_are_503_and_never_acknowledg
     """SQLite itself says 'database or disk is full' (its page limit stands in for the disk) while
     batches of questions arrive: each box hears either 201 for a question that is stored, or 503
     with Retry-After for one that is not, never 500; the refused ones go through once there is room."""
-    store = client.server.app["store"]
+    store = client.server.app[STORE]
     boxes = []
     for _ in range(4):
         resp = await client.post("/api/v1/devices", json={"region": "152500", "language": "mn"})

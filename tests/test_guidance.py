@@ -180,7 +180,7 @@ def _http(method: str, url: str, body: dict | None = None, headers: dict | None 
 
 
 def test_an_acknowledged_import_survives_kill_9_and_is_not_overwritten_by_the_seed(server_process, tmp_path):
-    from content_server import auth
+    from content_server.kernel import auth
     from content_server.storage import Store, accounts
     server = server_process()
     store = Store(server.data / "legal-tv.db")

@@ -18,10 +18,10 @@ from aiohttp.test_utils import TestClient, TestServer
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 from yarl import URL
 
-from content_server import auth
 from content_server.app import create_app
-from content_server.config import Settings
-from content_server.storage import accounts, media as media_store
+from content_server.kernel import auth
+from content_server.kernel.config import SETTINGS, Settings
+from content_server.storage import STORE, accounts, media as media_store
 
 from . import given as setup_store
 from .conftest import add_account
@@ -91,7 +91,7 @@ def live_routes() -> list[tuple[str, str, tuple]]:
             info = route.resource.get_info()
             pattern = info.get("formatter") or info.get("path") or info.get("prefix") + "/{filename}"
             table.append((route.method, pattern, tuple(getattr(route.handler, "roles", ()) or ())))
-        app["store"].close()
+        app[STORE].close()
     return sorted(set(table))
 
 
@@ -106,9 +106,9 @@ class LiveApp:
         self.app = create_app(Settings(data=data))
         self.client = TestClient(TestServer(self.app), loop=self.loop)
         self.loop.run_until_complete(self.client.start_server())
-        self.database = str(self.app["settings"].root.database)
+        self.database = str(self.app[SETTINGS].root.database)
         self.reader: sqlite3.Connection | None = None
-        store = self.app["store"]
+        store = self.app[STORE]
         self.headers = {"anonymous": {}}
         self.user_ids = set()
         for role in ROLES:

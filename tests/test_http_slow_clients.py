@@ -25,7 +25,7 @@ def start_server(tmp_path, *, settings: str = "", open_files: int | None = None)
         import logging
         from aiohttp import web
         from content_server.app import create_app
-        from content_server.config import Settings
+        from content_server.kernel.config import Settings
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         settings = Settings(data={str(tmp_path / "data")!r})
         {settings}

@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from content_server.storage import media as media_sql
+from content_server.media.jobs import TRANSCODER
+from content_server.storage import STORE, media as media_sql
 
 from . import media_samples as samples
 from .conftest import METRICS
@@ -25,7 +26,7 @@ def body_for(upload_id: str, **extra) -> dict:
 
 
 def nothing_left_behind(client, settings) -> None:
-    store = client.server.app["store"]
+    store = client.server.app[STORE]
     assert given.read(store, given.row, "SELECT COUNT(*) AS n FROM videos")["n"] == 0
     assert given.read(store, given.row, "SELECT COUNT(*) AS n FROM transcode_jobs")["n"] == 0
     for folder in (settings.root.work, settings.root.renditions, settings.root.posters):
@@ -42,7 +43,7 @@ def nothing_left_behind(client, settings) -> None:
 async def test_a_source_that_is_not_a_playable_video_is_refused_and_nothing_is_kept(
         client, make_account, settings, source, reason):
     editor = make_account("saren", "editor")
-    ensure_category(client.server.app["store"])
+    ensure_category(client.server.app[STORE])
     upload_id = await tus_upload(client, editor, source(), filename="case.mp4")
     resp = await client.post("/api/v1/videos", json=body_for(upload_id), headers=editor)
     assert resp.status == 422
@@ -56,7 +57,7 @@ async def test_a_source_that_is_not_a_playable_video_is_refused_and_nothing_is_k
 async def test_an_over_long_source_is_refused(client, make_account, settings):
     settings.extra["max_source_seconds"] = 2
     editor = make_account("saren", "editor")
-    ensure_category(client.server.app["store"])
+    ensure_category(client.server.app[STORE])
     upload_id = await tus_upload(client, editor, samples.two_languages())
     resp = await client.post("/api/v1/videos", json=body_for(upload_id), headers=editor)
     assert resp.status == 422
@@ -66,7 +67,7 @@ async def test_an_over_long_source_is_refused(client, make_account, settings):
 
 async def test_bad_fields_are_refused_with_the_field_named_and_the_upload_kept(client, make_account, settings):
     editor = make_account("saren", "editor")
-    ensure_category(client.server.app["store"])
+    ensure_category(client.server.app[STORE])
     upload_id = await tus_upload(client, editor, samples.two_languages())
     cases = [
         (body_for(upload_id, category="no-such"), "category"),
@@ -96,7 +97,7 @@ async def test_bad_fields_are_refused_with_the_field_named_and_the_upload_kept(c
 
 async def test_bad_subtitles_and_bad_posters_are_refused(client, make_account, settings):
     editor = make_account("saren", "editor")
-    ensure_category(client.server.app["store"])
+    ensure_category(client.server.app[STORE])
     source = await tus_upload(client, editor, samples.two_languages())
     not_subtitles = await tus_upload(client, editor, samples.png(), filename="zh.srt")
     resp = await client.post("/api/v1/videos", json=body_for(source, subtitles={"zh": not_subtitles}),
@@ -113,7 +114,7 @@ async def test_a_decompression_bomb_poster_is_refused(client, make_account, sett
     import zlib
     # a PNG that claims 30000×30000 pixels in a few hundred bytes
     editor = make_account("saren", "editor")
-    ensure_category(client.server.app["store"])
+    ensure_category(client.server.app[STORE])
     source = await tus_upload(client, editor, samples.two_languages())
 
     def chunk(kind: bytes, data: bytes) -> bytes:
@@ -129,7 +130,7 @@ async def test_a_decompression_bomb_poster_is_refused(client, make_account, sett
 
 async def test_fewer_sound_tracks_than_languages_is_refused(client, make_account, settings):
     editor = make_account("saren", "editor")
-    ensure_category(client.server.app["store"])
+    ensure_category(client.server.app[STORE])
     upload_id = await tus_upload(client, editor, samples.anamorphic_video())  # one sound track
     resp = await client.post("/api/v1/videos", json=body_for(upload_id, audio_languages=["zh", "mn"]),
                              headers=editor)
@@ -139,7 +140,7 @@ async def test_fewer_sound_tracks_than_languages_is_refused(client, make_account
 
 async def test_an_upload_of_another_editor_cannot_be_used(client, make_account, settings):
     saren, bayar = make_account("saren", "editor"), make_account("bayar", "editor")
-    ensure_category(client.server.app["store"])
+    ensure_category(client.server.app[STORE])
     upload_id = await tus_upload(client, saren, samples.two_languages())
     resp = await client.post("/api/v1/videos", json=body_for(upload_id), headers=bayar)
     assert resp.status == 422 and (await resp.json())["field"] == "upload_id"
@@ -147,7 +148,7 @@ async def test_an_upload_of_another_editor_cannot_be_used(client, make_account, 
 
 async def test_only_editors_may_ingest_or_see_videos(client, make_account, device, settings):
     editor = make_account("saren", "editor")
-    ensure_category(client.server.app["store"])
+    ensure_category(client.server.app[STORE])
     upload_id = await tus_upload(client, editor, samples.two_languages())
     callers = {"anonymous": ({}, 401), "box": (device, 401)}
     for role in ("staff", "supervisor", "admin"):
@@ -184,7 +185,7 @@ async def test_untagged_tracks_follow_the_requested_languages_and_the_upload_is_
     master = (settings.root.rendition_dir(video_id) / "master.m3u8").read_text()
     assert master.index('LANGUAGE="mn"') < master.index('LANGUAGE="zh"')
     # the work folder goes once the job's task ends, just after the video turns ready
-    task = client.server.app["transcoder"].running.get(video_id)
+    task = client.server.app[TRANSCODER].running.get(video_id)
     if task is not None:
         await asyncio.wait({task})
     assert not list(settings.root.uploads.glob("*.bin")) and not any(settings.root.work.iterdir())
@@ -199,7 +200,7 @@ async def test_cancel_stops_the_transcode_and_retry_makes_it_ready(client, make_
     resp = await client.post(f"/api/v1/videos/{video_id}/cancel", headers=editor)
     assert resp.status == 200 and (await resp.json())["status"] == "cancelled"
     deadline = time.monotonic() + 10
-    transcoder = client.server.app["transcoder"]
+    transcoder = client.server.app[TRANSCODER]
     while transcoder.running and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
     assert not transcoder.running  # its ffmpeg was stopped
@@ -226,4 +227,4 @@ async def test_a_failed_transcode_shows_a_bilingual_error_and_can_be_retried(cli
     fast(settings)
     assert (await client.post(f"/api/v1/videos/{video_id}/retry", headers=editor)).status == 202
     assert (await wait_for(client, editor, video_id))["status"] == "ready"
-    assert await client.server.app["store"].read(media_sql.job_state, video_id) is None
+    assert await client.server.app[STORE].read(media_sql.job_state, video_id) is None

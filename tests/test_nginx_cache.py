@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 import aiohttp
 import pytest
 
-from content_server.config import DataRoot, Settings
-from content_server.media.catalog import iso
+from content_server.kernel.config import DataRoot, Settings
+from content_server.catalog.publish_window import iso
 from content_server.schedule.document import validate_schedule
 from content_server.storage import Store, schedule as schedule_sql
 

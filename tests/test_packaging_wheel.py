@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from content_server.i18n import LANGUAGES
+from content_server.kernel.i18n import LANGUAGES
 
 from .conftest import ROOT, free_port
 
@@ -109,7 +109,7 @@ def test_an_installed_server_answers_an_error_in_chinese_and_mongolian(installed
 
 
 def test_an_installed_server_without_its_catalogs_refuses_to_start(installed):
-    packaged = Path(run(installed, "from content_server.i18n import PACKAGED_LOCALES_DIR; print(PACKAGED_LOCALES_DIR)"))
+    packaged = Path(run(installed, "from content_server.kernel.i18n import PACKAGED_LOCALES_DIR; print(PACKAGED_LOCALES_DIR)"))
     assert packaged.is_dir()
     shutil.rmtree(packaged)
     port = free_port()

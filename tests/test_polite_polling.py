@@ -9,6 +9,10 @@ import threading
 import time
 import uuid
 
+from content_server.accounts.device_tokens import DEVICE_TOKENS
+from content_server.catalog.api import CATALOG_CACHE
+from content_server.changes import CHANGES_CACHE
+from content_server.kernel.config import SETTINGS
 from content_server.questions import workflow
 
 from . import given
@@ -17,6 +21,9 @@ from .ready_video import add_ready_video
 from .test_channel_live import moment, renditions  # noqa: F401  (fixtures)
 from .test_channel_live import channel  # noqa: F401
 from .test_storage_boundary import traced_statements  # noqa: F401  (fixture)
+from content_server.questions.intake import INTAKE
+from content_server.kernel.clock import CLOCK
+from content_server.storage import STORE
 
 QUESTION = {"topic": "labour", "phrases": ["labour.1"], "text": "", "phone": "13812348000",
             "callback_window": "any", "language": "mn"}
@@ -57,7 +64,7 @@ async def register(client) -> dict:
 
 async def test_the_changes_document_moves_exactly_with_the_documents_a_box_reads(client, channel, make_account):
     app = channel
-    app["schedule_clock"].fixed = moment(0, 8, 0, 1).timestamp()
+    app[CLOCK].fixed = moment(0, 8, 0, 1).timestamp()
     # given a box that read every document and the changes document
     before, seen = await etags(client), await changes(client)
     assert set(DOCUMENTS) <= set(seen)
@@ -75,15 +82,15 @@ async def test_the_changes_document_moves_exactly_with_the_documents_a_box_reads
     assert {k for k in DOCUMENTS if seen[k] != now_seen[k]} == {"topics"}
     # when a video is published, the catalog moves (and what channels show from it may)
     before, seen = after, now_seen
-    add_ready_video(app["store"], app["settings"])
+    add_ready_video(app[STORE], app[SETTINGS])
     after, now_seen = await etags(client), await changes(client)
     assert "catalog" in moved(before, after) and seen["catalog"] != now_seen["catalog"]
     assert {k for k in DOCUMENTS if seen[k] != now_seen[k]} >= moved(before, after)
     # when the hour turns, the guide starts at the new hour: its entry moves with its ETag
     before, seen = after, now_seen
-    app["schedule_clock"].fixed = moment(0, 8, 59, 59).timestamp()
+    app[CLOCK].fixed = moment(0, 8, 59, 59).timestamp()
     assert moved(before, await etags(client)) == set() and await changes(client) == seen
-    app["schedule_clock"].fixed = moment(0, 9, 0, 1).timestamp()
+    app[CLOCK].fixed = moment(0, 9, 0, 1).timestamp()
     after, now_seen = await etags(client), await changes(client)
     assert moved(before, after) == {"guide"}
     assert {k for k in DOCUMENTS if seen[k] != now_seen[k]} == {"guide"}
@@ -92,14 +99,14 @@ async def test_the_changes_document_moves_exactly_with_the_documents_a_box_reads
 async def test_a_publish_window_opening_moves_the_catalog_entry_at_that_instant(client):
     app = client.server.app
     opens = time.time() + 3600
-    add_ready_video(app["store"], app["settings"], publish_from=str(opens))
-    await app["store"].refresh_versions()
-    cache = app["changes_cache"]
+    add_ready_video(app[STORE], app[SETTINGS], publish_from=str(opens))
+    await app[STORE].refresh_versions()
+    cache = app[CHANGES_CACHE]
     body, _, until = await cache.current(opens - 1, opens - 1)
     assert until <= 1  # no cache may keep it past the opening
-    assert json.loads(body)["catalog"] == (await app["catalog_cache"].current(opens - 1)).etag.strip('"')
+    assert json.loads(body)["catalog"] == (await app[CATALOG_CACHE].current(opens - 1)).etag.strip('"')
     later, _, _ = await cache.current(opens, opens)
-    assert json.loads(later)["catalog"] == (await app["catalog_cache"].current(opens)).etag.strip('"')
+    assert json.loads(later)["catalog"] == (await app[CATALOG_CACHE].current(opens)).etag.strip('"')
     assert json.loads(body)["catalog"] != json.loads(later)["catalog"]
 
 
@@ -116,7 +123,7 @@ async def test_the_changes_document_is_small_public_cacheable_and_revalidates_to
 
 async def test_an_unchanged_question_list_is_a_304_that_reads_no_question(traced_statements, client, device):
     app = client.server.app
-    store = app["store"]
+    store = app[STORE]
     assert (await ask(client, device)).status == 201
     # given a box that fetched its list right after asking (it shows the new question)
     listing = await client.get("/api/v1/questions", headers=device)
@@ -153,7 +160,7 @@ async def test_another_box_never_gets_a_304_for_a_list_it_has_not_seen(client, d
 
 
 async def test_the_token_check_is_remembered_briefly_and_unknown_tokens_are_always_refused(client, device):
-    tokens = client.server.app["device_tokens"]
+    tokens = client.server.app[DEVICE_TOKENS]
     clock = [1000.0]
     tokens.clock = lambda: clock[0]
     for _ in range(5):
@@ -164,7 +171,7 @@ async def test_the_token_check_is_remembered_briefly_and_unknown_tokens_are_alwa
         assert (await client.get("/api/v1/questions", headers=stranger)).status == 401
     assert tokens.lookups == 4
     # a device removed from the database is refused once the remembered row expires
-    await client.server.app["store"].write(given.run_sql, "DELETE FROM devices")
+    await client.server.app[STORE].write(given.run_sql, "DELETE FROM devices")
     assert (await client.get("/api/v1/questions", headers=device)).status == 200
     clock[0] += tokens.ttl
     assert (await client.get("/api/v1/questions", headers=device)).status == 401
@@ -172,12 +179,12 @@ async def test_the_token_check_is_remembered_briefly_and_unknown_tokens_are_alwa
 
 async def test_a_full_intake_refuses_with_503_before_acknowledging_and_keeps_every_acknowledged_question(client):
     app = client.server.app
-    intake = app["intake"]
+    intake = app[INTAKE]
     intake.max_waiting = 4
     boxes = [await register(client) for _ in range(6)]
     # given a store whose disk is slow: the writer is held by a commit that waits
     disk = threading.Event()
-    held = asyncio.ensure_future(app["store"].write(lambda tx: disk.wait()))
+    held = asyncio.ensure_future(app[STORE].write(lambda tx: disk.wait()))
     tasks = [asyncio.ensure_future(ask(client, box, f"1381234{n:04d}")) for n, box in enumerate(boxes)]
     done, waiting = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     while len(done) < 2:
@@ -195,8 +202,8 @@ async def test_a_full_intake_refuses_with_503_before_acknowledging_and_keeps_eve
     accepted = await asyncio.gather(*waiting)
     await held
     assert sorted(r.status for r in accepted) == [201] * 4
-    assert (await app["store"].read(given.row, "SELECT COUNT(*) FROM questions"))[0] == 4
+    assert (await app[STORE].read(given.row, "SELECT COUNT(*) FROM questions"))[0] == 4
     # the refused boxes send again after Retry-After and are taken
     again = [await ask(client, boxes[n], f"1381234{n:04d}") for n, task in enumerate(tasks) if task in done]
     assert [r.status for r in again] == [201, 201]
-    assert (await app["store"].read(given.row, "SELECT COUNT(*) FROM questions"))[0] == 6
+    assert (await app[STORE].read(given.row, "SELECT COUNT(*) FROM questions"))[0] == 6

@@ -13,8 +13,8 @@ import psycopg
 import pytest
 
 from content_server.app import create_app
-from content_server.config import Settings
-from content_server.storage import Store, accounts, documents, media
+from content_server.kernel.config import Settings
+from content_server.storage import STORE, Store, accounts, documents, media
 
 from .conftest import METRICS_TOKEN
 from .test_questions import ask, question_body
@@ -79,11 +79,11 @@ async def test_one_box_sending_many_questions_at_once_keeps_the_rules(client, de
         if status != 429:
             by_key[key].add(body["id"])
     assert all(len(ids) == 1 for ids in by_key.values())  # a replay gets the question its key made
-    rows = await client.server.app["store"].read(
+    rows = await client.server.app[STORE].read(
         given.rows, "SELECT topic_id, status FROM questions ORDER BY topic_id")
     assert 1 <= len(rows) <= 3  # never more than three open
     assert len({row["topic_id"] for row in rows}) == len(rows)  # the same topic joined, not doubled
-    submissions = await client.server.app["store"].read(given.row, "SELECT COUNT(*) AS n FROM question_submissions")
+    submissions = await client.server.app[STORE].read(given.row, "SELECT COUNT(*) AS n FROM question_submissions")
     assert submissions["n"] == len(by_key)
 
 
@@ -138,6 +138,6 @@ async def test_an_api_node_without_the_transcoder_leaves_every_job_to_the_worker
     await asyncio.to_thread(given_a_running_and_a_queued_job, settings.database_url)
     client = await aiohttp_client(create_app(dataclasses.replace(settings, transcode=False)))
     assert (await client.get("/api/v1/catalog")).status == 200
-    node_store = client.server.app["store"]
+    node_store = client.server.app[STORE]
     assert await node_store.read(media.job_state, "running-elsewhere") == "running"
     assert await node_store.read(media.job_counts) == {"queued": 1, "running": 1, "failed": 0}

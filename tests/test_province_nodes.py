@@ -17,7 +17,7 @@ import uuid
 
 import pytest
 
-from content_server import auth
+from content_server.kernel import auth
 from content_server.storage import Store, accounts, media as media_sql
 
 from . import given

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import time
 
-from content_server.media.catalog import iso
+from content_server.catalog.publish_window import iso
+from content_server.kernel.config import SETTINGS
 from content_server.media.static import EDGE_MAX_AGE, ServableVideos
-from content_server.storage import Store, documents
+from content_server.storage import STORE, Store, documents
 
 from .ready_video import add_ready_video
 
@@ -21,7 +22,7 @@ def files_of(vid: str) -> list[str]:
 
 
 async def test_outside_its_window_a_video_cannot_be_fetched(client, make_account):
-    store, settings = client.server.app["store"], client.server.app["settings"]
+    store, settings = client.server.app[STORE], client.server.app[SETTINGS]
     now = time.time()
     coming = add_ready_video(store, settings, publish_from=iso(now + HOUR))
     ended = add_ready_video(store, settings, publish_until=iso(now - HOUR))

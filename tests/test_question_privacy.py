@@ -7,9 +7,9 @@ import stat
 import time
 
 from content_server.app import create_app
-from content_server.config import Settings
-from content_server.questions import housekeeping_round, intake
-from content_server.storage import Store
+from content_server.kernel.config import Settings
+from content_server.questions import ERASURE, housekeeping_round, intake
+from content_server.storage import STORE, Store
 
 from .console_session import sign_in
 from .test_questions import MONGOLIAN, ask, register
@@ -136,7 +136,7 @@ ACTIONS_WITH_BODY = {"release": {"version": 1}, "attempts": {"version": 1, "outc
 async def test_staff_cannot_open_or_act_on_questions_routed_to_others(client, device, make_account):
     chinese_only = make_account("li", "staff", languages="zh")
     land_lawyer = make_account("hasbagana", "staff", languages="zh,mn")
-    store = client.server.app["store"]
+    store = client.server.app[STORE]
     land_id = (await store.read(given.row, "SELECT id FROM users WHERE name = 'hasbagana'"))["id"]
     await store.write(given.run_sql, "INSERT INTO staff_topics (user_id, topic_id) VALUES (?, 'land')", (land_id,))
     question = await (await ask(client, device)).json()  # Mongolian, about wages
@@ -212,7 +212,7 @@ async def test_after_erasure_no_file_of_the_database_holds_the_number(client, de
         await ask(client, await register(client), phone=f"1370000{n:04d}", topic="family", phrases=["family.1"])
     erased = await housekeeping_round(client.server.app, time.time() + 31 * 86400)
     assert erased[1] == 22  # the two above and the traffic, all idle for 31 days
-    assert client.server.app["erasure"]["log_pending"] is False  # the log was truncated
+    assert client.server.app[ERASURE]["log_pending"] is False  # the log was truncated
     # what staff read afterwards keeps the words, not the digits
     detail = await (await client.get(url, headers=supervisor)).json()
     assert detail["phone"] == "***" and detail["text"] == "白天打 ***，晚上打***。"

@@ -6,6 +6,7 @@ import uuid
 import pytest
 
 from content_server.questions import intake, workflow
+from content_server.storage import STORE
 
 from .conftest import add_account
 from . import given
@@ -33,7 +34,7 @@ async def register(client, language="zh") -> dict:
 
 
 def counts(client) -> tuple:
-    store = client.server.app["store"]
+    store = client.server.app[STORE]
     return tuple(given.read(store, given.row, f"SELECT COUNT(*) AS n FROM {table}")["n"]
                  for table in ("questions", "question_submissions", "question_audit", "call_attempts"))
 
@@ -88,7 +89,7 @@ async def test_a_household_asks_and_gets_a_ticket_number_to_read_aloud(client, d
     assert reply["status"] == "queued" and reply["merged"] is False
     assert re.fullmatch(r"[1-9]\d{5}", reply["number"]) and intake.readable_number(reply["number"])
     assert reply["callback_from"].endswith("+08:00")
-    store = client.server.app["store"]
+    store = client.server.app[STORE]
     row = await store.read(given.row, "SELECT phone_e164, phone_masked, language, region FROM questions WHERE id = ?", (reply["id"],))
     assert tuple(row) == ("+8613812348000", "138****8000", "mn", "152500")
     listing = await (await client.get("/api/v1/questions", headers=device)).json()
@@ -125,7 +126,7 @@ async def test_the_same_box_asking_again_within_a_day_joins_its_open_question(cl
     assert resp.status == 200
     joined = await resp.json()
     assert (joined["id"], joined["number"], joined["merged"]) == (first["id"], first["number"], True)
-    assert (await client.server.app["store"].read(given.row, "SELECT COUNT(*) AS n FROM questions"))["n"] == 1
+    assert (await client.server.app[STORE].read(given.row, "SELECT COUNT(*) AS n FROM questions"))["n"] == 1
     # the box follows the one question; another topic is another question
     assert [q["id"] for q in await (await client.get("/api/v1/questions", headers=device)).json()] == [first["id"]]
     assert (await ask(client, device, topic="land", phrases=["land.1"])).status == 201
@@ -138,7 +139,7 @@ async def test_a_box_has_at_most_three_open_questions(client, device):
     assert resp.status == 429
     body = await resp.json()
     assert body["error"] == "too_many_open_questions" and MONGOLIAN.search(body["message"]["mn"])
-    assert (await client.server.app["store"].read(given.row, "SELECT COUNT(*) AS n FROM questions"))["n"] == 3
+    assert (await client.server.app[STORE].read(given.row, "SELECT COUNT(*) AS n FROM questions"))["n"] == 3
 
 
 def too_long() -> str:
@@ -204,7 +205,7 @@ async def test_broken_requests_and_missing_keys_are_refused(client, device):
 
 async def answer_directly(client, question_id: str) -> None:
     """The desk answers (as the callback staff would) so that the household may rate."""
-    store = client.server.app["store"]
+    store = client.server.app[STORE]
     user_id = add_account(store, f"lawyer-{question_id[:6]}", "staff")
     user = await store.read(given.row, "SELECT * FROM users WHERE id = ?", (user_id,))
     row = await store.write(workflow.claim, user, time.time(), 900, question_id)
@@ -239,7 +240,7 @@ async def test_another_box_cannot_see_or_rate_a_question(client, device):
     for question_id in (reply["id"], "0" * 32):  # someone else's and nobody's look the same
         resp = await client.post(f"/api/v1/questions/{question_id}/rating", json={"score": 1}, headers=stranger)
         assert resp.status == 404 and (await resp.json())["error"] == "not_found"
-    assert (await client.server.app["store"].read(given.row, "SELECT rating FROM questions"))["rating"] is None
+    assert (await client.server.app[STORE].read(given.row, "SELECT rating FROM questions"))["rating"] is None
 
 
 async def test_logs_never_contain_phone_numbers(client, device, caplog):
@@ -254,7 +255,7 @@ def test_the_demo_fills_the_queue_once(settings):
     from content_server import questions
     from content_server.app import create_app
     from content_server.storage import Store
-    create_app(settings)["store"].close()  # an app that never serves: its store is not closed for it
+    create_app(settings)[STORE].close()  # an app that never serves: its store is not closed for it
     store = Store(settings.database_url)
     questions.fill_demo(store, settings)
     questions.fill_demo(store, settings)

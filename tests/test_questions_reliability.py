@@ -6,9 +6,10 @@ import threading
 import time
 import uuid
 
-from content_server import auth
+from content_server.kernel import auth
 from content_server.questions import topics
 from content_server.storage import Store, accounts
+
 from . import given
 
 CLIENTS = 4

@@ -6,7 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from content_server.storage import media
+from content_server.kernel.config import SETTINGS
+from content_server.kernel.clock import CLOCK
+from content_server.storage import STORE, media
 
 from .channel_media import install, install_slate
 from .test_channel_live import MONDAY_DATE, SCHEDULE, moment, renditions  # noqa: F401  (session fixture)
@@ -22,11 +24,11 @@ TITLE = {"zh": "法治频道", "mn": "ᠬᠠᠤᠯᠢ"}
 @pytest.fixture
 async def library(client, renditions):  # noqa: F811
     app = client.server.app
-    root = app["settings"].root
-    install(app["store"], root, renditions, "talk")
-    install(app["store"], root, renditions, "short")
+    root = app[SETTINGS].root
+    install(app[STORE], root, renditions, "talk")
+    install(app[STORE], root, renditions, "short")
     install_slate(root, renditions)
-    await app["store"].write(media.add_video_with_job, {"id": "pending", "category": "family", "title_zh": "处理中",
+    await app[STORE].write(media.add_video_with_job, {"id": "pending", "category": "family", "title_zh": "处理中",
                                             "title_mn": "ᠪᠣᠯᠪᠠᠰᠤᠷᠠᠭᠤᠯᠵᠤ", "audio_languages": ["zh"],
                                             "subtitle_languages": [], "source": {}})
     return app
@@ -84,7 +86,7 @@ async def test_malformed_json_import_is_refused(client, make_account, library):
 async def test_export_then_import_round_trips_and_changes_the_guide(client, make_account, library):
     editor = make_account("saran", "editor")
     await client.post("/api/v1/channels", headers=editor, json={"id": "legal", "title": TITLE})
-    client.server.app["schedule_clock"].fixed = moment(0, 8, 0, tzinfo=CHINA).timestamp()
+    client.server.app[CLOCK].fixed = moment(0, 8, 0, tzinfo=CHINA).timestamp()
     before = await (await client.get("/api/v1/channels/legal/guide?hours=1")).json()
     assert [g["item_id"] for g in before] == [None]  # nothing scheduled: off air
     exported = await (await client.get("/api/v1/channels/legal/export", headers=editor)).json()
@@ -100,7 +102,7 @@ async def test_export_then_import_round_trips_and_changes_the_guide(client, make
 async def test_guide_follows_the_contract(client, make_account, library):
     editor = make_account("saran", "editor")
     await client.post("/api/v1/channels", headers=editor, json={"id": "legal", "title": TITLE, "schedule": SCHEDULE})
-    client.server.app["schedule_clock"].fixed = moment(0, 7, 30, tzinfo=CHINA).timestamp()
+    client.server.app[CLOCK].fixed = moment(0, 7, 30, tzinfo=CHINA).timestamp()
     channels = await (await client.get("/api/v1/channels")).json()
     assert channels[0]["id"] == "legal" and channels[0]["title"] == TITLE
     resp = await client.get("/api/v1/channels/legal/guide?hours=48")
@@ -119,15 +121,15 @@ async def test_guide_follows_the_contract(client, make_account, library):
 
 async def test_a_video_outside_its_publish_window_is_not_in_the_guide(client, make_account, library, renditions):  # noqa: F811
     app = client.server.app
-    install(app["store"], app["settings"].root, renditions, "talk", new_id="tomorrow",
+    install(app[STORE], app[SETTINGS].root, renditions, "talk", new_id="tomorrow",
             publish_from=moment(1, 8).astimezone(ZoneInfo("UTC")).isoformat())  # Tuesday 08:00 in Shanghai
     editor = make_account("saran", "editor")
     schedule = with_slot(source={"type": "videos", "videos": ["tomorrow", "short"]}, order="in_order")
     await client.post("/api/v1/channels", headers=editor, json={"id": "legal", "title": TITLE, "schedule": schedule})
-    app["schedule_clock"].fixed = moment(0, 8, 0, tzinfo=CHINA).timestamp()
+    app[CLOCK].fixed = moment(0, 8, 0, tzinfo=CHINA).timestamp()
     today = await (await client.get("/api/v1/channels/legal/guide?hours=24")).json()
     assert "tomorrow" not in {g["item_id"] for g in today} and "short" in {g["item_id"] for g in today}
-    app["schedule_clock"].fixed = moment(1, 8, 0, tzinfo=CHINA).timestamp()
+    app[CLOCK].fixed = moment(1, 8, 0, tzinfo=CHINA).timestamp()
     later = await (await client.get("/api/v1/channels/legal/guide?hours=1")).json()
     assert "tomorrow" in {g["item_id"] for g in later}
 
@@ -179,11 +181,11 @@ async def test_old_schedule_versions_are_pruned_but_recent_ones_kept(client, mak
     await client.post("/api/v1/channels", headers=editor, json={"id": "legal", "title": TITLE, "schedule": SCHEDULE})
     app = client.server.app
     for days in (0, 1, 5):
-        app["schedule_clock"].fixed = moment(days, 9).timestamp()
+        app[CLOCK].fixed = moment(days, 9).timestamp()
         resp = await client.put("/api/v1/channels/legal", headers=editor, json={"title": TITLE, "schedule": SCHEDULE})
         assert resp.status == 200
     from content_server.storage import schedule as schedule_sql
-    versions = await app["store"].write(schedule_sql.schedule_versions, "legal")
+    versions = await app[STORE].write(schedule_sql.schedule_versions, "legal")
     # the version in force two days before the last edit (Tuesday's, standing for all before) and the last
     assert [v[0] for v in versions] == [0, int(moment(5, 9).timestamp() * 1000)]
-    assert (await app["store"].read(given.row, "SELECT COUNT(*) AS n FROM channel_schedules"))["n"] == 2
+    assert (await app[STORE].read(given.row, "SELECT COUNT(*) AS n FROM channel_schedules"))["n"] == 2

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from content_server.cli import build_parser
-from content_server.config import Settings, settings_from
+from content_server.kernel.config import Settings, settings_from
 
 
 

@@ -7,9 +7,11 @@ import uuid
 import pytest
 
 from content_server.app import create_app
-from content_server.config import Settings
-from content_server.ratelimit import Backoff, RateLimit
-from content_server.storage import Store
+from content_server.consoles import LOGIN_BACKOFF
+from content_server.kernel.config import Settings
+from content_server.kernel.ratelimit import Backoff, RateLimit
+from content_server.questions.intake import BOX_LIMITS
+from content_server.storage import STORE, Store, limits
 
 from .conftest import METRICS_TOKEN, PASSWORD, add_account
 from .console_session import post_login
@@ -34,7 +36,7 @@ def question(number: int) -> dict:
 async def test_a_box_meets_one_submission_limit_through_either_node(two_nodes):
     first, second = two_nodes
     for node in two_nodes:
-        node.server.app["box_limits"].submissions.count = 2
+        node.server.app[BOX_LIMITS].submissions.count = 2
     registered = await (await first.post("/api/v1/devices", json={"region": "152500", "language": "mn"})).json()
     box = {"Authorization": f"Bearer {registered['token']}"}
     statuses, refusal = [], None
@@ -52,8 +54,8 @@ async def test_a_box_meets_one_submission_limit_through_either_node(two_nodes):
 async def test_an_account_locked_on_one_node_is_locked_on_the_other(two_nodes):
     first, second = two_nodes
     for node in two_nodes:
-        node.server.app["login_backoff"].free, node.server.app["login_backoff"].first = 2, 600
-    add_account(first.server.app["store"], "wulan", "staff")
+        node.server.app[LOGIN_BACKOFF].free, node.server.app[LOGIN_BACKOFF].first = 2, 600
+    add_account(first.server.app[STORE], "wulan", "staff")
     # three failures, alternating nodes: two free, the third locks the account
     for n, node in enumerate((first, second, first)):
         assert (await post_login(node, "wulan", f"guess {n}")).status == 401
@@ -67,10 +69,10 @@ def test_old_windows_are_forgotten_when_the_limit_counts_again(tmp_path):
     limit = RateLimit("box_submissions", 2, 3600)
     now = time.time()
     for key in ("box-a", "box-b", "box-a"):
-        assert store.write_blocking(limit.allow, key, now - 7200) == 0
-    assert store.write_blocking(limit.allow, "box-a", now - 7200) > 0  # over its limit then
+        assert store.write_blocking(limits.allow, limit, key, now - 7200) == 0
+    assert store.write_blocking(limits.allow, limit, "box-a", now - 7200) > 0  # over its limit then
     # an hour later the old events are out of the window: allowed, and their rows are gone
-    assert store.write_blocking(limit.allow, "box-c", now) == 0
+    assert store.write_blocking(limits.allow, limit, "box-c", now) == 0
     rows = store.read_blocking(lambda tx: [tuple(r) for r in tx.all("SELECT key FROM rate_events")])
     assert rows == [("box-c",)]
     store.close()
@@ -80,12 +82,12 @@ def test_a_stale_backoff_is_forgotten_when_another_account_fails(tmp_path):
     store = Store(tmp_path / "legal-tv.db")
     backoff = Backoff("login_account", free=1, first=60, forget_after=3600)
     for now in (0, 10):
-        store.write_blocking(backoff.failed, "wulan", now=now)
-    assert store.read_blocking(backoff.locked_for, "wulan", now=20) > 0
+        store.write_blocking(limits.failed, backoff, "wulan", now=now)
+    assert store.read_blocking(limits.locked_for, backoff, "wulan", now=20) > 0
     # a day later another account fails: wulan's row goes, and wulan starts counting afresh
-    store.write_blocking(backoff.failed, "saran", now=86400)
+    store.write_blocking(limits.failed, backoff, "saran", now=86400)
     keys = store.read_blocking(lambda tx: [r[0] for r in tx.all("SELECT key FROM rate_backoff")])
     assert keys == ["saran"]
-    store.write_blocking(backoff.failed, "wulan", now=86401)
-    assert store.read_blocking(backoff.locked_for, "wulan", now=86401) == 0
+    store.write_blocking(limits.failed, backoff, "wulan", now=86401)
+    assert store.read_blocking(limits.locked_for, backoff, "wulan", now=86401) == 0
     store.close()

@@ -5,10 +5,12 @@ import threading
 
 import pytest
 
-from content_server import auth
-from content_server.errors import ApiError
-from content_server.ratelimit import Backoff
-from content_server.storage import Store
+from content_server.consoles import LOGIN_BACKOFF
+from content_server.kernel import auth
+from content_server.kernel.config import SETTINGS
+from content_server.kernel.errors import ApiError
+from content_server.kernel.ratelimit import Backoff
+from content_server.storage import STORE, Store, limits
 
 from .conftest import PASSWORD, add_account
 from .console_session import post_login
@@ -28,7 +30,7 @@ def scrypt_calls(monkeypatch):
 
 
 async def test_a_known_and_an_unknown_name_each_cost_one_hash_off_the_event_loop(client, scrypt_calls):
-    add_account(client.server.app["store"], "wulan", "staff")
+    add_account(client.server.app[STORE], "wulan", "staff")
     scrypt_calls.clear()
     known = await post_login(client, "wulan", "not the password")
     assert known.status == 401 and len(scrypt_calls) == 1
@@ -43,10 +45,10 @@ async def test_a_known_and_an_unknown_name_each_cost_one_hash_off_the_event_loop
 async def test_an_account_guessed_from_many_addresses_is_locked_with_growing_waits(client):
     """Behind a trusted proxy, each guess comes from another address: the account still locks."""
     app = client.server.app
-    app["settings"].trusted_proxies = ("127.0.0.1",)
-    app["login_backoff"].free, app["login_backoff"].first = 3, 600  # long enough for a slow machine
-    add_account(app["store"], "wulan", "staff")
-    add_account(app["store"], "saran", "editor")
+    app[SETTINGS].trusted_proxies = ("127.0.0.1",)
+    app[LOGIN_BACKOFF].free, app[LOGIN_BACKOFF].first = 3, 600  # long enough for a slow machine
+    add_account(app[STORE], "wulan", "staff")
+    add_account(app[STORE], "saran", "editor")
 
     def from_address(n: int) -> dict:
         return {"X-Forwarded-For": f"198.51.100.{n}"}
@@ -66,13 +68,13 @@ def test_the_lock_doubles_with_each_failure_up_to_a_ceiling_and_a_success_clears
     backoff = Backoff("login_account", free=2, first=1, longest=8)
     waits = []
     for now in range(0, 1000, 100):
-        run(backoff.failed, "wulan", now=now)
-        waits.append(run(backoff.locked_for, "wulan", now=now))
+        run(limits.failed, backoff, "wulan", now=now)
+        waits.append(run(limits.locked_for, backoff, "wulan", now=now))
     assert waits == [0, 0, 1, 2, 4, 8, 8, 8, 8, 8]
-    assert run(backoff.locked_for, "wulan", now=900 + 8) == 0  # the wait ends
-    run(backoff.succeeded, "wulan")
-    run(backoff.failed, "wulan", now=2000)
-    assert run(backoff.locked_for, "wulan", now=2000) == 0  # counting starts again
+    assert run(limits.locked_for, backoff, "wulan", now=900 + 8) == 0  # the wait ends
+    run(limits.succeeded, backoff, "wulan")
+    run(limits.failed, backoff, "wulan", now=2000)
+    assert run(limits.locked_for, backoff, "wulan", now=2000) == 0  # counting starts again
     store.close()
 
 
@@ -107,7 +109,7 @@ async def test_a_sign_in_refused_because_the_pool_is_full_says_so_in_the_form(cl
 
 
 async def test_sign_in_needs_our_own_page_its_token_and_our_origin(client):
-    add_account(client.server.app["store"], "wulan", "staff")
+    add_account(client.server.app[STORE], "wulan", "staff")
     origin = str(client.make_url("/").origin())
     good = {"name": "wulan", "password": PASSWORD}
     # no pre-session token (a form on another site, or a script): refused without a session
@@ -134,8 +136,8 @@ async def test_sign_in_needs_our_own_page_its_token_and_our_origin(client):
 
 
 async def test_the_sign_in_origin_is_the_public_url_when_one_is_set(client):
-    client.server.app["settings"].public_url = "https://tv.example.cn"
-    add_account(client.server.app["store"], "wulan", "staff")
+    client.server.app[SETTINGS].public_url = "https://tv.example.cn"
+    add_account(client.server.app[STORE], "wulan", "staff")
     here = str(client.make_url("/").origin())
     assert (await post_login(client, "wulan", PASSWORD, headers={"Origin": here})).status == 403
     resp = await post_login(client, "wulan", PASSWORD, headers={"Origin": "https://tv.example.cn"},

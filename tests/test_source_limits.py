@@ -15,6 +15,7 @@ import pytest
 from content_server.media.ladder import ladder_for
 from content_server.media.probe import SourceLimits, probe_source
 from content_server.media.transcode import OVERRUN_SECONDS, Plan, ffmpeg_command, read_playlist
+from content_server.storage import STORE
 
 from . import media_samples as samples
 from .ready_video import ensure_category
@@ -76,7 +77,7 @@ def probed_duration(data: bytes, suffix: str) -> float:
 
 
 async def refusal(client, editor, source: bytes) -> dict:
-    ensure_category(client.server.app["store"])
+    ensure_category(client.server.app[STORE])
     upload_id = await tus_upload(client, editor, source, filename="case.mp4")
     resp = await client.post("/api/v1/videos", json=body_for(upload_id), headers=editor)
     assert resp.status == 422, await resp.text()

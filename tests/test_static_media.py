@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import asyncio
 
-from content_server.storage import media as media_sql
+from content_server.kernel.config import SETTINGS
+from content_server.storage import STORE, media as media_sql
 
 from .ready_video import add_ready_video, rendition_template
 
@@ -20,7 +21,7 @@ async def raw_get(client, target: str) -> tuple[int, bytes]:
 
 
 async def test_media_files_have_their_types_and_cache_for_long(client):
-    store, settings = client.server.app["store"], client.server.app["settings"]
+    store, settings = client.server.app[STORE], client.server.app[SETTINGS]
     vid = add_ready_video(store, settings)
     expected = {
         f"/media/renditions/{vid}/master.m3u8": ("application/vnd.apple.mpegurl", "max-age=86400"),
@@ -42,7 +43,7 @@ async def test_media_files_have_their_types_and_cache_for_long(client):
 
 
 async def test_revalidation_and_range_requests_work_like_a_file_server(client):
-    store, settings = client.server.app["store"], client.server.app["settings"]
+    store, settings = client.server.app[STORE], client.server.app[SETTINGS]
     vid = add_ready_video(store, settings)
     url = f"/media/renditions/{vid}/234p/seg_00000.ts"
     whole = await client.get(url)
@@ -58,7 +59,7 @@ async def test_revalidation_and_range_requests_work_like_a_file_server(client):
 
 
 async def test_only_files_of_ready_videos_are_served(client):
-    store, settings = client.server.app["store"], client.server.app["settings"]
+    store, settings = client.server.app[STORE], client.server.app[SETTINGS]
     # given a video whose files are on disk but which is not ready (e.g. cancelled)
     vid = add_ready_video(store, settings)
     await store.write(media_sql.add_video_with_job, {
@@ -78,7 +79,7 @@ async def test_only_files_of_ready_videos_are_served(client):
 
 
 async def test_no_path_leads_out_of_a_video_folder(client, tmp_path):
-    store, settings = client.server.app["store"], client.server.app["settings"]
+    store, settings = client.server.app[STORE], client.server.app[SETTINGS]
     vid = add_ready_video(store, settings)
     secret = tmp_path / "secret.m3u8"
     secret.write_text("#EXTM3U secret")

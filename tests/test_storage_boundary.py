@@ -14,10 +14,10 @@ import uuid
 
 import pytest
 
-from content_server import auth
 from content_server.app import create_app
-from content_server.errors import ApiError
-from content_server.storage import Store, accounts, catalog as catalog_sql
+from content_server.kernel import auth
+from content_server.kernel.errors import ApiError
+from content_server.storage import STORE, Store, accounts, catalog as catalog_sql
 from content_server.storage.documents import Document
 
 from . import given, media_samples as samples
@@ -48,7 +48,7 @@ def traced_statements(monkeypatch) -> list[tuple[int, str]]:
 async def test_a_day_of_requests_runs_no_sql_statement_on_the_event_loop(aiohttp_client, settings, traced_statements):
     client = await aiohttp_client(create_app(settings))
     loop_thread = threading.get_ident()  # the test and the app share this loop
-    store = client.server.app["store"]
+    store = client.server.app[STORE]
 
     boxes = []
     for n in range(3):

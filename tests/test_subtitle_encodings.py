@@ -8,6 +8,7 @@ import re
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
 from content_server.media import subtitles
+from content_server.storage import STORE
 
 from . import media_samples as samples
 from .ready_video import ensure_category
@@ -114,7 +115,7 @@ def test_a_mongolian_srt_saved_as_utf16_survives(tmp_path):
 async def test_an_editor_attaches_a_gbk_subtitle_file_and_a_binary_file_is_refused_bilingually(
         client, make_account, settings):
     editor = make_account("saren", "editor")
-    ensure_category(client.server.app["store"])
+    ensure_category(client.server.app[STORE])
     source = await tus_upload(client, editor, samples.two_languages())
     garbage = await tus_upload(client, editor, bytes(range(256)) * 8 + os.urandom(2048), filename="zh.srt")
     resp = await client.post("/api/v1/videos", json=body_for(source, subtitles={"zh": garbage}), headers=editor)

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from content_server.media.ladder import LADDER, ladder_for
-from content_server.storage import media as media_sql
+from content_server.storage import STORE, media as media_sql
 
 from . import media_samples as samples
 from .ready_video import ensure_category
@@ -23,7 +23,7 @@ def fast(settings):
 
 
 async def ingest(client, headers, source: bytes, **extra) -> str:
-    ensure_category(client.server.app["store"])
+    ensure_category(client.server.app[STORE])
     upload_id = await tus_upload(client, headers, source, filename="case.mp4")
     body = {"upload_id": upload_id, "category": "traffic",
             "title": {"zh": "交通事故怎么赔", "mn": "ᠵᠠᠮ ᠤᠨ ᠣᠳᠣᠯ"},
@@ -117,7 +117,7 @@ async def test_two_language_upload_becomes_a_ladder_with_audio_and_subtitle_rend
     assert [round(t - first_low[0], 1) for t in first_low] == [0.0, 2.0, 4.0]
 
     # the ladder is recorded for the channel scheduler
-    ladder = json.loads((await client.server.app["store"].read(media_sql.video, video_id))["ladder"])
+    ladder = json.loads((await client.server.app[STORE].read(media_sql.video, video_id))["ladder"])
     assert [r["name"] for r in ladder] == ["234p", "360p", "audio_only"]
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from content_server import auth
+from content_server.kernel import auth
 from content_server.storage import Store, accounts, media as media_sql
 
 from . import media_samples as samples

@@ -18,8 +18,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from content_server import auth
-from content_server.config import DataRoot
+from content_server.kernel import auth
+from content_server.kernel.config import DataRoot
 from content_server.media import jobs
 from content_server.media.worker import listen_for_jobs
 from content_server.storage import Store, accounts, media as media_sql, postgres

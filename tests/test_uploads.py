@@ -17,11 +17,11 @@ import uuid
 
 import pytest
 
-from content_server import auth
+from content_server.kernel import auth
 from content_server.app import create_app
-from content_server.config import DataRoot
-from content_server.errors import ApiError
-from content_server.storage import Store, accounts
+from content_server.kernel.config import SETTINGS, DataRoot
+from content_server.kernel.errors import ApiError
+from content_server.storage import STORE, Store, accounts
 from content_server.storage import uploads as upload_sql
 from content_server.uploads import cleanup, discard_upload, finished_upload, receive
 from content_server.uploads.routes import BUSY
@@ -67,7 +67,7 @@ async def assert_bilingual(resp, status: int, error: str | None, field: str | No
 
 
 def upload_path(client, location: str):
-    return client.server.app["settings"].root.upload_file(location.rsplit("/", 1)[-1])
+    return client.server.app[SETTINGS].root.upload_file(location.rsplit("/", 1)[-1])
 
 
 async def test_the_server_announces_what_it_supports(client, make_account):
@@ -77,7 +77,7 @@ async def test_the_server_announces_what_it_supports(client, make_account):
     assert resp.headers["Tus-Version"] == "1.0.0" and resp.headers["Tus-Resumable"] == "1.0.0"
     assert set(resp.headers["Tus-Extension"].split(",")) == {
         "creation", "creation-with-upload", "expiration", "checksum", "termination"}
-    assert int(resp.headers["Tus-Max-Size"]) == client.server.app["settings"].max_upload_bytes
+    assert int(resp.headers["Tus-Max-Size"]) == client.server.app[SETTINGS].max_upload_bytes
     assert resp.headers["Tus-Checksum-Algorithm"] == "sha1"
 
 
@@ -90,7 +90,7 @@ async def test_an_editor_uploads_a_file_in_pieces_and_ingest_finds_it(client, ma
     assert resp.status == 200 and resp.headers["Upload-Offset"] == "0"
     assert resp.headers["Upload-Length"] == str(len(DATA)) and resp.headers["Upload-Metadata"] == meta
     assert resp.headers["Cache-Control"] == "no-store" and "GMT" in resp.headers["Upload-Expires"]
-    store, root = client.server.app["store"], client.server.app["settings"].root
+    store, root = client.server.app[STORE], client.server.app[SETTINGS].root
     upload_id = location.rsplit("/", 1)[-1]
     with pytest.raises(ApiError) as refused:  # ingest before the upload is complete
         await store.read(finished_upload, root, upload_id, "upload_id")
@@ -124,7 +124,7 @@ async def test_creation_with_upload_sends_the_first_bytes_with_the_creation(clie
         "Upload-Metadata": metadata_header(filename="zh.srt", filetype="application/x-subrip")})
     assert resp.status == 201 and resp.headers["Upload-Offset"] == str(len(srt))
     assert "Upload-Expires" not in resp.headers
-    store, root = client.server.app["store"], client.server.app["settings"].root
+    store, root = client.server.app[STORE], client.server.app[SETTINGS].root
     uid = resp.headers["Location"].rsplit("/", 1)[-1]
     assert (await store.read(finished_upload, root, uid, "subtitles.zh")).read_bytes() == srt
     # and an empty file is finished as soon as it is created
@@ -293,11 +293,11 @@ async def test_a_damaged_piece_is_refused_and_nothing_of_it_is_kept(client, make
     resp = await patch(client, editor, location, 0, b"x" * 400, **{"Upload-Checksum": sha1_header(b"x" * 400)})
     assert resp.status == 204 and resp.headers["Upload-Offset"] == "400"
     # a damaged creation-with-upload leaves no upload behind at all
-    before = set(client.server.app["settings"].root.uploads.iterdir())
+    before = set(client.server.app[SETTINGS].root.uploads.iterdir())
     resp = await client.post("/api/v1/uploads", data=b"z" * 10, headers={
         **editor, **TUS, **OFFSET_BODY, "Upload-Length": "10", "Upload-Checksum": sha1_header(b"q" * 10)})
     await assert_bilingual(resp, 460, "checksum_mismatch")
-    assert set(client.server.app["settings"].root.uploads.iterdir()) == before
+    assert set(client.server.app[SETTINGS].root.uploads.iterdir()) == before
     for bad, error in (("md5 " + base64.b64encode(b"0" * 16).decode(), "checksum_algorithm"),
                        ("sha1 not-base64!", "invalid_checksum"), ("sha1", "checksum_algorithm")):
         resp = await patch(client, editor, location, 400, b"x", **{"Upload-Checksum": bad})
@@ -307,9 +307,9 @@ async def test_a_damaged_piece_is_refused_and_nothing_of_it_is_kept(client, make
 async def test_files_over_the_size_limit_are_refused(aiohttp_client, settings):
     settings.max_upload_bytes = 5000
     client = await aiohttp_client(create_app(settings))
-    user_id = add_account(client.server.app["store"], "saran", "editor")
+    user_id = add_account(client.server.app[STORE], "saran", "editor")
     token, token_hash = auth.new_token("ltv")
-    await client.server.app["store"].write(accounts.add_api_token, user_id, token_hash)
+    await client.server.app[STORE].write(accounts.add_api_token, user_id, token_hash)
     editor = {"Authorization": f"Bearer {token}"}
     resp = await client.post("/api/v1/uploads", headers={**editor, **TUS, "Upload-Length": "5001"})
     await assert_bilingual(resp, 413, "upload_too_large", "Upload-Length")
@@ -366,7 +366,7 @@ async def test_an_upload_whose_acknowledged_bytes_were_lost_starts_afresh(client
     assert (await head(client, editor, location)).status == 404 and not upload_path(client, location).exists()
     # a finished upload with a damaged file is refused at ingest rather than transcoded short
     uid = await tus_upload(client, editor, b"x" * 50)
-    store, root = client.server.app["store"], client.server.app["settings"].root
+    store, root = client.server.app[STORE], client.server.app[SETTINGS].root
     root.upload_file(uid).write_bytes(b"x" * 20)
     with pytest.raises(ApiError) as refused:
         await store.read(finished_upload, root, uid, "upload_id")
@@ -389,9 +389,9 @@ async def test_abandoned_partial_uploads_expire_and_are_cleaned_up(aiohttp_clien
     settings.upload_expiry_seconds = 1
     monkeypatch.setattr(cleanup, "FINISHED_KEEP_PERIODS", 10_000)
     client = await aiohttp_client(create_app(settings))
-    user_id = add_account(client.server.app["store"], "saran", "editor")
+    user_id = add_account(client.server.app[STORE], "saran", "editor")
     token, token_hash = auth.new_token("ltv")
-    await client.server.app["store"].write(accounts.add_api_token, user_id, token_hash)
+    await client.server.app[STORE].write(accounts.add_api_token, user_id, token_hash)
     editor = {"Authorization": f"Bearer {token}"}
     abandoned = await create(client, editor, 1000)
     assert (await patch(client, editor, abandoned, 0, b"a" * 10)).status == 204
@@ -403,14 +403,14 @@ async def test_abandoned_partial_uploads_expire_and_are_cleaned_up(aiohttp_clien
     assert not upload_path(client, abandoned).exists()
     assert (await head(client, editor, abandoned)).status == 404
     # a finished upload waits for ingest and is not swept
-    root = client.server.app["settings"].root
-    assert (await client.server.app["store"].read(finished_upload, root, finished, "upload_id")).read_bytes() == b"done"
+    root = client.server.app[SETTINGS].root
+    assert (await client.server.app[STORE].read(finished_upload, root, finished, "upload_id")).read_bytes() == b"done"
 
 
 async def test_a_piece_sent_after_the_upload_expired_is_refused(client, make_account):
     editor = make_account("saran", "editor")
     location = await create(client, editor, 100)
-    store = client.server.app["store"]
+    store = client.server.app[STORE]
     await store.write(given.run_sql, "UPDATE uploads SET expires_at = ?", (time.time() - 1,))  # left for a day
     await assert_bilingual(await patch(client, editor, location, 0, b"x" * 100), 410, "upload_expired")
     assert (await head(client, editor, location)).status == 410
@@ -451,7 +451,7 @@ async def test_leftovers_of_an_earlier_run_are_cleaned_up_at_start(aiohttp_clien
     # then only the fresh finished upload and the orphan too young to judge remain
     left = {name for name, upload_id in ids.items() if root.upload_file(upload_id).exists()}
     assert left == {"fresh", "new_orphan"}
-    rows = {row["id"] for row in await client.server.app["store"].read(given.rows, "SELECT id FROM uploads")}
+    rows = {row["id"] for row in await client.server.app[STORE].read(given.rows, "SELECT id FROM uploads")}
     assert rows == {ids["fresh"]}
 
 
@@ -462,7 +462,7 @@ async def test_unknown_and_malformed_upload_ids_are_not_found(client, make_accou
         await assert_bilingual(await client.patch(path, data=b"x", headers={
             **editor, **TUS, **OFFSET_BODY, "Upload-Offset": "0"}), 404, None)
         assert (await client.head(path, headers={**editor, **TUS})).status == 404
-    store, root = client.server.app["store"], client.server.app["settings"].root
+    store, root = client.server.app[STORE], client.server.app[SETTINGS].root
     for bad in ("0" * 32, "../legal-tv", "", 42):
         with pytest.raises(ApiError) as refused:
             await store.read(finished_upload, root, bad, "upload_id")
@@ -476,7 +476,7 @@ async def test_an_editor_cannot_see_another_editors_upload(client, make_account)
     await assert_bilingual(await patch(client, bolor, location, 0, b"x" * 100), 404, "unknown_upload")
     await assert_bilingual(await client.delete(location, headers={**bolor, **TUS}), 404, "unknown_upload")
     assert (await patch(client, saran, location, 0, b"y" * 100)).status == 204
-    store, root = client.server.app["store"], client.server.app["settings"].root
+    store, root = client.server.app[STORE], client.server.app[SETTINGS].root
     bolor_id = (await store.read(given.row, "SELECT id FROM users WHERE name = 'bolor'"))["id"]
     with pytest.raises(ApiError) as refused:
         await store.read(finished_upload, root, location.rsplit("/", 1)[-1], "upload_id", owner_id=bolor_id)
@@ -499,7 +499,7 @@ async def test_only_editors_may_upload(client, make_account, device):
 
 
 async def test_a_console_session_needs_its_csrf_token(client):
-    store = client.server.app["store"]
+    store = client.server.app[STORE]
     add_account(store, "saran", "editor")
     await post_login(client, "saran", PASSWORD, allow_redirects=False)
     resp = await client.post("/api/v1/uploads", headers={**TUS, "Upload-Length": "10"})
@@ -533,7 +533,7 @@ async def test_malformed_requests_get_bilingual_errors_naming_the_header(client,
                                             "Upload-Metadata": metadata_header(filetype="not a type")})
     await assert_bilingual(resp, 400, "invalid_filetype", "filetype")
     location = await create(client, editor, 10, **{"Upload-Metadata": metadata_header(filename="C:\\clips\\a.mp4")})
-    store = client.server.app["store"]
+    store = client.server.app[STORE]
     assert (await store.read(given.row, "SELECT filename FROM uploads"))["filename"] == "a.mp4"
     resp = await client.patch(location, data=b"x", headers={**editor, **TUS, "Upload-Offset": "0",
                                                              "Content-Type": "application/json"})
@@ -547,7 +547,7 @@ async def test_malformed_requests_get_bilingual_errors_naming_the_header(client,
 
 async def test_an_editor_may_keep_only_so_many_unfinished_uploads(client, make_account):
     editor = make_account("saran", "editor")
-    client.server.app["settings"].max_open_uploads_per_editor = 2
+    client.server.app[SETTINGS].max_open_uploads_per_editor = 2
     first = await create(client, editor, 10)
     await create(client, editor, 10)
     resp = await client.post("/api/v1/uploads", headers={**editor, **TUS, "Upload-Length": "10"})

@@ -4,6 +4,8 @@ from datetime import datetime
 from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo
 
+from content_server.kernel.clock import CLOCK
+
 from .test_channel_live import channel, moment, renditions  # noqa: F401  (fixtures)
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -11,7 +13,7 @@ STAMP = re.compile(r"\d{14} \+0800")
 
 
 async def test_xmltv_parses_and_has_both_languages(client, channel):  # noqa: F811
-    channel["schedule_clock"].fixed = moment(0, 7, 30, tzinfo=CHINA).timestamp()
+    channel[CLOCK].fixed = moment(0, 7, 30, tzinfo=CHINA).timestamp()
     resp = await client.get("/api/v1/xmltv.xml")
     assert resp.status == 200 and resp.headers["Content-Type"].startswith("application/xml")
     assert resp.headers["Cache-Control"] == "public, max-age=300" and resp.headers["ETag"]
@@ -42,7 +44,7 @@ async def test_xmltv_parses_and_has_both_languages(client, channel):  # noqa: F8
 
 
 async def test_xmltv_and_guide_list_the_same_programmes(client, channel):  # noqa: F811
-    channel["schedule_clock"].fixed = moment(2, 19, 10, tzinfo=CHINA).timestamp()
+    channel[CLOCK].fixed = moment(2, 19, 10, tzinfo=CHINA).timestamp()
     guide = await (await client.get("/api/v1/channels/legal/guide?hours=48")).json()
     tv = ET.fromstring(await (await client.get("/api/v1/xmltv.xml")).read())
     from_xmltv = [(p.get("start"), p.find("title[@lang='zh']").text) for p in tv.findall("programme")]

@@ -17,13 +17,17 @@ from urllib.parse import urlsplit
 import jinja2
 from aiohttp import web
 
-from .. import auth
-from ..client import client_address, client_is_https, own_origin, trusted_networks
-from ..errors import ApiError
-from ..http_cache import etag_matches
-from ..i18n import LANGUAGES, N_, translations
-from ..ratelimit import Backoff, RateLimit
-from ..storage import accounts
+from ..accounts import callers
+from ..accounts.callers import USER
+from ..kernel import auth
+from ..kernel.client import client_address, client_is_https, own_origin, trusted_networks
+from ..kernel.clock import CLOCK
+from ..kernel.config import SETTINGS
+from ..kernel.errors import ApiError
+from ..kernel.http_cache import etag_matches
+from ..kernel.i18n import LANGUAGES, N_, translations
+from ..kernel.ratelimit import Backoff, RateLimit
+from ..storage import STORE, accounts, limits
 
 HERE = Path(__file__).parent
 LANGUAGE_COOKIE = "ltv_lang"
@@ -54,7 +58,7 @@ def console_language(request: web.Request) -> str:
 def render(request: web.Request, template: str, status: int = 200, **context) -> web.Response:
     """A console page in the viewer's language, never cached, framed by nobody."""
     language = console_language(request)
-    user = request.get("user")
+    user = request.get(USER)
     context.setdefault("user", user)
     context.setdefault("csrf_token", user["csrf_token"] if user is not None and "csrf_token" in user.keys() else "")
     context.setdefault("path", request.path)
@@ -74,7 +78,7 @@ async def live_fragment(request: web.Request, template: str, context, viewer_key
     The tag moves with every committed write and once a minute (deadlines move with the clock);
     `viewer_key` adds what else the fragment depends on (who asks, which filters); `context` is
     awaited only when the page must be drawn."""
-    etag = (f'"{_BOOT}-{request.app["store"].changes}-{int(time.time() // 60)}-'
+    etag = (f'"{_BOOT}-{request.app[STORE].changes}-{int(request.app[CLOCK]() // 60)}-'
             f'{console_language(request)}-{viewer_key}"')
     if etag_matches(request.headers.get("If-None-Match", ""), etag):
         return web.Response(status=304, headers={"ETag": etag, "Cache-Control": "no-store"})
@@ -85,10 +89,10 @@ async def live_fragment(request: web.Request, template: str, context, viewer_key
 def console_page(*roles: str):
     """Decorator for console pages: an anonymous visitor is sent to sign in instead of a JSON 401."""
     def decorate(handler):
-        protected = auth.requires(*roles)(handler)
+        protected = callers.requires(*roles)(handler)
 
         async def wrapper(request: web.Request):
-            if await auth.current_user(request) is None:
+            if await callers.current_user(request) is None:
                 raise web.HTTPSeeOther(f"/console/login?next={request.path_qs}")
             return await protected(request)
         wrapper.roles = roles
@@ -100,7 +104,7 @@ def console_page(*roles: str):
 @routes.get("/console")
 @routes.get("/console/")
 async def console_home(request: web.Request) -> web.Response:
-    user = await auth.current_user(request)
+    user = await callers.current_user(request)
     if user is None:
         raise web.HTTPSeeOther("/console/login")
     raise web.HTTPSeeOther(HOME_BY_ROLE[user["role"]])
@@ -122,10 +126,10 @@ async def login(request: web.Request) -> web.Response:
         return _login_page(request, status=403, next=next_path,
                            error=N_("This form has expired. Please reload the page and try again."))
     name, password = str(form.get("name", ""))[:64], str(form.get("password", ""))[:256]
-    per_address: RateLimit = request.app["login_attempts"]
-    per_account: Backoff = request.app["login_backoff"]
-    address, account, store = client_address(request), name.strip().lower(), request.app["store"]
-    wait = await store.read(_sign_in_wait, per_address, per_account, address, account, time.time())
+    per_address: RateLimit = request.app[LOGIN_ATTEMPTS]
+    per_account: Backoff = request.app[LOGIN_BACKOFF]
+    address, account, store = client_address(request), name.strip().lower(), request.app[STORE]
+    wait = await store.read(_sign_in_wait, per_address, per_account, address, account, request.app[CLOCK]())
     if wait:
         response = _login_page(request, status=429, next=next_path, name=name,
                                # TRANSLATORS: console, error message, max 80 chars
@@ -140,25 +144,25 @@ async def login(request: web.Request) -> web.Response:
         response.headers.update(busy.headers)
         return response
     if not ok:
-        await store.write(_sign_in_failed, per_address, per_account, address, account, time.time())
+        await store.write(_sign_in_failed, per_address, per_account, address, account, request.app[CLOCK]())
         return _login_page(request, status=401, next=next_path, name=name,
                            # TRANSLATORS: console, error message, max 80 chars
                            error=N_("The name or the password is wrong."))
-    await store.write(per_account.succeeded, account)
+    await store.write(limits.succeeded, per_account, account)
     response = web.HTTPSeeOther(next_path or HOME_BY_ROLE[user["role"]])
-    await auth.start_session(request, response, user["id"])
+    await callers.start_session(request, response, user["id"])
     response.del_cookie(LOGIN_COOKIE, path="/console/login")
     raise response
 
 
 def _sign_in_wait(tx, per_address: RateLimit, per_account: Backoff, address: str, account: str, now: float) -> float:
     """Seconds this sign-in must wait: the account's backoff or the address's limit, as every node counts them."""
-    return max(per_account.locked_for(tx, account, now), per_address.wait(tx, address, now))
+    return max(limits.locked_for(tx, per_account, account, now), limits.wait(tx, per_address, address, now))
 
 
 def _sign_in_failed(tx, per_address: RateLimit, per_account: Backoff, address: str, account: str, now: float) -> None:
-    per_address.record(tx, address, now)
-    per_account.failed(tx, account, now)
+    limits.record(tx, per_address, address, now)
+    limits.failed(tx, per_account, account, now)
 
 
 def _login_page(request: web.Request, status: int = 200, **context) -> web.Response:
@@ -186,10 +190,10 @@ def _from_own_sign_in_page(request: web.Request, form) -> bool:
 
 @routes.post("/console/logout")
 async def logout(request: web.Request) -> web.Response:
-    if await auth.current_user(request) is None:
+    if await callers.current_user(request) is None:
         raise ApiError(401, "unauthenticated", N_("Please sign in first."))
     response = web.HTTPSeeOther("/console/login")
-    await auth.end_session(request, response)
+    await callers.end_session(request, response)
     raise response
 
 
@@ -210,11 +214,15 @@ def _safe_next(target) -> str:
     return target if target.startswith("/console/") and not target.startswith("//") else ""
 
 
+LOGIN_ATTEMPTS = web.AppKey("login_attempts", RateLimit)  # sign-in attempts per client address
+LOGIN_BACKOFF = web.AppKey("login_backoff", Backoff)  # failed sign-ins per account, with backoff
+
+
 def setup(app: web.Application) -> None:
-    settings = app["settings"]
+    settings = app[SETTINGS]
     trusted_networks(tuple(settings.trusted_proxies))  # a mistyped proxy address stops the start, not a request
-    app["login_attempts"] = RateLimit("login_address", settings.login_attempts_per_15_minutes, 15 * 60)
-    app["login_backoff"] = Backoff("login_account", settings.login_failures_before_backoff)
+    app[LOGIN_ATTEMPTS] = RateLimit("login_address", settings.login_attempts_per_15_minutes, 15 * 60)
+    app[LOGIN_BACKOFF] = Backoff("login_account", settings.login_failures_before_backoff)
     hashing = app[auth.PASSWORD_HASHING] = auth.PasswordHashing(settings.password_hash_workers,
                                                                 settings.password_hash_queue)
 
@@ -225,5 +233,6 @@ def setup(app: web.Application) -> None:
     from . import admin, staff, supervisor  # the desks import render from here
     for desk in (staff, supervisor, admin):
         desk.setup(app)
-    from . import editor  # the editor console
+    from . import channels, editor  # the editor console, and its channel pages
     editor.setup(app)
+    channels.setup(app)

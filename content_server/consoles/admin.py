@@ -7,12 +7,14 @@ import time
 
 from aiohttp import web
 
-from .. import auth, validation
-from ..errors import ApiError
-from ..i18n import N_, translate
-from ..password_policy import check_password
-from ..storage import accounts, questions as question_store
-from ..validation import path_id
+from ..accounts import callers
+from ..accounts.callers import USER
+from ..kernel import auth, validation
+from ..kernel.errors import ApiError
+from ..kernel.i18n import N_, translate
+from ..kernel.password_policy import check_password
+from ..kernel.validation import path_id
+from ..storage import STORE, accounts, questions as question_store
 from . import console_language, console_page, render
 
 routes = web.RouteTableDef()
@@ -54,7 +56,7 @@ async def admin_page(request: web.Request) -> web.Response:
 @console_page("admin")
 async def add_user(request: web.Request) -> web.Response:
     form = await request.post()
-    store = request.app["store"]
+    store = request.app[STORE]
     try:
         name = str(form.get("name", "")).strip()
         if not NAME.match(name):
@@ -82,11 +84,11 @@ async def set_active(request: web.Request) -> web.Response:
     form = await request.post()
     target = await _target(request)
     active = form.get("active") == "1"
-    if not active and target["id"] == request["user"]["id"]:
+    if not active and target["id"] == request[USER]["id"]:
         # TRANSLATORS: admin console, error message, max 80 chars
         error = ApiError(422, "own_account", N_("You cannot deactivate your own account."))
         return await _page(request, status=422, error=error)
-    await request.app["store"].write(accounts.set_active, target["id"], active)
+    await request.app[STORE].write(accounts.set_active, target["id"], active)
     raise web.HTTPSeeOther(_back("activated" if active else "deactivated"))
 
 
@@ -100,7 +102,7 @@ async def reset_password(request: web.Request) -> web.Response:
     except ApiError as exc:
         return await _page(request, status=exc.status, error=exc)
     password_hash = await request.app[auth.PASSWORD_HASHING].hash(password)
-    await request.app["store"].write(accounts.reset_password, target["id"], password_hash)
+    await request.app[STORE].write(accounts.reset_password, target["id"], password_hash)
     raise web.HTTPSeeOther(_back("password"))
 
 
@@ -120,7 +122,7 @@ async def create_token_form(request: web.Request) -> web.Response:
         label = validation.text({"label": form.get("label")}, "label", 80, required=False)
     except ApiError as exc:
         return await _page(request, status=exc.status, error=exc)
-    token, _token_id, _expires_at = await request.app["store"].write(auth.issue_api_token, target["id"], expires_days, label)
+    token, _token_id, _expires_at = await request.app[STORE].write(callers.issue_api_token, target["id"], expires_days, label)
     # TRANSLATORS: admin console, confirmation above a new API token, max 100 chars
     return await _page(request, status=201, new_token=token, notice=N_("Copy this token now: it is shown only once."))
 
@@ -128,38 +130,38 @@ async def create_token_form(request: web.Request) -> web.Response:
 @routes.post("/console/admin/tokens/{token_id}/revoke")
 @console_page("admin")
 async def revoke_token_form(request: web.Request) -> web.Response:
-    if not await request.app["store"].write(accounts.revoke_api_token, request.match_info["token_id"]):
+    if not await request.app[STORE].write(accounts.revoke_api_token, request.match_info["token_id"]):
         raise ApiError(404, "not_found", N_("Nothing was found at this address."))
     raise web.HTTPSeeOther(_back("revoked") + "#tokens")
 
 
 @routes.get("/api/v1/tokens")
-@auth.requires("admin")
+@callers.requires("admin")
 async def list_tokens(request: web.Request) -> web.Response:
     """Every API token (never its secret), or only those of ?user=NAME."""
     user_id = None
     if "user" in request.query:
         user_id = (await _account_named(request, request.query["user"]))["id"]
-    rows = await request.app["store"].read(accounts.api_tokens, user_id)
+    rows = await request.app[STORE].read(accounts.api_tokens, user_id)
     return web.json_response([_token_json(row) for row in rows], headers={"Cache-Control": "no-store"})
 
 
 @routes.post("/api/v1/tokens")
-@auth.requires("admin")
+@callers.requires("admin")
 async def create_token(request: web.Request) -> web.Response:
     body = await validation.read_json(request)
     target = await _account_named(request, validation.text(body, "user", 40))
     expires_days = _token_days(body)
     label = validation.text(body, "label", 80, required=False)
-    token, token_id, expires_at = await request.app["store"].write(auth.issue_api_token, target["id"], expires_days, label)
+    token, token_id, expires_at = await request.app[STORE].write(callers.issue_api_token, target["id"], expires_days, label)
     return web.json_response({"id": token_id, "token": token, "user": target["name"], "label": label,
                               "expires_at": expires_at}, status=201, headers={"Cache-Control": "no-store"})
 
 
 @routes.delete("/api/v1/tokens/{token_id}")
-@auth.requires("admin")
+@callers.requires("admin")
 async def revoke_token(request: web.Request) -> web.Response:
-    if not await request.app["store"].write(accounts.revoke_api_token, request.match_info["token_id"]):
+    if not await request.app[STORE].write(accounts.revoke_api_token, request.match_info["token_id"]):
         raise ApiError(404, "not_found", N_("Nothing was found at this address."))
     return web.Response(status=204)
 
@@ -177,7 +179,7 @@ def _token_days(body: dict) -> int | None:
 
 
 async def _account_named(request: web.Request, name: str):
-    row = await request.app["store"].read(accounts.user_by_name, name)
+    row = await request.app[STORE].read(accounts.user_by_name, name)
     if row is None:
         # TRANSLATORS: admin console and API, error message, max 80 chars
         raise ApiError(422, "unknown_user", N_("There is no active account with this name."), field="user")
@@ -190,7 +192,7 @@ async def set_routing(request: web.Request) -> web.Response:
     """Which questions reach a lawyer: the languages they answer in and, optionally, topics."""
     form = await request.post()
     target = await _target(request)
-    store = request.app["store"]
+    store = request.app[STORE]
     try:
         languages = _languages(form)
         if target["role"] not in DESK_ROLES and form.getall("topics", []):
@@ -216,7 +218,7 @@ async def _page(request: web.Request, status: int = 200, error: ApiError | None 
                 new_token: str | None = None):
     language = console_language(request)
     message = translate(error.msgid, language, **error.params) if error else None
-    page = await request.app["store"].read(_page_data)
+    page = await request.app[STORE].read(_page_data)
     return render(request, "admin.html", status=status, roles=ROLE_LABELS, error=message,
                   error_field=error.field if error else None, form=form or {}, notice=notice,
                   new_token=new_token, **page)
@@ -237,7 +239,7 @@ def _token_row(row) -> dict:
 
 
 async def _target(request: web.Request):
-    row = await request.app["store"].read(accounts.user_by_id, path_id(request, "user_id"))
+    row = await request.app[STORE].read(accounts.user_by_id, path_id(request, "user_id"))
     if row is None:
         # TRANSLATORS: admin console, error message, max 80 chars
         raise ApiError(404, "not_found", N_("Nothing was found at this address."))

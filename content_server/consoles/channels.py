@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..i18n import N_, translate
+from ..kernel.i18n import N_, translate
 from ..schedule.planner import OFF_AIR
-from ..storage import schedule as schedule_sql
+from ..storage import STORE, schedule as schedule_sql
 from . import console_language, console_page, render
 
 routes = web.RouteTableDef()
@@ -40,7 +40,7 @@ TEXTS = {
 @routes.get("/console/editor/channels")
 @console_page("editor")
 async def channels_page(request: web.Request) -> web.Response:
-    rows, ready = await request.app["store"].read(_channels_and_ready_counts)
+    rows, ready = await request.app[STORE].read(_channels_and_ready_counts)
     chosen = request.query.get("channel") or (rows[0]["id"] if rows else "")
     row = next((r for r in rows if r["id"] == chosen), None)
     document = None

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..i18n import N_, translate
-from ..media.categories import all_categories
-from ..storage import catalog as catalog_sql
+from ..catalog.categories import all_categories
+from ..kernel.i18n import N_, translate
+from ..storage import STORE, catalog as catalog_sql
 from . import console_language, console_page, render
 
 routes = web.RouteTableDef()
@@ -30,7 +30,7 @@ STATUS_LABELS = {
 async def video_rows(request: web.Request) -> list[dict]:
     """The newest videos, with status and error in the viewer's language."""
     language = console_language(request)
-    categories, videos = await request.app["store"].read(_categories_and_videos)
+    categories, videos = await request.app[STORE].read(_categories_and_videos)
     category_titles = {c["id"]: c["title"][language] for c in categories}
     return [{"id": row["id"], "category": category_titles.get(row["category"], row["category"]),
              "title": {"zh": row["title_zh"], "mn": row["title_mn"]},
@@ -49,7 +49,7 @@ def _categories_and_videos(tx) -> tuple[list[dict], list]:
 @console_page("editor")
 async def editor_page(request: web.Request) -> web.Response:
     return render(request, "editor.html", videos=await video_rows(request),
-                  categories=await request.app["store"].read(all_categories))
+                  categories=await request.app[STORE].read(all_categories))
 
 
 @routes.get("/console/editor/videos.json")

@@ -7,15 +7,18 @@ restarts and proxies without held connections, and it suits flaky mobile network
 """
 from __future__ import annotations
 
-import time
 import zlib
 from datetime import datetime
 
 from aiohttp import web
 
-from ..i18n import N_, translate
+from ..accounts.callers import USER
+from ..kernel.clock import CLOCK
+from ..kernel.i18n import N_, translate
 from ..questions import views, workflow
-from ..storage import questions as db
+from ..questions.calendar import CALENDAR
+from ..storage import STORE, questions as db
+from ..storage.questions import CallbackWindow, CallOutcome, Referral, Status
 from . import console_language, console_page, live_fragment, render
 
 routes = web.RouteTableDef()
@@ -24,17 +27,17 @@ SHOWN = 100  # cards in the queue; more is no help on a phone and slows every re
 
 STATUS_LABELS = {
     # TRANSLATORS: staff console, state of a question, max 24 chars
-    "queued": N_("Waiting"),
+    Status.QUEUED: N_("Waiting"),
     # TRANSLATORS: staff console, state of a question, max 24 chars
-    "claimed": N_("Being called"),
+    Status.CLAIMED: N_("Being called"),
     # TRANSLATORS: staff console, state of a question, max 24 chars
-    "resolved": N_("Answered"),
+    Status.RESOLVED: N_("Answered"),
     # TRANSLATORS: staff console, state of a question, max 24 chars
-    "referred": N_("Referred"),
+    Status.REFERRED: N_("Referred"),
     # TRANSLATORS: staff console, state of a question, max 24 chars
-    "revisit_pending": N_("Awaiting feedback"),
+    Status.REVISIT_PENDING: N_("Awaiting feedback"),
     # TRANSLATORS: staff console, state of a question, max 24 chars
-    "closed": N_("Closed"),
+    Status.CLOSED: N_("Closed"),
 }
 SLA_LABELS = {
     # TRANSLATORS: staff console, service-level state of a question, max 20 chars
@@ -50,31 +53,31 @@ SLA_LABELS = {
 }
 OUTCOME_LABELS = {
     # TRANSLATORS: staff console, outcome of one phone call, max 24 chars
-    "answered": N_("Reached the household"),
+    CallOutcome.ANSWERED: N_("Reached the household"),
     # TRANSLATORS: staff console, outcome of one phone call, max 24 chars
-    "no_answer": N_("No answer"),
+    CallOutcome.NO_ANSWER: N_("No answer"),
     # TRANSLATORS: staff console, outcome of one phone call, max 24 chars
-    "wrong_number": N_("Wrong number"),
+    CallOutcome.WRONG_NUMBER: N_("Wrong number"),
 }
 REFERRAL_LABELS = {
     # TRANSLATORS: staff console, where a question is referred to, max 24 chars
-    "legal_aid": N_("Legal aid"),
+    Referral.LEGAL_AID: N_("Legal aid"),
     # TRANSLATORS: staff console, where a question is referred to, max 24 chars
-    "mediation": N_("People's mediation"),
+    Referral.MEDIATION: N_("People's mediation"),
     # TRANSLATORS: staff console, where a question is referred to, max 24 chars
-    "notary": N_("Notary"),
+    Referral.NOTARY: N_("Notary"),
     # TRANSLATORS: staff console, where a question is referred to, max 24 chars
-    "court": N_("Court"),
+    Referral.COURT: N_("Court"),
 }
 WINDOW_LABELS = {
     # TRANSLATORS: staff console, the time of day a household asked to be called, max 20 chars
-    "morning": N_("Morning"),
+    CallbackWindow.MORNING: N_("Morning"),
     # TRANSLATORS: staff console, the time of day a household asked to be called, max 20 chars
-    "afternoon": N_("Afternoon"),
+    CallbackWindow.AFTERNOON: N_("Afternoon"),
     # TRANSLATORS: staff console, the time of day a household asked to be called, max 20 chars
-    "evening": N_("Evening"),
+    CallbackWindow.EVENING: N_("Evening"),
     # TRANSLATORS: staff console, the time of day a household asked to be called, max 20 chars
-    "any": N_("Any time"),
+    CallbackWindow.ANY: N_("Any time"),
 }
 ACTION_LABELS = {
     # TRANSLATORS: consoles, history of a question: what happened, max 24 chars
@@ -119,7 +122,7 @@ LANGUAGE_LABELS = {
 async def filters_of(request: web.Request) -> dict:
     """The queue filters from the query string, each checked against what it may be."""
     q = request.query
-    topics = {t["id"] for t in await request.app["store"].read(db.topics, include_inactive=True)}
+    topics = {t["id"] for t in await request.app[STORE].read(db.topics, include_inactive=True)}
     return {"language": q.get("language") if q.get("language") in LANGUAGE_LABELS else None,
             "topic": q.get("topic") if q.get("topic") in topics else None,
             "region": "".join(ch for ch in q.get("region", "") if ch in "0123456789")[:12] or None,
@@ -129,7 +132,7 @@ async def filters_of(request: web.Request) -> dict:
 async def labels(request: web.Request) -> dict:
     """Everything templates need to name things in the viewer's language."""
     language = console_language(request)
-    topic_titles = {t["id"]: t["title"] for t in await request.app["store"].read(db.topics, include_inactive=True)}
+    topic_titles = {t["id"]: t["title"] for t in await request.app[STORE].read(db.topics, include_inactive=True)}
 
     def waited(seconds: int) -> str:
         minutes = max(int(seconds) // 60, 0)
@@ -158,11 +161,11 @@ def clock(iso: str | None) -> str:
 
 
 async def _queue(request: web.Request, filters: dict) -> tuple[list, list]:
-    return await request.app["store"].read(_listings, request["user"], time.time(), request.app["calendar"], filters)
+    return await request.app[STORE].read(_listings, request[USER], request.app[CLOCK](), request.app[CALENDAR], filters)
 
 
 def _listings(tx, user, now: float, calendar, filters: dict) -> tuple[list, list]:
-    mine = views.queue_listing(tx, user, now, calendar, mine=True, statuses=("claimed",))
+    mine = views.queue_listing(tx, user, now, calendar, mine=True, statuses=(Status.CLAIMED,))
     items = views.queue_listing(tx, user, now, calendar, language=filters["language"],
                                 topic=filters["topic"], region=filters["region"], sla_level=filters["sla_level"])
     return mine, items
@@ -174,7 +177,7 @@ async def staff_page(request: web.Request) -> web.Response:
     filters = await filters_of(request)
     mine, items = await _queue(request, filters)
     return render(request, "staff.html", filters=filters, mine=mine, items=items,
-                  topics=await request.app["store"].read(db.topics), **await labels(request))
+                  topics=await request.app[STORE].read(db.topics), **await labels(request))
 
 
 @routes.get("/console/staff/queue")
@@ -187,16 +190,16 @@ async def queue_fragment(request: web.Request) -> web.Response:
         mine, items = await _queue(request, filters)
         return {"filters": filters, "mine": mine, "items": items, **await labels(request)}
     return await live_fragment(request, "staff_queue.html", context,
-                         f'{request["user"]["id"]}-{zlib.crc32(request.query_string.encode()):x}')
+                         f'{request[USER]["id"]}-{zlib.crc32(request.query_string.encode()):x}')
 
 @routes.get("/console/staff/questions/{question_id}")
 @console_page(*DESK)
 async def question_page(request: web.Request) -> web.Response:
-    now = time.time()
-    store, user, question_id = request.app["store"], request["user"], request.match_info["question_id"]
+    now = request.app[CLOCK]()
+    store, user, question_id = request.app[STORE], request[USER], request.match_info["question_id"]
     row = await workflow.open_question(store, user, question_id, now, "page")
-    detail = await store.read(views.question_detail, question_id, now, request.app["calendar"], row)
-    mine = detail["status"] == "claimed" and detail["claimed_by"] == user["id"]
+    detail = await store.read(views.question_detail, question_id, now, request.app[CALENDAR], row)
+    mine = detail["status"] == Status.CLAIMED and detail["claimed_by"] == user["id"]
     return render(request, "staff_question.html", q=detail, mine=mine,
                   is_supervisor=user["role"] == "supervisor", lease_seconds=60, **await labels(request))
 

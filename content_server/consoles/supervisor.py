@@ -5,15 +5,18 @@ arranges them into pages and draws the charts. Changes go through the desk's JSO
 """
 from __future__ import annotations
 
-import time
 from datetime import date, time as clock_time, timedelta
 
 from aiohttp import web
 
-from ..validation import query_date
-from ..i18n import N_, translate
+from ..accounts.callers import USER
+from ..kernel.clock import CLOCK
+from ..kernel.i18n import N_, translate
+from ..kernel.validation import query_date
 from ..questions import reports, views
-from ..storage import questions as db
+from ..questions.calendar import CALENDAR
+from ..storage import STORE, questions as db
+from ..storage.questions import Status
 from . import console_language, console_page, live_fragment, render
 from .charts import bar_chart
 from .staff import labels
@@ -38,16 +41,16 @@ REASON_LABELS = {
 
 
 def _today(request: web.Request) -> date:
-    return request.app["calendar"].local(time.time()).date()
+    return request.app[CALENDAR].local(request.app[CLOCK]()).date()
 
 
 async def _board(request: web.Request) -> dict:
-    return await request.app["store"].read(_board_unit, request["user"], time.time(), request.app["calendar"])
+    return await request.app[STORE].read(_board_unit, request[USER], request.app[CLOCK](), request.app[CALENDAR])
 
 
 def _board_unit(tx, user, now: float, calendar) -> dict:
     return {"board": reports.board(tx, now, calendar),
-            "claimed": views.queue_listing(tx, user, now, calendar, statuses=("claimed",))}
+            "claimed": views.queue_listing(tx, user, now, calendar, statuses=(Status.CLAIMED,))}
 
 
 def _month_and_revisits(tx, today: date, now: float, calendar) -> tuple[dict, list]:
@@ -57,8 +60,8 @@ def _month_and_revisits(tx, today: date, now: float, calendar) -> tuple[dict, li
 
 async def _satisfaction(request: web.Request) -> dict:
     """This month's ratings and the revisits of the last 30 days."""
-    month, revisits = await request.app["store"].read(_month_and_revisits, _today(request), time.time(),
-                                                      request.app["calendar"])
+    month, revisits = await request.app[STORE].read(_month_and_revisits, _today(request), request.app[CLOCK](),
+                                                    request.app[CALENDAR])
     done = [r["revisit"] for r in revisits if r["revisit"]]
     language = console_language(request)
     scores = month["totals"]["ratings_by_score"]
@@ -88,11 +91,11 @@ async def board_fragment(request: web.Request) -> web.Response:
 @routes.get("/console/supervisor/revisits")
 @console_page("supervisor")
 async def revisits_page(request: web.Request) -> web.Response:
-    calendar = request.app["calendar"]
+    calendar = request.app[CALENDAR]
     last = query_date(request, "until", _today(request))
     first = query_date(request, "from", last - timedelta(days=30))
     since, until = calendar.at(first, midnight), calendar.at(last + timedelta(days=1), midnight)
-    items = await request.app["store"].read(reports.revisit_sample, since, until, time.time(), calendar)
+    items = await request.app[STORE].read(reports.revisit_sample, since, until, request.app[CLOCK](), calendar)
     items.sort(key=lambda i: (i["revisit"] is not None, "low_rating" not in i["reasons"], i["closed_at"] or ""))
     return render(request, "supervisor_revisits.html", items=items, first=first, last=last,
                   reason_labels=REASON_LABELS, **await labels(request))
@@ -105,7 +108,7 @@ async def reports_page(request: web.Request) -> web.Response:
     if period not in reports.PERIODS:
         period = "week"
     day = query_date(request, "date", _today(request))
-    data = await request.app["store"].read(reports.report, period, day, request.app["calendar"])
+    data = await request.app[STORE].read(reports.report, period, day, request.app[CALENDAR])
     language = console_language(request)
     tr = lambda msgid: translate(msgid, language)  # noqa: E731 - chart titles in the viewer's language
     topic_title = (await labels(request))["topic_title"]
@@ -134,8 +137,8 @@ async def reports_page(request: web.Request) -> web.Response:
 @console_page("supervisor")
 async def audit_page(request: web.Request) -> web.Response:
     question_id = request.query.get("question_id", "")[:64] or None
-    rows = await request.app["store"].read(db.audit_log, question_id=question_id, limit=300)
-    calendar = request.app["calendar"]
+    rows = await request.app[STORE].read(db.audit_log, question_id=question_id, limit=300)
+    calendar = request.app[CALENDAR]
     return render(request, "supervisor_audit.html", entries=[views.audit_item(r, calendar) for r in rows],
                   question_id=question_id, **await labels(request))
 

@@ -10,9 +10,10 @@ from pathlib import Path
 
 from aiohttp import web
 
-from ..config import Settings
-from ..storage import Store
+from ..kernel.config import Settings
+from ..storage import STORE, Store
 from ..storage import guidance as guidance_sql
+from .api import GUIDANCE_BODIES
 
 DATA = Path(__file__).parent / "data"
 _REPLACE = {"services": guidance_sql.replace_services, "glossary": guidance_sql.replace_glossary,
@@ -35,12 +36,12 @@ def setup(app: web.Application) -> None:
     """Adds this feature's routes and background tasks to the app."""
     from . import api
     app.on_startup.append(_seed)
-    app["guidance_bodies"] = {}
+    app[GUIDANCE_BODIES] = {}
     app.add_routes(api.routes)
 
 
 async def _seed(app: web.Application) -> None:
-    await app["store"].write(seed)
+    await app[STORE].write(seed)
 
 
 def fill_demo(store: Store, settings: Settings) -> None:

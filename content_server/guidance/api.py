@@ -12,12 +12,12 @@ import json
 
 from aiohttp import web
 
-from .. import validation
-from ..auth import requires
-from ..errors import ApiError
-from ..http_cache import etag_of, public_json
-from ..i18n import N_
-from ..storage import guidance as guidance_sql
+from ..accounts.callers import USER, requires
+from ..kernel import validation
+from ..kernel.errors import ApiError
+from ..kernel.http_cache import etag_of, public_json
+from ..kernel.i18n import N_
+from ..storage import STORE, guidance as guidance_sql
 from ..storage.documents import Document
 from . import imports
 
@@ -30,9 +30,9 @@ MAX_AGE = 3600
 async def _cached_body(request: web.Request, key: tuple, read, *args) -> tuple[bytes, str]:
     """The JSON body and its ETag for `key` (which includes the sets' versions); the read unit
     `read(tx, *args)` runs only when no body is kept for `key`."""
-    bodies: dict = request.app["guidance_bodies"]
+    bodies: dict = request.app[GUIDANCE_BODIES]
     if key not in bodies:
-        data = await request.app["store"].read(read, *args)
+        data = await request.app[STORE].read(read, *args)
         if len(bodies) >= _CACHE_LIMIT:
             bodies.clear()
         body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -46,7 +46,7 @@ async def _cacheable(request: web.Request, key: tuple, read, *args) -> web.Respo
 
 
 def _versions(request: web.Request, *kinds: Document) -> tuple[int, ...]:
-    return request.app["store"].version_of(*kinds)
+    return request.app[STORE].version_of(*kinds)
 
 
 @routes.get("/api/v1/services")
@@ -73,21 +73,21 @@ async def list_guides(request: web.Request) -> web.Response:
 @requires("editor")
 async def import_services(request: web.Request) -> web.Response:
     points = imports.services(await validation.read_json(request, IMPORT_MAX_BYTES))
-    return web.json_response(await request.app["store"].write(_replace_services, points, request["user"]["name"]))
+    return web.json_response(await request.app[STORE].write(_replace_services, points, request[USER]["name"]))
 
 
 @routes.put("/api/v1/glossary")
 @requires("editor")
 async def import_glossary(request: web.Request) -> web.Response:
     terms = imports.glossary(await validation.read_json(request, IMPORT_MAX_BYTES))
-    return web.json_response(await request.app["store"].write(_replace_glossary, terms, request["user"]["name"]))
+    return web.json_response(await request.app[STORE].write(_replace_glossary, terms, request[USER]["name"]))
 
 
 @routes.put("/api/v1/guides")
 @requires("editor")
 async def import_guides(request: web.Request) -> web.Response:
     body = await validation.read_json(request, IMPORT_MAX_BYTES)
-    return web.json_response(await request.app["store"].write(_replace_guides, body, request["user"]["name"]))
+    return web.json_response(await request.app[STORE].write(_replace_guides, body, request[USER]["name"]))
 
 
 def _replace_services(tx, points: list, by: str) -> list:
@@ -104,3 +104,6 @@ def _replace_guides(tx, body, by: str) -> list:
     guides = imports.guides(body, guidance_sql.glossary_ids(tx))  # checked against the glossary it will join
     guidance_sql.replace_guides(tx, guides, by=by)
     return guidance_sql.guides(tx)
+
+
+GUIDANCE_BODIES = web.AppKey("guidance_bodies", dict)  # rendered public guidance documents by path

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 
-from .. import validation
-from ..errors import ApiError
-from ..i18n import N_
+from ..kernel import validation
+from ..kernel.errors import ApiError
+from ..kernel.i18n import N_
 
 LEVELS = ("national", "province", "league", "banner", "sumu")
 MAX_ITEMS = 1000

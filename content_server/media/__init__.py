@@ -3,15 +3,14 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..config import Settings
+from ..kernel.config import Settings
 from ..storage import Store
 
 
 def setup(app: web.Application) -> None:
     """Adds this feature's routes and background tasks to the app."""
-    from . import catalog, categories, static  # the boxes' catalog, editors' categories, media files
-    for part in (catalog, categories, static):
-        part.setup(app)
+    from . import static  # media files
+    static.setup(app)
     from . import ingest, jobs  # editors' uploads become queued transcodes; the workers
     for part in (ingest, jobs):
         part.setup(app)

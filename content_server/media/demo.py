@@ -21,8 +21,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .. import auth
-from ..config import Settings
+from ..kernel import auth
+from ..kernel.config import Settings
 from ..storage import Store, accounts, catalog as catalog_sql, uploads as uploads_sql
 
 log = logging.getLogger(__name__)

@@ -17,15 +17,16 @@ from pathlib import Path
 
 from aiohttp import web
 
-from ..auth import requires
-from ..config import Settings
-from ..errors import ApiError
-from ..i18n import N_, bilingual
-from ..storage import Store, media as media_sql
+from ..accounts.callers import USER, requires
+from ..kernel.config import SETTINGS, Settings
+from ..kernel.errors import ApiError
+from ..kernel.i18n import N_, bilingual
+from ..kernel.validation import FIRST_DAY, LAST_DAY, bilingual_text, read_json, string_list, text
+from ..storage import STORE, Store, media as media_sql
+from ..storage.media import VideoStatus
 from ..uploads import discard_upload, finished_upload
-from ..validation import FIRST_DAY, LAST_DAY, bilingual_text, read_json, string_list, text
 from . import pictures, room, subtitles
-from .jobs import work_dir
+from .jobs import TRANSCODER, work_dir
 from .probe import NotAVideo, Source, SourceLimits, probe_source
 
 routes = web.RouteTableDef()
@@ -220,7 +221,7 @@ def create_video(store: Store, settings: Settings, fields: dict, owner_id: int |
 def video_status(row, base_url: str = "") -> dict:
     """The editor's view of a video: status, progress, error, and its catalog fields."""
     base = f"{base_url}/media/renditions/{row['id']}"
-    ready = row["status"] == "ready"
+    ready = row["status"] == VideoStatus.READY
     return {
         "id": row["id"], "status": row["status"], "progress": round(row["progress"], 3),
         "error": bilingual(row["error"]) if row["error"] else None,
@@ -242,8 +243,8 @@ def video_status(row, base_url: str = "") -> dict:
 @routes.post("/api/v1/videos")
 @requires("editor")
 async def post_video(request: web.Request) -> web.Response:
-    store, settings = request.app["store"], request.app["settings"]
-    owner_id = request["user"]["id"]
+    store, settings = request.app[STORE], request.app[SETTINGS]
+    owner_id = request[USER]["id"]
     ingest = await store.read(check_fields, await read_json(request))
     await store.read(find_uploads, settings, ingest, owner_id)
     try:
@@ -254,17 +255,17 @@ async def post_video(request: web.Request) -> web.Response:
     await asyncio.to_thread(room.ensure_room, settings, ingest.video_id, spec,  # 507 before a job that cannot finish
                             await store.read(media_sql.unfinished_transcodes))
     await store.write(commit, settings, ingest, spec, owner_id)
-    request.app["transcoder"].poke()
-    return web.json_response({"id": ingest.video_id, "status": "processing"}, status=202)
+    request.app[TRANSCODER].poke()
+    return web.json_response({"id": ingest.video_id, "status": VideoStatus.PROCESSING}, status=202)
 
 
 async def _status(request: web.Request, video_id: str) -> dict:
-    row = await request.app["store"].read(media_sql.video, video_id)
-    return video_status(row, request.app["settings"].public_url.rstrip("/"))
+    row = await request.app[STORE].read(media_sql.video, video_id)
+    return video_status(row, request.app[SETTINGS].public_url.rstrip("/"))
 
 
 async def _video_or_404(request: web.Request):
-    row = await request.app["store"].read(media_sql.video, request.match_info["video_id"])
+    row = await request.app[STORE].read(media_sql.video, request.match_info["video_id"])
     if row is None:
         raise web.HTTPNotFound()
     return row
@@ -280,10 +281,10 @@ async def get_video(request: web.Request) -> web.Response:
 @requires("editor")
 async def cancel_video(request: web.Request) -> web.Response:
     row = await _video_or_404(request)
-    if not await request.app["store"].write(media_sql.cancel_job, row["id"]):
+    if not await request.app[STORE].write(media_sql.cancel_job, row["id"]):
         # TRANSLATORS: error when an editor cancels a video that is not converting, max 80 chars
         raise ApiError(409, "not_processing", N_("This video is not being converted."))
-    request.app["transcoder"].cancel(row["id"])
+    request.app[TRANSCODER].cancel(row["id"])
     return web.json_response(await _status(request, row["id"]))
 
 
@@ -291,14 +292,14 @@ async def cancel_video(request: web.Request) -> web.Response:
 @requires("editor")
 async def retry_video(request: web.Request) -> web.Response:
     row = await _video_or_404(request)
-    store, root = request.app["store"], request.app["settings"].root
+    store, root = request.app[STORE], request.app[SETTINGS].root
     if not await asyncio.to_thread((work_dir(root, row["id"]) / "source").is_file):
         # TRANSLATORS: error when an editor retries a video whose file is gone, max 80 chars
         raise ApiError(409, "source_gone", N_("The original file is gone. Please upload it again."))
     if not await store.write(media_sql.retry_job, row["id"]):
         # TRANSLATORS: error when an editor retries a video that did not fail, max 80 chars
         raise ApiError(409, "not_retryable", N_("Only failed or cancelled videos can be converted again."))
-    request.app["transcoder"].poke()
+    request.app[TRANSCODER].poke()
     return web.json_response(await _status(request, row["id"]), status=202)
 
 

@@ -33,9 +33,11 @@ from pathlib import Path
 
 from aiohttp import web
 
-from ..config import DataRoot, Settings
-from ..i18n import N_
-from ..storage import Store, media as media_sql
+from ..kernel.config import SETTINGS, DataRoot, Settings
+from ..kernel.i18n import N_
+from ..ops import METRICS
+from ..storage import STORE, Store, media as media_sql
+from ..storage.media import JobState, VideoStatus
 from . import pictures, subtitles
 from .ladder import ladder_for
 from .probe import Source, SourceLimits
@@ -261,7 +263,7 @@ def sweep_work(store: Store, root: DataRoot, now: float | None = None) -> None:
             continue
         row = store.read_blocking(media_sql.video, folder.name.removesuffix(".new"))
         abandoned = row is None and folder.stat().st_mtime < now - INGEST_GRACE_SECONDS
-        if abandoned or (row is not None and row["status"] == "ready"):
+        if abandoned or (row is not None and row["status"] == VideoStatus.READY):
             shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -277,12 +279,12 @@ def run_pending_jobs(store: Store, settings: Settings) -> None:
 
 async def _transcoder_ctx(app: web.Application):
     from .worker import transcode_jobs
-    store, settings, metrics = app["store"], app["settings"], app["metrics"]
+    store, settings, metrics = app[STORE], app[SETTINGS], app[METRICS]
     loops = settings.transcode_workers if settings.transcode else 0  # an API node: workers elsewhere own the jobs
     if loops:
         await asyncio.to_thread(sweep_work, store, settings.root)
     async with transcode_jobs(store, settings, loops, metrics) as transcoder:
-        app["transcoder"] = transcoder
+        app[TRANSCODER] = transcoder
         yield
 
 
@@ -290,13 +292,16 @@ async def _job_count(store: Store, state: str) -> int:
     return (await store.read(media_sql.job_counts))[state]
 
 
+TRANSCODER = web.AppKey("transcoder", Transcoder)  # this node's transcode workers (set while the app runs)
+
+
 def setup(app: web.Application) -> None:
     """Starts the workers with the app (none with no_transcode or transcode_workers 0: workers
     elsewhere claim the jobs), stops them (and their ffmpeg) at shutdown; adds metrics."""
-    metrics, store = app["metrics"], app["store"]
+    metrics, store = app[METRICS], app[STORE]
     metrics.describe("legaltv_transcode_seconds_total", "counter", "Wall seconds spent transcoding")
-    for state, text in (("queued", "Transcode jobs waiting"), ("running", "Transcode jobs running"),
-                        ("failed", "Videos whose transcode failed")):
+    for state, text in ((JobState.QUEUED, "Transcode jobs waiting"), (JobState.RUNNING, "Transcode jobs running"),
+                        (VideoStatus.FAILED, "Videos whose transcode failed")):
         metrics.gauge(f"legaltv_transcode_jobs_{state}", text,
                       functools.partial(_job_count, store, state))
     app.cleanup_ctx.append(_transcoder_ctx)

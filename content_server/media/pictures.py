@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image, ImageFilter, ImageOps, ImageStat
 
-from ..i18n import N_
+from ..kernel.i18n import N_
 
 POSTER_SIZE = (960, 540)
 THUMB_SIZE = (480, 270)

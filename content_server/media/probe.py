@@ -7,8 +7,8 @@ from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from ..i18n import N_
-from .child_processes import run_child
+from ..kernel.child_processes import run_child
+from ..kernel.i18n import N_
 
 # ISO 639 codes found in the wild for the two languages the service speaks
 LANGUAGE_TAGS = {"zh": {"zh", "chi", "zho", "cmn", "chn"}, "mn": {"mn", "mon", "khk", "mvf"}}

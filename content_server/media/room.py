@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import shutil
 
-from ..config import Settings
-from ..disk_space import free_bytes, reserve_bytes
-from ..errors import ApiError
-from ..i18n import N_
+from ..kernel.config import Settings
+from ..kernel.disk_space import free_bytes, reserve_bytes
+from ..kernel.errors import ApiError
+from ..kernel.i18n import N_
 from .jobs import work_dir
 from .ladder import AUDIO_KBPS, AUDIO_ONLY_KBPS, MAXRATE_FACTOR, ladder_for
 

@@ -14,40 +14,21 @@ from __future__ import annotations
 
 import math
 import re
-import time
 from pathlib import Path
 
 from aiohttp import web
 
-from ..auth import current_user
-from ..config import DataRoot
-from ..storage import catalog as catalog_sql, documents
+from ..accounts.callers import current_user
+from ..catalog.publish_window import parse_instant
+from ..kernel.clock import CLOCK
+from ..kernel.config import SETTINGS, DataRoot
+from ..kernel.media_files import MEDIA_TYPES, safe_media_path
+from ..storage import STORE, catalog as catalog_sql, documents
 
 routes = web.RouteTableDef()
 
-YEAR = 365 * 86400
-IMMUTABLE = f"public, max-age={YEAR}, immutable"
-# On-demand playlists never change once a video is ready, but keep them revalidatable (no
-# stale-while-revalidate: an edge would go on serving a video that has left its window).
-PLAYLIST = "public, max-age=86400"
 EDGE_MAX_AGE = 300  # the longest a shared cache keeps serving a video after it leaves the catalog
 PREVIEW = "private, no-store"  # an editor's look at an unpublished video is never cached
-
-MEDIA_TYPES = {
-    ".m3u8": ("application/vnd.apple.mpegurl", PLAYLIST),
-    ".ts": ("video/mp2t", IMMUTABLE),
-    ".m4s": ("video/iso.segment", IMMUTABLE),
-    ".mp4": ("video/mp4", IMMUTABLE),
-    ".aac": ("audio/aac", IMMUTABLE),
-    ".vtt": ("text/vtt; charset=utf-8", IMMUTABLE),
-    ".jpg": ("image/jpeg", IMMUTABLE),
-    ".jpeg": ("image/jpeg", IMMUTABLE),
-    ".webp": ("image/webp", IMMUTABLE),
-    ".png": ("image/png", IMMUTABLE),
-    ".json": ("application/json; charset=utf-8", IMMUTABLE),
-}
-_VIDEO_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_PART = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}")
 
 
 def subtitle_file(lang: str) -> str:
@@ -60,25 +41,6 @@ def picture_files(root: DataRoot, video_id: str) -> dict[str, str | None]:
     folder = root.poster_dir(video_id)
     return {kind: name if (folder / name).is_file() else None
             for kind, name in (("poster", "poster.jpg"), ("thumb", "thumb.jpg"))}
-
-
-def safe_media_path(base: Path, video_id: str, tail: str) -> Path | None:
-    """The file `base/video_id/tail` if it is a plain, known media file inside that folder, else None."""
-    if not _VIDEO_ID.fullmatch(video_id):
-        return None
-    parts = tail.split("/")
-    if not tail or not all(_PART.fullmatch(part) for part in parts):
-        return None  # catches "", "..", ".hidden", absolute paths, backslashes, NUL
-    if Path(parts[-1]).suffix.lower() not in MEDIA_TYPES:
-        return None
-    folder = (base / video_id).resolve()
-    try:
-        path = (base / video_id / tail).resolve(strict=True)
-    except (OSError, RuntimeError):
-        return None
-    if not path.is_relative_to(folder) or folder.parent != base.resolve() or not path.is_file():
-        return None  # a symlink leading out of the video's folder, or the folder itself elsewhere
-    return path
 
 
 class ReadyVideos:
@@ -129,7 +91,6 @@ def servable_windows(videos, now: float) -> tuple[dict[str, float | None], float
     The same rule as the catalog (`catalog.build_catalog`): from inclusive, until exclusive, an
     unreadable window never publishes.
     """
-    from .catalog import parse_instant  # the catalog module imports this one
     windows: dict[str, float | None] = {}
     boundaries: list[float] = []
     for video in videos:
@@ -167,10 +128,10 @@ async def _serve(request: web.Request, base: Path) -> web.StreamResponse:
     if path is None:
         raise web.HTTPNotFound()
     content_type, cache_control = MEDIA_TYPES[path.suffix.lower()]
-    seconds_left = await request.app["servable_videos"].seconds_left(video_id, time.time())
+    seconds_left = await request.app[SERVABLE_VIDEOS].seconds_left(video_id, request.app[CLOCK]())
     if seconds_left is not None:
         cache_control = _edge_caching(cache_control, seconds_left)
-    elif await request.app["ready_videos"].contains(video_id) and await _may_preview(request):
+    elif await request.app[READY_VIDEOS].contains(video_id) and await _may_preview(request):
         cache_control = PREVIEW
     else:
         raise web.HTTPNotFound()
@@ -180,15 +141,19 @@ async def _serve(request: web.Request, base: Path) -> web.StreamResponse:
 
 @routes.get("/media/renditions/{video_id}/{tail:.*}")
 async def rendition_file(request: web.Request) -> web.StreamResponse:
-    return await _serve(request, request.app["settings"].root.renditions)
+    return await _serve(request, request.app[SETTINGS].root.renditions)
 
 
 @routes.get("/media/posters/{video_id}/{tail:.*}")
 async def poster_file(request: web.Request) -> web.StreamResponse:
-    return await _serve(request, request.app["settings"].root.posters)
+    return await _serve(request, request.app[SETTINGS].root.posters)
+
+
+SERVABLE_VIDEOS = web.AppKey("servable_videos", ServableVideos)  # videos whose files an edge may serve now
+READY_VIDEOS = web.AppKey("ready_videos", ReadyVideos)  # videos an editor may preview
 
 
 def setup(app: web.Application) -> None:
-    app["ready_videos"] = ReadyVideos(app["store"])  # what editors may preview
-    app["servable_videos"] = ServableVideos(app["store"])
+    app[READY_VIDEOS] = ReadyVideos(app[STORE])  # what editors may preview
+    app[SERVABLE_VIDEOS] = ServableVideos(app[STORE])
     app.add_routes(routes)

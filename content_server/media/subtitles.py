@@ -13,8 +13,8 @@ from pathlib import Path
 
 import charset_normalizer
 
-from ..i18n import N_
-from .child_processes import run_child
+from ..kernel.child_processes import run_child
+from ..kernel.i18n import N_
 
 MAX_SUBTITLE_BYTES = 2 * 1024 * 1024
 # legacy Chinese encodings the detector chooses between (gb18030 reads GBK and GB2312; cp950 is

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..i18n import N_
-from .child_processes import run_child, start_child
+from ..kernel.i18n import N_
+from ..kernel.child_processes import run_child, start_child
 from .ladder import (AUDIO_KBPS, AUDIO_ONLY_KBPS, BUFSIZE_FACTOR, GOP_SECONDS, MAXRATE_FACTOR,
                      SEGMENT_SECONDS, Output)
 from .probe import Source, SourceLimits

@@ -16,7 +16,7 @@ import random
 import signal
 from typing import AsyncIterator, Callable
 
-from ..config import Settings
+from ..kernel.config import Settings
 from ..storage import Store, media as media_sql
 from .jobs import Transcoder
 

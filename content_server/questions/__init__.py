@@ -17,10 +17,13 @@ import uuid
 
 from aiohttp import web
 
-from ..config import Settings
-from ..storage import Store, questions as db, truncate_wal
+from ..kernel.clock import CLOCK
+from ..kernel.config import SETTINGS, Settings
+from ..ops import METRICS
+from ..storage import STORE, Store, questions as db, truncate_wal
 from . import desk, household, intake, reports, topics
-from .calendar import default_calendar
+from .calendar import CALENDAR, default_calendar
+from .intake import BOX_LIMITS, INTAKE
 
 log = logging.getLogger(__name__)
 HOUSEKEEPING_SECONDS = 30
@@ -28,17 +31,20 @@ HOUSEKEEPING_SECONDS = 30
 PRIVATE_PATHS = ("/api/v1/questions", "/api/v1/desk/")
 
 
+ERASURE = web.AppKey("erasure", dict)  # erased numbers may still sit in the write-ahead log: {'log_pending': bool}
+
+
 def setup(app: web.Application) -> None:
     """Adds this feature's routes and background tasks to the app."""
-    app["calendar"] = default_calendar()
-    app["erasure"] = {"log_pending": False}  # erased numbers may still sit in the write-ahead log
-    app["box_limits"] = intake.BoxLimits()
-    app["intake"] = intake.IntakeQueue()
+    app[CALENDAR] = default_calendar()
+    app[ERASURE] = {"log_pending": False}  # erased numbers may still sit in the write-ahead log
+    app[BOX_LIMITS] = intake.BoxLimits()
+    app[INTAKE] = intake.IntakeQueue()
     app.add_routes(household.routes)
     app.add_routes(desk.routes)
-    app["metrics"].describe("legaltv_questions_submitted_total", "counter", "question submissions by reply status")
-    app["metrics"].gauge("legaltv_questions_open", "questions needing work, by status and language",
-                         functools.partial(_open_questions, app["store"]))
+    app[METRICS].describe("legaltv_questions_submitted_total", "counter", "question submissions by reply status")
+    app[METRICS].gauge("legaltv_questions_open", "questions needing work, by status and language",
+                       functools.partial(_open_questions, app[STORE]))
     app.cleanup_ctx.append(_housekeeping)
     app.on_response_prepare.append(_no_store)
 
@@ -55,7 +61,7 @@ async def _open_questions(store: Store) -> dict:
 
 
 async def _housekeeping(app: web.Application):
-    await app["store"].write(topics.seed)  # households must find topics on a fresh server
+    await app[STORE].write(topics.seed)  # households must find topics on a fresh server
     task = asyncio.create_task(_housekeeping_loop(app))
     yield
     task.cancel()
@@ -76,8 +82,8 @@ def housekeeping(tx, settings: Settings, now: float) -> tuple[int, int]:
 async def housekeeping_round(app: web.Application, now: float) -> tuple[int, int]:
     """`housekeeping`, then, when numbers were erased (now or in a round whose truncation was
     blocked), the write-ahead log is checkpointed and truncated in a worker thread."""
-    released, erased = await app["store"].write(housekeeping, app["settings"], now)
-    erasure, store = app["erasure"], app["store"]
+    released, erased = await app[STORE].write(housekeeping, app[SETTINGS], now)
+    erasure, store = app[ERASURE], app[STORE]
     if store.path is None:  # PostgreSQL: no log file of this process to truncate
         return released, erased
     if erased or erasure["log_pending"]:
@@ -89,7 +95,7 @@ async def housekeeping_round(app: web.Application, now: float) -> tuple[int, int
 async def _housekeeping_loop(app: web.Application) -> None:
     while True:
         try:
-            released, erased = await housekeeping_round(app, time.time())
+            released, erased = await housekeeping_round(app, app[CLOCK]())
             if released or erased:
                 log.info("housekeeping: %d lapsed claims released, %d phone numbers erased", released, erased)
         except Exception:  # a locked database now and then must not end the loop
@@ -108,7 +114,7 @@ DEMO_QUESTIONS = [
 def fill_demo(store: Store, settings: Settings) -> None:
     """Adds this feature's sample content; adds nothing twice: the topics and, from demo boxes,
     a few questions waiting in the queue."""
-    from .. import auth
+    from ..kernel import auth
     from ..storage import accounts
 
     store.write_blocking(topics.seed)

@@ -12,14 +12,18 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from aiohttp import web
+
+from ..storage.questions import CallbackWindow
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HOLIDAYS_FILE = Path(__file__).with_name("holidays.json")
 # as the box offers them: "Morning (8–12)", "Afternoon (12–18)", "Evening (18–21)"
 WINDOWS = {
-    "morning": (time(8, 0), time(12, 0)),
-    "afternoon": (time(12, 0), time(18, 0)),
-    "evening": (time(18, 0), time(21, 0)),
-    "any": (time(8, 0), time(21, 0)),
+    CallbackWindow.MORNING: (time(8, 0), time(12, 0)),
+    CallbackWindow.AFTERNOON: (time(12, 0), time(18, 0)),
+    CallbackWindow.EVENING: (time(18, 0), time(21, 0)),
+    CallbackWindow.ANY: (time(8, 0), time(21, 0)),
 }
 OFFICE_OPENS = time(8, 30)
 MIN_WINDOW_LEFT = 3600  # a window with less than an hour left is too late to promise
@@ -86,3 +90,6 @@ def calendar_from(data: dict) -> WorkCalendar:
 def default_calendar() -> WorkCalendar:
     """The calendar shipped with the server (2026 official, 2027 provisional)."""
     return calendar_from(json.loads(HOLIDAYS_FILE.read_text(encoding="utf-8")))
+
+
+CALENDAR = web.AppKey("calendar", WorkCalendar)  # working days and hours of the callback desk

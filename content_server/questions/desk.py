@@ -38,17 +38,19 @@ Form field spellings: summary_zh, summary_mn; reached/satisfied as "1"/"0".
 """
 from __future__ import annotations
 
-import time
 from datetime import datetime, time as clock, timedelta
 
 from aiohttp import web
 
-from .. import validation
-from ..auth import requires
-from ..errors import ApiError
-from ..i18n import N_
-from ..storage import questions as db
+from ..accounts.callers import USER, requires
+from ..kernel import validation
+from ..kernel.clock import CLOCK
+from ..kernel.config import SETTINGS
+from ..kernel.errors import ApiError
+from ..kernel.i18n import N_
+from ..storage import STORE, questions as db
 from . import phone as phones, reports, views, workflow
+from .calendar import CALENDAR
 
 routes = web.RouteTableDef()
 DESK = ("staff", "supervisor")
@@ -81,14 +83,14 @@ async def _reply(request: web.Request, body: dict, question_id: str) -> web.Resp
 
 
 async def _detail(request: web.Request, question_id: str) -> dict:
-    detail = await request.app["store"].read(views.question_detail, question_id, time.time(), request.app["calendar"])
+    detail = await request.app[STORE].read(views.question_detail, question_id, request.app[CLOCK](), request.app[CALENDAR])
     if detail is None:
         raise ApiError(404, "not_found", N_("This question does not exist."))
     return detail
 
 
 def _lease(request: web.Request) -> float:
-    return request.app["settings"].claim_lease_minutes * 60
+    return request.app[SETTINGS].claim_lease_minutes * 60
 
 
 def _version(body: dict) -> int:
@@ -123,27 +125,27 @@ async def queue(request: web.Request) -> web.Response:
     region = q.get("region") or None
     if region and not (region.isdigit() and region.isascii() and len(region) <= 12):
         raise ApiError(422, "invalid_region", N_("The region code must be six digits."), field="region")
-    now = time.time()
-    items = await request.app["store"].read(views.queue_listing, request["user"], now, request.app["calendar"],
+    now = request.app[CLOCK]()
+    items = await request.app[STORE].read(views.queue_listing, request[USER], now, request.app[CALENDAR],
                                 language=language, topic=q.get("topic") or None,
                                 region=region, sla_level=sla_level,
                                 mine=q.get("mine") in ("1", "true"))
-    return web.json_response({"now": views.iso(now, request.app["calendar"]), "items": items})
+    return web.json_response({"now": views.iso(now, request.app[CALENDAR]), "items": items})
 
 
 @routes.get("/api/v1/desk/questions/{question_id}")
 @requires(*DESK)
 async def detail(request: web.Request) -> web.Response:
-    store, question_id, now = request.app["store"], request.match_info["question_id"], time.time()
-    row = await workflow.open_question(store, request["user"], question_id, now, "detail")
-    return web.json_response(await store.read(views.question_detail, question_id, now, request.app["calendar"], row))
+    store, question_id, now = request.app[STORE], request.match_info["question_id"], request.app[CLOCK]()
+    row = await workflow.open_question(store, request[USER], question_id, now, "detail")
+    return web.json_response(await store.read(views.question_detail, question_id, now, request.app[CALENDAR], row))
 
 
 @routes.post("/api/v1/desk/claim")
 @requires(*DESK)
 async def claim_next(request: web.Request) -> web.Response:
     body = await _body(request)
-    row = await request.app["store"].write(workflow.claim, request["user"], time.time(), _lease(request))
+    row = await request.app[STORE].write(workflow.claim, request[USER], request.app[CLOCK](), _lease(request))
     return await _reply(request, body, row["id"])
 
 
@@ -162,14 +164,14 @@ def _action(name: str, *roles: str):
 @routes.post("/api/v1/desk/questions/{question_id}/{action}")
 @requires(*DESK)
 async def act(request: web.Request) -> web.Response:
-    store, user = request.app["store"], request["user"]
+    store, user = request.app[STORE], request[USER]
     question_id, action = request.match_info["question_id"], request.match_info["action"]
     if action not in ACTIONS:
         raise ApiError(404, "not_found", N_("Nothing was found at this address."))
     roles, run = ACTIONS[action]
     if user["role"] not in roles:
         raise ApiError(403, "forbidden", N_("Your account is not allowed to do this."))
-    now = time.time()
+    now = request.app[CLOCK]()
     await workflow.open_question(store, user, question_id, now, action)
     body = await _body(request)
     response = await run(request, store, user, question_id, body, now)
@@ -209,7 +211,7 @@ async def _attempt(request, store, user, question_id, body, now):
     version = _version(body)
     outcome = validation.choice(body, "outcome", workflow.OUTCOMES)
     note = validation.text(body, "note", workflow.NOTE_MAX, required=False)
-    await store.write(workflow.record_attempt, user, question_id, version, outcome, note, now, request.app["calendar"])
+    await store.write(workflow.record_attempt, user, question_id, version, outcome, note, now, request.app[CALENDAR])
 
 
 @_action("answer", *DESK)
@@ -221,14 +223,14 @@ async def _answer(request, store, user, question_id, body, now):
 async def _refer(request, store, user, question_id, body, now):
     version = _version(body)
     to = validation.choice(body, "to", workflow.REFERRALS)
-    await store.write(workflow.refer, user, question_id, version, to, _summary(body), now, request.app["calendar"])
+    await store.write(workflow.refer, user, question_id, version, to, _summary(body), now, request.app[CALENDAR])
 
 
 @_action("handoff", *DESK)
 async def _hand_off(request, store, user, question_id, body, now):
     version = _version(body)
     await store.write(workflow.hand_off, user, question_id, version,
-                      validation.text(body, "note", workflow.NOTE_MAX, required=False), now, request.app["calendar"])
+                      validation.text(body, "note", workflow.NOTE_MAX, required=False), now, request.app[CALENDAR])
 
 
 @_action("close", *DESK)
@@ -262,22 +264,22 @@ act.actions = {name: roles for name, (roles, _) in ACTIONS.items()}
 @routes.get("/api/v1/desk/board")
 @requires("supervisor")
 async def board(request: web.Request) -> web.Response:
-    return web.json_response(await request.app["store"].read(reports.board, time.time(), request.app["calendar"]))
+    return web.json_response(await request.app[STORE].read(reports.board, request.app[CLOCK](), request.app[CALENDAR]))
 
 
 
 @routes.get("/api/v1/desk/revisits")
 @requires("supervisor")
 async def revisits(request: web.Request) -> web.Response:
-    calendar = request.app["calendar"]
-    now = time.time()
+    calendar = request.app[CALENDAR]
+    now = request.app[CLOCK]()
     today = calendar.local(now).date()
     first = validation.query_date(request, "from", today - timedelta(days=30))
     last = validation.query_date(request, "until", today)
     since = datetime.combine(first, clock(0), calendar.zone).timestamp()
     until = datetime.combine(last + timedelta(days=1), clock(0), calendar.zone).timestamp()
     return web.json_response({"from": first.isoformat(), "until": last.isoformat(),
-                              "items": await request.app["store"].read(reports.revisit_sample, since, until, now, calendar)})
+                              "items": await request.app[STORE].read(reports.revisit_sample, since, until, now, calendar)})
 
 
 @routes.get("/api/v1/desk/reports/{period}")
@@ -288,9 +290,9 @@ async def report(request: web.Request) -> web.Response:
     period = period.removesuffix(".csv")
     if period not in reports.PERIODS:
         raise ApiError(404, "not_found", N_("Nothing was found at this address."))
-    calendar = request.app["calendar"]
-    day = validation.query_date(request, "date", calendar.local(time.time()).date())
-    data = await request.app["store"].read(reports.report, period, day, calendar)
+    calendar = request.app[CALENDAR]
+    day = validation.query_date(request, "date", calendar.local(request.app[CLOCK]()).date())
+    data = await request.app[STORE].read(reports.report, period, day, calendar)
     if as_csv:
         return web.Response(text=reports.report_csv(data), content_type="text/csv", charset="utf-8",
                             headers={"Content-Disposition":
@@ -302,14 +304,14 @@ async def report(request: web.Request) -> web.Response:
 @requires("supervisor")
 async def audit(request: web.Request) -> web.Response:
     limit = validation.whole_number(request.query.get("limit") or "200", "limit", 1, 1000)
-    rows = await request.app["store"].read(db.audit_log, question_id=request.query.get("question_id") or None, limit=limit)
-    return web.json_response([views.audit_item(r, request.app["calendar"]) for r in rows])
+    rows = await request.app[STORE].read(db.audit_log, question_id=request.query.get("question_id") or None, limit=limit)
+    return web.json_response([views.audit_item(r, request.app[CALENDAR]) for r in rows])
 
 
 @routes.get("/api/v1/desk/staff")
 @requires("supervisor", "admin")
 async def staff_list(request: web.Request) -> web.Response:
-    return web.json_response(await request.app["store"].read(_staff))
+    return web.json_response(await request.app[STORE].read(_staff))
 
 
 def _staff(tx) -> list[dict]:
@@ -323,7 +325,7 @@ def _staff(tx) -> list[dict]:
 async def set_staff_topics(request: web.Request) -> web.Response:
     user_id = validation.path_id(request, "user_id")
     wanted = validation.string_list(await validation.read_json(request), "topics", 20, required=True)
-    return web.json_response(await request.app["store"].write(_set_staff_topics, user_id, wanted))
+    return web.json_response(await request.app[STORE].write(_set_staff_topics, user_id, wanted))
 
 
 def _set_staff_topics(tx, user_id: int, wanted: list[str]) -> dict:

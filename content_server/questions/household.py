@@ -11,17 +11,20 @@ POST /api/v1/questions/{id}/rating     device: {"score": 1..5}, once, answered q
 from __future__ import annotations
 
 import json
-import time
 
 from aiohttp import web
 
-from .. import validation
-from ..auth import requires, requires_device
-from ..errors import ApiError
-from ..http_cache import etag_matches, etag_of, public_json
-from ..i18n import N_
-from ..storage import accounts, questions as db
+from ..accounts.callers import DEVICE, requires, requires_device
+from ..kernel import validation
+from ..kernel.clock import CLOCK
+from ..kernel.errors import ApiError
+from ..kernel.http_cache import etag_matches, etag_of, public_json
+from ..kernel.i18n import N_
+from ..ops import METRICS
+from ..storage import STORE, accounts, questions as db
 from . import intake, topics, views
+from .calendar import CALENDAR
+from .intake import BOX_LIMITS, INTAKE
 
 routes = web.RouteTableDef()
 TOPICS_MAX_AGE = 300  # editors' changes reach boxes within minutes; caches absorb the fleet
@@ -31,7 +34,7 @@ TOPICS_MAX_AGE = 300  # editors' changes reach boxes within minutes; caches abso
 async def list_topics(request: web.Request) -> web.Response:
     if request.query.get("all") == "1":
         return await _all_topics(request)
-    body = json.dumps(await request.app["store"].read(db.topics), ensure_ascii=False).encode("utf-8")
+    body = json.dumps(await request.app[STORE].read(db.topics), ensure_ascii=False).encode("utf-8")
     return public_json(request, body, etag_of(body, weak=True), TOPICS_MAX_AGE)
 
 list_topics.query_roles = {"all=1": ("editor",)}  # a public route with one protected query: the role tests read this
@@ -39,7 +42,7 @@ list_topics.query_roles = {"all=1": ("editor",)}  # a public route with one prot
 
 @requires("editor")
 async def _all_topics(request: web.Request) -> web.Response:
-    return web.json_response(await request.app["store"].read(db.topics, include_inactive=True),
+    return web.json_response(await request.app[STORE].read(db.topics, include_inactive=True),
                              headers={"Cache-Control": "no-store"})
 
 
@@ -47,7 +50,7 @@ async def _all_topics(request: web.Request) -> web.Response:
 @requires("editor")
 async def create_topic(request: web.Request) -> web.Response:
     topic = topics.read_topic_body(await validation.read_json(request))
-    return web.json_response(await request.app["store"].write(_create_topic, topic), status=201)
+    return web.json_response(await request.app[STORE].write(_create_topic, topic), status=201)
 
 
 def _create_topic(tx, topic: dict) -> dict:
@@ -61,7 +64,7 @@ def _create_topic(tx, topic: dict) -> dict:
 @routes.put("/api/v1/topics/{topic_id}")
 @requires("editor")
 async def replace_topic(request: web.Request) -> web.Response:
-    store = request.app["store"]
+    store = request.app[STORE]
     topic_id = request.match_info["topic_id"]
     if await store.read(db.topic, topic_id) is None:
         raise ApiError(404, "not_found", N_("Nothing was found at this address."))
@@ -84,9 +87,9 @@ async def submit_question(request: web.Request) -> web.Response:
     key = intake.idempotency_key(request.headers)
     body = await validation.read_json(request)
     app = request.app
-    status, reply = await app["intake"].submit(app["store"], dict(request["device"]), key, body,
-                                               app["calendar"], app["box_limits"])
-    request.app["metrics"].inc("legaltv_questions_submitted_total", result=str(status))
+    status, reply = await app[INTAKE].submit(app[STORE], dict(request[DEVICE]), key, body,
+                                             app[CLOCK](), app[CALENDAR], app[BOX_LIMITS])
+    request.app[METRICS].inc("legaltv_questions_submitted_total", result=str(status))
     return web.json_response(reply, status=status)
 
 
@@ -96,13 +99,13 @@ async def device_questions(request: web.Request) -> web.Response:
     """Revalidated by the box's ETag: the device's questions_version (one primary-key read;
     the token check itself is remembered) says whether the list changed, so an unchanged list
     is a 304 without reading a question."""
-    device = request["device"]
-    etag = f'"{device["id"]}.{await request.app["store"].read(accounts.questions_version, device["id"])}"'
+    device = request[DEVICE]
+    etag = f'"{device["id"]}.{await request.app[STORE].read(accounts.questions_version, device["id"])}"'
     headers = {"ETag": etag}  # no-store still (see _no_store): the box keeps the list itself
     if etag_matches(request.headers.get("If-None-Match", ""), etag):
         return web.Response(status=304, headers=headers)
-    calendar = request.app["calendar"]
-    rows = await request.app["store"].read(db.device_questions, device["id"])
+    calendar = request.app[CALENDAR]
+    rows = await request.app[STORE].read(db.device_questions, device["id"])
     return web.json_response([views.household_item(r, calendar) for r in rows], headers=headers)
 
 
@@ -110,9 +113,9 @@ async def device_questions(request: web.Request) -> web.Response:
 @requires_device
 async def rate_question(request: web.Request) -> web.Response:
     score = validation.integer(await validation.read_json(request), "score", 1, 5)
-    row = await request.app["store"].write(_rate, request["device"]["id"], request.match_info["question_id"],
-                                           score, time.time())
-    return web.json_response(views.household_item(row, request.app["calendar"]))
+    row = await request.app[STORE].write(_rate, request[DEVICE]["id"], request.match_info["question_id"],
+                                         score, request.app[CLOCK]())
+    return web.json_response(views.household_item(row, request.app[CALENDAR]))
 
 
 def _rate(tx, device_id: str, question_id: str, score: int, now: float):

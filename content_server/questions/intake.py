@@ -25,15 +25,18 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from .. import validation
-from ..errors import ApiError
-from ..i18n import N_
-from ..ratelimit import RateLimit
-from ..storage import questions as db
+from aiohttp import web
+
+from ..kernel import validation
+from ..kernel.errors import ApiError
+from ..kernel.i18n import N_
+from ..kernel.ratelimit import RateLimit
+from ..storage import limits as limits_sql, questions as db
+from ..storage.questions import CallbackWindow, Status
 from . import phone as phones
 from .calendar import WorkCalendar
 
-CALLBACK_WINDOWS = ("morning", "afternoon", "evening", "any")
+CALLBACK_WINDOWS = tuple(CallbackWindow)
 TEXT_MAX = 500
 PHRASES_MAX = 8
 MAX_OPEN_PER_DEVICE = 3
@@ -153,7 +156,7 @@ class BoxLimits:
 
     def check(self, store, limit: RateLimit, device_id: str, now: float) -> None:
         """Counts one submission of the box in the intake's transaction, or refuses it."""
-        wait = limit.allow(store, device_id, now)
+        wait = limits_sql.allow(store, limit, device_id, now)
         if wait:
             raise ApiError(429, "too_many_submissions",
                            # TRANSLATORS: shown on the TV when a box sends questions too often, max 100 chars
@@ -206,14 +209,14 @@ def submit(store, device, key: str, body: dict, now: float, calendar: WorkCalend
             "topic_id": question.topic, "phrases": json.dumps(question.phrases), "text": question.text,
             "language": question.language, "callback_window": question.callback_window,
             "phone_e164": question.phone, "phone_masked": phones.mask(question.phone),
-            "phone_suspect": int(question.phone_suspect), "status": "queued", "created_at": now,
+            "phone_suspect": int(question.phone_suspect), "status": Status.QUEUED, "created_at": now,
             "updated_at": now, "window_start": start, "window_end": end, "due_at": end,
             "duplicate_of": db.possible_duplicate(store, device["id"], question.phone, question.topic, since)})
-        reply = {"id": question_id, "number": number, "status": "queued", "merged": False,
+        reply = {"id": question_id, "number": number, "status": Status.QUEUED, "merged": False,
                  "callback_from": _iso(start, calendar), "callback_until": _iso(end, calendar)}
         db.insert_submission(store, question_id, device["id"], key, fingerprint, reply, False,
                              question.phrases, question.text, now)
-        db.audit(store, now, None, question_id, "intake", None, "queued", {"device": device["id"]})
+        db.audit(store, now, None, question_id, "intake", None, Status.QUEUED, {"device": device["id"]})
     return 201, reply
 MAX_WAITING = 2000  # submissions waiting for their COMMIT; past it the box's outbox waits instead
 BUSY_RETRY_SECONDS = 10
@@ -227,7 +230,7 @@ class IntakeQueue:
     def __init__(self, max_waiting: int = MAX_WAITING):
         self.max_waiting, self.waiting = max_waiting, 0
 
-    async def submit(self, store, device, key: str, body: dict, calendar: WorkCalendar,
+    async def submit(self, store, device, key: str, body: dict, now: float, calendar: WorkCalendar,
                      limits: BoxLimits) -> tuple[int, dict]:
         if self.waiting >= self.max_waiting:
             # TRANSLATORS: shown on the TV when the server is too busy to take a question now, max 80 chars
@@ -235,7 +238,7 @@ class IntakeQueue:
                            headers={"Retry-After": str(BUSY_RETRY_SECONDS)})
         self.waiting += 1
         try:
-            answer = await store.write(_submit_counted, device, key, body, time.time(), calendar, limits)
+            answer = await store.write(_submit_counted, device, key, body, now, calendar, limits)
         finally:
             self.waiting -= 1
         if isinstance(answer, ApiError):
@@ -251,3 +254,7 @@ def _submit_counted(store, device, key: str, body: dict, now: float, calendar: W
         return submit(store, device, key, body, now, calendar, limits)
     except ApiError as refusal:
         return refusal
+
+
+INTAKE = web.AppKey("intake", IntakeQueue)  # household submissions waiting for their group commit
+BOX_LIMITS = web.AppKey("box_limits", BoxLimits)  # per-box limits on submissions and merges

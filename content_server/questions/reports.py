@@ -13,6 +13,7 @@ from collections import Counter
 from datetime import date, datetime, time, timedelta
 
 from ..storage import questions as db
+from ..storage.questions import Referral
 from . import phone as phones, sla
 from .calendar import WorkCalendar
 from .views import iso, staff_item
@@ -139,11 +140,11 @@ def report_csv(data: dict) -> str:
     """The report as CSV: one row per day, then the period total, by topic and by language."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(("row", *CSV_COLUMNS, *(f"referrals_{k}" for k in ("legal_aid", "mediation", "notary", "court"))))
+    writer.writerow(("row", *CSV_COLUMNS, *(f"referrals_{k}" for k in Referral)))
 
     def line(label, summary):
         writer.writerow((label, *("" if summary[c] is None else summary[c] for c in CSV_COLUMNS),
-                         *(summary["referrals_by_kind"].get(k, 0) for k in ("legal_aid", "mediation", "notary", "court"))))
+                         *(summary["referrals_by_kind"].get(k, 0) for k in Referral)))
     for entry in data["days"]:
         line(entry["date"], entry)
     line(f"total {data['from']}..{data['until']}", data["totals"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
+from ..storage.questions import Status
 from .calendar import WorkCalendar
 
 HANDOFF_WORKING_DAYS = 1
@@ -40,12 +41,12 @@ def _field(question: Mapping, key: str):
 def stage_deadline(question: Mapping, calendar: WorkCalendar) -> tuple[str | None, float | None, float | None]:
     """(stage, start, due) of the service level that currently runs for this question."""
     status = question["status"]
-    if status in ("queued", "claimed") and _field(question, "first_attempt_at") is None:
+    if status in (Status.QUEUED, Status.CLAIMED) and _field(question, "first_attempt_at") is None:
         return "first_attempt", question["created_at"], question["window_end"]
-    if status == "referred" and _field(question, "referred_at") is not None:
+    if status == Status.REFERRED and _field(question, "referred_at") is not None:
         start = question["referred_at"]
         return "handoff", start, calendar.add_working_days(start, HANDOFF_WORKING_DAYS)
-    if status == "revisit_pending" and _field(question, "handed_off_at") is not None:
+    if status == Status.REVISIT_PENDING and _field(question, "handed_off_at") is not None:
         start = question["handed_off_at"]
         return "feedback", start, calendar.add_working_days(start, FEEDBACK_WORKING_DAYS)
     return None, None, None

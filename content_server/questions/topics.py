@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import re
 
-from ..errors import ApiError
-from ..i18n import N_
+from ..kernel import validation
+from ..kernel.errors import ApiError
+from ..kernel.i18n import N_
 from ..storage import questions as db
 from ..storage.documents import Document, bump
-from .. import validation
 
 TOPIC_ID = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
 PHRASE_ID = re.compile(r"^[a-z][a-z0-9_.\-]{1,47}$")

@@ -7,8 +7,9 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from ..i18n import N_, bilingual
+from ..kernel.i18n import N_, bilingual
 from ..storage import questions as db
+from ..storage.questions import Status
 from . import sla
 from .calendar import WorkCalendar
 from .workflow import languages_of
@@ -16,16 +17,16 @@ from .workflow import languages_of
 # TRANSLATORS: question status shown on the TV and in the consoles, max 30 chars each
 STATUS_TEXT = {
     # TRANSLATORS: question status shown on the TV and in the consoles, max 30 chars
-    "queued": N_("Waiting for a call"),
+    Status.QUEUED: N_("Waiting for a call"),
     # TRANSLATORS: question status shown on the TV and in the consoles, max 30 chars
-    "claimed": N_("A lawyer is calling you"),
+    Status.CLAIMED: N_("A lawyer is calling you"),
     # TRANSLATORS: question status shown on the TV and in the consoles, max 30 chars
-    "resolved": N_("Answered"),
+    Status.RESOLVED: N_("Answered"),
     # TRANSLATORS: question status shown on the TV and in the consoles, max 30 chars
-    "referred": N_("Passed on for further help"),
-    "revisit_pending": N_("Passed on for further help"),
+    Status.REFERRED: N_("Passed on for further help"),
+    Status.REVISIT_PENDING: N_("Passed on for further help"),
     # TRANSLATORS: question status shown on the TV and in the consoles, max 30 chars
-    "closed": N_("Closed"),
+    Status.CLOSED: N_("Closed"),
 }
 SLA_FILTERS = ("ok", "warning_50", "warning_80", "overdue", "none")
 
@@ -99,7 +100,7 @@ def queue_listing(store, user, now: float, calendar: WorkCalendar, language: str
         routed = db.staff_topics(store, user["id"])
         if routed:
             topics = [t for t in (topics or routed) if t in routed] or ["-"]
-    rows = db.queue(store, now, statuses or ("queued", "claimed", "referred", "revisit_pending"),
+    rows = db.queue(store, now, statuses or (Status.QUEUED, Status.CLAIMED, Status.REFERRED, Status.REVISIT_PENDING),
                     languages=languages, topic_ids=topics, region=region,
                     claimed_by=user["id"] if mine else None,
                     limit=-1 if sla_level else limit)  # SLA levels are computed here, so filter before cutting

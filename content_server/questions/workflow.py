@@ -14,16 +14,17 @@ else like a missing question and audits the attempt.
 """
 from __future__ import annotations
 
-from ..errors import ApiError
-from ..i18n import N_
+from ..kernel.errors import ApiError
+from ..kernel.i18n import N_
 from ..storage import questions as db
+from ..storage.questions import CallOutcome, Outcome, Referral, Status
 from . import sla
 from .calendar import WorkCalendar
 
 MAX_ATTEMPTS = 3
 RETRY_GAP = 30 * 60
-OUTCOMES = ("answered", "no_answer", "wrong_number")
-REFERRALS = ("legal_aid", "mediation", "notary", "court")
+OUTCOMES = tuple(CallOutcome)
+REFERRALS = tuple(Referral)
 NOTE_MAX = 500
 SUMMARY_MAX = 1000
 
@@ -80,7 +81,7 @@ def _check_version(row, version: int) -> None:
 
 
 def _check_claim(row, user, now: float) -> None:
-    if row["status"] != "claimed" or row["claimed_by"] != user["id"] or (row["lease_until"] or 0) < now:
+    if row["status"] != Status.CLAIMED or row["claimed_by"] != user["id"] or (row["lease_until"] or 0) < now:
         # TRANSLATORS: console error, max 100 chars
         raise ApiError(409, "not_your_claim", N_("You do not hold this question. Claim it first."))
 
@@ -107,12 +108,12 @@ def claim(store, user, now: float, lease_seconds: float, question_id: str | None
         if current["language"] not in languages or (topics and current["topic_id"] not in topics):
             # TRANSLATORS: console error, max 100 chars
             raise ApiError(403, "not_routed", N_("This question is routed to colleagues of another language or topic."))
-        if current["status"] == "claimed" and current["claimed_by"] == user["id"]:
+        if current["status"] == Status.CLAIMED and current["claimed_by"] == user["id"]:
             return db.renew(store, question_id, user["id"], now, now + lease_seconds)  # claiming again renews
-        if current["status"] == "claimed":
+        if current["status"] == Status.CLAIMED:
             # TRANSLATORS: console error, max 100 chars
             raise ApiError(409, "already_claimed", N_("A colleague is already handling this question."))
-        if current["status"] == "queued":
+        if current["status"] == Status.QUEUED:
             # TRANSLATORS: console error, max 100 chars
             raise ApiError(409, "not_due_yet", N_("The next call is planned for later."))
         raise _wrong_state()
@@ -144,8 +145,8 @@ def release(store, user, question_id: str, version: int, now: float):
         _check_version(row, version)
         _check_claim(row, user, now)
         updated = db.update_claimed(store, question_id, user["id"], version, now,
-                                    status="queued", claimed_by=None, lease_until=None)
-        db.audit(store, now, user["id"], question_id, "release", "claimed", "queued")
+                                    status=Status.QUEUED, claimed_by=None, lease_until=None)
+        db.audit(store, now, user["id"], question_id, "release", Status.CLAIMED, Status.QUEUED)
         return updated
 
 
@@ -184,27 +185,28 @@ def record_attempt(store, user, question_id: str, version: int, outcome: str, no
         _check_claim(row, user, now)
         attempts = row["attempts"] + 1
         changes = {"attempts": attempts, "first_attempt_at": row["first_attempt_at"] or now}
-        if outcome == "answered":
+        if outcome == CallOutcome.ANSWERED:
             changes["due_at"] = None
-        elif outcome == "wrong_number" or attempts >= MAX_ATTEMPTS:
-            changes.update(status="closed", outcome="unreachable" if outcome == "no_answer" else "wrong_number",
+        elif outcome == CallOutcome.WRONG_NUMBER or attempts >= MAX_ATTEMPTS:
+            changes.update(status=Status.CLOSED,
+                           outcome=Outcome.UNREACHABLE if outcome == CallOutcome.NO_ANSWER else Outcome.WRONG_NUMBER,
                            closed_at=now, claimed_by=None, lease_until=None, due_at=None)
         else:
             start, end = calendar.window_after(now + RETRY_GAP, row["callback_window"], min_left=RETRY_GAP)
-            changes.update(status="queued", claimed_by=None, lease_until=None,
+            changes.update(status=Status.QUEUED, claimed_by=None, lease_until=None,
                            not_before=max(start, now + RETRY_GAP), due_at=end)
         db.add_attempt(store, question_id, user["id"], now, outcome, note)
         updated = db.update_claimed(store, question_id, user["id"], version, now, **changes)
-        db.audit(store, now, user["id"], question_id, "attempt", "claimed", updated["status"],
+        db.audit(store, now, user["id"], question_id, "attempt", Status.CLAIMED, updated["status"],
                  {"outcome": outcome, "attempt": attempts})
         return updated
 
 
 def _ensure_answered_call(store, row, user, now: float) -> dict:
     """An answer implies the household was reached: records that call if it was not."""
-    if any(a["outcome"] == "answered" for a in db.attempts_of(store, row["id"])):
+    if any(a["outcome"] == CallOutcome.ANSWERED for a in db.attempts_of(store, row["id"])):
         return {}
-    db.add_attempt(store, row["id"], user["id"], now, "answered", "")
+    db.add_attempt(store, row["id"], user["id"], now, CallOutcome.ANSWERED, "")
     return {"attempts": row["attempts"] + 1, "first_attempt_at": row["first_attempt_at"] or now}
 
 
@@ -216,10 +218,10 @@ def answer(store, user, question_id: str, version: int, summary: dict, now: floa
         _check_claim(row, user, now)
         changes = _ensure_answered_call(store, row, user, now)
         updated = db.update_claimed(
-            store, question_id, user["id"], version, now, **changes, status="resolved", outcome="answered",
+            store, question_id, user["id"], version, now, **changes, status=Status.RESOLVED, outcome=Outcome.ANSWERED,
             answered_at=now, answer_zh=summary["zh"], answer_mn=summary["mn"], closed_at=now,
             lease_until=None, due_at=None)
-        db.audit(store, now, user["id"], question_id, "answer", "claimed", "resolved")
+        db.audit(store, now, user["id"], question_id, "answer", Status.CLAIMED, Status.RESOLVED)
         return updated
 
 
@@ -233,10 +235,10 @@ def refer(store, user, question_id: str, version: int, to: str, summary: dict, n
         _check_claim(row, user, now)
         changes = _ensure_answered_call(store, row, user, now)
         updated = db.update_claimed(
-            store, question_id, user["id"], version, now, **changes, status="referred", referral=to,
+            store, question_id, user["id"], version, now, **changes, status=Status.REFERRED, referral=to,
             referred_at=now, answered_at=now, answer_zh=summary["zh"], answer_mn=summary["mn"],
             lease_until=None, due_at=calendar.add_working_days(now, sla.HANDOFF_WORKING_DAYS))
-        db.audit(store, now, user["id"], question_id, "refer", "claimed", "referred", {"to": to})
+        db.audit(store, now, user["id"], question_id, "refer", Status.CLAIMED, Status.REFERRED, {"to": to})
         return updated
 
 
@@ -245,12 +247,12 @@ def hand_off(store, user, question_id: str, version: int, note: str, now: float,
     with store.write():
         row = _load(store, question_id)
         _check_version(row, version)
-        if row["status"] != "referred":
+        if row["status"] != Status.REFERRED:
             raise _wrong_state()
-        updated = db.update_claimed(store, question_id, None, version, now, status="revisit_pending",
+        updated = db.update_claimed(store, question_id, None, version, now, status=Status.REVISIT_PENDING,
                                     handed_off_at=now,
                                     due_at=calendar.add_working_days(now, sla.FEEDBACK_WORKING_DAYS))
-        db.audit(store, now, user["id"], question_id, "handoff", "referred", "revisit_pending",
+        db.audit(store, now, user["id"], question_id, "handoff", Status.REFERRED, Status.REVISIT_PENDING,
                  {"note": note} if note else {})
         return updated
 
@@ -258,16 +260,16 @@ def hand_off(store, user, question_id: str, version: int, note: str, now: float,
 def close(store, user, question_id: str, version: int, note: str, now: float):
     """Closes a question after the household's feedback (revisit_pending). A supervisor may also
     close a queued or claimed question (a prank, a question asked twice)."""
-    allowed = ("revisit_pending",) + (("queued", "claimed", "referred") if user["role"] == "supervisor" else ())
+    allowed = (Status.REVISIT_PENDING,) + ((Status.QUEUED, Status.CLAIMED, Status.REFERRED) if user["role"] == "supervisor" else ())
     with store.write():
         row = _load(store, question_id)
         _check_version(row, version)
         if row["status"] not in allowed:
             raise _wrong_state()
-        outcome = "feedback_given" if row["status"] == "revisit_pending" else "closed_by_supervisor"
-        updated = db.update_claimed(store, question_id, None, version, now, status="closed", closed_at=now,
+        outcome = Outcome.FEEDBACK_GIVEN if row["status"] == Status.REVISIT_PENDING else Outcome.CLOSED_BY_SUPERVISOR
+        updated = db.update_claimed(store, question_id, None, version, now, status=Status.CLOSED, closed_at=now,
                                     outcome=outcome, lease_until=None, due_at=None)
-        db.audit(store, now, user["id"], question_id, "close", row["status"], "closed",
+        db.audit(store, now, user["id"], question_id, "close", row["status"], Status.CLOSED,
                  {"note": note} if note else {})
         return updated
 

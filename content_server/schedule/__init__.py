@@ -1,4 +1,4 @@
-"""The schedule feature: channels, their guide, XMLTV and live playlists, and the editors' console."""
+"""The schedule feature: channels, their guide, XMLTV and live playlists (the editors' channel console is in consoles/)."""
 from __future__ import annotations
 
 import asyncio
@@ -6,11 +6,13 @@ import logging
 
 from aiohttp import web
 
-from ..config import Settings
-from ..storage import Store, schedule as schedule_sql
+from ..kernel.config import SETTINGS, Settings
+from ..ops import METRICS
+from ..storage import STORE, Store, schedule as schedule_sql
 from . import api, slate
 from .document import validate_schedule
-from .lineup import Clock, Lineup
+from .lineup import LINEUP, Lineup
+from .slate import MAKE_SLATE
 
 log = logging.getLogger(__name__)
 
@@ -20,24 +22,20 @@ DEMO_TITLE = {"zh": "法治频道", "mn": "ᠬᠠᠤᠯᠢ ᠶᠢᠨ ᠵᠠᠰ�
 
 def setup(app: web.Application) -> None:
     """Adds this feature's routes and background tasks to the app."""
-    from ..consoles import channels as channel_console
-
-    settings = app["settings"]
-    lineup = app["lineup"] = Lineup(app["store"], settings)
-    app["schedule_clock"] = Clock()  # tests fix it to walk through a simulated week
+    settings = app[SETTINGS]
+    lineup = app[LINEUP] = Lineup(app[STORE], settings)
 
     async def make_slate() -> bool:
         if (settings.root.slate / "ladder.json").exists():
             return True
         return await asyncio.get_running_loop().run_in_executor(None, slate.make_slate, settings.root)
 
-    app["make_slate"] = make_slate
-    app["metrics"].describe("legaltv_channel_renders_total", "counter",
-                            "Channel responses computed (the rest were served from memory)")
-    app["metrics"].gauge("legaltv_channel_cache_entries", "Plans, day tables and bodies the channels keep in memory",
-                         lambda: {(("cache", name),): count for name, count in lineup.cache_entries().items()})
+    app[MAKE_SLATE] = make_slate
+    app[METRICS].describe("legaltv_channel_renders_total", "counter",
+                          "Channel responses computed (the rest were served from memory)")
+    app[METRICS].gauge("legaltv_channel_cache_entries", "Plans, day tables and bodies the channels keep in memory",
+                       lambda: {(("cache", name),): count for name, count in lineup.cache_entries().items()})
     app.add_routes(api.routes)
-    channel_console.setup(app)
 
 
 def demo_schedule(store: Store) -> dict:

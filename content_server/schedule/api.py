@@ -12,17 +12,21 @@ from datetime import datetime
 
 from aiohttp import web
 
-from .. import auth
-from ..errors import ApiError
-from ..http_cache import accepts_gzip, etag_matches
-from ..i18n import N_
-from ..media.static import IMMUTABLE, MEDIA_TYPES, safe_media_path
-from ..storage import schedule as schedule_sql
-from ..validation import bilingual_text, read_json, whole_number
+from ..accounts import callers
+from ..kernel.clock import CLOCK
+from ..kernel.config import SETTINGS
+from ..kernel.errors import ApiError
+from ..kernel.http_cache import accepts_gzip, etag_matches
+from ..kernel.i18n import N_
+from ..kernel.media_files import IMMUTABLE, MEDIA_TYPES, safe_media_path
+from ..kernel.validation import bilingual_text, read_json, whole_number
+from ..ops import METRICS
+from ..storage import STORE, schedule as schedule_sql
 from . import live, xmltv
 from .document import empty_schedule, validate_channel_id, validate_schedule
-from .lineup import Lineup, Rendered
+from .lineup import LINEUP, Lineup, Rendered
 from .planner import CHINA, plan
+from .slate import MAKE_SLATE
 
 routes = web.RouteTableDef()
 
@@ -33,18 +37,18 @@ IMPORT_MAX_BYTES = 512 * 1024
 
 
 def _now_ms(request: web.Request) -> int:
-    return int(request.app["schedule_clock"]() * 1000)
+    return int(request.app[CLOCK]() * 1000)
 
 
 async def _lineup(request: web.Request) -> Lineup:
     """The lineup, brought up to the store's document versions."""
-    return await request.app["lineup"].refresh()
+    return await request.app[LINEUP].refresh()
 
 
 def _remember(request: web.Request, key: tuple, rendered: Rendered, what: str) -> Rendered:
     """Keeps a freshly rendered body and counts the render (requests minus renders = cache hits)."""
-    request.app["metrics"].inc("legaltv_channel_renders_total", what=what)
-    return request.app["lineup"].remember(key, rendered)
+    request.app[METRICS].inc("legaltv_channel_renders_total", what=what)
+    return request.app[LINEUP].remember(key, rendered)
 
 
 def _respond(request: web.Request, rendered: Rendered, content_type: str, max_age: int) -> web.Response:
@@ -86,7 +90,7 @@ async def list_channels(request: web.Request) -> web.Response:
     key = ("channels", *lineup.documents())
     rendered = lineup.cached(key, now)
     if rendered is None:
-        base = request.app["settings"].public_url
+        base = request.app[SETTINGS].public_url
         body = [{"id": c["id"], "title": {"zh": c["title_zh"], "mn": c["title_mn"]},
                  "live": f"{base}/api/v1/channels/{c['id']}/live.m3u8",
                  "guide": f"{base}/api/v1/channels/{c['id']}/guide?hours=48"} for c in lineup.channels()]
@@ -170,7 +174,7 @@ async def blank_subtitles(request: web.Request) -> web.Response:
 
 @routes.get("/media/slate/{tail:.*}")
 async def slate_file(request: web.Request) -> web.StreamResponse:
-    root = request.app["settings"].root
+    root = request.app[SETTINGS].root
     path = safe_media_path(root.slate.parent, root.slate.name, request.match_info["tail"])
     if path is None:
         raise web.HTTPNotFound()
@@ -189,7 +193,7 @@ async def _checked(request: web.Request, body: dict) -> tuple[dict, dict]:
 
 async def _validated(request: web.Request, schedule) -> dict:
     """The schedule checked against the videos and categories it names."""
-    statuses, ready = await request.app["store"].read(_videos_and_ready_counts)
+    statuses, ready = await request.app[STORE].read(_videos_and_ready_counts)
     return validate_schedule(schedule, statuses, ready)
 
 
@@ -203,20 +207,20 @@ def export_document(row) -> dict:
 
 
 @routes.post("/api/v1/channels")
-@auth.requires("editor")
+@callers.requires("editor")
 async def create_channel(request: web.Request) -> web.Response:
     body = await read_json(request, IMPORT_MAX_BYTES)
     channel_id = validate_channel_id(body.get("id"))
     title, schedule = await _checked(request, body)
-    await request.app["make_slate"]()
-    if not await request.app["store"].write(schedule_sql.add_channel, channel_id, title, schedule):
+    await request.app[MAKE_SLATE]()
+    if not await request.app[STORE].write(schedule_sql.add_channel, channel_id, title, schedule):
         # TRANSLATORS: editor API and console error, max 120 chars
         raise ApiError(409, "channel_exists", N_("A channel with this id already exists."), field="id")
     return web.json_response(export_document((await _lineup(request)).channel(channel_id)), status=201)
 
 
 @routes.get("/api/v1/channels/{channel_id}/export")
-@auth.requires("editor")
+@callers.requires("editor")
 async def export_channel(request: web.Request) -> web.Response:
     row = await _channel_or_404(request)
     return web.json_response(export_document(row), dumps=lambda o: json.dumps(o, ensure_ascii=False, indent=2),
@@ -225,7 +229,7 @@ async def export_channel(request: web.Request) -> web.Response:
 
 
 @routes.put("/api/v1/channels/{channel_id}")
-@auth.requires("editor")
+@callers.requires("editor")
 async def import_channel(request: web.Request) -> web.Response:
     """Replaces title and schedule from an exported document (its id must match, if given)."""
     body = await read_json(request, IMPORT_MAX_BYTES)
@@ -235,20 +239,20 @@ async def import_channel(request: web.Request) -> web.Response:
         raise ApiError(422, "id_mismatch", N_("This file belongs to another channel."), field="id")
     await _channel_or_404(request)
     title, schedule = await _checked(request, body)
-    await request.app["store"].write(schedule_sql.replace_channel, channel_id, title, schedule, _now_ms(request))
+    await request.app[STORE].write(schedule_sql.replace_channel, channel_id, title, schedule, _now_ms(request))
     return web.json_response(export_document((await _lineup(request)).channel(channel_id)))
 
 
 @routes.delete("/api/v1/channels/{channel_id}")
-@auth.requires("editor")
+@callers.requires("editor")
 async def delete_channel(request: web.Request) -> web.Response:
     await _channel_or_404(request)
-    await request.app["store"].write(schedule_sql.delete_channel, request.match_info["channel_id"])
+    await request.app[STORE].write(schedule_sql.delete_channel, request.match_info["channel_id"])
     return web.Response(status=204)
 
 
 @routes.post("/api/v1/channels/{channel_id}/overrides")
-@auth.requires("editor")
+@callers.requires("editor")
 async def add_override(request: web.Request) -> web.Response:
     """Adds a one-off programme on a date; it replaces the regular slots it overlaps."""
     body = await read_json(request)
@@ -256,12 +260,12 @@ async def add_override(request: web.Request) -> web.Response:
     schedule = schedule_sql.schedule_of(row)
     schedule.setdefault("overrides", []).append(body)
     clean = await _validated(request, schedule)
-    await request.app["store"].write(schedule_sql.add_override, row["id"], clean["overrides"][-1], _now_ms(request))
+    await request.app[STORE].write(schedule_sql.add_override, row["id"], clean["overrides"][-1], _now_ms(request))
     return web.json_response(clean["overrides"][-1], status=201)
 
 
 @routes.post("/api/v1/channels/{channel_id}/preview")
-@auth.requires("editor")
+@callers.requires("editor")
 async def preview(request: web.Request) -> web.Response:
     """The guide this channel would have, from now, for `hours` hours (default 24), were an
     unsaved schedule saved now."""

@@ -20,9 +20,10 @@ import re
 from datetime import date
 from typing import Mapping
 
-from ..errors import ApiError
-from ..i18n import N_
-from ..validation import bilingual_text, calendar_date, choice
+from ..kernel.errors import ApiError
+from ..kernel.i18n import N_
+from ..kernel.validation import bilingual_text, calendar_date, choice
+from ..storage.media import VideoStatus
 from .planner import WEEKDAYS, clock_ms
 
 MAX_SLOTS = 200
@@ -122,7 +123,7 @@ def _video_ids(ids, videos, field: str | None) -> list[str]:
             # TRANSLATORS: editor API and console error; {video} is a video id, max 120 chars
             raise ApiError(422, "unknown_video", N_("The video {video} does not exist or was deleted."),
                            field=where, video=video_id[:64])
-        if status != "ready":
+        if status != VideoStatus.READY:
             # TRANSLATORS: editor API and console error; {video} is a video id, max 120 chars
             raise ApiError(422, "video_not_ready", N_("The video {video} is not ready to play yet."),
                            field=where, video=video_id[:64])

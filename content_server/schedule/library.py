@@ -10,7 +10,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..config import DataRoot
+from ..catalog.publish_window import parse_instant  # one reading of stored publish instants
+from ..kernel.config import DataRoot
 from ..storage import schedule as schedule_sql
 from .planner import Video
 
@@ -131,7 +132,6 @@ def read_media(folder: Path, media_id: str, url_prefix: str, ladder: list[dict],
 
 
 def _ms(value) -> int | None:
-    from ..media.catalog import parse_instant  # one reading of stored publish instants
     try:
         instant = parse_instant(value)
     except ValueError:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..config import Settings
-from ..http_cache import etag_of
+from aiohttp import web
+
+from ..kernel.config import Settings
+from ..kernel.http_cache import etag_of
 from ..storage import schedule as schedule_sql
 from ..storage.documents import Document
 from .library import Library, load_library, rows_key as library_rows_key
@@ -41,17 +42,6 @@ class Rendered:
     def of(cls, body: bytes, valid_from_ms: int, valid_until_ms: int, gzip_it: bool = False) -> "Rendered":
         etag = etag_of(body, weak=gzip_it)  # one tag for the plain and the gzipped bytes
         return cls(body, etag, valid_from_ms, valid_until_ms, gzip.compress(body, 6) if gzip_it else None)
-
-
-class Clock:
-    """The time channels are computed for: the system clock, or in tests a fixed or shifted one."""
-
-    def __init__(self):
-        self.fixed: float | None = None
-        self.offset = 0.0  # seconds added to the system clock, to run at another hour of the day
-
-    def __call__(self) -> float:
-        return time.time() + self.offset if self.fixed is None else self.fixed
 
 
 class Lineup:
@@ -190,3 +180,6 @@ def _trim(cache: dict, day: date | None = None) -> None:
             del cache[key]
     if len(cache) >= MAX_CACHED:
         cache.clear()  # plans are cheap to redo; memory stays bounded
+
+
+LINEUP = web.AppKey("lineup", Lineup)  # the channels' plans, day tables and bodies kept in memory

@@ -12,12 +12,14 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Awaitable, Callable
 
+from aiohttp import web
 from PIL import Image, ImageDraw, ImageFont
 
-from ..config import DataRoot
-from ..i18n import N_, bilingual
-from ..media.child_processes import run_child
+from ..kernel.child_processes import run_child
+from ..kernel.config import DataRoot
+from ..kernel.i18n import N_, bilingual
 
 log = logging.getLogger(__name__)
 
@@ -94,3 +96,6 @@ def make_slate(root: DataRoot, force: bool = False) -> bool:
     finally:
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
+
+
+MAKE_SLATE = web.AppKey("make_slate", Callable[[], Awaitable[bool]])  # makes the off-air slate once, off the event loop

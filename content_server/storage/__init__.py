@@ -21,6 +21,8 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Callable, TypeVar
 
+from aiohttp import web
+
 from . import accounts, catalog, documents, guidance, health, limits, media, questions, schedule, uploads
 from .engine import SqliteEngine, Transaction, checkpoint, connect, truncate_wal
 
@@ -45,7 +47,7 @@ FEATURES = {
 
 
 class Store:
-    """An open legal-tv database: the one object handlers get (`request.app["store"]`).
+    """An open legal-tv database: the one object handlers get (`request.app[STORE]`).
 
     `await read(fn, …)` / `await write(fn, …)` run the unit `fn(tx, …)` off the event loop and
     return its result (or raise its exception). Code that runs outside any event loop (the CLI,
@@ -251,3 +253,6 @@ def _statements(script: str) -> list[str]:
     if buf.strip():
         out.append(buf.strip())
     return out
+
+
+STORE = web.AppKey("store", Store)  # the open database every handler reads and writes through

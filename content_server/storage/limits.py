@@ -4,8 +4,14 @@ events (a limit held in one process's memory is a limit per node, not per box or
 `rate_events` holds one row per counted event in a sliding window; rows older than the window
 are deleted when the limit records its next event. `rate_backoff` holds one row per key that
 failed recently (a success deletes it; so does `forget_backoff` once it is stale).
+The policies (`kernel.ratelimit`) are applied here, each function in the transaction of the unit
+of work it runs in (`store.write(limits.allow, limit, key)`).
 """
 from __future__ import annotations
+
+import time
+
+from ..kernel.ratelimit import Backoff, RateLimit
 
 MIGRATIONS = [
     """
@@ -86,3 +92,41 @@ def lock_until(tx, name: str, key: str, locked_until: float) -> None:
 
 def clear_backoff(tx, name: str, key: str) -> None:
     tx.execute("DELETE FROM rate_backoff WHERE limit_name = ? AND key = ?", (name, key))
+
+
+def allow(tx, limit: RateLimit, key: str, now: float | None = None) -> int:
+    """Records an event unless the key is over its limit; returns 0, or the seconds to wait
+    (then nothing is recorded)."""
+    now = time.time() if now is None else now
+    seconds = wait(tx, limit, key, now)
+    if not seconds:
+        record(tx, limit, key, now)
+    return seconds
+
+
+def wait(tx, limit: RateLimit, key: str, now: float | None = None) -> int:
+    """0 while the key is under its limit, else the seconds until its oldest event leaves the window."""
+    now = time.time() if now is None else now
+    return limit.wait_after(*recent_events(tx, limit.name, key, now - limit.seconds), now)
+
+
+def record(tx, limit: RateLimit, key: str, now: float | None = None) -> None:
+    now = time.time() if now is None else now
+    record_event(tx, limit.name, key, now, now - limit.seconds)
+
+
+def locked_for(tx, backoff: Backoff, key: str, now: float | None = None) -> float:
+    """Seconds the key must still wait; 0 when it may try."""
+    now = time.time() if now is None else now
+    state = backoff_state(tx, backoff.name, key)
+    return 0.0 if state is None else backoff.remaining(state[1], state[2], now)
+
+
+def failed(tx, backoff: Backoff, key: str, now: float | None = None) -> None:
+    now = time.time() if now is None else now
+    failures = count_failure(tx, backoff.name, key, now, now - backoff.forget_after)
+    lock_until(tx, backoff.name, key, now + backoff.lock_seconds(failures))
+
+
+def succeeded(tx, backoff: Backoff, key: str) -> None:
+    clear_backoff(tx, backoff.name, key)

@@ -26,8 +26,23 @@ from __future__ import annotations
 
 import json
 import time
+from enum import StrEnum
 
 from .documents import Document, bump
+
+
+class VideoStatus(StrEnum):
+    """A video's life: processing → ready, or failed / cancelled (and processing again on a retry)."""
+    PROCESSING = "processing"
+    READY = "ready"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class JobState(StrEnum):
+    """A transcode job waiting for a worker, or held by one under a lease."""
+    QUEUED = "queued"
+    RUNNING = "running"
 
 MIGRATIONS: list[str] = [
     """
@@ -141,7 +156,7 @@ def category_exists(store, category_id: str) -> bool:
 def add_video_with_job(store, video: dict) -> None:
     """Inserts a processing video and its queued transcode job in one transaction."""
     now = time.time()
-    row = dict(video, status="processing", progress=0, created_at=now)
+    row = dict(video, status=VideoStatus.PROCESSING, progress=0, created_at=now)
     for key in ("audio_languages", "subtitle_languages", "source"):
         row[key] = json.dumps(row[key], ensure_ascii=False)
     columns = ", ".join(row)
@@ -301,10 +316,10 @@ def job_state(store, video_id: str) -> str | None:
 
 def job_counts(store) -> dict[str, int]:
     """Jobs queued and running, and videos whose transcode failed."""
-    counts = {"queued": 0, "running": 0, "failed": 0}
+    counts = {JobState.QUEUED: 0, JobState.RUNNING: 0, VideoStatus.FAILED: 0}
     for row in store.all("SELECT state, COUNT(*) AS n FROM transcode_jobs GROUP BY state"):
         counts[row["state"]] = row["n"]
-    counts["failed"] = store.one("SELECT COUNT(*) AS n FROM videos WHERE status = 'failed'")["n"]
+    counts[VideoStatus.FAILED] = store.one("SELECT COUNT(*) AS n FROM videos WHERE status = 'failed'")["n"]
     return counts
 
 

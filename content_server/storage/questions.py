@@ -8,12 +8,56 @@ one opens its own transaction.
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 
 from . import documents
 
-OPEN_STATES = ("queued", "claimed")
-FINISHED_STATES = ("resolved", "closed")
-STATES = ("queued", "claimed", "resolved", "referred", "revisit_pending", "closed")
+
+class Status(StrEnum):
+    """Where a question is: queued → claimed → resolved, or → referred → revisit_pending → closed."""
+    QUEUED = "queued"
+    CLAIMED = "claimed"
+    RESOLVED = "resolved"
+    REFERRED = "referred"
+    REVISIT_PENDING = "revisit_pending"
+    CLOSED = "closed"
+
+
+class CallOutcome(StrEnum):
+    """What one call to the household gave (call_attempts.outcome)."""
+    ANSWERED = "answered"
+    NO_ANSWER = "no_answer"
+    WRONG_NUMBER = "wrong_number"
+
+
+class Outcome(StrEnum):
+    """How a question ended (questions.outcome)."""
+    ANSWERED = "answered"
+    UNREACHABLE = "unreachable"
+    WRONG_NUMBER = "wrong_number"
+    FEEDBACK_GIVEN = "feedback_given"
+    CLOSED_BY_SUPERVISOR = "closed_by_supervisor"
+
+
+class CallbackWindow(StrEnum):
+    """When a household asked to be called back (questions.callback_window)."""
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+    EVENING = "evening"
+    ANY = "any"
+
+
+class Referral(StrEnum):
+    """Where a question is referred to (questions.referral)."""
+    LEGAL_AID = "legal_aid"
+    MEDIATION = "mediation"
+    NOTARY = "notary"
+    COURT = "court"
+
+
+OPEN_STATES = (Status.QUEUED, Status.CLAIMED)
+FINISHED_STATES = (Status.RESOLVED, Status.CLOSED)
+STATES = tuple(Status)
 
 MIGRATIONS = [
     """
@@ -501,7 +545,7 @@ def attempts_of(store, question_id: str) -> list:
                      "JOIN users u ON u.id = a.user_id WHERE question_id = ? ORDER BY a.at", (question_id,))
 
 
-def queue(store, now: float, statuses=("queued", "claimed", "referred", "revisit_pending"),
+def queue(store, now: float, statuses=(Status.QUEUED, Status.CLAIMED, Status.REFERRED, Status.REVISIT_PENDING),
           languages=None, topic_ids=None, region: str | None = None, claimed_by: int | None = None,
           limit: int = 200) -> list:
     """Questions still needing work, overdue first, then by due time and age (no phone numbers)."""

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from aiohttp import web
 
-from ..config import DataRoot, Settings
-from ..errors import ApiError
-from ..i18n import N_
+from ..kernel.config import DataRoot, Settings
+from ..kernel.errors import ApiError
+from ..kernel.i18n import N_
 from ..storage import Store
 from ..storage import uploads as db
 from . import cleanup, routes

@@ -4,11 +4,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 
 from aiohttp import web
 
-from ..storage import uploads as db
+from ..kernel.clock import CLOCK
+from ..kernel.config import SETTINGS
+from ..ops import METRICS
+from ..storage import STORE, uploads as db
 from .routes import BUSY, remove_upload, valid_id
 
 log = logging.getLogger(__name__)
@@ -23,8 +25,8 @@ async def remove_expired(app: web.Application, now: float | None = None) -> int:
 
     Returns how many uploads or files were removed. Uploads receiving data are left alone.
     """
-    now = time.time() if now is None else now
-    store, settings, busy = app["store"], app["settings"], app[BUSY]
+    now = app[CLOCK]() if now is None else now
+    store, settings, busy = app[STORE], app[SETTINGS], app[BUSY]
     root = settings.root
     removed = 0
     stale = await store.read(db.stale_finished_uploads, now - FINISHED_KEEP_PERIODS * settings.upload_expiry_seconds)
@@ -38,7 +40,7 @@ async def remove_expired(app: web.Application, now: float | None = None) -> int:
     orphans = [path for upload_id, path in files.items() if upload_id not in known and upload_id not in busy]
     removed += await asyncio.to_thread(_remove_old_orphans, orphans, now)
     if removed:
-        app["metrics"].inc("legaltv_uploads_expired_total", removed)
+        app[METRICS].inc("legaltv_uploads_expired_total", removed)
     return removed
 
 
@@ -58,7 +60,7 @@ def _remove_old_orphans(paths: list, now: float) -> int:
 
 def interval(app: web.Application) -> float:
     """How often to look: a fraction of the expiry, between 1 s and 10 min."""
-    return max(1.0, min(app["settings"].upload_expiry_seconds / 4, 600.0))
+    return max(1.0, min(app[SETTINGS].upload_expiry_seconds / 4, 600.0))
 
 
 async def _run_periodically(app: web.Application) -> None:

@@ -7,8 +7,8 @@ import re
 
 from aiohttp import web
 
-from ..errors import ApiError
-from ..i18n import N_
+from ..kernel.errors import ApiError
+from ..kernel.i18n import N_
 
 TUS_VERSION = "1.0.0"
 EXTENSIONS = "creation,creation-with-upload,expiration,checksum,termination"

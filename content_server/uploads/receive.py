@@ -12,8 +12,8 @@ from typing import Awaitable, Callable
 
 from aiohttp import web
 
-from ..errors import DISK_FULL_RETRY_SECONDS, ApiError, disk_full
-from ..i18n import N_
+from ..kernel.errors import DISK_FULL_RETRY_SECONDS, ApiError, disk_full
+from ..kernel.i18n import N_
 
 log = logging.getLogger(__name__)
 READ_CHUNK = 256 * 1024

@@ -6,16 +6,18 @@ import functools
 import logging
 import os
 import re
-import time
 import uuid
 from email.utils import formatdate
 
 from aiohttp import web
 
-from ..auth import requires
-from ..errors import ApiError, disk_full, disk_full_error
-from ..i18n import N_
-from ..storage import uploads as db
+from ..accounts.callers import USER, requires
+from ..kernel.clock import CLOCK
+from ..kernel.config import SETTINGS
+from ..kernel.errors import ApiError, disk_full, disk_full_error
+from ..kernel.i18n import N_
+from ..ops import METRICS
+from ..storage import STORE, uploads as db
 from . import protocol
 from .receive import Interrupted, receive
 
@@ -59,7 +61,7 @@ def tus_endpoint(handler):
 @tus_endpoint
 @requires("editor")
 async def capabilities(request: web.Request) -> web.Response:
-    settings = request.app["settings"]
+    settings = request.app[SETTINGS]
     return web.Response(status=204, headers={
         "Tus-Version": protocol.TUS_VERSION,
         "Tus-Extension": protocol.EXTENSIONS,
@@ -73,7 +75,7 @@ async def capabilities(request: web.Request) -> web.Response:
 @requires("editor")
 async def create(request: web.Request) -> web.Response:
     protocol.check_resumable(request)
-    settings, store, user = request.app["settings"], request.app["store"], request["user"]
+    settings, store, user = request.app[SETTINGS], request.app[STORE], request[USER]
     length = protocol.header_int(request, "Upload-Length")
     if length is None:
         # TRANSLATORS: upload error for a wrong client program, max 100 chars
@@ -88,7 +90,7 @@ async def create(request: web.Request) -> web.Response:
     if with_body:
         protocol.check_offset_body(request)
     digest = protocol.checksum(request) if with_body else None
-    now = time.time()
+    now = request.app[CLOCK]()
     if await store.read(db.open_upload_count, user["id"], now) >= settings.max_open_uploads_per_editor:
         # TRANSLATORS: upload error, {max} is a count, max 100 chars
         raise ApiError(429, "too_many_uploads", N_("You have {max} unfinished uploads. Finish or cancel some first."),
@@ -99,7 +101,7 @@ async def create(request: web.Request) -> web.Response:
     await asyncio.get_running_loop().run_in_executor(None, _fsync_dir, path.parent)
     expires = now + settings.upload_expiry_seconds
     await store.write(db.add_upload, upload_id, user["id"], length, pairs["filename"], pairs["filetype"], raw_metadata, expires)
-    request.app["metrics"].inc("legaltv_uploads_created_total")
+    request.app[METRICS].inc("legaltv_uploads_created_total")
     offset = 0
     if with_body:
         request.app[BUSY].add(upload_id)
@@ -113,7 +115,7 @@ async def create(request: web.Request) -> web.Response:
             raise
         finally:
             request.app[BUSY].discard(upload_id)
-        request.app["metrics"].inc("legaltv_upload_bytes_total", offset)
+        request.app[METRICS].inc("legaltv_upload_bytes_total", offset)
     headers = {"Location": f"{BASE}/{upload_id}", "Upload-Offset": str(offset)}
     if offset < length:
         headers["Upload-Expires"] = _http_date(_expiry(request))
@@ -157,7 +159,7 @@ async def append(request: web.Request) -> web.Response:
             raise ApiError(409, "offset_mismatch", N_("This piece does not continue where the upload stopped."),
                            field="Upload-Offset", headers={"Upload-Offset": str(row["offset"])})
         digest = protocol.checksum(request)
-        path = request.app["settings"].root.upload_file(row["id"])
+        path = request.app[SETTINGS].root.upload_file(row["id"])
         if _size(path) < row["offset"]:
             # acknowledged bytes are gone (a power cut before the disk wrote them): start afresh
             log.error("upload %s lost acknowledged bytes; removing it", row["id"])
@@ -166,11 +168,11 @@ async def append(request: web.Request) -> web.Response:
         new_offset = await receive(request, path, offset, row["length"] - offset, digest,
                                    _acknowledger(request, row["id"]))
     except Interrupted as exc:
-        request.app["metrics"].inc("legaltv_upload_bytes_total", exc.offset - offset)
+        request.app[METRICS].inc("legaltv_upload_bytes_total", exc.offset - offset)
         raise _interrupted()
     finally:
         busy.discard(row["id"])
-    request.app["metrics"].inc("legaltv_upload_bytes_total", new_offset - offset)
+    request.app[METRICS].inc("legaltv_upload_bytes_total", new_offset - offset)
     headers = {"Upload-Offset": str(new_offset)}
     if new_offset < row["length"]:
         headers["Upload-Expires"] = _http_date(_expiry(request))
@@ -202,11 +204,11 @@ async def overridden(request: web.Request) -> web.Response:
 async def _own_upload(request: web.Request, allow_expired: bool = False):
     """The caller's upload named in the path; anyone else's is simply not found."""
     upload_id = request.match_info["upload_id"]
-    row = await request.app["store"].read(db.owned_upload, upload_id, request["user"]["id"]) \
+    row = await request.app[STORE].read(db.owned_upload, upload_id, request[USER]["id"]) \
         if valid_id(upload_id) else None
     if row is None:
         raise _not_found()
-    if not allow_expired and row["completed_at"] is None and row["expires_at"] <= time.time():
+    if not allow_expired and row["completed_at"] is None and row["expires_at"] <= request.app[CLOCK]():
         # TRANSLATORS: upload error, max 100 chars
         raise ApiError(410, "upload_expired", N_("This upload was left unfinished for too long. Please upload the file again."))
     return row
@@ -218,7 +220,7 @@ def _not_found() -> ApiError:
 
 
 async def _remove(request: web.Request, upload_id: str) -> None:
-    await request.app["store"].write(remove_upload, request.app["settings"].root, upload_id)
+    await request.app[STORE].write(remove_upload, request.app[SETTINGS].root, upload_id)
 
 
 def remove_upload(store, root, upload_id: str) -> None:
@@ -258,7 +260,7 @@ def _refuse_if_busy(busy: set, upload_id: str) -> None:
 
 
 def _acknowledger(request: web.Request, upload_id: str):
-    store = request.app["store"]
+    store = request.app[STORE]
 
     async def acknowledge(offset: int) -> None:
         await store.write(db.set_offset, upload_id, offset, _expiry(request))
@@ -266,7 +268,7 @@ def _acknowledger(request: web.Request, upload_id: str):
 
 
 def _expiry(request: web.Request) -> float:
-    return time.time() + request.app["settings"].upload_expiry_seconds
+    return request.app[CLOCK]() + request.app[SETTINGS].upload_expiry_seconds
 
 
 def _http_date(timestamp: float) -> str:
@@ -276,9 +278,9 @@ def _http_date(timestamp: float) -> str:
 def setup(app: web.Application) -> None:
     app[BUSY] = set()
     app.add_routes(routes)
-    metrics = app["metrics"]
+    metrics = app[METRICS]
     metrics.describe("legaltv_upload_bytes_total", "counter", "Bytes received and acknowledged by tus uploads")
     metrics.describe("legaltv_uploads_created_total", "counter", "tus uploads created")
     metrics.describe("legaltv_uploads_expired_total", "counter", "Expired uploads and orphaned upload files removed")
     metrics.gauge("legaltv_uploads_open", "Unfinished uploads",
-                         lambda: app["store"].read(db.open_upload_total))
+                         lambda: app[STORE].read(db.open_upload_total))

@@ -14,50 +14,24 @@ import hashlib
 import json
 import logging
 import math
-import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
 from typing import Callable, Iterable, Mapping
 
 from aiohttp import web
 
-from ..http_cache import accepts_gzip, etag_matches
-from ..storage import Store, catalog as catalog_sql, documents
-from . import static
+from ..kernel.clock import CLOCK
+from ..kernel.config import SETTINGS
+from ..kernel.http_cache import accepts_gzip, etag_matches
+from ..media import static
+from ..ops import METRICS
+from ..storage import STORE, Store, catalog as catalog_sql, documents
+from .publish_window import iso, parse_instant
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 
-CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")  # no DST: a fixed offset is exact
 MAX_AGE = 60
 STALE_WHILE_REVALIDATE = 30
-
-
-def parse_instant(value) -> float | None:
-    """A stored publish instant as epoch seconds: ISO 8601 (naive means Asia/Shanghai) or a number."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    try:
-        return float(value)
-    except ValueError:
-        pass
-    moment = datetime.fromisoformat(str(value).strip())
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=CHINA)
-    return moment.timestamp()
-
-
-def iso(epoch: float) -> str:
-    """Epoch seconds as ISO 8601 in China time, e.g. 2026-11-26T09:00:00+08:00."""
-    return datetime.fromtimestamp(int(epoch), CHINA).isoformat()
-
-
-def visible(video: Mapping, now: float) -> bool:
-    """Whether a ready video is inside its publish window at `now` (from inclusive, until exclusive)."""
-    start, end = parse_instant(video["publish_from"]), parse_instant(video["publish_until"])
-    return (start is None or start <= now) and (end is None or now < end)
 
 
 def build_catalog(categories: Iterable[Mapping], videos: Iterable[Mapping], now: float,
@@ -186,8 +160,8 @@ def _categories_and_ready_videos(tx) -> tuple[list, list]:
 
 @routes.get("/api/v1/catalog")
 async def get_catalog(request: web.Request) -> web.Response:
-    now = time.time()
-    view: RenderedCatalog = await request.app["catalog_cache"].current(now)
+    now = request.app[CLOCK]()
+    view: RenderedCatalog = await request.app[CATALOG_CACHE].current(now)
     max_age = MAX_AGE
     if view.valid_until is not None:  # a cache must not keep it past the next publish boundary
         max_age = max(0, min(MAX_AGE, math.floor(view.valid_until - now)))
@@ -206,9 +180,12 @@ async def get_catalog(request: web.Request) -> web.Response:
                         content_type="application/json", charset="utf-8")
 
 
+CATALOG_CACHE = web.AppKey("catalog_cache", CatalogCache)  # the rendered catalog, re-rendered only after a change
+
+
 def setup(app: web.Application) -> None:
-    metrics = app["metrics"]
+    metrics = app[METRICS]
     metrics.describe("legaltv_catalog_renders_total", "counter", "Catalog renderings (one per change)")
-    app["catalog_cache"] = CatalogCache(app["store"], app["settings"],
-                                        on_render=lambda: metrics.inc("legaltv_catalog_renders_total"))
+    app[CATALOG_CACHE] = CatalogCache(app[STORE], app[SETTINGS],
+                                      on_render=lambda: metrics.inc("legaltv_catalog_renders_total"))
     app.add_routes(routes)

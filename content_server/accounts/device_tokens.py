@@ -13,7 +13,9 @@ import time
 from collections import OrderedDict
 from typing import Callable
 
-from .storage import accounts
+from aiohttp import web
+
+from ..storage import accounts
 
 TTL_SECONDS = 15.0
 MAX_DEVICES = 100_000  # about 30 MB of rows at most, for a node's busiest quarter of a minute
@@ -43,3 +45,6 @@ class DeviceTokens:
         while len(self._known) > self.max_devices:
             self._known.popitem(last=False)
         return device
+
+
+DEVICE_TOKENS = web.AppKey("device_tokens", DeviceTokens)  # the device token check, remembered briefly

@@ -1,101 +1,28 @@
 """Who is calling: staff and editors by web session or API token, households by device token.
 
-Passwords are hashed with scrypt in a bounded thread pool (never on the event loop); tokens and
-session ids are stored only as SHA-256 hashes. Requests authenticated by session cookie must
-carry the session's CSRF token on every unsafe method (header X-CSRF-Token or form field csrf_token).
+Requests authenticated by session cookie must carry the session's CSRF token on every unsafe
+method (header X-CSRF-Token or form field csrf_token).
 """
 from __future__ import annotations
 
-import asyncio
 import functools
-import hashlib
 import hmac
 import secrets
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
 
-from .client import client_is_https
-from .errors import ApiError
-from .i18n import N_
-from .storage import accounts
+from ..kernel.auth import ROLES, SESSION_COOKIE, new_token, token_hash
+from ..kernel.client import client_is_https
+from ..kernel.config import SETTINGS
+from ..kernel.errors import ApiError
+from ..kernel.i18n import N_
+from ..storage import STORE, accounts
+from .device_tokens import DEVICE_TOKENS
 
-ROLES = ("editor", "staff", "supervisor", "admin")
-SESSION_COOKIE = "ltv_session"
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-
-
-# checked against when the name is unknown, so that an unknown name costs what a known one does
-_DUMMY_HASH = ("scrypt$5f0e3bd1c6a14f1f2c1a9a3c0b8f7e61$"
-               "0d9b0c4c5c1f3f7e2b8a6d4e9c7a1b3f5e2d8c6a4b9f7e1d3c5a7b9e2f4d6c8a")
-
-
-def _scrypt(password: str, salt: bytes) -> bytes:
-    return hashlib.scrypt(password.encode(), salt=salt, dklen=32, **_SCRYPT)
-
-
-def hash_password(password: str) -> str:
-    """Blocking (tens of ms of CPU): on the server use `PasswordHashing.hash`."""
-    salt = secrets.token_bytes(16)
-    return f"scrypt${salt.hex()}${_scrypt(password, salt).hex()}"
-
-
-def verify_password(password: str, stored: str) -> bool:
-    """Blocking; always runs scrypt once, whatever `stored` holds, so every answer costs the same."""
-    try:
-        scheme, salt, digest = stored.split("$")
-        salt_bytes = bytes.fromhex(salt)
-    except ValueError:
-        scheme, salt_bytes, digest = "", b"\0" * 16, ""
-    candidate = _scrypt(password, salt_bytes)
-    return scheme == "scrypt" and hmac.compare_digest(candidate.hex(), digest)
-
-
-class PasswordHashing:
-    """A few threads for scrypt (it releases the GIL) and a bounded wait list: a flood of sign-ins
-    is refused with 503 instead of queueing unbounded work or stalling the event loop."""
-
-    def __init__(self, workers: int, queue: int):
-        self._executor = ThreadPoolExecutor(max(1, workers), thread_name_prefix="password-hash")
-        self._capacity = max(1, workers) + max(0, queue)
-        self._pending = 0
-
-    async def _run(self, fn, *args):
-        if self._pending >= self._capacity:
-            # TRANSLATORS: error message from the server, shown in the consoles, max 80 chars
-            raise ApiError(503, "busy", N_("Many people are signing in right now. Please try again in a minute."),
-                           headers={"Retry-After": "10"})
-        self._pending += 1
-        try:
-            return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
-        finally:
-            self._pending -= 1
-
-    async def hash(self, password: str) -> str:
-        return await self._run(hash_password, password)
-
-    async def verify(self, password: str, stored: str | None) -> bool:
-        """`stored` None (no such account) is checked against a dummy: same cost, always False."""
-        ok = await self._run(verify_password, password, stored or _DUMMY_HASH)
-        return ok and stored is not None
-
-    def close(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
-
-
-PASSWORD_HASHING = web.AppKey("password_hashing", PasswordHashing)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def new_token(prefix: str) -> tuple[str, str]:
-    """A fresh secret token and the hash that is stored in its place."""
-    token = f"{prefix}_{secrets.token_urlsafe(32)}"
-    return token, token_hash(token)
+USER = web.RequestKey("user", object)  # the signed-in account (a users row) or None, once looked up
+DEVICE = web.RequestKey("device", object)  # the calling set-top box (a devices row)
 
 
 def issue_api_token(store, user_id: int, expires_days: int | None = None,
@@ -115,9 +42,9 @@ def _bearer(request: web.Request) -> str | None:
 
 async def current_user(request: web.Request):
     """The signed-in user (row) of this request, or None; CSRF-checked for cookie sessions."""
-    if "user" in request:
-        return request["user"]
-    store = request.app["store"]
+    if USER in request:
+        return request[USER]
+    store = request.app[STORE]
     user = None
     token = _bearer(request)
     if token:
@@ -128,7 +55,7 @@ async def current_user(request: web.Request):
             user = await store.read(accounts.session_user, token_hash(session_id))
             if user is not None and request.method not in _SAFE_METHODS:
                 await _check_csrf(request, user["csrf_token"])
-    request["user"] = user
+    request[USER] = user
     return user
 
 
@@ -168,12 +95,12 @@ def requires_device(handler):
     @functools.wraps(handler)
     async def wrapper(request: web.Request):
         token = _bearer(request)
-        device = await request.app["device_tokens"].device(token_hash(token)) if token else None
+        device = await request.app[DEVICE_TOKENS].device(token_hash(token)) if token else None
         if device is None:
             # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
             raise ApiError(401, "unauthenticated", N_("This set-top box is not registered. Please restart the app."),
                            headers={"WWW-Authenticate": 'Bearer realm="legal-tv"'})
-        request["device"] = device
+        request[DEVICE] = device
         return await handler(request)
     wrapper.roles = ("household",)
     return wrapper
@@ -181,10 +108,10 @@ def requires_device(handler):
 
 async def start_session(request: web.Request, response: web.StreamResponse, user_id: int) -> str:
     """Signs a user in: stores the session and sets its cookie. Returns the CSRF token."""
-    settings = request.app["settings"]
+    settings = request.app[SETTINGS]
     session_id, id_hash = new_token("s")
     csrf = secrets.token_urlsafe(24)
-    await request.app["store"].write(accounts.add_session, id_hash, user_id, csrf, time.time() + settings.session_hours * 3600)
+    await request.app[STORE].write(accounts.add_session, id_hash, user_id, csrf, time.time() + settings.session_hours * 3600)
     response.set_cookie(SESSION_COOKIE, session_id, httponly=True, samesite="Strict", path="/",
                         secure=client_is_https(request), max_age=settings.session_hours * 3600)
     return csrf
@@ -193,5 +120,5 @@ async def start_session(request: web.Request, response: web.StreamResponse, user
 async def end_session(request: web.Request, response: web.StreamResponse) -> None:
     session_id = request.cookies.get(SESSION_COOKIE)
     if session_id:
-        await request.app["store"].write(accounts.end_session, token_hash(session_id))
+        await request.app[STORE].write(accounts.end_session, token_hash(session_id))
     response.del_cookie(SESSION_COOKIE, path="/")

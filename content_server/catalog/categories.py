@@ -11,11 +11,11 @@ import re
 
 from aiohttp import web
 
-from ..auth import requires
-from ..errors import ApiError
-from ..i18n import N_
-from ..storage import catalog as catalog_sql
-from ..validation import bilingual_text, read_json, string_list, text
+from ..accounts.callers import requires
+from ..kernel.errors import ApiError
+from ..kernel.i18n import N_
+from ..kernel.validation import bilingual_text, read_json, string_list, text
+from ..storage import STORE, catalog as catalog_sql
 
 routes = web.RouteTableDef()
 
@@ -35,7 +35,7 @@ def all_categories(store) -> list[dict]:
 @routes.get("/api/v1/categories")
 @requires("editor")
 async def list_categories(request: web.Request) -> web.Response:
-    return web.json_response(await request.app["store"].read(all_categories), headers={"Cache-Control": "no-store"})
+    return web.json_response(await request.app[STORE].read(all_categories), headers={"Cache-Control": "no-store"})
 
 
 @routes.post("/api/v1/categories")
@@ -48,7 +48,7 @@ async def create_category(request: web.Request) -> web.Response:
         raise ApiError(422, "invalid_id", N_("Use lowercase Latin letters, digits and hyphens (at most 40)."),
                        field="id")
     title = bilingual_text(body, "title", TITLE_MAX)
-    return web.json_response(await request.app["store"].write(_add_category, category_id, title), status=201)
+    return web.json_response(await request.app[STORE].write(_add_category, category_id, title), status=201)
 
 
 def _add_category(tx, category_id: str, title: dict) -> dict:
@@ -63,7 +63,7 @@ def _add_category(tx, category_id: str, title: dict) -> dict:
 async def rename_category(request: web.Request) -> web.Response:
     body = await read_json(request)
     title = bilingual_text(body, "title", TITLE_MAX)
-    renamed = await request.app["store"].write(_rename_category, request.match_info["category_id"], title)
+    renamed = await request.app[STORE].write(_rename_category, request.match_info["category_id"], title)
     if renamed is None:
         raise web.HTTPNotFound()
     return web.json_response(renamed)
@@ -80,7 +80,7 @@ def _rename_category(tx, category_id: str, title: dict) -> dict | None:
 async def reorder_categories(request: web.Request) -> web.Response:
     body = await read_json(request)
     order = string_list(body, "order", 500, required=True)
-    return web.json_response(await request.app["store"].write(_reorder_categories, order))
+    return web.json_response(await request.app[STORE].write(_reorder_categories, order))
 
 
 def _reorder_categories(tx, order: list[str]) -> list[dict]:

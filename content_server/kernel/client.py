@@ -11,8 +11,10 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from aiohttp import web
+from .config import SETTINGS
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+CLIENT = web.RequestKey("client", tuple)  # (client address, scheme a trusted proxy reported or None)
 
 
 @lru_cache(maxsize=16)
@@ -27,13 +29,13 @@ def client_address(request: web.Request) -> str:
 
 def client_is_https(request: web.Request) -> bool:
     """The client reached us over TLS: directly, or as a trusted proxy says."""
-    settings = request.app["settings"]
+    settings = request.app[SETTINGS]
     return settings.tls_proxy or request.secure or _resolve(request)[1] == "https"
 
 
 def own_origin(request: web.Request) -> str:
     """scheme://host[:port] that our own pages are served from (public_url when configured)."""
-    public = urlsplit(request.app["settings"].public_url)
+    public = urlsplit(request.app[SETTINGS].public_url)
     if public.scheme and public.netloc:
         return f"{public.scheme}://{public.netloc}".lower()
     return f"{'https' if client_is_https(request) else 'http'}://{request.host}".lower()
@@ -41,10 +43,10 @@ def own_origin(request: web.Request) -> str:
 
 def _resolve(request: web.Request) -> tuple[str, str | None]:
     """(client address, scheme a trusted proxy reported or None), cached on the request."""
-    if "client" in request:
-        return request["client"]
+    if CLIENT in request:
+        return request[CLIENT]
     peer = request.remote or "?"
-    trusted = trusted_networks(tuple(request.app["settings"].trusted_proxies))
+    trusted = trusted_networks(tuple(request.app[SETTINGS].trusted_proxies))
     result = (peer, None)
     if trusted and _is_in(peer, trusted):
         hops, proto = _forwarded_chain(request)
@@ -57,7 +59,7 @@ def _resolve(request: web.Request) -> tuple[str, str | None]:
             if not _is_in(address, trusted):
                 break
         result = (client, proto)
-    request["client"] = result
+    request[CLIENT] = result
     return result
 
 

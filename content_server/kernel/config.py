@@ -10,6 +10,8 @@ import typing
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 
+from aiohttp import web
+
 _UPLOAD_ID = re.compile(r"[0-9a-f]{32}")
 
 
@@ -200,3 +202,6 @@ def _convert(kind, name: str, text: str):
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"{name}: {text!r} is not a valid {getattr(kind, '__name__', kind)}") from exc
     raise TypeError(f"no conversion for {kind}")
+
+
+SETTINGS = web.AppKey("settings", Settings)  # the settings the app was made with

@@ -10,6 +10,7 @@ from typing import Any, Iterable
 
 from aiohttp import web
 
+from .config import SETTINGS
 from .errors import ApiError
 from .i18n import N_
 
@@ -27,7 +28,7 @@ async def read_body(request: web.Request, limit: int) -> bytes:
     if request.content_length is not None and request.content_length > limit:
         raise _too_large()
     pieces, size = [], 0
-    idle = request.app["settings"].body_timeout_seconds
+    idle = request.app[SETTINGS].body_timeout_seconds
     while True:  # content.read(n) returns what has arrived so far, b"" only at the end
         try:
             async with asyncio.timeout(idle):
@@ -47,7 +48,7 @@ async def form_bodies_in_time(request: web.Request, handler):
     """A form body read whole within body_timeout_seconds: aiohttp's request.post() waits forever."""
     if request.content_type == "application/x-www-form-urlencoded" and request.can_read_body:
         try:
-            async with asyncio.timeout(request.app["settings"].body_timeout_seconds):
+            async with asyncio.timeout(request.app[SETTINGS].body_timeout_seconds):
                 await request.read()  # kept by the request: post() parses these bytes
         except TimeoutError:
             raise _too_slow() from None
@@ -62,7 +63,7 @@ def _too_slow() -> ApiError:
 
 async def read_json(request: web.Request, max_bytes: int | None = None) -> dict:
     """The request body as a JSON object, read with a size cap."""
-    raw = await read_body(request, max_bytes or request.app["settings"].max_json_bytes)
+    raw = await read_body(request, max_bytes or request.app[SETTINGS].max_json_bytes)
     # an editor's 2 MB import takes ~0.5 s to parse and check: off the loop, so boxes are not kept waiting
     body = load_json(raw) if len(raw) <= PARSE_ON_LOOP_BYTES else await asyncio.to_thread(load_json, raw)
     if not isinstance(body, dict):

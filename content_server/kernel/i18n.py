@@ -11,8 +11,9 @@ import struct
 from functools import lru_cache
 from pathlib import Path
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
-PACKAGED_LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # content_server/
+LOCALES_DIR = PACKAGE_DIR.parent / "locales"
+PACKAGED_LOCALES_DIR = PACKAGE_DIR / "locales"
 DOMAIN = "legal_tv"
 LANGUAGES = {"zh": "zh_Hans_CN", "mn": "mn_Mong_CN"}
 

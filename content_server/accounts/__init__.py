@@ -1,0 +1,1 @@
+"""Accounts: who is calling (sessions, API tokens, device tokens), read from the store."""
