@@ -46,8 +46,8 @@ sys.path.insert(0, str(ROOT))
 
 import aiohttp  # noqa: E402
 
-from content_server import auth  # noqa: E402
-from content_server.config import DataRoot  # noqa: E402
+from content_server.kernel import auth  # noqa: E402
+from content_server.kernel.config import DataRoot  # noqa: E402
 from content_server.schedule.document import empty_schedule  # noqa: E402
 from content_server.storage import Store, accounts, schedule as schedule_sql  # noqa: E402
 from stb_app import polling  # noqa: E402
