@@ -151,6 +151,21 @@ async def test_an_unchanged_question_list_is_a_304_that_reads_no_question(traced
     assert after.status == 200 and (await after.json())[0]["rating"] == 5
 
 
+async def test_a_box_asking_every_half_hour_gets_its_304_from_one_statement(traced_statements, client, device):
+    # given a box that saw its list, then asked nothing for longer than the token check remembers
+    tokens = client.server.app[DEVICE_TOKENS]
+    clock = [1000.0]
+    tokens.clock = lambda: clock[0]
+    assert (await ask(client, device)).status == 201
+    etag = (await client.get("/api/v1/questions", headers=device)).headers["ETag"]
+    clock[0] += 30 * 60
+    # when it asks again, the row the token check reads answers the revalidation: one read of its box
+    before = len(traced_statements)
+    again = await client.get("/api/v1/questions", headers={**device, "If-None-Match": etag})
+    assert again.status == 304
+    assert len([sql for _, sql in traced_statements[before:] if "FROM devices" in sql]) == 1
+
+
 async def test_another_box_never_gets_a_304_for_a_list_it_has_not_seen(client, device):
     assert (await ask(client, device)).status == 201
     mine = await client.get("/api/v1/questions", headers=device)

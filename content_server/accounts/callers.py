@@ -23,6 +23,7 @@ from .device_tokens import DEVICE_TOKENS
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 USER = web.RequestKey("user", object)  # the signed-in account (a users row) or None, once looked up
 DEVICE = web.RequestKey("device", object)  # the calling set-top box (a devices row)
+DEVICE_READ_NOW = web.RequestKey("device_read_now", bool)  # its row read for this request: every field current
 
 
 def issue_api_token(store, user_id: int, expires_days: int | None = None,
@@ -95,12 +96,12 @@ def requires_device(handler):
     @functools.wraps(handler)
     async def wrapper(request: web.Request):
         token = _bearer(request)
-        device = await request.app[DEVICE_TOKENS].device(token_hash(token)) if token else None
+        device, read_now = await request.app[DEVICE_TOKENS].device(token_hash(token)) if token else (None, True)
         if device is None:
             # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
             raise ApiError(401, "unauthenticated", N_("This set-top box is not registered. Please restart the app."),
                            headers={"WWW-Authenticate": 'Bearer realm="legal-tv"'})
-        request[DEVICE] = device
+        request[DEVICE], request[DEVICE_READ_NOW] = device, read_now
         return await handler(request)
     wrapper.roles = ("household",)
     return wrapper

@@ -4,8 +4,8 @@ A box is known by its token's hash. A found device is kept for `TTL_SECONDS` in 
 table (least recently used dropped first); an unknown token is never remembered, so it is
 refused by the database every time. A device removed from the database (a revoked token)
 is still accepted by this node for at most `TTL_SECONDS`. Only what never changes in a device
-row is relied upon from here (its id, region, language); what changes, like the version of its
-question list, is read fresh where it is needed.
+row is relied upon from a remembered row (its id, region, language); what changes, like the
+version of its question list, is read fresh where it is needed, unless the row was read just now.
 """
 from __future__ import annotations
 
@@ -28,23 +28,24 @@ class DeviceTokens:
         self._known: OrderedDict[str, tuple[float, object]] = OrderedDict()
         self.lookups = 0  # database reads, for tests and benchmarks
 
-    async def device(self, token_hash: str):
-        """The device holding this token, or None (never remembered: refused every time)."""
+    async def device(self, token_hash: str) -> tuple[object | None, bool]:
+        """The device holding this token, or None (never remembered: refused every time), and
+        whether its row was read from the database just now (all its fields current)."""
         now = self.clock()
         hit = self._known.get(token_hash)
         if hit is not None and now < hit[0]:
             self._known.move_to_end(token_hash)
-            return hit[1]
+            return hit[1], False
         self.lookups += 1
         device = await self.store.read(accounts.device_by_token, token_hash)
         if device is None:
             self._known.pop(token_hash, None)
-            return None
+            return None, True
         self._known[token_hash] = (now + self.ttl, device)
         self._known.move_to_end(token_hash)
         while len(self._known) > self.max_devices:
             self._known.popitem(last=False)
-        return device
+        return device, True
 
 
 DEVICE_TOKENS = web.AppKey("device_tokens", DeviceTokens)  # the device token check, remembered briefly
