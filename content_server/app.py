@@ -12,6 +12,7 @@ from .kernel.clock import CLOCK, Clock
 from .kernel.config import SETTINGS, Settings
 from .kernel.errors import error_middleware
 from .kernel.i18n import require_catalogs
+from .kernel.loop_lag import LOOP_LAG, LoopLag
 from .kernel.validation import form_bodies_in_time
 from .ops import METRICS
 from .storage import STORE, Store
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[SETTINGS] = settings
     app[METRICS] = ops.Metrics()
     app[CLOCK] = Clock()  # tests fix it to walk through a simulated day or week
+    app[LOOP_LAG] = LoopLag()
     app[STORE] = Store(settings.database_url)
     app.on_startup.append(serving.log_accept_failures_once_a_minute)
     # the store's threads run Python too: hand the interpreter back to the event loop within a

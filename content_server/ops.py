@@ -6,7 +6,7 @@ import hmac
 import math
 import os
 import time
-from collections import defaultdict, deque
+from collections import defaultdict
 from typing import Callable
 
 from aiohttp import web
@@ -16,6 +16,7 @@ from .kernel import disk_space
 from .kernel.config import SETTINGS
 from .kernel.errors import ApiError, DISK_FULL_RETRY_SECONDS, disk_full, disk_full_error
 from .kernel.i18n import N_
+from .kernel.loop_lag import LAG_TICK_SECONDS, LAG_WINDOW_SECONDS, LOOP_LAG
 from .storage import STORE, health as health_sql
 
 routes = web.RouteTableDef()
@@ -71,33 +72,6 @@ async def count_requests(request: web.Request, handler):
 
 
 HEALTHY_PROBE_SECONDS = 1.0  # a passed commit probe is reused this long: polling under load costs no fsync each
-
-
-LAG_TICK_SECONDS = 0.01
-LAG_WINDOW_SECONDS = 5.0
-
-
-class LoopLag:
-    """How late the event loop wakes a task that sleeps LAG_TICK_SECONDS: anything blocking the
-    loop (SQL, fsync, a busy wait) shows here. Kept for the last LAG_WINDOW_SECONDS."""
-
-    def __init__(self):
-        self.samples: deque[tuple[float, float]] = deque()
-
-    async def run(self) -> None:
-        loop = asyncio.get_running_loop()
-        while True:
-            start = loop.time()
-            await asyncio.sleep(LAG_TICK_SECONDS)
-            now = loop.time()
-            self.samples.append((now, max(0.0, now - start - LAG_TICK_SECONDS)))
-            while self.samples and self.samples[0][0] < now - LAG_WINDOW_SECONDS:
-                self.samples.popleft()
-
-    def quantiles(self) -> dict[tuple, float]:
-        lags = sorted(lag for _, lag in self.samples) or [0.0]
-        return {(("quantile", q),): lags[min(len(lags) - 1, int(float(q) * len(lags)))]
-                for q in ("0.5", "0.99", "1")}
 
 
 async def _measure_loop_lag(app: web.Application):
@@ -194,14 +168,12 @@ async def metrics(request: web.Request) -> web.Response:
 
 
 METRICS = web.AppKey("metrics", Metrics)  # counters and gauges served by /metrics
-LOOP_LAG = web.AppKey("loop_lag", LoopLag)  # how late the event loop wakes, for /metrics
 HEALTH_PROBE = web.AppKey("health_probe", HealthProbe)  # the last /healthz check, shared by callers within a second
 
 
 def setup(app: web.Application) -> None:
     app[METRICS].describe("legaltv_http_requests_total", "counter", "HTTP requests by route and status")
     app[HEALTH_PROBE] = HealthProbe(app[SETTINGS], app[STORE])
-    app[LOOP_LAG] = LoopLag()
     app[METRICS].gauge("legaltv_event_loop_lag_seconds",
                        f"how late a {LAG_TICK_SECONDS:g} s sleep wakes, over the last {LAG_WINDOW_SECONDS:g} s",
                        app[LOOP_LAG].quantiles)

@@ -23,6 +23,7 @@ from .test_channel_live import channel  # noqa: F401
 from .test_storage_boundary import traced_statements  # noqa: F401  (fixture)
 from content_server.questions.intake import INTAKE
 from content_server.kernel.clock import CLOCK
+from content_server.kernel.loop_lag import LOOP_LAG
 from content_server.storage import STORE
 
 QUESTION = {"topic": "labour", "phrases": ["labour.1"], "text": "", "phone": "13812348000",
@@ -222,3 +223,66 @@ async def test_a_full_intake_refuses_with_503_before_acknowledging_and_keeps_eve
     again = [await ask(client, boxes[n], f"1381234{n:04d}") for n, task in enumerate(tasks) if task in done]
     assert [r.status for r in again] == [201, 201]
     assert (await app[STORE].read(given.row, "SELECT COUNT(*) FROM questions"))[0] == 6
+
+
+async def busy_refusal(resp) -> None:
+    assert resp.status == 503 and int(resp.headers["Retry-After"]) > 0
+    body = await resp.json()
+    assert body["error"] == "busy" and body["message"]["zh"] and body["message"]["mn"]
+
+
+async def test_intake_refuses_new_questions_once_the_oldest_has_waited_too_long_for_its_commit(client):
+    app = client.server.app
+    intake = app[INTAKE]
+    clock = [1000.0]
+    intake.clock = lambda: clock[0]
+    boxes = [await register(client) for _ in range(2)]
+    # given one question waiting for a commit held by a slow disk, longer than the intake's bound
+    disk = threading.Event()
+    held = asyncio.ensure_future(app[STORE].write(lambda tx: disk.wait()))
+    first = asyncio.ensure_future(ask(client, boxes[0], "13812340000"))
+    for _ in range(1000):
+        if intake.waiting or first.done():
+            break
+        await asyncio.sleep(0.01)
+    assert intake.waiting == 1
+    clock[0] += intake.max_wait + 1
+    # then a new question is refused at once, kindly, with Retry-After, and nothing of it is kept
+    await busy_refusal(await ask(client, boxes[1], "13812340001"))
+    # and the one that waited is acknowledged and stored; once caught up, the refused one is taken
+    disk.set()
+    assert (await first).status == 201
+    await held
+    assert (await ask(client, boxes[1], "13812340001")).status == 201
+    assert (await app[STORE].read(given.row, "SELECT COUNT(*) FROM questions"))[0] == 2
+
+
+async def test_intake_refuses_new_questions_while_the_node_is_short_of_cpu(client):
+    app = client.server.app
+    box = await register(client)
+    lag = app[LOOP_LAG]
+    # given a node whose event loop is late for everything it does (a callback hogging it again and again)
+    loop = asyncio.get_running_loop()
+    hogging = [True]
+
+    def hog():
+        time.sleep(0.3)
+        if hogging[0]:
+            loop.call_soon(hog)
+    loop.call_soon(hog)
+    for _ in range(100):  # each turn of the loop takes 0.3 s
+        if lag.behind():
+            break
+        await asyncio.sleep(0)
+    # then a household's question is refused with Retry-After before anything of it is stored
+    try:
+        await busy_refusal(await ask(client, box))
+    finally:
+        hogging[0] = False
+    assert (await app[STORE].read(given.row, "SELECT COUNT(*) FROM questions"))[0] == 0
+    # and once the loop keeps time again, it is taken
+    for _ in range(500):
+        if not lag.behind():
+            break
+        await asyncio.sleep(0.01)
+    assert (await ask(client, box)).status == 201

@@ -19,6 +19,7 @@ from aiohttp import web
 
 from ..kernel.clock import CLOCK
 from ..kernel.config import SETTINGS, Settings
+from ..kernel.loop_lag import LOOP_LAG
 from ..ops import METRICS
 from ..storage import STORE, Store, questions as db, truncate_wal
 from . import desk, household, intake, reports, topics
@@ -39,7 +40,7 @@ def setup(app: web.Application) -> None:
     app[CALENDAR] = default_calendar()
     app[ERASURE] = {"log_pending": False}  # erased numbers may still sit in the write-ahead log
     app[BOX_LIMITS] = intake.BoxLimits()
-    app[INTAKE] = intake.IntakeQueue()
+    app[INTAKE] = intake.IntakeQueue(lag=app[LOOP_LAG])  # ops measures it
     app.add_routes(household.routes)
     app.add_routes(desk.routes)
     app[METRICS].describe("legaltv_questions_submitted_total", "counter", "question submissions by reply status")

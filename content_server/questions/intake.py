@@ -24,12 +24,14 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Callable
 
 from aiohttp import web
 
 from ..kernel import validation
 from ..kernel.errors import ApiError
 from ..kernel.i18n import N_
+from ..kernel.loop_lag import LoopLag
 from ..kernel.ratelimit import RateLimit
 from ..storage import limits as limits_sql, questions as db
 from ..storage.questions import CallbackWindow, Status
@@ -45,6 +47,7 @@ SUBMISSIONS_PER_HOUR = 12  # per box; a household asks a few questions a day, th
 MERGES_PER_HOUR = 4  # per box; more is a stuck or hostile box, not a household adding words
 _RANDOM = secrets.SystemRandom()
 MAX_WAITING = 2000  # submissions waiting for their COMMIT; past it the box's outbox waits instead
+MAX_WAIT_SECONDS = 10.0  # the oldest submission waiting this long for its COMMIT: the node is behind
 BUSY_RETRY_SECONDS = 10
 
 
@@ -218,29 +221,43 @@ def submit(store, device, key: str, body: dict, now: float, calendar: WorkCalend
                              question.phrases, question.text, now)
         db.audit(store, now, None, question_id, "intake", None, Status.QUEUED, {"device": device["id"]})
     return 201, reply
-MAX_WAITING = 2000  # submissions waiting for their COMMIT; past it the box's outbox waits instead
-BUSY_RETRY_SECONDS = 10
 
 
 class IntakeQueue:
-    """Bounds the submissions waiting for their COMMIT. Past the bound a submission is refused
-    with 503 and Retry-After before it reaches the store: nothing of it is kept or acknowledged,
-    and the box's outbox sends it again later. Never refuses what was acknowledged."""
+    """Bounds the submissions waiting for their COMMIT: their number, the wait of the oldest, and
+    the event loop's lateness (a node short of CPU keeps requests waiting before they are even
+    counted). Past a bound a submission is refused with 503 and Retry-After before it reaches the
+    store: nothing of it is kept or acknowledged, and the box's outbox sends it again later.
+    Never refuses what was acknowledged."""
 
-    def __init__(self, max_waiting: int = MAX_WAITING):
-        self.max_waiting, self.waiting = max_waiting, 0
+    def __init__(self, max_waiting: int = MAX_WAITING, max_wait: float = MAX_WAIT_SECONDS,
+                 lag: LoopLag | None = None, clock: Callable[[], float] = time.monotonic):
+        self.max_waiting, self.max_wait, self.lag, self.clock = max_waiting, max_wait, lag, clock
+        self._since: dict[object, float] = {}  # each waiting submission's start, oldest first
+
+    @property
+    def waiting(self) -> int:
+        return len(self._since)
+
+    def _behind(self) -> bool:
+        if len(self._since) >= self.max_waiting:
+            return True
+        if self._since and self.clock() - next(iter(self._since.values())) > self.max_wait:
+            return True
+        return self.lag is not None and self.lag.behind()
 
     async def submit(self, store, device, key: str, body: dict, now: float, calendar: WorkCalendar,
                      limits: BoxLimits) -> tuple[int, dict]:
-        if self.waiting >= self.max_waiting:
+        if self._behind():
             # TRANSLATORS: shown on the TV when the server is too busy to take a question now, max 80 chars
             raise ApiError(503, "busy", N_("Many questions are arriving now. Your question will be sent again shortly."),
                            headers={"Retry-After": str(BUSY_RETRY_SECONDS)})
-        self.waiting += 1
+        ticket = object()
+        self._since[ticket] = self.clock()
         try:
             answer = await store.write(_submit_counted, device, key, body, now, calendar, limits)
         finally:
-            self.waiting -= 1
+            del self._since[ticket]
         if isinstance(answer, ApiError):
             raise answer
         return answer
