@@ -13,6 +13,7 @@ from aiohttp import web
 
 from .accounts import callers
 from .kernel import disk_space
+from .kernel.background import in_background
 from .kernel.config import SETTINGS
 from .kernel.errors import ApiError, DISK_FULL_RETRY_SECONDS, disk_full, disk_full_error
 from .kernel.i18n import N_
@@ -72,16 +73,6 @@ async def count_requests(request: web.Request, handler):
 
 
 HEALTHY_PROBE_SECONDS = 1.0  # a passed commit probe is reused this long: polling under load costs no fsync each
-
-
-async def _measure_loop_lag(app: web.Application):
-    task = asyncio.create_task(app[LOOP_LAG].run())
-    yield
-    task.cancel()
-    try:
-        await task
-    except asyncio.CancelledError:
-        pass
 
 
 class HealthProbe:
@@ -177,5 +168,5 @@ def setup(app: web.Application) -> None:
     app[METRICS].gauge("legaltv_event_loop_lag_seconds",
                        f"how late a {LAG_TICK_SECONDS:g} s sleep wakes, over the last {LAG_WINDOW_SECONDS:g} s",
                        app[LOOP_LAG].quantiles)
-    app.cleanup_ctx.append(_measure_loop_lag)
+    app.cleanup_ctx.append(in_background(lambda app: app[LOOP_LAG].run()))
     app.add_routes(routes)

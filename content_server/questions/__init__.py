@@ -17,6 +17,7 @@ import uuid
 
 from aiohttp import web
 
+from ..kernel.background import in_background
 from ..kernel.clock import CLOCK
 from ..kernel.config import SETTINGS, Settings
 from ..kernel.loop_lag import LOOP_LAG
@@ -46,7 +47,8 @@ def setup(app: web.Application) -> None:
     app[METRICS].describe("legaltv_questions_submitted_total", "counter", "question submissions by reply status")
     app[METRICS].gauge("legaltv_questions_open", "questions needing work, by status and language",
                        functools.partial(_open_questions, app[STORE]))
-    app.cleanup_ctx.append(_housekeeping)
+    app.on_startup.append(_seed_topics)
+    app.cleanup_ctx.append(in_background(_housekeeping_loop))
     app.on_response_prepare.append(_no_store)
 
 
@@ -61,15 +63,8 @@ async def _open_questions(store: Store) -> dict:
             for r in await store.read(db.open_by_status)}
 
 
-async def _housekeeping(app: web.Application):
+async def _seed_topics(app: web.Application) -> None:
     await app[STORE].write(topics.seed)  # households must find topics on a fresh server
-    task = asyncio.create_task(_housekeeping_loop(app))
-    yield
-    task.cancel()
-    try:
-        await task
-    except asyncio.CancelledError:
-        pass
 
 
 def housekeeping(tx, settings: Settings, now: float) -> tuple[int, int]:

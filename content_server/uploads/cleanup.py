@@ -7,6 +7,7 @@ import logging
 
 from aiohttp import web
 
+from ..kernel.background import in_background
 from ..kernel.clock import CLOCK
 from ..kernel.config import SETTINGS
 from ..ops import METRICS
@@ -72,13 +73,5 @@ async def _run_periodically(app: web.Application) -> None:
         await asyncio.sleep(interval(app))
 
 
-async def _cleanup_ctx(app: web.Application):
-    task = asyncio.create_task(_run_periodically(app))  # first sweep runs at start
-    yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
-
-
 def setup(app: web.Application) -> None:
-    app.cleanup_ctx.append(_cleanup_ctx)
+    app.cleanup_ctx.append(in_background(_run_periodically))  # first sweep runs at start
