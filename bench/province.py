@@ -54,7 +54,7 @@ from stb_app import polling  # noqa: E402
 from tests import media_samples as samples, postgres as postgres_starter  # noqa: E402
 from tests.conftest import METRICS, ServerProcess, free_port  # noqa: E402
 from tests.ready_video import ensure_category  # noqa: E402
-from tests.test_nginx_cache import NGINX_CONF  # noqa: E402
+from tests.test_nginx_cache import NGINX_CONF, origin_hits  # noqa: E402
 from tests.test_transcode_workers import WorkerProcess, submit  # noqa: E402
 
 DOCUMENTS = {"catalog": "/api/v1/catalog", "topics": "/api/v1/topics", "services": "/api/v1/services?region=152500",
@@ -411,18 +411,6 @@ class Desk:
 
 # ---------------------------------------------------------------- one mode's run
 
-def origin_requests(metrics: str) -> dict[str, float]:
-    """Requests a node answered, by route (scrapes of /metrics left out)."""
-    hits: dict[str, float] = {}
-    for line in metrics.splitlines():
-        if line.startswith("legaltv_http_requests_total{"):
-            labels, value = line.rsplit(" ", 1)
-            path = labels.split('path="', 1)[1].split('"', 1)[0]
-            if path != "/metrics":
-                hits[path] = hits.get(path, 0) + float(value)
-    return hits
-
-
 @dataclass
 class Phase:
     name: str
@@ -436,13 +424,15 @@ class Phase:
 
 
 async def scrape(session: aiohttp.ClientSession, mode: Mode) -> dict[str, float] | None:
+    """Requests the nodes answered, by route (None when a node died)."""
     total: dict[str, float] = {}
     for node in mode.nodes:
         if node.proc.poll() is not None:
             return None
         async with session.get(node.url + "/metrics", headers=METRICS) as resp:
-            for path, count in origin_requests(await resp.text()).items():
+            for path, count in origin_hits(await resp.text()).items():
                 total[path] = total.get(path, 0) + count
+    total.pop("/metrics", None)  # the scrapes themselves
     return total
 
 
