@@ -33,7 +33,7 @@ def month_name(month: int, language: str) -> str:
 
 
 def weekday_name(weekday: int, language: str, width: str = "wide") -> str:
-    """The weekday's name (0 = Monday); width "wide" or "short": 星期二 / 周二, ᠭᠠᠷᠠᠭ ᠤᠨ ᠬᠣᠶᠠᠷ / ᠬᠣᠶᠠᠷ."""
+    """The weekday's name (0 = Monday); width "wide" or "short": 星期二 / 周二, ᠭᠠᠷᠠᠭ ᠤᠨ ᠬᠣᠶᠠᠷ / ᠬᠣᠶᠠᠷ."""
     _check(language, "ascii")
     if language == "mn":
         return (mongolian.WEEKDAYS if width == "wide" else mongolian.WEEKDAYS_SHORT)[weekday]
@@ -44,7 +44,7 @@ def format_date(value: dt.date, language: str, width: str = "medium", digits: st
     """A date for people to read.
 
     zh: short 2026/11/24, medium 2026年11月24日, long the same, full 2026年11月24日星期二.
-    mn: short 2026.11.24, medium 2026 ᠣᠨ ᠤ 11 ᠰᠠᠷ᠎ᠠ ᠶᠢᠨ 24, long with the month's name,
+    mn: short 2026.11.24, medium 2026 ᠣᠨ ᠤ 11 ᠰᠠᠷ᠎ᠠ ᠶᠢᠨ 24, long with the month's name,
     full with the weekday after it. digits="mongolian" writes ᠒᠐᠒᠖ instead of 2026 (mn only).
     """
     _check(language, digits)

@@ -6,6 +6,8 @@ a final vowel (ᠰᠠᠷ᠎ᠠ "month").
 """
 from __future__ import annotations
 
+import re
+
 NNBSP = "\u202f"
 MVS = "\u180e"
 MONTH = f"ᠰᠠᠷ{MVS}ᠠ"          # sar-a, month
@@ -18,12 +20,44 @@ NUMBERS = ["ᠨᠢᠭᠡᠨ", "ᠬᠣᠶᠠᠷ", "ᠭᠤᠷᠪᠠᠨ", "ᠳᠥ�
 
 # Months are counted: "first month" … "twelfth month" (ᠨᠢᠭᠡᠨ ᠰᠠᠷ᠎ᠠ = January).
 MONTHS = [f"{number} {MONTH}" for number in NUMBERS]
-# Weekdays are counted from Monday; Sunday is "the week's day" (ᠭᠠᠷᠠᠭ ᠤᠨ ᠡᠳᠦᠷ).
+# Weekdays are counted from Monday; Sunday is "the week's day" (ᠭᠠᠷᠠᠭ ᠤᠨ ᠡᠳᠦᠷ).
 WEEKDAYS = [f"{WEEK}{NNBSP}ᠤᠨ {number}" for number in NUMBERS[:6]] + [f"{WEEK}{NNBSP}ᠤᠨ {DAY}"]
 WEEKDAYS_SHORT = NUMBERS[:6] + [DAY]
 
 GENITIVE_YEAR = f"{YEAR}{NNBSP}ᠤ"           # on-u, "of the year"
 GENITIVE_MONTH = f"{MONTH}{NNBSP}ᠶᠢᠨ"       # sar-a-yin, "of the month"
+
+# Case suffixes written apart from their word, after NNBSP (after a plain space a suffix may
+# start a column of its own and is shaped as a word). Vowel-harmony and after-vowel forms each.
+CASE_SUFFIXES = (
+    "ᠶᠢᠨ", "ᠤᠨ", "ᠦᠨ", "ᠤ", "ᠦ",                             # genitive (ᠤ/ᠦ after -n)
+    "ᠶᠢ", "ᠢ",                                               # accusative
+    "ᠳᠤ", "ᠳᠦ", "ᠲᠤ", "ᠲᠦ", "ᠳᠤᠷ", "ᠳᠦᠷ", "ᠲᠤᠷ", "ᠲᠦᠷ",     # dative-locative
+    "ᠳᠠᠬᠢ", "ᠳᠡᠬᠢ", "ᠲᠠᠬᠢ", "ᠲᠡᠬᠢ",                          # locative attributive
+    "ᠡᠴᠡ", "ᠠᠴᠠ",                                            # ablative
+    "ᠪᠠᠷ", "ᠪᠡᠷ", "ᠢᠶᠠᠷ", "ᠢᠶᠡᠷ",                            # instrumental
+    "ᠲᠠᠢ", "ᠲᠡᠢ", f"ᠯᠤᠭ{MVS}ᠠ", "ᠯᠦᠭᠡ",                      # comitative
+    "ᠤᠷᠤᠭᠤ", "ᠦᠷᠦᠭᠦ", "ᠷᠤᠭᠤ", "ᠷᠦᠭᠦ",                        # directive
+    "ᠪᠠᠨ", "ᠪᠡᠨ", "ᠢᠶᠠᠨ", "ᠢᠶᠡᠨ",                            # reflexive possessive
+    "ᠳᠠᠭᠠᠨ", "ᠳᠡᠭᠡᠨ", "ᠲᠠᠭᠠᠨ", "ᠲᠡᠭᠡᠨ", "ᠡᠴᠡᠭᠡᠨ", "ᠠᠴᠠᠭᠠᠨ",  # case + reflexive
+)
+_LETTER = "[\u1820-\u18AF\u180B-\u180F\u200C\u200D]"  # letters, variation selectors, MVS, joiners
+_ALTERNATIVES = "|".join(re.escape(s) for s in sorted(CASE_SUFFIXES, key=len, reverse=True))
+# A suffix alone only after a word: Mongolian letter, plain space, the suffix, then no more letters.
+_SUFFIX_AFTER_SPACE = re.compile(f"(?<={_LETTER}) (?=((?:{_ALTERNATIVES}))(?!{_LETTER}))")
+_WORD_BEFORE = re.compile(f"{_LETTER}+$")
+
+
+def suffixes_after_plain_space(text: str) -> list[str]:
+    """Each case suffix in `text` set apart from its word by a plain space, as "word suffix"."""
+    return [f"{_WORD_BEFORE.search(text, 0, m.start()).group()} {m.group(1)}"
+            for m in _SUFFIX_AFTER_SPACE.finditer(text)]
+
+
+def attach_suffixes(text: str) -> str:
+    """`text` with every case suffix set apart by a plain space joined to its word by NNBSP."""
+    return _SUFFIX_AFTER_SPACE.sub(NNBSP, text)
+
 
 DIGITS = "᠐᠑᠒᠓᠔᠕᠖᠗᠘᠙"  # U+1810–U+1819
 _TO_MONGOLIAN = str.maketrans("0123456789", DIGITS)

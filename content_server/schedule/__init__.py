@@ -17,7 +17,7 @@ from .slate import MAKE_SLATE
 log = logging.getLogger(__name__)
 
 DEMO_CHANNEL = "legal"
-DEMO_TITLE = {"zh": "法治频道", "mn": "ᠬᠠᠤᠯᠢ ᠶᠢᠨ ᠵᠠᠰᠠᠭ ᠤᠨ ᠰᠤᠪᠠᠭ"}
+DEMO_TITLE = {"zh": "法治频道", "mn": "ᠬᠠᠤᠯᠢ ᠶᠢᠨ ᠵᠠᠰᠠᠭ ᠤᠨ ᠰᠤᠪᠠᠭ"}
 
 
 def setup(app: web.Application) -> None:
@@ -46,16 +46,16 @@ def demo_schedule(store: Store) -> dict:
     categories = sorted({row["category"] for row in videos})
     everything = {"type": "playlist", "playlist": "all"}
     slots = [
-        {"id": "night", "title": {"zh": "夜间重播", "mn": "ᠰᠦᠨᠢ ᠶᠢᠨ ᠳᠠᠪᠲᠠᠨ ᠨᠡᠪᠲᠡᠷᠡᠭᠦᠯᠭᠡ"},
+        {"id": "night", "title": {"zh": "夜间重播", "mn": "ᠰᠦᠨᠢ ᠶᠢᠨ ᠳᠠᠪᠲᠠᠨ ᠨᠡᠪᠲᠡᠷᠡᠭᠦᠯᠭᠡ"},
          "start": "00:00", "end": "06:00", "source": everything, "order": "shuffle"},
-        {"id": "morning", "title": {"zh": "早间法治课堂", "mn": "ᠦᠭᠡᠯᠡᠭᠡ ᠶᠢᠨ ᠬᠠᠤᠯᠢ ᠶᠢᠨ ᠬᠢᠴᠢᠶᠡᠯ"},
+        {"id": "morning", "title": {"zh": "早间法治课堂", "mn": "ᠦᠭᠡᠯᠡᠭᠡ ᠶᠢᠨ ᠬᠠᠤᠯᠢ ᠶᠢᠨ ᠬᠢᠴᠢᠶᠡᠯ"},
          "start": "06:00", "end": "12:00", "lateness": 5, "flex": "spread", "source": everything,
          "order": "in_order"},
-        {"id": "afternoon", "title": {"zh": "午后普法", "mn": "ᠦᠳᠡ ᠶᠢᠨ ᠬᠣᠶᠢᠨᠠᠬᠢ ᠬᠠᠤᠯᠢ ᠶᠢᠨ ᠰᠤᠷᠭᠠᠯ"},
+        {"id": "afternoon", "title": {"zh": "午后普法", "mn": "ᠦᠳᠡ ᠶᠢᠨ ᠬᠣᠶᠢᠨᠠᠬᠢ ᠬᠠᠤᠯᠢ ᠶᠢᠨ ᠰᠤᠷᠭᠠᠯ"},
          "start": "12:00", "end": "18:00", "lateness": 5,
          "source": {"type": "category", "category": categories[0]} if categories else everything,
          "order": "shuffle", "filler": everything},
-        {"id": "evening", "title": {"zh": "晚间法治", "mn": "ᠦᠳᠡᠰᠢ ᠶᠢᠨ ᠬᠠᠤᠯᠢ ᠶᠢᠨ ᠨᠡᠪᠲᠡᠷᠡᠭᠦᠯᠭᠡ"},
+        {"id": "evening", "title": {"zh": "晚间法治", "mn": "ᠦᠳᠡᠰᠢ ᠶᠢᠨ ᠬᠠᠤᠯᠢ ᠶᠢᠨ ᠨᠡᠪᠲᠡᠷᠡᠭᠦᠯᠭᠡ"},
          "start": "18:00", "end": "24:00", "source": everything, "order": "shuffle"},
     ]
     return {"seed": 12348, "playlists": {"all": ids} if ids else {}, "slots": slots if ids else [],
