@@ -4,7 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SYSTEM_PACKAGES=(ffmpeg xvfb libmtdev1 chromium fonts-noto-core fonts-noto-cjk
-                 wrk nginx-light iproute2 sqlite3 stress-ng postgresql)
+                 wrk nginx-light iproute2 sqlite3 stress-ng postgresql
+                 # build/pillow_raqm_wheel.py: the box's Pillow recipe built here (raqm vendored)
+                 patch libjpeg-dev zlib1g-dev libfreetype-dev libharfbuzz-dev libfribidi-dev libharfbuzz-bin)
 
 missing=()
 for p in "${SYSTEM_PACKAGES[@]}"; do
