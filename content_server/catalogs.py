@@ -2,7 +2,8 @@
 
 update: extract every marked string (server, consoles, box app) into messages.pot and merge it
 into both locales, keeping existing translations. translate F: merge a JSON file
-{"msgid": {"zh": "...", "mn": "..."}} into both catalogs. compile: write the .mo files beside them
+{"msgid": {"zh": "...", "mn": "..."}} into both catalogs (Mongolian case suffixes joined to their
+words with U+202F). compile: write the .mo files beside them
 (a wheel's build writes them into the packages instead, see setup.py).
 Each step holds a lock on locales/, so several people may run them at once.
 """
@@ -18,6 +19,8 @@ from pathlib import Path
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
+
+from legaltv_locale.mongolian import attach_suffixes
 
 from .kernel.i18n import DOMAIN, LANGUAGES, LOCALES_DIR, mo_path
 
@@ -70,11 +73,13 @@ def translate(source: Path) -> None:
             with open(path, "rb") as f:
                 catalog = read_po(f, locale=LANGUAGES[language])
             for msgid, texts in pairs.items():
+                # a case suffix typed after a plain space would start a column of its own
+                text = attach_suffixes(texts[language]) if language == "mn" else texts[language]
                 message = catalog.get(msgid)
                 if message is None:
-                    catalog.add(msgid, texts[language])
+                    catalog.add(msgid, text)
                 else:
-                    message.string = texts[language]
+                    message.string = text
                     message.flags.discard("fuzzy")
             with open(path, "wb") as f:
                 write_po(f, catalog, width=0, omit_header=False, sort_output=True)

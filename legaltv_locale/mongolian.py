@@ -41,11 +41,12 @@ CASE_SUFFIXES = (
     "ᠪᠠᠨ", "ᠪᠡᠨ", "ᠢᠶᠠᠨ", "ᠢᠶᠡᠨ",                            # reflexive possessive
     "ᠳᠠᠭᠠᠨ", "ᠳᠡᠭᠡᠨ", "ᠲᠠᠭᠠᠨ", "ᠲᠡᠭᠡᠨ", "ᠡᠴᠡᠭᠡᠨ", "ᠠᠴᠠᠭᠠᠨ",  # case + reflexive
 )
-_LETTER = "[\u1820-\u18AF\u180B-\u180F\u200C\u200D]"  # letters, variation selectors, MVS, joiners
+_WORD_CHARS = r"\w\u180B-\u180F\u200C\u200D"  # letters, digits (any script), variation selectors, MVS, joiners
 _ALTERNATIVES = "|".join(re.escape(s) for s in sorted(CASE_SUFFIXES, key=len, reverse=True))
-# A suffix alone only after a word: Mongolian letter, plain space, the suffix, then no more letters.
-_SUFFIX_AFTER_SPACE = re.compile(f"(?<={_LETTER}) (?=((?:{_ALTERNATIVES}))(?!{_LETTER}))")
-_WORD_BEFORE = re.compile(f"{_LETTER}+$")
+# A suffix alone only after a word (Mongolian, a number, a Latin name, a {placeholder} or a closing
+# bracket), then a plain space, then the whole suffix: no letter follows it.
+_SUFFIX_AFTER_SPACE = re.compile(f"(?<=[{_WORD_CHARS}}})]) (?=((?:{_ALTERNATIVES}))(?![{_WORD_CHARS}]))")
+_WORD_BEFORE = re.compile(r"\S+$")
 
 
 def suffixes_after_plain_space(text: str) -> list[str]:

@@ -75,6 +75,28 @@ def test_a_suffix_is_seen_only_after_a_word_and_only_whole():
     assert len(suffixes_after_plain_space("ᠠᠵᠢᠯ ᠳᠤᠷ ᠣᠯᠠᠨ ᠳᠠᠭᠠᠨ ᠲᠡᠭᠦᠨ ᠡᠴᠡ ᠬᠦᠮᠦᠨ ᠯᠤᠭ᠎ᠠ")) == 4
     assert suffixes_after_plain_space(f"ᠬᠠᠤᠯᠢ{NNBSP}ᠶᠢᠨ ᠰᠤᠪᠠᠭ") == []
     assert suffixes_after_plain_space("ᠢ ᠪᠣᠯ") == []            # no word before it
-    assert suffixes_after_plain_space("12 ᠢ ᠪᠣᠯ") == []         # a digit is not a word
+    assert suffixes_after_plain_space("12348 ᠳᠤ ᠤᠲᠠᠰᠤ") == ["12348 ᠳᠤ"]                 # "to 12348"
+    assert suffixes_after_plain_space("{first} ᠡᠴᠡ {last}") == ["{first} ᠡᠴᠡ"]           # a placeholder
+    assert suffixes_after_plain_space("OK ᠲᠦᠷ ᠵᠣᠭᠰᠣᠭᠠᠬᠤ") == ["OK ᠲᠦᠷ"]                 # a Latin name
     assert suffixes_after_plain_space("ᠬᠡᠯᠡ ᠢᠷᠡᠭᠰᠡᠨ") == []     # a word that only starts like ᠢ
     assert attach_suffixes("ᠵᠠᠮ ᠤᠨ ᠣᠳᠣᠯ") == f"ᠵᠠᠮ{NNBSP}ᠤᠨ ᠣᠳᠣᠯ"
+
+
+def test_a_translation_typed_with_a_plain_space_is_stored_with_the_suffix_joined(tmp_path, monkeypatch):
+    from content_server import catalogs
+
+    locales = tmp_path / "locales"
+    for po in ROOT.glob("locales/*/LC_MESSAGES/*.po"):
+        target = locales / po.relative_to(ROOT / "locales")
+        target.parent.mkdir(parents=True)
+        target.write_bytes(po.read_bytes())
+    monkeypatch.setattr(catalogs, "LOCALES_DIR", locales)
+    source = tmp_path / "new.json"
+    source.write_text(json.dumps({"Call 12348": {"zh": "请拨打 12348", "mn": "12348 ᠳᠤ ᠬᠠᠤᠯᠢ ᠶᠢᠨ ᠤᠲᠠᠰᠤ"}}),
+                      encoding="utf-8")
+
+    catalogs.translate(source)
+
+    with open(catalogs.po_path("mn"), "rb") as f:
+        stored = read_po(f).get("Call 12348").string
+    assert stored == f"12348{NNBSP}ᠳᠤ ᠬᠠᠤᠯᠢ{NNBSP}ᠶᠢᠨ ᠤᠲᠠᠰᠤ"
