@@ -94,3 +94,22 @@ def test_the_recipes_pillow_draws_mongolian_shaped_as_harfbuzz_does(tmp_path):
     assert "libfribidi.so" in linked and "libharfbuzz.so" in linked   # linked as on the box, not dlopen()ed
     assert pillow["shaped"] == harfbuzz_width(MONGOL)
     assert pillow["basic"] > 1.2 * pillow["shaped"]   # unjoined letters: what the box must never draw
+
+
+@pytest.mark.slow
+def test_without_fribidi_the_recipes_build_stops_instead_of_leaving_raqm_out(tmp_path, monkeypatch):
+    monkeypatch.setenv("LEGALTV_BUILD_CACHE", str(tmp_path / "cache"))
+    builder = load_builder()
+    roots = builder.debian_roots()
+    lib = roots["JPEG_ROOT"].split(":")[0]
+    # JPEG and zlib headers alone, so that no fribidi/ sits beside them; no FRIBIDI_ROOT
+    headers = tmp_path / "include"
+    headers.mkdir()
+    for header in ("jpeglib.h", "jmorecfg.h", "jerror.h", "zlib.h", "zconf.h"):
+        (headers / header).symlink_to(Path("/usr/include") / header)
+    (headers / "jconfig.h").symlink_to(Path("/usr/include") / Path(lib).name / "jconfig.h")
+    del roots["FRIBIDI_ROOT"]
+    roots["JPEG_ROOT"] = roots["ZLIB_ROOT"] = f"{lib}:{headers}"
+
+    with pytest.raises(subprocess.CalledProcessError):
+        builder.wheel(roots=roots)
