@@ -159,8 +159,9 @@ def test_watch_a_case_video_with_subtitles_seek_and_resume(world):
     master = (player.work_dir / "master.m3u8").read_text()       # what FFmpeg was handed
     assert 'LANGUAGE="mn"' in master and 'LANGUAGE="zh"' not in master
     mongolian = translate("Audio: {language}", "zh", language=translate("Mongolian", "zh"))
-    box.until(lambda: notice.shown_text == mongolian, what="the audio indicator")
-    assert notice.shown_text != before_notice and screen.ids.osd.opacity == 1
+    # (checked in the frame it first shows: under load the 4 s the controls stay up may be gone by the next check)
+    box.until(lambda: notice.shown_text == mongolian and screen.ids.osd.opacity == 1, what="the audio indicator")
+    assert notice.shown_text != before_notice
     box.until(lambda: player.state == "playing" and player.texture is not None, timeout=30, what="Mongolian sound")
     box.screenshot(SHOTS, "player-mn-audio")
     before = player.position
