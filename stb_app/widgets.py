@@ -85,7 +85,13 @@ class BiLabel(Widget):
         self.canvas.clear()
         self._drawn_at, self._shift = None, None
         if not text or self.width < 2 or self.height < 2:
-            if text and self.whole and min(self.size) < 2:
+            if not text and self.whole:
+                # nothing to show takes no room along its reading direction
+                if lang == "mn" and self.width:
+                    self.width = 0
+                elif lang != "mn" and self.height:
+                    self.height = 0
+            elif text and self.whole and min(self.size) < 2:
                 self.size = (max(self.width, 2), max(self.height, 2))  # room to measure, then grown
             return
         self._drawn_at = tuple(self.pos)
