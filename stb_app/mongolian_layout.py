@@ -73,12 +73,14 @@ class Column:
 def _tokens(paragraph: str) -> list[str]:
     """Words with their trailing spaces; upright glyphs break anywhere, so each is a token."""
     tokens, current = [], ""
-    for ch in paragraph:
+    for i, ch in enumerate(paragraph):
         if char_kind(ch) == UPRIGHT:
             if current:
                 tokens.append(current)
             tokens.append(ch)
             current = ""
+        elif ch == " " and current[-1:].isdigit() and paragraph[i + 1:i + 2].isdigit():
+            current += ch  # a space grouping a number's digits (138 1234 5678) never breaks it
         elif ch == " ":
             current += ch
             tokens.append(current)
