@@ -93,6 +93,10 @@ class AskScreen(BaseScreen):
         mn = self.app.lang == "mn"
         tall = dp(230) if mn else dp(130)
         topic = self.topic()
+        asking = STEPS[:-1]  # the six steps before "done"
+        # TRANSLATORS: TV app, ask screen, above each step's heading: where the household is, max 20 chars
+        ids.step_count.msgid = N_("Step {number} of {count}") if step in asking else ""
+        ids.step_count.params = {"number": asking.index(step) + 1, "count": len(asking)} if step in asking else {}
         ids.heading.msgid = {
             # TRANSLATORS: TV app, ask screen, heading of step 1 (choose a topic), max 60 chars
             "topic": N_("What is your question about?"),
