@@ -16,7 +16,7 @@ import pytest
 from content_server.config import Settings
 from content_server.demo import fill_demo
 
-from stb_app.i18n import translate
+from stb_app.i18n import pick, translate
 
 from .box_ui import launch
 from .conftest import ARTIFACTS, ServerProcess
@@ -479,3 +479,172 @@ def test_back_from_my_questions_opened_after_asking_goes_home_not_to_thank_you(w
     box.press("back")
     box.until(lambda: box.screen == "home" and box.focus is not None, what="home")
     assert box.screen == "home"
+
+
+def row_end(box, direction: str) -> str:
+    """Presses `direction` until the focus stops moving; returns where it stopped."""
+    for _ in range(40):
+        before = box.focus
+        box.press(direction)
+        if box.focus == before:
+            return before
+    raise AssertionError(f"{direction} never reached the end of the row")
+
+
+@pytest.mark.parametrize("lang", ["zh", "mn"])
+def test_ok_on_a_guide_step_or_a_service_point_shows_it_whole_and_large_and_back_returns_to_it(world, lang):
+    box, _, _ = world
+    set_language(box, lang)
+    home_focus(box, "choose")
+    box.go("ok", screen="choose")
+    box.go("ok", screen="topic")
+    walk_to(box, "ask", "up", "left")
+    box.press("down")
+    walk_to(box, "step:1", "left")
+    screen = box.app.sm.current_screen
+    page = screen.ids.page
+    # the step that names the hotline
+    for _ in range(12):
+        if "12348" in box.focused_card().ids.text.shown_text:
+            break
+        box.press("right")
+    step, key = box.focused_card(), box.focus
+    assert "12348" in step.ids.text.shown_text
+    # when OK is pressed on the step, then it shows whole, in large type
+    box.press("ok")
+    box.until(lambda: page.opacity == 1, what="the step read whole")
+    box.pump(6)
+    body = page.ids.body
+    assert body.shown_text == step.ids.text.shown_text and body.shown_whole
+    assert body.font_size >= 1.5 * step.ids.text.font_size
+    assert translate("Step {number}", lang, number=key.split(":")[1]) == page.ids.heading.shown_text
+    assert broken_mongolian_words(box) == []
+    box.screenshot(SHOTS, f"topic-step-read-{lang}")
+    # Back returns to the same step
+    box.press("back")
+    assert box.screen == "topic" and page.opacity == 0 and box.focus == key
+    # the service points: every Mongolian name whole, every phone number on one line (one column)
+    box.press("up")
+    walk_to(box, "services", "right", "left")
+    box.go("ok", screen="services")
+    screen = box.app.sm.current_screen
+    box.pump(6)
+    cards = [c for c in screen.ids.services.children if c.get_root_window() is not None]
+    for card in cards:
+        assert card.ids.name.shown_whole, card.ids.name.shown_text
+        phone = card.ids.phone
+        if lang == "mn":
+            assert phone.shown_columns == [card.service["phone"]], phone.shown_columns
+        else:
+            assert phone.shown_box[3] < 2 * phone.font_size, "the phone number is split over lines"
+    assert broken_mongolian_words(box) == []
+    box.screenshot(SHOTS, f"services-{lang}")
+    # OK on a point shows its name, phone, hours and address whole, in large type
+    box.press("right")
+    card, key = box.focused_card(), box.focus
+    box.press("ok")
+    page = screen.ids.page
+    box.until(lambda: page.opacity == 1, what="the service point read whole")
+    box.pump(6)
+    body = page.ids.body.shown_text
+    service = card.service
+    assert page.ids.heading.shown_text == pick(service["name"], lang) and page.ids.heading.shown_whole
+    assert service["phone"] in body and pick(service["hours"], lang) in body and pick(service["address"], lang) in body
+    assert page.ids.body.shown_whole and page.ids.body.font_size > card.ids.hours.font_size
+    assert broken_mongolian_words(box) == []
+    box.screenshot(SHOTS, f"services-read-{lang}")
+    box.press("back")
+    assert box.screen == "services" and page.opacity == 0 and box.focus == key
+    home(box)
+
+
+@pytest.mark.parametrize("lang", ["zh", "mn"])
+def test_the_consent_keeps_the_phone_number_on_one_line(world, lang):
+    box, _, _ = world
+    set_language(box, lang)
+    wizard_to_phone(box)
+    box.press(*"13812345678")
+    walk_to(box, "next", "up", "right")
+    box.press("ok")
+    box.until(lambda: box.focus == "window:morning", what="callback window")
+    box.press("ok")
+    box.until(lambda: box.focus == "send", what="consent")
+    consent = box.app.sm.current_screen.ids.entry
+    # the number as the household reads it back, never broken between lines (or columns)
+    drawn = consent.shown_columns if lang == "mn" else consent.shown_lines
+    assert any("138 1234 5678" in part for part in drawn), drawn
+    assert consent.shown_whole
+    box.screenshot(SHOTS, f"ask-consent-{lang}")
+    home(box)
+
+
+def test_a_refused_rating_is_shown_in_the_servers_words(world, answered):
+    box, server, root = world
+    set_language(box, "zh")
+    home_focus(box, "ask")
+    box.press("down")
+    box.go("ok", screen="questions")
+    box.until(lambda: any(c.question.get("id") == answered["id"] and c.question.get("can_rate")
+                          for c in box.app.sm.current_screen.ids.questions.children), what="the answer to rate")
+    key = f"question:{answered['id']}"
+    walk_to(box, key, "up", "left", "right")
+    # given the answer was rated meanwhile (from another remote), as the server now knows
+    request = urllib.request.Request(f"{server.url}/api/v1/questions/{answered['id']}/rating",
+                                     data=json.dumps({"score": 5}).encode(), method="POST",
+                                     headers={"Authorization": f"Bearer {device_token(root)}",
+                                              "Content-Type": "application/json"})
+    assert urllib.request.urlopen(request, timeout=10).status == 200
+    for lang in ("zh", "mn"):
+        # when the household presses 4 on the card, then the box says what the server said
+        card = box.focused_card()
+        assert box.focus == key and card.question.get("can_rate")
+        box.press("4")
+        words = translate("You have already rated this answer. Thank you.", lang)
+        box.until(lambda: card.ids.rate.shown_text == words, what="the server's words")
+        assert card.ids.rate.shown_whole and broken_mongolian_words(box) == []
+        assert translate("Could not send the rating. Please try again later.", lang) not in box.texts()
+        box.screenshot(SHOTS, f"questions-rating-refused-{lang}")
+        if lang == "zh":
+            box.press("menu")                                    # and in Mongolian, its Mongolian words
+            box.until(lambda: box.app.lang == "mn" and box.focus == key, what="Mongolian")
+    box.press("menu")
+    box.until(lambda: box.app.lang == "zh", what="Chinese")
+    home(box)
+
+
+@pytest.mark.parametrize("lang", ["zh", "mn"])
+def test_every_wizard_step_says_which_of_six_it_is(world, lang):
+    box, _, _ = world
+    set_language(box, lang)
+    ask = None
+
+    def says(number: int) -> None:
+        words = translate("Step {number} of {count}", lang, number=number, count=6)
+        assert words in box.texts(), (ask.step, box.texts())
+        assert ask.ids.step_count.shown_whole and broken_mongolian_words(box) == []
+    home_focus(box, "ask")
+    box.go("ok", screen="ask")
+    ask = box.app.sm.current_screen
+    says(1)
+    box.press("ok")
+    box.until(lambda: (box.focus or "").startswith("phrase:"), what="phrases")
+    says(2)
+    box.press("ok")
+    walk_to(box, "next", "up", "right")
+    box.press("ok")
+    box.until(lambda: box.focus == "key:0", what="the keyboard")
+    says(3)
+    walk_to(box, "next", "up", "right")
+    box.press("ok")
+    box.until(lambda: box.focus == "digit:1", what="the phone step")
+    says(4)
+    box.press(*"13812345678")
+    walk_to(box, "next", "up", "right")
+    box.press("ok")
+    box.until(lambda: box.focus == "window:morning", what="callback window")
+    says(5)
+    box.press("ok")
+    box.until(lambda: box.focus == "send", what="consent")
+    says(6)
+    box.screenshot(SHOTS, f"ask-step-6-of-6-{lang}")
+    home(box)
