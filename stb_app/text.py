@@ -161,15 +161,25 @@ def wrap_chinese(text: str, width: float, extent) -> str:
     be cut anywhere, "138 1234 | 5678" too). `extent(s)` is the width of `s` drawn."""
     out = []
     for paragraph in text.split("\n"):
-        line = ""
+        line, line_w = "", 0.0
         for piece in _breakable_pieces(paragraph):
-            if line and extent(line + piece) > width:
+            # pieces measured alone add up to about the line; only near the edge is the line measured
+            grown = line_w + extent(piece)
+            if line and grown > 0.95 * width and extent(line + piece) > width:
                 out.append(line.rstrip(" "))
                 line = piece.lstrip(" ")
+                line_w = extent(line)
             else:
-                line += piece
+                line, line_w = line + piece, grown
         out.append(line)
     return "\n".join(out)
+
+
+@lru_cache(maxsize=64)
+def _chinese_measure(size: float):
+    """The width of a Chinese text at `size` (pieces remembered: the same glyphs come again and again)."""
+    label = CoreLabel(font_name=FONT_CJK, font_size=size)
+    return lru_cache(maxsize=4096)(lambda s: label.get_extents(s)[0])
 
 
 def paragraph_texture(text: str, size: float, color, width: float, halign: str, max_lines: int | None,
@@ -179,8 +189,7 @@ def paragraph_texture(text: str, size: float, color, width: float, halign: str, 
     texture = _TEXTURES.get(key)
     if texture is None:
         if not shorten:
-            measuring = CoreLabel(font_name=FONT_CJK, font_size=size)
-            text = wrap_chinese(text, width - 1, lambda s: measuring.get_extents(s)[0])
+            text = wrap_chinese(text, width - 1, _chinese_measure(round(size, 2)))
         label = CoreLabel(text=text, font_name=FONT_CJK, font_size=size, color=color, text_size=(width, None),
                           halign=halign, max_lines=max_lines, shorten=shorten, shorten_from="right",
                           line_height=1.15)

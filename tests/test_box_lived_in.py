@@ -386,7 +386,7 @@ def test_ok_on_an_answered_question_opens_the_whole_answer_large_and_down_reads_
     box.press("down")
     box.go("ok", screen="questions")
     key = f"question:{answered['id']}"
-    walk_to(box, key, "up", "left", "right")  # the newest is in the first row (two asked in one second: either place)
+    walk_to(box, key, "up", "left", "right", "down")  # the newest is in the first row (two asked in one second: either place)
     screen = box.app.sm.current_screen
     card = box.focused_card()
     assert not card.ids.answer.shown_whole                      # the card has room for the beginning only
@@ -587,7 +587,7 @@ def test_a_refused_rating_is_shown_in_the_servers_words(world, answered):
     box.until(lambda: any(c.question.get("id") == answered["id"] and c.question.get("can_rate")
                           for c in box.app.sm.current_screen.ids.questions.children), what="the answer to rate")
     key = f"question:{answered['id']}"
-    walk_to(box, key, "up", "left", "right")
+    walk_to(box, key, "up", "left", "right", "down")
     # given the answer was rated meanwhile (from another remote), as the server now knows
     request = urllib.request.Request(f"{server.url}/api/v1/questions/{answered['id']}/rating",
                                      data=json.dumps({"score": 5}).encode(), method="POST",
@@ -647,4 +647,51 @@ def test_every_wizard_step_says_which_of_six_it_is(world, lang):
     box.until(lambda: box.focus == "send", what="consent")
     says(6)
     box.screenshot(SHOTS, f"ask-step-6-of-6-{lang}")
+    home(box)
+
+
+LAWYERS: dict = {}  # the lawyer's token per box, the account made once
+
+
+def answer_every_open_question(server, root) -> None:
+    """A 12348 lawyer answers what the box has open (a household may have three open at once)."""
+    lawyer = LAWYERS.get(str(root)) or LAWYERS.setdefault(str(root), staff_token(root, "oyun"))
+    for question in call(server, "/api/v1/questions", device_token(root)):
+        if question["status"] in ("answered", "closed", "rated"):
+            continue
+        url = f"/api/v1/desk/questions/{question['id']}"
+        try:
+            claimed = call(server, url + "/claim", lawyer, {})
+        except urllib.error.HTTPError as err:
+            assert err.code == 409                               # another lawyer has it: it stays open
+            continue
+        called = call(server, url + "/attempts", lawyer, {"version": claimed["version"], "outcome": "answered"})
+        call(server, url + "/answer", lawyer, {"version": called["version"], "summary": LONG_ANSWER})
+
+
+@pytest.mark.parametrize("lang", ["zh", "mn"])
+def test_the_question_number_is_large_on_its_own_after_asking_and_in_my_questions(world, lang):
+    box, server, root = world
+    answer_every_open_question(server, root)
+    set_language(box, lang)
+    wizard_to_phone(box)
+    wizard_send(box, "13900004444")
+    ask = box.app.sm.current_screen
+    number = box.app.library.outbox.entry(ask.key).response["number"]
+    shown = translate("No. {number}", lang, number=number)
+    big = next(w for w in ask.walk() if getattr(w, "shown_text", None) == shown)
+    # the number stands large on its own, the sentence above it does not hide it inside
+    assert big.font_size >= 2 * ask.ids.entry.font_size and big.shown_whole
+    assert str(number) not in ask.ids.entry.shown_text
+    assert broken_mongolian_words(box) == []
+    box.screenshot(SHOTS, f"ask-thank-you-number-{lang}")
+    # and in My questions, the number is the largest text of its card
+    box.go("ok", screen="questions")
+    key = f"question:{box.app.library.outbox.entry(ask.key).response['id']}"
+    box.until(lambda: any(c.focus_key == key for c in box.app.sm.current_screen.ids.questions.children),
+              what="the question listed")
+    card = next(c for c in box.app.sm.current_screen.ids.questions.children if c.focus_key == key)
+    assert card.ids.number.shown_text == shown and card.ids.number.shown_whole
+    assert card.ids.number.font_size >= 1.4 * card.ids.status.font_size
+    box.screenshot(SHOTS, f"questions-number-{lang}")
     home(box)

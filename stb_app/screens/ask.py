@@ -163,6 +163,11 @@ class AskScreen(BaseScreen):
             self._hotline = BiLabel(texts="", lang="zh", font_size=dp(120), halign="center", valign="middle",
                                     size_hint=(None, None), size=(0, tall))
             body.add_widget(self._hotline)
+            # the question's number large on its own, to read out when the lawyer calls
+            # (in Mongolian a column long enough for "No." and six digits, each whole)
+            self._number = BiLabel(font_size=dp(72) if mn else dp(96), color=(1.0, 0.85, 0.45, 1), halign="center",
+                                   valign="middle", size_hint=(None, None), size=(0, dp(380) if mn else tall), whole=mn)
+            body.add_widget(self._number)
             self._show_result()
             # TRANSLATORS: TV app, button and screen title: the household's own questions, max 24 chars
             body.add_widget(card("questions", N_("Questions I asked"), size=(dp(360), tall),
@@ -272,10 +277,13 @@ class AskScreen(BaseScreen):
         self.ids.entry.texts = words  # the server's own words, in the household's script
         self._hotline.texts = "12348" if refused else ""
         self._hotline.width = dp(420) if refused else 0
+        number = entry.response.get("number", "") if entry is not None and entry.response else ""
+        self._number.msgid, self._number.params = (N_("No. {number}"), {"number": number}) if number else ("", {})
+        if self.app.lang == "zh":
+            self._number.width = dp(560) if number else 0
         if entry is not None and entry.response:
-            # TRANSLATORS: TV app, ask screen, message after sending, max 120 chars
-            self.ids.entry.msgid = N_("Your question was sent. Its number is {number}. A lawyer will call you.")
-            self.ids.entry.params = {"number": entry.response.get("number", "")}
+            # TRANSLATORS: TV app, ask screen, message after sending, above the question's number shown large, max 120 chars
+            self.ids.entry.msgid = N_("Your question was sent. A lawyer will call you. Your question's number:")
         elif refused:
             # TRANSLATORS: TV app, ask screen, message when the server refused the question, max 100 chars
             self.ids.entry.msgid = N_("The question could not be accepted. Please call 12348.")
