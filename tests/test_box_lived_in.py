@@ -695,3 +695,36 @@ def test_the_question_number_is_large_on_its_own_after_asking_and_in_my_question
     assert card.ids.number.font_size >= 1.4 * card.ids.status.font_size
     box.screenshot(SHOTS, f"questions-number-{lang}")
     home(box)
+
+
+@pytest.mark.parametrize("lang", ["zh", "mn"])
+def test_the_consent_recaps_the_topic_the_chosen_sentences_and_the_call_time(world, lang):
+    box, _, _ = world
+    set_language(box, lang)
+    home_focus(box, "ask")
+    box.go("ok", screen="ask")
+    ask = box.app.sm.current_screen
+    box.press("ok")                                              # the first topic
+    box.until(lambda: (box.focus or "").startswith("phrase:"), what="phrases")
+    box.press("ok")                                              # its first sentence, ticked
+    phrase = box.focused_card().children[0].shown_text.removeprefix("✓ ")
+    walk_to(box, "next", "up", "right")
+    box.press("ok")
+    box.until(lambda: box.focus == "key:0", what="the keyboard")
+    walk_to(box, "next", "up", "right")
+    box.press("ok")
+    box.until(lambda: box.focus == "digit:1", what="the phone step")
+    box.press(*"13812345678")
+    walk_to(box, "next", "up", "right")
+    box.press("ok")
+    box.until(lambda: box.focus == "window:morning", what="callback window")
+    box.press("right", "ok")                                     # the afternoon
+    box.until(lambda: box.focus == "send", what="consent")
+    # then the consent shows what will be sent, whole
+    topic = pick(ask.topic()["title"], lang)
+    recap = next(t for t in box.texts() if topic in t and phrase in t)
+    assert translate("Afternoon (12–18)", lang) in recap
+    label = next(w for w in ask.walk() if getattr(w, "shown_text", None) == recap)
+    assert label.shown_whole and broken_mongolian_words(box) == []
+    box.screenshot(SHOTS, f"ask-consent-recap-{lang}")
+    home(box)

@@ -7,7 +7,7 @@ import re
 from kivy.metrics import dp
 from kivy.properties import ListProperty, StringProperty
 
-from ..i18n import N_, pick
+from ..i18n import N_, pick, translate
 from ..keys import BACK, DELETE, DIGIT
 from ..widgets import BiLabel, FocusCard
 from .base import BaseScreen
@@ -26,6 +26,8 @@ WINDOWS = (
     # TRANSLATORS: TV app, ask screen, button: the lawyer may call at any time, max 24 chars
     ("any", N_("Any time")),
 )
+# TRANSLATORS: TV app, ask screen, consent step: what will be sent, three short lines; {phrases} are the chosen sentences, max 200 chars
+RECAP = N_("Topic: {topic}\nYou chose: {phrases}\nThe lawyer calls: {window}")
 # arrow-driven keyboards: whole words for Chinese (no pinyin needed), letters for Mongolian
 WORDS_ZH = ("我", "家里", "土地", "草场", "承包", "工资", "欠", "离婚", "孩子", "老人", "赡养", "借钱",
             "合同", "打工", "受伤", "邻居", "纠纷", "牛羊", "房子", "补偿", "怎么办", "请帮忙", "，", "。")
@@ -154,6 +156,10 @@ class AskScreen(BaseScreen):
             ids.entry.msgid = N_("We send your phone number and question to the 12348 legal hotline so "
                                  "that a lawyer can call you back at {phone}. They are used for nothing else.")
             ids.entry.params = {"phone": format_phone(self.phone)}
+            # what will be sent, read over before agreeing: the topic, the sentences chosen, the call time
+            self._recap = BiLabel(texts=self.recap(), font_size=dp(34), color=(0.45, 0.85, 0.55, 1), whole=True,
+                                  size_hint=(None, None) if mn else (1, None), size=(0, tall) if mn else (0, 0))
+            body.add_widget(self._recap)
             # TRANSLATORS: TV app, ask screen, button that gives consent and sends the question, max 20 chars
             body.add_widget(card("send", N_("Agree and send"), size=(dp(400), tall), on_activate=self.send))
             # TRANSLATORS: TV app, ask screen, button that leaves without sending, max 14 chars
@@ -257,6 +263,18 @@ class AskScreen(BaseScreen):
         self.show("consent")
 
     # -- sending ----------------------------------------------------------------------------------
+    def recap(self) -> dict:
+        """The question as it will be sent, in both scripts: its topic, the chosen sentences (or the
+        words typed), when the lawyer calls."""
+        topic = self.topic() or {}
+        chosen = [p["text"] for p in topic.get("phrases") or [] if p["id"] in self.phrases]
+        window = dict(WINDOWS).get(self.window, "")
+        joiner = {"zh": "；", "mn": " ᠂ "}
+        return {lang: translate(RECAP, lang, topic=pick(topic.get("title") or "", lang),
+                                phrases=joiner[lang].join(pick(c, lang) for c in chosen) or self.text.strip() or "—",
+                                window=translate(window, lang) if window else "—")
+                for lang in ("zh", "mn")}
+
     def body(self) -> dict:
         return {"topic": self.topic_id, "phrases": list(self.phrases), "text": self.text.strip(),
                 "phone": self.phone, "callback_window": self.window, "language": self.app.lang}
