@@ -728,3 +728,40 @@ def test_the_consent_recaps_the_topic_the_chosen_sentences_and_the_call_time(wor
     assert label.shown_whole and broken_mongolian_words(box) == []
     box.screenshot(SHOTS, f"ask-consent-recap-{lang}")
     home(box)
+
+
+@pytest.mark.parametrize("lang", ["zh", "mn"])
+def test_typed_words_sit_in_a_visible_field_with_a_visible_cursor(world, lang):
+    from fontTools.ttLib import TTFont
+    from kivy.metrics import dp
+
+    from stb_app import fonts
+    from stb_app.navigator import window_rect
+
+    from .test_box_playback import window_pixels
+    box, _, _ = world
+    set_language(box, lang)
+    home_focus(box, "ask")
+    box.go("ok", screen="ask")
+    ask = box.app.sm.current_screen
+    box.press("ok")
+    box.until(lambda: (box.focus or "").startswith("phrase:"), what="phrases")
+    walk_to(box, "next", "up", "right")
+    box.press("ok")
+    box.until(lambda: box.focus == "key:0", what="the keyboard")
+    # when a word is typed with the on-screen keys
+    typed = box.focused_card().children[0].shown_text
+    box.press("ok")
+    box.pump(4)
+    entry = ask.ids.entry
+    # then it shows with a cursor after it, a glyph the font draws (not an empty box)
+    assert entry.shown_text.startswith(typed) and len(entry.shown_text) == len(typed) + 1
+    cursor = entry.shown_text[-1]
+    assert ord(cursor) in TTFont(str(fonts.CHINESE_BUNDLED)).getBestCmap(), f"{cursor!r} is not in the font"
+    # inside a field that stands out from the page
+    rect = window_rect(entry)
+    box.screenshot(SHOTS, f"ask-typed-field-{lang}")
+    image = window_pixels(box)
+    inside = image.getpixel((int(rect.x + rect.w - dp(4)), int(rect.y + dp(4))))  # rows as read: bottom first
+    assert inside == pytest.approx((23, 26, 36), abs=4), (inside, rect)
+    home(box)

@@ -28,6 +28,8 @@ WINDOWS = (
 )
 # TRANSLATORS: TV app, ask screen, consent step: what will be sent, three short lines; {phrases} are the chosen sentences, max 200 chars
 RECAP = N_("Topic: {topic}\nYou chose: {phrases}\nThe lawyer calls: {window}")
+# the end of what is typed: a glyph both fonts have (a column turns it across, as a cursor in vertical text)
+CURSOR = "|"
 # arrow-driven keyboards: whole words for Chinese (no pinyin needed), letters for Mongolian
 WORDS_ZH = ("我", "家里", "土地", "草场", "承包", "工资", "欠", "离婚", "孩子", "老人", "赡养", "借钱",
             "合同", "打工", "受伤", "邻居", "纠纷", "牛羊", "房子", "补偿", "怎么办", "请帮忙", "，", "。")
@@ -227,7 +229,7 @@ class AskScreen(BaseScreen):
 
     def _show_text(self) -> None:
         self.ids.entry.lang = ""
-        self.ids.entry.texts = self.text + "▏"
+        self.ids.entry.texts = self.text + CURSOR
 
     def _type(self, s: str) -> None:
         if len(self.text) + len(s) <= MAX_TEXT:
