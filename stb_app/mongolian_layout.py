@@ -16,7 +16,7 @@ def char_kind(ch: str) -> str:
     o = ord(ch)
     if 0x1800 <= o <= 0x18AF or 0x11660 <= o <= 0x1167F or o in (0x202F, 0x200C, 0x200D, 0x180E):
         return MONG
-    if (0x2E80 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFFEF
+    if (0x2E80 <= o <= 0x9FFF or 0x2190 <= o <= 0x21FF  # arrows point as on the remote: upright or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFFEF
             or 0x20000 <= o <= 0x3FFFF):
         return UPRIGHT
     return OTHER
@@ -91,12 +91,14 @@ class Column:
 def _tokens(paragraph: str) -> list[str]:
     """Words with their trailing spaces; upright glyphs break anywhere, so each is a token."""
     tokens, current = [], ""
-    for ch in paragraph:
+    for i, ch in enumerate(paragraph):
         if char_kind(ch) == UPRIGHT:
             if current:
                 tokens.append(current)
             tokens.append(ch)
             current = ""
+        elif ch == " " and current[-1:].isdigit() and paragraph[i + 1:i + 2].isdigit():
+            current += ch  # a space grouping a number's digits (138 1234 5678) never breaks it
         elif ch == " ":
             current += ch
             tokens.append(current)

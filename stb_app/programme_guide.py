@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from .i18n import N_
 
@@ -16,7 +17,7 @@ class Slot:
     end: datetime
     entry: dict       # the guide entry as the server sent it
 
-    @property
+    @cached_property  # asked of thousands of slots each time the guide is shown
     def key(self) -> str:
         """A focus key that stays the same when the guide is fetched again."""
         return f"guide:{self.start.isoformat()}"

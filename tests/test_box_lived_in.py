@@ -16,7 +16,7 @@ import pytest
 from content_server.demo import fill_demo
 from content_server.kernel.config import Settings
 
-from stb_app.i18n import translate
+from stb_app.i18n import pick, translate
 
 from .box_ui import launch
 from .conftest import ARTIFACTS, ServerProcess
@@ -386,7 +386,7 @@ def test_ok_on_an_answered_question_opens_the_whole_answer_large_and_down_reads_
     box.press("down")
     box.go("ok", screen="questions")
     key = f"question:{answered['id']}"
-    walk_to(box, key, "up", "left", "right")  # the newest is in the first row (two asked in one second: either place)
+    walk_to(box, key, "up", "left", "right", "down")  # the newest is in the first row (two asked in one second: either place)
     screen = box.app.sm.current_screen
     card = box.focused_card()
     assert not card.ids.answer.shown_whole                      # the card has room for the beginning only
@@ -479,3 +479,289 @@ def test_back_from_my_questions_opened_after_asking_goes_home_not_to_thank_you(w
     box.press("back")
     box.until(lambda: box.screen == "home" and box.focus is not None, what="home")
     assert box.screen == "home"
+
+
+def row_end(box, direction: str) -> str:
+    """Presses `direction` until the focus stops moving; returns where it stopped."""
+    for _ in range(40):
+        before = box.focus
+        box.press(direction)
+        if box.focus == before:
+            return before
+    raise AssertionError(f"{direction} never reached the end of the row")
+
+
+@pytest.mark.parametrize("lang", ["zh", "mn"])
+def test_ok_on_a_guide_step_or_a_service_point_shows_it_whole_and_large_and_back_returns_to_it(world, lang):
+    box, _, _ = world
+    set_language(box, lang)
+    home_focus(box, "choose")
+    box.go("ok", screen="choose")
+    box.go("ok", screen="topic")
+    walk_to(box, "ask", "up", "left")
+    box.press("down")
+    walk_to(box, "step:1", "left")
+    screen = box.app.sm.current_screen
+    page = screen.ids.page
+    # the step that names the hotline
+    for _ in range(12):
+        if "12348" in box.focused_card().ids.text.shown_text:
+            break
+        box.press("right")
+    step, key = box.focused_card(), box.focus
+    assert "12348" in step.ids.text.shown_text
+    # when OK is pressed on the step, then it shows whole, in large type
+    box.press("ok")
+    box.until(lambda: page.opacity == 1, what="the step read whole")
+    box.pump(6)
+    body = page.ids.body
+    assert body.shown_text == step.ids.text.shown_text and body.shown_whole
+    assert body.font_size >= 1.5 * step.ids.text.font_size
+    assert translate("Step {number}", lang, number=key.split(":")[1]) == page.ids.heading.shown_text
+    assert broken_mongolian_words(box) == []
+    box.screenshot(SHOTS, f"topic-step-read-{lang}")
+    # Back returns to the same step
+    box.press("back")
+    assert box.screen == "topic" and page.opacity == 0 and box.focus == key
+    # the service points: every Mongolian name whole, every phone number on one line (one column)
+    box.press("up")
+    walk_to(box, "services", "right", "left")
+    box.go("ok", screen="services")
+    screen = box.app.sm.current_screen
+    box.pump(6)
+    cards = [c for c in screen.ids.services.children if c.get_root_window() is not None]
+    for card in cards:
+        assert card.ids.name.shown_whole, card.ids.name.shown_text
+        phone = card.ids.phone
+        if lang == "mn":
+            assert phone.shown_columns == [card.service["phone"]], phone.shown_columns
+        else:
+            assert phone.shown_box[3] < 2 * phone.font_size, "the phone number is split over lines"
+    assert broken_mongolian_words(box) == []
+    box.screenshot(SHOTS, f"services-{lang}")
+    # OK on a point shows its name, phone, hours and address whole, in large type
+    box.press("right")
+    card, key = box.focused_card(), box.focus
+    box.press("ok")
+    page = screen.ids.page
+    box.until(lambda: page.opacity == 1, what="the service point read whole")
+    box.pump(6)
+    body = page.ids.body.shown_text
+    service = card.service
+    assert page.ids.heading.shown_text == pick(service["name"], lang) and page.ids.heading.shown_whole
+    assert service["phone"] in body and pick(service["hours"], lang) in body and pick(service["address"], lang) in body
+    assert page.ids.body.shown_whole and page.ids.body.font_size > card.ids.hours.font_size
+    assert broken_mongolian_words(box) == []
+    box.screenshot(SHOTS, f"services-read-{lang}")
+    box.press("back")
+    assert box.screen == "services" and page.opacity == 0 and box.focus == key
+    home(box)
+
+
+@pytest.mark.parametrize("lang", ["zh", "mn"])
+def test_the_consent_keeps_the_phone_number_on_one_line(world, lang):
+    box, _, _ = world
+    set_language(box, lang)
+    wizard_to_phone(box)
+    box.press(*"13812345678")
+    walk_to(box, "next", "up", "right")
+    box.press("ok")
+    box.until(lambda: box.focus == "window:morning", what="callback window")
+    box.press("ok")
+    box.until(lambda: box.focus == "send", what="consent")
+    consent = box.app.sm.current_screen.ids.entry
+    # the number as the household reads it back, never broken between lines (or columns)
+    drawn = consent.shown_columns if lang == "mn" else consent.shown_lines
+    assert any("138 1234 5678" in part for part in drawn), drawn
+    assert consent.shown_whole
+    box.screenshot(SHOTS, f"ask-consent-{lang}")
+    home(box)
+
+
+def test_a_refused_rating_is_shown_in_the_servers_words(world, answered):
+    box, server, root = world
+    set_language(box, "zh")
+    home_focus(box, "ask")
+    box.press("down")
+    box.go("ok", screen="questions")
+    box.until(lambda: any(c.question.get("id") == answered["id"] and c.question.get("can_rate")
+                          for c in box.app.sm.current_screen.ids.questions.children), what="the answer to rate")
+    key = f"question:{answered['id']}"
+    walk_to(box, key, "up", "left", "right", "down")
+    # given the answer was rated meanwhile (from another remote), as the server now knows
+    request = urllib.request.Request(f"{server.url}/api/v1/questions/{answered['id']}/rating",
+                                     data=json.dumps({"score": 5}).encode(), method="POST",
+                                     headers={"Authorization": f"Bearer {device_token(root)}",
+                                              "Content-Type": "application/json"})
+    assert urllib.request.urlopen(request, timeout=10).status == 200
+    for lang in ("zh", "mn"):
+        # when the household presses 4 on the card, then the box says what the server said
+        card = box.focused_card()
+        assert box.focus == key and card.question.get("can_rate")
+        box.press("4")
+        words = translate("You have already rated this answer. Thank you.", lang)
+        box.until(lambda: card.ids.rate.shown_text == words, what="the server's words")
+        assert card.ids.rate.shown_whole and broken_mongolian_words(box) == []
+        assert translate("Could not send the rating. Please try again later.", lang) not in box.texts()
+        box.screenshot(SHOTS, f"questions-rating-refused-{lang}")
+        if lang == "zh":
+            box.press("menu")                                    # and in Mongolian, its Mongolian words
+            box.until(lambda: box.app.lang == "mn" and box.focus == key, what="Mongolian")
+    box.press("menu")
+    box.until(lambda: box.app.lang == "zh", what="Chinese")
+    home(box)
+
+
+@pytest.mark.parametrize("lang", ["zh", "mn"])
+def test_every_wizard_step_says_which_of_six_it_is(world, lang):
+    box, _, _ = world
+    set_language(box, lang)
+    ask = None
+
+    def says(number: int) -> None:
+        words = translate("Step {number} of {count}", lang, number=number, count=6)
+        assert words in box.texts(), (ask.step, box.texts())
+        assert ask.ids.step_count.shown_whole and broken_mongolian_words(box) == []
+    home_focus(box, "ask")
+    box.go("ok", screen="ask")
+    ask = box.app.sm.current_screen
+    says(1)
+    box.press("ok")
+    box.until(lambda: (box.focus or "").startswith("phrase:"), what="phrases")
+    says(2)
+    box.press("ok")
+    walk_to(box, "next", "up", "right")
+    box.press("ok")
+    box.until(lambda: box.focus == "key:0", what="the keyboard")
+    says(3)
+    walk_to(box, "next", "up", "right")
+    box.press("ok")
+    box.until(lambda: box.focus == "digit:1", what="the phone step")
+    says(4)
+    box.press(*"13812345678")
+    walk_to(box, "next", "up", "right")
+    box.press("ok")
+    box.until(lambda: box.focus == "window:morning", what="callback window")
+    says(5)
+    box.press("ok")
+    box.until(lambda: box.focus == "send", what="consent")
+    says(6)
+    box.screenshot(SHOTS, f"ask-step-6-of-6-{lang}")
+    home(box)
+
+
+LAWYERS: dict = {}  # the lawyer's token per box, the account made once
+
+
+def answer_every_open_question(server, root) -> None:
+    """A 12348 lawyer answers what the box has open (a household may have three open at once)."""
+    lawyer = LAWYERS.get(str(root)) or LAWYERS.setdefault(str(root), staff_token(root, "oyun"))
+    for question in call(server, "/api/v1/questions", device_token(root)):
+        if question["status"] in ("answered", "closed", "rated"):
+            continue
+        url = f"/api/v1/desk/questions/{question['id']}"
+        try:
+            claimed = call(server, url + "/claim", lawyer, {})
+        except urllib.error.HTTPError as err:
+            assert err.code == 409                               # another lawyer has it: it stays open
+            continue
+        called = call(server, url + "/attempts", lawyer, {"version": claimed["version"], "outcome": "answered"})
+        call(server, url + "/answer", lawyer, {"version": called["version"], "summary": LONG_ANSWER})
+
+
+@pytest.mark.parametrize("lang", ["zh", "mn"])
+def test_the_question_number_is_large_on_its_own_after_asking_and_in_my_questions(world, lang):
+    box, server, root = world
+    answer_every_open_question(server, root)
+    set_language(box, lang)
+    wizard_to_phone(box)
+    wizard_send(box, "13900004444")
+    ask = box.app.sm.current_screen
+    number = box.app.library.outbox.entry(ask.key).response["number"]
+    shown = translate("No. {number}", lang, number=number)
+    big = next(w for w in ask.walk() if getattr(w, "shown_text", None) == shown)
+    # the number stands large on its own, the sentence above it does not hide it inside
+    assert big.font_size >= 2 * ask.ids.entry.font_size and big.shown_whole
+    assert str(number) not in ask.ids.entry.shown_text
+    assert broken_mongolian_words(box) == []
+    box.screenshot(SHOTS, f"ask-thank-you-number-{lang}")
+    # and in My questions, the number is the largest text of its card
+    box.go("ok", screen="questions")
+    key = f"question:{box.app.library.outbox.entry(ask.key).response['id']}"
+    box.until(lambda: any(c.focus_key == key for c in box.app.sm.current_screen.ids.questions.children),
+              what="the question listed")
+    card = next(c for c in box.app.sm.current_screen.ids.questions.children if c.focus_key == key)
+    assert card.ids.number.shown_text == shown and card.ids.number.shown_whole
+    assert card.ids.number.font_size >= 1.4 * card.ids.status.font_size
+    box.screenshot(SHOTS, f"questions-number-{lang}")
+    home(box)
+
+
+@pytest.mark.parametrize("lang", ["zh", "mn"])
+def test_the_consent_recaps_the_topic_the_chosen_sentences_and_the_call_time(world, lang):
+    box, _, _ = world
+    set_language(box, lang)
+    home_focus(box, "ask")
+    box.go("ok", screen="ask")
+    ask = box.app.sm.current_screen
+    box.press("ok")                                              # the first topic
+    box.until(lambda: (box.focus or "").startswith("phrase:"), what="phrases")
+    box.press("ok")                                              # its first sentence, ticked
+    phrase = box.focused_card().children[0].shown_text.removeprefix("✓ ")
+    walk_to(box, "next", "up", "right")
+    box.press("ok")
+    box.until(lambda: box.focus == "key:0", what="the keyboard")
+    walk_to(box, "next", "up", "right")
+    box.press("ok")
+    box.until(lambda: box.focus == "digit:1", what="the phone step")
+    box.press(*"13812345678")
+    walk_to(box, "next", "up", "right")
+    box.press("ok")
+    box.until(lambda: box.focus == "window:morning", what="callback window")
+    box.press("right", "ok")                                     # the afternoon
+    box.until(lambda: box.focus == "send", what="consent")
+    # then the consent shows what will be sent, whole
+    topic = pick(ask.topic()["title"], lang)
+    recap = next(t for t in box.texts() if topic in t and phrase in t)
+    assert translate("Afternoon (12–18)", lang) in recap
+    label = next(w for w in ask.walk() if getattr(w, "shown_text", None) == recap)
+    assert label.shown_whole and broken_mongolian_words(box) == []
+    box.screenshot(SHOTS, f"ask-consent-recap-{lang}")
+    home(box)
+
+
+@pytest.mark.parametrize("lang", ["zh", "mn"])
+def test_typed_words_sit_in_a_visible_field_with_a_visible_cursor(world, lang):
+    from fontTools.ttLib import TTFont
+    from kivy.metrics import dp
+
+    from stb_app import fonts
+    from stb_app.navigator import window_rect
+
+    from .test_box_playback import window_pixels
+    box, _, _ = world
+    set_language(box, lang)
+    home_focus(box, "ask")
+    box.go("ok", screen="ask")
+    ask = box.app.sm.current_screen
+    box.press("ok")
+    box.until(lambda: (box.focus or "").startswith("phrase:"), what="phrases")
+    walk_to(box, "next", "up", "right")
+    box.press("ok")
+    box.until(lambda: box.focus == "key:0", what="the keyboard")
+    # when a word is typed with the on-screen keys
+    typed = box.focused_card().children[0].shown_text
+    box.press("ok")
+    box.pump(4)
+    entry = ask.ids.entry
+    # then it shows with a cursor after it, a glyph the font draws (not an empty box)
+    assert entry.shown_text.startswith(typed) and len(entry.shown_text) == len(typed) + 1
+    cursor = entry.shown_text[-1]
+    assert ord(cursor) in TTFont(str(fonts.CHINESE_BUNDLED)).getBestCmap(), f"{cursor!r} is not in the font"
+    # inside a field that stands out from the page
+    rect = window_rect(entry)
+    box.screenshot(SHOTS, f"ask-typed-field-{lang}")
+    image = window_pixels(box)
+    inside = image.getpixel((int(rect.x + rect.w - dp(4)), int(rect.y + dp(4))))  # rows as read: bottom first
+    assert inside == pytest.approx((23, 26, 36), abs=4), (inside, rect)
+    home(box)

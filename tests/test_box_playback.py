@@ -154,20 +154,118 @@ def test_the_live_channel_shows_live_the_programme_and_its_times(world, lang):
     assert_dark_until_the_first_frame(box, "the channel")
     box.until(lambda: box.app.player.texture is not None, timeout=60, what="the channel's first frame")
     screen = box.app.sm.current_screen
-    box.until(lambda: re.fullmatch(r"\d\d:\d\d–\d\d:\d\d", screen.ids.position.shown_text), what="the programme's times")
-    texts = box.texts()
-    assert translate("LIVE", lang) in texts
     from datetime import datetime
 
     from stb_app import programme_guide
-    now = datetime.now().astimezone()
-    slots = programme_guide.upcoming(box.app.library.guide, now)
-    on_air = slots[programme_guide.airing_index(slots, now)]
+
+    def on_air():
+        now = datetime.now().astimezone()
+        slots = programme_guide.upcoming(box.app.library.guide, now)
+        return slots[programme_guide.airing_index(slots, now)]
+    # the demo's 20 s programmes: wait for one that starts and ends within the same minute
+    box.until(lambda: f"{on_air().start:%H:%M}" == f"{on_air().end:%H:%M}"
+              and screen._on_air is not None and screen._on_air.start == on_air().start, timeout=60,
+              what="a programme inside one minute")
+    box.pump(3)
+    times = re.fullmatch(r"(\d\d:\d\d(?::\d\d)?)–(\d\d:\d\d(?::\d\d)?)", screen.ids.position.shown_text)
+    assert times, screen.ids.position.shown_text
+    assert times[1] != times[2], f"the times say nothing: {times[0]}"  # not "20:06–20:06"
+    assert times[1] == on_air().start.strftime("%H:%M:%S")
+    texts = box.texts()
+    assert translate("LIVE", lang) in texts
+    on_air = on_air()
     assert pick(on_air.entry["title"], lang) in texts
     assert not any("/ 0:00" in t for t in texts)                 # no clock of a video that has no end
     assert not any("←→" in t for t in texts)                     # no seeking hint where seeking does nothing
     assert screen.ids.notice.shown_text == ""                    # nothing left over from the video
+    if lang == "mn":
+        assert_the_mongolian_bar_is_a_tall_panel_with_every_word_whole(screen)
     box.screenshot(SHOTS, f"channel-live-bar-{lang}")
+    home(box)
+
+
+def assert_the_mongolian_bar_is_a_tall_panel_with_every_word_whole(screen) -> None:
+    """The Mongolian bar stands at the side, nearly the window's height; every label in it is at
+    least as tall as its longest word (never set smaller or broken into letters) and drawn whole."""
+    from kivy.core.window import Window
+
+    from stb_app import text as textdraw
+    from stb_app.mongolian_layout import longest_word
+    from stb_app.widgets import BiLabel
+
+    from .box_screens_probe import _words
+    osd = screen.ids.osd
+    assert osd.opacity == 1 and osd.height >= 0.8 * Window.height, "the bar is not a tall side panel"
+    labels = [w for w in osd.walk() if isinstance(w, BiLabel) and w.shown_lang == "mn" and w.shown_text
+              and w.opacity]
+    assert len(labels) >= 2                                      # the title and the key help at least
+    for label in labels:
+        size = label.font_size * textdraw.fonts.MONGOLIAN_SCALE
+        longest = longest_word(label.shown_text, lambda kind, part: textdraw.measure(kind, part, size))
+        assert label.height >= longest, f"{label.shown_text!r}: {label.height:.0f} px for a word of {longest:.0f}"
+        assert label.shown_whole, f"{label.shown_text!r} is cut"
+        assert _words(" ".join(label.shown_columns)) == _words(label.shown_text), f"{label.shown_text!r} broken"
+
+
+def test_the_mongolian_player_bar_shows_its_title_and_key_help_whole_and_no_chinese_word(world):
+    box, _, _, _ = world
+    set_language(box, "zh")
+    open_detail(box)
+    walk_to(box, "play", "right", "down")
+    box.press("ok")
+    box.until(lambda: box.app.player.texture is not None, timeout=60, what="the first frame")
+    screen = box.app.sm.current_screen
+    # subtitles switched off with ↓ while the bar is in Chinese: 字幕：不显示
+    off = {lang: translate("Subtitles: {language}", lang, language=translate("Off", lang)) for lang in ("zh", "mn")}
+    for _ in range(4):
+        if off["zh"] in box.texts():
+            break
+        box.press("down")
+    assert off["zh"] in box.texts()
+    # when the household switches to Mongolian while watching
+    box.press("menu")
+    box.until(lambda: box.app.lang == "mn", what="Mongolian")
+    from kivy.clock import Clock
+    screen.show_osd()
+    Clock.unschedule(screen._hide_osd)                           # the bar stays up while it is read
+    box.pump(8)
+    # then the bar says it in Mongolian only, as a tall panel with every word whole
+    texts = box.texts()
+    assert not any("不显示" in t for t in texts), texts
+    assert off["mn"] in texts
+    assert_the_mongolian_bar_is_a_tall_panel_with_every_word_whole(screen)
+    assert translate("OK pause · ←→ 10 seconds · ↑ audio · ↓ subtitles · Back stop", "mn") in texts
+    # the remote's arrows stand upright in the columns, pointing as on the remote (not turned sideways)
+    from stb_app.mongolian_layout import UPRIGHT, runs
+    help_text = screen.ids.help.shown_text
+    arrows = [kind for kind, part in runs(help_text) if set(part) & set("←→↑↓")]
+    assert len(arrows) >= 3 and set(arrows) == {UPRIGHT}, runs(help_text)
+    box.screenshot(SHOTS, "player-bar-mn")
+    box.press("menu")
+    box.until(lambda: box.app.lang == "zh", what="Chinese")
+    home(box)
+
+
+@pytest.mark.parametrize("lang", ["zh", "mn"])
+def test_ok_pauses_and_the_bar_shows_the_pause_sign_with_the_word(world, lang):
+    box, _, _, _ = world
+    set_language(box, lang)
+    open_detail(box)
+    walk_to(box, "play", "right", "down")
+    box.press("ok")
+    box.until(lambda: box.app.player.texture is not None and box.app.player.state == "playing", timeout=60,
+              what="the picture playing")
+    screen = box.app.sm.current_screen
+    # when OK pauses, then the bar shows ⏸ beside the word, both on screen
+    box.press("ok")
+    assert box.app.player.state == "paused"
+    mark = screen.ids.pause_mark
+    assert mark.opacity == 1 and mark.width > 0 and screen.ids.osd.opacity == 1
+    assert translate("Paused", lang) in box.texts()
+    box.screenshot(SHOTS, f"player-paused-{lang}")
+    # and OK plays on: the sign and the word go
+    box.press("ok")
+    assert mark.opacity == 0 and translate("Paused", lang) not in box.texts()
     home(box)
 
 

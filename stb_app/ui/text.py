@@ -22,6 +22,7 @@ FONT_CJK, FONT_MONG = "legaltv-cjk", "legaltv-mong"
 MONG_MARGIN = 1  # px of room left and right of a Mongolian line, for glyphs that overhang their advance
 _TEXTURES: OrderedDict = OrderedDict()
 _MAX_TEXTURES = 150
+_LINES: dict = {}  # paragraph texture -> its lines
 
 
 def register_fonts(cache_dir) -> None:
@@ -126,22 +127,82 @@ def mongolian_fit(text: str, size: float, column_length: float, floor: float) ->
     return mongolian_layout.fitting_size(size, longest, column_length, floor)
 
 
+# never at the start of a line: they stay with the glyph before them
+CLOSING = set("，。、；：！？）」』》〉】”’…,.;:!?)%")
+
+
+def _in_word(ch: str) -> bool:
+    """Digits, Latin letters and what joins them in a number, a time or a word."""
+    return ch.isascii() and (ch.isalnum() or ch in "-+:./@") or ch == "–"
+
+
+def _breakable_pieces(line: str) -> list[str]:
+    """The pieces a Chinese line may break between: an ideograph alone (with the punctuation that
+    closes it), a run of digits and Latin letters whole (a phone number's spaces inside it), a space."""
+    pieces: list[str] = []
+    for i, ch in enumerate(line):
+        # a space between two digits groups a number: 138 1234 5678
+        glued_space = ch == " " and 0 < i < len(line) - 1 and line[i - 1].isdigit() and line[i + 1].isdigit()
+        joins = ch in CLOSING or (_in_word(ch) or glued_space) and pieces and (
+            _in_word(pieces[-1][-1]) or pieces[-1][-1] == " " and len(pieces[-1]) > 1)
+        if pieces and joins:
+            pieces[-1] += ch
+        else:
+            pieces.append(ch)
+    return pieces
+
+
+def wrap_chinese(text: str, width: float, extent) -> str:
+    """`text` with its line breaks placed: between ideographs or at spaces, never inside a number
+    or a Latin word (Kivy breaks only at spaces, so a Chinese paragraph, one long "word" to it, would
+    be cut anywhere, "138 1234 | 5678" too). `extent(s)` is the width of `s` drawn."""
+    out = []
+    for paragraph in text.split("\n"):
+        line, line_w = "", 0.0
+        for piece in _breakable_pieces(paragraph):
+            # pieces measured alone add up to about the line; only near the edge is the line measured
+            grown = line_w + extent(piece)
+            if line and grown > 0.95 * width and extent(line + piece) > width:
+                out.append(line.rstrip(" "))
+                line = piece.lstrip(" ")
+                line_w = extent(line)
+            else:
+                line, line_w = line + piece, grown
+        out.append(line)
+    return "\n".join(out)
+
+
+@lru_cache(maxsize=64)
+def _chinese_measure(size: float):
+    """The width of a Chinese text at `size` (pieces remembered: the same glyphs come again and again)."""
+    label = CoreLabel(font_name=FONT_CJK, font_size=size)
+    return lru_cache(maxsize=4096)(lambda s: label.get_extents(s)[0])
+
+
 def paragraph_texture(text: str, size: float, color, width: float, halign: str, max_lines: int | None,
                       shorten: bool = False):
     """Chinese wrapped to `width` as one texture (cached like `line_texture`)."""
     key = ("para", text, round(size, 1), tuple(color), round(width), halign, max_lines, shorten)
     texture = _TEXTURES.get(key)
     if texture is None:
+        if not shorten:
+            text = wrap_chinese(text, width - 1, _chinese_measure(round(size, 2)))
         label = CoreLabel(text=text, font_name=FONT_CJK, font_size=size, color=color, text_size=(width, None),
                           halign=halign, max_lines=max_lines, shorten=shorten, shorten_from="right",
                           line_height=1.15)
         label.refresh()
         texture = _TEXTURES[key] = label.texture
+        _LINES[texture] = ["".join(word.text for word in line.words) for line in label._cached_lines]
         if len(_TEXTURES) > _MAX_TEXTURES:
-            _TEXTURES.popitem(last=False)
+            _LINES.pop(_TEXTURES.popitem(last=False)[1], None)
     else:
         _TEXTURES.move_to_end(key)
     return texture
+
+
+def drawn_lines(texture) -> list[str]:
+    """The lines of a paragraph texture, as drawn (what a test reads)."""
+    return _LINES.get(texture, [])
 
 
 def rotated_coords(texture) -> tuple:

@@ -41,6 +41,7 @@ class BiLabel(Widget):
     shown_text = StringProperty("")                  # what is on screen (tests read it)
     shown_lang = StringProperty("")
     shown_columns: list = []                         # Mongolian: the text of each column drawn
+    shown_lines: list = []                           # Chinese: the text of each line drawn
     shown_box = ListProperty([0, 0, 0, 0])           # x, y (from pos), width, height of the text drawn
 
     def __init__(self, **kwargs):
@@ -80,12 +81,18 @@ class BiLabel(Widget):
         text = self.current_text(lang)
         self.shown_text, self.shown_lang = text, lang
         self.shown_box = [0, 0, 0, 0]
-        self.shown_columns = []
+        self.shown_columns, self.shown_lines = [], []
         self.shown_whole = True
         self.canvas.clear()
         self._drawn_at, self._shift = None, None
         if not text or self.width < 2 or self.height < 2:
-            if text and self.whole and min(self.size) < 2:
+            if not text and self.whole:
+                # nothing to show takes no room along its reading direction
+                if lang == "mn" and self.width:
+                    self.width = 0
+                elif lang != "mn" and self.height:
+                    self.height = 0
+            elif text and self.whole and min(self.size) < 2:
                 self.size = (max(self.width, 2), max(self.height, 2))  # room to measure, then grown
             return
         self._drawn_at = tuple(self.pos)
@@ -121,6 +128,7 @@ class BiLabel(Widget):
         y = {"top": self.top - h, "middle": self.center_y - h / 2, "bottom": self.y}[self.valign]
         x = {"left": self.x, "center": self.center_x - w / 2, "right": self.right - w}[self.halign]
         self.shown_box = [x - self.x, y - self.y, w, h]
+        self.shown_lines = textdraw.drawn_lines(texture)
         with self.canvas:
             Color(1, 1, 1, 1)
             Rectangle(texture=texture, pos=(x, y), size=(w, h))
@@ -159,6 +167,8 @@ class BiLabel(Widget):
                     if kind == UPRIGHT:
                         texture = textdraw.line_texture(kind, piece, size * 0.8, self.color)
                         step = textdraw.measure(kind, piece, size)
+                        if texture.height > step:  # the line's empty ascent and descent: its middle only
+                            texture = texture.get_region(0, int((texture.height - step) / 2), texture.width, int(step))
                         Rectangle(texture=texture, size=texture.size,
                                   pos=(x + (col_w - texture.width) / 2, top - step + (step - texture.height) / 2))
                         top -= step
@@ -195,6 +205,50 @@ class FocusCard(BoxLayout):
 
     def key(self) -> str:
         return self.focus_key or f"w{id(self)}"
+
+
+class ReadingPage(BoxLayout):
+    """A card's text whole, in large type, over its screen (OK on a guide step or a service point):
+    ↓ reads on (Chinese runs down the page, Mongolian columns to the right); Back or OK returns to
+    the card, which keeps the focus."""
+    is_open = BooleanProperty(False)
+
+    def open(self, heading, body) -> None:
+        """Shows `heading` and `body` (bilingual objects or texts)."""
+        self.ids.heading.texts, self.ids.body.texts = heading, body
+        self.is_open, self.opacity, self.disabled = True, 1, False
+        self.ids.scroll.scroll_x, self.ids.scroll.scroll_y = 0, 1
+
+    def close(self) -> None:
+        self.is_open, self.opacity, self.disabled = False, 0, True
+
+    def on_remote(self, action) -> bool:
+        """The remote while the page is open (True = consumed); the language switch passes through."""
+        from ..keys import BACK, DOWN, LEFT, MENU, OK, RIGHT, UP
+        if not self.is_open or action.action == MENU:
+            return False
+        if action.action in (DOWN, RIGHT, UP, LEFT):
+            self.read_on(action.action in (DOWN, RIGHT))
+        elif action.action in (BACK, OK):
+            self.close()
+        return True
+
+    def read_on(self, forward: bool) -> None:
+        """Scrolls by most of a page: down in Chinese, to the right in Mongolian."""
+        view = self.ids.scroll
+        content = view._viewport
+        if content is None:
+            return
+        if App.get_running_app().lang == "mn":
+            room = content.width - view.width
+            if room > 0:
+                step = 0.8 * view.width / room
+                view.scroll_x = min(1.0, max(0.0, view.scroll_x + (step if forward else -step)))
+        else:
+            room = content.height - view.height
+            if room > 0:
+                step = 0.8 * view.height / room
+                view.scroll_y = min(1.0, max(0.0, view.scroll_y - (step if forward else -step)))
 
 
 class AsyncPoster(Widget):

@@ -7,7 +7,7 @@ import re
 from kivy.metrics import dp
 from kivy.properties import ListProperty, StringProperty
 
-from ...i18n import N_, pick
+from ...i18n import N_, pick, translate
 from ...keys import BACK, DELETE, DIGIT
 from ..widgets import BiLabel, FocusCard
 from .base import BaseScreen
@@ -26,6 +26,10 @@ WINDOWS = (
     # TRANSLATORS: TV app, ask screen, button: the lawyer may call at any time, max 24 chars
     ("any", N_("Any time")),
 )
+# TRANSLATORS: TV app, ask screen, consent step: what will be sent, three short lines; {phrases} are the chosen sentences, max 200 chars
+RECAP = N_("Topic: {topic}\nYou chose: {phrases}\nThe lawyer calls: {window}")
+# the end of what is typed: a glyph both fonts have (a column turns it across, as a cursor in vertical text)
+CURSOR = "|"
 # arrow-driven keyboards: whole words for Chinese (no pinyin needed), letters for Mongolian
 WORDS_ZH = ("我", "家里", "土地", "草场", "承包", "工资", "欠", "离婚", "孩子", "老人", "赡养", "借钱",
             "合同", "打工", "受伤", "邻居", "纠纷", "牛羊", "房子", "补偿", "怎么办", "请帮忙", "，", "。")
@@ -93,6 +97,10 @@ class AskScreen(BaseScreen):
         mn = self.app.lang == "mn"
         tall = dp(230) if mn else dp(130)
         topic = self.topic()
+        asking = STEPS[:-1]  # the six steps before "done"
+        # TRANSLATORS: TV app, ask screen, above each step's heading: where the household is, max 20 chars
+        ids.step_count.msgid = N_("Step {number} of {count}") if step in asking else ""
+        ids.step_count.params = {"number": asking.index(step) + 1, "count": len(asking)} if step in asking else {}
         ids.heading.msgid = {
             # TRANSLATORS: TV app, ask screen, heading of step 1 (choose a topic), max 60 chars
             "topic": N_("What is your question about?"),
@@ -150,6 +158,10 @@ class AskScreen(BaseScreen):
             ids.entry.msgid = N_("We send your phone number and question to the 12348 legal hotline so "
                                  "that a lawyer can call you back at {phone}. They are used for nothing else.")
             ids.entry.params = {"phone": format_phone(self.phone)}
+            # what will be sent, read over before agreeing: the topic, the sentences chosen, the call time
+            self._recap = BiLabel(texts=self.recap(), font_size=dp(34), color=(0.45, 0.85, 0.55, 1), whole=True,
+                                  size_hint=(None, None) if mn else (1, None), size=(0, tall) if mn else (0, 0))
+            body.add_widget(self._recap)
             # TRANSLATORS: TV app, ask screen, button that gives consent and sends the question, max 20 chars
             body.add_widget(card("send", N_("Agree and send"), size=(dp(400), tall), on_activate=self.send))
             # TRANSLATORS: TV app, ask screen, button that leaves without sending, max 14 chars
@@ -159,6 +171,11 @@ class AskScreen(BaseScreen):
             self._hotline = BiLabel(texts="", lang="zh", font_size=dp(120), halign="center", valign="middle",
                                     size_hint=(None, None), size=(0, tall))
             body.add_widget(self._hotline)
+            # the question's number large on its own, to read out when the lawyer calls
+            # (in Mongolian a column long enough for "No." and six digits, each whole)
+            self._number = BiLabel(font_size=dp(72) if mn else dp(96), color=(1.0, 0.85, 0.45, 1), halign="center",
+                                   valign="middle", size_hint=(None, None), size=(0, dp(380) if mn else tall), whole=mn)
+            body.add_widget(self._number)
             self._show_result()
             # TRANSLATORS: TV app, button and screen title: the household's own questions, max 24 chars
             body.add_widget(card("questions", N_("Questions I asked"), size=(dp(360), tall),
@@ -212,7 +229,7 @@ class AskScreen(BaseScreen):
 
     def _show_text(self) -> None:
         self.ids.entry.lang = ""
-        self.ids.entry.texts = self.text + "▏"
+        self.ids.entry.texts = self.text + CURSOR
 
     def _type(self, s: str) -> None:
         if len(self.text) + len(s) <= MAX_TEXT:
@@ -248,6 +265,18 @@ class AskScreen(BaseScreen):
         self.show("consent")
 
     # -- sending ----------------------------------------------------------------------------------
+    def recap(self) -> dict:
+        """The question as it will be sent, in both scripts: its topic, the chosen sentences (or the
+        words typed), when the lawyer calls."""
+        topic = self.topic() or {}
+        chosen = [p["text"] for p in topic.get("phrases") or [] if p["id"] in self.phrases]
+        window = dict(WINDOWS).get(self.window, "")
+        joiner = {"zh": "；", "mn": " ᠂ "}
+        return {lang: translate(RECAP, lang, topic=pick(topic.get("title") or "", lang),
+                                phrases=joiner[lang].join(pick(c, lang) for c in chosen) or self.text.strip() or "—",
+                                window=translate(window, lang) if window else "—")
+                for lang in ("zh", "mn")}
+
     def body(self) -> dict:
         return {"topic": self.topic_id, "phrases": list(self.phrases), "text": self.text.strip(),
                 "phone": self.phone, "callback_window": self.window, "language": self.app.lang}
@@ -268,10 +297,13 @@ class AskScreen(BaseScreen):
         self.ids.entry.texts = words  # the server's own words, in the household's script
         self._hotline.texts = "12348" if refused else ""
         self._hotline.width = dp(420) if refused else 0
+        number = entry.response.get("number", "") if entry is not None and entry.response else ""
+        self._number.msgid, self._number.params = (N_("No. {number}"), {"number": number}) if number else ("", {})
+        if self.app.lang == "zh":
+            self._number.width = dp(560) if number else 0
         if entry is not None and entry.response:
-            # TRANSLATORS: TV app, ask screen, message after sending, max 120 chars
-            self.ids.entry.msgid = N_("Your question was sent. Its number is {number}. A lawyer will call you.")
-            self.ids.entry.params = {"number": entry.response.get("number", "")}
+            # TRANSLATORS: TV app, ask screen, message after sending, above the question's number shown large, max 120 chars
+            self.ids.entry.msgid = N_("Your question was sent. A lawyer will call you. Your question's number:")
         elif refused:
             # TRANSLATORS: TV app, ask screen, message when the server refused the question, max 100 chars
             self.ids.entry.msgid = N_("The question could not be accepted. Please call 12348.")

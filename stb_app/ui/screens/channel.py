@@ -23,6 +23,14 @@ class GuideCard(GridCard, FocusCard):
     when_msgid = StringProperty("")
     when_params = DictProperty({})
     slot_start = ObjectProperty(None, allownone=True)  # a datetime: where focus goes if this one ends
+    slot = ObjectProperty(None, allownone=True)
+
+    def refresh_view_attrs(self, rv, index, data):
+        super().refresh_view_attrs(rv, index, data)
+        # when it starts is worked out for the cards on screen only, as they are shown (never for
+        # the thousands of entries of 48 hours at once)
+        if self.slot is not None:
+            self.when_msgid, self.when_params = programme_guide.start_label(self.slot, datetime.now().astimezone())
 
     def on_activate(self, *_):
         from kivy.app import App
@@ -52,7 +60,7 @@ class ChannelScreen(BaseScreen):
         channel = self.library.channels[0] if self.library.channels else None
         self.ids.title.texts = channel["title"] if channel else None
         now = datetime.now().astimezone()
-        slots = programme_guide.upcoming(self.library.guide, now)
+        slots = self._upcoming(now)
         focused = grid.focused_index() if self._entered else None
         if focused is not None:  # a refresh or a language switch: stay on the same programme
             was = grid.data[focused]
@@ -60,14 +68,9 @@ class ChannelScreen(BaseScreen):
         else:
             target = programme_guide.airing_index(slots, now)
             target = 0 if target is None and slots else target
-        data = []
-        for i, slot in enumerate(slots):
-            msgid, params = programme_guide.start_label(slot, now)
-            data.append({"entry": slot.entry, "slot_start": slot.start, "airing": slot.start <= now < slot.end,
-                         "when_msgid": msgid, "when_params": params, "focus_key": slot.key,
-                         "focused": i == target})
-        grid.data = data
-        self.ids.empty.opacity = 0 if data else 1
+        grid.data = [{"entry": slot.entry, "slot": slot, "slot_start": slot.start, "airing": slot.start <= now < slot.end,
+                      "focus_key": slot.key, "focused": i == target} for i, slot in enumerate(slots)]
+        self.ids.empty.opacity = 0 if grid.data else 1
         airing = programme_guide.airing_index(slots, now)
         if self._programme_ends is not None:
             self._programme_ends.cancel()
@@ -82,6 +85,18 @@ class ChannelScreen(BaseScreen):
             self.app.navigator.memory.forget(self.name)
             self.default_focus = slots[target].key
         grid.focus_index(target)
+
+    def _upcoming(self, now: datetime) -> list:
+        """The guide's slots not ended at `now`: read once per guide fetched, then only the ended
+        ones dropped (a reopening does not parse 48 hours of entries again)."""
+        guide = self.library.guide
+        if self._slots_of is not guide:
+            self._slots_of, self._slots = guide, programme_guide.upcoming(guide, now)
+        else:
+            self._slots = [slot for slot in self._slots if slot.end > now]
+        return self._slots
+
+    _slots_of, _slots = None, []
 
     def on_remote(self, action) -> bool:
         """Arrows inside the guide move through all of it by index; OK plays the channel."""

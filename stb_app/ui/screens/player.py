@@ -29,9 +29,19 @@ CONNECTING = N_("Connecting…")
 CANNOT_PLAY = N_("This cannot play without the network. Press Back to go back.")
 # TRANSLATORS: TV app, player screen, notice on a box without a sound device, max 40 chars
 NO_SOUND = N_("No sound on this box: picture only")
+# TRANSLATORS: TV app, player screen, remote key help at the bottom, max 80 chars
+SEEK_HELP = N_("OK pause · ←→ 10 seconds · ↑ audio · ↓ subtitles · Back stop")
+# TRANSLATORS: TV app, player screen of the live channel, remote key help at the bottom, max 60 chars
+LIVE_HELP = N_("OK pause · ↑ audio · Back stop")
 # WebVTT cues in HLS segments are mapped onto the TS clock by X-TIMESTAMP-MAP; the player's
 # position counts from the video's start, so the TS clock's start is taken off
 SUBTITLE_ORIGIN = TS_START
+
+
+def in_both(msgid: str, language: str) -> dict:
+    """A notice naming a language, written out in both scripts: a switch of script while it shows
+    redraws it whole in the other (never the name left in the script it was made in)."""
+    return {lang: translate(msgid, lang, language=translate(LANGUAGE_NAMES[language], lang)) for lang in ("zh", "mn")}
 
 
 class PlayerScreen(BaseScreen):
@@ -49,10 +59,10 @@ class PlayerScreen(BaseScreen):
                     silent=self._silent)
         self.cues, self.sub_lang, self.tiles = [], "", None
         self.ids.subtitle.texts = None
-        self.ids.notice.msgid, self.ids.notice.params = "", {}  # nothing left over from the last video
+        self._notice("")  # nothing left over from the last video
+        self.ids.pause_mark.opacity = 0
         live = bool(self.params.get("live"))
-        self.ids.seek_help.opacity = 0 if live else 1
-        self.ids.live_help.opacity = 1 if live else 0
+        self.ids.help.msgid = LIVE_HELP if live else SEEK_HELP
         self.ids.live.opacity = 1 if live else 0
         self.ids.position.msgid = "{start}–{end}" if live else "{position} / {duration}"
         self.ids.position.params = {"start": "", "end": ""} if live else {"position": clock(0), "duration": clock(0)}
@@ -131,7 +141,9 @@ class PlayerScreen(BaseScreen):
             if slot is None:
                 return
             self.ids.title.texts = slot.entry.get("title") or self.ids.title.texts
-            self.ids.position.params = {"start": f"{slot.start:%H:%M}", "end": f"{slot.end:%H:%M}"}
+            # a programme inside one minute would read "20:06–20:06": its seconds tell start from end
+            shown = "%H:%M" if f"{slot.start:%H:%M}" != f"{slot.end:%H:%M}" else "%H:%M:%S"
+            self.ids.position.params = {"start": slot.start.strftime(shown), "end": slot.end.strftime(shown)}
         self.ids.progress.value = (now - slot.start) / (slot.end - slot.start)
 
     # -- subtitles --------------------------------------------------------------------------------
@@ -195,9 +207,12 @@ class PlayerScreen(BaseScreen):
     def show_osd(self, message: str = "") -> None:
         self.ids.osd.opacity = 1
         if message:
-            self.ids.notice.msgid = message
+            self._notice(message)
         Clock.unschedule(self._hide_osd)
         Clock.schedule_once(self._hide_osd, OSD_SECONDS)
+
+    def _notice(self, msgid: str) -> None:
+        self.ids.notice.texts, self.ids.notice.msgid, self.ids.notice.params = None, msgid, {}
 
     def _hide_osd(self, _dt) -> None:
         self.ids.osd.opacity = 0
@@ -210,7 +225,10 @@ class PlayerScreen(BaseScreen):
         if action.action == OK:
             (player.pause if player.state == "playing" else player.play)()
             # TRANSLATORS: TV app, player screen, notice, max 12 chars
-            self.ids.notice.msgid = N_("Paused") if player.state == "paused" else ""
+            paused = player.state == "paused"
+            # TRANSLATORS: TV app, player screen, notice beside the pause sign, max 12 chars
+            self._notice(N_("Paused") if paused else "")
+            self.ids.pause_mark.opacity = 1 if paused else 0
             self.show_osd()
         elif action.action in (LEFT, RIGHT) and not self.params.get("live"):
             target = player.position + (SEEK_STEP if action.action == RIGHT else -SEEK_STEP)
@@ -223,16 +241,14 @@ class PlayerScreen(BaseScreen):
             lang = next_choice(options, current)
             self.app.playback_prefs["audio"] = lang
             player.set_audio(lang)
-            self.ids.notice.msgid = N_("Audio: {language}")
-            self.ids.notice.params = {"language": translate(LANGUAGE_NAMES[lang], self.app.lang)}
+            self.ids.notice.texts = in_both(N_("Audio: {language}"), lang)
             self.show_osd()
         elif action.action == DOWN:
             options = [s["lang"] for s in (self.item or {}).get("subtitles") or []] + [""]
             lang = next_choice(options, self.sub_lang)
             self.app.playback_prefs["subtitles"] = lang
             self.load_subtitles(lang)
-            self.ids.notice.msgid = N_("Subtitles: {language}")
-            self.ids.notice.params = {"language": translate(LANGUAGE_NAMES[lang], self.app.lang)}
+            self.ids.notice.texts = in_both(N_("Subtitles: {language}"), lang)
             self.show_osd()
         elif action.action == DIGIT:
             return True

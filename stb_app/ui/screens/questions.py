@@ -8,6 +8,7 @@ from kivy.properties import DictProperty
 
 from legaltv_locale.formatting import format_date, format_time
 
+from ...api import Rejected
 from ...i18n import N_, pick, translate
 from ...keys import BACK, DIGIT, DOWN, LEFT, OK, RIGHT, UP
 from ..widgets import FocusCard
@@ -192,6 +193,10 @@ class QuestionsScreen(BaseScreen):
             self.library.refresh_questions()
 
         def done(result):
+            words = result.answer["message"] if isinstance(result, Rejected) else None
+            if words:
+                card.ids.rate.texts = words  # a refusal in the server's own words, as everywhere
+                return
             if isinstance(result, Exception):
                 # TRANSLATORS: TV app, questions screen, notice, max 80 chars
                 card.ids.rate.msgid = N_("Could not send the rating. Please try again later.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kivy.properties import ObjectProperty
 
-from ...i18n import N_
+from ...i18n import N_, translate
 from ..widgets import FocusCard
 from .base import BaseScreen
 
@@ -35,6 +35,7 @@ class TopicScreen(BaseScreen):
             text = step.get("text", step) if isinstance(step, dict) and "text" in step else step
             card = StepCard(focus_key=f"step:{number}", step=text)
             card.ids.number.params = {"number": number}
+            card.bind(on_activate=self.read)
             steps.add_widget(card)
         self.ids.no_guide.opacity = 0 if steps.children else 1
         videos = self.ids.videos
@@ -47,6 +48,18 @@ class TopicScreen(BaseScreen):
             videos.add_widget(card)
         self.ids.videos_title.opacity = 1 if videos.children else 0
         self.related_glossary = [str(g) for g in guide.get("glossary") or []]
+
+    def read(self, card: StepCard) -> None:
+        """OK on a step: the step whole, in large type."""
+        number = card.ids.number.params["number"]
+        self.ids.page.open({lang: translate(N_("Step {number}"), lang, number=number) for lang in ("zh", "mn")},
+                           card.step)
+
+    def on_remote(self, action) -> bool:
+        return self.ids.page.on_remote(action)
+
+    def on_leave_screen(self) -> None:
+        self.ids.page.close()
 
     def ask(self) -> None:
         self.app.open("ask", topic_id=self.params.get("topic_id"), reset_focus=True)
