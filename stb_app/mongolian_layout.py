@@ -127,6 +127,13 @@ def _clusters(word: str) -> list[str]:
     return out
 
 
+def _apart_at_suffixes(token: str) -> list[str]:
+    """A word and the suffixes joined to it by narrow no-break spaces, each suffix keeping its
+    space in front (it shapes the suffix's first letter)."""
+    parts = token.split("\u202f")
+    return [parts[0]] + ["\u202f" + part for part in parts[1:]] if parts[0] else [token]
+
+
 def _token_length(token: str, measure: Measure) -> float:
     return sum(measure(kind, text) for kind, text in runs(token))
 
@@ -141,12 +148,15 @@ def layout(text: str, column_length: float, measure: Measure, max_columns: int |
     """Breaks `text` into columns no longer than `column_length`, in reading order (the first
     column is the leftmost). Words move whole to the next column; a word longer than a column
     is broken between letters. Newlines start a new column. With `max_columns`, the last kept
-    column ends in an ellipsis when text was left out."""
+    column ends in an ellipsis when text was left out. A word too long for a column with the
+    suffixes joined to it (U+202F) parts from them before it is broken between letters."""
     columns: list[Column] = []
     for paragraph in text.split("\n"):
         column = Column()
         columns.append(column)
-        for token in _tokens(paragraph):
+        pending = _tokens(paragraph)
+        while pending:
+            token = pending.pop(0)
             stripped = _token_length(token.rstrip(" "), measure)
             if column.length + stripped <= column_length or not column.pieces and stripped <= column_length:
                 column.add_runs(token, measure)
@@ -155,6 +165,10 @@ def layout(text: str, column_length: float, measure: Measure, max_columns: int |
                 column = Column()
                 columns.append(column)
                 column.add_runs(token, measure)
+                continue
+            suffixes = _apart_at_suffixes(token)
+            if len(suffixes) > 1:  # too long with its suffixes: they part before any letter does
+                pending[:0] = suffixes
                 continue
             if column.pieces:  # a word longer than a whole column starts one of its own
                 column = Column()

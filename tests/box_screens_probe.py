@@ -88,7 +88,8 @@ def measure(screen, navigator, must_read: list | None = None) -> dict:
 
 
 def _words(text: str) -> list[str]:
-    return [w for w in text.replace("\n", " ").split(" ") if w]  # U+202F joins a suffix: not a break
+    # U+202F joins a suffix: not a break; a column may start at it (a suffix parts before a letter does)
+    return [w for w in text.replace("\n", " ").replace(" \u202f", "\u202f").split(" ") if w]
 
 
 def _ancestors(widget):

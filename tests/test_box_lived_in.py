@@ -736,7 +736,7 @@ def test_typed_words_sit_in_a_visible_field_with_a_visible_cursor(world, lang):
     from kivy.metrics import dp
 
     from stb_app import fonts
-    from stb_app.navigator import window_rect
+    from stb_app.ui.navigator import window_rect
 
     from .test_box_playback import window_pixels
     box, _, _ = world

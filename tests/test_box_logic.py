@@ -154,6 +154,11 @@ def test_a_long_mongolian_text_runs_in_columns_left_to_right():
     # ... but never between the vowel separator and its vowel (alone it shows as a dotted box)
     broken = mongolian_layout.layout("ᠬᠠᠷᠢᠭᠤᠴᠠᠯᠭ\u180eᠠ", 110, measure)
     assert [c.text for c in broken] == ["ᠬᠠᠷᠢᠭᠤᠴᠠᠯ", "ᠭ\u180eᠠ"]
+    # a word with its suffix joined by U+202F stays whole in a column that holds both; in one too
+    # short for both, the suffix parts from the word (keeping its space) before any letter does
+    joined = "ᠦᠢᠯᠡᠴᠢᠯᠡᠭᠡ\u202fᠶᠢᠨ ᠬᠠᠤᠯᠢ"
+    assert [c.text for c in mongolian_layout.layout(joined, 150, measure)] == ["ᠦᠢᠯᠡᠴᠢᠯᠡᠭᠡ\u202fᠶᠢᠨ", "ᠬᠠᠤᠯᠢ"]
+    assert [c.text for c in mongolian_layout.layout(joined, 130, measure)] == ["ᠦᠢᠯᠡᠴᠢᠯᠡᠭᠡ", "\u202fᠶᠢᠨ ᠬᠠᠤᠯᠢ"]
     limited = mongolian_layout.layout(text, 115, measure, max_columns=1)   # the ellipsis replaces letters
     assert len(limited) == 1 and limited[0].text.endswith("…") and limited[0].length <= 115
     assert limited[0].text.startswith("ᠬᠠᠤᠯᠢ")

@@ -163,10 +163,10 @@ def test_the_live_channel_shows_live_the_programme_and_its_times(world, lang):
         slots = programme_guide.upcoming(box.app.library.guide, now)
         return slots[programme_guide.airing_index(slots, now)]
     # the demo's 20 s programmes: wait for one that starts and ends within the same minute
+    # (its bar shows as it begins, for 4 s: checked from the frame it first shows)
     box.until(lambda: f"{on_air().start:%H:%M}" == f"{on_air().end:%H:%M}"
-              and screen._on_air is not None and screen._on_air.start == on_air().start, timeout=60,
-              what="a programme inside one minute")
-    box.pump(3)
+              and screen._on_air is not None and screen._on_air.start == on_air().start
+              and screen.ids.osd.opacity == 1, timeout=60, what="a programme inside one minute, its bar shown")
     times = re.fullmatch(r"(\d\d:\d\d(?::\d\d)?)–(\d\d:\d\d(?::\d\d)?)", screen.ids.position.shown_text)
     assert times, screen.ids.position.shown_text
     assert times[1] != times[2], f"the times say nothing: {times[0]}"  # not "20:06–20:06"
@@ -189,9 +189,9 @@ def assert_the_mongolian_bar_is_a_tall_panel_with_every_word_whole(screen) -> No
     least as tall as its longest word (never set smaller or broken into letters) and drawn whole."""
     from kivy.core.window import Window
 
-    from stb_app import text as textdraw
+    from stb_app.ui import text as textdraw
     from stb_app.mongolian_layout import longest_word
-    from stb_app.widgets import BiLabel
+    from stb_app.ui.widgets import BiLabel
 
     from .box_screens_probe import _words
     osd = screen.ids.osd
@@ -274,7 +274,13 @@ def test_ok_on_a_later_programme_in_the_guide_offers_that_video_now(world):
     set_language(box, "zh")
     home_row_card(box, "guide")
     box.go("ok", screen="channel")
-    box.press("right")                                           # the programme after the one on air
+    # a programme at least 10 s ahead: the demo's programmes last 20 s, so the one right after the
+    # programme on air may begin while keys are pressed on a loaded machine
+    from datetime import datetime, timedelta
+    for _ in range(6):
+        box.press("right")
+        if box.focused_card().slot_start > datetime.now().astimezone() + timedelta(seconds=10):
+            break
     entry = box.focused_card().entry
     assert not box.focused_card().airing
     box.go("ok", screen="detail")

@@ -131,15 +131,18 @@ class PlayerScreen(BaseScreen):
 
     def _show_programme(self) -> None:
         """The live bar: the programme on air, its start and end, how far it has run (the guide
-        is searched again only when that programme ends)."""
+        is searched again only when that programme ends, and the bar shows as the next begins)."""
         now = datetime.now().astimezone()
         slot = getattr(self, "_on_air", None)
         if slot is None or not slot.start <= now < slot.end:
             slots = programme_guide.upcoming(self.library.guide, now)
             airing = programme_guide.airing_index(slots, now)
+            began = slot is not None  # a programme followed another: its bar shows, as on any channel
             self._on_air = slot = slots[airing] if airing is not None else None
             if slot is None:
                 return
+            if began:
+                self.show_osd()
             self.ids.title.texts = slot.entry.get("title") or self.ids.title.texts
             # a programme inside one minute would read "20:06–20:06": its seconds tell start from end
             shown = "%H:%M" if f"{slot.start:%H:%M}" != f"{slot.end:%H:%M}" else "%H:%M:%S"
