@@ -71,10 +71,7 @@ def home_focus(box, key: str) -> None:
 
 def wizard_to_phone(box) -> None:
     """Home → Want to ask → the first topic → its first sentence → no words → the phone step."""
-    home_focus(box, "ask")
-    box.go("ok", screen="ask")
-    box.press("ok")
-    box.until(lambda: (box.focus or "").startswith("phrase:"), what="phrases")
+    open_the_wizards_phrases(box)
     box.press("ok")
     walk_to(box, "next", "up", "right")
     box.press("ok")
@@ -163,6 +160,15 @@ def assert_the_focused_card_is_seen_whole(box) -> None:
     siblings = [c.canvas for c in card.parent.children if c is not card and c.canvas in drawn]
     assert all(drawn.index(card.canvas) > drawn.index(other) for other in siblings), \
         f"{box.focus} is drawn below a neighbour"
+
+
+def open_the_wizards_phrases(box):
+    """From home, OK on 想问的 and on the first topic: the wizard's phrases (returns its screen)."""
+    home_focus(box, "ask")
+    box.go("ok", screen="ask")
+    box.press("ok")
+    box.until(lambda: (box.focus or "").startswith("phrase:"), what="phrases")
+    return box.app.sm.current_screen
 
 
 def broken_mongolian_words(box) -> list:
@@ -438,10 +444,7 @@ def test_ok_on_an_answered_question_opens_the_whole_answer_large_and_down_reads_
 def test_a_chosen_sentence_is_ticked_not_marked_by_colour_alone(world, lang):
     box, _, _ = world
     set_language(box, lang)
-    home_focus(box, "ask")
-    box.go("ok", screen="ask")
-    box.press("ok")
-    box.until(lambda: (box.focus or "").startswith("phrase:"), what="phrases")
+    open_the_wizards_phrases(box)
     label = box.focused_card().children[0]
     plain = label.shown_text
     assert not plain.startswith("✓")
@@ -741,11 +744,7 @@ def test_typed_words_sit_in_a_visible_field_with_a_visible_cursor(world, lang):
     from .test_box_playback import window_pixels
     box, _, _ = world
     set_language(box, lang)
-    home_focus(box, "ask")
-    box.go("ok", screen="ask")
-    ask = box.app.sm.current_screen
-    box.press("ok")
-    box.until(lambda: (box.focus or "").startswith("phrase:"), what="phrases")
+    ask = open_the_wizards_phrases(box)
     walk_to(box, "next", "up", "right")
     box.press("ok")
     box.until(lambda: box.focus == "key:0", what="the keyboard")
