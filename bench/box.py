@@ -366,10 +366,10 @@ def memory(offline: Path, bare_mb: float) -> None:
           f"(earlier {before - bare_mb:.0f} MB)")
 
 
-def checkout(rev: str, work: Path) -> Path:
+def checkout(rev: str, work: Path, script: Path = Path(__file__)) -> Path:
     """The box app, its test driver and catalogs as of git revision `rev` in a scratch directory,
-    with this bench script beside them; returns the script's path there."""
-    tree = work / f"rev-{rev}"
+    with a bench script (this one by default) beside them; returns the script's path there."""
+    tree = work / f"rev-{rev.replace('/', '_')}"
     tree.mkdir(parents=True, exist_ok=True)
     archive = subprocess.run(["git", "archive", rev, "stb_app", "tests/__init__.py", "tests/box_ui.py", "locales"],
                              cwd=ROOT, capture_output=True, check=True).stdout
@@ -377,8 +377,8 @@ def checkout(rev: str, work: Path) -> Path:
     for mo in (ROOT / "locales").glob("*/LC_MESSAGES/*.mo"):  # compiled catalogs are not in git
         (tree / mo.relative_to(ROOT)).write_bytes(mo.read_bytes())
     (tree / "bench").mkdir(exist_ok=True)
-    (tree / "bench" / "box.py").write_text(Path(__file__).read_text())
-    return tree / "bench" / "box.py"
+    (tree / "bench" / script.name).write_text(script.read_text())
+    return tree / "bench" / script.name
 
 
 def key_to_frame(work: Path, offline: Path) -> dict:

@@ -102,20 +102,6 @@ def child(data: str, server: str, lang: str) -> None:
         xvfb.terminate()
 
 
-def checkout(rev: str, work: Path) -> Path:
-    """The box app, its test driver and catalogs as of `rev`, with this script beside them."""
-    tree = work / f"rev-{rev.replace('/', '_')}"
-    tree.mkdir(parents=True, exist_ok=True)
-    archive = subprocess.run(["git", "archive", rev, "stb_app", "tests/__init__.py", "tests/box_ui.py", "locales"],
-                             cwd=ROOT, capture_output=True, check=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
-    for mo in (ROOT / "locales").glob("*/LC_MESSAGES/*.mo"):  # compiled catalogs are not in git
-        (tree / mo.relative_to(ROOT)).write_bytes(mo.read_bytes())
-    (tree / "bench").mkdir(exist_ok=True)
-    (tree / "bench" / "screen_openings.py").write_text(Path(__file__).read_text())
-    return tree / "bench" / "screen_openings.py"
-
-
 def run_child(script: Path, data: Path, server: str, lang: str) -> dict:
     out = subprocess.run([PYTHON, str(script), "--child", str(data), server, lang], capture_output=True, text=True,
                          timeout=600, cwd=script.parent.parent, env=dict(os.environ, KIVY_NO_CONSOLELOG="1",
@@ -136,7 +122,9 @@ def main() -> None:
     settings = Settings(data=work / "server", extra={"demo_seconds": 20, "demo_count": 1})
     fill_demo(settings)
     server = ServerProcess(settings.data).start()
-    variants = {f"app at {before}": checkout(before, work), "app now": ROOT / "bench" / "screen_openings.py"}
+    from bench.box import checkout  # not at the top: a checked-out copy runs this script without bench/box.py
+    variants = {f"app at {before}": checkout(before, work, Path(__file__)),
+                "app now": ROOT / "bench" / "screen_openings.py"}
     results: dict[tuple[str, str], list[dict]] = {}
     try:
         for i in range(runs):

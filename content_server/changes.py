@@ -17,7 +17,6 @@ from aiohttp import web
 
 from .catalog.api import CATALOG_CACHE
 from .kernel.clock import CLOCK
-from .kernel.clock import CLOCK
 from .kernel.http_cache import etag_of, public_json
 from .storage import STORE
 from .storage.documents import Document

@@ -20,7 +20,7 @@ from stb_app.i18n import pick, translate
 
 from .box_ui import launch
 from .conftest import ARTIFACTS, ServerProcess
-from .test_box_ui import call, home, staff_token, walk_to
+from .test_box_ui import call, home, set_language, staff_token, walk_to
 
 pytestmark = pytest.mark.slow
 SHOTS = ARTIFACTS / "box-lived-in"
@@ -52,13 +52,6 @@ def refresh_now(box) -> None:
     version = box.app.data_version
     box.app.refresh()
     box.until(lambda: box.app.data_version > version and not box.app._refreshing, timeout=30, what="the refresh")
-
-
-def set_language(box, lang: str) -> None:
-    home(box)
-    if box.app.lang != lang:
-        box.press("menu")
-    box.until(lambda: box.app.lang == lang and box.focus is not None, what=f"language {lang}")
 
 
 def home_focus(box, key: str) -> None:

@@ -10,7 +10,6 @@ import re
 import subprocess
 import sys
 import time
-import urllib.request
 
 import pytest
 
@@ -21,7 +20,7 @@ from stb_app.i18n import pick, translate
 
 from .box_ui import launch
 from .conftest import ARTIFACTS, ServerProcess
-from .test_box_ui import home, walk_to
+from .test_box_ui import home, set_language, walk_to
 
 pytestmark = pytest.mark.slow
 SHOTS = ARTIFACTS / "box-lived-in"
@@ -43,13 +42,6 @@ def world(tmp_path_factory, box_display):
     yield box, server, root, display
     box.app.player.close()
     server.stop()
-
-
-def set_language(box, lang: str) -> None:
-    home(box)
-    if box.app.lang != lang:
-        box.press("menu")
-    box.until(lambda: box.app.lang == lang and box.focus is not None, what=f"language {lang}")
 
 
 def home_row_card(box, key: str) -> None:

@@ -79,6 +79,14 @@ def home(box) -> None:
     box.until(lambda: box.screen == "home", what="home")
 
 
+def set_language(box, lang: str) -> None:
+    """Home, in `lang` (Menu switches the language when it is the other)."""
+    home(box)
+    if box.app.lang != lang:
+        box.press("menu")
+    box.until(lambda: box.app.lang == lang and box.focus is not None, what=f"language {lang}")
+
+
 def posters_shown(box) -> bool:
     """Every poster on screen has its picture drawn (they are decoded off the UI thread)."""
     from kivy.graphics import Rectangle

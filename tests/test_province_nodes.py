@@ -7,12 +7,9 @@ finished exactly once.
 from __future__ import annotations
 
 import http.client
-import json
-import os
 import signal
 import threading
 import urllib.error
-import urllib.request
 import uuid
 
 import pytest
@@ -24,7 +21,8 @@ from . import given
 from . import media_samples as samples
 from .conftest import ServerProcess, add_account
 from .ready_video import ensure_category
-from .test_transcode_restart import exits_within, media_processes, rendition_is_clean, transcoding_ffmpeg
+from .test_transcode_restart import (call, exits_within, kill_and_close, media_processes, rendition_is_clean,
+                                     transcoding_ffmpeg)
 from .test_transcode_workers import (WorkerProcess, status_once_settled, submit, transcoding_parents,
                                      work_folder_emptied)
 
@@ -36,13 +34,8 @@ WAIT = 120  # bound on every wait for a state, in seconds
 
 def send(server, method: str, path: str, headers: dict, body: dict | None = None) -> tuple[int, dict] | None:
     """One request; None when the node cannot be reached or dies before answering."""
-    request = urllib.request.Request(server.url + path, method=method, headers={**headers, "Content-Type": "application/json"},
-                                     data=json.dumps(body).encode() if body is not None else None)
     try:
-        with urllib.request.urlopen(request, timeout=30) as resp:
-            return resp.status, json.loads(resp.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read())
+        return call(server, method, path, headers, body)
     except (urllib.error.URLError, ConnectionError, http.client.HTTPException, TimeoutError):
         return None
 
@@ -164,12 +157,7 @@ def test_two_nodes_and_two_workers_lose_nothing_and_do_nothing_twice_when_one_of
         assert all(exits_within(pidfd, 30) for pidfd in encoders)  # its ffmpeg dies with it
     finally:
         killed.set()
-        for pidfd in encoders:
-            try:
-                signal.pidfd_send_signal(pidfd, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            os.close(pidfd)
+        kill_and_close(encoders)
         for thread in threads:
             thread.join(WAIT)
         boxes_done.set()

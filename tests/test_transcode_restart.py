@@ -73,6 +73,16 @@ def exits_within(pidfd: int, seconds: float) -> bool:
     return bool(select.select([pidfd], [], [], seconds)[0])
 
 
+def kill_and_close(pidfds: list[int]) -> None:
+    """Kills what is left of these processes (an orphan of an unguarded server) and closes the pidfds."""
+    for pidfd in pidfds:
+        try:
+            signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.close(pidfd)
+
+
 def rendition_is_clean(folder: Path) -> None:
     """Every variant folder holds exactly the segments its playlist lists, and nothing else."""
     for playlist in folder.glob("*/index.m3u8"):
@@ -109,12 +119,7 @@ def test_a_transcode_killed_by_kill_9_is_redone_after_restart(server_process, tm
         assert all(exits_within(pidfd, 30) for pidfd in encoders)
         assert media_processes(data) == {}
     finally:
-        for pidfd in encoders:
-            try:
-                signal.pidfd_send_signal(pidfd, signal.SIGKILL)  # (an orphan of an unguarded server)
-            except ProcessLookupError:
-                pass
-            os.close(pidfd)
+        kill_and_close(encoders)
     assert not (data / "renditions" / video_id).exists()  # nothing half-made is visible
 
     # then the restarted server redoes the job and the video becomes ready

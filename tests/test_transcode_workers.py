@@ -28,7 +28,8 @@ from . import given
 from . import media_samples as samples
 from .conftest import add_account
 from .ready_video import ensure_category
-from .test_transcode_restart import call, exits_within, media_processes, rendition_is_clean, transcoding_ffmpeg
+from .test_transcode_restart import (call, exits_within, kill_and_close, media_processes, rendition_is_clean,
+                                     transcoding_ffmpeg)
 from .tus import tus_upload_sync
 
 TITLE = {"zh": "交通事故", "mn": "ᠵᠠᠮ ᠤᠨ ᠣᠳᠣᠯ"}
@@ -279,12 +280,7 @@ def test_a_worker_killed_mid_transcode_loses_its_lease_and_another_finishes_the_
         # then its ffmpeg dies with it
         assert all(exits_within(pidfd, 30) for pidfd in encoders)
     finally:
-        for pidfd in encoders:
-            try:
-                signal.pidfd_send_signal(pidfd, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            os.close(pidfd)
+        kill_and_close(encoders)
     # and once A's lease lapses, B redoes the job and the video becomes ready
     assert status_once_settled(server, editor, video_id)["status"] == "ready"
     assert second.proc.poll() is None
@@ -316,12 +312,7 @@ def test_a_cancel_reaches_a_worker_at_its_next_heartbeat_and_stops_its_ffmpeg(ap
         # then the worker's ffmpeg stops, and the worker lives on for the next job
         assert all(exits_within(pidfd, 30) for pidfd in encoders)
     finally:
-        for pidfd in encoders:
-            try:
-                signal.pidfd_send_signal(pidfd, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            os.close(pidfd)
+        kill_and_close(encoders)
     assert media_processes(data) == {}
     assert worker.proc.poll() is None
     assert not (data / "renditions" / video_id).exists()

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from kivy.app import App
 from kivy.clock import Clock
-from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, PopMatrix, PushMatrix, Rectangle, Translate
 from kivy.metrics import Metrics, dp
 from kivy.properties import (BooleanProperty, DictProperty, ListProperty, NumericProperty,
@@ -234,21 +233,24 @@ class ReadingPage(BoxLayout):
         return True
 
     def read_on(self, forward: bool) -> None:
-        """Scrolls by most of a page: down in Chinese, to the right in Mongolian."""
-        view = self.ids.scroll
-        content = view._viewport
-        if content is None:
-            return
-        if App.get_running_app().lang == "mn":
-            room = content.width - view.width
-            if room > 0:
-                step = 0.8 * view.width / room
-                view.scroll_x = min(1.0, max(0.0, view.scroll_x + (step if forward else -step)))
-        else:
-            room = content.height - view.height
-            if room > 0:
-                step = 0.8 * view.height / room
-                view.scroll_y = min(1.0, max(0.0, view.scroll_y - (step if forward else -step)))
+        read_on(self.ids.scroll, forward)
+
+
+def read_on(view, forward: bool) -> None:
+    """Scrolls a reading view by most of a page: down in Chinese, to the right in Mongolian."""
+    content = view._viewport
+    if content is None:
+        return
+    if App.get_running_app().lang == "mn":
+        room = content.width - view.width
+        if room > 0:
+            step = 0.8 * view.width / room
+            view.scroll_x = min(1.0, max(0.0, view.scroll_x + (step if forward else -step)))
+    else:
+        room = content.height - view.height
+        if room > 0:
+            step = 0.8 * view.height / room
+            view.scroll_y = min(1.0, max(0.0, view.scroll_y - (step if forward else -step)))
 
 
 class AsyncPoster(Widget):

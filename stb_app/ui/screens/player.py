@@ -13,10 +13,9 @@ from kivy.clock import Clock
 from kivy.properties import ObjectProperty
 
 from ... import programme_guide, webvtt
-from ...api import Offline, Rejected
-from ...i18n import N_, pick, translate
-from ..player import TS_START
+from ...i18n import N_, translate
 from ...keys import BACK, DIGIT, DOWN, LEFT, OK, RIGHT, UP
+from ..player import TS_START
 from .base import BaseScreen, next_choice
 from .detail import LANGUAGE_NAMES, clock
 

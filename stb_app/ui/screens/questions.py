@@ -11,7 +11,7 @@ from legaltv_locale.formatting import format_date, format_time
 from ...api import Rejected
 from ...i18n import N_, pick, translate
 from ...keys import BACK, DIGIT, DOWN, LEFT, OK, RIGHT, UP
-from ..widgets import FocusCard
+from ..widgets import FocusCard, read_on
 from .base import BaseScreen
 
 STATUS = {
@@ -135,23 +135,6 @@ class QuestionsScreen(BaseScreen):
     def on_leave_screen(self) -> None:
         self.close_reader()
 
-    def _read_on(self, forward: bool) -> None:
-        """Scrolls the answer by most of a page: down in Chinese, to the right in Mongolian."""
-        view = self.ids.read_scroll
-        content = view._viewport
-        if content is None:
-            return
-        if self.app.lang == "mn":
-            room = content.width - view.width
-            if room > 0:
-                step = 0.8 * view.width / room
-                view.scroll_x = min(1.0, max(0.0, view.scroll_x + (step if forward else -step)))
-        else:
-            room = content.height - view.height
-            if room > 0:
-                step = 0.8 * view.height / room
-                view.scroll_y = min(1.0, max(0.0, view.scroll_y - (step if forward else -step)))
-
     def _card(self, question: dict, topics: dict) -> QuestionCard:
         card = QuestionCard(focus_key=f"question:{question['id']}", question=question)
         card.bind(on_activate=lambda c: self.read(c.question))
@@ -174,7 +157,7 @@ class QuestionsScreen(BaseScreen):
     def on_remote(self, action) -> bool:
         if self.reading and action.action != DIGIT:
             if action.action in (DOWN, RIGHT, UP, LEFT):
-                self._read_on(action.action in (DOWN, RIGHT))
+                read_on(self.ids.read_scroll, action.action in (DOWN, RIGHT))
             elif action.action in (BACK, OK):
                 self.close_reader()
             else:
