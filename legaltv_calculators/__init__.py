@@ -18,6 +18,7 @@ from .model import AnswerError, Kind, Line, Question, Result, Text
 class Calculator:
     id: str
     title: str  # msgid
+    topic: str  # the question topic a household asking a lawyer about the result starts on
     questions: tuple[Question, ...]
     module: ModuleType
 
@@ -28,7 +29,7 @@ class Calculator:
         return self.module.compute(answers.read(self.questions, raw, today), figures, region, today)
 
 
-CALCULATORS = {m.ID: Calculator(m.ID, m.TITLE, m.QUESTIONS, m)
+CALCULATORS = {m.ID: Calculator(m.ID, m.TITLE, m.TOPIC, m.QUESTIONS, m)
                for m in (road_accident, work_injury, leaving_job, lending, court_fees)}
 
 __all__ = ["CALCULATORS", "Calculator", "AnswerError", "Figure", "FigureError", "FigureMissing", "Figures",

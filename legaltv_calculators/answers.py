@@ -33,11 +33,12 @@ def read(questions: tuple[Question, ...], raw: object, today: dt.date) -> dict:
                 raise AnswerError(question.id, N_("Please answer this question."))
             answers[question.id] = question.default
             continue
-        answers[question.id] = _value(question, value, today)
+        answers[question.id] = value_of(question, value, today)
     return answers
 
 
-def _value(question: Question, value: object, today: dt.date):
+def value_of(question: Question, value: object, today: dt.date):
+    """One answer made into its value; raises AnswerError naming the question."""
     if question.kind is Kind.CHOICE:
         if value not in {c.value for c in question.choices}:
             # TRANSLATORS: error message shown on the TV and in the editor console, max 100 chars

@@ -10,6 +10,7 @@ from .model import N_, Choice, Kind, Line, Question, Result, Text
 from .money import ZERO, yuan
 
 ID = "court_fees"
+TOPIC = "other"  # the question topic a household asking about this calculation starts on
 # TRANSLATORS: calculator's name on the TV and in the consoles, max 40 chars
 TITLE = N_("Court fees")
 # (upper end of the band in yuan, percent on the part within it); the first 10,000 cost 50 yuan

@@ -11,6 +11,7 @@ from .model import N_, AnswerError, Choice, Kind, Line, Question, Result, Text
 from .money import ZERO, yuan
 
 ID = "leaving_job"
+TOPIC = "wages"  # the question topic a household asking about this calculation starts on
 # TRANSLATORS: calculator's name on the TV and in the consoles, max 40 chars
 TITLE = N_("Unpaid wages and leaving a job")
 CAP_YEARS = 12

@@ -13,6 +13,7 @@ from .model import N_, AnswerError, Kind, Line, Question, Result, Text
 from .money import ZERO, percent, yuan
 
 ID = "lending"
+TOPIC = "lending"  # the question topic a household asking about this calculation starts on
 # TRANSLATORS: calculator's name on the TV and in the consoles, max 40 chars
 TITLE = N_("Interest on a private loan")
 NEW_RULES = dt.date(2020, 8, 20)

@@ -13,6 +13,7 @@ from .model import N_, Choice, Kind, Line, Question, Result, Text
 from .money import ZERO, percent, yuan
 
 ID = "road_accident"
+TOPIC = "traffic"  # the question topic a household asking about this calculation starts on
 # TRANSLATORS: calculator's name on the TV and in the consoles, max 40 chars
 TITLE = N_("Road accident compensation")
 HURT = ("injury", "disability")

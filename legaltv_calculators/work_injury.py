@@ -12,6 +12,7 @@ from .money import ZERO, percent, yuan
 from .choices import GRADES, YES_NO
 
 ID = "work_injury"
+TOPIC = "labour"  # the question topic a household asking about this calculation starts on
 # TRANSLATORS: calculator's name on the TV and in the consoles, max 40 chars
 TITLE = N_("Work injury benefits")
 # months of the worker's own wage paid once, by disability grade 1–10 (arts. 35, 36, 37)

@@ -111,3 +111,38 @@ async def test_only_editors_change_the_figures(client, make_account, device, rol
     headers = device if role is None else make_account(f"{role}1", role)
     resp = await client.put("/api/v1/calculators/figures", json={"items": []}, headers=headers)
     assert resp.status in (401, 403)
+
+
+async def _send(client, device, **extra):
+    import uuid
+    body = {"topic": "traffic", "phrases": [], "text": "", "phone": "13812348000", "callback_window": "any",
+            "language": "mn", **extra}
+    return await client.post("/api/v1/questions", json=body,
+                             headers={**device, "Idempotency-Key": str(uuid.uuid4())})
+
+
+@pytest.mark.both_engines
+async def test_a_calculation_sent_with_a_question_is_worked_out_again_and_shown_to_staff(client, device):
+    from .console_session import sign_in
+    resp = await _send(client, device, calculation={"calculator": "road_accident", "answers": ROAD_DEATH})
+    assert resp.status == 201, await resp.text()
+    question = await resp.json()
+
+    await sign_in(client, "bayar", "staff")
+    detail = await (await client.get(f"/api/v1/desk/questions/{question['id']}")).json()
+    html = await (await client.get(f"/console/staff/questions/{question['id']}?lang=zh")).text()
+
+    calculation = detail["calculation"]
+    assert calculation["calculator"] == "road_accident" and calculation["answers"] == ROAD_DEATH
+    computed = await (await client.post("/api/v1/calculators/road_accident",
+                                        json={"answers": ROAD_DEATH, "region": "152500"})).json()
+    assert calculation["result"]["total"] == computed["total"]     # the server's figures, for the box's region
+    assert 'id="calculation"' in html and "死亡赔偿金" in html and computed["total"] in html
+
+
+async def test_a_question_with_a_broken_calculation_is_refused_naming_the_answer(client, device):
+    resp = await _send(client, device, calculation={"calculator": "road_accident", "answers": {"outcome": "flood"}})
+    body = await resp.json()
+    assert resp.status == 422 and body["field"] == "calculation.answers.outcome"
+    unknown = await _send(client, device, calculation={"calculator": "tax", "answers": {}})
+    assert unknown.status == 422 and (await unknown.json())["field"] == "calculation.calculator"

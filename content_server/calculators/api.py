@@ -34,10 +34,6 @@ FIGURES_MAX_BYTES = 512 * 1024     # decades of figures for every league
 FIGURES_CACHE = web.AppKey("calculator_figures", dict)  # version → Figures
 
 
-def _translate(msgid: str, language: str) -> str:
-    return translate(msgid, language)
-
-
 def _region(request: web.Request, value: object) -> str:
     if value is None:
         return INNER_MONGOLIA
@@ -63,7 +59,7 @@ async def list_calculators(request: web.Request) -> web.Response:
     region = _region(request, request.query.get("region"))
     version, figures = await _figures(request)
     today = request.app[CLOCK].today()
-    body = json.dumps(describe(calculators.CALCULATORS, figures, region, today, _translate),
+    body = json.dumps(describe(calculators.CALCULATORS, figures, region, today, translate),
                       ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return public_json(request, body, etag_of(body, weak=True), MAX_AGE)
 
@@ -94,7 +90,7 @@ async def calculate(request: web.Request) -> web.Response:
         raise ApiError(409, "figure_missing", N_("A published figure this calculation needs is not in the data yet. "
                                                  "Call 12348 for free and a lawyer will work it out."),
                        field=e.key) from None
-    return web.json_response(result_json(result, _translate), dumps=lambda d: json.dumps(d, ensure_ascii=False))
+    return web.json_response(result_json(result, translate), dumps=lambda d: json.dumps(d, ensure_ascii=False))
 
 
 @routes.put("/api/v1/calculators/figures")
