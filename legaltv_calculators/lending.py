@@ -77,14 +77,14 @@ def compute(answers: dict, figures: Figures, region: str, today: dt.date) -> Res
         lines.append(Line(N_("Interest the court protects"), yuan(principal * percent(allowed) * days / DAYS_A_YEAR),
                           # TRANSLATORS: formula under a line of a calculation result, {names} are numbers, max 70 chars
                           Text(N_("{principal} yuan × {rate} % × {days} days ÷ 365"),
-                               {"principal": principal, "rate": allowed.normalize(), "days": days}),
+                               {"principal": principal, "rate": format(allowed.normalize(), "f"), "days": days}),
                           # TRANSLATORS: legal basis under a line of a calculation result, max 90 chars
                           N_("Provisions on Private Lending Cases arts. 25, 31")))
     if above:
         # TRANSLATORS: line of a calculation result (what the amount is for), max 70 chars
         lines.append(Line(N_("Interest above the cap, not protected"), yuan(above),
                           # TRANSLATORS: formula under a line of a calculation result, {names} are numbers, max 70 chars
-                          Text(N_("the agreed {rate} % above the cap"), {"rate": rate}),
+                          Text(N_("the agreed {rate} % above the cap"), {"rate": format(rate, "f")}),
                               # TRANSLATORS: legal basis under a line of a calculation result, max 90 chars
                               N_("Provisions on Private Lending Cases art. 25"),
                           counted=False))

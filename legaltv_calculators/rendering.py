@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Callable
 
-from legaltv_locale import LANGUAGES, format_number
+from legaltv_locale import LANGUAGES, format_number, mongolian_digits
 
 from .figures import KEYS, NATIONAL, FigureMissing, Figures, regions_up
 from .model import Question, Result, Text
@@ -16,8 +16,14 @@ Translate = Callable[[str, str], str]
 
 def _number(value, language: str, digits: str) -> str:
     if isinstance(value, Decimal):
-        value = value.quantize(Decimal("0.01")) if value != value.to_integral_value() else value.to_integral_value()
+        return money(value, language, digits)
     return format_number(value, language, digits)
+
+
+def money(value: Decimal, language: str, digits: str = "ascii") -> str:
+    """Grouped, with the fen only when there are any: 765,375 or 790,912.50."""
+    text = f"{value:,.2f}" if value != value.to_integral_value() else f"{value:,.0f}"
+    return mongolian_digits(text) if language == "mn" and digits == "mongolian" else text
 
 
 def render(text: Text | str, translate: Translate, language: str, digits: str = "ascii") -> str:

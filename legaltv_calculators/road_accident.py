@@ -151,7 +151,7 @@ def compute(answers: dict, figures: Figures, region: str, today: dt.date) -> Res
             add(N_("Living costs of dependants"), spending.value * part * answers["dependant_years"] * share,
                 # TRANSLATORS: formula under a line of a calculation result, {names} are numbers, max 70 chars
                 Text(N_("{spending} yuan × {part} × {years} years × {percent} %"),
-                     {"spending": spending.value, "part": part.quantize(Decimal("0.01")),
+                     {"spending": spending.value, "part": format(part.normalize(), "f"),
                       "years": answers["dependant_years"], "percent": int(share * 100)}),
                 # TRANSLATORS: legal basis under a line of a calculation result, max 90 chars
                 N_("Civil Code art. 1179; interpretation arts. 16, 17"))
