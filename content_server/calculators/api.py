@@ -43,7 +43,7 @@ def _region(request: web.Request, value: object) -> str:
     return value
 
 
-async def _figures(request: web.Request) -> tuple[int, calculators.Figures]:
+async def current_figures(request: web.Request) -> tuple[int, calculators.Figures]:
     """The current set, parsed once per version (every node sees the version move)."""
     version = request.app[STORE].version_of(Document.FIGURES)[0]
     cache: dict = request.app[FIGURES_CACHE]
@@ -57,7 +57,7 @@ async def _figures(request: web.Request) -> tuple[int, calculators.Figures]:
 @routes.get("/api/v1/calculators")
 async def list_calculators(request: web.Request) -> web.Response:
     region = _region(request, request.query.get("region"))
-    version, figures = await _figures(request)
+    version, figures = await current_figures(request)
     today = request.app[CLOCK].today()
     body = json.dumps(describe(calculators.CALCULATORS, figures, region, today, translate),
                       ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -66,7 +66,7 @@ async def list_calculators(request: web.Request) -> web.Response:
 
 @routes.get("/api/v1/calculators/figures")
 async def list_figures(request: web.Request) -> web.Response:
-    _, figures = await _figures(request)
+    _, figures = await current_figures(request)
     body = json.dumps({"items": [f.as_json() for f in figures.all]}, ensure_ascii=False).encode("utf-8")
     return public_json(request, body, etag_of(body, weak=True), MAX_AGE)
 
@@ -79,7 +79,7 @@ async def calculate(request: web.Request) -> web.Response:
         raise ApiError(404, "unknown_calculator", N_("There is no such calculator."))
     body = await validation.read_json(request, ANSWERS_MAX_BYTES)
     region = _region(request, body.get("region"))
-    _, figures = await _figures(request)
+    _, figures = await current_figures(request)
     try:
         result = calculator.compute(body.get("answers"), figures, region, request.app[CLOCK].today())
     except calculators.AnswerError as e:
