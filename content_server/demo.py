@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from . import guidance, media, questions, schedule
+from . import calculators, guidance, media, questions, schedule
 from .kernel.config import Settings
 from .storage import Store
 
@@ -15,7 +15,7 @@ def fill_demo(settings: Settings) -> None:
     settings.root.create()
     store = Store(settings.database_url)
     try:
-        for feature in (guidance, questions, media, schedule):  # schedule needs the videos
+        for feature in (guidance, calculators, questions, media, schedule):  # schedule needs the videos
             feature.fill_demo(store, settings)
     finally:
         store.close()

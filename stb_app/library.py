@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from legaltv_calculators import FigureError, Figures
+
 from . import polling
 from .api import ApiClient, Later, Offline, Rejected
 from .cache import ContentStore, DiskCache
@@ -30,7 +32,7 @@ def _by_topic(guides) -> dict:
 
 
 class Library:
-    RESOURCES = ("catalog", "topics", "services", "glossary", "guides", "channels")
+    RESOURCES = ("catalog", "topics", "services", "glossary", "guides", "channels", "figures")
 
     def __init__(self, api: ApiClient, data_dir: Path, clock: Callable[[], float] = time.monotonic,
                  rng: random.Random | None = None):
@@ -46,6 +48,7 @@ class Library:
         self.glossary: list = []
         self.guides: dict = {}
         self.channels: list = []
+        self.figures: dict = {}
         self.guide: list = []
         self.questions: list = []
         self.loaded_once = False
@@ -56,7 +59,8 @@ class Library:
     def path(self, name: str) -> str:
         return {"catalog": "/api/v1/catalog", "topics": "/api/v1/topics",
                 "services": f"/api/v1/services?region={self.api.region}", "glossary": "/api/v1/glossary",
-                "guides": "/api/v1/guides", "channels": "/api/v1/channels", "questions": "/api/v1/questions"}[name]
+                "guides": "/api/v1/guides", "channels": "/api/v1/channels", "questions": "/api/v1/questions",
+                "figures": "/api/v1/calculators/figures"}[name]
 
     def _apply(self, name: str, data) -> None:
         if data is None:
@@ -159,6 +163,14 @@ class Library:
 
     def send_outbox(self) -> int:
         return self.outbox.flush(self.api.send_question)
+
+    def calculator_figures(self) -> Figures:
+        """The calculators' figures as last read from the server; the ones the app shipped with
+        before the first read (a box new and offline still works a case out)."""
+        try:
+            return Figures.from_json(self.figures["items"])
+        except (KeyError, TypeError, FigureError):
+            return Figures.seed()
 
     # -- catalog helpers ------------------------------------------------------------------------
     def item(self, item_id) -> dict | None:

@@ -29,6 +29,7 @@ PUBLIC = {
     ("GET", "/api/v1/channels/{channel_id}/live/{variant}.m3u8"), ("GET", "/api/v1/channels/blank.vtt"),
     ("GET", "/media/renditions/{video_id}/{tail}"), ("GET", "/media/posters/{video_id}/{tail}"),
     ("GET", "/media/slate/{tail}"), ("GET", "/api/v1/changes"),
+    ("GET", "/api/v1/calculators"), ("GET", "/api/v1/calculators/figures"), ("POST", "/api/v1/calculators/{id}"),
 }
 
 

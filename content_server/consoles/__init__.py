@@ -233,6 +233,7 @@ def setup(app: web.Application) -> None:
     from . import admin, staff, supervisor  # the desks import render from here
     for desk in (staff, supervisor, admin):
         desk.setup(app)
-    from . import channels, editor  # the editor console, and its channel pages
+    from . import channels, editor, figures  # the editor console, its channel and figures pages
     editor.setup(app)
     channels.setup(app)
+    figures.setup(app)

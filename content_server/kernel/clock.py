@@ -6,9 +6,13 @@ through a simulated day or week.
 """
 from __future__ import annotations
 
+import datetime as dt
 import time
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
+
+CHINA = ZoneInfo("Asia/Shanghai")
 
 
 class Clock:
@@ -19,6 +23,10 @@ class Clock:
 
     def __call__(self) -> float:
         return time.time() + self.offset if self.fixed is None else self.fixed
+
+    def today(self) -> dt.date:
+        """The date in China now (households and courts count days on Beijing time)."""
+        return dt.datetime.fromtimestamp(self(), CHINA).date()
 
 
 CLOCK = web.AppKey("clock", Clock)  # the app's clock

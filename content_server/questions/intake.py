@@ -28,12 +28,16 @@ from typing import Callable
 
 from aiohttp import web
 
+import legaltv_calculators as calculators
+from legaltv_calculators.rendering import result_json
+
 from ..kernel import validation
 from ..kernel.errors import ApiError
-from ..kernel.i18n import N_
+from ..kernel.clock import CHINA
+from ..kernel.i18n import N_, translate
 from ..kernel.loop_lag import LoopLag
 from ..kernel.ratelimit import RateLimit
-from ..storage import limits as limits_sql, questions as db
+from ..storage import calculators as calculators_sql, limits as limits_sql, questions as db
 from ..storage.questions import CallbackWindow, Status
 from . import phone as phones
 from .calendar import WorkCalendar
@@ -60,6 +64,7 @@ class NewQuestion:
     phone_suspect: bool
     callback_window: str
     language: str
+    calculation: str | None  # JSON: the calculator, the answers and the result the household saw
 
 
 def idempotency_key(headers) -> str:
@@ -83,7 +88,7 @@ def body_hash(body: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def read_question(store, body: dict, device) -> NewQuestion:
+def read_question(store, body: dict, device, now: float) -> NewQuestion:
     """Checks a household's question against the server's topics and phrases."""
     topic_id = body.get("topic")
     if not isinstance(topic_id, str):
@@ -105,7 +110,8 @@ def read_question(store, body: dict, device) -> NewQuestion:
             raise ApiError(422, "unknown_phrase", N_("Please choose one of the listed sentences."), field="phrases")
     phrase_ids = list(dict.fromkeys(phrase_ids))
     text = validation.text(body, "text", TEXT_MAX, required=False)
-    if not phrase_ids and not text:
+    calculation = attached_calculation(store, body.get("calculation"), device["region"], now)
+    if not phrase_ids and not text and calculation is None:
         # TRANSLATORS: error shown on the TV, max 60 chars
         raise ApiError(422, "empty_question", N_("Please choose a sentence or say what happened."), field="phrases")
     raw_phone = validation.text(body, "phone", 32)
@@ -117,7 +123,28 @@ def read_question(store, body: dict, device) -> NewQuestion:
                        field="phone")
     window = validation.choice(body, "callback_window", CALLBACK_WINDOWS)
     language = validation.choice(body, "language", ("zh", "mn"), required=False, default=device["language"])
-    return NewQuestion(topic_id, phrase_ids, text, phone, suspect, window, language)
+    return NewQuestion(topic_id, phrase_ids, text, phone, suspect, window, language, calculation)
+
+
+def attached_calculation(store, value, region: str, now: float) -> str | None:
+    """A calculation sent with the question, worked out again here with the figures in force (the
+    desk sees the server's figures, whatever the box had cached), as JSON; None when none was sent."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or value.get("calculator") not in calculators.CALCULATORS:
+        # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
+        raise ApiError(422, "invalid_calculation", N_("There is no such calculator."), field="calculation.calculator")
+    calculator = calculators.CALCULATORS[value["calculator"]]
+    figures = calculators.Figures.from_json(calculators_sql.figures(store))
+    today = datetime.fromtimestamp(now, CHINA).date()
+    try:
+        result = calculator.compute(value.get("answers"), figures, region, today)
+    except calculators.AnswerError as e:
+        raise ApiError(422, "invalid_answer", e.message, field=f"calculation.answers.{e.question}", **e.params) from None
+    except calculators.FigureMissing:
+        result = None  # the lawyer works it out: the answers still go with the question
+    return json.dumps({"calculator": calculator.id, "answers": value.get("answers"),
+                       "result": result_json(result, translate) if result else None}, ensure_ascii=False)
 
 
 def readable_number(number: str) -> bool:
@@ -179,7 +206,7 @@ def submit(store, device, key: str, body: dict, now: float, calendar: WorkCalend
             raise ApiError(422, "idempotency_conflict", N_("This request was already sent with different content."),
                            field="Idempotency-Key")
         return 200, json.loads(earlier["response"])
-    question = read_question(store, body, device)
+    question = read_question(store, body, device, now)
     if limits is not None:
         limits.check(store, limits.submissions, device["id"], now)
     with store.write():
@@ -214,7 +241,8 @@ def submit(store, device, key: str, body: dict, now: float, calendar: WorkCalend
             "phone_e164": question.phone, "phone_masked": phones.mask(question.phone),
             "phone_suspect": int(question.phone_suspect), "status": Status.QUEUED, "created_at": now,
             "updated_at": now, "window_start": start, "window_end": end, "due_at": end,
-            "duplicate_of": db.possible_duplicate(store, device["id"], question.phone, question.topic, since)})
+            "duplicate_of": db.possible_duplicate(store, device["id"], question.phone, question.topic, since),
+            "calculation": question.calculation})
         reply = {"id": question_id, "number": number, "status": Status.QUEUED, "merged": False,
                  "callback_from": _iso(start, calendar), "callback_until": _iso(end, calendar)}
         db.insert_submission(store, question_id, device["id"], key, fingerprint, reply, False,

@@ -67,6 +67,7 @@ def staff_item(row, now: float, calendar: WorkCalendar, phrases: dict | None = N
         "id": row["id"], "number": row["number"], "status": row["status"], "version": row["version"],
         "topic": row["topic_id"], "language": row["language"], "region": row["region"],
         "phrases": [{"id": p, "text": (phrases or {}).get(p)} for p in phrase_ids], "text": row["text"],
+        "calculation": json.loads(row["calculation"]) if row["calculation"] else None,
         "phone": row["phone_masked"], "phone_suspect": bool(row["phone_suspect"]),
         "callback_window": row["callback_window"],
         "callback_from": iso(row["window_start"], calendar), "callback_until": iso(row["window_end"], calendar),

@@ -17,6 +17,7 @@ class Document(StrEnum):
     SERVICES = "services"
     GLOSSARY = "glossary"
     GUIDES = "guides"
+    FIGURES = "figures"    # the calculators' published figures
 
 
 MIGRATIONS: list[str] = [

@@ -188,7 +188,8 @@ MIGRATIONS = [
         window_start, window_end, topic_id ON questions BEGIN
         UPDATE devices SET questions_version = questions_version + 1 WHERE id = NEW.device_id;
     END;
-    """,
+    """,    # a calculation the household sends with its question: calculator, answers and the result it saw (JSON)
+    "ALTER TABLE questions ADD COLUMN calculation TEXT;",
 ]
 
 # The same schema in PostgreSQL, step for step (tests/test_schema_drift.py compares the two)
@@ -322,7 +323,7 @@ POSTGRES_MIGRATIONS = [
     CREATE TRIGGER questions_list_update AFTER UPDATE OF status, answered_at, answer_zh, answer_mn, referral, outcome, rating,
         window_start, window_end, topic_id ON questions
         FOR EACH ROW EXECUTE FUNCTION questions_list_changed();
-    """,
+    """,    "ALTER TABLE questions ADD COLUMN calculation TEXT;",
 ]
 
 # Columns a listing may show: never phone_e164.
@@ -331,7 +332,7 @@ _PUBLIC_COLUMNS = (
     "q.phone_masked, q.phone_suspect, q.status, q.version, q.created_at, q.updated_at, q.window_start, "
     "q.window_end, q.due_at, q.not_before, q.claimed_by, q.lease_until, q.attempts, q.first_attempt_at, "
     "q.answered_at, q.answer_zh, q.answer_mn, q.referral, q.referred_at, q.handed_off_at, q.closed_at, "
-    "q.outcome, q.rating, q.rated_at, q.anonymised_at, q.duplicate_of")
+    "q.outcome, q.rating, q.rated_at, q.anonymised_at, q.duplicate_of, q.calculation")
 # The ticket number of the question a desk row may duplicate (staff only, never a household).
 _DUPLICATE_NUMBER = "(SELECT d.number FROM questions d WHERE d.id = q.duplicate_of) AS duplicate_of_number"
 

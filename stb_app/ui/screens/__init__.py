@@ -1,5 +1,6 @@
 """The screens; each has its layout in a .kv file of the same name beside it."""
 from .ask import AskScreen
+from .calculator import CalculatorScreen
 from .channel import ChannelScreen
 from .choose import ChooseScreen
 from .detail import DetailScreen
@@ -13,4 +14,5 @@ from .topic import TopicScreen
 from .watch import WatchScreen
 
 SCREENS = [HomeScreen, WatchScreen, DetailScreen, PlayerScreen, ChooseScreen, TopicScreen,
-           ServicesScreen, GlossaryScreen, AskScreen, QuestionsScreen, ChannelScreen, ExitScreen]
+           ServicesScreen, GlossaryScreen, AskScreen, QuestionsScreen, ChannelScreen, ExitScreen,
+           CalculatorScreen]

@@ -71,6 +71,7 @@ class AskScreen(BaseScreen):
             return
         self.params["_started"] = True
         self.topic_id = self.params.get("topic_id")
+        self.calculation = self.params.get("calculation")  # sent with the question (from a calculator)
         self.phrases, self.text, self.phone, self.window, self.result = [], "", "", "any", None
         self.show("phrases" if self.topic_id else "topic")
 
@@ -221,7 +222,7 @@ class AskScreen(BaseScreen):
         c.children[0].texts = {k: tick(v) for k, v in text.items()} if isinstance(text, dict) else tick(text)
 
     def _text_done(self) -> None:
-        if self.phrases or self.text.strip():
+        if self.phrases or self.text.strip() or self.calculation:
             self.show("phone")
         else:
             # TRANSLATORS: TV app, ask screen, notice when step 2 and 3 are both empty, max 80 chars
@@ -273,13 +274,17 @@ class AskScreen(BaseScreen):
         window = dict(WINDOWS).get(self.window, "")
         joiner = {"zh": "；", "mn": " ᠂ "}
         return {lang: translate(RECAP, lang, topic=pick(topic.get("title") or "", lang),
-                                phrases=joiner[lang].join(pick(c, lang) for c in chosen) or self.text.strip() or "—",
+                                phrases=joiner[lang].join(pick(c, lang) for c in chosen) or self.text.strip()
+                                or pick(self.params.get("calculation_summary") or "", lang) or "—",
                                 window=translate(window, lang) if window else "—")
                 for lang in ("zh", "mn")}
 
     def body(self) -> dict:
-        return {"topic": self.topic_id, "phrases": list(self.phrases), "text": self.text.strip(),
+        body = {"topic": self.topic_id, "phrases": list(self.phrases), "text": self.text.strip(),
                 "phone": self.phone, "callback_window": self.window, "language": self.app.lang}
+        if self.calculation:
+            body["calculation"] = self.calculation
+        return body
 
     def send(self) -> None:
         self.key = self.library.outbox.add(self.body())  # durable before any network traffic

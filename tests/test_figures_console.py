@@ -1,0 +1,46 @@
+"""An editor adds the year's published figure in the console, in headless Chromium against a real
+server, and the next calculation uses it; a wrong entry is named and nothing is saved."""
+import json
+import urllib.request
+
+import pytest
+
+from .browser import browser, live_server, new_page, screenshot, sign_in  # noqa: F401  (fixtures)
+
+
+def describe(server) -> dict:
+    return json.loads(urllib.request.urlopen(f"{server.url}/api/v1/calculators", timeout=10).read())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["zh", "mn"])
+def test_an_editor_adds_a_new_lpr_and_calculations_use_it(browser, live_server, language):  # noqa: F811
+    name = live_server.add_user(f"editor-{language}", "editor")
+    page = new_page(browser)
+    sign_in(page, live_server, name, language)
+    page.click("a[href='/console/editor/figures']")
+    page.wait_for_selector("#figures tbody tr")
+    seeded = page.locator("#figures tbody tr").count()
+    assert seeded == len(json.loads(urllib.request.urlopen(f"{live_server.url}/api/v1/calculators/figures").read())["items"])
+
+    page.click("#add-figure")
+    row = page.locator("#figures tbody tr").last
+    row.locator("select[name=key]").select_option("lpr_one_year")
+    row.locator("input[name=region]").fill("000000")
+    row.locator("input[name=year]").fill("2026")
+    row.locator("input[name=value]").fill("-2.5")
+    day = "2026-01-20" if language == "zh" else "2026-02-20"   # one server for both: a later rate
+    row.locator("input[name=applies_from]").fill(day)
+    row.locator("input[name=source]").fill("全国银行间同业拆借中心")
+    page.click("#save")
+    page.wait_for_selector("#error:not(:empty)")
+    assert page.get_attribute("#error", "data-field") == f"items[{seeded}].value"
+    assert all(f["value"] != "-2.5" for f in describe(live_server)["figures"])        # nothing was saved
+
+    row.locator("input[name=value]").fill("2.5" if language == "zh" else "2.4")
+    page.click("#save")
+    page.wait_for_selector("#status:not(:empty)")
+    screenshot(page, f"console-figures-{language}")
+    lpr = next(f for f in describe(live_server)["figures"] if f["key"] == "lpr_one_year")
+    assert (lpr["value"], lpr["applies_from"]) == ("2.5" if language == "zh" else "2.4", day)
+    assert [e for e in page.errors if not e.startswith("Failed to load resource")] == []
