@@ -298,8 +298,8 @@ class AsyncPoster(Widget):
             posters.request(*shown, lambda _t: self._draw() if shown == (self.path, int(self.width),
                                                                           int(self.height)) else None)
         elif texture is not posters.BROKEN:
-            # whole and undistorted: scaled to fit, centred on the frame (not from `center`: drawn while
-            # the size changes, before Kivy's cached centre has followed it)
+            # whole and undistorted: scaled to fit, centred on the frame (not from `center_x/y`: Kivy
+            # caches them, and a callback bound to `pos` runs before they follow the move)
             scale = min(self.width / texture.width, self.height / texture.height)
             w, h = texture.width * scale, texture.height * scale
             with self.canvas:
