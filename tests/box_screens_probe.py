@@ -84,7 +84,79 @@ def measure(screen, navigator, must_read: list | None = None) -> dict:
     cut = [label.shown_text for label in screen.walk() if isinstance(label, BiLabel) and label.shown_text
            and not label.shown_whole and label.get_root_window() is not None
            and not any(getattr(w, "opacity", 1) == 0 for w in (label, *_ancestors(label)))]
-    return {"cards": cards, "texts": texts, "broken_words": broken, "cut": cut, "must_read": must_read or []}
+    return {"cards": cards, "texts": texts, "broken_words": broken, "cut": cut, "must_read": must_read or [],
+            "cut_beside_room": cut_beside_room(screen), "posters": posters(navigator, screen)}
+
+
+def _drawn_box(label) -> tuple:
+    """The window rect (x, y, w, h) of the text a label drew."""
+    x, y, w, h = label.shown_box
+    wx, wy = label.to_window(label.x + x, label.y + y)
+    return wx, wy, w, h
+
+
+def _widest_gap(spans, start: float, end: float) -> float:
+    """The longest stretch of [start, end] that no (from, to) span covers."""
+    widest, reach = 0.0, start
+    for low, high in sorted(spans):
+        widest = max(widest, low - reach)
+        reach = max(reach, high)
+    return max(widest, end - reach)
+
+
+def cut_beside_room(screen) -> list[dict]:
+    """Texts cut with "…" inside a card that still has room for another line (Chinese) or column
+    (Mongolian) beside what is drawn (an empty stretch of the card at least that wide): a card
+    fills itself before it cuts anything."""
+    from stb_app.ui import text as textdraw
+    from stb_app.ui.widgets import AsyncPoster, BiLabel, FocusCard
+    found = []
+    for label in screen.walk():
+        if not isinstance(label, BiLabel) or label.shown_whole or not label.shown_text \
+                or label.get_root_window() is None or any(not w.opacity for w in (label, *_ancestors(label))):
+            continue
+        card = next((w for w in _ancestors(label) if isinstance(w, FocusCard)), None)
+        if card is None:
+            continue
+        left, bottom = card.to_window(card.x + card.padding[0], card.y + card.padding[3])
+        inner_w = card.width - card.padding[0] - card.padding[2]
+        inner_h = card.height - card.padding[1] - card.padding[3]
+        x, y, w, h = _drawn_box(label)
+        inside = list(card.walk(restrict=True))
+        drawn = [_drawn_box(other) for other in inside if isinstance(other, BiLabel) and other.shown_text
+                 and other.opacity] + [(*other.to_window(*other.pos), *other.size) for other in inside
+                                       if isinstance(other, AsyncPoster) and other.opacity]
+        if label.shown_lang == "mn":  # columns run rightwards: the room beside the text, across the card
+            pitch = w / max(1, len(label.shown_columns))
+            beside = [(dx, dx + dw) for dx, dy, dw, dh in drawn if dy < y + h and y < dy + dh]
+            free = _widest_gap(beside, left, left + inner_w)
+        else:  # lines run downwards: the room above and below the text, down the card
+            pitch = textdraw.paragraph_texture("国", label.font_size, label.color, label.width, label.halign,
+                                               None).height
+            beside = [(dy, dy + dh) for dx, dy, dw, dh in drawn if dx < x + w and x < dx + dw]
+            free = _widest_gap(beside, bottom, bottom + inner_h)
+        if free >= pitch:
+            found.append({"text": label.shown_text, "free": free, "pitch": pitch, "card": card.key()})
+    return found
+
+
+def posters(navigator, screen) -> list[dict]:
+    """Each poster on a card: its frame, the picture drawn in it and the card's inside (window rects)."""
+    from kivy.graphics import Rectangle
+    from stb_app.ui.widgets import AsyncPoster
+    found = []
+    for card in navigator.cards(screen):
+        for poster in card.walk(restrict=True):
+            if not isinstance(poster, AsyncPoster) or poster.get_root_window() is None:
+                continue
+            shift = [a - b for a, b in zip(poster.to_window(0, 0), (0, 0))]
+            rects = [[r.pos[0] + shift[0], r.pos[1] + shift[1], *r.size] for r in poster.canvas.children
+                     if isinstance(r, Rectangle)]
+            x, y = card.to_window(card.x + card.padding[0], card.y + card.padding[3])
+            found.append({"card": card.key(), "frame": [*poster.to_window(*poster.pos), *poster.size],
+                          "pictures": rects[1:], "inside": [x, y, card.width - card.padding[0] - card.padding[2],
+                                                            card.height - card.padding[1] - card.padding[3]]})
+    return found
 
 
 def _words(text: str) -> list[str]:
@@ -141,6 +213,8 @@ def main(server: str, data: str, size: str, shots: str, lawyer: str) -> None:
         box = launch(server, Path(data), display, language="zh", size=(width, height))
         from kivy.core.window import Window  # only now: the window is made at the size asked for
         from kivy.metrics import Metrics
+
+        from stb_app.i18n import pick
         lib = box.app.library
         box.until(lambda: lib.catalog["items"] and lib.topics and lib.services and lib.glossary and lib.channels,
                   timeout=60, what="content")
@@ -149,7 +223,8 @@ def main(server: str, data: str, size: str, shots: str, lawyer: str) -> None:
         screens = [("home", {}), ("watch", {}), ("detail", {"item_id": item["id"]}), ("choose", {}),
                    ("topic", {"topic_id": topic["id"]}), ("services", {}), ("glossary", {}), ("ask", {}),
                    ("questions", {}), ("channel", {})]
-        found = {"window": list(Window.size), "density": Metrics.density, "screens": {}}
+        found = {"window": list(Window.size), "density": Metrics.density, "screens": {},
+                 "video_titles": {lang: [pick(i["title"], lang) for i in lib.catalog["items"]] for lang in ("zh", "mn")}}
         for lang in ("zh", "mn"):
             if box.app.lang != lang:
                 box.press("menu")

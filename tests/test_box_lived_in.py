@@ -26,8 +26,8 @@ pytestmark = pytest.mark.slow
 SHOTS = ARTIFACTS / "box-lived-in"
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory, box_display):
+def lived_in_box(tmp_path_factory, display: str, size=(1920, 1080)):
+    """The app on a used box (`size` its window), its server, and its data root; stops both after."""
     root = tmp_path_factory.mktemp("lived-in")
     settings = Settings(data=root / "data", extra={"demo_seconds": 20, "demo_count": 1})
     fill_demo(settings)
@@ -37,14 +37,24 @@ def world(tmp_path_factory, box_display):
     (root / "box").mkdir()
     (root / "box" / "resume.json").write_text(json.dumps(
         {str(catalog["items"][0]["id"]): {"position": 6.0, "duration": 20.0, "at": time.time()}}))
-    display = box_display
-    box = launch(server.url, root / "box", display, language="zh")
+    box = launch(server.url, root / "box", display, language="zh", size=size)
     box.until(lambda: box.app.library.catalog["items"] and box.app.library.topics, what="content")
     for timer in box.app.timers:                     # refreshes happen when a test says so
         timer.cancel()
     yield box, server, root
     box.app.player.close()
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory, box_display):
+    yield from lived_in_box(tmp_path_factory, box_display)
+
+
+def shot(box, name: str) -> None:
+    """A screenshot in test-artifacts/box-lived-in/, named for the window's size beyond 1080p."""
+    from kivy.core.window import Window
+    box.screenshot(SHOTS, name if Window.width <= 1920 else f"{name}-{Window.width}x{Window.height}")
 
 
 def refresh_now(box) -> None:
@@ -122,7 +132,8 @@ def test_a_refresh_mid_wizard_keeps_the_focus_the_number_and_the_notice(world, l
     # then the step is as the household left it: same focus, same digits, same notice
     assert ask.step == "phone" and box.focus == "next"
     assert ask.phone == "1381234567" and notice in box.texts()
-    box.screenshot(SHOTS, f"ask-phone-after-refresh-{lang}")
+    assert ask.ids.notice.shown_whole and broken_mongolian_words(box) == []     # an error is never cut
+    shot(box, f"ask-phone-after-refresh-{lang}")
     # and the last digit, then OK, moves on (OK does not type a 12th digit into the number)
     box.press("8", "ok")
     box.until(lambda: ask.step == "window", what="the callback step")
@@ -215,7 +226,7 @@ def test_left_and_right_never_leave_a_row_and_the_language_card_is_not_reached_b
     box.press("ok")                                              # OK on a card still does what it says
     box.until(lambda: box.screen in ("detail", "player"), what="the continue card opened")
     home(box)
-    box.screenshot(SHOTS, f"home-continue-{lang}")
+    shot(box, f"home-continue-{lang}")
     # watch: Right on the last poster of a row stays; Right on the last category stays
     home_focus(box, "watch")
     box.go("ok", screen="watch")
@@ -226,7 +237,7 @@ def test_left_and_right_never_leave_a_row_and_the_language_card_is_not_reached_b
     assert box.focus.startswith("category:")
     assert assert_right_and_left_stay_in_the_row(box, box.focus, "right").startswith("category:")
     assert assert_right_and_left_stay_in_the_row(box, box.focus, "left") == "category:"
-    box.screenshot(SHOTS, f"watch-row-end-{lang}")
+    shot(box, f"watch-row-end-{lang}")
     # a situation's guide: Right after the last step stays on it, Left on the first too
     home_focus(box, "choose")
     box.go("ok", screen="choose")
@@ -241,7 +252,7 @@ def test_left_and_right_never_leave_a_row_and_the_language_card_is_not_reached_b
     steps = box.app.sm.current_screen.ids.steps.children
     assert steps and all(step.ids.text.shown_whole for step in steps)
     assert broken_mongolian_words(box) == []
-    box.screenshot(SHOTS, f"topic-last-step-{lang}")
+    shot(box, f"topic-last-step-{lang}")
     assert assert_right_and_left_stay_in_the_row(box, last, "left") == "step:1"
     # and Up/Down still change rows
     box.press("up")
@@ -251,7 +262,7 @@ def test_left_and_right_never_leave_a_row_and_the_language_card_is_not_reached_b
     box.go("ok", screen="services")
     assert_the_focused_card_is_seen_whole(box)
     assert assert_right_and_left_stay_in_the_row(box, box.focus, "right").startswith("service")
-    box.screenshot(SHOTS, f"services-row-end-{lang}")
+    shot(box, f"services-row-end-{lang}")
     home(box)
 
 
@@ -270,7 +281,7 @@ def test_my_questions_shows_the_status_as_it_is_now_when_it_opens(world):
     # when My questions opens, then it shows the status as it is now
     box.go("ok", screen="questions")
     box.until(lambda: on_it in box.texts(), what="the fresh status")
-    box.screenshot(SHOTS, "questions-fresh-zh")
+    shot(box, "questions-fresh-zh")
 
 
 def test_the_offline_note_shows_as_soon_as_a_request_fails(world):
@@ -283,7 +294,7 @@ def test_the_offline_note_shows_as_soon_as_a_request_fails(world):
     assert box.app.offline
     note = box.app.root.ids.offline_note
     assert note.opacity == 1 and note.shown_text == translate("Offline: showing saved content", "zh")
-    box.screenshot(SHOTS, "ask-saved-offline-zh")
+    shot(box, "ask-saved-offline-zh")
 
 
 def test_a_saved_question_leaves_as_soon_as_a_request_succeeds(world):
@@ -298,7 +309,7 @@ def test_a_saved_question_leaves_as_soon_as_a_request_succeeds(world):
     number = box.app.library.outbox.entry(waiting.key).response["number"]
     box.until(lambda: translate("No. {number}", "zh", number=number) in box.texts(), what="its number listed")
     assert not box.app.offline and note.opacity == 0
-    box.screenshot(SHOTS, "questions-sent-after-return-zh")
+    shot(box, "questions-sent-after-return-zh")
     home(box)
 
 
@@ -324,12 +335,12 @@ def test_a_fourth_open_question_is_refused_in_the_servers_words_with_12348_large
     assert box.app.library.outbox.waiting() == []                # final: not retried as a network fault
     hotline = next(w for w in box.app.sm.current_screen.walk() if getattr(w, "shown_text", "") == "12348")
     assert hotline.font_size >= 2 * box.app.sm.current_screen.ids.entry.font_size
-    box.screenshot(SHOTS, "ask-refused-zh")
+    shot(box, "ask-refused-zh")
     # and in Mongolian, the server's Mongolian words
     box.press("menu")
     box.until(lambda: refusal["message"]["mn"] in box.texts(lang="mn"), what="the Mongolian words")
     assert "12348" in box.texts()
-    box.screenshot(SHOTS, "ask-refused-mn")
+    shot(box, "ask-refused-mn")
     box.press("menu")
     home(box)
 
@@ -391,7 +402,7 @@ def test_ok_on_an_answered_question_opens_the_whole_answer_large_and_down_reads_
     assert not card.ids.answer.shown_whole                      # the card has room for the beginning only
     assert card.ids.more.shown_whole and card.ids.rate.shown_whole  # and says in full how to read it all
     assert translate("OK reads the whole answer", lang) in box.texts()
-    box.screenshot(SHOTS, f"questions-long-answer-{lang}")
+    shot(box, f"questions-long-answer-{lang}")
     # when OK is pressed on the card, then the answer page shows
     box.press("ok")
     box.until(lambda: screen.ids.reader.opacity == 1, what="the answer page")
@@ -410,7 +421,7 @@ def test_ok_on_an_answered_question_opens_the_whole_answer_large_and_down_reads_
     assert label.shown_text == LONG_ANSWER[lang] and label.shown_whole
     if lang == "mn":
         assert " ".join(label.shown_columns).split() == LONG_ANSWER["mn"].split()  # no word broken
-    box.screenshot(SHOTS, f"answer-page-{lang}")
+    shot(box, f"answer-page-{lang}")
     # the answer is longer than a page: ↓ brings the rest into view, to its end
     view = page.read_scroll
     seen = window_rect(view)
@@ -426,7 +437,7 @@ def test_ok_on_an_answered_question_opens_the_whole_answer_large_and_down_reads_
         box.pump(4)
     assert end_visible()
     assert box.screen == "questions" and screen.reading
-    box.screenshot(SHOTS, f"answer-page-end-{lang}")
+    shot(box, f"answer-page-end-{lang}")
     # Back returns to the list, focus on the same question
     box.press("back")
     assert box.screen == "questions" and page.reader.opacity == 0 and box.focus == key
@@ -443,7 +454,7 @@ def test_a_chosen_sentence_is_ticked_not_marked_by_colour_alone(world, lang):
     assert not plain.startswith("✓")
     box.press("ok")
     assert box.focused_card().selected and label.shown_text == f"✓ {plain}"
-    box.screenshot(SHOTS, f"ask-phrase-ticked-{lang}")
+    shot(box, f"ask-phrase-ticked-{lang}")
     box.press("ok")
     assert not box.focused_card().selected and label.shown_text == plain
     home(box)
@@ -461,7 +472,7 @@ def test_the_language_card_ticks_the_language_in_use_and_keeps_its_hint_on_one_l
     box.until(lambda: box.app.lang == "mn", what="Mongolian")
     box.pump(4)
     assert names.name_mn.shown_text == "✓ ᠮᠣᠩᠭᠣᠯ" and names.name_zh.shown_text == "中文"
-    box.screenshot(SHOTS, "home-language-mn")
+    shot(box, "home-language-mn")
     box.press("menu")
     box.until(lambda: box.app.lang == "zh", what="Chinese")
 
@@ -515,7 +526,7 @@ def test_ok_on_a_guide_step_or_a_service_point_shows_it_whole_and_large_and_back
     assert body.font_size >= 1.5 * step.ids.text.font_size
     assert translate("Step {number}", lang, number=key.split(":")[1]) == page.ids.heading.shown_text
     assert broken_mongolian_words(box) == []
-    box.screenshot(SHOTS, f"topic-step-read-{lang}")
+    shot(box, f"topic-step-read-{lang}")
     # Back returns to the same step
     box.press("back")
     assert box.screen == "topic" and page.opacity == 0 and box.focus == key
@@ -534,7 +545,7 @@ def test_ok_on_a_guide_step_or_a_service_point_shows_it_whole_and_large_and_back
         else:
             assert phone.shown_box[3] < 2 * phone.font_size, "the phone number is split over lines"
     assert broken_mongolian_words(box) == []
-    box.screenshot(SHOTS, f"services-{lang}")
+    shot(box, f"services-{lang}")
     # OK on a point shows its name, phone, hours and address whole, in large type
     box.press("right")
     card, key = box.focused_card(), box.focus
@@ -548,7 +559,7 @@ def test_ok_on_a_guide_step_or_a_service_point_shows_it_whole_and_large_and_back
     assert service["phone"] in body and pick(service["hours"], lang) in body and pick(service["address"], lang) in body
     assert page.ids.body.shown_whole and page.ids.body.font_size > card.ids.hours.font_size
     assert broken_mongolian_words(box) == []
-    box.screenshot(SHOTS, f"services-read-{lang}")
+    shot(box, f"services-read-{lang}")
     box.press("back")
     assert box.screen == "services" and page.opacity == 0 and box.focus == key
     home(box)
@@ -570,7 +581,7 @@ def test_the_consent_keeps_the_phone_number_on_one_line(world, lang):
     drawn = consent.shown_columns if lang == "mn" else consent.shown_lines
     assert any("138 1234 5678" in part for part in drawn), drawn
     assert consent.shown_whole
-    box.screenshot(SHOTS, f"ask-consent-{lang}")
+    shot(box, f"ask-consent-{lang}")
     home(box)
 
 
@@ -599,7 +610,7 @@ def test_a_refused_rating_is_shown_in_the_servers_words(world, answered):
         box.until(lambda: card.ids.rate.shown_text == words, what="the server's words")
         assert card.ids.rate.shown_whole and broken_mongolian_words(box) == []
         assert translate("Could not send the rating. Please try again later.", lang) not in box.texts()
-        box.screenshot(SHOTS, f"questions-rating-refused-{lang}")
+        shot(box, f"questions-rating-refused-{lang}")
         if lang == "zh":
             box.press("menu")                                    # and in Mongolian, its Mongolian words
             box.until(lambda: box.app.lang == "mn" and box.focus == key, what="Mongolian")
@@ -608,8 +619,28 @@ def test_a_refused_rating_is_shown_in_the_servers_words(world, answered):
     home(box)
 
 
+def gap_after_heading(ask) -> float:
+    """Mongolian: the empty width between the heading's last column and what is drawn after it."""
+    from kivy.metrics import dp
+    from stb_app.ui.navigator import window_rect
+    from stb_app.ui.widgets import BiLabel, FocusCard
+    heading = ask.ids.heading
+    x, _ = heading.to_window(heading.x + heading.shown_box[0], heading.y)
+    end = x + heading.shown_box[2]
+    after = []
+    for w in heading.parent.walk(restrict=True):
+        if isinstance(w, BiLabel) and w.shown_text and w is not heading:
+            after.append(w.to_window(w.x + w.shown_box[0], w.y)[0])
+        elif isinstance(w, FocusCard):
+            after.append(window_rect(w).x)
+    return min([a for a in after if a >= end - 1], default=end + dp(36)) - end
+
+
 @pytest.mark.parametrize("lang", ["zh", "mn"])
-def test_every_wizard_step_says_which_of_six_it_is(world, lang):
+def test_every_wizard_step_says_which_of_six_it_is_under_a_heading_shown_whole(world, lang):
+    from kivy.metrics import dp
+
+    from stb_app.ui import text as textdraw
     box, _, _ = world
     set_language(box, lang)
     ask = None
@@ -618,6 +649,12 @@ def test_every_wizard_step_says_which_of_six_it_is(world, lang):
         words = translate("Step {number} of {count}", lang, number=number, count=6)
         assert words in box.texts(), (ask.step, box.texts())
         assert ask.ids.step_count.shown_whole and broken_mongolian_words(box) == []
+        # the heading is whole, and in Mongolian no column's width lies empty beside it
+        box.pump(4)
+        assert ask.ids.heading.shown_whole, (ask.step, ask.ids.heading.shown_columns)
+        if lang == "mn":
+            column = textdraw.column_width(ask.ids.heading.font_size * textdraw.fonts.MONGOLIAN_SCALE)
+            assert gap_after_heading(ask) < dp(36) + column, (ask.step, gap_after_heading(ask), column)
     home_focus(box, "ask")
     box.go("ok", screen="ask")
     ask = box.app.sm.current_screen
@@ -634,15 +671,20 @@ def test_every_wizard_step_says_which_of_six_it_is(world, lang):
     box.press("ok")
     box.until(lambda: box.focus == "digit:1", what="the phone step")
     says(4)
-    box.press(*"13812345678")
+    box.press(*"1381234567")                                     # one digit short: the error, whole
     walk_to(box, "next", "up", "right")
     box.press("ok")
+    assert translate("Please check the number: 11 digits for a mobile phone", lang) in box.texts()
+    says(4)
+    assert ask.ids.notice.shown_whole
+    box.press("8", "ok")
     box.until(lambda: box.focus == "window:morning", what="callback window")
     says(5)
     box.press("ok")
     box.until(lambda: box.focus == "send", what="consent")
     says(6)
-    box.screenshot(SHOTS, f"ask-step-6-of-6-{lang}")
+    assert ask.ids.entry.shown_whole                             # the consent, never cut
+    shot(box, f"ask-step-6-of-6-{lang}")
     home(box)
 
 
@@ -680,7 +722,7 @@ def test_the_question_number_is_large_on_its_own_after_asking_and_in_my_question
     assert big.font_size >= 2 * ask.ids.entry.font_size and big.shown_whole
     assert str(number) not in ask.ids.entry.shown_text
     assert broken_mongolian_words(box) == []
-    box.screenshot(SHOTS, f"ask-thank-you-number-{lang}")
+    shot(box, f"ask-thank-you-number-{lang}")
     # and in My questions, the number is the largest text of its card
     box.go("ok", screen="questions")
     key = f"question:{box.app.library.outbox.entry(ask.key).response['id']}"
@@ -689,7 +731,7 @@ def test_the_question_number_is_large_on_its_own_after_asking_and_in_my_question
     card = next(c for c in box.app.sm.current_screen.ids.questions.children if c.focus_key == key)
     assert card.ids.number.shown_text == shown and card.ids.number.shown_whole
     assert card.ids.number.font_size >= 1.4 * card.ids.status.font_size
-    box.screenshot(SHOTS, f"questions-number-{lang}")
+    shot(box, f"questions-number-{lang}")
     home(box)
 
 
@@ -722,7 +764,7 @@ def test_the_consent_recaps_the_topic_the_chosen_sentences_and_the_call_time(wor
     assert translate("Afternoon (12–18)", lang) in recap
     label = next(w for w in ask.walk() if getattr(w, "shown_text", None) == recap)
     assert label.shown_whole and broken_mongolian_words(box) == []
-    box.screenshot(SHOTS, f"ask-consent-recap-{lang}")
+    shot(box, f"ask-consent-recap-{lang}")
     home(box)
 
 
@@ -752,7 +794,7 @@ def test_typed_words_sit_in_a_visible_field_with_a_visible_cursor(world, lang):
     assert ord(cursor) in TTFont(str(fonts.CHINESE_BUNDLED)).getBestCmap(), f"{cursor!r} is not in the font"
     # inside a field that stands out from the page
     rect = window_rect(entry)
-    box.screenshot(SHOTS, f"ask-typed-field-{lang}")
+    shot(box, f"ask-typed-field-{lang}")
     image = window_pixels(box)
     inside = image.getpixel((int(rect.x + rect.w - dp(4)), int(rect.y + dp(4))))  # rows as read: bottom first
     assert inside == pytest.approx((23, 26, 36), abs=4), (inside, rect)

@@ -142,3 +142,34 @@ def test_4k_text_is_rendered_at_4k_and_drawn_one_to_one(measured):
             for (px, thickness), (px4, thickness4) in zip(before, after):
                 assert px4 == pytest.approx(2 * px), (screen, text)
                 assert thickness4 >= 1.8 * thickness, (screen, text)
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_nothing_is_cut_with_an_ellipsis_beside_unused_card_room(measured, size):
+    """A card fills its width with columns (Mongolian) or its height with lines (Chinese) before
+    it cuts anything: a text ending in "…" beside room for one more is a layout fault."""
+    for screen, seen in measured[size]["screens"].items():
+        assert seen["cut_beside_room"] == [], screen
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_a_poster_is_drawn_inside_its_card_and_centred_in_its_frame(measured, size):
+    for screen, seen in measured[size]["screens"].items():
+        for poster in seen["posters"]:
+            fx, fy, fw, fh = poster["frame"]
+            ix, iy, iw, ih = poster["inside"]
+            assert ix - 1 <= fx and fx + fw <= ix + iw + 1 and iy - 1 <= fy and fy + fh <= iy + ih + 1, (screen, poster)
+            for px, py, pw, ph in poster["pictures"]:
+                assert fx - 1 <= px and px + pw <= fx + fw + 1 and fy - 1 <= py and py + ph <= fy + fh + 1, \
+                    (screen, poster)
+                assert px + pw / 2 == pytest.approx(fx + fw / 2, abs=1), (screen, poster)
+                assert py + ph / 2 == pytest.approx(fy + fh / 2, abs=1), (screen, poster)
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_the_related_videos_titles_are_shown_whole(measured, size):
+    screens = measured[size]["screens"]
+    for lang in ("zh", "mn"):
+        related = {t["text"] for t in screens[f"topic-{lang}"]["texts"]} & set(measured[size]["video_titles"][lang])
+        assert related, lang
+        assert not related & set(screens[f"topic-{lang}"]["cut"]), (lang, related)

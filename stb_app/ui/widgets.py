@@ -206,6 +206,11 @@ class FocusCard(BoxLayout):
         return self.focus_key or f"w{id(self)}"
 
 
+class VideoCard(FocusCard):
+    """A video the remote can open: its picture beside its title."""
+    item = ObjectProperty(None)
+
+
 class ReadingPage(BoxLayout):
     """A card's text whole, in large type, over its screen (OK on a guide step or a service point):
     ↓ reads on (Chinese runs down the page, Mongolian columns to the right); Back or OK returns to
@@ -293,12 +298,14 @@ class AsyncPoster(Widget):
             posters.request(*shown, lambda _t: self._draw() if shown == (self.path, int(self.width),
                                                                           int(self.height)) else None)
         elif texture is not posters.BROKEN:
-            # whole and undistorted: scaled to fit, centred on the frame
+            # whole and undistorted: scaled to fit, centred on the frame (not from `center_x/y`: Kivy
+            # caches them, and a callback bound to `pos` runs before they follow the move)
             scale = min(self.width / texture.width, self.height / texture.height)
             w, h = texture.width * scale, texture.height * scale
             with self.canvas:
                 Color(1, 1, 1, 1)
-                Rectangle(texture=texture, pos=(self.center_x - w / 2, self.center_y - h / 2), size=(w, h))
+                Rectangle(texture=texture, pos=(self.x + (self.width - w) / 2, self.y + (self.height - h) / 2),
+                          size=(w, h))
 
 
 class TileImage(AsyncPoster):

@@ -1,10 +1,10 @@
 """Home: three large panels (watch / choose / ask), the channel's now/next, continue watching."""
 from __future__ import annotations
 
-from kivy.properties import BooleanProperty, ObjectProperty
+from kivy.properties import BooleanProperty
 
 from ...i18n import N_, pick
-from ..widgets import FocusCard
+from ..widgets import VideoCard
 from .base import BaseScreen
 
 
@@ -28,7 +28,7 @@ class HomeScreen(BaseScreen):
         row = self.ids.continue_row
         row.clear_widgets()
         for item in self.library.continue_watching():
-            card = ContinueCard(focus_key=f"continue:{item['id']}", item=item)
+            card = VideoCard(focus_key=f"continue:{item['id']}", item=item)
             card.bind(on_activate=lambda c: self.app.open("detail", item_id=c.item["id"]))
             row.add_widget(card)
         self.continuing = bool(row.children)
@@ -43,6 +43,3 @@ class HomeScreen(BaseScreen):
         else:
             self.app.open(what)
 
-
-class ContinueCard(FocusCard):
-    item = ObjectProperty(None)

@@ -5,16 +5,12 @@ from __future__ import annotations
 from kivy.properties import ObjectProperty
 
 from ...i18n import N_, translate
-from ..widgets import FocusCard
+from ..widgets import FocusCard, VideoCard
 from .base import BaseScreen
 
 
 class StepCard(FocusCard):
     step = ObjectProperty(None)
-
-
-class VideoCard(FocusCard):
-    item = ObjectProperty(None)
 
 
 class TopicScreen(BaseScreen):
