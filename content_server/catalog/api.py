@@ -147,7 +147,9 @@ class CatalogCache:
     def _render(self, categories, videos, now: float) -> RenderedCatalog:
         """Blocking (poster folders, gzip): runs in a worker thread."""
         root = self.settings.root
-        document, valid_until = build_catalog(categories, videos, now, lambda vid: static.picture_files(root, vid),
+        versions = {video["id"]: video["pictures_version"] for video in videos}
+        document, valid_until = build_catalog(categories, videos, now,
+                                              lambda vid: static.picture_files(root, vid, versions[vid]),
                                               self.settings.public_url.rstrip("/"))
         return render_catalog(document, valid_until)
 

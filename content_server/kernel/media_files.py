@@ -7,8 +7,8 @@ from pathlib import Path
 
 YEAR = 365 * 86400
 IMMUTABLE = f"public, max-age={YEAR}, immutable"
-# On-demand playlists never change once a video is ready, but keep them revalidatable (no
-# stale-while-revalidate: an edge would go on serving a video that has left its window).
+# Playlists stay revalidatable (no stale-while-revalidate: an edge would go on serving a video
+# that has left its window); a video's own are even revalidated on every play (media/static.py).
 PLAYLIST = "public, max-age=86400"
 
 MEDIA_TYPES = {

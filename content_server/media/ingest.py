@@ -22,12 +22,14 @@ from ..kernel.config import SETTINGS, Settings
 from ..kernel.errors import ApiError
 from ..kernel.i18n import N_, bilingual
 from ..kernel.validation import FIRST_DAY, LAST_DAY, bilingual_text, read_json, string_list, text
-from ..storage import STORE, Store, media as media_sql
+from ..storage import STORE, Store, media as media_sql, video_life
 from ..storage.media import VideoStatus
 from ..uploads import discard_upload, finished_upload
+from ..catalog.publish_window import iso
 from . import pictures, room, subtitles
 from .jobs import TRANSCODER, work_dir
 from .probe import NotAVideo, Source, SourceLimits, probe_source
+from .static import picture_name
 
 routes = web.RouteTableDef()
 
@@ -73,8 +75,8 @@ def check_fields(store, body: dict) -> Ingest:
     uploads.update({f"subs_{lang}": value for lang, value in subs.items()})
     if body.get("poster") is not None:
         uploads["poster"] = text(body, "poster", 64)
-    start = _instant(body, "publish_from")
-    end = _instant(body, "publish_until")
+    start = publish_instant(body, "publish_from")
+    end = publish_instant(body, "publish_until")
     if start and end and end <= start:
         # TRANSLATORS: ingest form error under the publish-until field, max 80 chars
         raise ApiError(422, "invalid_window", N_("The end of publication must come after its start."),
@@ -84,7 +86,7 @@ def check_fields(store, body: dict) -> Ingest:
     return Ingest(uuid.uuid4().hex, fields, audio, uploads)
 
 
-def _instant(body: dict, name: str) -> datetime | None:
+def publish_instant(body: dict, name: str) -> datetime | None:
     value = body.get(name)
     if value is None or value == "":
         return None
@@ -220,7 +222,7 @@ def create_video(store: Store, settings: Settings, fields: dict, owner_id: int |
 
 def video_status(row, base_url: str = "") -> dict:
     """The editor's view of a video: status, progress, error, and its catalog fields."""
-    base = f"{base_url}/media/renditions/{row['id']}"
+    base, posters = f"{base_url}/media/renditions/{row['id']}", f"{base_url}/media/posters/{row['id']}"
     ready = row["status"] == VideoStatus.READY
     return {
         "id": row["id"], "status": row["status"], "progress": round(row["progress"], 3),
@@ -233,10 +235,11 @@ def video_status(row, base_url: str = "") -> dict:
         "subtitles": [{"lang": lang, "url": f"{base}/subs_{lang}/index.m3u8" if ready else None}
                       for lang in json.loads(row["subtitle_languages"])],
         "hls": f"{base}/master.m3u8" if ready else None,
-        "poster": f"{base_url}/media/posters/{row['id']}/poster.jpg" if ready else None,
-        "thumb": f"{base_url}/media/posters/{row['id']}/thumb.jpg" if ready else None,
+        "poster": f"{posters}/{picture_name('poster', row['pictures_version'])}" if ready else None,
+        "thumb": f"{posters}/{picture_name('thumb', row['pictures_version'])}" if ready else None,
         "ladder": json.loads(row["ladder"]),
         "publish_from": row["publish_from"], "publish_until": row["publish_until"],
+        "withdrawn_at": iso(row["withdrawn_at"]) if row["withdrawn_at"] is not None else None,
     }
 
 
@@ -265,8 +268,8 @@ async def _status(request: web.Request, video_id: str) -> dict:
 
 
 async def _video_or_404(request: web.Request):
-    row = await request.app[STORE].read(media_sql.video, request.match_info["video_id"])
-    if row is None:
+    row = await request.app[STORE].read(video_life.living_video, request.match_info["video_id"])
+    if row is None:  # never was, or deleted
         raise web.HTTPNotFound()
     return row
 

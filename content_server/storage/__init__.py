@@ -23,7 +23,8 @@ from typing import Callable, TypeVar
 
 from aiohttp import web
 
-from . import accounts, catalog, documents, guidance, health, limits, media, questions, schedule, uploads
+from . import (accounts, catalog, documents, guidance, health, limits, media, questions, schedule, uploads,
+               video_life)
 from .engine import SqliteEngine, Transaction, checkpoint, connect, truncate_wal
 
 __all__ = ["FEATURES", "Store", "Transaction", "checkpoint", "connect", "is_postgres_url", "sqlite_url",
@@ -43,6 +44,7 @@ FEATURES = {
     "guidance": guidance.MIGRATIONS,
     "health": health.MIGRATIONS,
     "limits": limits.MIGRATIONS,
+    "video_life": video_life.MIGRATIONS,
 }
 
 

@@ -88,6 +88,11 @@ MIGRATIONS: list[str] = [
     ALTER TABLE transcode_jobs ADD COLUMN holder TEXT;
     ALTER TABLE transcode_jobs ADD COLUMN lease_until REAL;
     """,
+    """
+    ALTER TABLE videos ADD COLUMN withdrawn_at REAL;
+    ALTER TABLE videos ADD COLUMN deleted_at REAL;
+    ALTER TABLE videos ADD COLUMN pictures_version INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 POSTGRES_MIGRATIONS: list[str] = [
     """
@@ -133,11 +138,21 @@ POSTGRES_MIGRATIONS: list[str] = [
     ALTER TABLE transcode_jobs ADD COLUMN holder TEXT;
     ALTER TABLE transcode_jobs ADD COLUMN lease_until DOUBLE PRECISION;
     """,
+    """
+    ALTER TABLE videos ADD COLUMN withdrawn_at DOUBLE PRECISION;
+    ALTER TABLE videos ADD COLUMN deleted_at DOUBLE PRECISION;
+    ALTER TABLE videos ADD COLUMN pictures_version BIGINT NOT NULL DEFAULT 0;
+    """,
 ]
 # `videos.error` holds a msgid (English); it is shown translated.
 # `transcode_jobs.holder` names the claim of a running job ("<host>:<pid>:<attempt>"); the job is
 #  that worker's until `lease_until` (epoch seconds, renewed by its heartbeat). A running job whose
 #  lease lapsed may be claimed by any worker; only the holder's heartbeat, finish or failure counts.
+# `videos.withdrawn_at` (epoch seconds) takes a ready video off the air until it is restored;
+#  `videos.deleted_at` hides it from everyone until it is purged (storage/video_life.py).
+#  Neither changes `status`: a restore finds the video as it was.
+# `videos.pictures_version` names the current poster: 0 is poster.jpg / thumb.jpg as transcoded,
+#  N is poster-N.jpg / thumb-N.jpg chosen later (new names: the old ones are cached for a year).
 # `videos.source` is what the transcode needs: {"probe": {...}, "audio": [{"lang", "stream"}],
 #  "subtitles": ["zh", ...], "poster": true|false}; the files sit in DataRoot.work/<id>/.
 
