@@ -78,7 +78,7 @@ def ready_video_ids(store) -> set[str]:
 def editor_videos(store, limit: int = 200) -> list[sqlite3.Row]:
     """The newest videos of every status (not deleted ones), for the editor console's list."""
     return store.all(
-        "SELECT id, category, title_zh, title_mn, status, progress, error, duration, "
+        "SELECT id, category, title_zh, title_mn, summary_zh, summary_mn, status, progress, error, duration, "
         "publish_from, publish_until, created_at, ready_at, withdrawn_at, pictures_version, "
         "audio_languages, subtitle_languages FROM videos WHERE deleted_at IS NULL "
         "ORDER BY created_at DESC, id LIMIT ?", (limit,))
