@@ -16,12 +16,15 @@ from hypothesis import HealthCheck, given as example, settings as hypothesis_set
 from content_server.catalog.publish_window import CHINA
 from content_server.kernel.config import SETTINGS
 from content_server.kernel.errors import ApiError
-from content_server.media.life import check_edit, purge_deleted_videos
+from content_server.app import create_app
+from content_server.media.jobs import Transcoder
+from content_server.media.life import check_edit, purge_deleted_videos, remove_superseded_generations
 from content_server.schedule.document import validate_schedule
 from content_server.storage import STORE, media as media_sql, schedule as schedule_sql
 
-from . import given
+from . import given, media_samples as samples
 from .ready_video import add_ready_video, ensure_category
+from .test_transcode import fast, ingest
 from .tus import tus_upload
 
 pytestmark = pytest.mark.both_engines
@@ -267,3 +270,85 @@ def test_any_patch_body_is_either_a_clean_edit_or_a_bilingual_refusal(video_row,
             assert edit.changes[name].endswith("+00:00")
     if "poster_time" in body:
         assert 0 <= edit.poster_time < row["duration"]
+
+
+# --- replacing a video with a new cut --------------------------------------------------------
+
+@pytest.fixture
+async def quiet_client(aiohttp_client, settings):
+    """The app without its own transcode workers: the test runs each queued job itself, so what
+    boxes see while a replacement waits is checked without racing the transcode."""
+    settings.transcode = False
+    fast(settings)
+    return await aiohttp_client(create_app(settings))
+
+
+async def run_queued_job(client) -> None:
+    transcoder = Transcoder(client.server.app[STORE], client.server.app[SETTINGS])
+    row = await transcoder.claim()
+    assert row is not None
+    await transcoder.run_job(row)
+
+
+async def test_a_shorter_cut_replaces_a_video_while_the_old_one_plays_on(quiet_client, make_account):
+    client = quiet_client
+    store, settings = client.server.app[STORE], client.server.app[SETTINGS]
+    editor = make_account("bayar", "editor")
+    vid = await ingest(client, editor, samples.two_languages(8, "320x240"))
+    await run_queued_job(client)
+    old = await (await client.get(f"/api/v1/videos/{vid}", headers=editor)).json()
+    assert old["status"] == "ready" and old["duration"] > 7
+    schedule_now(store, vid)
+    rung = old["ladder"][0]["name"]
+    old_files = [old["hls"], f"/media/renditions/{vid}/{rung}/index.m3u8", f"/media/renditions/{vid}/{rung}/seg_00000.ts"]
+    guide_etag = (await client.get("/api/v1/channels/legal/guide?hours=48")).headers["ETag"]
+
+    # a file that is not a video is refused, and the video stays as it was
+    bad = await tus_upload(client, editor, samples.not_a_video(), filename="x.mp4")
+    resp = await client.post(f"/api/v1/videos/{vid}/replace", headers=editor, json={"upload_id": bad})
+    assert resp.status == 422 and (await resp.json())["field"] == "upload_id"
+    staff = make_account("desk", "staff")
+    assert (await client.post(f"/api/v1/videos/{vid}/replace", headers=staff, json={"upload_id": bad})).status == 403
+
+    upload = await tus_upload(client, editor, samples.two_languages(4, "320x240"), filename="cut.mp4")
+    subtitles = await tus_upload(client, editor, samples.ass(), filename="cut.ass")
+    resp = await client.post(f"/api/v1/videos/{vid}/replace", headers=editor,
+                             json={"upload_id": upload, "subtitles": {"mn": subtitles}})
+    assert resp.status == 202, await resp.text()
+    waiting = await resp.json()
+    assert waiting["status"] == "ready" and waiting["replacing"] and waiting["hls"] == old["hls"]
+    again = await tus_upload(client, editor, samples.two_languages(4, "320x240"), filename="cut2.mp4")
+    busy = await client.post(f"/api/v1/videos/{vid}/replace", headers=editor, json={"upload_id": again})
+    assert busy.status == 409 and set((await busy.json())["message"]) == {"zh", "mn"}
+    # while the new cut is made, boxes get the old one, whole
+    item = (await catalog_items(client))[vid]
+    assert item["duration"] == old["duration"] and item["hls"] == old["hls"]
+    for url in old_files:
+        assert (await client.get(url)).status == 200, url
+
+    await run_queued_job(client)
+    new = await (await client.get(f"/api/v1/videos/{vid}", headers=editor)).json()
+    assert new["id"] == vid and not new["replacing"] and new["status"] == "ready"
+    assert 3 < new["duration"] < 5 and new["hls"] != old["hls"] and new["poster"] != old["poster"]
+    item = (await catalog_items(client))[vid]
+    assert item["duration"] == new["duration"] and item["hls"] == new["hls"]
+    assert [s["lang"] for s in item["subtitles"]] == ["mn"] and "/g1/" in item["subtitles"][0]["url"]
+    assert "ᠵᠠᠮ" in await (await client.get(item["subtitles"][0]["url"].replace("index.m3u8", "seg_00000.vtt"))).text()
+    assert (await client.get(new["hls"])).status == 200
+    # a box that began the old cut finishes it: its files are still there
+    for url in old_files:
+        assert (await client.get(url)).status == 200, url
+    # the schedule keeps the video (same id), with the new length
+    guide = await client.get("/api/v1/channels/legal/guide?hours=48")
+    assert guide.headers["ETag"] != guide_etag and vid in {i["item_id"] for i in await guide.json()}
+    log = await (await client.get(f"/api/v1/videos/{vid}/audit", headers=editor)).json()
+    assert [(e["change"], e["who"]) for e in log] == [("replace", "bayar")]
+    assert log[0]["before"]["renditions_version"] == 0 and log[0]["after"]["renditions_version"] == 1
+
+    # a day later the old cut's files go; the new ones stay
+    assert await remove_superseded_generations(store, settings, time.time() + 3600) == 0
+    assert await remove_superseded_generations(store, settings, time.time() + 2 * 86400) == 1
+    for url in old_files:
+        assert (await client.get(url)).status == 404, url
+    assert (await client.get(new["hls"])).status == 200
+    assert (await client.get(item["poster"])).status == 200

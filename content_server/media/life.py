@@ -24,6 +24,7 @@ from ..kernel.background import in_background
 from ..kernel.child_processes import run_child
 from ..kernel.clock import CLOCK
 from ..kernel.config import SETTINGS, Settings
+from ..kernel.media_files import generation_prefix
 from ..kernel.errors import ApiError
 from ..kernel.i18n import N_
 from ..kernel.validation import bilingual_text, read_json, text
@@ -32,7 +33,9 @@ from ..storage import STORE, Store, media as media_sql, schedule as schedule_sql
 from ..storage.media import VideoStatus
 from ..uploads import discard_upload, finished_upload
 from . import pictures
-from .ingest import MAX_SUMMARY, MAX_TITLE, publish_instant, video_status
+from . import room
+from .ingest import (MAX_SUMMARY, MAX_TITLE, Ingest, discard_refused_source, find_uploads, prepare,
+                     publish_instant, source_fields, video_status)
 from .jobs import TRANSCODER, work_dir
 from .static import picture_name
 
@@ -42,6 +45,7 @@ routes = web.RouteTableDef()
 MAX_REASON = 500
 EDITABLE = ("title", "summary", "category", "publish_from", "publish_until", "poster", "poster_time")
 PURGE_INTERVAL_SECONDS = 3600
+SUPERSEDED_KEEP_SECONDS = 86400  # a replaced cut's files stay a day for boxes that were playing it
 FRAME_TIMEOUT_SECONDS = 60
 
 
@@ -132,7 +136,8 @@ def make_poster(settings: Settings, row, picture: Path | None, at: float | None,
 def _grab_frame(settings: Settings, row, at: float, target: Path) -> None:
     rungs = [r for r in json.loads(row["ladder"]) if r.get("height")]
     best = max(rungs, key=lambda r: r["height"], default=None)
-    playlist = settings.root.rendition_dir(row["id"]) / best["name"] / "index.m3u8" if best else None
+    folder = settings.root.rendition_dir(row["id"]) / generation_prefix(row["renditions_version"])
+    playlist = folder / best["name"] / "index.m3u8" if best else None
     done = None
     if playlist is not None and playlist.is_file():
         done = run_child(["ffmpeg", "-v", "error", "-nostdin", "-ss", f"{at:.3f}", "-i", str(playlist),
@@ -216,6 +221,57 @@ async def restore_video(request: web.Request) -> web.Response:
     return await _answer(request, row["id"])
 
 
+def _queue_replacement(tx, video_id: str, spec: dict, actor: dict, now: float, before: dict) -> bool:
+    """A write unit: queues the new cut's transcode and audits who asked for it."""
+    if not media_sql.queue_replacement(tx, video_id, spec):
+        return False
+    video_life.record_replacement(tx, video_id, actor, now, before,
+                                  {"renditions_version": before["renditions_version"] + 1,
+                                   "duration": round(spec["probe"]["duration"], 2)})
+    return True
+
+
+@routes.post("/api/v1/videos/{video_id}/replace")
+@requires("editor")
+async def replace_video(request: web.Request) -> web.Response:
+    """A new cut of a ready video: checked like an upload, transcoded beside the current one while
+    that one plays on, then swapped in by one commit; id, schedule and households' places are kept."""
+    store, settings = request.app[STORE], request.app[SETTINGS]
+    row = await store.read(media_sql.video, request.match_info["video_id"])
+    if row is None or row["deleted_at"] is not None:
+        raise web.HTTPNotFound()
+    body = await read_json(request)
+    if row["status"] != VideoStatus.READY or row["job_state"] is not None:
+        # TRANSLATORS: editor API and console error, max 100 chars
+        raise ApiError(409, "not_replaceable", N_("Only a ready video that is not being converted can be replaced."))
+    audio, uploads = source_fields(body, text(body, "upload_id", 64))
+    ingest = Ingest(row["id"], {}, audio, uploads)
+    owner_id = request[USER]["id"]
+    await store.read(find_uploads, settings, ingest, owner_id)
+    await asyncio.to_thread(shutil.rmtree, work_dir(settings.root, row["id"]), True)  # an earlier job's leftovers
+    try:
+        spec = await asyncio.to_thread(prepare, settings, ingest)
+    except ApiError as exc:
+        await store.write(discard_refused_source, settings, ingest, exc)
+        raise
+    try:
+        await asyncio.to_thread(room.ensure_room, settings, row["id"], spec,
+                                await store.read(media_sql.unfinished_transcodes))
+        before = {"renditions_version": row["renditions_version"], "duration": round(row["duration"] or 0, 2)}
+        queued = await store.write(_queue_replacement, row["id"], spec, _actor(request), request.app[CLOCK](),
+                                   before)
+    except BaseException:
+        await asyncio.to_thread(shutil.rmtree, work_dir(settings.root, row["id"]), True)
+        raise
+    if not queued:  # another editor's replacement or a deletion came first
+        await asyncio.to_thread(shutil.rmtree, work_dir(settings.root, row["id"]), True)
+        raise ApiError(409, "not_replaceable", N_("Only a ready video that is not being converted can be replaced."))
+    for upload_id in ingest.uploads.values():
+        await store.write(discard_upload, settings.root, upload_id)
+    request.app[TRANSCODER].poke()
+    return await _answer(request, row["id"], status=202)
+
+
 def delete_unless_scheduled(tx, video_id: str, actor: dict, now: float) -> bool:
     """A write unit: deletes the video unless a channel's schedule names it (409 listing the slots)."""
     today = datetime.fromtimestamp(now, CHINA).date()
@@ -257,6 +313,33 @@ async def video_audit(request: web.Request) -> web.Response:
         for e in entries])
 
 
+async def remove_superseded_generations(store: Store, settings: Settings, now: float) -> int:
+    """Removes the files of generations replaced more than SUPERSEDED_KEEP_SECONDS ago (a box that
+    began the old cut has finished it by then); returns how many videos were tidied."""
+    tidied = 0
+    for row in await store.read(video_life.superseded_before, now - SUPERSEDED_KEEP_SECONDS):
+        await asyncio.to_thread(_remove_older_generations, settings, row["id"], row["renditions_version"])
+        await store.write(video_life.forget_superseded, row["id"], row["renditions_version"])
+        tidied += 1
+    return tidied
+
+
+def _remove_older_generations(settings: Settings, video_id: str, current: int) -> None:
+    """Everything but generation `current` in the rendition folder; the older tile sheets in the
+    poster folder (posters and thumbs stay: they are small and boxes may hold their addresses)."""
+    keep = generation_prefix(current).rstrip("/")
+    renditions, posters = settings.root.rendition_dir(video_id), settings.root.poster_dir(video_id)
+    for folder, old in ((renditions, lambda entry: True),
+                        (posters, lambda entry: entry.is_dir() or entry.name.startswith("tiles"))):
+        for entry in (folder.iterdir() if folder.is_dir() else ()):
+            if entry.name == keep or not old(entry):
+                continue
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+
+
 async def purge_deleted_videos(store: Store, settings: Settings, now: float) -> int:
     """Removes the files and rows of videos deleted more than `deleted_video_days` ago; returns how many."""
     purged = 0
@@ -276,6 +359,7 @@ async def _purge_periodically(app: web.Application) -> None:
     while True:
         try:
             await purge_deleted_videos(app[STORE], app[SETTINGS], app[CLOCK]())
+            await remove_superseded_generations(app[STORE], app[SETTINGS], app[CLOCK]())
         except Exception:  # a failed round must not end the purging
             log.exception("purging deleted videos failed")
         await asyncio.sleep(PURGE_INTERVAL_SECONDS)

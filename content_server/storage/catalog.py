@@ -66,7 +66,7 @@ def ready_videos(store) -> list[sqlite3.Row]:
     return store.all(
         "SELECT v.id, v.category, v.title_zh, v.title_mn, v.summary_zh, v.summary_mn, v.duration, "
         "v.audio_languages, v.subtitle_languages, v.publish_from, v.publish_until, v.ready_at, "
-        "v.pictures_version FROM videos v JOIN categories c ON c.id = v.category "
+        "v.pictures_version, v.renditions_version FROM videos v JOIN categories c ON c.id = v.category "
         f"WHERE {on_air('v')} ORDER BY v.ready_at DESC, v.id")
 
 

@@ -176,5 +176,5 @@ def playable_videos(store) -> list[sqlite3.Row]:
     video's slots get filler)."""
     return store.all(
         "SELECT id, category, title_zh, title_mn, summary_zh, summary_mn, duration, audio_languages, "
-        "subtitle_languages, ladder, segment_seconds, publish_from, publish_until, ready_at "
+        "subtitle_languages, ladder, segment_seconds, publish_from, publish_until, ready_at, renditions_version "
         f"FROM videos WHERE {on_air()} ORDER BY id")

@@ -21,6 +21,7 @@ class Change(StrEnum):
     RESTORE = "restore"
     DELETE = "delete"
     PURGE = "purge"
+    REPLACE = "replace"
 
 
 MIGRATIONS: list[str] = [
@@ -135,6 +136,22 @@ def delete_video(tx, video_id: str, actor: dict, now: float) -> bool:
                 {"deleted_at": now})
         bump(conn, Document.CATALOG)
         return True
+
+
+def record_replacement(tx, video_id: str, actor: dict, now: float, before: dict, after: dict) -> None:
+    """Audits an editor's replacement (queued in the same transaction by media.queue_replacement)."""
+    _record(tx, video_id, actor, Change.REPLACE, now, before, after)
+
+
+def superseded_before(tx, cutoff: float) -> list:
+    """(id, renditions_version) of videos whose older generations were superseded before `cutoff`."""
+    return tx.all("SELECT id, renditions_version FROM videos WHERE replaced_at IS NOT NULL AND replaced_at < ?",
+                  (cutoff,))
+
+
+def forget_superseded(tx, video_id: str, version: int) -> None:
+    """The older generations of `video_id` are gone (unless it was replaced again meanwhile)."""
+    tx.execute("UPDATE videos SET replaced_at = NULL WHERE id = ? AND renditions_version = ?", (video_id, version))
 
 
 def deleted_before(tx, cutoff: float) -> list[str]:
