@@ -228,14 +228,16 @@ async def test_a_new_poster_from_a_frame_or_a_picture_gets_a_new_address(client,
 
 # --- PATCH validation, for any body -----------------------------------------------------------
 
-FIELDS = ["title", "summary", "category", "publish_from", "publish_until", "poster", "poster_time", "status", "id"]
+FIELDS = ["title", "summary", "category", "publish_from", "publish_until", "poster", "poster_time", "audio_languages",
+          "status", "id"]
 values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=30),
                       lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
                           st.sampled_from(["zh", "mn", "x"]) | st.text(max_size=3), inner, max_size=3),
                       max_leaves=6)
 texts = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=130)
-bodies = st.dictionaries(st.sampled_from(FIELDS), values | st.fixed_dictionaries({"zh": texts, "mn": texts}),
-                         max_size=4)
+labels = st.lists(st.sampled_from(["zh", "mn", "en", ""]), max_size=3)
+bodies = st.dictionaries(st.sampled_from(FIELDS),
+                         values | labels | st.fixed_dictionaries({"zh": texts, "mn": texts}), max_size=4)
 
 
 @pytest.fixture
@@ -270,6 +272,9 @@ def test_any_patch_body_is_either_a_clean_edit_or_a_bilingual_refusal(video_row,
             assert edit.changes[name].endswith("+00:00")
     if "poster_time" in body:
         assert 0 <= edit.poster_time < row["duration"]
+    if "audio_languages" in body:  # the same tracks, each named once, zh or mn
+        assert sorted(body["audio_languages"]) == ["mn", "zh"]
+        assert edit.audio_languages in (None, ["mn", "zh"])
 
 
 # --- replacing a video with a new cut --------------------------------------------------------
@@ -352,3 +357,36 @@ async def test_a_shorter_cut_replaces_a_video_while_the_old_one_plays_on(quiet_c
         assert (await client.get(url)).status == 404, url
     assert (await client.get(new["hls"])).status == 200
     assert (await client.get(item["poster"])).status == 200
+
+
+async def test_swapped_sound_labels_are_corrected_without_touching_what_boxes_hold(quiet_client, make_account):
+    client = quiet_client
+    editor = make_account("bayar", "editor")
+    vid = await ingest(client, editor, samples.two_languages(4, "320x240"), audio_languages=["zh", "mn"])
+    await run_queued_job(client)
+    old = await (await client.get(f"/api/v1/videos/{vid}", headers=editor)).json()
+    base = old["hls"].rsplit("/", 1)[0]
+    old_zh = await (await client.get(f"{base}/audio_zh/seg_00000.ts")).read()
+    old_mn = await (await client.get(f"{base}/audio_mn/seg_00000.ts")).read()
+    assert old_zh != old_mn
+    wrong = await client.patch(f"/api/v1/videos/{vid}", headers=editor, json={"audio_languages": ["mn"]})
+    assert wrong.status == 422 and (await wrong.json())["field"] == "audio_languages"
+
+    resp = await client.patch(f"/api/v1/videos/{vid}", headers=editor, json={"audio_languages": ["mn", "zh"]})
+    assert resp.status == 200, await resp.text()
+    new = await resp.json()
+    assert new["audio"] == ["mn", "zh"] and new["hls"] != old["hls"]
+    item = (await catalog_items(client))[vid]
+    assert item["audio"] == ["mn", "zh"] and item["hls"] == new["hls"]
+    master = await (await client.get(new["hls"])).text()
+    first = next(line for line in master.splitlines() if line.startswith("#EXT-X-MEDIA:TYPE=AUDIO"))
+    assert 'LANGUAGE="mn"' in first and 'NAME="ᠮᠣᠩᠭᠣᠯ"' in first and 'URI="audio_mn/' in first
+    new_base = new["hls"].rsplit("/", 1)[0]
+    # the track that was called Chinese is now called Mongolian: the same sound under its right name
+    assert await (await client.get(f"{new_base}/audio_mn/seg_00000.ts")).read() == old_zh
+    assert await (await client.get(f"{new_base}/audio_zh/seg_00000.ts")).read() == old_mn
+    # what a box or a cache already holds under the old addresses is unchanged
+    assert await (await client.get(f"{base}/audio_zh/seg_00000.ts")).read() == old_zh
+    log = await (await client.get(f"/api/v1/videos/{vid}/audit", headers=editor)).json()
+    assert log[-1]["before"]["audio_languages"] == '["zh", "mn"]'
+    assert log[-1]["after"]["audio_languages"] == '["mn", "zh"]'

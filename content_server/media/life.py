@@ -10,6 +10,7 @@ import asyncio
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -34,16 +35,19 @@ from ..storage.media import VideoStatus
 from ..uploads import discard_upload, finished_upload
 from . import pictures
 from . import room
-from .ingest import (MAX_SUMMARY, MAX_TITLE, Ingest, discard_refused_source, find_uploads, prepare,
+from .ingest import (LANGUAGES, MAX_SUMMARY, MAX_TITLE, Ingest, discard_refused_source, find_uploads, prepare,
                      publish_instant, source_fields, video_status)
 from .jobs import TRANSCODER, work_dir
 from .static import picture_name
+from .transcode import LANGUAGE_NAMES
 
 log = logging.getLogger(__name__)
+GENERATION = re.compile(r"g\d+(\.new)?")  # the folders of later generations inside the first one's
 routes = web.RouteTableDef()
 
 MAX_REASON = 500
-EDITABLE = ("title", "summary", "category", "publish_from", "publish_until", "poster", "poster_time")
+EDITABLE = ("title", "summary", "category", "publish_from", "publish_until", "poster", "poster_time",
+            "audio_languages")
 PURGE_INTERVAL_SECONDS = 3600
 SUPERSEDED_KEEP_SECONDS = 86400  # a replaced cut's files stay a day for boxes that were playing it
 FRAME_TIMEOUT_SECONDS = 60
@@ -55,6 +59,7 @@ class Edit:
     changes: dict = field(default_factory=dict)
     poster_upload: str | None = None
     poster_time: float | None = None
+    audio_languages: list[str] | None = None  # new labels of the sound tracks, in track order
 
 
 def check_edit(tx, row, body) -> Edit:
@@ -109,7 +114,59 @@ def check_edit(tx, row, body) -> Edit:
         # TRANSLATORS: editor API and console error under the poster field, max 100 chars
         raise ApiError(409, "not_ready", N_("A poster can be chosen once the video is ready."),
                        field="poster" if edit.poster_upload else "poster_time")
+    if "audio_languages" in body:
+        current, labels = json.loads(row["audio_languages"]), body["audio_languages"]
+        if not isinstance(labels, list) or len(labels) != len(current) or len(set(map(str, labels))) != len(labels) \
+                or not all(isinstance(label, str) and label in LANGUAGES for label in labels):
+            # TRANSLATORS: editor API and console error under the sound languages field, max 120 chars
+            raise ApiError(422, "invalid_labels", N_("Give one language (zh or mn) for each of the {tracks} sound "
+                                                     "tracks, in their order."), field="audio_languages",
+                           tracks=len(current))
+        if labels != current:
+            if row["status"] != VideoStatus.READY or row["job_state"] is not None:
+                # TRANSLATORS: editor API and console error under the sound languages field, max 100 chars
+                raise ApiError(409, "not_ready", N_("Sound languages can be corrected once the video is ready."),
+                               field="audio_languages")
+            edit.audio_languages = labels
     return edit
+
+
+def relabel_audio(settings: Settings, row, labels: list[str], version: int) -> None:
+    """Makes generation `version` from the current one with the sound tracks labelled `labels`:
+    the same files, hard-linked, under the folder names and master playlist entries of their new
+    languages (a new generation: what boxes and caches hold under the old names is never changed).
+    Blocking: run it in a worker thread."""
+    mapping = dict(zip(json.loads(row["audio_languages"]), labels))
+    renamed = {f"{kind}_{old}": f"{kind}_{new}" for old, new in mapping.items() for kind in ("audio", "audio_only")}
+    source = settings.root.rendition_dir(row["id"]) / generation_prefix(row["renditions_version"])
+    target = settings.root.rendition_dir(row["id"]) / generation_prefix(version)
+    staging = target.with_name(target.name + ".new")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        for entry in source.iterdir():
+            if entry.is_dir() and not GENERATION.fullmatch(entry.name):
+                shutil.copytree(entry, staging / renamed.get(entry.name, entry.name), copy_function=os.link)
+        master = (source / "master.m3u8").read_text(encoding="utf-8").splitlines()
+        (staging / "master.m3u8").write_text("\n".join(_relabelled(line, mapping) for line in master) + "\n",
+                                             encoding="utf-8")
+        shutil.rmtree(target, ignore_errors=True)
+        os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _relabelled(line: str, mapping: dict[str, str]) -> str:
+    """A master playlist line with a sound track's language, name and folder changed per `mapping`."""
+    if line.startswith("#EXT-X-MEDIA:TYPE=AUDIO"):
+        old = re.search(r'LANGUAGE="([^"]+)"', line).group(1)
+        new = mapping.get(old, old)
+        line = line.replace(f'LANGUAGE="{old}"', f'LANGUAGE="{new}"')
+        line = line.replace(f'NAME="{LANGUAGE_NAMES[old]}"', f'NAME="{LANGUAGE_NAMES[new]}"')
+        return re.sub(rf'URI="(audio|audio_only)_{old}/', rf'URI="\1_{new}/', line)
+    match = re.fullmatch(r"audio_only_([a-z]+)/index\.m3u8", line)
+    return f"audio_only_{mapping.get(match.group(1), match.group(1))}/index.m3u8" if match else line
 
 
 def make_poster(settings: Settings, row, picture: Path | None, at: float | None, version: int) -> None:
@@ -180,6 +237,11 @@ async def patch_video(request: web.Request) -> web.Response:
         version = max(int(now * 1000), row["pictures_version"] + 1)  # a new name: the old one is cached
         await asyncio.to_thread(make_poster, settings, row, picture, edit.poster_time, version)
         edit.changes["pictures_version"] = version
+    if edit.audio_languages:
+        version = row["renditions_version"] + 1
+        await asyncio.to_thread(relabel_audio, settings, row, edit.audio_languages, version)
+        edit.changes.update(audio_languages=json.dumps(edit.audio_languages), renditions_version=version,
+                            replaced_at=now)
     if await store.write(video_life.edit_video, row["id"], edit.changes, _actor(request), now) is None:
         raise web.HTTPNotFound()  # deleted meanwhile
     if edit.poster_upload:

@@ -61,7 +61,7 @@ POSTGRES_MIGRATIONS: list[str] = [
 
 # the columns an edit may change (the handler checks the values)
 EDITABLE = ("category", "title_zh", "title_mn", "summary_zh", "summary_mn", "publish_from", "publish_until",
-            "pictures_version")
+            "pictures_version", "audio_languages", "renditions_version", "replaced_at")
 
 
 def _record(tx, video_id: str, actor: dict, change: Change, now: float, before: dict | None = None,
@@ -74,8 +74,9 @@ def _record(tx, video_id: str, actor: dict, change: Change, now: float, before: 
 
 
 def living_video(tx, video_id: str):
-    """The video's row unless it is deleted (or never was): None then."""
-    return tx.one("SELECT * FROM videos WHERE id = ? AND deleted_at IS NULL", (video_id,))
+    """The video's row with its `job_state` (as media.video) unless it is deleted (or never was): None then."""
+    return tx.one("SELECT v.*, (SELECT state FROM transcode_jobs j WHERE j.video_id = v.id) AS job_state "
+                  "FROM videos v WHERE v.id = ? AND v.deleted_at IS NULL", (video_id,))
 
 
 def edit_video(tx, video_id: str, changes: dict, actor: dict, now: float) -> dict | None:
