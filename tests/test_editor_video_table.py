@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from content_server.kernel.config import Settings
 from content_server.storage import Store
 
+from . import media_samples as samples
 from .browser import browser, live_server, new_page, screenshot, sign_in  # noqa: F401  (fixtures)
 from .ready_video import add_ready_video
 from .test_editor_console import script_errors
@@ -107,3 +108,36 @@ def test_an_editor_corrects_a_mongolian_title_then_withdraws_and_restores_the_vi
     assert page.input_value("#edit-video input[name=title_mn]") == CORRECTED
     screenshot(page, "editor-video-edit-mn")
     assert failed == [] and script_errors(page) == []
+
+
+def test_an_editor_replaces_a_video_with_a_shorter_cut_from_the_table(browser, live_server, tmp_path):  # noqa: F811
+    settings = Settings(data=live_server.process.data)
+    store = Store(settings.database_url)
+    try:
+        vid = add_ready_video(store, settings, title_zh="遗产继承", title_mn="ᠥᠪ ᠵᠠᠯᠭᠠᠮᠵᠢᠯᠠᠯ")
+    finally:
+        store.close()
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(samples.two_languages(1, "320x240"))  # shorter than the 2 s video it replaces
+    live_server.add_user("tana", "editor")
+    page = new_page(browser)
+    sign_in(page, live_server, "tana", "mn")
+    row = f"#videos tr[data-video='{vid}']"
+    page.wait_for_selector(f"{row}[data-status=ready]")
+    old_hls = json.loads(fetch(live_server.url + "/api/v1/catalog")[1])
+    old_hls = next(item["hls"] for item in old_hls["items"] if item["id"] == vid)
+    page.click(f"{row} button.replace")
+    page.set_input_files("#replace-video input[name=file]", str(cut))
+    screenshot(page, "editor-video-replace-mn")
+    page.click("#replace-video button[type=submit]")
+    # the new cut is made while the old one stays in the catalog; then the row shows the new length
+    expect(page.locator(f"{row} td").nth(4)).to_have_text("0:01", timeout=120_000)
+    expect(page.locator(row)).to_have_attribute("data-replacing", "no")
+    item = next(i for i in json.loads(fetch(live_server.url + "/api/v1/catalog")[1])["items"] if i["id"] == vid)
+    assert item["hls"] != old_hls and item["duration"] < 2
+    assert fetch(live_server.url + item["hls"])[0] == 200 and fetch(live_server.url + old_hls)[0] == 200
+    page.goto(f"{live_server.url}/console/editor?lang=zh")
+    page.wait_for_selector(f"{row}[data-status=ready]")
+    page.click(f"{row} button.replace")
+    screenshot(page, "editor-video-replace-zh")
+    assert script_errors(page) == []

@@ -4,6 +4,7 @@ restore and delete them, manage categories.
 The page is rendered here; everything it changes goes through the public API
 (/api/v1/uploads, /api/v1/videos, /api/v1/categories) from static/editor.js, with the
 session's CSRF token. `videos.json` feeds the page's table (same search and filters as the page).
+A ready video can also be replaced by a new cut from here (POST /api/v1/videos/{id}/replace).
 """
 from __future__ import annotations
 
@@ -62,6 +63,7 @@ async def video_rows(request: web.Request) -> list[dict]:
              "status": shown_status(row),
              "status_label": translate(STATUS_LABELS.get(shown_status(row), row["status"]), language),
              "progress": round(row["progress"] or 0, 3),
+             "replacing": row["status"] == VideoStatus.READY and row["job_state"] is not None,
              "error": translate(row["error"], language) if row["error"] else None,
              "thumb": f"/media/posters/{row['id']}/{picture_name('thumb', row['pictures_version'])}"
                       if row["status"] == VideoStatus.READY else None,

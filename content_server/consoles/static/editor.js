@@ -73,6 +73,8 @@
                     title: {zh: data.get("title_zh"), mn: data.get("title_mn")},
                     summary: {zh: data.get("summary_zh"), mn: data.get("summary_mn")},
                     audio_languages: audio, subtitles};
+      const poster = data.get("poster");
+      if (poster && poster.size) body.poster = await upload(poster, () => {});
       const from = publishInstant(data.get("publish_from")), until = publishInstant(data.get("publish_until"));
       if (from) body.publish_from = from;
       if (until) body.publish_until = until;
@@ -136,6 +138,7 @@
     const tr = document.createElement("tr");
     tr.dataset.video = video.id;
     tr.dataset.status = video.status;
+    tr.dataset.replacing = video.replacing ? "yes" : "no";
     const picture = cell();
     if (video.thumb) {
       const img = document.createElement("img");
@@ -152,7 +155,11 @@
     const state = cell(video.status_label +
       (video.status === "processing" ? " " + Math.round(video.progress * 100) + "%" : ""));
     state.className = "status";
-    if (video.status === "processing") {
+    if (video.replacing) {
+      state.append(document.createElement("br"), line(texts.replacing + " " + Math.round(video.progress * 100) + "%",
+                                                      "replacing"));
+    }
+    if (video.status === "processing" || video.replacing) {
       const bar = document.createElement("progress");
       bar.max = 1;
       bar.value = video.progress;
@@ -180,6 +187,9 @@
       actions.append(button("retry", texts.retry, async () => { await api("POST", path + "/retry"); refresh(); }));
     }
     actions.append(button("edit", texts.edit, async () => openEdit(video)));
+    if ((video.status === "ready" || video.status === "withdrawn") && !video.replacing) {
+      actions.append(button("replace", texts.replace, async () => openReplace(video)));
+    }
     if (video.status === "ready") {
       actions.append(button("withdraw", texts.withdraw, async () => openReason(video, "withdraw")));
     } else if (video.status === "withdrawn") {
@@ -277,7 +287,49 @@
     }
   });
 
-  for (const dialog of [editDialog, reasonDialog]) {
+  // ---- replacing a video with a new cut: uploaded, then made while the old one plays on ----
+  const replaceDialog = document.getElementById("replace-video");
+  const replaceForm = replaceDialog.querySelector("form");
+  let replacing = null;
+
+  function openReplace(video) {
+    replacing = video;
+    replaceForm.reset();
+    replaceDialog.querySelector(".video-title").textContent = video.title.zh + " / " + video.title.mn;
+    say(replaceForm.querySelector(".form-status"), "");
+    replaceDialog.showModal();
+  }
+
+  replaceForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const data = new FormData(replaceForm), note = replaceForm.querySelector(".form-status");
+    const bar = replaceForm.querySelector("progress"), send = replaceForm.querySelector("button[type=submit]");
+    send.disabled = true;
+    bar.hidden = false;
+    try {
+      const uploadId = await upload(data.get("file"), (fraction, text) => {
+        bar.value = fraction;
+        say(note, text || texts.uploading + " " + Math.floor(fraction * 100) + " %");
+      });
+      const subtitles = {};
+      for (const code of ["zh", "mn"]) {
+        const subFile = data.get("subtitles_" + code);
+        if (subFile && subFile.size) subtitles[code] = await upload(subFile, () => {});
+      }
+      await api("POST", "/api/v1/videos/" + encodeURIComponent(replacing.id) + "/replace",
+                {upload_id: uploadId, subtitles});
+      replaceDialog.close();
+      say(videosStatus, texts.replaceStarted);
+      refresh();
+    } catch (err) {
+      say(note, err.message || texts.failed, true);
+    } finally {
+      send.disabled = false;
+      bar.hidden = true;
+    }
+  });
+
+  for (const dialog of [editDialog, reasonDialog, replaceDialog]) {
     dialog.querySelector(".close").addEventListener("click", () => dialog.close());
   }
 
@@ -290,7 +342,7 @@
       if (resp.ok) {
         const body = await resp.json();
         tbody.replaceChildren(...body.videos.map(row));
-        busy = body.videos.some((video) => video.status === "processing");
+        busy = body.videos.some((video) => video.status === "processing" || video.replacing);
       }
     } catch (e) {
       // offline for a moment: the next poll tries again
