@@ -18,7 +18,8 @@ from content_server.kernel.config import SETTINGS
 from content_server.kernel.errors import ApiError
 from content_server.app import create_app
 from content_server.media.jobs import Transcoder
-from content_server.media.life import check_edit, purge_deleted_videos, remove_superseded_generations
+from content_server.media.generations import remove_superseded_generations
+from content_server.media.life import check_edit, purge_deleted_videos
 from content_server.schedule.document import validate_schedule
 from content_server.storage import STORE, media as media_sql, schedule as schedule_sql
 

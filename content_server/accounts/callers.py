@@ -69,6 +69,12 @@ async def _check_csrf(request: web.Request, expected: str) -> None:
         raise ApiError(403, "csrf", N_("This form has expired. Please reload the page and try again."))
 
 
+def actor_of(request: web.Request) -> dict:
+    """Who is calling, as audit logs keep it: {"id", "name"} of the signed-in account."""
+    user = request[USER]
+    return {"id": user["id"], "name": user["name"]}
+
+
 def must_choose_password(user) -> bool:
     """Whether the account still has a one-time password it must replace before anything else."""
     return bool(user is not None and "must_change_password" in user.keys() and user["must_change_password"])

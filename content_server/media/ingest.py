@@ -277,6 +277,11 @@ async def _status(request: web.Request, video_id: str) -> dict:
     return video_status(row, request.app[SETTINGS].public_url.rstrip("/"))
 
 
+async def video_answer(request: web.Request, video_id: str, status: int = 200) -> web.Response:
+    """The editor's view of the video (`video_status`) as the answer to a request."""
+    return web.json_response(await _status(request, video_id), status=status)
+
+
 async def _video_or_404(request: web.Request):
     row = await request.app[STORE].read(video_life.living_video, request.match_info["video_id"])
     if row is None:  # never was, or deleted

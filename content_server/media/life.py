@@ -1,5 +1,6 @@
 """A video's life after upload, for editors: correct it (PATCH), withdraw and restore it, delete it
 (refused while a channel schedules it; purged `deleted_video_days` later), and read its audit log.
+Replacing it with a new cut and relabelling its sound tracks make a new generation (generations.py).
 
 Each change is one write unit with its audit entry (storage/video_life.py); the catalog, the guides
 and XMLTV follow the catalog document's version, so they change with the same commit.
@@ -10,7 +11,6 @@ import asyncio
 import json
 import logging
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -19,37 +19,33 @@ from pathlib import Path
 
 from aiohttp import web
 
-from ..accounts.callers import USER, requires
+from ..accounts.callers import USER, actor_of, requires
 from ..catalog.publish_window import CHINA, iso, parse_instant
 from ..kernel.background import in_background
 from ..kernel.child_processes import run_child
 from ..kernel.clock import CLOCK
 from ..kernel.config import SETTINGS, Settings
-from ..kernel.media_files import generation_prefix
 from ..kernel.errors import ApiError
 from ..kernel.i18n import N_
+from ..kernel.media_files import generation_prefix
 from ..kernel.validation import bilingual_text, read_json, text
 from ..schedule.document import slots_playing
 from ..storage import STORE, Store, media as media_sql, schedule as schedule_sql, video_life
 from ..storage.media import VideoStatus
 from ..uploads import discard_upload, finished_upload
 from . import pictures
-from . import room
-from .ingest import (LANGUAGES, MAX_SUMMARY, MAX_TITLE, Ingest, discard_refused_source, find_uploads, prepare,
-                     publish_instant, source_fields, video_status)
+from .generations import relabel_audio
+from .ingest import LANGUAGES, MAX_SUMMARY, MAX_TITLE, publish_instant, video_answer
 from .jobs import TRANSCODER, work_dir
 from .static import picture_name
-from .transcode import LANGUAGE_NAMES
 
 log = logging.getLogger(__name__)
-GENERATION = re.compile(r"g\d+(\.new)?")  # the folders of later generations inside the first one's
 routes = web.RouteTableDef()
 
 MAX_REASON = 500
 EDITABLE = ("title", "summary", "category", "publish_from", "publish_until", "poster", "poster_time",
             "audio_languages")
 PURGE_INTERVAL_SECONDS = 3600
-SUPERSEDED_KEEP_SECONDS = 86400  # a replaced cut's files stay a day for boxes that were playing it
 FRAME_TIMEOUT_SECONDS = 60
 
 
@@ -131,44 +127,6 @@ def check_edit(tx, row, body) -> Edit:
     return edit
 
 
-def relabel_audio(settings: Settings, row, labels: list[str], version: int) -> None:
-    """Makes generation `version` from the current one with the sound tracks labelled `labels`:
-    the same files, hard-linked, under the folder names and master playlist entries of their new
-    languages (a new generation: what boxes and caches hold under the old names is never changed).
-    Blocking: run it in a worker thread."""
-    mapping = dict(zip(json.loads(row["audio_languages"]), labels))
-    renamed = {f"{kind}_{old}": f"{kind}_{new}" for old, new in mapping.items() for kind in ("audio", "audio_only")}
-    source = settings.root.rendition_dir(row["id"]) / generation_prefix(row["renditions_version"])
-    target = settings.root.rendition_dir(row["id"]) / generation_prefix(version)
-    staging = target.with_name(target.name + ".new")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    try:
-        for entry in source.iterdir():
-            if entry.is_dir() and not GENERATION.fullmatch(entry.name):
-                shutil.copytree(entry, staging / renamed.get(entry.name, entry.name), copy_function=os.link)
-        master = (source / "master.m3u8").read_text(encoding="utf-8").splitlines()
-        (staging / "master.m3u8").write_text("\n".join(_relabelled(line, mapping) for line in master) + "\n",
-                                             encoding="utf-8")
-        shutil.rmtree(target, ignore_errors=True)
-        os.replace(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-
-
-def _relabelled(line: str, mapping: dict[str, str]) -> str:
-    """A master playlist line with a sound track's language, name and folder changed per `mapping`."""
-    if line.startswith("#EXT-X-MEDIA:TYPE=AUDIO"):
-        old = re.search(r'LANGUAGE="([^"]+)"', line).group(1)
-        new = mapping.get(old, old)
-        line = line.replace(f'LANGUAGE="{old}"', f'LANGUAGE="{new}"')
-        line = line.replace(f'NAME="{LANGUAGE_NAMES[old]}"', f'NAME="{LANGUAGE_NAMES[new]}"')
-        return re.sub(rf'URI="(audio|audio_only)_{old}/', rf'URI="\1_{new}/', line)
-    match = re.fullmatch(r"audio_only_([a-z]+)/index\.m3u8", line)
-    return f"audio_only_{mapping.get(match.group(1), match.group(1))}/index.m3u8" if match else line
-
-
 def make_poster(settings: Settings, row, picture: Path | None, at: float | None, version: int) -> None:
     """Writes poster-<version>.jpg and thumb-<version>.jpg from an editor's picture or from the
     frame at `at` seconds of the video's best rung. Blocking: run it in a worker thread."""
@@ -205,21 +163,11 @@ def _grab_frame(settings: Settings, row, at: float, target: Path) -> None:
                        field="poster_time")
 
 
-def _actor(request: web.Request) -> dict:
-    user = request[USER]
-    return {"id": user["id"], "name": user["name"]}
-
-
 async def _living(request: web.Request):
     row = await request.app[STORE].read(video_life.living_video, request.match_info["video_id"])
     if row is None:  # never was, or deleted
         raise web.HTTPNotFound()
     return row
-
-
-async def _answer(request: web.Request, video_id: str, status: int = 200) -> web.Response:
-    row = await request.app[STORE].read(media_sql.video, video_id)
-    return web.json_response(video_status(row, request.app[SETTINGS].public_url.rstrip("/")), status=status)
 
 
 @routes.patch("/api/v1/videos/{video_id}")
@@ -242,11 +190,11 @@ async def patch_video(request: web.Request) -> web.Response:
         await asyncio.to_thread(relabel_audio, settings, row, edit.audio_languages, version)
         edit.changes.update(audio_languages=json.dumps(edit.audio_languages), renditions_version=version,
                             replaced_at=now)
-    if await store.write(video_life.edit_video, row["id"], edit.changes, _actor(request), now) is None:
+    if await store.write(video_life.edit_video, row["id"], edit.changes, actor_of(request), now) is None:
         raise web.HTTPNotFound()  # deleted meanwhile
     if edit.poster_upload:
         await store.write(discard_upload, settings.root, edit.poster_upload)
-    return await _answer(request, row["id"])
+    return await video_answer(request, row["id"])
 
 
 async def _reason(request: web.Request) -> dict:
@@ -258,14 +206,14 @@ async def _reason(request: web.Request) -> dict:
 async def withdraw_video(request: web.Request) -> web.Response:
     row = await _living(request)
     reason = await _reason(request)
-    done = await request.app[STORE].write(video_life.withdraw_video, row["id"], reason, _actor(request),
+    done = await request.app[STORE].write(video_life.withdraw_video, row["id"], reason, actor_of(request),
                                           request.app[CLOCK]())
     if done is None:
         raise web.HTTPNotFound()
     if not done:
         # TRANSLATORS: editor API and console error, max 80 chars
         raise ApiError(409, "already_withdrawn", N_("This video is already withdrawn."))
-    return await _answer(request, row["id"])
+    return await video_answer(request, row["id"])
 
 
 @routes.post("/api/v1/videos/{video_id}/restore")
@@ -273,65 +221,14 @@ async def withdraw_video(request: web.Request) -> web.Response:
 async def restore_video(request: web.Request) -> web.Response:
     row = await _living(request)
     reason = await _reason(request)
-    done = await request.app[STORE].write(video_life.restore_video, row["id"], reason, _actor(request),
+    done = await request.app[STORE].write(video_life.restore_video, row["id"], reason, actor_of(request),
                                           request.app[CLOCK]())
     if done is None:
         raise web.HTTPNotFound()
     if not done:
         # TRANSLATORS: editor API and console error, max 80 chars
         raise ApiError(409, "not_withdrawn", N_("This video is not withdrawn."))
-    return await _answer(request, row["id"])
-
-
-def _queue_replacement(tx, video_id: str, spec: dict, actor: dict, now: float, before: dict) -> bool:
-    """A write unit: queues the new cut's transcode and audits who asked for it."""
-    if not media_sql.queue_replacement(tx, video_id, spec):
-        return False
-    video_life.record_replacement(tx, video_id, actor, now, before,
-                                  {"renditions_version": before["renditions_version"] + 1,
-                                   "duration": round(spec["probe"]["duration"], 2)})
-    return True
-
-
-@routes.post("/api/v1/videos/{video_id}/replace")
-@requires("editor")
-async def replace_video(request: web.Request) -> web.Response:
-    """A new cut of a ready video: checked like an upload, transcoded beside the current one while
-    that one plays on, then swapped in by one commit; id, schedule and households' places are kept."""
-    store, settings = request.app[STORE], request.app[SETTINGS]
-    row = await store.read(media_sql.video, request.match_info["video_id"])
-    if row is None or row["deleted_at"] is not None:
-        raise web.HTTPNotFound()
-    body = await read_json(request)
-    if row["status"] != VideoStatus.READY or row["job_state"] is not None:
-        # TRANSLATORS: editor API and console error, max 100 chars
-        raise ApiError(409, "not_replaceable", N_("Only a ready video that is not being converted can be replaced."))
-    audio, uploads = source_fields(body, text(body, "upload_id", 64))
-    ingest = Ingest(row["id"], {}, audio, uploads)
-    owner_id = request[USER]["id"]
-    await store.read(find_uploads, settings, ingest, owner_id)
-    await asyncio.to_thread(shutil.rmtree, work_dir(settings.root, row["id"]), True)  # an earlier job's leftovers
-    try:
-        spec = await asyncio.to_thread(prepare, settings, ingest)
-    except ApiError as exc:
-        await store.write(discard_refused_source, settings, ingest, exc)
-        raise
-    try:
-        await asyncio.to_thread(room.ensure_room, settings, row["id"], spec,
-                                await store.read(media_sql.unfinished_transcodes))
-        before = {"renditions_version": row["renditions_version"], "duration": round(row["duration"] or 0, 2)}
-        queued = await store.write(_queue_replacement, row["id"], spec, _actor(request), request.app[CLOCK](),
-                                   before)
-    except BaseException:
-        await asyncio.to_thread(shutil.rmtree, work_dir(settings.root, row["id"]), True)
-        raise
-    if not queued:  # another editor's replacement or a deletion came first
-        await asyncio.to_thread(shutil.rmtree, work_dir(settings.root, row["id"]), True)
-        raise ApiError(409, "not_replaceable", N_("Only a ready video that is not being converted can be replaced."))
-    for upload_id in ingest.uploads.values():
-        await store.write(discard_upload, settings.root, upload_id)
-    request.app[TRANSCODER].poke()
-    return await _answer(request, row["id"], status=202)
+    return await video_answer(request, row["id"])
 
 
 def delete_unless_scheduled(tx, video_id: str, actor: dict, now: float) -> bool:
@@ -354,7 +251,7 @@ def delete_unless_scheduled(tx, video_id: str, actor: dict, now: float) -> bool:
 async def delete_video(request: web.Request) -> web.Response:
     row = await _living(request)
     now = request.app[CLOCK]()
-    if not await request.app[STORE].write(delete_unless_scheduled, row["id"], _actor(request), now):
+    if not await request.app[STORE].write(delete_unless_scheduled, row["id"], actor_of(request), now):
         raise web.HTTPNotFound()
     if TRANSCODER in request.app:
         request.app[TRANSCODER].cancel(row["id"])  # its job is gone: stop its ffmpeg now
@@ -373,33 +270,6 @@ async def video_audit(request: web.Request) -> web.Response:
          "after": json.loads(e["after"]),
          "reason": {"zh": e["reason_zh"], "mn": e["reason_mn"]} if e["reason_zh"] or e["reason_mn"] else None}
         for e in entries])
-
-
-async def remove_superseded_generations(store: Store, settings: Settings, now: float) -> int:
-    """Removes the files of generations replaced more than SUPERSEDED_KEEP_SECONDS ago (a box that
-    began the old cut has finished it by then); returns how many videos were tidied."""
-    tidied = 0
-    for row in await store.read(video_life.superseded_before, now - SUPERSEDED_KEEP_SECONDS):
-        await asyncio.to_thread(_remove_older_generations, settings, row["id"], row["renditions_version"])
-        await store.write(video_life.forget_superseded, row["id"], row["renditions_version"])
-        tidied += 1
-    return tidied
-
-
-def _remove_older_generations(settings: Settings, video_id: str, current: int) -> None:
-    """Everything but generation `current` in the rendition folder; the older tile sheets in the
-    poster folder (posters and thumbs stay: they are small and boxes may hold their addresses)."""
-    keep = generation_prefix(current).rstrip("/")
-    renditions, posters = settings.root.rendition_dir(video_id), settings.root.poster_dir(video_id)
-    for folder, old in ((renditions, lambda entry: True),
-                        (posters, lambda entry: entry.is_dir() or entry.name.startswith("tiles"))):
-        for entry in (folder.iterdir() if folder.is_dir() else ()):
-            if entry.name == keep or not old(entry):
-                continue
-            if entry.is_dir():
-                shutil.rmtree(entry, ignore_errors=True)
-            else:
-                entry.unlink(missing_ok=True)
 
 
 async def purge_deleted_videos(store: Store, settings: Settings, now: float) -> int:
@@ -421,7 +291,6 @@ async def _purge_periodically(app: web.Application) -> None:
     while True:
         try:
             await purge_deleted_videos(app[STORE], app[SETTINGS], app[CLOCK]())
-            await remove_superseded_generations(app[STORE], app[SETTINGS], app[CLOCK]())
         except Exception:  # a failed round must not end the purging
             log.exception("purging deleted videos failed")
         await asyncio.sleep(PURGE_INTERVAL_SECONDS)
