@@ -92,6 +92,13 @@ def test_an_editor_corrects_a_mongolian_title_then_withdraws_and_restores_the_vi
     assert catalog_titles(live_server)[vid] == CORRECTED
     assert fetch(f"{live_server.url}/media/renditions/{vid}/master.m3u8")[0] == 200
 
+    # the history shows who did what, with the reasons
+    page.click(f"{row} button.history")
+    page.wait_for_selector("#video-history li[data-change=restore]")
+    history = page.inner_text("#video-history .history")
+    assert history.count("saran") == 3 and "新法施行，内容需要更新" in history and CORRECTED in history
+    screenshot(page, "editor-video-history-zh")
+    page.click("#video-history button.close")
     log = page.request.get(f"{live_server.url}/api/v1/videos/{vid}/audit").json()
     assert [(e["change"], e["who"]) for e in log] == [("edit", "saran"), ("withdraw", "saran"), ("restore", "saran")]
     assert log[0]["after"] == {"title_mn": CORRECTED}
@@ -106,7 +113,13 @@ def test_an_editor_corrects_a_mongolian_title_then_withdraws_and_restores_the_vi
     page.click("#reason-video button.close")
     page.click(f"{row} button.edit")
     assert page.input_value("#edit-video input[name=title_mn]") == CORRECTED
+    assert page.input_value("#edit-video select[name=audio_0]") == "zh"
     screenshot(page, "editor-video-edit-mn")
+    page.click("#edit-video button.close")
+    page.click(f"{row} button.history")
+    page.wait_for_selector("#video-history li[data-change=restore]")
+    assert "ᠰᠢᠨ᠎ᠡ ᠬᠠᠤᠯᠢ ᠬᠡᠷᠡᠭᠵᠢᠪᠡ" in page.inner_text("#video-history .history")
+    screenshot(page, "editor-video-history-mn")
     assert failed == [] and script_errors(page) == []
 
 

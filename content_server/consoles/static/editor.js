@@ -187,6 +187,7 @@
       actions.append(button("retry", texts.retry, async () => { await api("POST", path + "/retry"); refresh(); }));
     }
     actions.append(button("edit", texts.edit, async () => openEdit(video)));
+    actions.append(button("history", texts.history, async () => openHistory(video)));
     if ((video.status === "ready" || video.status === "withdrawn") && !video.replacing) {
       actions.append(button("replace", texts.replace, async () => openReplace(video)));
     }
@@ -227,6 +228,20 @@
     fields.publish_from.value = localValue(video.publish_from);
     fields.publish_until.value = localValue(video.publish_until);
     fields.poster_time.max = Math.max(0, Math.floor(video.duration || 0) - 1);
+    const labels = editDialog.querySelector(".sound-labels");
+    labels.querySelectorAll("label").forEach((old) => old.remove());
+    video.audio.forEach((code, n) => {
+      const label = document.createElement("label");
+      const select = document.createElement("select");
+      select.name = "audio_" + n;
+      for (const option of ["zh", "mn"]) {
+        select.append(new Option(texts["lang" + option.charAt(0).toUpperCase() + option.slice(1)], option,
+                                 option === code, option === code));
+      }
+      label.append(texts.track + " " + (n + 1), select);
+      labels.append(label);
+    });
+    labels.hidden = video.audio.length === 0;
     const ready = video.status === "ready" || video.status === "withdrawn";
     fields.poster.disabled = fields.poster_time.disabled = !ready;
     say(editForm.querySelector(".form-status"), "");
@@ -242,6 +257,8 @@
     for (const name of ["publish_from", "publish_until"]) {
       if (fields[name].value !== localValue(editing[name])) body[name] = publishInstant(fields[name].value);
     }
+    const audio = editing.audio.map((_, n) => fields["audio_" + n].value);
+    if (audio.join() !== editing.audio.join()) body.audio_languages = audio;
     const save = editForm.querySelector("button[type=submit]");
     save.disabled = true;
     try {
@@ -329,7 +346,33 @@
     }
   });
 
-  for (const dialog of [editDialog, reasonDialog, replaceDialog]) {
+  // ---- a video's history: who changed what, when (its audit log) ----
+  const historyDialog = document.getElementById("video-history");
+
+  function describe(values) {
+    return Object.entries(values).map(([key, value]) => key + ": " + (value === null ? "—" : value)).join(", ");
+  }
+
+  async function openHistory(video) {
+    const entries = await api("GET", "/api/v1/videos/" + encodeURIComponent(video.id) + "/audit");
+    historyDialog.querySelector(".video-title").textContent = video.title.zh + " / " + video.title.mn;
+    const list = historyDialog.querySelector(".history");
+    list.replaceChildren(...entries.map((entry) => {
+      const item = document.createElement("li");
+      item.dataset.change = entry.change;
+      item.append(line(entry.at.slice(0, 16).replace("T", " ") + " · " + entry.who + " · " +
+                       (texts["change" + entry.change.charAt(0).toUpperCase() + entry.change.slice(1)] || entry.change),
+                       "history-head"));
+      if (entry.reason) item.append(document.createElement("br"), line(entry.reason[lang], lang === "mn" ? "mn" : ""));
+      if (entry.change === "edit" || entry.change === "replace") {  // the others say it in their name
+        item.append(document.createElement("br"), line(describe(entry.before) + " → " + describe(entry.after), "muted"));
+      }
+      return item;
+    }));
+    historyDialog.showModal();
+  }
+
+  for (const dialog of [editDialog, reasonDialog, replaceDialog, historyDialog]) {
     dialog.querySelector(".close").addEventListener("click", () => dialog.close());
   }
 
