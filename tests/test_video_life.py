@@ -177,6 +177,12 @@ async def test_a_scheduled_video_cannot_be_deleted_and_a_deleted_one_is_purged_l
     assert "legal / evening-news" in body["message"]["zh"] and "legal / evening-news" in body["message"]["mn"]
     assert vid in await catalog_items(client)
 
+    # a playlist no slot plays yet counts too: the next save of the schedule would refuse a deleted video
+    schedule = schedule_sql.schedule_of(given.read(store, schedule_sql.channel, "legal"))
+    schedule["slots"] = []
+    given.write(store, schedule_sql.replace_channel, "legal", {"zh": "法治频道", "mn": "ᠬᠠᠤᠯᠢ"}, schedule, 0)
+    resp = await client.delete(f"/api/v1/videos/{vid}", headers=editor)
+    assert resp.status == 409 and (await resp.json())["slots"][0]["playlist"] == "cases"
     given.write(store, schedule_sql.delete_channel, "legal")
     resp = await client.delete(f"/api/v1/videos/{vid}", headers=editor)
     assert resp.status == 200, await resp.text()

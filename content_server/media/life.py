@@ -237,7 +237,7 @@ def delete_unless_scheduled(tx, video_id: str, actor: dict, now: float) -> bool:
     slots = [{"channel": channel["id"], **slot} for channel in schedule_sql.channels(tx)
              for slot in slots_playing(schedule_sql.schedule_of(channel), video_id, today)]
     if slots:
-        listed = ", ".join(f"{s['channel']} / {s['slot']}" + (f" {s['date']}" if s["date"] else "") +
+        listed = ", ".join(f"{s['channel']} / {s['slot'] or s['playlist']}" + (f" {s['date']}" if s["date"] else "") +
                            (f" {s['start']}–{s['end']}" if s["start"] else "") for s in slots[:10])
         # TRANSLATORS: editor API and console error; {slots} lists channel / slot and times, max 160 chars
         raise ApiError(409, "still_scheduled", N_("This video is still in the schedule: {slots}. "
