@@ -33,7 +33,7 @@ def video_row(vid: str, publish_from=None, publish_until=None) -> dict:
     return {"id": vid, "category": "traffic", "title_zh": "标题", "title_mn": "ᠭᠠᠷᠴᠠᠭ", "summary_zh": "",
             "summary_mn": "", "duration": 12.5, "audio_languages": '["zh","mn"]',
             "subtitle_languages": '["mn"]', "publish_from": publish_from, "publish_until": publish_until,
-            "ready_at": 1_000.0}
+            "ready_at": 1_000.0, "pictures_version": 0, "renditions_version": 0}
 
 
 CATEGORIES = [{"id": "traffic", "title_zh": "交通", "title_mn": "ᠵᠠᠮ"},

@@ -56,7 +56,7 @@ def _upload_story(browser, live_server, video, subtitles) -> None:  # noqa: F811
     page.fill("#new-category input[name=mn]", "ᠵᠠᠮ ᠤᠨ ᠣᠳᠣᠯ")
     page.click("#new-category button[type=submit]")
     page.wait_for_selector("#categories li[data-category=traffic]")
-    assert page.locator("select[name=category] option[value=traffic]").count() == 1
+    assert page.locator("#new-video select[name=category] option[value=traffic]").count() == 1
 
     # when the editor uploads a video with both titles
     page.set_input_files("#new-video input[name=file]", str(video))

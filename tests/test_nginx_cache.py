@@ -17,13 +17,14 @@ from zoneinfo import ZoneInfo
 import aiohttp
 import pytest
 
+from content_server.kernel import auth
 from content_server.kernel.config import DataRoot, Settings
 from content_server.catalog.publish_window import iso
 from content_server.schedule.document import validate_schedule
-from content_server.storage import Store, schedule as schedule_sql
+from content_server.storage import Store, accounts, schedule as schedule_sql
 
 from .channel_media import SEGMENT, install, install_slate
-from .conftest import METRICS, free_port
+from .conftest import METRICS, add_account, free_port
 from .ready_video import add_ready_video
 from .test_channel_live import renditions  # noqa: F401  (session fixture)
 from . import given
@@ -257,6 +258,48 @@ async def test_the_edge_stops_serving_a_video_when_its_window_ends(server_proces
             async with session.get(edge + url) as resp:
                 assert resp.status == 404, url
         for url in files(coming):  # the edge kept no 404 past the start
+            async with session.get(edge + url) as resp:
+                assert resp.status == 200, url
+
+
+async def test_a_withdrawn_video_stops_at_the_edge_at_once(server_process, nginx, settings):
+    """Given a video the edge has cached, when an editor withdraws it, then a box starting it through
+    the edge gets 404 for its playlists at once (they pass through to the origin on every play;
+    without them its cached segments are never found), and after a restore it plays again."""
+    settings.root.create()
+    store = Store(settings.database_url)
+    try:
+        vid = add_ready_video(store, settings)
+        user_id = add_account(store, "bayar", "editor")
+        token, token_hash = auth.new_token("ltv")
+        given.write(store, accounts.add_api_token, user_id, token_hash)
+    finally:
+        store.close()
+    origin = server_process()
+    edge = nginx(origin.port)
+    editor = {"Authorization": f"Bearer {token}"}
+    playlists = [f"/media/renditions/{vid}/master.m3u8", f"/media/renditions/{vid}/234p/index.m3u8"]
+    segment = f"/media/renditions/{vid}/234p/seg_00000.ts"
+    reason = {"zh": "内容过时", "mn": "ᠬᠠᠭᠤᠴᠢᠨ"}
+    async with aiohttp.ClientSession() as session:
+        for _ in range(2):  # the second time the segment comes from the edge's cache
+            for url in playlists + [segment]:
+                async with session.get(edge + url) as resp:
+                    assert resp.status == 200, url
+                    await resp.read()
+        async with session.get(edge + segment) as resp:
+            assert resp.headers["X-Cache-Status"] == "HIT"
+            assert "s-maxage" in resp.headers["Cache-Control"]  # kept at most EDGE_MAX_AGE after a withdrawal
+        async with session.post(edge + f"/api/v1/videos/{vid}/withdraw", headers=editor,
+                                json={"reason": reason}) as resp:
+            assert resp.status == 200, await resp.text()
+        for url in playlists:
+            async with session.get(edge + url) as resp:
+                assert resp.status == 404, url
+        async with session.post(edge + f"/api/v1/videos/{vid}/restore", headers=editor,
+                                json={"reason": reason}) as resp:
+            assert resp.status == 200, await resp.text()
+        for url in playlists:
             async with session.get(edge + url) as resp:
                 assert resp.status == 200, url
 

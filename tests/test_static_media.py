@@ -24,8 +24,9 @@ async def test_media_files_have_their_types_and_cache_for_long(client):
     store, settings = client.server.app[STORE], client.server.app[SETTINGS]
     vid = add_ready_video(store, settings)
     expected = {
-        f"/media/renditions/{vid}/master.m3u8": ("application/vnd.apple.mpegurl", "max-age=86400"),
-        f"/media/renditions/{vid}/234p/index.m3u8": ("application/vnd.apple.mpegurl", "max-age=86400"),
+        # playlists are asked again on every play (with their ETag): a withdrawal stops new plays at once
+        f"/media/renditions/{vid}/master.m3u8": ("application/vnd.apple.mpegurl", "no-cache"),
+        f"/media/renditions/{vid}/234p/index.m3u8": ("application/vnd.apple.mpegurl", "no-cache"),
         f"/media/renditions/{vid}/234p/seg_00000.ts": ("video/mp2t", "immutable"),
         f"/media/renditions/{vid}/audio_mn/seg_00000.ts": ("video/mp2t", "immutable"),
         f"/media/renditions/{vid}/subs_mn/seg_00000.vtt": ("text/vtt", "immutable"),

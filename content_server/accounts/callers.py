@@ -69,8 +69,20 @@ async def _check_csrf(request: web.Request, expected: str) -> None:
         raise ApiError(403, "csrf", N_("This form has expired. Please reload the page and try again."))
 
 
-def requires(*roles: str):
-    """Handler decorator: the caller must be signed in with one of `roles`."""
+def actor_of(request: web.Request) -> dict:
+    """Who is calling, as audit logs keep it: {"id", "name"} of the signed-in account."""
+    user = request[USER]
+    return {"id": user["id"], "name": user["name"]}
+
+
+def must_choose_password(user) -> bool:
+    """Whether the account still has a one-time password it must replace before anything else."""
+    return bool(user is not None and "must_change_password" in user.keys() and user["must_change_password"])
+
+
+def requires(*roles: str, before_own_password: bool = False):
+    """Handler decorator: the caller must be signed in with one of `roles` (and, unless
+    `before_own_password`, have replaced any one-time password with their own)."""
     unknown = set(roles) - set(ROLES)
     assert not unknown, unknown
 
@@ -82,6 +94,9 @@ def requires(*roles: str):
                 # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
                 raise ApiError(401, "unauthenticated", N_("Please sign in first."),
                                headers={"WWW-Authenticate": 'Bearer realm="legal-tv"'})
+            if must_choose_password(user) and not before_own_password:
+                # TRANSLATORS: error message from the server, shown in the consoles, max 80 chars
+                raise ApiError(403, "choose_password", N_("Please choose your own password first."))
             if user["role"] not in roles:
                 # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
                 raise ApiError(403, "forbidden", N_("Your account is not allowed to do this."))

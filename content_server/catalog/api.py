@@ -22,6 +22,7 @@ from aiohttp import web
 from ..kernel.clock import CLOCK
 from ..kernel.config import SETTINGS
 from ..kernel.http_cache import accepts_gzip, etag_matches
+from ..kernel.media_files import generation_prefix
 from ..media import static
 from ..ops import METRICS
 from ..storage import STORE, Store, catalog as catalog_sql, documents
@@ -71,7 +72,7 @@ def build_catalog(categories: Iterable[Mapping], videos: Iterable[Mapping], now:
 
 def _item(video: Mapping, start: float | None, pictures: Mapping, base_url: str) -> dict:
     vid = video["id"]
-    renditions = f"{base_url}/media/renditions/{vid}"
+    renditions = f"{base_url}/media/renditions/{vid}/{generation_prefix(video['renditions_version'])}".rstrip("/")
     posters = f"{base_url}/media/posters/{vid}"
     poster, thumb = pictures.get("poster"), pictures.get("thumb")
     ready_at = video["ready_at"] or 0
@@ -147,7 +148,9 @@ class CatalogCache:
     def _render(self, categories, videos, now: float) -> RenderedCatalog:
         """Blocking (poster folders, gzip): runs in a worker thread."""
         root = self.settings.root
-        document, valid_until = build_catalog(categories, videos, now, lambda vid: static.picture_files(root, vid),
+        versions = {video["id"]: video["pictures_version"] for video in videos}
+        document, valid_until = build_catalog(categories, videos, now,
+                                              lambda vid: static.picture_files(root, vid, versions[vid]),
                                               self.settings.public_url.rstrip("/"))
         return render_catalog(document, valid_until)
 

@@ -25,7 +25,8 @@ from ..kernel.clock import CLOCK
 from ..kernel.config import SETTINGS
 from ..kernel.errors import ApiError
 from ..kernel.http_cache import etag_matches
-from ..kernel.i18n import LANGUAGES, N_, translations
+from ..kernel.i18n import LANGUAGES, N_, translate, translations
+from ..kernel.password_policy import check_password
 from ..kernel.ratelimit import Backoff, RateLimit
 from ..storage import STORE, accounts, limits
 
@@ -33,6 +34,7 @@ HERE = Path(__file__).parent
 LANGUAGE_COOKIE = "ltv_lang"
 LOGIN_COOKIE = "ltv_login"  # pre-session token of the sign-in form (login CSRF)
 _LOGIN_TOKEN = re.compile(r"[A-Za-z0-9_\-]{32}")
+OWN_PASSWORD = "/console/password"  # where an account holding a one-time password chooses its own
 HOME_BY_ROLE = {"editor": "/console/editor", "staff": "/console/staff",
                 "supervisor": "/console/supervisor", "admin": "/console/admin"}
 
@@ -86,14 +88,18 @@ async def live_fragment(request: web.Request, template: str, context, viewer_key
     response.headers["ETag"] = etag
     return response
 
-def console_page(*roles: str):
-    """Decorator for console pages: an anonymous visitor is sent to sign in instead of a JSON 401."""
+def console_page(*roles: str, before_own_password: bool = False):
+    """Decorator for console pages: an anonymous visitor is sent to sign in instead of a JSON 401,
+    and someone holding a one-time password to the page where they choose their own."""
     def decorate(handler):
-        protected = callers.requires(*roles)(handler)
+        protected = callers.requires(*roles, before_own_password=before_own_password)(handler)
 
         async def wrapper(request: web.Request):
-            if await callers.current_user(request) is None:
+            user = await callers.current_user(request)
+            if user is None:
                 raise web.HTTPSeeOther(f"/console/login?next={request.path_qs}")
+            if callers.must_choose_password(user) and not before_own_password:
+                raise web.HTTPSeeOther(f"{OWN_PASSWORD}?next={request.path_qs}")
             return await protected(request)
         wrapper.roles = roles
         return wrapper
@@ -150,6 +156,8 @@ async def login(request: web.Request) -> web.Response:
                            error=N_("The name or the password is wrong."))
     await store.write(limits.succeeded, per_account, account)
     response = web.HTTPSeeOther(next_path or HOME_BY_ROLE[user["role"]])
+    if callers.must_choose_password(user):
+        response = web.HTTPSeeOther(f"{OWN_PASSWORD}?next={next_path}" if next_path else OWN_PASSWORD)
     await callers.start_session(request, response, user["id"])
     response.del_cookie(LOGIN_COOKIE, path="/console/login")
     raise response
@@ -195,6 +203,34 @@ async def logout(request: web.Request) -> web.Response:
     response = web.HTTPSeeOther("/console/login")
     await callers.end_session(request, response)
     raise response
+
+
+@routes.get(OWN_PASSWORD)
+@console_page(*auth.ROLES, before_own_password=True)
+async def own_password_form(request: web.Request) -> web.Response:
+    return render(request, "password.html", next=_safe_next(request.query.get("next")))
+
+
+@routes.post(OWN_PASSWORD)
+@console_page(*auth.ROLES, before_own_password=True)
+async def choose_own_password(request: web.Request) -> web.Response:
+    """The signed-in person's own password (twice), checked by the policy, hashed off the loop."""
+    form = await request.post()
+    user, next_path = request[USER], _safe_next(form.get("next"))
+    password = str(form.get("password", ""))
+    try:
+        check_password(password)
+        if password != str(form.get("again", "")):
+            # TRANSLATORS: console, error under the second password field, max 80 chars
+            raise ApiError(422, "passwords_differ", N_("The two passwords are not the same. Please type them again."),
+                           field="again")
+        password_hash = await request.app[auth.PASSWORD_HASHING].hash(password)
+    except ApiError as refused:
+        return render(request, "password.html", status=refused.status, next=next_path, error_field=refused.field,
+                      error=translate(refused.msgid, console_language(request), **refused.params))
+    await request.app[STORE].write(accounts.choose_own_password, user["id"], password_hash,
+                                   auth.token_hash(request.cookies.get(auth.SESSION_COOKIE, "")))
+    raise web.HTTPSeeOther(next_path or HOME_BY_ROLE[user["role"]])
 
 
 @routes.get("/console/static/{name}")

@@ -112,6 +112,7 @@ class Settings:
     transcode_workers: int = setting(1, "ffmpeg transcodes run at once")
     claim_lease_minutes: int = setting(15, "a callback claim lapses unless the desk page renews it")
     phone_retention_days: int = setting(30, "phone numbers are erased this long after a question ends")
+    deleted_video_days: int = setting(30, "a deleted video's files are purged this many days after its deletion")
     min_free_bytes: int = setting(512 * 1024**2, "/healthz fails and ingest refuses below this much free space "
                                                  "on the data root's disk, in bytes")
     min_free_fraction: float = setting(0.05, "or below this share of that disk, whichever is less (small disks)")

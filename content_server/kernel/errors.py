@@ -17,13 +17,15 @@ class ApiError(Exception):
     """A refusal with a bilingual message: {"error", "field", "message": {"zh", "mn"}}."""
 
     def __init__(self, status: int, code: str, msgid: str, field: str | None = None,
-                 headers: dict | None = None, **params):
+                 headers: dict | None = None, details: dict | None = None, **params):
         super().__init__(code)
         self.status, self.code, self.msgid, self.field = status, code, msgid, field
         self.headers, self.params = headers or {}, params
+        self.details = details or {}  # extra keys a form can act on, e.g. the slots that still play a video
 
     def body(self) -> dict:
-        return {"error": self.code, "field": self.field, "message": bilingual(self.msgid, **self.params)}
+        return {**self.details, "error": self.code, "field": self.field,
+                "message": bilingual(self.msgid, **self.params)}
 
     def response(self) -> web.Response:
         return web.json_response(self.body(), status=self.status, headers=self.headers)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 YEAR = 365 * 86400
 IMMUTABLE = f"public, max-age={YEAR}, immutable"
-# On-demand playlists never change once a video is ready, but keep them revalidatable (no
-# stale-while-revalidate: an edge would go on serving a video that has left its window).
+# Playlists stay revalidatable (no stale-while-revalidate: an edge would go on serving a video
+# that has left its window); a video's own are even revalidated on every play (media/static.py).
 PLAYLIST = "public, max-age=86400"
 
 MEDIA_TYPES = {
@@ -24,6 +24,15 @@ MEDIA_TYPES = {
     ".png": ("image/png", IMMUTABLE),
     ".json": ("application/json; charset=utf-8", IMMUTABLE),
 }
+
+
+def generation_prefix(version: int) -> str:
+    """Where a video's renditions of generation `version` sit inside its rendition folder, as a path
+    and URL prefix: "" for the first transcode, "g<N>/" for the N-th replacement (new names, so a box
+    playing the old files and every cache of them are never mixed up with the new ones)."""
+    return f"g{version}/" if version else ""
+
+
 _VIDEO_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _PART = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}")
 

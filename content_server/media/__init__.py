@@ -11,8 +11,8 @@ def setup(app: web.Application) -> None:
     """Adds this feature's routes and background tasks to the app."""
     from . import static  # media files
     static.setup(app)
-    from . import ingest, jobs  # editors' uploads become queued transcodes; the workers
-    for part in (ingest, jobs):
+    from . import generations, ingest, jobs, life  # uploads become queued transcodes; workers; edits after
+    for part in (ingest, jobs, life, generations):
         part.setup(app)
 
 

@@ -136,11 +136,12 @@ def _add_categories(tx) -> None:
 
 
 def _demo_editor(tx, password_hash: str) -> int:
-    """The account the demo's uploads belong to; its password is random and never shown."""
+    """The account the demo's uploads belong to; its random password is never shown, so it is marked
+    one-time: the demo's accounts step (accounts/demo.py) then gives it one that is shown."""
     row = accounts.user_by_name(tx, DEMO_EDITOR)
     if row is not None:
         return row["id"]
-    return accounts.add_user(tx, DEMO_EDITOR, "editor", password_hash, "zh,mn")
+    return accounts.add_user(tx, DEMO_EDITOR, "editor", password_hash, "zh,mn", must_change_password=True)
 
 
 def _as_upload(store: Store, settings: Settings, owner_id: int, path: Path) -> str:

@@ -21,13 +21,16 @@ from ..accounts.callers import USER, requires
 from ..kernel.config import SETTINGS, Settings
 from ..kernel.errors import ApiError
 from ..kernel.i18n import N_, bilingual
+from ..kernel.media_files import generation_prefix
 from ..kernel.validation import FIRST_DAY, LAST_DAY, bilingual_text, read_json, string_list, text
-from ..storage import STORE, Store, media as media_sql
+from ..storage import STORE, Store, media as media_sql, video_life
 from ..storage.media import VideoStatus
 from ..uploads import discard_upload, finished_upload
+from ..catalog.publish_window import iso
 from . import pictures, room, subtitles
 from .jobs import TRANSCODER, work_dir
 from .probe import NotAVideo, Source, SourceLimits, probe_source
+from .static import picture_name
 
 routes = web.RouteTableDef()
 
@@ -57,6 +60,23 @@ def check_fields(store, body: dict) -> Ingest:
     title = bilingual_text(body, "title", MAX_TITLE)
     summary = bilingual_text(body, "summary", MAX_SUMMARY, required=False)
     fields.update(title_zh=title["zh"], title_mn=title["mn"], summary_zh=summary["zh"], summary_mn=summary["mn"])
+    audio, uploads = source_fields(body, upload_id)
+    if body.get("poster") is not None:
+        uploads["poster"] = text(body, "poster", 64)
+    start = publish_instant(body, "publish_from")
+    end = publish_instant(body, "publish_until")
+    if start and end and end <= start:
+        # TRANSLATORS: ingest form error under the publish-until field, max 80 chars
+        raise ApiError(422, "invalid_window", N_("The end of publication must come after its start."),
+                       field="publish_until")
+    fields.update(publish_from=start and start.isoformat(timespec="seconds"),
+                  publish_until=end and end.isoformat(timespec="seconds"))
+    return Ingest(uuid.uuid4().hex, fields, audio, uploads)
+
+
+def source_fields(body: dict, upload_id: str) -> tuple[list[str] | None, dict[str, str]]:
+    """(audio languages or None, uploads by role) of a body naming a source: its sound languages
+    in track order (none given: the tracks' language tags decide) and subtitle uploads."""
     audio = None
     if body.get("audio_languages") not in (None, []):  # none given: follow the tracks' language tags
         audio = string_list(body, "audio_languages", len(LANGUAGES))
@@ -71,20 +91,10 @@ def check_fields(store, body: dict) -> Ingest:
         # TRANSLATORS: ingest form error under the subtitles field, max 80 chars
         raise ApiError(422, "wrong_type", N_("Subtitles are given per language: zh and mn."), field="subtitles")
     uploads.update({f"subs_{lang}": value for lang, value in subs.items()})
-    if body.get("poster") is not None:
-        uploads["poster"] = text(body, "poster", 64)
-    start = _instant(body, "publish_from")
-    end = _instant(body, "publish_until")
-    if start and end and end <= start:
-        # TRANSLATORS: ingest form error under the publish-until field, max 80 chars
-        raise ApiError(422, "invalid_window", N_("The end of publication must come after its start."),
-                       field="publish_until")
-    fields.update(publish_from=start and start.isoformat(timespec="seconds"),
-                  publish_until=end and end.isoformat(timespec="seconds"))
-    return Ingest(uuid.uuid4().hex, fields, audio, uploads)
+    return audio, uploads
 
 
-def _instant(body: dict, name: str) -> datetime | None:
+def publish_instant(body: dict, name: str) -> datetime | None:
     value = body.get(name)
     if value is None or value == "":
         return None
@@ -198,7 +208,7 @@ def commit(store, settings: Settings, ingest: Ingest, spec: dict, owner_id: int 
         discard_upload(store, settings.root, upload_id)
 
 
-def _discard_refused_source(store, settings: Settings, ingest: Ingest, exc: ApiError) -> None:
+def discard_refused_source(store, settings: Settings, ingest: Ingest, exc: ApiError) -> None:
     """A write unit."""
     if exc.code == "not_a_video":  # useless to keep; a field error keeps it for the next try
         discard_upload(store, settings.root, ingest.uploads["source"])
@@ -212,7 +222,7 @@ def create_video(store: Store, settings: Settings, fields: dict, owner_id: int |
     try:
         spec = prepare(settings, ingest)
     except ApiError as exc:
-        store.write_blocking(_discard_refused_source, settings, ingest, exc)
+        store.write_blocking(discard_refused_source, settings, ingest, exc)
         raise
     store.write_blocking(commit, settings, ingest, spec, owner_id)
     return ingest.video_id
@@ -220,7 +230,8 @@ def create_video(store: Store, settings: Settings, fields: dict, owner_id: int |
 
 def video_status(row, base_url: str = "") -> dict:
     """The editor's view of a video: status, progress, error, and its catalog fields."""
-    base = f"{base_url}/media/renditions/{row['id']}"
+    base = f"{base_url}/media/renditions/{row['id']}/{generation_prefix(row['renditions_version'])}".rstrip("/")
+    posters = f"{base_url}/media/posters/{row['id']}"
     ready = row["status"] == VideoStatus.READY
     return {
         "id": row["id"], "status": row["status"], "progress": round(row["progress"], 3),
@@ -233,10 +244,12 @@ def video_status(row, base_url: str = "") -> dict:
         "subtitles": [{"lang": lang, "url": f"{base}/subs_{lang}/index.m3u8" if ready else None}
                       for lang in json.loads(row["subtitle_languages"])],
         "hls": f"{base}/master.m3u8" if ready else None,
-        "poster": f"{base_url}/media/posters/{row['id']}/poster.jpg" if ready else None,
-        "thumb": f"{base_url}/media/posters/{row['id']}/thumb.jpg" if ready else None,
+        "poster": f"{posters}/{picture_name('poster', row['pictures_version'])}" if ready else None,
+        "thumb": f"{posters}/{picture_name('thumb', row['pictures_version'])}" if ready else None,
         "ladder": json.loads(row["ladder"]),
         "publish_from": row["publish_from"], "publish_until": row["publish_until"],
+        "withdrawn_at": iso(row["withdrawn_at"]) if row["withdrawn_at"] is not None else None,
+        "replacing": ready and row["job_state"] is not None,  # a new cut is being made; this one plays on
     }
 
 
@@ -250,7 +263,7 @@ async def post_video(request: web.Request) -> web.Response:
     try:
         spec = await asyncio.to_thread(prepare, settings, ingest)
     except ApiError as exc:
-        await store.write(_discard_refused_source, settings, ingest, exc)
+        await store.write(discard_refused_source, settings, ingest, exc)
         raise
     await asyncio.to_thread(room.ensure_room, settings, ingest.video_id, spec,  # 507 before a job that cannot finish
                             await store.read(media_sql.unfinished_transcodes))
@@ -264,9 +277,14 @@ async def _status(request: web.Request, video_id: str) -> dict:
     return video_status(row, request.app[SETTINGS].public_url.rstrip("/"))
 
 
+async def video_answer(request: web.Request, video_id: str, status: int = 200) -> web.Response:
+    """The editor's view of the video (`video_status`) as the answer to a request."""
+    return web.json_response(await _status(request, video_id), status=status)
+
+
 async def _video_or_404(request: web.Request):
-    row = await request.app[STORE].read(media_sql.video, request.match_info["video_id"])
-    if row is None:
+    row = await request.app[STORE].read(video_life.living_video, request.match_info["video_id"])
+    if row is None:  # never was, or deleted
         raise web.HTTPNotFound()
     return row
 

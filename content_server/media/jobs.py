@@ -35,12 +35,14 @@ from aiohttp import web
 
 from ..kernel.config import SETTINGS, DataRoot, Settings
 from ..kernel.i18n import N_
+from ..kernel.media_files import generation_prefix
 from ..ops import METRICS
 from ..storage import STORE, Store, media as media_sql
 from ..storage.media import JobState, VideoStatus
 from . import pictures, subtitles
 from .ladder import ladder_for
 from .probe import Source, SourceLimits
+from .static import picture_name
 from .transcode import (TILE_SECONDS, Plan, TranscodeFailed, check_decoded_length, ffmpeg_command, read_playlist,
                         run_ffmpeg, segment_info, write_master)
 
@@ -121,11 +123,27 @@ def _clean_outputs(attempt: Path) -> None:
         shutil.rmtree(attempt / name, ignore_errors=True)
 
 
-def _move_into_place(root: DataRoot, video_id: str, attempt: Path) -> None:
-    for source, target in ((attempt / "pictures", root.poster_dir(video_id)),
-                           (attempt / "out", root.rendition_dir(video_id))):
-        shutil.rmtree(target, ignore_errors=True)  # a half-finished earlier attempt
-        os.replace(source, target)
+def _move_into_place(root: DataRoot, video_id: str, attempt: Path, generation: int | None = None,
+                     pictures_version: int = 0) -> None:
+    """A first transcode fills the video's folders. A replacement (`generation` N) puts its renditions
+    beside the ones playing, in g<N>/, its poster and thumb under new names and its tiles in g<N>/:
+    nothing a box is playing or a cache holds is touched."""
+    if generation is None:
+        for source, target in ((attempt / "pictures", root.poster_dir(video_id)),
+                               (attempt / "out", root.rendition_dir(video_id))):
+            shutil.rmtree(target, ignore_errors=True)  # a half-finished earlier attempt
+            os.replace(source, target)
+        return
+    prefix = generation_prefix(generation)
+    target = root.rendition_dir(video_id) / prefix
+    shutil.rmtree(target, ignore_errors=True)  # a half-finished earlier attempt
+    os.replace(attempt / "out", target)
+    posters = root.poster_dir(video_id)
+    posters.mkdir(parents=True, exist_ok=True)
+    for kind in ("poster", "thumb"):
+        os.replace(attempt / "pictures" / f"{kind}.jpg", posters / picture_name(kind, pictures_version))
+    shutil.rmtree(posters / prefix, ignore_errors=True)
+    os.replace(attempt / "pictures", posters / prefix)
 
 
 def worker_name() -> str:
@@ -224,9 +242,16 @@ class Transcoder:
             ladder, duration, subtitle_languages = await asyncio.to_thread(finish_outputs, plan, spec, work, attempt)
             if not await self.store.write(media_sql.renew_lease, video_id, holder, self.lease_seconds):
                 raise asyncio.CancelledError()  # cancelled or taken over while the last pictures were made
-            await asyncio.to_thread(_move_into_place, self.settings.root, video_id, attempt)
+            replacement = None
+            if row["status"] == VideoStatus.READY:  # a new cut: made beside the one on the air, swapped at commit
+                replacement = {"renditions_version": row["renditions_version"] + 1,
+                               "pictures_version": max(int(time.time() * 1000), row["pictures_version"] + 1),
+                               "audio_languages": [a["lang"] for a in spec["audio"]]}
+            await asyncio.to_thread(_move_into_place, self.settings.root, video_id, attempt,
+                                    replacement and replacement["renditions_version"],
+                                    replacement["pictures_version"] if replacement else 0)
             if not await self.store.write(media_sql.finish_job, video_id, duration, ladder, subtitle_languages,
-                                          holder):
+                                          holder, replacement):
                 log.warning("transcode of %s was no longer this worker's when it finished", video_id)
                 return
             await asyncio.to_thread(shutil.rmtree, work, True)
@@ -263,7 +288,7 @@ def sweep_work(store: Store, root: DataRoot, now: float | None = None) -> None:
             continue
         row = store.read_blocking(media_sql.video, folder.name.removesuffix(".new"))
         abandoned = row is None and folder.stat().st_mtime < now - INGEST_GRACE_SECONDS
-        if abandoned or (row is not None and row["status"] == VideoStatus.READY):
+        if abandoned or (row is not None and row["status"] == VideoStatus.READY and row["job_state"] is None):
             shutil.rmtree(folder, ignore_errors=True)
 
 

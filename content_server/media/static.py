@@ -8,7 +8,9 @@ conditional requests and Range; this module adds the types and caching.
 Caching: a shared cache (nginx, a CDN) may keep a file at most EDGE_MAX_AGE seconds
 (`s-maxage`) and never past the video's `publish_until`, then revalidates with the origin,
 which answers 404 once the video has left its window: an edge stops serving a video at its
-window's end, and at most EDGE_MAX_AGE after it leaves early (withdrawn).
+window's end. A video's playlists are revalidated on every request (`no-cache`: nginx passes
+them through, a box's cache asks with its ETag), so a withdrawn or deleted video stops at once
+for every new play, at the edge too: without its playlists its cached segments are never found.
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ routes = web.RouteTableDef()
 
 EDGE_MAX_AGE = 300  # the longest a shared cache keeps serving a video after it leaves the catalog
 PREVIEW = "private, no-store"  # an editor's look at an unpublished video is never cached
+VIDEO_PLAYLIST = "public, no-cache"  # asked again on every play, so a withdrawal is seen at once
 
 
 def subtitle_file(lang: str) -> str:
@@ -36,11 +39,16 @@ def subtitle_file(lang: str) -> str:
     return f"subs_{lang}/index.m3u8"
 
 
-def picture_files(root: DataRoot, video_id: str) -> dict[str, str | None]:
+def picture_name(kind: str, version: int) -> str:
+    """The file of a video's poster or thumb (`kind`) in its `pictures_version` (storage/media.py)."""
+    return f"{kind}.jpg" if not version else f"{kind}-{version}.jpg"
+
+
+def picture_files(root: DataRoot, video_id: str, version: int = 0) -> dict[str, str | None]:
     """The poster and thumbnail names in a video's poster folder (layout in storage/media.py); None if missing."""
     folder = root.poster_dir(video_id)
     return {kind: name if (folder / name).is_file() else None
-            for kind, name in (("poster", "poster.jpg"), ("thumb", "thumb.jpg"))}
+            for kind, name in ((kind, picture_name(kind, version)) for kind in ("poster", "thumb"))}
 
 
 class ReadyVideos:
@@ -130,7 +138,8 @@ async def _serve(request: web.Request, base: Path) -> web.StreamResponse:
     content_type, cache_control = MEDIA_TYPES[path.suffix.lower()]
     seconds_left = await request.app[SERVABLE_VIDEOS].seconds_left(video_id, request.app[CLOCK]())
     if seconds_left is not None:
-        cache_control = _edge_caching(cache_control, seconds_left)
+        playlist = path.suffix.lower() == ".m3u8"
+        cache_control = VIDEO_PLAYLIST if playlist else _edge_caching(cache_control, seconds_left)
     elif await request.app[READY_VIDEOS].contains(video_id) and await _may_preview(request):
         cache_control = PREVIEW
     else:

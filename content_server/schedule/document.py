@@ -229,3 +229,33 @@ def _refuse_overlaps(blocks: list[dict], key: str, same_day) -> None:
                 # TRANSLATORS: editor API and console error; {other} is a slot time like 08:00–10:00, max 120 chars
                 raise ApiError(422, "overlapping_slots", N_("This slot overlaps another slot ({other})."),
                                field=f"{key}[{i}]", other=f"{b['start']}–{b['end']}")
+
+
+def slots_playing(schedule: dict, video_id: str, today: date) -> list[dict]:
+    """The slots of a validated schedule that name `video_id` (directly, through a playlist or as
+    filler): every regular slot, and overrides dated `today` or later. Each as
+    {"slot": id, "date": "YYYY-MM-DD" or None, "start", "end", "playlist": None}; the channel-wide filler
+    as slot "filler"; a playlist naming it that no slot plays yet as {"slot": None, "playlist": name, …}
+    (the next save of the schedule would refuse a deleted video in it)."""
+    def names(source) -> bool:
+        if not source:
+            return False
+        if source.get("type") == "videos":
+            return video_id in source.get("videos", [])
+        if source.get("type") == "playlist":
+            return video_id in schedule.get("playlists", {}).get(source.get("playlist"), [])
+        return False
+    found = []
+    if names(schedule.get("filler")):
+        found.append({"slot": "filler", "date": None, "start": None, "end": None, "playlist": None})
+    blocks = [(b, None) for b in schedule.get("slots", [])] + \
+             [(b, b["date"]) for b in schedule.get("overrides", []) if b.get("date", "") >= today.isoformat()]
+    for block, day in blocks:
+        if names(block.get("source")) or names(block.get("filler")):
+            found.append({"slot": block.get("id"), "date": day, "start": block.get("start"), "end": block.get("end"),
+                          "playlist": None})
+    played = {b.get("source", {}).get("playlist") for b, _ in blocks} | {(schedule.get("filler") or {}).get("playlist")}
+    for name, ids in schedule.get("playlists", {}).items():
+        if video_id in ids and name not in played:
+            found.append({"slot": None, "date": None, "start": None, "end": None, "playlist": name})
+    return found

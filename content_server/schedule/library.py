@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..catalog.publish_window import parse_instant  # one reading of stored publish instants
 from ..kernel.config import DataRoot
+from ..kernel.media_files import generation_prefix
 from ..storage import schedule as schedule_sql
 from .planner import Video
 
@@ -155,7 +156,9 @@ def load_library(store, root: DataRoot, base_url: str = "", rows=None) -> Librar
             subtitle_languages = json.loads(row["subtitle_languages"])
         except (TypeError, ValueError):
             continue
-        media = read_media(root.rendition_dir(row["id"]), row["id"], f"{base_url}/media/renditions/{row['id']}",
+        generation = generation_prefix(row["renditions_version"]).rstrip("/")  # the current one, after a replacement
+        media = read_media(root.rendition_dir(row["id"]) / generation, row["id"],
+                           f"{base_url}/media/renditions/{row['id']}" + (f"/{generation}" if generation else ""),
                            ladder, audio_languages, subtitle_languages)
         if media is None:
             continue

@@ -23,7 +23,8 @@ from typing import Callable, TypeVar
 
 from aiohttp import web
 
-from . import accounts, calculators, catalog, documents, guidance, health, limits, media, questions, schedule, uploads
+from . import (accounts, calculators, catalog, documents, guidance, health, limits, media, questions, schedule,
+               uploads, video_life)
 from .engine import SqliteEngine, Transaction, checkpoint, connect, truncate_wal
 
 __all__ = ["FEATURES", "Store", "Transaction", "checkpoint", "connect", "is_postgres_url", "sqlite_url",
@@ -44,6 +45,7 @@ FEATURES = {
     "health": health.MIGRATIONS,
     "limits": limits.MIGRATIONS,
     "calculators": calculators.MIGRATIONS,
+    "video_life": video_life.MIGRATIONS,
 }
 
 

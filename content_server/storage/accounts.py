@@ -41,6 +41,8 @@ MIGRATIONS = [
     UPDATE api_tokens SET id = substr(token_hash, 1, 16);
     CREATE UNIQUE INDEX api_tokens_id ON api_tokens (id);
     """,
+    # an account given a one-time password (the demo's) must choose its own at first sign-in
+    "ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;",
 ]
 
 # The same schema in PostgreSQL, step for step (tests/test_schema_drift.py compares the two)
@@ -81,14 +83,18 @@ POSTGRES_MIGRATIONS = [
     UPDATE api_tokens SET id = substr(token_hash, 1, 16);
     CREATE UNIQUE INDEX api_tokens_id ON api_tokens (id);
     """,
+    # an account given a one-time password (the demo's) must choose its own at first sign-in
+    "ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;",
 ]
 
 
-def add_user(store, name: str, role: str, password_hash: str, languages: str = "zh") -> int:
+def add_user(store, name: str, role: str, password_hash: str, languages: str = "zh",
+             must_change_password: bool = False) -> int:
     with store.write() as conn:
         return conn.execute(
-            "INSERT INTO users (name, role, password_hash, languages, created_at) VALUES (?, ?, ?, ?, ?) "
-            "RETURNING id", (name, role, password_hash, languages, time.time())).fetchone()[0]
+            "INSERT INTO users (name, role, password_hash, languages, created_at, must_change_password) "
+            "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            (name, role, password_hash, languages, time.time(), int(must_change_password))).fetchone()[0]
 
 
 def user_by_name(store, name: str):
@@ -189,6 +195,18 @@ def set_active(store, user_id: int, active: bool) -> None:
 def set_languages(store, user_id: int, languages: str) -> None:
     with store.write() as conn:
         conn.execute("UPDATE users SET languages = ? WHERE id = ?", (languages, user_id))
+
+
+def give_one_time_password(tx, user_id: int, password_hash: str) -> None:
+    """Like `reset_password`, and the person must choose their own at the next sign-in."""
+    reset_password(tx, user_id, password_hash)
+    tx.execute("UPDATE users SET must_change_password = 1 WHERE id = ?", (user_id,))
+
+
+def choose_own_password(tx, user_id: int, password_hash: str, session_hash: str) -> None:
+    """The person's own new password: their other sessions end, this one goes on."""
+    tx.execute("UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?", (password_hash, user_id))
+    tx.execute("DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?", (user_id, session_hash))
 
 
 def reset_password(store, user_id: int, password_hash: str) -> None:

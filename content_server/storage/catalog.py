@@ -11,6 +11,12 @@ import sqlite3
 from .documents import Document, bump
 
 MIGRATIONS: list[str] = []  # the categories and videos tables belong to media.py
+
+
+def on_air(alias: str = "") -> str:
+    """The SQL condition of a video boxes and channels may play: transcoded, not withdrawn, not deleted."""
+    p = f"{alias}." if alias else ""
+    return f"{p}status = 'ready' AND {p}withdrawn_at IS NULL AND {p}deleted_at IS NULL"
 POSTGRES_MIGRATIONS: list[str] = []
 
 
@@ -55,24 +61,28 @@ def reorder_categories(store, ordered_ids: list[str]) -> None:
 
 
 def ready_videos(store) -> list[sqlite3.Row]:
-    """Every ready video with the fields the catalog shows, whatever its publish window."""
+    """Every ready video on the air (not withdrawn, not deleted) with the fields the catalog shows,
+    whatever its publish window."""
     return store.all(
         "SELECT v.id, v.category, v.title_zh, v.title_mn, v.summary_zh, v.summary_mn, v.duration, "
-        "v.audio_languages, v.subtitle_languages, v.publish_from, v.publish_until, v.ready_at "
-        "FROM videos v JOIN categories c ON c.id = v.category "
-        "WHERE v.status = 'ready' ORDER BY v.ready_at DESC, v.id")
+        "v.audio_languages, v.subtitle_languages, v.publish_from, v.publish_until, v.ready_at, "
+        "v.pictures_version, v.renditions_version FROM videos v JOIN categories c ON c.id = v.category "
+        f"WHERE {on_air('v')} ORDER BY v.ready_at DESC, v.id")
 
 
 def ready_video_ids(store) -> set[str]:
-    """Ids of the videos whose files may be served."""
-    return {row["id"] for row in store.all("SELECT id FROM videos WHERE status = 'ready'")}
+    """Ids of the videos whose files an editor may preview (withdrawn ones too: before a restore)."""
+    return {row["id"] for row in store.all("SELECT id FROM videos WHERE status = 'ready' AND deleted_at IS NULL")}
 
 
 def editor_videos(store, limit: int = 200) -> list[sqlite3.Row]:
-    """The newest videos of every status, for the editor console's list."""
+    """The newest videos of every status (not deleted ones), for the editor console's list."""
     return store.all(
-        "SELECT id, category, title_zh, title_mn, status, progress, error, duration, "
-        "publish_from, publish_until, created_at, ready_at FROM videos "
+        "SELECT id, category, title_zh, title_mn, summary_zh, summary_mn, status, progress, error, duration, "
+        "publish_from, publish_until, created_at, ready_at, withdrawn_at, pictures_version, "
+        "audio_languages, subtitle_languages, "
+        "(SELECT state FROM transcode_jobs j WHERE j.video_id = videos.id) AS job_state "
+        "FROM videos WHERE deleted_at IS NULL "
         "ORDER BY created_at DESC, id LIMIT ?", (limit,))
 
 

@@ -88,6 +88,13 @@ MIGRATIONS: list[str] = [
     ALTER TABLE transcode_jobs ADD COLUMN holder TEXT;
     ALTER TABLE transcode_jobs ADD COLUMN lease_until REAL;
     """,
+    """
+    ALTER TABLE videos ADD COLUMN withdrawn_at REAL;
+    ALTER TABLE videos ADD COLUMN deleted_at REAL;
+    ALTER TABLE videos ADD COLUMN pictures_version INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE videos ADD COLUMN renditions_version INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE videos ADD COLUMN replaced_at REAL;
+    """,
 ]
 POSTGRES_MIGRATIONS: list[str] = [
     """
@@ -133,11 +140,28 @@ POSTGRES_MIGRATIONS: list[str] = [
     ALTER TABLE transcode_jobs ADD COLUMN holder TEXT;
     ALTER TABLE transcode_jobs ADD COLUMN lease_until DOUBLE PRECISION;
     """,
+    """
+    ALTER TABLE videos ADD COLUMN withdrawn_at DOUBLE PRECISION;
+    ALTER TABLE videos ADD COLUMN deleted_at DOUBLE PRECISION;
+    ALTER TABLE videos ADD COLUMN pictures_version BIGINT NOT NULL DEFAULT 0;
+    ALTER TABLE videos ADD COLUMN renditions_version INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE videos ADD COLUMN replaced_at DOUBLE PRECISION;
+    """,
 ]
 # `videos.error` holds a msgid (English); it is shown translated.
 # `transcode_jobs.holder` names the claim of a running job ("<host>:<pid>:<attempt>"); the job is
 #  that worker's until `lease_until` (epoch seconds, renewed by its heartbeat). A running job whose
 #  lease lapsed may be claimed by any worker; only the holder's heartbeat, finish or failure counts.
+# `videos.withdrawn_at` (epoch seconds) takes a ready video off the air until it is restored;
+#  `videos.deleted_at` hides it from everyone until it is purged (storage/video_life.py).
+#  Neither changes `status`: a restore finds the video as it was.
+# `videos.pictures_version` names the current poster: 0 is poster.jpg / thumb.jpg as transcoded,
+#  N is poster-N.jpg / thumb-N.jpg chosen later (new names: the old ones are cached for a year).
+# `videos.renditions_version` is the generation boxes are sent to (kernel/media_files.generation_prefix):
+#  a replacement is transcoded into the next one while the current one plays on, and the commit that
+#  marks it done is the swap. `replaced_at` (epoch seconds) says since when the older generations are
+#  superseded; their files are removed a while later (media/life.py), then it is cleared.
+#  A transcode job on a ready video is a replacement: the video stays ready (and on the air) throughout.
 # `videos.source` is what the transcode needs: {"probe": {...}, "audio": [{"lang", "stream"}],
 #  "subtitles": ["zh", ...], "poster": true|false}; the files sit in DataRoot.work/<id>/.
 
@@ -169,7 +193,23 @@ def add_video_with_job(store, video: dict) -> None:
 
 
 def video(store, video_id: str):
-    return store.one("SELECT * FROM videos WHERE id = ?", (video_id,))
+    """The video's row, with `job_state` (queued, running, or None: no transcode waiting)."""
+    return store.one("SELECT v.*, (SELECT state FROM transcode_jobs j WHERE j.video_id = v.id) AS job_state "
+                     "FROM videos v WHERE v.id = ?", (video_id,))
+
+
+def queue_replacement(tx, video_id: str, spec: dict) -> bool:
+    """Queues the transcode of a ready video's replacement (`spec` as at ingest); False when the video
+    is not ready, is deleted, or already has a transcode queued or running. It stays on the air."""
+    if tx.one("SELECT 1 FROM transcode_jobs WHERE video_id = ?", (video_id,)):
+        return False
+    changed = tx.execute("UPDATE videos SET source = ?, progress = 0, error = NULL WHERE id = ? AND status = 'ready' "
+                         "AND deleted_at IS NULL", (json.dumps(spec, ensure_ascii=False), video_id)).rowcount
+    if changed:
+        tx.execute("INSERT INTO transcode_jobs (video_id, state, queued_at) VALUES (?, 'queued', ?)",
+                   (video_id, time.time()))
+        _announce_job(tx)
+    return bool(changed)
 
 
 # PostgreSQL: two workers asking at once take two different jobs (SQLite's writer is alone anyway)
@@ -216,8 +256,8 @@ def renew_lease(store, video_id: str, holder: str, lease_seconds: float = LEASE_
     with store.write() as conn:
         held = conn.execute("UPDATE transcode_jobs SET lease_until = ? WHERE video_id = ? AND holder = ? "
                             "AND state = 'running'", (now + lease_seconds, video_id, holder)).rowcount
-        if held and progress is not None:
-            conn.execute("UPDATE videos SET progress = ? WHERE id = ? AND status = 'processing'",
+        if held and progress is not None:  # a replacement's progress too (its video stays ready)
+            conn.execute("UPDATE videos SET progress = ? WHERE id = ? AND status IN ('processing', 'ready')",
                          (progress, video_id))
         return bool(held)
 
@@ -260,13 +300,20 @@ def _held(conn, video_id: str, holder: str | None) -> bool:
 
 
 def finish_job(store, video_id: str, duration: float, ladder: list[dict],
-               subtitle_languages: list[str] | None = None, holder: str | None = None) -> bool:
+               subtitle_languages: list[str] | None = None, holder: str | None = None,
+               replacement: dict | None = None) -> bool:
     """Marks the video ready; `subtitle_languages`, when given, are the subtitle renditions made.
     With `holder`, only while that claim still holds the job (False otherwise: nothing changes),
-    so a job is marked ready once, by the one worker whose claim is current."""
+    so a job is marked ready once, by the one worker whose claim is current. A `replacement`
+    ({"renditions_version", "pictures_version", "audio_languages"}) swaps the new generation in."""
     with store.write() as conn:
         if not _held(conn, video_id, holder):
             return False
+        if replacement is not None:
+            conn.execute("UPDATE videos SET renditions_version = ?, pictures_version = ?, audio_languages = ?, "
+                         "replaced_at = ? WHERE id = ?",
+                         (replacement["renditions_version"], replacement["pictures_version"],
+                          json.dumps(replacement["audio_languages"]), time.time(), video_id))
         conn.execute("DELETE FROM transcode_jobs WHERE video_id = ?", (video_id,))
         conn.execute("UPDATE videos SET status = 'ready', progress = 1, error = NULL, duration = ?, "
                      "ladder = ?, ready_at = ? WHERE id = ?",
@@ -279,22 +326,24 @@ def finish_job(store, video_id: str, duration: float, ladder: list[dict],
 
 
 def fail_job(store, video_id: str, error_msgid: str, holder: str | None = None) -> bool:
-    """Marks the video failed (with `holder`: only while that claim holds the job)."""
+    """Marks the video failed (with `holder`: only while that claim holds the job); a failed
+    replacement leaves its video ready, as it was, with the error for the editor."""
     with store.write() as conn:
         if not _held(conn, video_id, holder):
             return False
         conn.execute("DELETE FROM transcode_jobs WHERE video_id = ?", (video_id,))
-        conn.execute("UPDATE videos SET status = 'failed', error = ? WHERE id = ?", (error_msgid, video_id))
+        conn.execute("UPDATE videos SET status = CASE WHEN status = 'ready' THEN 'ready' ELSE 'failed' END, "
+                     "error = ? WHERE id = ?", (error_msgid, video_id))
         return True
 
 
 def cancel_job(store, video_id: str) -> bool:
-    """Cancels a queued or running job; False when the video was not processing."""
+    """Cancels a queued or running job (a first transcode or a replacement); False when there was none."""
     with store.write() as conn:
         changed = conn.execute("UPDATE videos SET status = 'cancelled', progress = 0 "
                                "WHERE id = ? AND status = 'processing'", (video_id,)).rowcount
-        conn.execute("DELETE FROM transcode_jobs WHERE video_id = ?", (video_id,))
-        return bool(changed)
+        dropped = conn.execute("DELETE FROM transcode_jobs WHERE video_id = ?", (video_id,)).rowcount
+        return bool(changed or dropped)  # a replacement's job goes; its video stays ready
 
 
 def retry_job(store, video_id: str) -> bool:

@@ -10,6 +10,7 @@ import json
 import sqlite3
 import time
 
+from .catalog import on_air
 from .documents import Document, bump
 
 KEEP_VERSIONS_MS = 2 * 86_400_000
@@ -160,19 +161,20 @@ def add_override(store, channel_id: str, override: dict, effective_ms: int) -> b
 
 def video_statuses(store) -> dict[str, str]:
     """Every video id with its status, for checking what a schedule references."""
-    return {row["id"]: row["status"] for row in store.all("SELECT id, status FROM videos")}
+    return {row["id"]: row["status"] for row in store.all("SELECT id, status FROM videos WHERE deleted_at IS NULL")}
 
 
 def ready_counts_by_category(store) -> dict[str, int]:
-    """Every category id with its number of ready videos."""
+    """Every category id with its number of ready videos on the air."""
     return {row["id"]: row["ready"] for row in store.all(
         "SELECT c.id, COUNT(v.id) AS ready FROM categories c "
-        "LEFT JOIN videos v ON v.category = c.id AND v.status = 'ready' GROUP BY c.id")}
+        f"LEFT JOIN videos v ON v.category = c.id AND {on_air('v')} GROUP BY c.id")}
 
 
 def playable_videos(store) -> list[sqlite3.Row]:
-    """The ready videos with what the planner and the live playlists need."""
+    """The ready videos on the air with what the planner and the live playlists need (a withdrawn
+    video's slots get filler)."""
     return store.all(
         "SELECT id, category, title_zh, title_mn, summary_zh, summary_mn, duration, audio_languages, "
-        "subtitle_languages, ladder, segment_seconds, publish_from, publish_until, ready_at "
-        "FROM videos WHERE status = 'ready' ORDER BY id")
+        "subtitle_languages, ladder, segment_seconds, publish_from, publish_until, ready_at, renditions_version "
+        f"FROM videos WHERE {on_air()} ORDER BY id")

@@ -1,4 +1,5 @@
-// Editor console: upload (tus-upload.js) + new video, progress polling, cancel/retry, categories.
+// Editor console: upload (tus-upload.js) + new video, the video table (polled; cancel, retry, edit,
+// withdraw, restore, delete through the API), categories.
 "use strict";
 
 (function () {
@@ -72,6 +73,8 @@
                     title: {zh: data.get("title_zh"), mn: data.get("title_mn")},
                     summary: {zh: data.get("summary_zh"), mn: data.get("summary_mn")},
                     audio_languages: audio, subtitles};
+      const poster = data.get("poster");
+      if (poster && poster.size) body.poster = await upload(poster, () => {});
       const from = publishInstant(data.get("publish_from")), until = publishInstant(data.get("publish_until"));
       if (from) body.publish_from = from;
       if (until) body.publish_until = until;
@@ -89,58 +92,288 @@
 
   // ---- the list of videos, polled ----
   const tbody = document.querySelector("#videos tbody");
+  const videosStatus = document.getElementById("videos-status");
+
+  function cell(...parts) {
+    const td = document.createElement("td");
+    td.append(...parts);
+    return td;
+  }
+
+  function line(text, className) {
+    const span = document.createElement("span");
+    span.className = className || "";
+    span.textContent = text;
+    return span;
+  }
+
+  function minutes(seconds) {
+    if (!seconds) return "";
+    const whole = Math.round(seconds);
+    return Math.floor(whole / 60) + ":" + String(whole % 60).padStart(2, "0");
+  }
+
+  function languages(codes) {
+    return codes.map((code) => texts["lang" + code.charAt(0).toUpperCase() + code.slice(1)] || code).join(" · ");
+  }
+
+  function button(action, label, onClick) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "secondary " + action;
+    b.textContent = label;
+    b.addEventListener("click", async () => {
+      b.disabled = true;
+      try {
+        await onClick();
+      } catch (err) {
+        say(videosStatus, err.message, true);
+      }
+      b.disabled = false;
+    });
+    return b;
+  }
 
   function row(video) {
     const tr = document.createElement("tr");
     tr.dataset.video = video.id;
     tr.dataset.status = video.status;
-    const title = document.createElement("td");
-    const mn = document.createElement("span");
-    mn.className = "mn";
-    mn.textContent = video.title.mn;
-    title.append(video.title.zh, document.createElement("br"), mn);
-    const category = document.createElement("td");
-    category.textContent = video.category;
-    const state = document.createElement("td");
+    tr.dataset.replacing = video.replacing ? "yes" : "no";
+    const picture = cell();
+    if (video.thumb) {
+      const img = document.createElement("img");
+      img.className = "thumb";
+      img.src = video.thumb;
+      img.alt = "";
+      img.width = 96;
+      img.height = 54;
+      picture.append(img);
+    }
+    const title = cell(video.title.zh, document.createElement("br"), line(video.title.mn, "mn title-mn"),
+                       document.createElement("br"), line(video.id, "video-id"));
+    const category = cell(video.category, document.createElement("br"), line(video.category_id, "video-id"));
+    const state = cell(video.status_label +
+      (video.status === "processing" ? " " + Math.round(video.progress * 100) + "%" : ""));
     state.className = "status";
-    state.textContent = video.status_label +
-      (video.status === "processing" ? " " + Math.round(video.progress * 100) + "%" : "");
+    if (video.replacing) {
+      state.append(document.createElement("br"), line(texts.replacing + " " + Math.round(video.progress * 100) + "%",
+                                                      "replacing"));
+    }
+    if (video.status === "processing" || video.replacing) {
+      const bar = document.createElement("progress");
+      bar.max = 1;
+      bar.value = video.progress;
+      state.append(document.createElement("br"), bar);
+    }
     if (video.publish_from || video.publish_until) {
-      const window_ = document.createElement("span");
-      window_.className = "muted publish-window";
-      window_.textContent = [video.publish_from && texts.from + " " + beijing(video.publish_from),
-                             video.publish_until && texts.until + " " + beijing(video.publish_until)]
-        .filter(Boolean).join(" ");
-      state.append(document.createElement("br"), window_);
+      state.append(document.createElement("br"), line(
+        [video.publish_from && texts.from + " " + beijing(video.publish_from),
+         video.publish_until && texts.until + " " + beijing(video.publish_until)].filter(Boolean).join(" "),
+        "muted publish-window"));
     }
-    if (video.error) {
-      const err = document.createElement("span");
-      err.className = "error";
-      err.textContent = video.error;
-      state.append(document.createElement("br"), err);
+    if (video.error) state.append(document.createElement("br"), line(video.error, "error"));
+    const length = cell(minutes(video.duration));
+    const langs = cell(line(texts.audio + " " + languages(video.audio), "audio-languages"));
+    if (video.subtitles.length) {
+      langs.append(document.createElement("br"), line(texts.subtitles + " " + languages(video.subtitles),
+                                                      "subtitle-languages"));
     }
-    const actions = document.createElement("td");
+    const actions = cell();
     actions.className = "actions";
-    const action = video.status === "processing" ? "cancel"
-      : (video.status === "failed" || video.status === "cancelled") ? "retry" : null;
-    if (action) {
-      const button = document.createElement("button");
-      button.type = "button";
-      button.className = "secondary " + action;
-      button.textContent = texts[action];
-      button.addEventListener("click", async () => {
-        button.disabled = true;
-        try {
-          await api("POST", `/api/v1/videos/${encodeURIComponent(video.id)}/${action}`);
-        } catch (err) {
-          say(status, err.message, true);
-        }
-        refresh();
-      });
-      actions.append(button);
+    const path = "/api/v1/videos/" + encodeURIComponent(video.id);
+    if (video.status === "processing") {
+      actions.append(button("cancel", texts.cancel, async () => { await api("POST", path + "/cancel"); refresh(); }));
+    } else if (video.status === "failed" || video.status === "cancelled") {
+      actions.append(button("retry", texts.retry, async () => { await api("POST", path + "/retry"); refresh(); }));
     }
-    tr.append(title, category, state, actions);
+    actions.append(button("edit", texts.edit, async () => openEdit(video)));
+    actions.append(button("history", texts.history, async () => openHistory(video)));
+    if ((video.status === "ready" || video.status === "withdrawn") && !video.replacing) {
+      actions.append(button("replace", texts.replace, async () => openReplace(video)));
+    }
+    if (video.status === "ready") {
+      actions.append(button("withdraw", texts.withdraw, async () => openReason(video, "withdraw")));
+    } else if (video.status === "withdrawn") {
+      actions.append(button("restore", texts.restore, async () => openReason(video, "restore")));
+    }
+    actions.append(button("delete", texts.delete, async () => {
+      if (!window.confirm(texts.confirmDelete)) return;
+      await api("DELETE", path);
+      refresh();
+    }));
+    tr.append(picture, title, category, state, length, langs, actions);
     return tr;
+  }
+
+  // A stored UTC instant as the value of a datetime-local field in Beijing time.
+  function localValue(instant) {
+    return instant ? beijing(instant).replace(" ", "T") : "";
+  }
+
+  // ---- correcting a video: a form in a dialog, sending only what changed ----
+  const editDialog = document.getElementById("edit-video");
+  const editForm = editDialog.querySelector("form");
+  let editing = null;
+
+  function openEdit(video) {
+    editing = video;
+    editForm.reset();
+    editDialog.querySelector(".video-id").textContent = video.id;
+    const fields = editForm.elements;
+    fields.title_zh.value = video.title.zh;
+    fields.title_mn.value = video.title.mn;
+    fields.summary_zh.value = video.summary.zh;
+    fields.summary_mn.value = video.summary.mn;
+    fields.category.value = video.category_id;
+    fields.publish_from.value = localValue(video.publish_from);
+    fields.publish_until.value = localValue(video.publish_until);
+    fields.poster_time.max = Math.max(0, Math.floor(video.duration || 0) - 1);
+    const labels = editDialog.querySelector(".sound-labels");
+    labels.querySelectorAll("label").forEach((old) => old.remove());
+    video.audio.forEach((code, n) => {
+      const label = document.createElement("label");
+      const select = document.createElement("select");
+      select.name = "audio_" + n;
+      for (const option of ["zh", "mn"]) {
+        select.append(new Option(texts["lang" + option.charAt(0).toUpperCase() + option.slice(1)], option,
+                                 option === code, option === code));
+      }
+      label.append(texts.track + " " + (n + 1), select);
+      labels.append(label);
+    });
+    labels.hidden = video.audio.length === 0;
+    const ready = video.status === "ready" || video.status === "withdrawn";
+    fields.poster.disabled = fields.poster_time.disabled = !ready;
+    say(editForm.querySelector(".form-status"), "");
+    editDialog.showModal();
+  }
+
+  editForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const fields = editForm.elements, note = editForm.querySelector(".form-status");
+    const body = {title: {zh: fields.title_zh.value, mn: fields.title_mn.value},
+                  summary: {zh: fields.summary_zh.value, mn: fields.summary_mn.value},
+                  category: fields.category.value};
+    for (const name of ["publish_from", "publish_until"]) {
+      if (fields[name].value !== localValue(editing[name])) body[name] = publishInstant(fields[name].value);
+    }
+    const audio = editing.audio.map((_, n) => fields["audio_" + n].value);
+    if (audio.join() !== editing.audio.join()) body.audio_languages = audio;
+    const save = editForm.querySelector("button[type=submit]");
+    save.disabled = true;
+    try {
+      const picture = fields.poster.files && fields.poster.files[0];
+      if (picture) body.poster = await upload(picture, () => {});
+      else if (fields.poster_time.value !== "") body.poster_time = Number(fields.poster_time.value);
+      await api("PATCH", "/api/v1/videos/" + encodeURIComponent(editing.id), body);
+      editDialog.close();
+      say(videosStatus, texts.saved);
+      refresh();
+    } catch (err) {
+      say(note, err.message || texts.failed, true);
+    } finally {
+      save.disabled = false;
+    }
+  });
+
+  // ---- withdrawing and restoring: a reason in both languages, kept in the audit log ----
+  const reasonDialog = document.getElementById("reason-video");
+  const reasonForm = reasonDialog.querySelector("form");
+  let reasonFor = null;
+
+  function openReason(video, action) {
+    reasonFor = {video, action};
+    reasonForm.reset();
+    reasonDialog.querySelector(".withdraw-heading").hidden = action !== "withdraw";
+    reasonDialog.querySelector(".restore-heading").hidden = action !== "restore";
+    reasonDialog.querySelector(".video-title").textContent = video.title.zh + " / " + video.title.mn;
+    say(reasonForm.querySelector(".form-status"), "");
+    reasonDialog.showModal();
+  }
+
+  reasonForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const fields = reasonForm.elements;
+    try {
+      await api("POST", "/api/v1/videos/" + encodeURIComponent(reasonFor.video.id) + "/" + reasonFor.action,
+                {reason: {zh: fields.reason_zh.value, mn: fields.reason_mn.value}});
+      reasonDialog.close();
+      refresh();
+    } catch (err) {
+      say(reasonForm.querySelector(".form-status"), err.message || texts.failed, true);
+    }
+  });
+
+  // ---- replacing a video with a new cut: uploaded, then made while the old one plays on ----
+  const replaceDialog = document.getElementById("replace-video");
+  const replaceForm = replaceDialog.querySelector("form");
+  let replacing = null;
+
+  function openReplace(video) {
+    replacing = video;
+    replaceForm.reset();
+    replaceDialog.querySelector(".video-title").textContent = video.title.zh + " / " + video.title.mn;
+    say(replaceForm.querySelector(".form-status"), "");
+    replaceDialog.showModal();
+  }
+
+  replaceForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const data = new FormData(replaceForm), note = replaceForm.querySelector(".form-status");
+    const bar = replaceForm.querySelector("progress"), send = replaceForm.querySelector("button[type=submit]");
+    send.disabled = true;
+    bar.hidden = false;
+    try {
+      const uploadId = await upload(data.get("file"), (fraction, text) => {
+        bar.value = fraction;
+        say(note, text || texts.uploading + " " + Math.floor(fraction * 100) + " %");
+      });
+      const subtitles = {};
+      for (const code of ["zh", "mn"]) {
+        const subFile = data.get("subtitles_" + code);
+        if (subFile && subFile.size) subtitles[code] = await upload(subFile, () => {});
+      }
+      await api("POST", "/api/v1/videos/" + encodeURIComponent(replacing.id) + "/replace",
+                {upload_id: uploadId, subtitles});
+      replaceDialog.close();
+      say(videosStatus, texts.replaceStarted);
+      refresh();
+    } catch (err) {
+      say(note, err.message || texts.failed, true);
+    } finally {
+      send.disabled = false;
+      bar.hidden = true;
+    }
+  });
+
+  // ---- a video's history: who changed what, when (its audit log) ----
+  const historyDialog = document.getElementById("video-history");
+
+  function describe(values) {
+    return Object.entries(values).map(([key, value]) => key + ": " + (value === null ? "—" : value)).join(", ");
+  }
+
+  async function openHistory(video) {
+    const entries = await api("GET", "/api/v1/videos/" + encodeURIComponent(video.id) + "/audit");
+    historyDialog.querySelector(".video-title").textContent = video.title.zh + " / " + video.title.mn;
+    const list = historyDialog.querySelector(".history");
+    list.replaceChildren(...entries.map((entry) => {
+      const item = document.createElement("li");
+      item.dataset.change = entry.change;
+      item.append(line(entry.at.slice(0, 16).replace("T", " ") + " · " + entry.who + " · " +
+                       (texts["change" + entry.change.charAt(0).toUpperCase() + entry.change.slice(1)] || entry.change),
+                       "history-head"));
+      if (entry.reason) item.append(document.createElement("br"), line(entry.reason[lang], lang === "mn" ? "mn" : ""));
+      if (entry.change === "edit" || entry.change === "replace") {  // the others say it in their name
+        item.append(document.createElement("br"), line(describe(entry.before) + " → " + describe(entry.after), "muted"));
+      }
+      return item;
+    }));
+    historyDialog.showModal();
+  }
+
+  for (const dialog of [editDialog, reasonDialog, replaceDialog, historyDialog]) {
+    dialog.querySelector(".close").addEventListener("click", () => dialog.close());
   }
 
   let timer = null;
@@ -152,7 +385,7 @@
       if (resp.ok) {
         const body = await resp.json();
         tbody.replaceChildren(...body.videos.map(row));
-        busy = body.videos.some((video) => video.status === "processing");
+        busy = body.videos.some((video) => video.status === "processing" || video.replacing);
       }
     } catch (e) {
       // offline for a moment: the next poll tries again
