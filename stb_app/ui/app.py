@@ -9,11 +9,12 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.lang import Builder
+from kivy.logger import Logger
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from .. import i18n, keys, screen_order
+from .. import i18n, keys, screen_order, shaping
 from ..api import ApiClient
 from ..library import Library
 from . import screen_preparation, text as textdraw
@@ -24,12 +25,15 @@ HERE = Path(__file__).resolve().parent
 POLL_TICK_SECONDS = 5  # how often the box looks whether a request is due (library.poll decides)
 OUTBOX_SECONDS = 5
 DEVICE_CLASS_HEIGHT = {"sd": 360, "hd": 720, "fhd": 1080, "uhd": 2160}
+MONGOLIAN_NOTE_SECONDS = 20  # how long the note that Mongolian cannot be shown stays up
 
 
 class LegalTvApp(App):
     lang = StringProperty("zh")
     offline = BooleanProperty(False)
     data_version = NumericProperty(0)   # bumps whenever fresh data arrived: screens rebuild
+    shaping = StringProperty(shaping.RAQM)  # the path that draws Mongolian joined here, or "none"
+    mongolian_note = BooleanProperty(False)  # the Chinese note that this box cannot show Mongolian is up
     title = "legal-tv"
 
     def __init__(self, server: str, data_dir: Path, language: str | None = None, region: str = "152500",
@@ -66,16 +70,43 @@ class LegalTvApp(App):
         tmp.replace(self.settings_file)
 
     def switch_language(self) -> None:
-        """Menu: the other script everywhere at once; remembered across restarts."""
+        """Menu: the other script everywhere at once; remembered across restarts. On a box that
+        cannot join Mongolian letters the key says so instead (never Mongolian drawn unjoined)."""
+        if self.shaping == shaping.NONE:
+            self.show_mongolian_note()
+            return
         self.lang = "mn" if self.lang == "zh" else "zh"
         i18n.set_language(self.lang)
         self._write_settings()
         self.sm.current_screen.on_data()
         Clock.schedule_once(lambda _dt: self.navigator.ensure(self.sm.current_screen), 0.05)
 
+    def show_mongolian_note(self) -> None:
+        self.mongolian_note = True
+        Clock.unschedule(self._hide_mongolian_note)
+        Clock.schedule_once(self._hide_mongolian_note, MONGOLIAN_NOTE_SECONDS)
+
+    def _hide_mongolian_note(self, _dt) -> None:
+        self.mongolian_note = False
+
+    def _check_shaping(self) -> None:
+        """Measures which text path joins Mongolian here; the server hears it at registration."""
+        verdict = textdraw.check_shaping()
+        self.shaping = self.api.shaping = verdict.path
+        for reason in verdict.reasons:
+            Logger.warning(f"Shaping: {reason}")
+        Logger.info(f"Shaping: Mongolian is drawn with {verdict.path}")
+        if verdict.path == shaping.NONE:
+            Logger.error("Shaping: no text path joins Mongolian letters on this box; Mongolian is unavailable")
+            if self.lang == "mn":
+                self.lang = self.api.language = "zh"
+                i18n.set_language(self.lang)
+            self.show_mongolian_note()
+
     # -- build ---------------------------------------------------------------------------------
     def build(self):
         textdraw.register_fonts(self.data_dir / "fonts")
+        self._check_shaping()
         textdraw.warm_mongolian([dp(s) * textdraw.fonts.MONGOLIAN_SCALE for s in (28, 30, 32, 36, 44, 56, 72)])
         Builder.load_file(str(HERE / "widgets.kv"))
         from .screens import SCREENS

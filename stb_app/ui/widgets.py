@@ -69,6 +69,8 @@ class BiLabel(Widget):
         return getattr(app, "lang", "zh") if app else "zh"
 
     def current_text(self, lang: str) -> str:
+        if lang == "mn" and getattr(App.get_running_app(), "shaping", "") == "none":
+            return ""  # a box that cannot join Mongolian letters never draws them apart (its note says why)
         if self.texts is not None:
             return pick(self.texts, lang)
         if self.msgid:
