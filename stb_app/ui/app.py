@@ -262,6 +262,14 @@ class LegalTvApp(App):
             self.handle(action)
         return True
 
+    def android_key(self, keycode: int) -> bool:
+        """A remote key SDL2 drops on Android (Guide, Channel ±, Info, the colour keys), by its
+        KeyEvent code, from the activity's key listener; True when the app has a use for it."""
+        action = keys.from_android_key(keycode)
+        if action is not None:
+            self.handle(action)
+        return action is not None
+
     def handle(self, action: keys.RemoteAction) -> None:
         screen = self.sm.current_screen
         if screen.on_remote(action):
@@ -274,6 +282,16 @@ class LegalTvApp(App):
                 card.dispatch("on_activate")
         elif action.action == keys.MENU:
             self.switch_language()
+        elif action.action == keys.GUIDE:
+            if screen.name != "channel":
+                self.open("channel")
+        elif action.action in (keys.NEXT, keys.PREVIOUS):
+            # a page on in lists: down the page in Chinese, columns to the right in Mongolian
+            forward = action.action == keys.NEXT
+            self.navigator.page(screen, (keys.DOWN if forward else keys.UP) if self.lang == "zh"
+                                else (keys.RIGHT if forward else keys.LEFT))
+        elif action.action in keys.COLOURS:
+            screen.on_colour(action.action)
         elif action.action == keys.BACK:
             if self.sm.current == "home":
                 self.open("exit")

@@ -11,7 +11,7 @@ from kivy.clock import Clock
 from kivy.properties import BooleanProperty, DictProperty, ObjectProperty, StringProperty
 
 from ... import programme_guide
-from ...keys import DIRECTIONS
+from ...keys import DIRECTIONS, NEXT, PREVIOUS
 from ..virtual_grid import GridCard
 from ..widgets import FocusCard
 from .base import BaseScreen
@@ -99,5 +99,9 @@ class ChannelScreen(BaseScreen):
     _slots_of, _slots = None, []
 
     def on_remote(self, action) -> bool:
-        """Arrows inside the guide move through all of it by index; OK plays the channel."""
+        """Arrows inside the guide move through all of it by index; Channel ± (and Page ±) go to the
+        next or the earlier programme; OK plays the channel."""
+        if action.action in (NEXT, PREVIOUS):
+            self.ids.guide.step(action.action == NEXT)
+            return True
         return action.action in DIRECTIONS and self.ids.guide.move(self.focused_card(), action.action)
