@@ -1,6 +1,6 @@
 """The keys boxes and remotes send, pressed on the real box app under Xvfb against a real
 content server: OK from the D-pad centre and gamepad buttons, the desktop Menu key, Guide,
-Channel ± and Page ±, the colour keys that do what the home footer names, and keys ignored."""
+Channel ± and Page ±, the colour keys that do what the home screen names, and keys ignored."""
 import pytest
 
 from content_server.demo import fill_demo
@@ -54,33 +54,32 @@ def home(box) -> None:
     box.until(lambda: box.screen == "home", what="home")
 
 
-def footer(box):
-    """The home footer of the language on show (in Mongolian it sits in the top row)."""
-    ids = box.app.sm.get_screen("home").ids
-    return ids.footer if box.app.lang == "zh" else ids.footer_mn
+def key_hints(box):
+    return box.app.sm.get_screen("home").ids.key_hints
 
 
 def footer_texts(box) -> list[str]:
-    """The footer's texts from left to right (Kivy keeps children last first)."""
-    return list(reversed(box.texts(footer(box))))
+    """The key hints from left to right (Kivy keeps children last first)."""
+    return list(reversed(box.texts(key_hints(box))))
 
 
-def test_the_home_footer_names_what_each_colour_key_opens_in_both_scripts(world):
+def test_home_names_what_each_colour_key_opens_in_both_scripts(world):
     box = world
     home(box)
     names = ["Want to watch", "Want to choose", "Want to ask", "Programme guide"]
-    box.until(lambda: footer_texts(box) == [translate(n, "zh") for n in names], what="the footer in Chinese")
-    shown = footer(box)
+    box.until(lambda: footer_texts(box) == [translate(n, "zh") for n in names], what="the key hints in Chinese")
+    shown = key_hints(box)
     assert [k for k, _ in shown.hints] == ["red", "green", "yellow", "blue"]
-    assert not box.app.sm.get_screen("home").ids.footer_mn.hints  # one footer at a time
     x, y = shown.to_window(*shown.pos)
     assert y >= 0 and y + shown.height <= box.app.root.height and shown.height > 0
+    assert all(label.shown_whole and len(label.shown_lines) == 1 for label in _labels(shown))  # one line each
+    # the panels keep the height of their longest word: no Mongolian word is broken into letters
+    assert all(label.shown_whole and len(label.shown_columns) == 1 for label in _panel_names(box))
     box.screenshot(SHOTS, "home-keys-zh")
     key(box, APPLICATION)  # the desktop Menu key switches the script, as Android's MENU does
     box.until(lambda: box.app.lang == "mn" and footer_texts(box) == [translate(n, "mn") for n in names],
-              what="the footer in Mongolian")
-    assert all(label.shown_whole for label in _labels(footer(box)))  # nothing cut with "…"
-    # the panels keep the height of their longest word: no Mongolian word is broken into letters
+              what="the key hints in Mongolian")
+    assert all(label.shown_whole for label in _labels(key_hints(box)))  # nothing cut with "…"
     assert all(label.shown_whole and len(label.shown_columns) == 1 for label in _panel_names(box))
     box.screenshot(SHOTS, "home-keys-mn")
     key(box, APPLICATION)
@@ -107,7 +106,7 @@ def test_each_colour_key_opens_what_the_footer_names(world, code, screen):
     home(box)
     assert tv_key(box, code)
     box.until(lambda: box.screen == screen, what=screen)
-    tv_key(box, RED)  # a screen whose footer names no colour key ignores them
+    tv_key(box, RED)  # a screen that names no colour key ignores them
     assert box.screen == screen
 
 

@@ -214,15 +214,16 @@ KEY_COLOURS = {RED: (0.86, 0.22, 0.20, 1), GREEN: (0.22, 0.70, 0.34, 1), YELLOW:
 
 
 class KeyHint(BoxLayout):
-    """One remote key in a footer: a colour key as a dot of its colour (else the key's name),
+    """One remote key in a screen's key hints: a colour key as a dot of its colour (else the key's name),
     then what it does on this screen."""
     key = StringProperty("")     # a colour of keys.COLOURS, or the msgid of the key's name
     msgid = StringProperty("")   # what the key does here
 
 
-class KeyFooter(BoxLayout):
+class KeyHints(BoxLayout):
     """The keys a screen accepts besides the arrows, OK, Back and Menu, each with what it does
-    there: a colour key does what its hint names, nothing else."""
+    there (the screen's footer of keys, wherever it has room): a colour key does what its hint
+    names, nothing else."""
     hints = ListProperty([])     # [(key, msgid)] in the order of the remote
 
     def on_hints(self, *_):

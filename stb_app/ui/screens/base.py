@@ -45,7 +45,7 @@ class BaseScreen(Screen):
         return False
 
     def on_colour(self, colour: str) -> bool:
-        """A colour key: the action its footer hint names (a screen without one ignores it)."""
+        """A colour key: the action its key hint names (a screen without one ignores it)."""
         return False
 
     def focused_card(self):

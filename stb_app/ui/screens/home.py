@@ -17,7 +17,7 @@ class HomeScreen(BaseScreen):
     kv_name = "home"
     default_focus = "watch"
     continuing = BooleanProperty(False)  # there are started videos to show in a row
-    footer_hints = ListProperty([])      # the colour keys and what they open, shown in the footer
+    key_hints = ListProperty([])      # the colour keys and what they open, hinted beside the title
 
     def on_data(self) -> None:
         now, upcoming = self.library.channel_now_next()
@@ -32,8 +32,8 @@ class HomeScreen(BaseScreen):
         self.ids.guide_card.opacity = 1 if self.library.channels else 0
         self.ids.guide_card.disabled = not self.library.channels
         hints = [(colour, name) for colour, (what, name) in COLOUR_KEYS.items() if self._leads_to(what)]
-        if hints != self.footer_hints:
-            self.footer_hints = hints
+        if hints != self.key_hints:
+            self.key_hints = hints
         row = self.ids.continue_row
         row.clear_widgets()
         for item in self.library.continue_watching():
