@@ -135,6 +135,18 @@ def test_guide_opens_the_channel_guide_from_anywhere_and_channel_keys_step_throu
         wanted = next_key(before, step)
         press(box, code)
         box.until(lambda: box.focus == wanted, what=f"the programme {'after' if step > 0 else 'before'} {before}")
+    # the guide names what Channel ± does there, in both scripts, whole
+    hints = box.app.sm.current_screen.ids.key_hints
+    for lang in ("zh", "mn"):
+        if box.app.lang != lang:
+            key(box, APPLICATION)
+        box.until(lambda: list(reversed(box.texts(hints))) == [translate("Channel ±", lang),
+                                                                 translate("Next or earlier programme", lang)],
+                  what=f"the channel keys named in {lang}")
+        assert all(label.shown_whole for label in _labels(hints))
+        box.screenshot(SHOTS, f"channel-keys-{lang}")
+    key(box, APPLICATION)
+    box.until(lambda: box.app.lang == "zh", what="Chinese again")
 
 
 def test_page_keys_turn_a_page_of_the_video_grid(world):
@@ -178,6 +190,8 @@ def test_info_and_keys_without_a_meaning_change_nothing(world):
     box = world
     home(box)
     screen, focus, lang = box.screen, box.focus, box.app.lang
+    from stb_app.ui import android_keys
+    assert not android_keys.install(box.app)  # off Android SDL's own key handling stays alone
     assert not tv_key(box, INFO)
     for code in (1073741882, 1073741952, 278):  # F1, volume up, Home
         key(box, code)

@@ -17,7 +17,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from .. import i18n, keys, screen_order, shaping
 from ..api import ApiClient
 from ..library import Library
-from . import screen_preparation, text as textdraw
+from . import android_keys, screen_preparation, text as textdraw
 from .navigator import Navigator
 from .player import Player
 
@@ -118,6 +118,7 @@ class LegalTvApp(App):
             self.sm.add_widget(cls(name=cls.kv_name))
         Window.clearcolor = (0.07, 0.08, 0.11, 1)
         Window.bind(on_key_down=self._on_key_down, on_joy_button_down=self._on_joy_button)
+        android_keys.install(self)  # Guide, Channel ± and the colour keys, which SDL2 drops on Android
         self.library.load_cached()
         self.data_version += 1
         self.sm.current = "home"

@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from kivy.clock import Clock
-from kivy.properties import BooleanProperty, DictProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, DictProperty, ListProperty, ObjectProperty, StringProperty
 
 from ... import programme_guide
+from ...i18n import N_
 from ...keys import DIRECTIONS, NEXT, PREVIOUS
 from ..virtual_grid import GridCard
 from ..widgets import FocusCard
@@ -44,6 +45,11 @@ class GuideCard(GridCard, FocusCard):
 
 class ChannelScreen(BaseScreen):
     kv_name = "channel"
+    key_hints = ListProperty([(
+        # TRANSLATORS: TV app, channel guide, name of the remote's channel up and down keys, max 8 chars
+        N_("Channel ±"),
+        # TRANSLATORS: TV app, channel guide, what the channel up and down keys do there, max 30 chars
+        N_("Next or earlier programme"))])
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
