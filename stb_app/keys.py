@@ -21,17 +21,19 @@ from typing import NamedTuple
 
 OK, BACK, MENU, UP, DOWN, LEFT, RIGHT, DIGIT, DELETE = (
     "ok", "back", "menu", "up", "down", "left", "right", "digit", "delete")
-GUIDE, NEXT, PREVIOUS = "guide", "next", "previous"  # the channel guide; Channel ± and Page ±
+GUIDE, NEXT, PREVIOUS = "guide", "next", "previous"  # the channel guide; Channel ±
+PAGE_ON, PAGE_BACK = "page_on", "page_back"          # Page Down, Page Up
 RED, GREEN, YELLOW, BLUE = "red", "green", "yellow", "blue"
 DIRECTIONS = (UP, DOWN, LEFT, RIGHT)
 COLOURS = (RED, GREEN, YELLOW, BLUE)  # in the order they sit on a remote
+PAGING = (NEXT, PREVIOUS, PAGE_ON, PAGE_BACK)  # a page on or back in a list; Channel ± steps a programme in the guide
 
 _KEYS = {
     13: OK, 271: OK, 1073741943: OK,        # Enter, keypad Enter, SDLK_SELECT (Android DPAD_CENTER)
     27: BACK, 1073742094: BACK,             # Escape, SDLK_AC_BACK (Android BACK)
     1073741942: MENU,                       # SDLK_MENU (Android MENU)
     1073741925: MENU,                       # SDLK_APPLICATION (a desktop keyboard's Menu key)
-    280: PREVIOUS, 281: NEXT,               # Page Up, Page Down (Kivy's codes for SDLK_PAGEUP/PAGEDOWN)
+    280: PAGE_BACK, 281: PAGE_ON,           # Page Up, Page Down (Kivy's codes for SDLK_PAGEUP/PAGEDOWN)
     273: UP, 274: DOWN, 275: RIGHT, 276: LEFT,
     8: DELETE,                              # Backspace on a keyboard remote
 }

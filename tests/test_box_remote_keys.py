@@ -125,16 +125,24 @@ def test_guide_opens_the_channel_guide_from_anywhere_and_channel_keys_step_throu
     def focused_key():
         return box.focus
 
-    def next_key(k, step):
+    def next_key(k, step):  # by key: the programme on air may end meanwhile
         order = [d["focus_key"] for d in grid.data]
         return order[order.index(k) + step]
 
-    for code, step, press in [(CHANNEL_UP, 1, tv_key), (PAGE_DOWN, 1, key), (CHANNEL_DOWN, -1, tv_key),
-                              (PAGE_UP, -1, key)]:
+    for code, step in [(CHANNEL_UP, 1), (CHANNEL_UP, 1), (CHANNEL_DOWN, -1)]:
         before = focused_key()
         wanted = next_key(before, step)
-        press(box, code)
+        tv_key(box, code)
         box.until(lambda: box.focus == wanted, what=f"the programme {'after' if step > 0 else 'before'} {before}")
+    # Page ± turns a page of the guide: rows further on, in the same column, and back
+    before = focused_key()
+    key(box, PAGE_DOWN)
+    box.until(lambda: box.focus not in (None, before), what="a page of the guide on")
+    order = [d["focus_key"] for d in grid.data]  # positions apart do not change when the one on air ends
+    apart = order.index(box.focus) - order.index(before)
+    assert apart >= 2 * grid.columns and apart % grid.columns == 0
+    key(box, PAGE_UP)
+    box.until(lambda: box.focus == before, what="the page back")
     # the guide names what Channel ± does there, in both scripts, whole
     hints = box.app.sm.current_screen.ids.key_hints
     for lang in ("zh", "mn"):
@@ -149,22 +157,34 @@ def test_guide_opens_the_channel_guide_from_anywhere_and_channel_keys_step_throu
     box.until(lambda: box.app.lang == "zh", what="Chinese again")
 
 
-def test_page_keys_turn_a_page_of_the_video_grid(world):
+def test_page_keys_turn_a_page_of_a_list_and_stay_in_it(world):
     box = world
     home(box)
-    tv_key(box, RED)
-    box.until(lambda: box.screen == "watch", what="watch")
-    grid = box.app.sm.current_screen.ids.grid
-    if len(grid.data) <= grid.columns:
-        pytest.skip("the demo has one row of videos")
-    box.until(lambda: grid.focused_index() is not None or box.press("down") or False, what="a video focused")
-    start = grid.focused_index()
+    box.app.open("glossary", reset_focus=True)
+    box.until(lambda: box.screen == "glossary" and (box.focus or "").startswith("term:"), what="the first term")
+    screen = box.app.sm.current_screen
+    terms = [c.focus_key for c in reversed(screen.ids.terms.children)]
+    view = screen.ids.terms.parent
+    first = box.focus
+
+    def shown(card) -> bool:
+        _x, y = card.to_window(*card.pos)
+        _vx, vy = view.to_window(*view.pos)
+        return vy <= y and y + card.height <= vy + view.height
+
+    hidden_before = {c.focus_key for c in screen.ids.terms.children if not shown(c)}
+    assert hidden_before  # 37 terms: more than a view
     key(box, PAGE_DOWN)
-    box.until(lambda: grid.focused_index() not in (None, start), what="a page on")
-    assert grid.focused_index() > start and grid.focused_index() % grid.columns == min(start % grid.columns,
-                                                                                          grid.focused_index() % grid.columns)
-    key(box, PAGE_UP)
-    box.until(lambda: grid.focused_index() == start, what="the page back")
+    box.until(lambda: box.focus in hidden_before, what="a term from the next page")
+    box.until(lambda: shown(box.focused_card()), what="the page turned")
+    assert terms.index(box.focus) >= 4  # a page on is several rows, not one step
+    tv_key(box, CHANNEL_UP)
+    for _ in range(10):  # to the last page: the focus stays in the list
+        key(box, PAGE_DOWN)
+    assert box.focus in terms and terms.index(box.focus) >= len(terms) - 2
+    for _ in range(12):
+        tv_key(box, CHANNEL_DOWN)
+    box.until(lambda: box.focus == first, what="back on the first term")
 
 
 def test_ok_and_back_from_the_d_pad_centre_and_gamepad_buttons(world):

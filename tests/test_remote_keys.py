@@ -12,8 +12,8 @@ SDL_KEYS = {  # key code as Kivy's SDL2 window hands it on → action
     1073742094: keys.BACK,          # SDLK_AC_BACK: Android BACK
     1073741942: keys.MENU,          # SDLK_MENU: Android MENU
     1073741925: keys.MENU,          # SDLK_APPLICATION: a desktop's Menu key, xdotool key Menu
-    280: keys.PREVIOUS,             # Page Up (Kivy's code for SDLK_PAGEUP; Android PAGE_UP too)
-    281: keys.NEXT,                 # Page Down
+    280: keys.PAGE_BACK,            # Page Up (Kivy's code for SDLK_PAGEUP; Android PAGE_UP too)
+    281: keys.PAGE_ON,              # Page Down
 }
 JOYSTICK_BUTTONS = {  # SDL joystick button of a remote Android reports as a gamepad → action
     0: keys.OK,                     # BUTTON_A, and DPAD_CENTER

@@ -286,11 +286,8 @@ class LegalTvApp(App):
         elif action.action == keys.GUIDE:
             if screen.name != "channel":
                 self.open("channel")
-        elif action.action in (keys.NEXT, keys.PREVIOUS):
-            # a page on in lists: down the page in Chinese, columns to the right in Mongolian
-            forward = action.action == keys.NEXT
-            self.navigator.page(screen, (keys.DOWN if forward else keys.UP) if self.lang == "zh"
-                                else (keys.RIGHT if forward else keys.LEFT))
+        elif action.action in keys.PAGING:
+            self.navigator.page(screen, action.action in (keys.NEXT, keys.PAGE_ON))  # a page on in lists
         elif action.action in keys.COLOURS:
             screen.on_colour(action.action)
         elif action.action == keys.BACK:

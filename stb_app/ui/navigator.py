@@ -126,15 +126,16 @@ class Navigator:
             self.current = None
             self.restore(screen)
 
-    def page(self, screen, direction: str) -> bool:
-        """Channel ± or Page ±: the focus moves on in `direction` by about one view of the list it
-        is in (its scroll view), never out of that list; False when it is in no scrolling list."""
+    def page(self, screen, forward: bool) -> bool:
+        """Channel ± or Page ±: the focus moves on (or back) by about one view of the list it is
+        in, along the way that list scrolls, never out of it; False when it is in no scrolling list."""
         start = self.current
         view = _scroll_view_of(start) if start is not None else None
         if view is None or view._viewport is None:
             return False
-        along = 1 if direction in ("up", "down") else 0
-        length = view.size[along]
+        across = view.do_scroll_x and (not view.do_scroll_y or view._viewport.height <= view.height)
+        direction = ("right" if forward else "left") if across else ("down" if forward else "up")
+        along = 0 if across else 1
         here = _in_content(start, view)[along]
         while True:
             before = self.current
@@ -143,7 +144,7 @@ class Navigator:
             if _scroll_view_of(self.current) is not view:  # left the list: one step back
                 self.set_focus(before, screen.name)
                 break
-            if abs(_in_content(self.current, view)[along] - here) >= 0.9 * length:
+            if abs(_in_content(self.current, view)[along] - here) >= 0.9 * view.size[along]:
                 break
         return self.current is not start
 

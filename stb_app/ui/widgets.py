@@ -249,11 +249,11 @@ class ReadingPage(BoxLayout):
 
     def on_remote(self, action) -> bool:
         """The remote while the page is open (True = consumed); the language switch passes through."""
-        from ..keys import BACK, DOWN, LEFT, MENU, NEXT, OK, PREVIOUS, RIGHT, UP
+        from ..keys import BACK, DOWN, LEFT, MENU, NEXT, OK, PAGE_ON, PAGING, RIGHT, UP
         if not self.is_open or action.action == MENU:
             return False
-        if action.action in (DOWN, RIGHT, UP, LEFT, NEXT, PREVIOUS):
-            self.read_on(action.action in (DOWN, RIGHT, NEXT))
+        if action.action in (DOWN, RIGHT, UP, LEFT, *PAGING):
+            self.read_on(action.action in (DOWN, RIGHT, NEXT, PAGE_ON))
         elif action.action in (BACK, OK):
             self.close()
         return True

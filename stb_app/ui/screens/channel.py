@@ -12,7 +12,7 @@ from kivy.properties import BooleanProperty, DictProperty, ListProperty, ObjectP
 
 from ... import programme_guide
 from ...i18n import N_
-from ...keys import DIRECTIONS, NEXT, PREVIOUS
+from ...keys import DIRECTIONS, NEXT, PAGE_ON, PAGING, PREVIOUS
 from ..virtual_grid import GridCard
 from ..widgets import FocusCard
 from .base import BaseScreen
@@ -105,9 +105,12 @@ class ChannelScreen(BaseScreen):
     _slots_of, _slots = None, []
 
     def on_remote(self, action) -> bool:
-        """Arrows inside the guide move through all of it by index; Channel ± (and Page ±) go to the
-        next or the earlier programme; OK plays the channel."""
+        """Arrows inside the guide move through all of it by index; Channel ± goes to the next or
+        the earlier programme, Page ± a page on or back; OK plays the channel."""
         if action.action in (NEXT, PREVIOUS):
             self.ids.guide.step(action.action == NEXT)
+            return True
+        if action.action in PAGING:
+            self.ids.guide.page(action.action == PAGE_ON)
             return True
         return action.action in DIRECTIONS and self.ids.guide.move(self.focused_card(), action.action)
