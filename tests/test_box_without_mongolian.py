@@ -10,7 +10,7 @@ from stb_app.i18n import translate
 from stb_app.mongolian_layout import MONG
 
 from .box_ui import launch
-from .conftest import METRICS, ServerProcess
+from .conftest import ARTIFACTS, METRICS, ServerProcess
 
 pytestmark = pytest.mark.slow
 NOTE = "This box cannot show Mongolian script. Please call your service point."
@@ -45,6 +45,7 @@ def test_the_household_reads_in_chinese_that_mongolian_cannot_be_shown(world):
     assert box.app.lang == "zh" and box.texts(lang="zh") and not box.texts(lang="mn")
     assert note_shown(box)
     assert translate(NOTE, "zh") != NOTE  # the note is in Chinese, not the English msgid
+    box.screenshot(ARTIFACTS / "box", "home-without-mongolian")
 
 
 def test_the_language_key_explains_instead_of_switching(world):

@@ -24,7 +24,8 @@ def install(app) -> bool:
         from android.runnable import run_on_ui_thread
         from jnius import PythonJavaClass, autoclass, java_method
 
-        surface = autoclass("org.kivy.android.PythonActivity").mSurface
+        # SDL's surface view, a static field of SDLActivity (PythonActivity's parent), where it is declared
+        surface = autoclass("org.libsdl.app.SDLActivity").mSurface
 
         class RemoteKeys(PythonJavaClass):
             __javainterfaces__ = ["android/view/View$OnKeyListener"]
