@@ -1,6 +1,7 @@
 """Households register their set-top box once and get a device token."""
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 
@@ -14,10 +15,12 @@ from .kernel.config import SETTINGS
 from .kernel.errors import ApiError
 from .kernel.i18n import N_
 from .kernel.ratelimit import RateLimit
+from .ops import METRICS
 from .storage import STORE, accounts, limits
 
 routes = web.RouteTableDef()
 REGION_CODE = re.compile(r"^[0-9]{6}$")  # GB/T 2260 administrative division code
+SHAPING_PATHS = ("raqm", "sdl2", "none")  # the box's self-check (stb_app/shaping.py); "none": no Mongolian
 
 
 @routes.post("/api/v1/devices")
@@ -35,9 +38,11 @@ async def register_device(request: web.Request) -> web.Response:
         # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
         raise ApiError(422, "invalid_region", N_("The region code must be six digits."), field="region")
     language = validation.choice(body, "language", ("zh", "mn"))
+    # which text path joins Mongolian on the box; boxes from before the check do not say
+    shaping = validation.choice(body, "shaping", SHAPING_PATHS, required=False)
     device_id = str(uuid.uuid4())
     token, token_hash = new_token("dev")
-    await request.app[STORE].write(accounts.add_device, device_id, token_hash, region, language)
+    await request.app[STORE].write(accounts.add_device, device_id, token_hash, region, language, shaping)
     return web.json_response({"device_id": device_id, "token": token}, status=201,
                              headers={"Cache-Control": "no-store"})  # a secret: no cache may keep it
 
@@ -49,4 +54,13 @@ def setup(app: web.Application) -> None:
     settings = app[SETTINGS]
     app[DEVICE_REGISTRATIONS] = RateLimit("device_registration", settings.device_registrations_per_minute, 60)
     app[DEVICE_TOKENS] = DeviceTokens(app[STORE])
+    app[METRICS].gauge("legaltv_devices_by_shaping",
+                       'registered boxes by the text path that joins Mongolian; "none": Mongolian unavailable',
+                       functools.partial(_devices_by_shaping, app[STORE]))
     app.add_routes(routes)
+
+
+async def _devices_by_shaping(store) -> dict:
+    counts = await store.read(accounts.devices_by_shaping)
+    # every path is listed, a zero too, so an alert on shaping="none" has a series from the start
+    return {(("shaping", path),): counts.get(path, 0) for path in (*SHAPING_PATHS, "unknown")}

@@ -66,6 +66,7 @@ class ApiClient:
         self.device_file = Path(data_dir) / "device.json"
         self.region, self.language, self.timeout = region, language, timeout
         self._token: str | None = None
+        self.shaping: str | None = None  # which text path joins Mongolian here (stb_app.shaping), told at registration
         self.on_reach = None  # called with True/False after every request: was the server reached?
 
     def _reached(self, ok: bool) -> None:
@@ -130,8 +131,10 @@ class ApiClient:
         return self._token
 
     def register(self) -> str:
-        reply = self._request("POST", "/api/v1/devices",
-                              {"region": self.region, "language": self.language}, auth=False)
+        body = {"region": self.region, "language": self.language}
+        if self.shaping:
+            body["shaping"] = self.shaping
+        reply = self._request("POST", "/api/v1/devices", body, auth=False)
         token = reply.data["token"]
         self.device_file.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.device_file.with_suffix(".tmp")

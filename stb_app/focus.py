@@ -127,3 +127,18 @@ def grid_move(index: int, direction: str, columns: int, count: int) -> int | Non
         last_row = (count - 1) // columns
         return count - 1 if row < last_row else None  # a short last row: land on its last cell
     raise ValueError(direction)
+
+
+def grid_page(index: int, forward: bool, columns: int, rows: int, count: int) -> int | None:
+    """Page a cursor `rows` rows on (or back) in a row-major grid of `count` cells, same column,
+    stopping at the first or last row; None when it is there already."""
+    if count <= 0:
+        return None
+    step = max(1, rows) * columns
+    target = index + step if forward else index - step
+    if forward and target >= count:
+        last_row_start = (count - 1) // columns * columns
+        target = min(count - 1, last_row_start + index % columns)
+    elif not forward and target < 0:
+        target = index % columns
+    return target if target != index else None

@@ -43,6 +43,10 @@ MIGRATIONS = [
     """,
     # an account given a one-time password (the demo's) must choose its own at first sign-in
     "ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;",
+    # which text path draws Mongolian joined on the box ("raqm", "sdl2", "none"); NULL: not reported
+    """
+    ALTER TABLE devices ADD COLUMN shaping TEXT;
+    """,
 ]
 
 # The same schema in PostgreSQL, step for step (tests/test_schema_drift.py compares the two)
@@ -85,6 +89,10 @@ POSTGRES_MIGRATIONS = [
     """,
     # an account given a one-time password (the demo's) must choose its own at first sign-in
     "ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;",
+    # which text path draws Mongolian joined on the box ("raqm", "sdl2", "none"); NULL: not reported
+    """
+    ALTER TABLE devices ADD COLUMN shaping TEXT;
+    """,
 ]
 
 
@@ -158,10 +166,18 @@ def end_session(store, id_hash: str) -> None:
         conn.execute("DELETE FROM sessions WHERE id_hash = ?", (id_hash,))
 
 
-def add_device(store, device_id: str, token_hash: str, region: str, language: str) -> None:
+def add_device(store, device_id: str, token_hash: str, region: str, language: str,
+               shaping: str | None = None) -> None:
     with store.write() as conn:
-        conn.execute("INSERT INTO devices (id, token_hash, region, language, created_at) VALUES (?, ?, ?, ?, ?)",
-                     (device_id, token_hash, region, language, time.time()))
+        conn.execute("INSERT INTO devices (id, token_hash, region, language, shaping, created_at) "
+                     "VALUES (?, ?, ?, ?, ?, ?)", (device_id, token_hash, region, language, shaping, time.time()))
+
+
+def devices_by_shaping(store) -> dict[str, int]:
+    """How many boxes reported each text path for Mongolian ("unknown": boxes that never said)."""
+    rows = store.all("SELECT COALESCE(shaping, 'unknown') AS shaping, COUNT(*) AS boxes FROM devices "
+                     "GROUP BY COALESCE(shaping, 'unknown')")
+    return {row["shaping"]: row["boxes"] for row in rows}
 
 
 def device_by_id(store, device_id: str):

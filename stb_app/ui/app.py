@@ -9,14 +9,15 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.lang import Builder
+from kivy.logger import Logger
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from .. import i18n, keys, screen_order
+from .. import i18n, keys, screen_order, shaping
 from ..api import ApiClient
 from ..library import Library
-from . import screen_preparation, text as textdraw
+from . import android_keys, screen_preparation, text as textdraw
 from .navigator import Navigator
 from .player import Player
 
@@ -24,12 +25,15 @@ HERE = Path(__file__).resolve().parent
 POLL_TICK_SECONDS = 5  # how often the box looks whether a request is due (library.poll decides)
 OUTBOX_SECONDS = 5
 DEVICE_CLASS_HEIGHT = {"sd": 360, "hd": 720, "fhd": 1080, "uhd": 2160}
+MONGOLIAN_NOTE_SECONDS = 20  # how long the note that Mongolian cannot be shown stays up
 
 
 class LegalTvApp(App):
     lang = StringProperty("zh")
     offline = BooleanProperty(False)
     data_version = NumericProperty(0)   # bumps whenever fresh data arrived: screens rebuild
+    shaping = StringProperty(shaping.RAQM)  # the path that draws Mongolian joined here, or "none"
+    mongolian_note = BooleanProperty(False)  # the Chinese note that this box cannot show Mongolian is up
     title = "legal-tv"
 
     def __init__(self, server: str, data_dir: Path, language: str | None = None, region: str = "152500",
@@ -66,16 +70,43 @@ class LegalTvApp(App):
         tmp.replace(self.settings_file)
 
     def switch_language(self) -> None:
-        """Menu: the other script everywhere at once; remembered across restarts."""
+        """Menu: the other script everywhere at once; remembered across restarts. On a box that
+        cannot join Mongolian letters the key says so instead (never Mongolian drawn unjoined)."""
+        if self.shaping == shaping.NONE:
+            self.show_mongolian_note()
+            return
         self.lang = "mn" if self.lang == "zh" else "zh"
         i18n.set_language(self.lang)
         self._write_settings()
         self.sm.current_screen.on_data()
         Clock.schedule_once(lambda _dt: self.navigator.ensure(self.sm.current_screen), 0.05)
 
+    def show_mongolian_note(self) -> None:
+        self.mongolian_note = True
+        Clock.unschedule(self._hide_mongolian_note)
+        Clock.schedule_once(self._hide_mongolian_note, MONGOLIAN_NOTE_SECONDS)
+
+    def _hide_mongolian_note(self, _dt) -> None:
+        self.mongolian_note = False
+
+    def _check_shaping(self) -> None:
+        """Measures which text path joins Mongolian here; the server hears it at registration."""
+        verdict = textdraw.check_shaping()
+        self.shaping = self.api.shaping = verdict.path
+        for reason in verdict.reasons:
+            Logger.warning(f"Shaping: {reason}")
+        Logger.info(f"Shaping: Mongolian is drawn with {verdict.path}")
+        if verdict.path == shaping.NONE:
+            Logger.error("Shaping: no text path joins Mongolian letters on this box; Mongolian is unavailable")
+            if self.lang == "mn":
+                self.lang = self.api.language = "zh"
+                i18n.set_language(self.lang)
+            self.show_mongolian_note()
+
     # -- build ---------------------------------------------------------------------------------
     def build(self):
         textdraw.register_fonts(self.data_dir / "fonts")
+        self._check_shaping()
         textdraw.warm_mongolian([dp(s) * textdraw.fonts.MONGOLIAN_SCALE for s in (28, 30, 32, 36, 44, 56, 72)])
         Builder.load_file(str(HERE / "widgets.kv"))
         from .screens import SCREENS
@@ -87,6 +118,7 @@ class LegalTvApp(App):
             self.sm.add_widget(cls(name=cls.kv_name))
         Window.clearcolor = (0.07, 0.08, 0.11, 1)
         Window.bind(on_key_down=self._on_key_down, on_joy_button_down=self._on_joy_button)
+        android_keys.install(self)  # Guide, Channel ± and the colour keys, which SDL2 drops on Android
         self.library.load_cached()
         self.data_version += 1
         self.sm.current = "home"
@@ -231,6 +263,14 @@ class LegalTvApp(App):
             self.handle(action)
         return True
 
+    def android_key(self, keycode: int) -> bool:
+        """A remote key SDL2 drops on Android (Guide, Channel ±, Info, the colour keys), by its
+        KeyEvent code, from the activity's key listener; True when the app has a use for it."""
+        action = keys.from_android_key(keycode)
+        if action is not None:
+            self.handle(action)
+        return action is not None
+
     def handle(self, action: keys.RemoteAction) -> None:
         screen = self.sm.current_screen
         if screen.on_remote(action):
@@ -243,6 +283,13 @@ class LegalTvApp(App):
                 card.dispatch("on_activate")
         elif action.action == keys.MENU:
             self.switch_language()
+        elif action.action == keys.GUIDE:
+            if screen.name != "channel":
+                self.open("channel")
+        elif action.action in keys.PAGING:
+            self.navigator.page(screen, action.action in (keys.NEXT, keys.PAGE_ON))  # a page on in lists
+        elif action.action in keys.COLOURS:
+            screen.on_colour(action.action)
         elif action.action == keys.BACK:
             if self.sm.current == "home":
                 self.open("exit")

@@ -30,6 +30,21 @@ def window_rect(widget) -> Rect:
     return Rect(x, y, widget.width, widget.height)
 
 
+def _scroll_view_of(widget):
+    """The nearest ScrollView holding `widget` (a list a page key moves through), or None."""
+    w = widget.parent
+    while w is not None and not isinstance(w, ScrollView):
+        w = w.parent if w.parent is not w else None  # the Window is its own parent
+    return w
+
+
+def _in_content(card, view) -> tuple[float, float]:
+    """Where `card` sits inside the content of scroll view `view` (unchanged by scrolling)."""
+    content = view._viewport
+    x, y = content.to_widget(*card.to_window(card.x, card.y))
+    return x - content.x, y - content.y
+
+
 class Navigator:
     def __init__(self):
         self.memory = FocusMemory()
@@ -110,6 +125,28 @@ class Navigator:
                 or self.current not in self.cards(screen):
             self.current = None
             self.restore(screen)
+
+    def page(self, screen, forward: bool) -> bool:
+        """Channel ± or Page ±: the focus moves on (or back) by about one view of the list it is
+        in, along the way that list scrolls, never out of it; False when it is in no scrolling list."""
+        start = self.current
+        view = _scroll_view_of(start) if start is not None else None
+        if view is None or view._viewport is None:
+            return False
+        across = view.do_scroll_x and (not view.do_scroll_y or view._viewport.height <= view.height)
+        direction = ("right" if forward else "left") if across else ("down" if forward else "up")
+        along = 0 if across else 1
+        here = _in_content(start, view)[along]
+        while True:
+            before = self.current
+            if not self.move(screen, direction):
+                break
+            if _scroll_view_of(self.current) is not view:  # left the list: one step back
+                self.set_focus(before, screen.name)
+                break
+            if abs(_in_content(self.current, view)[along] - here) >= 0.9 * view.size[along]:
+                break
+        return self.current is not start
 
     def move(self, screen, direction: str) -> bool:
         if self.current is None or self.current not in self.cards(screen):

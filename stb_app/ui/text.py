@@ -7,6 +7,8 @@ clockwise. Chinese inside Mongolian stands upright, glyph by glyph.
 Shaping: the Kivy 2.3.1 wheel here draws Mongolian unjoined even with font_script_name='Mong'
 (ᠮᠣᠩᠭᠣᠯ at 64 px: 294 px wide, HarfBuzz says 202), so Mongolian lines are rendered with
 Pillow's raqm layout (HarfBuzz) into a Kivy texture; Chinese and digits use Kivy's provider.
+A Pillow built without raqm (python-for-android's recipe) lays out unjoined: `check_shaping`
+measures at start which path joins (`shaping`) and Mongolian is drawn with that one.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from functools import lru_cache
 
 from kivy.core.text import Label as CoreLabel
 
-from .. import fonts, mongolian_layout
+from .. import fonts, mongolian_layout, shaping
 from ..mongolian_layout import MONG
 
 FONT_CJK, FONT_MONG = "legaltv-cjk", "legaltv-mong"
@@ -41,32 +43,72 @@ def _options(kind: str, size: float, color) -> dict:
 
 
 _PIL_FONTS: dict = {}
+PILLOW_LAYOUT = "raqm"  # the layout Pillow is asked for; "basic" is what a Pillow without raqm falls back to
+_SHAPING = {"path": shaping.RAQM}  # the path Mongolian is drawn with, chosen by check_shaping
 
 
 def _pil_font(size: float):
     from PIL import ImageFont
 
-    key = round(size, 2)  # fractional sizes: at 4K a line is exactly twice its 1080p length, so it wraps alike
+    key = (round(size, 2), PILLOW_LAYOUT)  # fractional sizes: at 4K a line is twice its 1080p length, so it wraps alike
     if key not in _PIL_FONTS:
-        _PIL_FONTS[key] = ImageFont.truetype(str(fonts.mongolian_font()), key, layout_engine=ImageFont.Layout.RAQM)
+        engine = ImageFont.Layout.RAQM if PILLOW_LAYOUT == "raqm" else ImageFont.Layout.BASIC
+        _PIL_FONTS[key] = ImageFont.truetype(str(fonts.mongolian_font()), key[0], layout_engine=engine)
     return _PIL_FONTS[key]
 
 
+def _pil_options(font) -> dict:
+    """Pillow's basic layout refuses a language (KeyError): only raqm is told the text is Mongolian."""
+    from PIL import ImageFont
+
+    return {"language": "mn"} if font.layout_engine == ImageFont.Layout.RAQM else {}
+
+
+def _pillow_length(text: str, size: float) -> float:
+    font = _pil_font(size)
+    return float(font.getlength(text, **_pil_options(font)))
+
+
+def _sdl2_length(text: str, size: float) -> float:
+    return float(CoreLabel(text=text, **_options(MONG, size, (1, 1, 1, 1))).get_extents(text)[0])
+
+
+def check_shaping(size: float = 64) -> shaping.Verdict:
+    """Measures which path draws Mongolian joined (Pillow + raqm first, then Kivy's SDL2 provider
+    with font_script_name) and draws Mongolian with it from now on; call after register_fonts."""
+    verdict = shaping.first_shaping([(shaping.RAQM, lambda s: _pillow_length(s, size)),
+                                     (shaping.SDL2, lambda s: _sdl2_length(s, size))])
+    _SHAPING["path"] = verdict.path
+    _TEXTURES.clear()
+    mongolian_columns.cache_clear()
+    mongolian_fit.cache_clear()
+    return verdict
+
+
+def shaping_path() -> str:
+    return _SHAPING["path"]
+
+
 def _mongolian_texture(text: str, size: float, color):
-    """A horizontal line of Mongolian shaped by HarfBuzz (Pillow + raqm) as a Kivy texture."""
+    """A horizontal line of Mongolian shaped by HarfBuzz (Pillow + raqm) as a Kivy texture
+    (by Kivy's own provider when that is the path that joins on this box)."""
     from kivy.graphics.texture import Texture
     from PIL import Image, ImageDraw
 
+    if _SHAPING["path"] == shaping.SDL2:
+        label = CoreLabel(text=text, **_options(MONG, size, color))
+        label.refresh()
+        return label.texture
     font = _pil_font(size)
     ascent, descent = font.getmetrics()
-    width = max(1, int(round(font.getlength(text, language="mn"))) + 2 * MONG_MARGIN)
+    width = max(1, int(round(font.getlength(text, **_pil_options(font)))) + 2 * MONG_MARGIN)
     # the font's ascent leaves about half an em empty above Mongolian letters: trim it, so
     # columns sit about 1.2 em apart instead of 1.8
     top = int(0.55 * font.size)
     height = ascent + descent - top
     image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
     rgba = tuple(int(round(c * 255)) for c in color)
-    ImageDraw.Draw(image).text((MONG_MARGIN, -top), text, font=font, fill=rgba, language="mn")
+    ImageDraw.Draw(image).text((MONG_MARGIN, -top), text, font=font, fill=rgba, **_pil_options(font))
     texture = Texture.create(size=(width, height), colorfmt="rgba")
     texture.blit_buffer(image.tobytes(), colorfmt="rgba", bufferfmt="ubyte")
     texture.flip_vertical()
@@ -98,7 +140,7 @@ def measure(kind: str, text: str, size: float) -> float:
     if fixed is not None:
         return fixed
     if kind == MONG:
-        return float(_pil_font(size).getlength(text, language="mn"))
+        return _sdl2_length(text, size) if _SHAPING["path"] == shaping.SDL2 else _pillow_length(text, size)
     return float(CoreLabel(text=text, **_options(kind, size, (1, 1, 1, 1))).get_extents(text)[0])
 
 

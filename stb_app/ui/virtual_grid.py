@@ -16,7 +16,7 @@ from kivy.uix.recycleview import RecycleView
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 from kivy.uix.screenmanager import Screen
 
-from ..focus import grid_move
+from ..focus import grid_move, grid_page
 from ..scrolling import cell_width, row_scroll_y
 
 LAND_FRAMES = 10  # a card is laid out within a frame or two of a scroll; never wait forever
@@ -93,6 +93,29 @@ class VirtualGrid(RecycleView):
                 return False
         target = grid_move(index, direction, max(1, int(self.columns)), len(self.data))
         if target is None:
+            return False
+        self.focus_index(target)
+        return True
+
+    def page(self, forward: bool) -> bool:
+        """Channel ± or Page ±: the entry a view of rows on (or back), in the same column; False
+        when the focus is not in the grid or cannot go further."""
+        index = self.focused_index()
+        layout = self.layout_manager
+        if index is None or layout is None:
+            return False
+        rows = int(self.height // (self.row_height + layout.spacing[1])) if self.row_height else 1
+        target = grid_page(index, forward, max(1, int(self.columns)), rows, len(self.data))
+        if target is None:
+            return False
+        self.focus_index(target)
+        return True
+
+    def step(self, forward: bool) -> bool:
+        """The next (or previous) entry in order, e.g. the next programme; False at either end."""
+        index = self.focused_index()
+        target = None if index is None else index + (1 if forward else -1)
+        if target is None or not 0 <= target < len(self.data):
             return False
         self.focus_index(target)
         return True

@@ -12,6 +12,7 @@ from kivy.uix.widget import Widget
 
 from . import posters, text as textdraw
 from ..i18n import pick, translate
+from ..keys import BLUE, GREEN, RED, YELLOW
 from ..mongolian_layout import MONG, UPRIGHT
 
 TEXT = (0.96, 0.95, 0.90, 1)
@@ -69,6 +70,8 @@ class BiLabel(Widget):
         return getattr(app, "lang", "zh") if app else "zh"
 
     def current_text(self, lang: str) -> str:
+        if lang == "mn" and getattr(App.get_running_app(), "shaping", "") == "none":
+            return ""  # a box that cannot join Mongolian letters never draws them apart (its note says why)
         if self.texts is not None:
             return pick(self.texts, lang)
         if self.msgid:
@@ -211,6 +214,29 @@ class VideoCard(FocusCard):
     item = ObjectProperty(None)
 
 
+KEY_COLOURS = {RED: (0.86, 0.22, 0.20, 1), GREEN: (0.22, 0.70, 0.34, 1), YELLOW: (0.96, 0.80, 0.18, 1),
+               BLUE: (0.24, 0.48, 0.92, 1)}
+
+
+class KeyHint(BoxLayout):
+    """One remote key in a screen's key hints: a colour key as a dot of its colour (else the key's name),
+    then what it does on this screen."""
+    key = StringProperty("")     # a colour of keys.COLOURS, or the msgid of the key's name
+    msgid = StringProperty("")   # what the key does here
+
+
+class KeyHints(BoxLayout):
+    """The keys a screen accepts besides the arrows, OK, Back and Menu, each with what it does
+    there (the screen's footer of keys, wherever it has room): a colour key does what its hint
+    names, nothing else."""
+    hints = ListProperty([])     # [(key, msgid)] in the order of the remote
+
+    def on_hints(self, *_):
+        self.clear_widgets()
+        for key, msgid in self.hints:
+            self.add_widget(KeyHint(key=key, msgid=msgid))
+
+
 class ReadingPage(BoxLayout):
     """A card's text whole, in large type, over its screen (OK on a guide step or a service point):
     ↓ reads on (Chinese runs down the page, Mongolian columns to the right); Back or OK returns to
@@ -228,11 +254,11 @@ class ReadingPage(BoxLayout):
 
     def on_remote(self, action) -> bool:
         """The remote while the page is open (True = consumed); the language switch passes through."""
-        from ..keys import BACK, DOWN, LEFT, MENU, OK, RIGHT, UP
+        from ..keys import BACK, DOWN, LEFT, MENU, NEXT, OK, PAGE_ON, PAGING, RIGHT, UP
         if not self.is_open or action.action == MENU:
             return False
-        if action.action in (DOWN, RIGHT, UP, LEFT):
-            self.read_on(action.action in (DOWN, RIGHT))
+        if action.action in (DOWN, RIGHT, UP, LEFT, *PAGING):
+            self.read_on(action.action in (DOWN, RIGHT, NEXT, PAGE_ON))
         elif action.action in (BACK, OK):
             self.close()
         return True

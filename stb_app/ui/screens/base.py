@@ -44,6 +44,10 @@ class BaseScreen(Screen):
         """A screen may consume a remote action before the focus manager; True = consumed."""
         return False
 
+    def on_colour(self, colour: str) -> bool:
+        """A colour key: the action its key hint names (a screen without one ignores it)."""
+        return False
+
     def focused_card(self):
         return self.app.navigator.current
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from kivy.clock import Clock
-from kivy.properties import BooleanProperty, DictProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, DictProperty, ListProperty, ObjectProperty, StringProperty
 
 from ... import programme_guide
-from ...keys import DIRECTIONS
+from ...i18n import N_
+from ...keys import DIRECTIONS, NEXT, PAGE_ON, PAGING, PREVIOUS
 from ..virtual_grid import GridCard
 from ..widgets import FocusCard
 from .base import BaseScreen
@@ -44,6 +45,11 @@ class GuideCard(GridCard, FocusCard):
 
 class ChannelScreen(BaseScreen):
     kv_name = "channel"
+    key_hints = ListProperty([(
+        # TRANSLATORS: TV app, channel guide, name of the remote's channel up and down keys, max 8 chars
+        N_("Channel ±"),
+        # TRANSLATORS: TV app, channel guide, what the channel up and down keys do there, max 30 chars
+        N_("Next or earlier programme"))])
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -99,5 +105,12 @@ class ChannelScreen(BaseScreen):
     _slots_of, _slots = None, []
 
     def on_remote(self, action) -> bool:
-        """Arrows inside the guide move through all of it by index; OK plays the channel."""
+        """Arrows inside the guide move through all of it by index; Channel ± goes to the next or
+        the earlier programme, Page ± a page on or back; OK plays the channel."""
+        if action.action in (NEXT, PREVIOUS):
+            self.ids.guide.step(action.action == NEXT)
+            return True
+        if action.action in PAGING:
+            self.ids.guide.page(action.action == PAGE_ON)
+            return True
         return action.action in DIRECTIONS and self.ids.guide.move(self.focused_card(), action.action)

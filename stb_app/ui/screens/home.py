@@ -1,17 +1,23 @@
 """Home: three large panels (watch / choose / ask), the channel's now/next, continue watching."""
 from __future__ import annotations
 
-from kivy.properties import BooleanProperty
+from kivy.properties import BooleanProperty, ListProperty, ObjectProperty
 
 from ...i18n import N_, pick
+from ...keys import BLUE, GREEN, RED, YELLOW
 from ..widgets import VideoCard
 from .base import BaseScreen
+
+# the colour keys open the four places home leads to, by the names on their panels
+COLOUR_KEYS = {RED: ("watch", N_("Want to watch")), GREEN: ("choose", N_("Want to choose")),
+               YELLOW: ("ask", N_("Want to ask")), BLUE: ("guide", N_("Programme guide"))}
 
 
 class HomeScreen(BaseScreen):
     kv_name = "home"
     default_focus = "watch"
     continuing = BooleanProperty(False)  # there are started videos to show in a row
+    key_hints = ListProperty([])      # the colour keys and what they open, hinted beside the title
 
     def on_data(self) -> None:
         now, upcoming = self.library.channel_now_next()
@@ -25,6 +31,9 @@ class HomeScreen(BaseScreen):
         self.ids.channel_card.opacity = 1 if self.library.channels else 0
         self.ids.guide_card.opacity = 1 if self.library.channels else 0
         self.ids.guide_card.disabled = not self.library.channels
+        hints = [(colour, name) for colour, (what, name) in COLOUR_KEYS.items() if self._leads_to(what)]
+        if hints != self.key_hints:
+            self.key_hints = hints
         row = self.ids.continue_row
         row.clear_widgets()
         for item in self.library.continue_watching():
@@ -32,6 +41,16 @@ class HomeScreen(BaseScreen):
             card.bind(on_activate=lambda c: self.app.open("detail", item_id=c.item["id"]))
             row.add_widget(card)
         self.continuing = bool(row.children)
+
+    def _leads_to(self, what: str) -> bool:
+        return what != "guide" or bool(self.library.channels)
+
+    def on_colour(self, colour: str) -> bool:
+        what = COLOUR_KEYS[colour][0] if colour in COLOUR_KEYS else None
+        if what is None or not self._leads_to(what):
+            return False
+        self.activate(what)
+        return True
 
     def activate(self, what: str) -> None:
         if what == "language":

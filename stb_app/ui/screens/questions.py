@@ -10,7 +10,7 @@ from legaltv_locale.formatting import format_date, format_time
 
 from ...api import Rejected
 from ...i18n import N_, pick, translate
-from ...keys import BACK, DIGIT, DOWN, LEFT, OK, RIGHT, UP
+from ...keys import BACK, DIGIT, DOWN, LEFT, NEXT, OK, PAGE_ON, PAGING, RIGHT, UP
 from ..widgets import FocusCard, read_on
 from .base import BaseScreen
 
@@ -156,8 +156,8 @@ class QuestionsScreen(BaseScreen):
 
     def on_remote(self, action) -> bool:
         if self.reading and action.action != DIGIT:
-            if action.action in (DOWN, RIGHT, UP, LEFT):
-                read_on(self.ids.read_scroll, action.action in (DOWN, RIGHT))
+            if action.action in (DOWN, RIGHT, UP, LEFT, *PAGING):
+                read_on(self.ids.read_scroll, action.action in (DOWN, RIGHT, NEXT, PAGE_ON))
             elif action.action in (BACK, OK):
                 self.close_reader()
             else:

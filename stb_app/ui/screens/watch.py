@@ -4,7 +4,7 @@ from __future__ import annotations
 from kivy.properties import BooleanProperty, ObjectProperty
 
 from ...i18n import N_
-from ...keys import DIRECTIONS
+from ...keys import DIRECTIONS, NEXT, PAGE_ON, PAGING
 from ..virtual_grid import GridCard
 from ..widgets import FocusCard
 from .base import BaseScreen
@@ -61,7 +61,9 @@ class WatchScreen(BaseScreen):
 
     def on_remote(self, action) -> bool:
         """Arrows inside the poster grid move by index (only what is visible has widgets);
-        leaving the grid is the focus manager's job."""
+        leaving the grid is the focus manager's job. Channel ± and Page ± turn a page of the grid."""
+        if action.action in PAGING:
+            return self.ids.grid.page(action.action in (NEXT, PAGE_ON))
         return action.action in DIRECTIONS and self.ids.grid.move(self.focused_card(), action.action)
 
     def focus_index(self, index: int) -> None:
