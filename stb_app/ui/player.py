@@ -25,11 +25,15 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from .. import abr, hls_master
 from ..api import ApiClient, Offline, Rejected
 from ..position_tracker import EXACT, GIVE_UP_FRAMES, PositionTracker
+from ..segment_store import SegmentStore
 
 # FFmpeg's mpegts muxer starts timestamps here; frame pts (and WebVTT X-TIMESTAMP-MAP) include it
 TS_START = 1.48
 STALL_SECONDS = 3.0     # playing but the clock stood still this long: a stall
 PROBE_EVERY = 20.0      # seconds between throughput probes while playing
+# a probe competes with playback for the link: only once this much video has played without a
+# stall since the last (re)opening's first frame (a whole segment: FFmpeg fetched the next in time)
+STEADY_BEFORE_PROBE = 6.0
 END_SLACK = 1.5         # the clock stood still this close to the catalog's length: the video ended
 
 
@@ -157,6 +161,11 @@ class FFPyPlayerBackend:
         self.on_frame(self.texture, pts - TS_START)
 
     @property
+    def opened(self) -> bool:
+        """Whether a stream is open (or opening) in the backend."""
+        return self.mp is not None
+
+    @property
     def started(self) -> bool:
         """Whether the stream is open (its exact start asked for)."""
         return self._started
@@ -197,6 +206,7 @@ class FFPyPlayerBackend:
         return float((self.mp.get_metadata() or {}).get("duration") or 0.0)
 
     def close(self) -> None:
+        self.first_frame_at, self._started = None, False
         if self._event is not None:
             self._event.cancel()
             self._event = None
@@ -234,6 +244,9 @@ class Player(EventDispatcher):
         self._last_probe = 0.0
         self._generation = 0
         self.playlists: dict[str, str] = {}  # media playlists of the video, by absolute URL
+        self.segments = SegmentStore(self.work_dir / "segments")
+        self._opening = 0  # counts (re)openings: a late segment fetch opens only the latest
+        self._shown_from: float | None = None  # the video time of the first frame since (re)opening
         self._keep_playlists = False  # the opened rung's playlists are to be kept once it shows a frame
 
     # -- the interface ---------------------------------------------------------------------------
@@ -295,8 +308,46 @@ class Player(EventDispatcher):
 
     def _open_backend(self, position: float, rung) -> None:
         """(Re)opens the backend at `position` on `rung`; paused stays paused with the frame
-        on screen kept until play."""
+        on screen kept until play. The segments FFmpeg starts in are fetched by the box first
+        (once each, side by side) when it holds their playlists: FFmpeg reads them twice."""
+        self.backend.close()
+        self._opening += 1
+        opening = self._opening
         self.rung, self.rung_name = rung, (rung.name if rung else "")
+        self.tracker.moved(position, EXACT)
+        self.position = position
+        self._last_pos, self._still_since, self._shown_from = position, None, None
+        urls = self._first_segments(rung, position)
+        if not urls:
+            self._open_now(opening, position, rung)
+            return
+
+        def fetch_segments():
+            fetches = [threading.Thread(target=self.segments.fetch, args=(url, self.api.get_bytes), daemon=True)
+                       for url in urls]
+            for fetch in fetches:
+                fetch.start()
+            for fetch in fetches:
+                fetch.join()
+            Clock.schedule_once(lambda _dt: self._open_now(opening, position, rung))
+        threading.Thread(target=fetch_segments, daemon=True).start()
+
+    def _first_segments(self, rung, position: float) -> list[str]:
+        """The segments holding `position` in the media playlists `rung` plays with the audio
+        chosen, when the box holds all those playlists (else FFmpeg reads the server's)."""
+        if rung is None or not self.master or position < 1:
+            return []
+        try:
+            media = hls_master.media_urls(self._one_rung_text(rung, self.audio_lang))
+        except ValueError:
+            return []
+        if not all(url in self.playlists for url in media):
+            return []
+        return [url for url in (hls_master.segment_at(self.playlists[m], m, position) for m in media) if url]
+
+    def _open_now(self, opening: int, position: float, rung) -> None:
+        if opening != self._opening or self.state not in ("loading", "playing", "paused"):
+            return  # reopened again, or closed, while the segments were fetched
         paused = self.state == "paused"
         local = self._write_one_rung_master(rung, position) if rung is not None and self.master else None
         if local is not None:
@@ -305,9 +356,7 @@ class Player(EventDispatcher):
             self.backend.open(self.url, position, self.audio_lang, rung.program if rung else None, paused=paused)
         self._keep_playlists = True
         self.silent = FFPyPlayerBackend.no_sound_device
-        self.tracker.moved(position, EXACT)
-        self.position = position
-        self._last_pos, self._still_since = position, None
+        self._last_pos, self._still_since = self.position, None
 
     def _one_rung_text(self, rung, audio_lang: str | None) -> str:
         """The master holding only `rung` and `audio_lang` (ValueError if the rung is not there)."""
@@ -323,7 +372,8 @@ class Player(EventDispatcher):
             text = self._one_rung_text(rung, self.audio_lang)
             self.work_dir.mkdir(parents=True, exist_ok=True)
             urls = hls_master.media_urls(text)
-            trimmed = [hls_master.trimmed_media(self.playlists.get(u, ""), u, position) for u in urls]
+            trimmed = [hls_master.trimmed_media(self.playlists.get(u, ""), u, position, self.segments.held)
+                       for u in urls]
             if position >= 1 and all(trimmed):
                 for n, (url, media) in enumerate(zip(urls, trimmed)):
                     text = text.replace(url, str(self._write(f"media{n}.m3u8", media)))
@@ -374,7 +424,7 @@ class Player(EventDispatcher):
         position = max(0.0, min(position, (self.duration or position + 1) - 1))
         if self.state == "ended":  # seeking back from the end plays on
             self.state = "playing"
-        if self.state == "closed" or self.backend.mp is None:
+        if self.state == "closed" or self._tick is None:
             return  # the master is still being fetched
         if self.backend.seek(position):
             self.tracker.moved(position, EXACT)
@@ -398,6 +448,7 @@ class Player(EventDispatcher):
 
     def close(self) -> None:
         self._generation += 1
+        self._opening += 1
         if self._tick is not None:
             self._tick.cancel()
             self._tick = None
@@ -413,6 +464,7 @@ class Player(EventDispatcher):
             self.state = "playing"
         if self._keep_playlists:  # the first frame since (re)opening, on whichever rung
             self._keep_playlists = False
+            self._shown_from = pts
             # for a later audio switch or seek back: the playlists of this rung in both languages
             missing = self._missing_playlists(self.rung, ("zh", "mn"))
             if missing:
@@ -441,13 +493,20 @@ class Player(EventDispatcher):
             if self.catalog_duration and pos >= self.catalog_duration - END_SLACK and now - self._still_since > 1.0:
                 self.state = "ended"
                 return
-            if now - self._still_since > STALL_SECONDS and self.chooser.index > 0:
+            # (not while the box fetches the segments a reopening starts in: nothing plays yet)
+            if now - self._still_since > STALL_SECONDS and self.chooser.index > 0 and self.backend.opened:
                 self._open_backend(self.seen_position(), self.chooser.stalled())  # step down now
         else:
             self._last_pos, self._still_since = pos, None
-        if now - self._last_probe > PROBE_EVERY:
+        if now - self._last_probe > PROBE_EVERY and self._playing_steadily(pos):
             self._last_probe = now
             self._probe()
+
+    def _playing_steadily(self, position: float) -> bool:
+        """Whether a segment's length of video has played since the (re)opening's first frame,
+        without a stall: the link carries playback with room, a probe will not starve it."""
+        return (self._shown_from is not None and self._still_since is None
+                and position - self._shown_from >= STEADY_BEFORE_PROBE)
 
     def _probe(self) -> None:
         """Downloads one segment of the next rung up to measure throughput; adapts if it fits."""
@@ -458,16 +517,15 @@ class Player(EventDispatcher):
         generation, position = self._generation, self.position
 
         def probe():
+            url = self.api_url(target.uri)
             try:
-                playlist, seconds = self.api.get_bytes(self.api_url(target.uri))
-                self.playlists[self.api_url(target.uri)] = playlist.decode("utf-8", "replace")
+                playlist, seconds = self.api.get_bytes(url)
+                self.playlists[url] = playlist.decode("utf-8", "replace")
                 chooser.add_sample(len(playlist), seconds)
-                segments = [line for line in playlist.decode().splitlines() if line and not line.startswith("#")]
-                if segments:
-                    index = min(len(segments) - 1, int(position // 6))
-                    segment_url = self.api_url(target.uri).rsplit("/", 1)[0] + "/" + segments[index]
-                    content, seconds = self.api.get_bytes(segment_url)
-                    chooser.add_sample(len(content), seconds)
+                segment_url = hls_master.segment_at(self.playlists[url], url, position)
+                # kept: stepping up reopens in this segment, and FFmpeg is handed the box's copy
+                if segment_url and self.segments.fetch(segment_url, self.api.get_bytes, chooser.add_sample) is None:
+                    return
             except (Offline, Rejected):
                 return
             if generation == self._generation:
