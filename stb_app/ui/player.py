@@ -321,6 +321,8 @@ class Player(EventDispatcher):
         if not urls:
             self._open_now(opening, position, rung)
             return
+        # what the household chose is on disk at once; the box's segment copies join it when fetched
+        self._write_one_rung_master(rung, position)
 
         def fetch_segments():
             fetches = [threading.Thread(target=self.segments.fetch, args=(url, self.api.get_bytes), daemon=True)

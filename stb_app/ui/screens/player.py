@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from kivy.clock import Clock
+from kivy.metrics import dp
 from kivy.properties import ObjectProperty
 
 from ... import programme_guide, webvtt
@@ -37,6 +38,26 @@ LIVE_HELP = N_("OK pause · ↑ audio · Back stop")
 SUBTITLE_ORIGIN = TS_START
 
 
+def subtitle_box(area, bar, bar_along_bottom: bool, columns: bool, gap: float) -> tuple:
+    """Where subtitles go in `area` (x, y, width, height): a line along the bottom, or Mongolian
+    columns at the left. While the controls show (`bar`: their rect, else None) the subtitles sit
+    clear of them, `gap` apart: above a bar along the bottom, left of a panel at the right."""
+    x, y, w, h = area
+    if columns:
+        left, bottom, right, top = x + 0.05 * w, y + 0.15 * h, x + 0.27 * w, y + 0.95 * h
+    else:
+        left, bottom, right, top = x + 0.1 * w, y + 0.05 * h, x + 0.9 * w, y + 0.25 * h
+    if bar is not None:
+        bar_x, bar_y, _bar_w, bar_h = bar
+        if bar_along_bottom and bottom < bar_y + bar_h + gap:
+            lifted = bar_y + bar_h + gap
+            top = top if columns else top + lifted - bottom  # columns shorten, a line moves up whole
+            bottom = lifted
+        elif not bar_along_bottom:
+            right = min(right, bar_x - gap)
+    return left, bottom, max(0.0, right - left), max(0.0, top - bottom)
+
+
 def in_both(msgid: str, language: str) -> dict:
     """A notice naming a language, written out in both scripts: a switch of script while it shows
     redraws it whole in the other (never the name left in the script it was made in)."""
@@ -46,6 +67,20 @@ def in_both(msgid: str, language: str) -> dict:
 class PlayerScreen(BaseScreen):
     kv_name = "player"
     item = ObjectProperty(None, allownone=True)  # None while the live channel plays
+
+    def on_kv_post(self, base_widget) -> None:
+        super().on_kv_post(base_widget)
+        self.ids.osd.bind(pos=self.place_subtitles, size=self.place_subtitles, opacity=self.place_subtitles)
+        self.ids.subtitle.bind(lang=self.place_subtitles)
+        self.bind(pos=self.place_subtitles, size=self.place_subtitles)
+
+    def place_subtitles(self, *_) -> None:
+        """The subtitles' place: clear of the controls while they show, in either script."""
+        osd, subtitle = self.ids.osd, self.ids.subtitle
+        bar = (osd.x, osd.y, osd.width, osd.height) if osd.opacity > 0 else None
+        x, y, w, h = subtitle_box((self.x, self.y, self.width, self.height), bar, self.app.lang == "zh",
+                                  subtitle.lang == "mn", dp(16))
+        subtitle.pos, subtitle.size = (x, y), (w, h)
 
     def on_data(self) -> None:
         if self.app.player.state != "closed" and self.params.get("_opened"):
