@@ -128,18 +128,24 @@ def trimmed_media(playlist: str, playlist_url: str, position: float, held=None) 
     against `playlist_url` (None when that is the first segment and the box holds no copy of it,
     or the playlist is not a finished VOD list). FFmpeg reads the first listed segment of each playlist before it seeks:
     starting the list at the household's segment saves fetching the video's first one.
-    `held(url)` gives the box's own copy of the first segment (a local path) or None: FFmpeg reads
-    the segment it probes and then seeks in twice, from the box it costs nothing the second time
-    (later ones stay the server's: a copy the box has dropped meanwhile would be a hole)."""
+    `held(url)` gives the box's own copy of a segment (a local path) or None: the list names the
+    copies of its first segments while the box holds them in a row. FFmpeg reads the segment it
+    probes and then seeks in twice: from the box it costs nothing the second time. (Later ones
+    stay the server's: a copy the box dropped before FFmpeg got there would be a hole.)"""
     parsed = _vod_segments(playlist, playlist_url)
     if parsed is None:
         return None
     header, sequence, segments = parsed
     first = _segment_index(segments, position)
-    local = held(segments[first][1][-1]) if held and segments else None
-    if first == 0 and local is None:
+    local = []
+    for _begins, seg_lines in segments[first:]:
+        copy = held(seg_lines[-1]) if held else None
+        if copy is None:
+            break
+        local.append(str(copy))
+    if first == 0 and not local:
         return None
     out = header + [f"#EXT-X-MEDIA-SEQUENCE:{sequence + first}"]
     for n, (_begins, seg_lines) in enumerate(segments[first:]):
-        out += seg_lines[:-1] + [str(local) if n == 0 and local else seg_lines[-1]]
+        out += seg_lines[:-1] + [local[n] if n < len(local) else seg_lines[-1]]
     return "\n".join(out + ["#EXT-X-ENDLIST"]) + "\n"

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Callable
 
-KEEP = 8  # segments kept: the ones around where the household is, on a rung or two, in both sounds
+KEEP = 12  # segments kept: the ones around where the household is, on a rung or two, in both sounds
 
 
 class SegmentStore:

@@ -406,20 +406,28 @@ def test_screens_opened_from_home_are_prepared_in_order_and_a_layout_settles_whe
     assert screen_order.settle(lambda: None, iter(range(100)).__next__, rounds=8) is False   # a bound, not a wait
 
 
-def test_the_segment_a_reopening_starts_in_is_the_boxs_copy_and_only_that_one():
+def test_the_segments_a_reopening_starts_in_are_the_boxs_copies_while_it_holds_them_in_a_row():
     url = "http://tv.example/media/renditions/v1/360p/index.m3u8"
-    held = {"http://tv.example/media/renditions/v1/360p/seg_00002.ts": "/box/segments/a-seg_00002.ts",
-            "http://tv.example/media/renditions/v1/360p/seg_00003.ts": "/box/segments/b-seg_00003.ts",
-            "http://tv.example/media/renditions/v1/360p/seg_00000.ts": "/box/segments/c-seg_00000.ts"}
-    segments = [line for line in hls_master.trimmed_media(MEDIA, url, 13.5, held.get).splitlines()
-                if not line.startswith("#")]
-    # FFmpeg reads the first listed segment twice: the box's copy; later ones stay the server's
-    assert segments == ["/box/segments/a-seg_00002.ts", "http://tv.example/media/renditions/v1/360p/seg_00003.ts"]
+    base = "http://tv.example/media/renditions/v1/360p/"
+    held = {base + "seg_00002.ts": "/box/segments/a-seg_00002.ts", base + "seg_00000.ts": "/box/segments/c-seg_00000.ts"}
+
+    def segments(text):
+        return [line for line in text.splitlines() if not line.startswith("#")]
+    # FFmpeg reads the first listed segment twice: the box's copy; after it, the server's
+    assert segments(hls_master.trimmed_media(MEDIA, url, 13.5, held.get)) == [
+        "/box/segments/a-seg_00002.ts", base + "seg_00003.ts"]
+    # the next one too when the box fetched it (the picture starts at a keyframe there)
+    held[base + "seg_00003.ts"] = "/box/segments/b-seg_00003.ts"
+    assert segments(hls_master.trimmed_media(MEDIA, url, 13.5, held.get)) == [
+        "/box/segments/a-seg_00002.ts", "/box/segments/b-seg_00003.ts"]
+    # never a copy after a segment the box does not hold
+    assert segments(hls_master.trimmed_media(MEDIA, url, 7.0, held.get)) == [
+        base + "seg_00001.ts", base + "seg_00002.ts", base + "seg_00003.ts"]
     # in the video's first segment too, when the box holds it
     first = hls_master.trimmed_media(MEDIA, url, 4.0, held.get)
     assert first is not None and "#EXT-X-MEDIA-SEQUENCE:0" in first.splitlines()
-    assert [line for line in first.splitlines() if not line.startswith("#")][0] == "/box/segments/c-seg_00000.ts"
-    assert hls_master.segment_at(MEDIA, url, 13.5) == "http://tv.example/media/renditions/v1/360p/seg_00002.ts"
+    assert segments(first)[0] == "/box/segments/c-seg_00000.ts"
+    assert hls_master.segment_at(MEDIA, url, 13.5) == base + "seg_00002.ts"
 
 
 def test_a_segment_asked_for_by_several_at_once_is_downloaded_once_and_kept_within_bounds(tmp_path):

@@ -335,8 +335,9 @@ class Player(EventDispatcher):
         threading.Thread(target=fetch_segments, daemon=True).start()
 
     def _first_segments(self, rung, position: float) -> list[str]:
-        """The segments holding `position` in the media playlists `rung` plays with the audio
-        chosen, when the box holds all those playlists (else FFmpeg reads the server's)."""
+        """The segments FFmpeg starts in at `position` (and the next, if its first picture may lie
+        there) in the media playlists `rung` plays with the audio chosen, when the box holds all
+        those playlists (else FFmpeg reads the server's)."""
         if rung is None or not self.master or position < 1:
             return []
         try:
@@ -345,7 +346,9 @@ class Player(EventDispatcher):
             return []
         if not all(url in self.playlists for url in media):
             return []
-        return [url for url in (hls_master.segment_at(self.playlists[m], m, position) for m in media) if url]
+        # the picture starts at the next keyframe: near a segment's end, in the next segment
+        urls = [hls_master.segment_at(self.playlists[m], m, at) for m in media for at in (position, position + EXACT[1])]
+        return [url for url in dict.fromkeys(urls) if url]
 
     def _open_now(self, opening: int, position: float, rung) -> None:
         if opening != self._opening or self.state not in ("loading", "playing", "paused"):
