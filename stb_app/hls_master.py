@@ -115,12 +115,17 @@ def _segment_index(segments, position: float) -> int:
     return max((n for n, (begins, _) in enumerate(segments) if begins <= position), default=0)
 
 
-def segment_at(playlist: str, playlist_url: str, position: float) -> str | None:
-    """The absolute URL of the segment holding `position` in a finished VOD media playlist."""
+def segments_from(playlist: str, playlist_url: str, position: float) -> list[str]:
+    """The absolute URLs of a finished VOD media playlist's segments from the one holding `position` on."""
     parsed = _vod_segments(playlist, playlist_url)
     if parsed is None or not parsed[2]:
-        return None
-    return parsed[2][_segment_index(parsed[2], position)][1][-1]
+        return []
+    return [lines[-1] for _, lines in parsed[2][_segment_index(parsed[2], position):]]
+
+
+def segment_at(playlist: str, playlist_url: str, position: float) -> str | None:
+    """The absolute URL of the segment holding `position` in a finished VOD media playlist."""
+    return next(iter(segments_from(playlist, playlist_url, position)), None)
 
 
 def trimmed_media(playlist: str, playlist_url: str, position: float, held=None) -> str | None:

@@ -1,9 +1,12 @@
-"""One player interface for every backend: open / play / pause / seek / close / position.
+"""The player screens use: `Player` (open, seek, select_audio, select_subtitles, pause/play, close;
+`position`, `rung`, `texture`, `subtitle`, `state`; events `on_frame`, `on_end`) over a `Backend`.
 
-The backend here drives ffpyplayer's MediaPlayer directly (frames into a Kivy texture). FFmpeg's
-HLS demuxer never adapts and opens every variant and audio rendition of a master before the
-first frame, so the player hands it a one-rung master (the chosen variant and audio only, see
-`hls_master`) written on the box, and picks the rung itself. A native Android backend can replace `FFPyPlayerBackend` behind `Player`.
+The app chooses the rung, the audio and the subtitles itself and draws the subtitles; a backend
+only decodes one stream at a time. The backend here drives ffpyplayer's MediaPlayer directly
+(frames into a Kivy texture). FFmpeg's HLS demuxer never adapts and opens every variant and audio
+rendition of a master before the first frame, so the player hands it a one-rung master (the
+chosen variant and audio only, see `hls_master`) written on the box. An Android MediaPlayer or
+ExoPlayer backend would implement `Backend` (see build/README.md) without touching the screens.
 
 A rung step, an audio switch or a backward seek reopens the stream where the household is: the
 sound starts on that second (FFmpeg's own HLS seek would go back to the segment start), the
@@ -16,25 +19,51 @@ import os
 import threading
 import time
 from pathlib import Path
+from typing import Callable, Protocol
 
 from kivy.clock import Clock
 from kivy.event import EventDispatcher
 from kivy.graphics.texture import Texture
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
-from .. import abr, hls_master
+from .. import abr, hls_master, webvtt
 from ..api import ApiClient, Offline, Rejected
 from ..position_tracker import EXACT, GIVE_UP_FRAMES, PositionTracker
 from ..segment_store import SegmentStore
 
 # FFmpeg's mpegts muxer starts timestamps here; frame pts (and WebVTT X-TIMESTAMP-MAP) include it
 TS_START = 1.48
+# WebVTT cues in HLS segments are mapped onto the TS clock by X-TIMESTAMP-MAP; the player's
+# position counts from the video's start, so the TS clock's start is taken off
+SUBTITLE_ORIGIN = TS_START
 STALL_SECONDS = 3.0     # playing but the clock stood still this long: a stall
 PROBE_EVERY = 20.0      # seconds between throughput probes while playing
 # a probe competes with playback for the link: only once this much video has played without a
 # stall since the last (re)opening's first frame (a whole segment: FFmpeg fetched the next in time)
 STEADY_BEFORE_PROBE = 6.0
 END_SLACK = 1.5         # the clock stood still this close to the catalog's length: the video ended
+
+
+class Backend(Protocol):
+    """What `Player` asks of a decoder. Made with `on_frame(texture, video_seconds)` (called on the
+    UI thread for each picture put on screen) and `on_eof()`. `url` is an HLS master; with `local`
+    a one-rung master file on the box whose segments may be the box's own copies."""
+    first_frame_at: float | None  # when the first picture since (re)opening was shown (monotonic)
+    paused: bool
+
+    def open(self, url: str, position: float, audio_lang: str | None = None, program: int | None = None,
+             local: bool = False, paused: bool = False) -> None: ...
+    def pause(self, paused: bool) -> None: ...
+    def seek(self, position: float) -> bool: ...  # False: it cannot land there exactly, reopen instead
+    def position(self) -> float | None: ...      # video seconds, None before the first picture
+    def duration(self) -> float: ...
+    def close(self) -> None: ...
+    @property
+    def opened(self) -> bool: ...     # a stream is open or opening
+    @property
+    def started(self) -> bool: ...    # the stream is open: seeks and pauses reach it
+    @property
+    def silent(self) -> bool: ...     # no sound device: the picture plays alone
 
 
 class FFPyPlayerBackend:
@@ -166,6 +195,10 @@ class FFPyPlayerBackend:
         return self.mp is not None
 
     @property
+    def silent(self) -> bool:
+        return FFPyPlayerBackend.no_sound_device
+
+    @property
     def started(self) -> bool:
         """Whether the stream is open (its exact start asked for)."""
         return self._started
@@ -216,21 +249,27 @@ class FFPyPlayerBackend:
 
 
 class Player(EventDispatcher):
-    """Plays an HLS master playlist, choosing the rung itself (start low, adapt by reopening)."""
+    """Plays an HLS master playlist, choosing the rung itself (start low, adapt by reopening).
+    Events: `on_frame(texture)` for each picture shown, `on_end()` when the whole video was seen."""
     texture = ObjectProperty(None, allownone=True)
     state = StringProperty("closed")       # closed | loading | playing | paused | ended | failed
     silent = BooleanProperty(False)        # no sound device: the picture plays without sound
     position = NumericProperty(0)
     duration = NumericProperty(0)
     rung_name = StringProperty("")
+    subtitles_lang = StringProperty("")    # the subtitles chosen ("" none)
+    subtitle = ObjectProperty(None, allownone=True)  # the subtitle text showing now, None between cues
+    __events__ = ("on_frame", "on_end")
 
-    def __init__(self, api: ApiClient, max_height: int = 1080, work_dir: Path | None = None, **kwargs):
+    def __init__(self, api: ApiClient, max_height: int = 1080, work_dir: Path | None = None,
+                 backend: Callable[..., Backend] | None = None, **kwargs):
         super().__init__(**kwargs)
         self.api, self.max_height = api, max_height
         # where the one-rung master is written (the box's data directory unless given)
         self.work_dir = Path(work_dir) if work_dir else api.device_file.parent / "player"
         self.master = ""
-        self.backend = FFPyPlayerBackend(self._on_frame, self._on_eof)
+        self.backend: Backend = (backend or FFPyPlayerBackend)(self._on_frame, self._on_eof)
+        self.cues: list[webvtt.Cue] = []
         self.url = ""
         self.audio_lang: str | None = None
         self.chooser: abr.RungChooser | None = None
@@ -360,7 +399,7 @@ class Player(EventDispatcher):
         else:  # no master in hand: FFmpeg reads the whole one and we pick among its programs
             self.backend.open(self.url, position, self.audio_lang, rung.program if rung else None, paused=paused)
         self._keep_playlists = True
-        self.silent = FFPyPlayerBackend.no_sound_device
+        self.silent = self.backend.silent
         self._last_pos, self._still_since = self.position, None
 
     def _one_rung_text(self, rung, audio_lang: str | None) -> str:
@@ -438,11 +477,36 @@ class Player(EventDispatcher):
             self._open_backend(position, self.rung)
         self._still_since = None
 
-    def set_audio(self, lang: str) -> None:
+    def select_audio(self, lang: str) -> None:
         """Switches the audio language by reopening at the current position."""
         self.audio_lang = lang
         if self.state in ("playing", "paused"):
             self._open_backend(self.seen_position(), self.rung)
+
+    def select_subtitles(self, lang: str, documents=()) -> None:
+        """Chooses the subtitles ("" none) and gives their WebVTT documents (HLS segments carrying
+        X-TIMESTAMP-MAP included) as they arrive; `subtitle` follows the position from then on."""
+        cues = set()
+        for document in documents:
+            try:
+                cues.update(webvtt.parse(document, SUBTITLE_ORIGIN))
+            except ValueError:
+                continue
+        self.subtitles_lang = lang
+        self.cues = sorted(cues, key=lambda c: c.start)  # segments repeat cues that span them
+        self.on_position(self, self.position)
+
+    def on_position(self, _player, position) -> None:
+        cue = webvtt.cue_at(self.cues, position) if self.cues else None
+        text = cue.text if cue else None
+        if self.subtitle != text:
+            self.subtitle = text
+
+    def on_frame(self, texture) -> None:
+        pass
+
+    def on_end(self) -> None:
+        pass
 
     def seen_position(self) -> float:
         """Where the household is now (read from the player, not the last 0.25 s tick); the
@@ -467,6 +531,7 @@ class Player(EventDispatcher):
         self.texture = texture
         if self.state == "loading":
             self.state = "playing"
+        self.dispatch("on_frame", texture)
         if self._keep_playlists:  # the first frame since (re)opening, on whichever rung
             self._keep_playlists = False
             self._shown_from = pts
@@ -480,7 +545,13 @@ class Player(EventDispatcher):
         if self.backend.first_frame_at is None and self.state == "loading":
             self._fail(self._generation)  # the stream ended before any picture: it could not be read
             return
+        self._ended()
+
+    def _ended(self) -> None:
+        if self.state == "ended":
+            return  # FFmpeg says "eof" at every poll once there
         self.state = "ended"
+        self.dispatch("on_end")
 
     def _update(self, _dt) -> None:
         if self.state not in ("playing", "paused", "loading"):
@@ -496,7 +567,7 @@ class Player(EventDispatcher):
             self._still_since = self._still_since or now
             # FFmpeg does not always say "eof" at the end of an HLS stream: the last frame stays
             if self.catalog_duration and pos >= self.catalog_duration - END_SLACK and now - self._still_since > 1.0:
-                self.state = "ended"
+                self._ended()
                 return
             # (not while the box fetches the segments a reopening starts in: nothing plays yet)
             if now - self._still_since > STALL_SECONDS and self.chooser.index > 0 and self.backend.opened:
@@ -527,8 +598,10 @@ class Player(EventDispatcher):
                 playlist, seconds = self.api.get_bytes(url)
                 self.playlists[url] = playlist.decode("utf-8", "replace")
                 chooser.add_sample(len(playlist), seconds)
-                segment_url = hls_master.segment_at(self.playlists[url], url, position)
-                # kept: stepping up reopens in this segment, and FFmpeg is handed the box's copy
+                # the first from here the box does not hold (one it holds measures nothing); kept:
+                # stepping up reopens in this segment, and FFmpeg is handed the box's copy
+                segment_url = next((u for u in hls_master.segments_from(self.playlists[url], url, position)
+                                    if self.segments.held(u) is None), None)
                 if segment_url and self.segments.fetch(segment_url, self.api.get_bytes, chooser.add_sample) is None:
                     return
             except (Offline, Rejected):
