@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import urllib.parse
 from pathlib import Path
 from typing import Callable, Protocol
 
@@ -599,9 +600,11 @@ class Player(EventDispatcher):
                 self.playlists[url] = playlist.decode("utf-8", "replace")
                 chooser.add_sample(len(playlist), seconds)
                 # the first from here the box does not hold (one it holds measures nothing); kept:
-                # stepping up reopens in this segment, and FFmpeg is handed the box's copy
-                segment_url = next((u for u in hls_master.segments_from(self.playlists[url], url, position)
-                                    if self.segments.held(u) is None), None)
+                # stepping up reopens in this segment, and FFmpeg is handed the box's copy. A live
+                # list (not a finished VOD one): its newest segment
+                segments = (hls_master.segments_from(self.playlists[url], url, position)
+                            or [urllib.parse.urljoin(url, u) for u in webvtt.segment_urls(self.playlists[url])][-1:])
+                segment_url = next((u for u in segments if self.segments.held(u) is None), None)
                 if segment_url and self.segments.fetch(segment_url, self.api.get_bytes, chooser.add_sample) is None:
                     return
             except (Offline, Rejected):
@@ -614,7 +617,6 @@ class Player(EventDispatcher):
         threading.Thread(target=probe, daemon=True).start()
 
     def api_url(self, uri: str) -> str:
-        import urllib.parse
         return urllib.parse.urljoin(self.url, uri)
 
     def _adapt(self, generation: int) -> None:
