@@ -218,6 +218,7 @@ def assert_ffmpeg_reads_the_boxs_copy_of_the_segment_it_starts_in(player) -> Non
     media playlist it was handed, the copy the box fetched once, not the server's."""
     from stb_app import hls_master
     media = hls_master.media_urls((player.work_dir / "master.m3u8").read_text())
+    assert media and all(url.startswith(str(player.work_dir)) for url in media), media  # the box's own lists
     for url in media:
         first = next(line for line in open(url).read().splitlines() if line and not line.startswith("#"))
         assert first.startswith(str(player.work_dir / "segments")) and open(first, "rb").read(1), (url, first)
