@@ -81,11 +81,9 @@ def media_urls(master: str) -> list[str]:
     return urls
 
 
-def trimmed_media(playlist: str, playlist_url: str, position: float) -> str | None:
-    """The VOD media playlist from the segment holding `position` on, every URI absolute
-    against `playlist_url` (None when that is the first segment, or the playlist is not a
-    finished VOD list). FFmpeg reads the first listed segment of each playlist before it seeks:
-    starting the list at the household's segment saves fetching the video's first one."""
+def _vod_segments(playlist: str, playlist_url: str):
+    """(header lines, media sequence, [(start second, segment lines ending in its absolute URI)]) of
+    a finished VOD media playlist; None when the list is not finished."""
     lines = [line.strip() for line in playlist.splitlines() if line.strip()]
     if "#EXT-X-ENDLIST" not in lines:
         return None
@@ -110,10 +108,49 @@ def trimmed_media(playlist: str, playlist_url: str, position: float) -> str | No
             pending.append(line)  # a tag of the next segment
         else:
             header.append(line)
-    first = max((n for n, (begins, _) in enumerate(segments) if begins <= position), default=0)
-    if first == 0:
+    return header, sequence, segments
+
+
+def _segment_index(segments, position: float) -> int:
+    return max((n for n, (begins, _) in enumerate(segments) if begins <= position), default=0)
+
+
+def segments_from(playlist: str, playlist_url: str, position: float) -> list[str]:
+    """The absolute URLs of a finished VOD media playlist's segments from the one holding `position` on."""
+    parsed = _vod_segments(playlist, playlist_url)
+    if parsed is None or not parsed[2]:
+        return []
+    return [lines[-1] for _, lines in parsed[2][_segment_index(parsed[2], position):]]
+
+
+def segment_at(playlist: str, playlist_url: str, position: float) -> str | None:
+    """The absolute URL of the segment holding `position` in a finished VOD media playlist."""
+    return next(iter(segments_from(playlist, playlist_url, position)), None)
+
+
+def trimmed_media(playlist: str, playlist_url: str, position: float, held=None) -> str | None:
+    """The VOD media playlist from the segment holding `position` on, every URI absolute
+    against `playlist_url` (None when that is the first segment and the box holds no copy of it,
+    or the playlist is not a finished VOD list). FFmpeg reads the first listed segment of each playlist before it seeks:
+    starting the list at the household's segment saves fetching the video's first one.
+    `held(url)` gives the box's own copy of a segment (a local path) or None: the list names the
+    copies of its first segments while the box holds them in a row. FFmpeg reads the segment it
+    probes and then seeks in twice: from the box it costs nothing the second time. (Later ones
+    stay the server's: a copy the box dropped before FFmpeg got there would be a hole.)"""
+    parsed = _vod_segments(playlist, playlist_url)
+    if parsed is None:
+        return None
+    header, sequence, segments = parsed
+    first = _segment_index(segments, position)
+    local = []
+    for _begins, seg_lines in segments[first:]:
+        copy = held(seg_lines[-1]) if held else None
+        if copy is None:
+            break
+        local.append(str(copy))
+    if first == 0 and not local:
         return None
     out = header + [f"#EXT-X-MEDIA-SEQUENCE:{sequence + first}"]
-    for _begins, seg_lines in segments[first:]:
-        out += seg_lines
+    for n, (_begins, seg_lines) in enumerate(segments[first:]):
+        out += seg_lines[:-1] + [local[n] if n < len(local) else seg_lines[-1]]
     return "\n".join(out + ["#EXT-X-ENDLIST"]) + "\n"

@@ -158,3 +158,31 @@ def launch(server: str, data: Path, display: str, language: str = "zh", size=(19
     driver = BoxDriver(app)
     driver.until(lambda: app.interactive and driver.focus is not None, what="interactive home")
     return driver
+
+
+def window_rect(widget, box=None) -> tuple[float, float, float, float]:
+    """`widget`'s rect in window pixels, or of `box` (x, y, width, height from its pos) inside it."""
+    x, y, w, h = box if box is not None else (0, 0, widget.width, widget.height)
+    left, bottom = widget.to_window(widget.x + x, widget.y + y)
+    return left, bottom, w, h
+
+
+def overlap(a, b) -> bool:
+    """Whether two (x, y, width, height) rects share any area."""
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def assert_subtitles_clear_of_the_controls(box) -> None:
+    """With the controls up, the subtitle drawn (its dark band included) and the label it may fill
+    share no pixel with the control bar or panel, in whichever script either is shown."""
+    from kivy.metrics import dp
+    screen = box.app.sm.current_screen
+    screen.show_osd()
+    box.pump(3)
+    subtitle, osd = screen.ids.subtitle, screen.ids.osd
+    assert subtitle.shown_text and osd.opacity == 1
+    x, y, w, h = subtitle.shown_box
+    band = window_rect(subtitle, (x - dp(12), y - dp(8), w + dp(24), h + dp(16)))
+    bar = window_rect(osd)
+    assert not overlap(band, bar), (subtitle.shown_lang, box.app.lang, band, bar)
+    assert not overlap(window_rect(subtitle), bar), (subtitle.shown_lang, box.app.lang, window_rect(subtitle), bar)

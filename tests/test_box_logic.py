@@ -404,3 +404,56 @@ def test_screens_opened_from_home_are_prepared_in_order_and_a_layout_settles_whe
     assert screen_order.settle(lambda: rounds.append(1), lambda: next(heights)) is True
     assert len(rounds) == 4
     assert screen_order.settle(lambda: None, iter(range(100)).__next__, rounds=8) is False   # a bound, not a wait
+
+
+def test_the_segments_a_reopening_starts_in_are_the_boxs_copies_while_it_holds_them_in_a_row():
+    url = "http://tv.example/media/renditions/v1/360p/index.m3u8"
+    base = "http://tv.example/media/renditions/v1/360p/"
+    held = {base + "seg_00002.ts": "/box/segments/a-seg_00002.ts", base + "seg_00000.ts": "/box/segments/c-seg_00000.ts"}
+
+    def segments(text):
+        return [line for line in text.splitlines() if not line.startswith("#")]
+    # FFmpeg reads the first listed segment twice: the box's copy; after it, the server's
+    assert segments(hls_master.trimmed_media(MEDIA, url, 13.5, held.get)) == [
+        "/box/segments/a-seg_00002.ts", base + "seg_00003.ts"]
+    # the next one too when the box fetched it (the picture starts at a keyframe there)
+    held[base + "seg_00003.ts"] = "/box/segments/b-seg_00003.ts"
+    assert segments(hls_master.trimmed_media(MEDIA, url, 13.5, held.get)) == [
+        "/box/segments/a-seg_00002.ts", "/box/segments/b-seg_00003.ts"]
+    # never a copy after a segment the box does not hold
+    assert segments(hls_master.trimmed_media(MEDIA, url, 7.0, held.get)) == [
+        base + "seg_00001.ts", base + "seg_00002.ts", base + "seg_00003.ts"]
+    # in the video's first segment too, when the box holds it
+    first = hls_master.trimmed_media(MEDIA, url, 4.0, held.get)
+    assert first is not None and "#EXT-X-MEDIA-SEQUENCE:0" in first.splitlines()
+    assert segments(first)[0] == "/box/segments/c-seg_00000.ts"
+    assert hls_master.segment_at(MEDIA, url, 13.5) == base + "seg_00002.ts"
+
+
+def test_a_segment_asked_for_by_several_at_once_is_downloaded_once_and_kept_within_bounds(tmp_path):
+    import threading
+    from stb_app.segment_store import SegmentStore
+    store, downloads, release = SegmentStore(tmp_path, keep=2), [], threading.Event()
+
+    def download(url):
+        downloads.append(url)
+        release.wait(10)
+        return url.encode() * 100, 0.5
+    url = "http://tv.example/v/234p/seg_00001.ts"
+    found = []
+    askers = [threading.Thread(target=lambda: found.append(store.fetch(url, download))) for _ in range(4)]
+    for asker in askers:
+        asker.start()
+    release.set()
+    for asker in askers:
+        asker.join(10)
+    assert downloads == [url] and len(set(found)) == 1 and found[0].suffix == ".ts"
+    assert found[0].read_bytes() == url.encode() * 100 and store.held(url) == found[0]
+    # a later segment or two push the oldest out (its file goes too)
+    for n in (2, 3):
+        store.fetch(f"http://tv.example/v/234p/seg_0000{n}.ts", download)
+    assert store.held(url) is None and not found[0].exists()
+    # a failed download is not kept, and says so
+    def offline(_url):
+        raise OSError("no network")
+    assert store.fetch("http://tv.example/v/234p/seg_00009.ts", offline) is None

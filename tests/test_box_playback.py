@@ -18,7 +18,7 @@ from content_server.kernel.config import Settings
 
 from stb_app.i18n import pick, translate
 
-from .box_ui import launch
+from .box_ui import assert_subtitles_clear_of_the_controls, launch
 from .conftest import ARTIFACTS, ServerProcess
 from .test_box_ui import home, set_language, walk_to
 
@@ -233,6 +233,13 @@ def test_the_mongolian_player_bar_shows_its_title_and_key_help_whole_and_no_chin
     arrows = [kind for kind, part in runs(help_text) if set(part) & set("←→↑↓")]
     assert len(arrows) >= 3 and set(arrows) == {UPRIGHT}, runs(help_text)
     box.screenshot(SHOTS, "player-bar-mn")
+    # and subtitles in either script stay clear of the panel (↓ turns them on again, then to the next)
+    subtitle = screen.ids.subtitle
+    for lang in ("zh", "mn"):
+        box.press("down")
+        box.until(lambda: subtitle.shown_lang == lang and subtitle.shown_text, timeout=20, what=f"{lang} subtitles")
+        assert_subtitles_clear_of_the_controls(box)
+        box.screenshot(SHOTS, f"player-bar-mn-subtitles-{lang}")
     box.press("menu")
     box.until(lambda: box.app.lang == "zh", what="Chinese")
     home(box)

@@ -18,7 +18,7 @@ from content_server.storage import Store, accounts
 from stb_app.i18n import translate
 
 from . import given
-from .box_ui import KEYCODES, launch
+from .box_ui import KEYCODES, assert_subtitles_clear_of_the_controls, launch
 from .conftest import ARTIFACTS, ServerProcess, add_account
 
 pytestmark = pytest.mark.slow
@@ -151,10 +151,12 @@ def test_watch_a_case_video_with_subtitles_seek_and_resume(world):
     screen = box.app.sm.current_screen
     box.until(lambda: screen.ids.subtitle.shown_text, timeout=20, what="a subtitle")
     assert screen.ids.subtitle.shown_lang == "zh"
+    assert_subtitles_clear_of_the_controls(box)                  # the line sits above the bar
     box.screenshot(SHOTS, "player-zh")
     box.press("down")                                            # subtitles: the next language (Mongolian)
     box.until(lambda: screen.ids.subtitle.shown_lang == "mn" and screen.ids.subtitle.shown_text,
               timeout=20, what="Mongolian subtitles")
+    assert_subtitles_clear_of_the_controls(box)                  # the columns end above the bar
     box.screenshot(SHOTS, "player-mn-subtitles")
     subtitle = screen.ids.subtitle                               # the dark band hugs the columns drawn
     assert 0 < subtitle.shown_box[2] <= 1.2 * len(subtitle.shown_columns) * subtitle.font_size * 1.25 * 1.3
@@ -211,6 +213,17 @@ def assert_kept_playlists_handed_over(player, since: float | None = None) -> Non
         assert 1 <= first <= sequence <= now, (url, first, sequence, now)
 
 
+def assert_ffmpeg_reads_the_boxs_copy_of_the_segment_it_starts_in(player) -> None:
+    """The segment FFmpeg reads twice after a reopening (probing, then the exact seek) is, in every
+    media playlist it was handed, the copy the box fetched once, not the server's."""
+    from stb_app import hls_master
+    media = hls_master.media_urls((player.work_dir / "master.m3u8").read_text())
+    assert media and all(url.startswith(str(player.work_dir)) for url in media), media  # the box's own lists
+    for url in media:
+        first = next(line for line in open(url).read().splitlines() if line and not line.startswith("#"))
+        assert first.startswith(str(player.work_dir / "segments")) and open(first, "rb").read(1), (url, first)
+
+
 def test_switching_the_sound_keeps_the_place_whether_playing_paused_or_leaving_at_once(world):
     box, _, _ = world
     home(box)
@@ -220,9 +233,12 @@ def test_switching_the_sound_keeps_the_place_whether_playing_paused_or_leaving_a
     library = box.app.library
     box.go("ok", screen="detail")
     walk_to(box, "play", "right", "down")                        # from the start
-    box.go("ok", screen="player")
     player = box.app.player
+    player._last_probe = 0.0                                     # a throughput probe is due, as far as its timer goes
+    box.go("ok", screen="player")
     box.until(lambda: player.state == "playing" and player.position >= 4.0, timeout=30, what="4 s watched")
+    # no probe of the next rung competes with the first seconds: it waits for a segment of steady playing
+    assert player._last_probe == 0.0 and player.rung == player.chooser.rungs[0]
     # the picture keeps pace with the sound: the frame on screen was due when it was shown (the
     # sound's clock then, not now). A starved CPU lets the decoder fall behind for a while, and
     # the picture catches up; frames paced wrongly run ahead further and further and never do
@@ -237,6 +253,7 @@ def test_switching_the_sound_keeps_the_place_whether_playing_paused_or_leaving_a
     box.until(lambda: player.backend.first_frame_at is not None, timeout=20, what="the reopened picture")
     box.until(lambda: player.position != seen, timeout=10, what="the position to move on")
     assert seen - 0.5 <= player.position <= seen + 0.5 + (time.monotonic() - switched), (seen, player.position)
+    assert_ffmpeg_reads_the_boxs_copy_of_the_segment_it_starts_in(player)
     # and Back now remembers that place
     at_back, backed = player.seen_position(), time.monotonic()    # it plays on until Back is handled
     box.go("back", screen="detail")

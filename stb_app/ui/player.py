@@ -1,9 +1,12 @@
-"""One player interface for every backend: open / play / pause / seek / close / position.
+"""The player screens use: `Player` (open, seek, select_audio, select_subtitles, pause/play, close;
+`position`, `rung`, `texture`, `subtitle`, `state`; events `on_frame`, `on_end`) over a `Backend`.
 
-The backend here drives ffpyplayer's MediaPlayer directly (frames into a Kivy texture). FFmpeg's
-HLS demuxer never adapts and opens every variant and audio rendition of a master before the
-first frame, so the player hands it a one-rung master (the chosen variant and audio only, see
-`hls_master`) written on the box, and picks the rung itself. A native Android backend can replace `FFPyPlayerBackend` behind `Player`.
+The app chooses the rung, the audio and the subtitles itself and draws the subtitles; a backend
+only decodes one stream at a time. The backend here drives ffpyplayer's MediaPlayer directly
+(frames into a Kivy texture). FFmpeg's HLS demuxer never adapts and opens every variant and audio
+rendition of a master before the first frame, so the player hands it a one-rung master (the
+chosen variant and audio only, see `hls_master`) written on the box. An Android MediaPlayer or
+ExoPlayer backend would implement `Backend` (see build/README.md) without touching the screens.
 
 A rung step, an audio switch or a backward seek reopens the stream where the household is: the
 sound starts on that second (FFmpeg's own HLS seek would go back to the segment start), the
@@ -15,22 +18,53 @@ from __future__ import annotations
 import os
 import threading
 import time
+import urllib.parse
 from pathlib import Path
+from typing import Callable, Protocol
 
 from kivy.clock import Clock
 from kivy.event import EventDispatcher
 from kivy.graphics.texture import Texture
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
-from .. import abr, hls_master
+from .. import abr, hls_master, webvtt
 from ..api import ApiClient, Offline, Rejected
 from ..position_tracker import EXACT, GIVE_UP_FRAMES, PositionTracker
+from ..segment_store import SegmentStore
 
 # FFmpeg's mpegts muxer starts timestamps here; frame pts (and WebVTT X-TIMESTAMP-MAP) include it
 TS_START = 1.48
+# WebVTT cues in HLS segments are mapped onto the TS clock by X-TIMESTAMP-MAP; the player's
+# position counts from the video's start, so the TS clock's start is taken off
+SUBTITLE_ORIGIN = TS_START
 STALL_SECONDS = 3.0     # playing but the clock stood still this long: a stall
 PROBE_EVERY = 20.0      # seconds between throughput probes while playing
+# a probe competes with playback for the link: only once this much video has played without a
+# stall since the last (re)opening's first frame (a whole segment: FFmpeg fetched the next in time)
+STEADY_BEFORE_PROBE = 6.0
 END_SLACK = 1.5         # the clock stood still this close to the catalog's length: the video ended
+
+
+class Backend(Protocol):
+    """What `Player` asks of a decoder. Made with `on_frame(texture, video_seconds)` (called on the
+    UI thread for each picture put on screen) and `on_eof()`. `url` is an HLS master; with `local`
+    a one-rung master file on the box whose segments may be the box's own copies."""
+    first_frame_at: float | None  # when the first picture since (re)opening was shown (monotonic)
+    paused: bool
+
+    def open(self, url: str, position: float, audio_lang: str | None = None, program: int | None = None,
+             local: bool = False, paused: bool = False) -> None: ...
+    def pause(self, paused: bool) -> None: ...
+    def seek(self, position: float) -> bool: ...  # False: it cannot land there exactly, reopen instead
+    def position(self) -> float | None: ...      # video seconds, None before the first picture
+    def duration(self) -> float: ...
+    def close(self) -> None: ...
+    @property
+    def opened(self) -> bool: ...     # a stream is open or opening
+    @property
+    def started(self) -> bool: ...    # the stream is open: seeks and pauses reach it
+    @property
+    def silent(self) -> bool: ...     # no sound device: the picture plays alone
 
 
 class FFPyPlayerBackend:
@@ -157,6 +191,15 @@ class FFPyPlayerBackend:
         self.on_frame(self.texture, pts - TS_START)
 
     @property
+    def opened(self) -> bool:
+        """Whether a stream is open (or opening) in the backend."""
+        return self.mp is not None
+
+    @property
+    def silent(self) -> bool:
+        return FFPyPlayerBackend.no_sound_device
+
+    @property
     def started(self) -> bool:
         """Whether the stream is open (its exact start asked for)."""
         return self._started
@@ -197,6 +240,7 @@ class FFPyPlayerBackend:
         return float((self.mp.get_metadata() or {}).get("duration") or 0.0)
 
     def close(self) -> None:
+        self.first_frame_at, self._started = None, False
         if self._event is not None:
             self._event.cancel()
             self._event = None
@@ -206,21 +250,27 @@ class FFPyPlayerBackend:
 
 
 class Player(EventDispatcher):
-    """Plays an HLS master playlist, choosing the rung itself (start low, adapt by reopening)."""
+    """Plays an HLS master playlist, choosing the rung itself (start low, adapt by reopening).
+    Events: `on_frame(texture)` for each picture shown, `on_end()` when the whole video was seen."""
     texture = ObjectProperty(None, allownone=True)
     state = StringProperty("closed")       # closed | loading | playing | paused | ended | failed
     silent = BooleanProperty(False)        # no sound device: the picture plays without sound
     position = NumericProperty(0)
     duration = NumericProperty(0)
     rung_name = StringProperty("")
+    subtitles_lang = StringProperty("")    # the subtitles chosen ("" none)
+    subtitle = ObjectProperty(None, allownone=True)  # the subtitle text showing now, None between cues
+    __events__ = ("on_frame", "on_end")
 
-    def __init__(self, api: ApiClient, max_height: int = 1080, work_dir: Path | None = None, **kwargs):
+    def __init__(self, api: ApiClient, max_height: int = 1080, work_dir: Path | None = None,
+                 backend: Callable[..., Backend] | None = None, **kwargs):
         super().__init__(**kwargs)
         self.api, self.max_height = api, max_height
         # where the one-rung master is written (the box's data directory unless given)
         self.work_dir = Path(work_dir) if work_dir else api.device_file.parent / "player"
         self.master = ""
-        self.backend = FFPyPlayerBackend(self._on_frame, self._on_eof)
+        self.backend: Backend = (backend or FFPyPlayerBackend)(self._on_frame, self._on_eof)
+        self.cues: list[webvtt.Cue] = []
         self.url = ""
         self.audio_lang: str | None = None
         self.chooser: abr.RungChooser | None = None
@@ -234,6 +284,9 @@ class Player(EventDispatcher):
         self._last_probe = 0.0
         self._generation = 0
         self.playlists: dict[str, str] = {}  # media playlists of the video, by absolute URL
+        self.segments = SegmentStore(self.work_dir / "segments")
+        self._opening = 0  # counts (re)openings: a late segment fetch opens only the latest
+        self._shown_from: float | None = None  # the video time of the first frame since (re)opening
         self._keep_playlists = False  # the opened rung's playlists are to be kept once it shows a frame
 
     # -- the interface ---------------------------------------------------------------------------
@@ -295,8 +348,51 @@ class Player(EventDispatcher):
 
     def _open_backend(self, position: float, rung) -> None:
         """(Re)opens the backend at `position` on `rung`; paused stays paused with the frame
-        on screen kept until play."""
+        on screen kept until play. The segments FFmpeg starts in are fetched by the box first
+        (once each, side by side) when it holds their playlists: FFmpeg reads them twice."""
+        self.backend.close()
+        self._opening += 1
+        opening = self._opening
         self.rung, self.rung_name = rung, (rung.name if rung else "")
+        self.tracker.moved(position, EXACT)
+        self.position = position
+        self._last_pos, self._still_since, self._shown_from = position, None, None
+        urls = self._first_segments(rung, position)
+        if not urls:
+            self._open_now(opening, position, rung)
+            return
+        # what the household chose is on disk at once; the box's segment copies join it when fetched
+        self._write_one_rung_master(rung, position)
+
+        def fetch_segments():
+            fetches = [threading.Thread(target=self.segments.fetch, args=(url, self.api.get_bytes), daemon=True)
+                       for url in urls]
+            for fetch in fetches:
+                fetch.start()
+            for fetch in fetches:
+                fetch.join()
+            Clock.schedule_once(lambda _dt: self._open_now(opening, position, rung))
+        threading.Thread(target=fetch_segments, daemon=True).start()
+
+    def _first_segments(self, rung, position: float) -> list[str]:
+        """The segments FFmpeg starts in at `position` (and the next, if its first picture may lie
+        there) in the media playlists `rung` plays with the audio chosen, when the box holds all
+        those playlists (else FFmpeg reads the server's)."""
+        if rung is None or not self.master or position < 1:
+            return []
+        try:
+            media = hls_master.media_urls(self._one_rung_text(rung, self.audio_lang))
+        except ValueError:
+            return []
+        if not all(url in self.playlists for url in media):
+            return []
+        # the picture starts at the next keyframe: near a segment's end, in the next segment
+        urls = [hls_master.segment_at(self.playlists[m], m, at) for m in media for at in (position, position + EXACT[1])]
+        return [url for url in dict.fromkeys(urls) if url]
+
+    def _open_now(self, opening: int, position: float, rung) -> None:
+        if opening != self._opening or self.state not in ("loading", "playing", "paused"):
+            return  # reopened again, or closed, while the segments were fetched
         paused = self.state == "paused"
         local = self._write_one_rung_master(rung, position) if rung is not None and self.master else None
         if local is not None:
@@ -304,10 +400,8 @@ class Player(EventDispatcher):
         else:  # no master in hand: FFmpeg reads the whole one and we pick among its programs
             self.backend.open(self.url, position, self.audio_lang, rung.program if rung else None, paused=paused)
         self._keep_playlists = True
-        self.silent = FFPyPlayerBackend.no_sound_device
-        self.tracker.moved(position, EXACT)
-        self.position = position
-        self._last_pos, self._still_since = position, None
+        self.silent = self.backend.silent
+        self._last_pos, self._still_since = self.position, None
 
     def _one_rung_text(self, rung, audio_lang: str | None) -> str:
         """The master holding only `rung` and `audio_lang` (ValueError if the rung is not there)."""
@@ -323,7 +417,8 @@ class Player(EventDispatcher):
             text = self._one_rung_text(rung, self.audio_lang)
             self.work_dir.mkdir(parents=True, exist_ok=True)
             urls = hls_master.media_urls(text)
-            trimmed = [hls_master.trimmed_media(self.playlists.get(u, ""), u, position) for u in urls]
+            trimmed = [hls_master.trimmed_media(self.playlists.get(u, ""), u, position, self.segments.held)
+                       for u in urls]
             if position >= 1 and all(trimmed):
                 for n, (url, media) in enumerate(zip(urls, trimmed)):
                     text = text.replace(url, str(self._write(f"media{n}.m3u8", media)))
@@ -374,7 +469,7 @@ class Player(EventDispatcher):
         position = max(0.0, min(position, (self.duration or position + 1) - 1))
         if self.state == "ended":  # seeking back from the end plays on
             self.state = "playing"
-        if self.state == "closed" or self.backend.mp is None:
+        if self.state == "closed" or self._tick is None:
             return  # the master is still being fetched
         if self.backend.seek(position):
             self.tracker.moved(position, EXACT)
@@ -383,11 +478,36 @@ class Player(EventDispatcher):
             self._open_backend(position, self.rung)
         self._still_since = None
 
-    def set_audio(self, lang: str) -> None:
+    def select_audio(self, lang: str) -> None:
         """Switches the audio language by reopening at the current position."""
         self.audio_lang = lang
         if self.state in ("playing", "paused"):
             self._open_backend(self.seen_position(), self.rung)
+
+    def select_subtitles(self, lang: str, documents=()) -> None:
+        """Chooses the subtitles ("" none) and gives their WebVTT documents (HLS segments carrying
+        X-TIMESTAMP-MAP included) as they arrive; `subtitle` follows the position from then on."""
+        cues = set()
+        for document in documents:
+            try:
+                cues.update(webvtt.parse(document, SUBTITLE_ORIGIN))
+            except ValueError:
+                continue
+        self.subtitles_lang = lang
+        self.cues = sorted(cues, key=lambda c: c.start)  # segments repeat cues that span them
+        self.on_position(self, self.position)
+
+    def on_position(self, _player, position) -> None:
+        cue = webvtt.cue_at(self.cues, position) if self.cues else None
+        text = cue.text if cue else None
+        if self.subtitle != text:
+            self.subtitle = text
+
+    def on_frame(self, texture) -> None:
+        pass
+
+    def on_end(self) -> None:
+        pass
 
     def seen_position(self) -> float:
         """Where the household is now (read from the player, not the last 0.25 s tick); the
@@ -398,6 +518,7 @@ class Player(EventDispatcher):
 
     def close(self) -> None:
         self._generation += 1
+        self._opening += 1
         if self._tick is not None:
             self._tick.cancel()
             self._tick = None
@@ -411,8 +532,10 @@ class Player(EventDispatcher):
         self.texture = texture
         if self.state == "loading":
             self.state = "playing"
+        self.dispatch("on_frame", texture)
         if self._keep_playlists:  # the first frame since (re)opening, on whichever rung
             self._keep_playlists = False
+            self._shown_from = pts
             # for a later audio switch or seek back: the playlists of this rung in both languages
             missing = self._missing_playlists(self.rung, ("zh", "mn"))
             if missing:
@@ -423,7 +546,13 @@ class Player(EventDispatcher):
         if self.backend.first_frame_at is None and self.state == "loading":
             self._fail(self._generation)  # the stream ended before any picture: it could not be read
             return
+        self._ended()
+
+    def _ended(self) -> None:
+        if self.state == "ended":
+            return  # FFmpeg says "eof" at every poll once there
         self.state = "ended"
+        self.dispatch("on_end")
 
     def _update(self, _dt) -> None:
         if self.state not in ("playing", "paused", "loading"):
@@ -439,15 +568,22 @@ class Player(EventDispatcher):
             self._still_since = self._still_since or now
             # FFmpeg does not always say "eof" at the end of an HLS stream: the last frame stays
             if self.catalog_duration and pos >= self.catalog_duration - END_SLACK and now - self._still_since > 1.0:
-                self.state = "ended"
+                self._ended()
                 return
-            if now - self._still_since > STALL_SECONDS and self.chooser.index > 0:
+            # (not while the box fetches the segments a reopening starts in: nothing plays yet)
+            if now - self._still_since > STALL_SECONDS and self.chooser.index > 0 and self.backend.opened:
                 self._open_backend(self.seen_position(), self.chooser.stalled())  # step down now
         else:
             self._last_pos, self._still_since = pos, None
-        if now - self._last_probe > PROBE_EVERY:
+        if now - self._last_probe > PROBE_EVERY and self._playing_steadily(pos):
             self._last_probe = now
             self._probe()
+
+    def _playing_steadily(self, position: float) -> bool:
+        """Whether a segment's length of video has played since the (re)opening's first frame,
+        without a stall: the link carries playback with room, a probe will not starve it."""
+        return (self._shown_from is not None and self._still_since is None
+                and position - self._shown_from >= STEADY_BEFORE_PROBE)
 
     def _probe(self) -> None:
         """Downloads one segment of the next rung up to measure throughput; adapts if it fits."""
@@ -458,16 +594,19 @@ class Player(EventDispatcher):
         generation, position = self._generation, self.position
 
         def probe():
+            url = self.api_url(target.uri)
             try:
-                playlist, seconds = self.api.get_bytes(self.api_url(target.uri))
-                self.playlists[self.api_url(target.uri)] = playlist.decode("utf-8", "replace")
+                playlist, seconds = self.api.get_bytes(url)
+                self.playlists[url] = playlist.decode("utf-8", "replace")
                 chooser.add_sample(len(playlist), seconds)
-                segments = [line for line in playlist.decode().splitlines() if line and not line.startswith("#")]
-                if segments:
-                    index = min(len(segments) - 1, int(position // 6))
-                    segment_url = self.api_url(target.uri).rsplit("/", 1)[0] + "/" + segments[index]
-                    content, seconds = self.api.get_bytes(segment_url)
-                    chooser.add_sample(len(content), seconds)
+                # the first from here the box does not hold (one it holds measures nothing); kept:
+                # stepping up reopens in this segment, and FFmpeg is handed the box's copy. A live
+                # list (not a finished VOD one): its newest segment
+                segments = (hls_master.segments_from(self.playlists[url], url, position)
+                            or [urllib.parse.urljoin(url, u) for u in webvtt.segment_urls(self.playlists[url])][-1:])
+                segment_url = next((u for u in segments if self.segments.held(u) is None), None)
+                if segment_url and self.segments.fetch(segment_url, self.api.get_bytes, chooser.add_sample) is None:
+                    return
             except (Offline, Rejected):
                 return
             if generation == self._generation:
@@ -478,7 +617,6 @@ class Player(EventDispatcher):
         threading.Thread(target=probe, daemon=True).start()
 
     def api_url(self, uri: str) -> str:
-        import urllib.parse
         return urllib.parse.urljoin(self.url, uri)
 
     def _adapt(self, generation: int) -> None:

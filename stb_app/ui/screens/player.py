@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from kivy.clock import Clock
+from kivy.metrics import dp
 from kivy.properties import ObjectProperty
 
 from ... import programme_guide, webvtt
 from ...i18n import N_, translate
 from ...keys import BACK, DIGIT, DOWN, LEFT, OK, RIGHT, UP
-from ..player import TS_START
 from .base import BaseScreen, next_choice
 from .detail import LANGUAGE_NAMES, clock
 
@@ -32,9 +32,26 @@ NO_SOUND = N_("No sound on this box: picture only")
 SEEK_HELP = N_("OK pause · ←→ 10 seconds · ↑ audio · ↓ subtitles · Back stop")
 # TRANSLATORS: TV app, player screen of the live channel, remote key help at the bottom, max 60 chars
 LIVE_HELP = N_("OK pause · ↑ audio · Back stop")
-# WebVTT cues in HLS segments are mapped onto the TS clock by X-TIMESTAMP-MAP; the player's
-# position counts from the video's start, so the TS clock's start is taken off
-SUBTITLE_ORIGIN = TS_START
+
+
+def subtitle_box(area, bar, bar_along_bottom: bool, columns: bool, gap: float) -> tuple:
+    """Where subtitles go in `area` (x, y, width, height): a line along the bottom, or Mongolian
+    columns at the left. While the controls show (`bar`: their rect, else None) the subtitles sit
+    clear of them, `gap` apart: above a bar along the bottom, left of a panel at the right."""
+    x, y, w, h = area
+    if columns:
+        left, bottom, right, top = x + 0.05 * w, y + 0.15 * h, x + 0.27 * w, y + 0.95 * h
+    else:
+        left, bottom, right, top = x + 0.1 * w, y + 0.05 * h, x + 0.9 * w, y + 0.25 * h
+    if bar is not None:
+        bar_x, bar_y, _bar_w, bar_h = bar
+        if bar_along_bottom and bottom < bar_y + bar_h + gap:
+            lifted = bar_y + bar_h + gap
+            top = top if columns else top + lifted - bottom  # columns shorten, a line moves up whole
+            bottom = lifted
+        elif not bar_along_bottom:
+            right = min(right, bar_x - gap)
+    return left, bottom, max(0.0, right - left), max(0.0, top - bottom)
 
 
 def in_both(msgid: str, language: str) -> dict:
@@ -47,16 +64,28 @@ class PlayerScreen(BaseScreen):
     kv_name = "player"
     item = ObjectProperty(None, allownone=True)  # None while the live channel plays
 
+    def on_kv_post(self, base_widget) -> None:
+        super().on_kv_post(base_widget)
+        self.ids.osd.bind(pos=self.place_subtitles, size=self.place_subtitles, opacity=self.place_subtitles)
+        self.ids.subtitle.bind(lang=self.place_subtitles)
+        self.bind(pos=self.place_subtitles, size=self.place_subtitles)
+
+    def place_subtitles(self, *_) -> None:
+        """The subtitles' place: clear of the controls while they show, in either script."""
+        osd, subtitle = self.ids.osd, self.ids.subtitle
+        bar = (osd.x, osd.y, osd.width, osd.height) if osd.opacity > 0 else None
+        x, y, w, h = subtitle_box((self.x, self.y, self.width, self.height), bar, self.app.lang == "zh",
+                                  subtitle.lang == "mn", dp(16))
+        subtitle.pos, subtitle.size = (x, y), (w, h)
+
     def on_data(self) -> None:
         if self.app.player.state != "closed" and self.params.get("_opened"):
             return
         self.params["_opened"] = True
         player = self.app.player
-        player.unbind(texture=self._show_frame, position=self._tick, state=self._state_changed,
-                      silent=self._silent)
-        player.bind(texture=self._show_frame, position=self._tick, state=self._state_changed,
-                    silent=self._silent)
-        self.cues, self.sub_lang, self.tiles = [], "", None
+        player.unbind(**self._listening())
+        player.bind(**self._listening())
+        self.tiles = None
         self.ids.subtitle.texts = None
         self._notice("")  # nothing left over from the last video
         self.ids.pause_mark.opacity = 0
@@ -94,6 +123,11 @@ class PlayerScreen(BaseScreen):
         self._silent(player, player.silent)
         self.show_osd()
 
+    def _listening(self) -> dict:
+        """What the screen hears from the player (the same bound methods each time: unbind finds them)."""
+        return {"texture": self._show_frame, "on_end": self._on_end, "position": self._tick,
+                "state": self._state_changed, "silent": self._silent, "subtitle": self._show_subtitle}
+
     # -- starting, failing, ending ----------------------------------------------------------------
     def _say(self, msgid: str) -> None:
         """The large sentence in the middle of the black screen ("" hides it)."""
@@ -107,7 +141,9 @@ class PlayerScreen(BaseScreen):
         if state == "failed":
             Clock.unschedule(self._give_up)
             self._say(CANNOT_PLAY)
-        elif state == "ended" and self.item is not None and self.manager.current == self.name:
+
+    def _on_end(self, _player) -> None:
+        if self.item is not None and self.manager.current == self.name:
             Clock.schedule_once(lambda _dt: self._ended(self.item["id"]), 0)
 
     def _ended(self, item_id) -> None:
@@ -150,8 +186,10 @@ class PlayerScreen(BaseScreen):
 
     # -- subtitles --------------------------------------------------------------------------------
     def load_subtitles(self, lang: str) -> None:
-        self.sub_lang, self.cues = lang, []
-        self.ids.subtitle.texts = None
+        """Chooses the subtitles with the player, and hands it their WebVTT once read (the box's
+        content cache, off the UI thread); the player says which line shows when."""
+        player = self.app.player
+        player.select_subtitles(lang)
         track = next((s for s in (self.item or {}).get("subtitles") or [] if s["lang"] == lang), None)
         if track is None:
             return
@@ -164,32 +202,25 @@ class PlayerScreen(BaseScreen):
                 return []
             content = cached.read_text(encoding="utf-8", errors="replace")
             if not content.startswith("#EXTM3U"):
-                return webvtt.parse(content, SUBTITLE_ORIGIN)
-            cues = []
+                return [content]
             import urllib.parse
-            for segment in webvtt.segment_urls(content):
-                local = library.content.file(urllib.parse.urljoin(url, segment))
-                if local is not None:
-                    try:
-                        cues += webvtt.parse(local.read_text(encoding="utf-8", errors="replace"), SUBTITLE_ORIGIN)
-                    except ValueError:
-                        continue
-            return sorted(set(cues), key=lambda c: c.start)  # segments repeat cues that span them
+            segments = (library.content.file(urllib.parse.urljoin(url, s)) for s in webvtt.segment_urls(content))
+            return [s.read_text(encoding="utf-8", errors="replace") for s in segments if s is not None]
 
-        def done(cues):
-            if self.sub_lang == lang and isinstance(cues, list):
-                self.cues = cues
+        def done(documents):
+            if player.subtitles_lang == lang and isinstance(documents, list):
                 self.ids.subtitle.lang = lang
+                player.select_subtitles(lang, documents)
         self.app.in_background(fetch, done)
+
+    def _show_subtitle(self, _player, text) -> None:
+        if self.item is not None:
+            self.ids.subtitle.texts = text
 
     def _tick(self, _player, position) -> None:
         if self.item is None:  # live: the programme and its times, not a clock
             self._show_programme()
             return
-        cue = webvtt.cue_at(self.cues, position) if self.cues else None
-        text = cue.text if cue else None
-        if self.ids.subtitle.texts != text:
-            self.ids.subtitle.texts = text
         duration = self.app.player.duration
         self.ids.position.params = {"position": clock(position), "duration": clock(duration)}
         self.ids.progress.value = position / duration if duration else 0
@@ -242,12 +273,12 @@ class PlayerScreen(BaseScreen):
             current = player.audio_lang if player.audio_lang in options else options[0]
             lang = next_choice(options, current)
             self.app.playback_prefs["audio"] = lang
-            player.set_audio(lang)
+            player.select_audio(lang)
             self.ids.notice.texts = in_both(N_("Audio: {language}"), lang)
             self.show_osd()
         elif action.action == DOWN:
             options = [s["lang"] for s in (self.item or {}).get("subtitles") or []] + [""]
-            lang = next_choice(options, self.sub_lang)
+            lang = next_choice(options, player.subtitles_lang)
             self.app.playback_prefs["subtitles"] = lang
             self.load_subtitles(lang)
             self.ids.notice.texts = in_both(N_("Subtitles: {language}"), lang)
@@ -297,8 +328,7 @@ class PlayerScreen(BaseScreen):
         position = player.seen_position()
         if self.item is not None and position > 0:
             self.library.save_position(self.item["id"], position, player.duration)
-        player.unbind(texture=self._show_frame, position=self._tick, state=self._state_changed,
-                      silent=self._silent)
+        player.unbind(**self._listening())
         Clock.unschedule(self._give_up)
         player.close()
         self.params["_opened"] = False
