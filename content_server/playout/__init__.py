@@ -1,0 +1,53 @@
+"""Broadcast playout: a channel as one continuous constant-bitrate MPEG-TS for a cable headend,
+copied from the stored segments (no video encoding), planned by the schedule's one function."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from ..kernel.clock import Clock
+from ..kernel.config import Settings
+from ..kernel.i18n import N_, bilingual
+from ..schedule.lineup import Lineup
+from ..storage import Store
+from .output import open_output
+from .service import Options, Playout, plan_through
+
+log = logging.getLogger(__name__)
+
+# TRANSLATORS: provider name in the cable operator's service list (DVB SDT), max 30 chars
+PROVIDER = N_("12348 public legal service")
+
+
+def state_file(settings: Settings, channel: str):
+    """Where a channel's playout writes its state for the console and /metrics."""
+    return settings.root.root / "playout" / f"{channel}.json"
+
+
+async def play(store: Store, settings: Settings, options: Options, clock: Clock) -> Playout:
+    """Builds the playout of `options.channel` on the running loop (it runs in a thread)."""
+    lineup = Lineup(store, settings)
+    await lineup.refresh()
+    channel = lineup.channel(options.channel)
+    if channel is None:
+        raise LookupError(f"no channel {options.channel!r}")
+    service = {"zh": channel["title_zh"], "mn": channel["title_mn"]}
+    return Playout(settings.root, options, plan_through(asyncio.get_running_loop(), lineup, options.channel), clock,
+                   service, bilingual(PROVIDER), state_path=state_file(settings, options.channel))
+
+
+async def run_playout(settings: Settings, options: Options) -> None:
+    """`content-server playout`: plays until SIGTERM or SIGINT."""
+    output = open_output(options.output)
+    store = Store(settings.database_url)
+    try:
+        playout = await play(store, settings, options, Clock())
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, playout.stop.set)
+        log.info("playout of %s to %s at %d bit/s", options.channel, options.output, options.muxrate)
+        await asyncio.to_thread(playout.run, output)
+    finally:
+        output.close()
+        store.close()

@@ -1,0 +1,167 @@
+"""The channel broadcast to a cable headend: one constant-bitrate MPEG-TS read back from a UDP
+socket on loopback, across joins between items, the slate and one schedule edit."""
+import asyncio
+import json
+import socket
+import subprocess
+import threading
+import time
+from datetime import datetime
+
+import pytest
+
+from content_server.kernel.clock import CLOCK
+from content_server.kernel.config import SETTINGS
+from content_server.playout import play
+from content_server.playout.output import UdpOutput
+from content_server.playout.service import Options
+from content_server.storage import STORE
+
+from .channel_media import install, install_slate, make_renditions
+from .test_channel_live import moment
+from .transport_stream import analyse, epoch_ms, receive
+
+MUXRATE = 1_500_000
+HEIGHTS = {"talk": 180, "short": 144, None: 360}  # the slate is 360p
+TITLE = {"zh": "法治频道", "mn": "ᠬᠠᠤᠯᠢ"}
+SLOT_A = {"id": "a", "title": {"zh": "早间", "mn": "ᠦᠭᠡᠯᠡᠭᠡ"}, "start": "08:00", "end": "08:01",
+          "source": {"type": "playlist", "playlist": "mix"}, "order": "in_order"}
+SLOT_B = {"id": "b", "title": {"zh": "特别", "mn": "ᠣᠨᠴᠠ"}, "start": "08:01", "end": "08:02",
+          "source": {"type": "videos", "videos": ["talk"]}, "order": "in_order"}
+BEFORE = {"seed": 1, "playlists": {"mix": ["talk", "short", "short"]}, "slots": [SLOT_A], "overrides": []}
+AFTER = dict(BEFORE, slots=[SLOT_A, SLOT_B])
+
+
+@pytest.fixture(scope="session")
+def renditions(tmp_path_factory):
+    return make_renditions(tmp_path_factory.mktemp("playout-media"))
+
+
+@pytest.fixture
+async def channel(client, make_account, renditions):
+    """Given talk (6 s, 180p), short (4 s, 144p) and the slate, and a channel playing
+    talk, short, short from 08:00 until a talk no longer fits, then the slate."""
+    app = client.server.app
+    root = app[SETTINGS].root
+    install(app[STORE], root, renditions, "talk")
+    install(app[STORE], root, renditions, "short")
+    install_slate(root, renditions)
+    editor = make_account("saran", "editor")
+    resp = await client.post("/api/v1/channels", headers=editor, json={"id": "legal", "title": TITLE, "schedule": BEFORE})
+    assert resp.status == 201, await resp.text()
+    return editor
+
+
+def loopback_receiver() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
+    sock.bind(("127.0.0.1", 0))
+    sock.settimeout(30)  # a stopped playout fails the test instead of hanging it
+    return sock
+
+
+async def start_playout(app, sock, at_ms: int, **options):
+    """Starts the playout of `legal` with the app's clock at `at_ms`; returns (playout, thread)."""
+    app[CLOCK].offset = at_ms / 1000 - time.time()
+    url = f"udp://127.0.0.1:{sock.getsockname()[1]}?pkt_size=1316"
+    playout = await play(app[STORE], app[SETTINGS], Options("legal", url, MUXRATE, **options), app[CLOCK])
+    thread = threading.Thread(target=playout.run, args=(UdpOutput(url),), daemon=True)
+    thread.start()
+    return playout, thread
+
+
+def ms(dt: datetime) -> int:
+    return int(dt.timestamp() * 1000)
+
+
+def frames(path, near_ms: int) -> dict:
+    """Decoded frames per stream (ffprobe decodes each one): {index: [(epoch ms, height)]}."""
+    out = subprocess.run(["ffprobe", "-v", "error", "-show_frames", "-show_entries",
+                          "frame=stream_index,pts,height", "-of", "json", str(path)],
+                         capture_output=True, text=True, timeout=120, check=True)
+    found: dict = {}
+    for frame in json.loads(out.stdout)["frames"]:
+        if frame.get("pts") is not None:
+            found.setdefault(frame["stream_index"], []).append((epoch_ms(int(frame["pts"]), near_ms), frame.get("height")))
+    return found
+
+
+def on_air(guide: list[dict], at_ms: float) -> dict:
+    return next(g for g in guide if ms(datetime.fromisoformat(g["start"])) <= at_ms < ms(datetime.fromisoformat(g["end"])))
+
+
+async def test_the_broadcast_is_continuous_cbr_and_follows_the_schedule_and_its_edit(client, channel, tmp_path):
+    app = client.server.app
+    join = ms(moment(0, 8, 0, 45))  # mid-programme: talk runs 08:00:42–48
+    sock = loopback_receiver()
+    playout, thread = await start_playout(app, sock, join)
+    chunks: list[bytes] = []
+    try:
+        await asyncio.to_thread(receive, sock, chunks, join, join)
+        # when an editor adds a programme at 08:01 while the channel is on air
+        resp = await client.put("/api/v1/channels/legal", headers=channel,
+                                json={"id": "legal", "title": TITLE, "schedule": AFTER})
+        assert resp.status == 200, await resp.text()
+        await asyncio.to_thread(receive, sock, chunks, ms(moment(0, 8, 1, 9)), join)
+    finally:
+        playout.stop.set()
+        await asyncio.to_thread(thread.join)
+        sock.close()
+    data = b"".join(chunks)
+    capture = tmp_path / "capture.ts"
+    capture.write_bytes(data)
+    a = analyse(data)
+
+    # then a headend's probe finds nothing broken (TR 101 290 priority 1)
+    assert a.continuity_errors == []
+    steps = [c1 - c0 for (_, c0), (_, c1) in zip(a.pcrs, a.pcrs[1:])]
+    assert steps and min(steps) > 0 and max(steps) <= 40 * 27_000
+    for table in ("pat", "pmt"):
+        times = [a.time_ms(i, join) for i in a.tables[table]]
+        assert max(t1 - t0 for t0, t1 in zip(times, times[1:])) <= 500, table
+    for table in ("sdt", "tdt"):
+        assert len(a.tables[table]) >= 15
+    # every second carries the muxrate within 1 %, nulls included
+    first = 0
+    seconds = 0
+    for n, (index, pcr) in enumerate(a.pcrs):
+        if pcr - a.pcrs[first][1] >= 27_000_000:
+            i0, c0 = a.pcrs[first]
+            rate = (index - i0) * 188 * 8 * 27_000_000 / (pcr - c0)
+            assert abs(rate - MUXRATE) <= MUXRATE / 100, (n, rate)
+            first, seconds = n, seconds + 1
+    assert seconds >= 20
+    # both languages on their own PIDs, labelled for the receiver's audio menu
+    audio = {pid: lang for pid, lang in a.languages.items() if a.stream_types[pid] == 0x0F}
+    assert sorted(audio.values()) == ["chi", "mon"]
+    assert ("chi", "12348公共法律服务", "法治频道") in [(l, p, s) for l, p, s in a.sdt_names]
+    assert ("mon", TITLE["mn"]) in [(l, s) for l, _, s in a.sdt_names]
+    # timestamps never step back across the joins
+    for pid, stamps in a.pes.items():
+        order = [d for _, d in stamps] if a.stream_types[pid] == 0x1B else [p for p, _ in stamps]
+        times = [epoch_ms(t, join) for t in order]
+        assert all(t1 > t0 for t0, t1 in zip(times, times[1:])), pid
+
+    # and each decoded picture is the one the guide has on air at its instant, edit included
+    guide = await (await client.get("/api/v1/channels/legal/guide?hours=1")).json()
+    decoded = frames(capture, join)
+    video = next(i for i, f in decoded.items() if any(h for _, h in f))
+    pictures = decoded[video]
+    assert pictures[0][0] <= join  # joined on the key frame before the instant on air, not later
+    shown = []
+    for at, height in pictures:
+        item = on_air(guide, at)
+        assert height == HEIGHTS[item["item_id"]], (at, item)
+        if not shown or shown[-1] != (item["start"], item["item_id"]):
+            shown.append((item["start"], item["item_id"]))
+    assert [i for _, i in shown] == ["talk", "short", "short", None, "talk", "talk"]
+    assert shown[-2][0] == moment(0, 8, 1).isoformat()  # the edited 08:01 programme, on time
+    # every second of the stream decodes, pictures and both languages' sound
+    start, end = int(pictures[0][0] // 1000), int(pictures[-1][0] // 1000)
+    for stream in decoded.values():
+        covered = {int(t // 1000) for t, _ in stream}
+        assert set(range(start, end)) <= covered
+    assert len(decoded) == 3
+    errors = subprocess.run(["ffmpeg", "-v", "error", "-i", str(capture), "-map", "0", "-f", "null", "-"],
+                            capture_output=True, text=True, timeout=120).stderr
+    assert errors == ""
