@@ -162,6 +162,22 @@ async def test_the_broadcast_is_continuous_cbr_and_follows_the_schedule_and_its_
         covered = {int(t // 1000) for t, _ in stream}
         assert set(range(start, end)) <= covered
     assert len(decoded) == 3
+    # and the guide inside the stream (EIT p/f) is the guide JSON at that instant
+    assert max(t1 - t0 for t0, t1 in zip(*[[a.time_ms(i, join) for i, n, _ in a.eit if n == 0][k:] for k in (0, 1)])) <= 2000
+    checked = 0
+    for index, number, event in a.eit:
+        at = a.time_ms(index, join)
+        item = on_air(guide, at)
+        if number == 1:
+            item = on_air(guide, ms(datetime.fromisoformat(item["end"])))
+        elif abs(at - ms(datetime.fromisoformat(item["start"]))) < 200:
+            continue  # made just before a join and sent just after it
+        assert event["start_ms"] == ms(datetime.fromisoformat(item["start"])) // 1000 * 1000, (at, number)
+        assert event["names"] == {"chi": item["title"]["zh"], "mon": item["title"]["mn"]}
+        assert event["running"] == (4 if number == 0 else 1)
+        checked += 1
+    assert checked >= 40
+    assert a.text_tables == {("chi", 0x13), ("mon", 0x15)}  # GB2312 and UTF-8 (EN 300 468 Annex A)
     errors = subprocess.run(["ffmpeg", "-v", "error", "-i", str(capture), "-map", "0", "-f", "null", "-"],
                             capture_output=True, text=True, timeout=120).stderr
     assert errors == ""

@@ -54,6 +54,7 @@ class Analysis:
     stream_types: dict = field(default_factory=dict)
     sdt_names: list = field(default_factory=list)
     eit: list = field(default_factory=list)  # (packet index, section number, event dict)
+    text_tables: set = field(default_factory=set)  # (ISO 639, Annex A table byte) of EIT names
 
     def time_ms(self, index: int, near_ms: int) -> float:
         """A packet's time on the stream clock, interpolated from the PCRs around it."""
@@ -184,6 +185,7 @@ def _section(a: Analysis, pid: int, body: bytes, index: int) -> int | None:
                 if tag == 0x4D:
                     n = payload[3]
                     names[payload[:3].decode()] = decode_dvb_text(payload[4:4 + n])
+                    a.text_tables.add((payload[:3].decode(), payload[4]))
             start_s = (mjd - 40587) * 86400 + hh * 3600 + mm * 60 + ss
             a.eit.append((index, number, {"start_ms": start_s * 1000,
                                           "end_ms": (start_s + dh * 3600 + dm * 60 + ds) * 1000,
