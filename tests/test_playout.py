@@ -2,8 +2,10 @@
 socket on loopback, across joins between items, the slate and one schedule edit."""
 import asyncio
 import json
+import re
 import socket
 import subprocess
+import sys
 import threading
 import time
 from datetime import datetime
@@ -18,6 +20,8 @@ from content_server.playout.service import Options
 from content_server.storage import STORE
 
 from .channel_media import install, install_slate, make_renditions
+from .conftest import METRICS
+from .console_session import sign_in
 from .test_channel_live import moment
 from .transport_stream import analyse, epoch_ms, receive
 
@@ -181,3 +185,93 @@ async def test_the_broadcast_is_continuous_cbr_and_follows_the_schedule_and_its_
     errors = subprocess.run(["ffmpeg", "-v", "error", "-i", str(capture), "-map", "0", "-f", "null", "-"],
                             capture_output=True, text=True, timeout=120).stderr
     assert errors == ""
+
+
+ALL_DAY = {"seed": 1, "playlists": {"mix": ["short", "talk"]}, "overrides": [],
+           "slots": [{"id": "day", "title": {"zh": "全天", "mn": "ᠡᠳᠦᠷ"}, "start": "00:00", "end": "24:00",
+                      "source": {"type": "playlist", "playlist": "mix"}, "order": "in_order"}]}
+
+
+def drain(sock: socket.socket, chunks: list[bytes]) -> None:
+    """Takes what a killed playout had already sent."""
+    sock.setblocking(False)
+    try:
+        while True:
+            chunks.append(sock.recv(65536))
+    except BlockingIOError:
+        pass
+    finally:
+        sock.settimeout(30)
+
+
+async def test_a_killed_playout_restarts_where_the_schedule_is_and_a_missing_segment_shows_the_slate(
+        client, make_account, renditions, settings):
+    """Given a channel playing short and talk all day, with one segment of short lost from disk."""
+    app = client.server.app
+    root = app[SETTINGS].root
+    install(app[STORE], root, renditions, "talk")
+    install(app[STORE], root, renditions, "short")
+    install_slate(root, renditions)
+    (root.rendition_dir("short") / "144p" / "seg_00001.ts").unlink()
+    editor = make_account("saran", "editor")
+    resp = await client.post("/api/v1/channels", headers=editor, json={"id": "legal", "title": TITLE, "schedule": ALL_DAY})
+    assert resp.status == 201, await resp.text()
+    sock = loopback_receiver()
+    command = [sys.executable, "-m", "content_server.cli", "playout", "legal", "--muxrate", str(MUXRATE),
+               "--output", f"udp://127.0.0.1:{sock.getsockname()[1]}?pkt_size=1316", "--data", str(root.root),
+               *(["--database", settings.database] if settings.database else [])]
+    log = open(root.root.parent / "playout.log", "ab")
+    started = time.time()
+    first = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    second = None
+    try:
+        before: list[bytes] = []
+        await asyncio.to_thread(receive, sock, before, int(started * 1000) + 3000, int(started * 1000))
+        # when the playout is killed and the machine is back three seconds later
+        first.kill()
+        first.wait()
+        drain(sock, before)
+        await asyncio.sleep(3)  # the time the channel was off the cable, not a wait for anything
+        restarted = time.time()
+        second = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        after = [sock.recv(65536)]
+        received = time.time()
+        await asyncio.to_thread(receive, sock, after, int(restarted * 1000) + 11000, int(restarted * 1000))
+        metrics = await (await client.get("/metrics", headers=METRICS)).text()
+        await sign_in(client, "tuya", "editor")
+        page = await (await client.get("/console/editor/channels?channel=legal")).text()
+    finally:
+        for proc in (first, second):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        sock.close()
+        log.close()
+    capture = root.root.parent / "after.ts"
+    capture.write_bytes(b"".join(after))
+    near = int(restarted * 1000)
+    a = analyse(b"".join(after))
+    assert a.continuity_errors == [] and len(a.pcrs) > 300
+
+    # then it joins the schedule as it is at the restart (at the key frame before it), not where it stopped
+    app[CLOCK].fixed = started - 60
+    guide = await (await client.get("/api/v1/channels/legal/guide?hours=1")).json()
+    decoded = frames(capture, near)
+    video = next(i for i, f in decoded.items() if any(h for _, h in f))
+    pictures = decoded[video]
+    assert restarted * 1000 - 2100 <= pictures[0][0] <= received * 1000
+    stopped_at = analyse(b"".join(before)).time_ms(len(b"".join(before)) // 188 - 1, near)
+    assert pictures[0][0] > stopped_at
+    # and short, whose segment is lost, shows the slate for its whole time, never a stopped stream
+    shown = set()
+    for at, height in pictures:
+        item = on_air(guide, at)
+        assert height == (180 if item["item_id"] == "talk" else 360), (at, item)
+        shown.add(item["item_id"])
+    assert shown == {"talk", "short"}
+    assert set(range(int(pictures[0][0] // 1000), int(pictures[-1][0] // 1000))) <= {int(t // 1000) for t, _ in pictures}
+    # and the server shows the playout's state and counters
+    assert 'legaltv_playout_on_air{channel="legal"} 1' in metrics
+    substitutions = float(re.search(r'legaltv_playout_slate_substitutions\{channel="legal"\} (\S+)', metrics).group(1))
+    assert substitutions >= 1
+    assert "正在播出" in page and "missing segment of short" in page

@@ -6,13 +6,17 @@ import asyncio
 import logging
 import signal
 
-from ..kernel.clock import Clock
-from ..kernel.config import Settings
+from aiohttp import web
+
+from ..kernel.clock import CLOCK, Clock
+from ..kernel.config import SETTINGS, Settings
 from ..kernel.i18n import N_, bilingual
 from ..schedule.lineup import Lineup
 from ..storage import Store
 from .output import open_output
+from ..ops import METRICS
 from .service import Options, Playout, plan_through
+from .status import PLAYOUT_STATES, add_metrics, read_states, state_folder
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +26,18 @@ PROVIDER = N_("12348 public legal service")
 
 def state_file(settings: Settings, channel: str):
     """Where a channel's playout writes its state for the console and /metrics."""
-    return settings.root.root / "playout" / f"{channel}.json"
+    return state_folder(settings.root.root) / f"{channel}.json"
+
+
+def setup(app: web.Application) -> None:
+    """The server shows the playouts' states (each playout runs as `content-server playout`)."""
+    settings = app[SETTINGS]
+
+    async def states() -> dict[str, dict]:
+        return await asyncio.to_thread(read_states, settings.root.root, int(app[CLOCK]() * 1000))
+
+    app[PLAYOUT_STATES] = states
+    add_metrics(app[METRICS], states)
 
 
 async def play(store: Store, settings: Settings, options: Options, clock: Clock) -> Playout:
