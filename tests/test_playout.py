@@ -275,3 +275,32 @@ async def test_a_killed_playout_restarts_where_the_schedule_is_and_a_missing_seg
     substitutions = float(re.search(r'legaltv_playout_slate_substitutions\{channel="legal"\} (\S+)', metrics).group(1))
     assert substitutions >= 1
     assert "正在播出" in page and "missing segment of short" in page
+
+
+async def test_with_mp2_both_languages_are_mpeg1_layer2_for_older_boxes(client, channel, tmp_path):
+    app = client.server.app
+    join = ms(moment(0, 8, 0, 53))  # short, short's end, then the slate
+    sock = loopback_receiver()
+    playout, thread = await start_playout(app, sock, join, audio="mp2")
+    chunks: list[bytes] = []
+    try:
+        await asyncio.to_thread(receive, sock, chunks, join + 6000, join)
+    finally:
+        playout.stop.set()
+        await asyncio.to_thread(thread.join)
+        sock.close()
+    capture = tmp_path / "mp2.ts"
+    capture.write_bytes(b"".join(chunks))
+    a = analyse(b"".join(chunks))
+    assert a.continuity_errors == []
+    assert sorted((a.stream_types[pid], lang) for pid, lang in a.languages.items()) == [(0x03, "chi"), (0x03, "mon")]
+    decoded = frames(capture, join)
+    sound = [f for f in decoded.values() if not any(h for _, h in f)]
+    assert len(sound) == 2
+    for stream in sound:
+        times = [t for t, _ in stream]
+        assert all(t1 > t0 for t0, t1 in zip(times, times[1:]))
+        assert set(range(int(times[0] // 1000) + 1, int(join // 1000) + 5)) <= {int(t // 1000) for t in times}
+    errors = subprocess.run(["ffmpeg", "-v", "error", "-i", str(capture), "-map", "0", "-f", "null", "-"],
+                            capture_output=True, text=True, timeout=120).stderr
+    assert errors == ""

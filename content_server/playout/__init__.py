@@ -15,6 +15,8 @@ from ..schedule.lineup import Lineup
 from ..storage import Store
 from .output import open_output
 from ..ops import METRICS
+from .audio import mp2_encoder
+from .mux import MP2
 from .service import Options, Playout, plan_through
 from .status import PLAYOUT_STATES, add_metrics, read_states, state_folder
 
@@ -48,8 +50,9 @@ async def play(store: Store, settings: Settings, options: Options, clock: Clock)
     if channel is None:
         raise LookupError(f"no channel {options.channel!r}")
     service = {"zh": channel["title_zh"], "mn": channel["title_mn"]}
+    encoder = mp2_encoder() if options.audio == MP2 else None
     return Playout(settings.root, options, plan_through(asyncio.get_running_loop(), lineup, options.channel), clock,
-                   service, bilingual(PROVIDER), state_path=state_file(settings, options.channel))
+                   service, bilingual(PROVIDER), encoder, state_path=state_file(settings, options.channel))
 
 
 async def run_playout(settings: Settings, options: Options) -> None:

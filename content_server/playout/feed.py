@@ -55,6 +55,7 @@ class Feed:
         self.audio_encoder = audio_encoder
         self.on_item = on_item
         self.last_video_dts: int | None = None
+        self.last_audio_pts: dict[str, int] = {}
         self._origins: dict[Path, int] = {}
 
     def units(self, from_ms: int) -> Iterator[Timed]:
@@ -105,6 +106,10 @@ class Feed:
                 if unit.dts <= self.last_video_dts and unit is not first:
                     continue
                 self.last_video_dts = unit.dts
+            elif unit.pts <= self.last_audio_pts.get(unit.track, -1):
+                continue  # a frame overlapping the one before (segment seams of encoded audio)
+            else:
+                self.last_audio_pts[unit.track] = unit.pts
             yield unit
 
     def _tracks(self, media: Media) -> dict[str, Track] | None:
