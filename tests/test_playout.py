@@ -182,6 +182,19 @@ async def test_the_broadcast_is_continuous_cbr_and_follows_the_schedule_and_its_
         checked += 1
     assert checked >= 40
     assert a.text_tables == {("chi", 0x13), ("mon", 0x15)}  # GB2312 and UTF-8 (EN 300 468 Annex A)
+    # and its schedule (EIT 0x50), as last sent after the edit, lists the guide's programmes
+    latest = a.eit_schedule[-1][1][0]
+    sent_at = a.time_ms(next(i for i, (v, *_), _ in a.eit_schedule if v == latest), join)
+    listed = {e["start_ms"]: e for _, (v, *_), e in a.eit_schedule if v == latest}
+    horizon = ms(datetime.fromisoformat(guide[-1]["start"]))
+    expected = [g for g in guide if ms(datetime.fromisoformat(g["end"])) > sent_at
+                and ms(datetime.fromisoformat(g["start"])) < horizon]
+    assert sorted(k for k in listed if k < horizon) == [ms(datetime.fromisoformat(g["start"])) for g in expected]
+    for g in expected:
+        event = listed[ms(datetime.fromisoformat(g["start"]))]
+        assert event["end_ms"] == ms(datetime.fromisoformat(g["end"])) // 1000 * 1000
+        assert event["names"] == {"chi": g["title"]["zh"], "mon": g["title"]["mn"]}
+    assert any(g["item_id"] == "talk" and g["start"] == moment(0, 8, 1).isoformat() for g in expected)
     errors = subprocess.run(["ffmpeg", "-v", "error", "-i", str(capture), "-map", "0", "-f", "null", "-"],
                             capture_output=True, text=True, timeout=120).stderr
     assert errors == ""

@@ -54,6 +54,7 @@ class Analysis:
     stream_types: dict = field(default_factory=dict)
     sdt_names: list = field(default_factory=list)
     eit: list = field(default_factory=list)  # (packet index, section number, event dict)
+    eit_schedule: list = field(default_factory=list)  # (index, (version, section, last, segment last), event)
     text_tables: set = field(default_factory=set)  # (ISO 639, Annex A table byte) of EIT names
 
     def time_ms(self, index: int, near_ms: int) -> float:
@@ -143,7 +144,7 @@ def _section(a: Analysis, pid: int, body: bytes, index: int) -> int | None:
     table = body[0]
     length = (body[1] & 0x0F) << 8 | body[2]
     body = body[:3 + length]
-    name = {0x00: "pat", 0x02: "pmt", 0x42: "sdt", 0x4E: "eit_pf", 0x70: "tdt"}.get(table)
+    name = {0x00: "pat", 0x02: "pmt", 0x42: "sdt", 0x4E: "eit_pf", 0x50: "eit_schedule", 0x70: "tdt"}.get(table)
     if name is None:
         return None
     a.tables.setdefault(name, []).append(index)
@@ -172,8 +173,8 @@ def _section(a: Analysis, pid: int, body: bytes, index: int) -> int | None:
                     service = decode_dvb_text(payload[at + 5 + n:at + 5 + n + m])
                     a.sdt_names.append((lang, provider, service))
                     at += 5 + n + m
-    elif table == 0x4E:
-        number = body[6]
+    elif table in (0x4E, 0x50):
+        number = body[6] if table == 0x4E else (body[5] >> 1 & 0x1F, body[6], body[7], body[12])
         at = 14
         while at < len(body) - 4:
             mjd = body[at + 2] << 8 | body[at + 3]
@@ -187,7 +188,7 @@ def _section(a: Analysis, pid: int, body: bytes, index: int) -> int | None:
                     names[payload[:3].decode()] = decode_dvb_text(payload[4:4 + n])
                     a.text_tables.add((payload[:3].decode(), payload[4]))
             start_s = (mjd - 40587) * 86400 + hh * 3600 + mm * 60 + ss
-            a.eit.append((index, number, {"start_ms": start_s * 1000,
+            (a.eit if table == 0x4E else a.eit_schedule).append((index, number, {"start_ms": start_s * 1000,
                                           "end_ms": (start_s + dh * 3600 + dm * 60 + ds) * 1000,
                                           "running": body[at + 10] >> 5, "names": names}))
             at += 12 + loop

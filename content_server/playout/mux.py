@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Iterator
 
 from . import ts
 from .feed import VIDEO, Timed
@@ -28,6 +28,7 @@ PSI_EVERY_MS = 100
 SDT_EVERY_MS = 500
 TDT_EVERY_MS = 1000
 EIT_EVERY_MS = 500
+EIT_SCHEDULE_EVERY_MS = 10_000  # TR 101 211: the first day's schedule at least every 10 s
 CLOCK_HZ = 27_000_000
 
 
@@ -43,7 +44,7 @@ class Counters:
 
 class Multiplexer:
     def __init__(self, units: Iterator[Timed], muxrate: int, service: dict, provider: dict,
-                 audio: str = AAC, guide: Callable[[int], list[bytes]] | None = None):
+                 audio: str = AAC, guide=None):
         self.units, self.muxrate = units, muxrate
         self.guide = guide
         self.head: Timed | None = next(units, None)
@@ -57,9 +58,12 @@ class Multiplexer:
                 (AUDIO_STREAM_TYPES[audio], pid, ts.language_descriptor(ISO639[lang])) for lang, pid in AUDIO_PIDS.items()]),
             "sdt": ts.sdt(TRANSPORT_ID, NETWORK_ID, SERVICE_ID, provider, service),
         }
-        self.tables_due = {"psi": 0, "sdt": 0, "tdt": 0, "eit": 0}
+        self.tables_due = {"psi": 0, "sdt": 0, "tdt": 0, "eit": 0, "eit_schedule": 0}
         self.queued: deque[bytes] = deque()  # table packets, sent before anything else
-        self.guide_queued: deque[bytes] = deque()  # EIT packets, sent in place of nulls
+        # EIT sections waiting for null slots: present/following before the schedule; one
+        # section leaves whole before the next starts (they share a PID)
+        self.guide_sections: dict[str, deque[bytes]] = {"pf": deque(), "schedule": deque()}
+        self.guide_packets: deque[bytes] = deque()
         self.pes: deque[bytes] = deque()  # the packets of the PES on its way
         self.pes_pid = 0
         self.last_pcr: int | None = None
@@ -94,9 +98,16 @@ class Multiplexer:
             return ts.packet(VIDEO_PID, last, b"", pcr=now)
         if self.pes:
             return self._pes_packet()
-        if self.guide_queued:
+        if not self.guide_packets:
+            waiting = self.guide_sections["pf"] or self.guide_sections["schedule"]
+            if waiting:
+                self.guide_packets.extend(ts.packets_of_section(ts.EIT_PID, waiting.popleft(), 0)[0])
+        if self.guide_packets:
             self.counters.eit_packets += 1
-            return self.guide_queued.popleft()
+            raw = self.guide_packets.popleft()
+            counter = self.cc.get(ts.EIT_PID, 0)
+            self.cc[ts.EIT_PID] = (counter + 1) & 0x0F
+            return raw[:3] + bytes([raw[3] & 0xF0 | counter]) + raw[4:]
         self.counters.null_packets += 1
         return ts.NULL_PACKET
 
@@ -112,11 +123,14 @@ class Multiplexer:
         if now_ms >= due["tdt"]:
             due["tdt"] = now_ms + TDT_EVERY_MS
             self._queue(ts.TDT_PID, ts.tdt(now_ms))
-        if self.guide is not None and now_ms >= due["eit"] and not self.guide_queued:
+        if self.guide is None:
+            return
+        if now_ms >= due["eit"] and not self.guide_sections["pf"]:
             due["eit"] = now_ms + EIT_EVERY_MS
-            for data in self.guide(now_ms):
-                packets, self.cc[ts.EIT_PID] = ts.packets_of_section(ts.EIT_PID, data, self.cc.get(ts.EIT_PID, 0))
-                self.guide_queued.extend(packets)
+            self.guide_sections["pf"].extend(self.guide.present_following(now_ms))
+        if now_ms >= due["eit_schedule"] and not self.guide_sections["schedule"]:
+            due["eit_schedule"] = now_ms + EIT_SCHEDULE_EVERY_MS
+            self.guide_sections["schedule"].extend(self.guide.schedule(now_ms))
 
     def _queue(self, pid: int, data: bytes) -> None:
         packets, self.cc[pid] = ts.packets_of_section(pid, data, self.cc.get(pid, 0))

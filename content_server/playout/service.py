@@ -108,7 +108,7 @@ class Playout:
         feed = Feed(self.root, self._next_item, self.options.rung, self.audio_encoder, self._placed)
         guide = eit.Guide(self.plan)
         self.mux = mux = Multiplexer(feed.units(now_ms), self.options.muxrate, self.service, self.provider,
-                                     self.options.audio, guide.sections)
+                                     self.options.audio, guide)
         self.state.on_air, self.state.started_ms = True, now_ms
         packet_seconds = 188 * 8 / self.options.muxrate
         started, sent = time.monotonic(), 0
