@@ -118,6 +118,7 @@ async def test_the_broadcast_is_continuous_cbr_and_follows_the_schedule_and_its_
 
     # then a headend's probe finds nothing broken (TR 101 290 priority 1)
     assert a.continuity_errors == []
+    assert playout.mux.counters.late_units == 0  # every unit left before its decode time
     steps = [c1 - c0 for (_, c0), (_, c1) in zip(a.pcrs, a.pcrs[1:])]
     assert steps and min(steps) > 0 and max(steps) <= 40 * 27_000
     for table in ("pat", "pmt"):

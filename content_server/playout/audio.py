@@ -2,7 +2,6 @@
 segment at a time, keeping the segment's own start time."""
 from __future__ import annotations
 
-import subprocess
 from collections import OrderedDict
 from pathlib import Path
 from typing import Callable

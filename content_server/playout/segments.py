@@ -138,8 +138,3 @@ def mpeg_audio_frames(data: bytes, pts: int) -> list[Unit]:
         t += duration
     return frames
 
-
-def first_pts(path: Path) -> int | None:
-    """The presentation time the stored track starts at (its first unit's PTS)."""
-    _, units = read_segment(path)
-    return min((u.pts for u in units[:8]), default=None)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import os
 import threading
 import time
@@ -23,9 +22,6 @@ from . import eit
 from .feed import Feed, Placement
 from .mux import AAC, Multiplexer
 from .output import UdpOutput
-from .segments import Unit
-
-log = logging.getLogger(__name__)
 
 BURST_PACKETS = 7  # one datagram
 

@@ -181,11 +181,3 @@ def packet(pid: int, counter: int, payload: bytes, start: bool = False, pcr: int
     head = bytes([SYNC, (0x40 if start else 0) | pid >> 8, pid & 0xFF, control | counter])
     return head + adaptation + payload
 
-
-def payload_room(start: bool, pcr: bool, random_access: bool) -> int:
-    """How many payload bytes one packet can take with these adaptation fields."""
-    if pcr:
-        return 184 - 8
-    if random_access:
-        return 184 - 2
-    return 184
