@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import threading
+import shutil
 import time
 from datetime import datetime
 
@@ -17,9 +18,11 @@ from content_server.kernel.config import SETTINGS
 from content_server.playout import play
 from content_server.playout.output import UdpOutput
 from content_server.playout.service import Options
-from content_server.storage import STORE
+from content_server.playout.subtitles import picture
+from content_server.storage import STORE, media
 
-from .channel_media import install, install_slate, make_renditions
+from . import given
+from .channel_media import RUNGS, install, install_slate, make_renditions
 from .conftest import METRICS
 from .console_session import sign_in
 from .test_channel_live import moment
@@ -79,15 +82,24 @@ def ms(dt: datetime) -> int:
 
 
 def frames(path, near_ms: int) -> dict:
-    """Decoded frames per stream (ffprobe decodes each one): {index: [(epoch ms, height)]}."""
+    """Decoded pictures and sound per stream (ffprobe decodes each one): {index: [(epoch ms, height)]}."""
     out = subprocess.run(["ffprobe", "-v", "error", "-show_frames", "-show_entries",
-                          "frame=stream_index,pts,height", "-of", "json", str(path)],
+                          "frame=stream_index,pts,height,media_type", "-of", "json", str(path)],
                          capture_output=True, text=True, timeout=120, check=True)
     found: dict = {}
     for frame in json.loads(out.stdout)["frames"]:
-        if frame.get("pts") is not None:
+        if frame.get("pts") is not None and frame.get("media_type") != "subtitle":
             found.setdefault(frame["stream_index"], []).append((epoch_ms(int(frame["pts"]), near_ms), frame.get("height")))
     return found
+
+
+def subtitle_frames(path, stream: str, near_ms: int) -> tuple[list, str]:
+    """Decoded DVB subtitle pages of one stream: [(epoch ms, rectangles)], and the decoder's complaints."""
+    out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", stream, "-show_frames", "-show_entries",
+                          "subtitle=pts,num_rects", "-of", "json", str(path)],
+                         capture_output=True, text=True, timeout=120, check=True)
+    pages = [(epoch_ms(int(f["pts"]) * 90 // 1000, near_ms), f["num_rects"]) for f in json.loads(out.stdout)["frames"]]
+    return pages, out.stderr
 
 
 def on_air(guide: list[dict], at_ms: float) -> dict:
@@ -196,9 +208,18 @@ async def test_the_broadcast_is_continuous_cbr_and_follows_the_schedule_and_its_
         assert event["end_ms"] == ms(datetime.fromisoformat(g["end"])) // 1000 * 1000
         assert event["names"] == {"chi": g["title"]["zh"], "mon": g["title"]["mn"]}
     assert any(g["item_id"] == "talk" and g["start"] == moment(0, 8, 1).isoformat() for g in expected)
-    errors = subprocess.run(["ffmpeg", "-v", "error", "-i", str(capture), "-map", "0", "-f", "null", "-"],
+    errors = subprocess.run(["ffmpeg", "-v", "error", "-i", str(capture), "-map", "0:v", "-map", "0:a", "-f", "null", "-"],
                             capture_output=True, text=True, timeout=120).stderr
     assert errors == ""
+    # and talk's Chinese subtitles come as DVB subtitles a receiver decodes, on each cue's time
+    assert sorted(lang for pid, lang in a.languages.items() if a.stream_types[pid] == 0x06) == ["chi", "mon"]
+    pages, complaints = subtitle_frames(capture, "s:0", join)
+    assert complaints == ""
+    talks = [ms(datetime.fromisoformat(g["start"])) for g in guide if g["item_id"] == "talk"]
+    shows = [start + 2000 * i for start in talks for i in range(3)
+             if pictures[0][0] <= start + 2000 * i < pictures[-1][0] - 2000]
+    seen = sorted((round(t), n) for t, n in pages if t < pictures[-1][0] - 2000)
+    assert seen == sorted([(t, 1) for t in shows] + [(t + 1500, 0) for t in shows])
 
 
 ALL_DAY = {"seed": 1, "playlists": {"mix": ["short", "talk"]}, "overrides": [],
@@ -291,9 +312,22 @@ async def test_a_killed_playout_restarts_where_the_schedule_is_and_a_missing_seg
     assert "正在播出" in page and "missing segment of short" in page
 
 
+def add_mongolian_subtitles(app) -> None:
+    """Gives talk Mongolian subtitles too, cued as its Chinese ones."""
+    root = app[SETTINGS].root
+    chinese, mongolian = root.rendition_dir("talk") / "subs_zh", root.rendition_dir("talk") / "subs_mn"
+    shutil.copytree(chinese, mongolian)
+    for vtt in mongolian.glob("*.vtt"):
+        vtt.write_text(vtt.read_text(encoding="utf-8").replace("字幕", "ᠬᠠᠤᠯᠢ ᠶᠢᠨ ᠵᠠᠰᠠᠭ"), encoding="utf-8")
+    ladder = [{"name": r, "width": RUNGS[r][0], "height": RUNGS[r][1], "bandwidth": RUNGS[r][2]} for r in ("144p", "180p")]
+    given.write(app[STORE], media.finish_job, "talk", 6.0, ladder, ["zh", "mn"])
+
+
 async def test_with_mp2_both_languages_are_mpeg1_layer2_for_older_boxes(client, channel, tmp_path):
+    """And the Mongolian subtitles are drawn shaped, in a vertical column at the right."""
     app = client.server.app
-    join = ms(moment(0, 8, 0, 53))  # short, short's end, then the slate
+    add_mongolian_subtitles(app)
+    join = ms(moment(0, 8, 0, 43))  # talk (42–48) with its cues at 44 and 46, then short
     sock = loopback_receiver()
     playout, thread = await start_playout(app, sock, join, audio="mp2")
     chunks: list[bytes] = []
@@ -307,7 +341,8 @@ async def test_with_mp2_both_languages_are_mpeg1_layer2_for_older_boxes(client, 
     capture.write_bytes(b"".join(chunks))
     a = analyse(b"".join(chunks))
     assert a.continuity_errors == []
-    assert sorted((a.stream_types[pid], lang) for pid, lang in a.languages.items()) == [(0x03, "chi"), (0x03, "mon")]
+    assert sorted((a.stream_types[pid], lang) for pid, lang in a.languages.items()) == [
+        (0x03, "chi"), (0x03, "mon"), (0x06, "chi"), (0x06, "mon")]  # MPEG-1 audio and DVB subtitles
     decoded = frames(capture, join)
     sound = [f for f in decoded.values() if not any(h for _, h in f)]
     assert len(sound) == 2
@@ -315,6 +350,19 @@ async def test_with_mp2_both_languages_are_mpeg1_layer2_for_older_boxes(client, 
         times = [t for t, _ in stream]
         assert all(t1 > t0 for t0, t1 in zip(times, times[1:]))
         assert set(range(int(times[0] // 1000) + 1, int(join // 1000) + 5)) <= {int(t // 1000) for t in times}
-    errors = subprocess.run(["ffmpeg", "-v", "error", "-i", str(capture), "-map", "0", "-f", "null", "-"],
+    errors = subprocess.run(["ffmpeg", "-v", "error", "-i", str(capture), "-map", "0:v", "-map", "0:a", "-f", "null", "-"],
                             capture_output=True, text=True, timeout=120).stderr
     assert errors == ""
+    talk = ms(moment(0, 8, 0, 42))
+    for stream in ("s:0", "s:1"):
+        pages, complaints = subtitle_frames(capture, stream, join)
+        assert complaints == ""
+        assert [(round(t), n) for t, n in pages] == [(talk + cue + end, 1 - end // 1500) for cue in (0, 2000, 4000)
+                                                     for end in (0, 1500)]  # joined at the 08:00:42 key frame
+
+
+def test_mongolian_subtitles_are_a_shaped_vertical_column_at_the_right():
+    column, x, y = picture("ᠬᠠᠤᠯᠢ ᠶᠢᠨ ᠵᠠᠰᠠᠭ", "mn")
+    across, _, _ = picture("字幕 0", "zh")
+    assert column.height > 4 * column.width and x > 1920 * 3 // 4
+    assert across.width > across.height

@@ -158,7 +158,7 @@ def _section(a: Analysis, pid: int, body: bytes, index: int) -> int | None:
             es_len = (body[at + 3] & 0x0F) << 8 | body[at + 4]
             a.stream_types[es] = stream_type
             for tag, payload in _descriptors(body[at + 5:at + 5 + es_len]):
-                if tag == 0x0A:
+                if tag in (0x0A, 0x59):  # ISO 639 language, DVB subtitling
                     a.languages[es] = payload[:3].decode()
             at += 5 + es_len
     elif table == 0x42:

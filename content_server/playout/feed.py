@@ -19,6 +19,7 @@ from ..kernel.config import DataRoot
 from ..schedule.library import SLATE_ID, Library, Media, Track
 from ..schedule.live import LANGUAGES, track_for
 from ..schedule.planner import Item
+from . import subtitles
 from .segments import Unit, read_segment
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ class Feed:
         self.on_item = on_item
         self.last_video_dts: int | None = None
         self.last_audio_pts: dict[str, int] = {}
+        self.subtitle_versions: dict[str, int] = {}
         self._origins: dict[Path, int] = {}
 
     def units(self, from_ms: int) -> Iterator[Timed]:
@@ -101,16 +103,50 @@ class Feed:
             if tracks.get(lang):
                 streams.append(_shifted(self._track_units(media, lang, tracks[lang], start_90, end_90,
                                                           first.pts - shift, loops), shift))
+        for lang, track in media.subtitles.items():
+            if lang in LANGUAGES:
+                streams.append(self._subtitle_units(media, lang, track, start_90 + shift, end_90, first.pts))
         for unit in heapq.merge(*streams, key=lambda u: u.dts):
             if unit.track == VIDEO:
                 if unit.dts <= self.last_video_dts and unit is not first:
                     continue
                 self.last_video_dts = unit.dts
+            elif unit.track.startswith("subs_"):
+                pass
             elif unit.pts <= self.last_audio_pts.get(unit.track, -1):
                 continue  # a frame overlapping the one before (segment seams of encoded audio)
             else:
                 self.last_audio_pts[unit.track] = unit.pts
             yield unit
+
+    def _subtitle_units(self, media: Media, lang: str, track: Track, start_90: int, end_90: int,
+                        from_90: int) -> Iterator[Timed]:
+        """A display set at each cue's start and an empty page at its end (unless the next cue
+        has begun), from the stored WebVTT cues (timed from the video's start)."""
+        try:
+            cues = subtitles.read_track_cues(self._folder(media, track), track.uris)
+        except (OSError, UnicodeDecodeError) as exc:
+            log.error("could not read the %s subtitles of %s: %s", lang, media.id, exc)
+            return
+        name = f"subs_{lang}"
+        for n, cue in enumerate(cues):
+            show = max(start_90 + round(cue.start * 90000), from_90)
+            hide = min(start_90 + round(cue.end * 90000), end_90)
+            if show >= end_90:
+                return
+            if hide <= show:
+                continue
+            image, x, y = subtitles.picture(cue.text, lang)
+            seconds = (hide - show) // 90000 + 1
+            yield Timed(name, show, show, subtitles.display_set(image, x, y, self._page_version(name), seconds), True)
+            following = cues[n + 1].start if n + 1 < len(cues) else None
+            if following is None or start_90 + round(following * 90000) > hide:
+                yield Timed(name, hide, hide, subtitles.clear_set(self._page_version(name)), True)
+
+    def _page_version(self, name: str) -> int:
+        """A new page version for each display set: receivers skip a page whose version they have."""
+        version = self.subtitle_versions[name] = (self.subtitle_versions.get(name, -1) + 1) & 0x0F
+        return version
 
     def _tracks(self, media: Media) -> dict[str, Track] | None:
         video = track_for(media, self.rung, "")

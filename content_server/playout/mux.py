@@ -11,11 +11,13 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from . import ts
+from . import subtitles, ts
 from .feed import VIDEO, Timed
 
 VIDEO_PID, PMT_PID = 0x100, 0x1000
 AUDIO_PIDS = {"zh": 0x101, "mn": 0x102}
+SUBTITLE_PIDS = {"subs_zh": 0x103, "subs_mn": 0x104}
+PIDS = {VIDEO: VIDEO_PID, **AUDIO_PIDS, **SUBTITLE_PIDS}
 ISO639 = {"zh": "chi", "mn": "mon"}
 PROGRAM = SERVICE_ID = 1
 TRANSPORT_ID = NETWORK_ID = 1
@@ -39,7 +41,7 @@ class Counters:
     null_packets: int = 0
     eit_packets: int = 0
     late_units: int = 0  # units that left after their decode time: the muxrate is too low
-    pes: dict = field(default_factory=lambda: {VIDEO: 0, "zh": 0, "mn": 0})
+    pes: dict = field(default_factory=lambda: dict.fromkeys(PIDS, 0))
 
 
 class Multiplexer:
@@ -55,7 +57,8 @@ class Multiplexer:
         self.tables = {
             "pat": ts.pat(TRANSPORT_ID, PROGRAM, PMT_PID),
             "pmt": ts.pmt(PROGRAM, VIDEO_PID, [(0x1B, VIDEO_PID, b"")] + [
-                (AUDIO_STREAM_TYPES[audio], pid, ts.language_descriptor(ISO639[lang])) for lang, pid in AUDIO_PIDS.items()]),
+                (AUDIO_STREAM_TYPES[audio], pid, ts.language_descriptor(ISO639[lang])) for lang, pid in AUDIO_PIDS.items()] + [
+                (0x06, pid, ts.subtitling_descriptor(ISO639[track[5:]], subtitles.PAGE)) for track, pid in SUBTITLE_PIDS.items()]),
             "sdt": ts.sdt(TRANSPORT_ID, NETWORK_ID, SERVICE_ID, provider, service),
         }
         self.tables_due = {"psi": 0, "sdt": 0, "tdt": 0, "eit": 0, "eit_schedule": 0}
@@ -144,9 +147,10 @@ class Multiplexer:
         if unit.dts < now_90:
             self.counters.late_units += 1
         video = unit.track == VIDEO
-        pid = VIDEO_PID if video else AUDIO_PIDS[unit.track]
+        pid = PIDS[unit.track]
         self.counters.pes[unit.track] += 1
-        data = ts.pes_header(0xE0 if video else 0xC0, unit.pts, unit.dts if video else None, len(unit.data)) + unit.data
+        stream_id = 0xE0 if video else 0xBD if pid in SUBTITLE_PIDS.values() else 0xC0
+        data = ts.pes_header(stream_id, unit.pts, unit.dts if video else None, len(unit.data)) + unit.data
         self.pes_pid = pid
         self.pes_key = unit.key and video
         self.pes = deque([data])

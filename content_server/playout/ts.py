@@ -88,6 +88,11 @@ def pmt(program: int, pcr_pid: int, streams: list[tuple[int, int, bytes]]) -> by
     return section(0x02, program, body)
 
 
+def subtitling_descriptor(iso639: str, page: int) -> bytes:
+    """DVB subtitles for an HD display (type 0x14) on composition and ancillary page `page`."""
+    return descriptor(0x59, iso639.encode("ascii") + bytes([0x14]) + page.to_bytes(2, "big") * 2)
+
+
 def language_descriptor(iso639: str) -> bytes:
     return descriptor(0x0A, iso639.encode("ascii") + b"\x00")  # audio type 0: undefined (normal)
 
@@ -146,7 +151,8 @@ def pes_header(stream_id: int, pts: int, dts: int | None, payload_length: int) -
         flags, fields = 0x80, _timestamp(0x2, pts)
     length = 3 + len(fields) + payload_length
     size = 0 if stream_id == 0xE0 or length > 0xFFFF else length
-    return b"\x00\x00\x01" + bytes([stream_id]) + size.to_bytes(2, "big") + bytes([0x80, flags, len(fields)]) + fields
+    aligned = 0x84 if stream_id == 0xBD else 0x80  # DVB subtitles start a display set in each PES
+    return b"\x00\x00\x01" + bytes([stream_id]) + size.to_bytes(2, "big") + bytes([aligned, flags, len(fields)]) + fields
 
 
 def _timestamp(marker: int, value: int) -> bytes:
