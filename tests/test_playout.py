@@ -366,3 +366,19 @@ def test_mongolian_subtitles_are_a_shaped_vertical_column_at_the_right():
     across, _, _ = picture("字幕 0", "zh")
     assert column.height > 4 * column.width and x > 1920 * 3 // 4
     assert across.width > across.height
+
+
+@pytest.mark.timeout(60)
+def test_with_nothing_to_copy_the_stream_keeps_its_rate_tables_and_padding(tmp_path):
+    """Given a channel that was deleted and no slate made: the headend still gets a valid stream."""
+    from content_server.kernel.config import DataRoot
+    from content_server.playout.feed import Feed
+    from content_server.playout.mux import Multiplexer
+    from content_server.schedule.library import Library
+
+    feed = Feed(DataRoot(tmp_path), lambda at: (None, Library()), "1080p")
+    mux = Multiplexer(feed.units(1_800_000_000_000), MUXRATE, TITLE, TITLE)
+    data = mux.take(MUXRATE * 3 // (188 * 8))  # three seconds of stream
+    a = analyse(data)
+    assert a.continuity_errors == [] and len(a.tables["pat"]) >= 29 and a.pes == {}
+    assert (a.pcrs[-1][1] - a.pcrs[0][1]) / 27_000_000 > 2.9

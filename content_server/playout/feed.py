@@ -25,6 +25,7 @@ from .segments import Unit, read_segment
 log = logging.getLogger(__name__)
 
 VIDEO = "video"
+GAP = "gap"  # an instant with nothing to copy: the multiplexer sends padding until it
 FRAME_90K = 3600  # one frame at 25 fps: the least step between two items' decode times
 
 
@@ -65,10 +66,14 @@ class Feed:
         at = from_ms
         while True:
             item, library = self.next_item(at)
-            if item is None:  # no such channel (any more): nothing to copy for a second
-                at += 1000
-                continue
-            yield from self._item_units(item, library, at)
+            if item is None:  # no such channel (any more): the slate, asking again each second
+                item = Item(at, at + 1000, "slate", None, {})
+            copied = False
+            for unit in self._item_units(item, library, at):
+                copied = True
+                yield unit
+            if not copied:  # not even a slate to copy: the stream goes on with its tables and padding
+                yield Timed(GAP, item.end_ms * 90, item.end_ms * 90, b"", False)
             at = item.end_ms
 
     def _item_units(self, item: Item, library: Library, from_ms: int) -> Iterator[Timed]:

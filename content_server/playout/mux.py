@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from . import subtitles, ts
-from .feed import VIDEO, Timed
+from .feed import GAP, VIDEO, Timed
 
 VIDEO_PID, PMT_PID = 0x100, 0x1000
 AUDIO_PIDS = {"zh": 0x101, "mn": 0x102}
@@ -144,6 +144,8 @@ class Multiplexer:
         if unit is None or unit.dts - DELAY_MS * 90 > now_90:
             return
         self.head = next(self.units, None)
+        if unit.track == GAP:
+            return
         if unit.dts < now_90:
             self.counters.late_units += 1
         video = unit.track == VIDEO
