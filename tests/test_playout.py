@@ -185,10 +185,10 @@ async def test_the_broadcast_is_continuous_cbr_and_follows_the_schedule_and_its_
     for index, number, event in a.eit:
         at = a.time_ms(index, join)
         item = on_air(guide, at)
+        if abs(at - ms(datetime.fromisoformat(item["start"]))) < 200:
+            continue  # made just before a join and sent just after it
         if number == 1:
             item = on_air(guide, ms(datetime.fromisoformat(item["end"])))
-        elif abs(at - ms(datetime.fromisoformat(item["start"]))) < 200:
-            continue  # made just before a join and sent just after it
         assert event["start_ms"] == ms(datetime.fromisoformat(item["start"])) // 1000 * 1000, (at, number)
         assert event["names"] == {"chi": item["title"]["zh"], "mon": item["title"]["mn"]}
         assert event["running"] == (4 if number == 0 else 1)
@@ -216,10 +216,11 @@ async def test_the_broadcast_is_continuous_cbr_and_follows_the_schedule_and_its_
     pages, complaints = subtitle_frames(capture, "s:0", join)
     assert complaints == ""
     talks = [ms(datetime.fromisoformat(g["start"])) for g in guide if g["item_id"] == "talk"]
-    shows = [start + 2000 * i for start in talks for i in range(3)
-             if pictures[0][0] <= start + 2000 * i < pictures[-1][0] - 2000]
-    seen = sorted((round(t), n) for t, n in pages if t < pictures[-1][0] - 2000)
-    assert seen == sorted([(t, 1) for t in shows] + [(t + 1500, 0) for t in shows])
+    bound = pictures[-1][0] - 2000  # pages near the capture's end may not have arrived whole
+    shows = [start + 2000 * i for start in talks for i in range(3) if pictures[0][0] <= start + 2000 * i]
+    expected = [(t, 1) for t in shows] + [(t + 1500, 0) for t in shows]
+    assert sorted((round(t), n) for t, n in pages if t < bound) == sorted(e for e in expected if e[0] < bound)
+    assert len([e for e in expected if e[0] < bound]) >= 8
 
 
 ALL_DAY = {"seed": 1, "playlists": {"mix": ["short", "talk"]}, "overrides": [],
