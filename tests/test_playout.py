@@ -2,7 +2,9 @@
 socket on loopback, across joins between items, the slate and one schedule edit."""
 import asyncio
 import json
+import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -228,6 +230,16 @@ ALL_DAY = {"seed": 1, "playlists": {"mix": ["short", "talk"]}, "overrides": [],
                       "source": {"type": "playlist", "playlist": "mix"}, "order": "in_order"}]}
 
 
+async def all_day_channel(client, make_account, renditions) -> None:
+    app = client.server.app
+    install(app[STORE], app[SETTINGS].root, renditions, "talk")
+    install(app[STORE], app[SETTINGS].root, renditions, "short")
+    install_slate(app[SETTINGS].root, renditions)
+    editor = make_account("saran", "editor")
+    resp = await client.post("/api/v1/channels", headers=editor, json={"id": "legal", "title": TITLE, "schedule": ALL_DAY})
+    assert resp.status == 201, await resp.text()
+
+
 def drain(sock: socket.socket, chunks: list[bytes]) -> None:
     """Takes what a killed playout had already sent."""
     sock.setblocking(False)
@@ -245,13 +257,8 @@ async def test_a_killed_playout_restarts_where_the_schedule_is_and_a_missing_seg
     """Given a channel playing short and talk all day, with one segment of short lost from disk."""
     app = client.server.app
     root = app[SETTINGS].root
-    install(app[STORE], root, renditions, "talk")
-    install(app[STORE], root, renditions, "short")
-    install_slate(root, renditions)
+    await all_day_channel(client, make_account, renditions)
     (root.rendition_dir("short") / "144p" / "seg_00001.ts").unlink()
-    editor = make_account("saran", "editor")
-    resp = await client.post("/api/v1/channels", headers=editor, json={"id": "legal", "title": TITLE, "schedule": ALL_DAY})
-    assert resp.status == 201, await resp.text()
     sock = loopback_receiver()
     command = [sys.executable, "-m", "content_server.cli", "playout", "legal", "--muxrate", str(MUXRATE),
                "--output", f"udp://127.0.0.1:{sock.getsockname()[1]}?pkt_size=1316", "--data", str(root.root),
@@ -383,3 +390,28 @@ def test_with_nothing_to_copy_the_stream_keeps_its_rate_tables_and_padding(tmp_p
     a = analyse(data)
     assert a.continuity_errors == [] and len(a.tables["pat"]) >= 29 and a.pes == {}
     assert (a.pcrs[-1][1] - a.pcrs[0][1]) / 27_000_000 > 2.9
+
+
+async def test_a_playout_configured_beside_the_server_is_started_again_when_killed(
+        client, make_account, renditions, server_process, monkeypatch):
+    """Given `serve` configured to broadcast the channel (setting `playouts`)."""
+    await all_day_channel(client, make_account, renditions)
+    sock = loopback_receiver()
+    url = f"udp://127.0.0.1:{sock.getsockname()[1]}?pkt_size=1316"
+    monkeypatch.setenv("LEGAL_TV_PLAYOUTS", json.dumps({"legal": {"output": url, "muxrate": MUXRATE}}))
+    started = time.time()
+    server_process()
+    state_path = client.server.app[SETTINGS].root.root / "playout" / "legal.json"
+    try:
+        chunks: list[bytes] = []
+        await asyncio.to_thread(receive, sock, chunks, int(started * 1000) + 2000, int(started * 1000))
+        first = json.loads(state_path.read_text())["pid"]
+        # when its process is killed
+        os.kill(first, signal.SIGKILL)
+        killed = time.time()
+        # then the server starts it again and the broadcast comes back where the schedule is
+        after: list[bytes] = []
+        await asyncio.to_thread(receive, sock, after, int(killed * 1000) + 2000, int(killed * 1000))
+    finally:
+        sock.close()
+    assert json.loads(state_path.read_text())["pid"] != first

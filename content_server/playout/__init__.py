@@ -8,6 +8,7 @@ import signal
 
 from aiohttp import web
 
+from ..kernel.background import in_background
 from ..kernel.clock import CLOCK, Clock
 from ..kernel.config import SETTINGS, Settings
 from ..kernel.i18n import N_, bilingual
@@ -18,6 +19,7 @@ from ..ops import METRICS
 from .audio import mp2_encoder
 from .mux import MP2
 from .service import Options, Playout, plan_through
+from .supervisor import keep_playing
 from .status import PLAYOUT_STATES, add_metrics, read_states, state_folder
 
 log = logging.getLogger(__name__)
@@ -40,6 +42,8 @@ def setup(app: web.Application) -> None:
 
     app[PLAYOUT_STATES] = states
     add_metrics(app[METRICS], states)
+    if settings.playouts:
+        app.cleanup_ctx.append(in_background(keep_playing))
 
 
 async def play(store: Store, settings: Settings, options: Options, clock: Clock) -> Playout:

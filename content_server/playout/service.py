@@ -41,6 +41,7 @@ class State:
     channel: str
     output: str
     muxrate: int
+    pid: int = field(default_factory=os.getpid)
     on_air: bool = False
     started_ms: int = 0
     item_start_ms: int | None = None
