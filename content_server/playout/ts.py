@@ -5,6 +5,7 @@ ETSI EN 300 468), PES packets of copied video and audio, PCR in adaptation field
 """
 from __future__ import annotations
 
+import zlib
 from datetime import datetime, timezone
 
 PACKET = 188
@@ -18,25 +19,14 @@ GB2312 = b"\x13"
 UTF8 = b"\x15"
 
 
-def _crc_table() -> list[int]:
-    table = []
-    for byte in range(256):
-        crc = byte << 24
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x04C11DB7) if crc & 0x80000000 else crc << 1
-        table.append(crc & 0xFFFFFFFF)
-    return table
-
-
-_CRC = _crc_table()
+_REVERSED = bytes(int(f"{b:08b}"[::-1], 2) for b in range(256))
 
 
 def crc32_mpeg(data: bytes) -> int:
-    """The CRC that ends every PSI/SI section (MSB first, no reflection, no final xor)."""
-    crc = 0xFFFFFFFF
-    for byte in data:
-        crc = ((crc << 8) & 0xFFFFFFFF) ^ _CRC[((crc >> 24) ^ byte) & 0xFF]
-    return crc
+    """The CRC that ends every PSI/SI section (CRC-32/MPEG-2: MSB first, no final xor), computed
+    by zlib's reflected CRC-32 on bit-reversed bytes, then reversed back."""
+    reflected = zlib.crc32(data.translate(_REVERSED)) ^ 0xFFFFFFFF
+    return int(f"{reflected:032b}"[::-1], 2)
 
 
 def section(table_id: int, extension: int, body: bytes, version: int = 0, number: int = 0,
