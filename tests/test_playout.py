@@ -155,6 +155,9 @@ async def test_the_broadcast_is_continuous_cbr_and_follows_the_schedule_and_its_
     assert sorted(audio.values()) == ["chi", "mon"]
     assert ("chi", "12348公共法律服务", "法治频道") in [(l, p, s) for l, p, s in a.sdt_names]
     assert ("mon", TITLE["mn"]) in [(l, s) for l, _, s in a.sdt_names]
+    programs = json.loads(subprocess.run(["ffprobe", "-v", "error", "-show_programs", "-of", "json", str(capture)],
+                                         capture_output=True, text=True, timeout=60, check=True).stdout)["programs"]
+    assert programs[0]["tags"] == {"service_name": "法治频道", "service_provider": "12348公共法律服务"}  # as a receiver lists it
     # timestamps never step back across the joins
     for pid, stamps in a.pes.items():
         order = [d for _, d in stamps] if a.stream_types[pid] == 0x1B else [p for p, _ in stamps]
