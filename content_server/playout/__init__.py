@@ -12,15 +12,15 @@ from ..kernel.background import in_background
 from ..kernel.clock import CLOCK, Clock
 from ..kernel.config import SETTINGS, Settings
 from ..kernel.i18n import N_, bilingual
+from ..ops import METRICS
 from ..schedule.lineup import Lineup
 from ..storage import Store
-from .output import open_output
-from ..ops import METRICS
 from .audio import mp2_encoder
 from .mux import MP2
+from .output import open_output
 from .service import Options, Playout, plan_through
-from .supervisor import keep_playing
 from .status import PLAYOUT_STATES, add_metrics, read_states, state_folder
+from .supervisor import keep_playing
 
 log = logging.getLogger(__name__)
 
