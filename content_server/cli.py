@@ -44,6 +44,19 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="fill the data root with sample bilingual content")
     add_setting_options(demo, DEMO_SETTINGS)
 
+    playout = sub.add_parser("playout", help="broadcast a channel as a constant-bitrate MPEG-TS",
+                             description="Play a channel as the schedule has it now, item after item, as one "
+                                         "continuous constant-bitrate MPEG transport stream copied from the stored "
+                                         "segments (video is never encoded). Stops on SIGTERM or SIGINT.")
+    playout.add_argument("channel")
+    playout.add_argument("--output", required=True,
+                         help="udp://HOST:PORT?pkt_size=1316 (a multicast group takes &ttl=N&localaddr=IP)")
+    playout.add_argument("--muxrate", type=int, default=8_000_000, help="constant bitrate in bit/s, nulls included")
+    playout.add_argument("--rung", default="1080p", help="copy the stored rung nearest this height")
+    playout.add_argument("--audio", choices=("aac", "mp2"), default="aac",
+                         help="aac copies the stored audio; mp2 encodes MPEG-1 Layer II for older DVB-C boxes")
+    add_setting_options(playout, STORE_SETTINGS)
+
     user = sub.add_parser("user", help="manage console accounts").add_subparsers(dest="action", required=True)
     add = user.add_parser("add", help="add an account; the password is read from standard input")
     add.add_argument("name")
@@ -90,6 +103,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         from .demo import fill_demo
         fill_demo(settings)
+        return 0
+    if args.command == "playout":
+        import asyncio
+        from .playout import run_playout
+        from .playout.service import Options
+        asyncio.run(run_playout(settings, Options(args.channel, args.output, args.muxrate, args.rung, args.audio)))
         return 0
     store = Store(settings.database_url)
     try:

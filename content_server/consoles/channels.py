@@ -8,6 +8,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from ..kernel.i18n import N_, translate
+from ..playout.status import PLAYOUT_STATES
 from ..schedule.planner import OFF_AIR
 from ..storage import STORE, schedule as schedule_sql
 from . import console_language, console_page, render
@@ -50,8 +51,9 @@ async def channels_page(request: web.Request) -> web.Response:
     categories = [{"id": k, "ready": n} for k, n in sorted(ready.items())]
     language = console_language(request)
     texts = {key: translate(msgid, language) for key, msgid in TEXTS.items()}
+    playout = (await request.app[PLAYOUT_STATES]()).get(chosen)
     return render(request, "channels.html", channels=rows, channel=row, document=document,
-                  categories=categories, texts=texts)
+                  categories=categories, texts=texts, playout=playout)
 
 
 def _channels_and_ready_counts(tx) -> tuple[list, dict]:

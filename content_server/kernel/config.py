@@ -119,6 +119,9 @@ class Settings:
     header_timeout_seconds: float = setting(30.0, "a connection must deliver a whole request head this soon after "
                                                   "connecting or after its previous answer, else it is closed")
     body_timeout_seconds: float = setting(30.0, "longest silence while a JSON or form body arrives (then 408)")
+    playouts: dict = setting({}, "broadcast playouts run (and restarted) beside the server, as JSON "
+                                 "{channel: output URL or {\"output\", \"muxrate\", \"rung\", \"audio\"}}, e.g. "
+                                 "{\"legal\": \"udp://239.10.1.1:5000?pkt_size=1316&ttl=4\"}")
     extra: dict = setting({}, "tuning knobs as a JSON object, e.g. {\"x264_preset\": \"veryfast\"}")
 
     @property
