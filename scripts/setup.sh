@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 
 SYSTEM_PACKAGES=(ffmpeg xvfb libmtdev1 chromium fonts-noto-core fonts-noto-cjk
                  wrk nginx-light iproute2 sqlite3 stress-ng postgresql
+                 # the broadcast playout's SRT output (srt-live-transmit)
+                 srt-tools
                  # build/pillow_raqm_wheel.py: the box's Pillow recipe built here (raqm vendored)
                  patch libjpeg-dev zlib1g-dev libfreetype-dev libharfbuzz-dev libfribidi-dev libharfbuzz-bin)
 

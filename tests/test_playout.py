@@ -18,7 +18,7 @@ import pytest
 from content_server.kernel.clock import CLOCK
 from content_server.kernel.config import SETTINGS
 from content_server.playout import play
-from content_server.playout.output import UdpOutput
+from content_server.playout.output import SrtOutput, UdpOutput
 from content_server.playout.service import Options
 from content_server.playout.subtitles import picture
 from content_server.storage import STORE, media
@@ -370,6 +370,50 @@ async def test_with_mp2_both_languages_are_mpeg1_layer2_for_older_boxes(client, 
         assert complaints == ""
         assert [(round(t), n) for t, n in pages] == [(talk + cue + end, 1 - end // 1500) for cue in (0, 2000, 4000)
                                                      for end in (0, 1500)]  # joined at the 08:00:42 key frame
+
+
+def free_udp_port() -> int:
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    return port
+
+
+@pytest.mark.skipif(shutil.which("srt-live-transmit") is None, reason="srt-tools is not installed")
+async def test_over_srt_the_headend_gets_the_same_packets_at_the_same_constant_rate(client, channel):
+    """Given a headend listening for SRT on loopback (srt-live-transmit passing it on to a UDP socket)."""
+    app = client.server.app
+    sock = loopback_receiver()
+    port = free_udp_port()
+    headend = subprocess.Popen(["srt-live-transmit", "-q", "-chunk:1316", f"srt://:{port}?mode=listener",
+                                f"udp://127.0.0.1:{sock.getsockname()[1]}"], stdout=subprocess.DEVNULL)
+    join = ms(moment(0, 8, 0, 3))
+    app[CLOCK].offset = join / 1000 - time.time()
+    output = SrtOutput(f"srt://127.0.0.1:{port}?mode=caller")
+    playout = await play(app[STORE], app[SETTINGS], Options("legal", "srt://", MUXRATE), app[CLOCK])
+    thread = threading.Thread(target=playout.run, args=(output,), daemon=True)
+    thread.start()
+    chunks: list[bytes] = []
+    try:
+        first = await asyncio.to_thread(sock.recv, 65536)    # the caller has reached the headend
+        chunks.append(first[len(first) % 188:])
+        near = int(time.time() * 1000 + app[CLOCK].offset * 1000)
+        await asyncio.to_thread(receive, sock, chunks, near + 4000, near)
+    finally:
+        playout.stop.set()
+        await asyncio.to_thread(thread.join)
+        output.close()
+        headend.terminate()
+        headend.wait()
+        sock.close()
+    a = analyse(b"".join(chunks))
+    assert a.continuity_errors == [] and len(a.pcrs) > 100
+    assert all(len(c) % 188 == 0 for c in chunks)             # whole packets, as the playout sent them
+    assert sorted(a.languages.values()) == ["chi", "chi", "mon", "mon"]   # sound and subtitles in both
+    # the constant rate survives the relay: packets per second of stream clock, from its PCRs
+    (i0, c0), (i1, c1) = a.pcrs[0], a.pcrs[-1]
+    assert abs((i1 - i0) * 188 * 8 / ((c1 - c0) / 27_000_000) - MUXRATE) < MUXRATE * 0.01
 
 
 def test_mongolian_subtitles_are_a_shaped_vertical_column_at_the_right():
