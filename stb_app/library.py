@@ -214,7 +214,10 @@ class Library:
         entry = self.resume_positions().get(str(item_id))
         if not entry:
             return 0.0
-        if entry["duration"] and entry["position"] > entry["duration"] - min(CONTINUE_TAIL, 0.15 * entry["duration"]):
+        # the catalog's length, not the one saved: an editor may have replaced the video with a shorter cut
+        item = self.item(item_id)
+        duration = (item or {}).get("duration") or entry["duration"]
+        if duration and entry["position"] > duration - min(CONTINUE_TAIL, 0.15 * duration):
             return 0.0
         return entry["position"] if entry["position"] >= CONTINUE_MIN else 0.0
 

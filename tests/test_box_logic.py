@@ -457,3 +457,15 @@ def test_a_segment_asked_for_by_several_at_once_is_downloaded_once_and_kept_with
     def offline(_url):
         raise OSError("no network")
     assert store.fetch("http://tv.example/v/234p/seg_00009.ts", offline) is None
+
+
+def test_a_place_beyond_the_end_of_a_shorter_replacement_starts_it_from_the_beginning(tmp_path):
+    from stb_app.api import ApiClient
+    from stb_app.library import Library
+    library = Library(ApiClient("http://127.0.0.1:9", tmp_path), tmp_path)
+    library.catalog = {"categories": [], "items": [{"id": "v1", "duration": 60.0}, {"id": "v2", "duration": 60.0}]}
+    library.save_position("v1", 50.0, 60.0)
+    library.save_position("v2", 20.0, 60.0)
+    assert library.resume_position("v1") == 50.0
+    library.catalog["items"][0]["duration"] = 40.0           # replaced by a 40 s cut
+    assert library.resume_position("v1") == 0.0 and library.resume_position("v2") == 20.0
