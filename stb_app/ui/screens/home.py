@@ -1,9 +1,11 @@
-"""Home: three large panels (watch / choose / ask), the channel's now/next, continue watching."""
+"""Home: the current banners, three large panels (watch / choose / ask), the channel's now/next,
+continue watching."""
 from __future__ import annotations
 
 from kivy.properties import BooleanProperty
 
 from ...i18n import N_, pick
+from ...notices import banners
 from ..widgets import VideoCard
 from .base import BaseScreen
 
@@ -12,8 +14,13 @@ class HomeScreen(BaseScreen):
     kv_name = "home"
     default_focus = "watch"
     continuing = BooleanProperty(False)  # there are started videos to show in a row
+    bannered = BooleanProperty(False)  # there are current banners to show above the panels
 
     def on_data(self) -> None:
+        current = banners(self.library.notices)
+        self.ids.banner_text.texts = {lang: "  ·  ".join(pick(n["title"], lang) for n in current)
+                                      for lang in ("zh", "mn")} if current else None
+        self.bannered = bool(current)
         now, upcoming = self.library.channel_now_next()
         self.ids.now_title.texts = now["title"] if now else None
         # TRANSLATORS: TV app, home screen, channel tile when nothing is on air, max 40 chars
