@@ -5,8 +5,9 @@ document's ETag may change: the catalog's is its rendering's version (which also
 publish boundary); the channel list follows the channels and catalog documents; the guide
 (every channel's) also moves at each hour, since it starts at the current hour; guides follow
 the guides and glossary documents; notices also move at each edge of a notice's publish window;
-every other document (and any added later to `Document`) is its version number. Built from the store's in-memory versions and the catalog cache, never by rendering
-the documents: the body is kept until one of them changes.
+every other document (and any added later to `Document`) is its version number. Built from the
+store's in-memory versions and the catalog and notices caches, never by rendering the documents:
+the body is kept until one of them changes.
 """
 from __future__ import annotations
 

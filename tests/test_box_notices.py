@@ -14,6 +14,7 @@ from content_server.kernel import auth
 from content_server.kernel.config import DataRoot, Settings
 from content_server.storage import Store, accounts
 from stb_app.api import ApiClient
+from stb_app.i18n import translate
 from stb_app.library import Library
 from stb_app.notices import NoticeMemory
 
@@ -99,8 +100,8 @@ def test_an_urgent_notice_shows_once_a_banner_stays_and_another_league_sees_neit
     box.go("back", screen="home")
     assert banner.shown_text == CLINIC["title"]["mn"] and banner.shown_whole
     box.screenshot(SHOTS, "home-banner-mn")
-    # the past notices screen, reached with the remote, lists all three
-    walk_to(box, "notices", "down", "right")
+    # the past notices screen, reached with the remote from the banner, lists all three
+    walk_to(box, "banner", "up")
     box.go("ok", screen="notices")
     box.until(lambda: box.focus and box.focus.startswith("notice:"), what="the list of notices")
     keys = {c.focus_key for c in box.app.sm.current_screen.ids.list.children}
@@ -116,6 +117,12 @@ def test_an_urgent_notice_shows_once_a_banner_stays_and_another_league_sees_neit
     refreshed(box)
     assert box.screen == "home" and len(box.app.library.notices) == 3
     set_language(box, "zh")
+    # when the banner is withdrawn, it leaves home, and the row leads to the past notices instead
+    request = urllib.request.Request(f"{server.url}/api/v1/notices/{clinic['id']}", method="DELETE",
+                                     headers={"Authorization": f"Bearer {token}"})
+    urllib.request.urlopen(request, timeout=10).read()
+    refreshed(box)
+    assert banner.shown_text == translate("Past notices", "zh") and box.screen == "home"
     # a box in another league (Hohhot, 1501) never gets the league's warning nor its banner, only
     # the one for the whole province
     other = Library(ApiClient(server.url, tmp_path, region="150102"), tmp_path)

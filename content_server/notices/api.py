@@ -2,7 +2,8 @@
 
 GET    /api/v1/notices?region=152522  public, cacheable: {"notices": [current notices for that region]}
 GET    /api/v1/notices?all=1          role editor: {"notices": [every notice, with "withdrawn_at"]}
-POST   /api/v1/notices                role editor: {"kind", "title", "body", "regions", "publish_from"?, "publish_until"?}
+POST   /api/v1/notices                role editor: {"kind", "title", "body", "regions", "publish_from"?,
+                                                    "publish_until"?}
 PATCH  /api/v1/notices/{id}           role editor: any of those fields
 DELETE /api/v1/notices/{id}           role editor: withdrawn from every box at once
 GET    /api/v1/notices/{id}/audit     role editor: who changed what, when

@@ -39,9 +39,9 @@ def _instant(body: dict, name: str) -> float | None:
     except ValueError:
         moment = None
     if moment is None or moment.tzinfo is None or not FIRST_DAY <= moment.date() <= LAST_DAY:
-        # TRANSLATORS: editor console error under a date field, max 100 chars
-        raise ApiError(422, "invalid_time", N_("Please give a date and time with its offset, e.g. 2026-12-01T08:00:00+08:00."),
-                       field=name)
+        raise ApiError(422, "invalid_time",
+                       # TRANSLATORS: editor console error under a date field, max 100 chars
+                       N_("Please give a date and time with its offset, e.g. 2026-12-01T08:00:00+08:00."), field=name)
     return moment.timestamp()
 
 

@@ -14,13 +14,15 @@ class HomeScreen(BaseScreen):
     kv_name = "home"
     default_focus = "watch"
     continuing = BooleanProperty(False)  # there are started videos to show in a row
-    bannered = BooleanProperty(False)  # there are current banners to show above the panels
+    bannered = BooleanProperty(False)  # the notices row shows: current banners, or a way to past notices
 
     def on_data(self) -> None:
         current = banners(self.library.notices)
         self.ids.banner_text.texts = {lang: "  ·  ".join(pick(n["title"], lang) for n in current)
                                       for lang in ("zh", "mn")} if current else None
-        self.bannered = bool(current)
+        # TRANSLATORS: TV app, home screen, the notices row when no banner is current: opens past notices, max 30 chars
+        self.ids.banner_text.msgid = "" if current else N_("Past notices")
+        self.bannered = bool(current or self.library.notice_memory.past())
         now, upcoming = self.library.channel_now_next()
         self.ids.now_title.texts = now["title"] if now else None
         # TRANSLATORS: TV app, home screen, channel tile when nothing is on air, max 40 chars
