@@ -123,6 +123,12 @@ def test_an_urgent_notice_shows_once_a_banner_stays_and_another_league_sees_neit
     urllib.request.urlopen(request, timeout=10).read()
     refreshed(box)
     assert banner.shown_text == translate("Past notices", "zh") and box.screen == "home"
+    walk_to(box, "banner", "up")
+    box.go("ok", screen="notices")
+    box.until(lambda: box.focus and box.focus.startswith("notice:"), what="the list of notices")
+    assert len(box.app.sm.current_screen.ids.list.children) == 3  # the withdrawn banner is among the past ones
+    box.screenshot(SHOTS, "notices-zh")
+    box.go("back", screen="home")
     # a box in another league (Hohhot, 1501) never gets the league's warning nor its banner, only
     # the one for the whole province
     other = Library(ApiClient(server.url, tmp_path, region="150102"), tmp_path)
