@@ -72,8 +72,9 @@ class Library:
         if name == "guides":
             data = _by_topic(data)
         if name == "notices":
+            withdrawn = data.get("withdrawn") if isinstance(data, dict) else None
             data = [n for n in data.get("notices", []) if isinstance(n, dict)] if isinstance(data, dict) else []
-            self.notice_memory.remember(data)
+            self.notice_memory.remember(data, withdrawn if isinstance(withdrawn, list) else [])
         if name == "catalog" and isinstance(data, dict):
             data.setdefault("categories", [])
             data.setdefault("items", [])

@@ -24,10 +24,14 @@ class NoticeMemory:
         except (OSError, ValueError, TypeError, AttributeError):
             pass  # nothing yet, or a file from a broken write: start afresh
 
-    def remember(self, notices: list) -> None:
-        """Keeps every notice received (a corrected one replaces what was kept)."""
+    def remember(self, notices: list, withdrawn: list = ()) -> None:
+        """Keeps every notice received (a corrected one replaces what was kept) and forgets the
+        ones an editor withdrew (a mistaken warning leaves the past notices too)."""
         with self._lock:
-            changed = False
+            gone = {str(i) for i in withdrawn} & set(self.received)
+            for notice_id in gone:
+                del self.received[notice_id]
+            changed = bool(gone)
             for notice in notices:
                 if isinstance(notice, dict) and "id" in notice and self.received.get(str(notice["id"])) != notice:
                     self.received[str(notice["id"])] = notice

@@ -101,6 +101,9 @@ async def test_an_editor_corrects_then_withdraws_a_notice_and_the_audit_keeps_bo
     resp = await client.delete(f"/api/v1/notices/{notice['id']}", headers=editor)
     assert resp.status == 200
     assert await current(client, "152522") == [] and await changes_entry(client) != corrected
+    told = await (await client.get("/api/v1/notices", params={"region": "152522"})).json()
+    assert told["withdrawn"] == [notice["id"]]  # boxes that kept it drop it from their past notices
+    assert (await (await client.get("/api/v1/notices", params={"region": "152523"})).json())["withdrawn"] == []
     resp = await client.patch(f"/api/v1/notices/{notice['id']}", json={"title": title}, headers=editor)
     assert resp.status == 409 and MONGOLIAN.search((await resp.json())["message"]["mn"])
     assert (await client.delete(f"/api/v1/notices/{notice['id']}", headers=editor)).status == 409

@@ -1,6 +1,7 @@
 """HTTP routes of the notices feature.
 
-GET    /api/v1/notices?region=152522  public, cacheable: {"notices": [current notices for that region]}
+GET    /api/v1/notices?region=152522  public, cacheable: {"notices": [current notices for that region],
+                                      "withdrawn": [ids of its notices withdrawn in the last 90 days]}
 GET    /api/v1/notices?all=1          role editor: {"notices": [every notice, with "withdrawn_at"]}
 POST   /api/v1/notices                role editor: {"kind", "title", "body", "regions", "publish_from"?,
                                                     "publish_until"?}
@@ -36,7 +37,8 @@ BODY_MAX_BYTES = 64 * 1024
 
 
 class NoticesCache:
-    """The live notices (not withdrawn), read again only after the notices document moved."""
+    """The notices boxes may hear of (live, or withdrawn lately), read again only after the notices
+    document moved."""
 
     def __init__(self, store: Store):
         self.store = store
@@ -45,19 +47,20 @@ class NoticesCache:
         self._edges: list[float] = []
         self._reading = asyncio.Lock()
 
-    async def current(self) -> tuple[int, list, list[float]]:
-        """(version, live rows, their window edges)."""
+    async def current(self, now: float) -> tuple[int, list, list[float]]:
+        """(version, rows, the window edges of those not withdrawn)."""
         version = self.store.version_of(Document.NOTICES)[0]
         if version != self._version:
             async with self._reading:
                 if version != self._version:
-                    rows = [dict(row) for row in await self.store.read(notices_sql.live_notices)]
+                    since = now - rules.WITHDRAWN_KEPT_SECONDS
+                    rows = [dict(row) for row in await self.store.read(notices_sql.notices_for_boxes, since)]
                     self._rows, self._edges, self._version = rows, rules.window_edges(rows), version
         return self._version, self._rows, self._edges
 
     async def entry(self, now: float) -> tuple[str, float | None]:
         """The changes document's `notices` entry at `now`, and the next instant it moves by itself."""
-        version, _, edges = await self.current()
+        version, _, edges = await self.current(now)
         passed, next_edge = rules.edges_passed(edges, now)
         return f"{version}.{passed}", next_edge
 
@@ -79,9 +82,10 @@ async def list_notices(request: web.Request) -> web.Response:
         return await _all_notices(request)
     region = _region(request)
     now = request.app[CLOCK]()
-    _, rows, edges = await request.app[NOTICES_CACHE].current()
-    body = json.dumps({"notices": rules.current_for(rows, region, now)}, ensure_ascii=False,
-                      separators=(",", ":")).encode("utf-8")
+    _, rows, edges = await request.app[NOTICES_CACHE].current(now)
+    body = json.dumps({"notices": rules.current_for(rows, region, now),
+                       "withdrawn": rules.withdrawn_for(rows, region, now)},
+                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     _, next_edge = rules.edges_passed(edges, now)
     # a cache must not keep it past the moment a notice starts or ends
     max_age = MAX_AGE if next_edge is None else max(0, min(MAX_AGE, math.floor(next_edge - now)))

@@ -15,6 +15,7 @@ from ..storage.notices import NoticeKind
 MAX_TITLE = 80
 MAX_BODY = 1000
 MAX_REGIONS = 50
+WITHDRAWN_KEPT_SECONDS = 90 * 86400  # how long boxes are told a notice was withdrawn (a box off for a season)
 PREFIX_LENGTHS = (2, 4, 6)  # province, league or city, banner or county (GB/T 2260)
 FIELDS = ("kind", "title", "body", "regions", "publish_from", "publish_until")
 
@@ -95,7 +96,8 @@ def is_current(row, now: float) -> bool:
 
 
 def window_edges(rows) -> list[float]:
-    """Every instant at which a notice starts or stops being current, sorted."""
+    """Every instant at which a notice not withdrawn starts or stops being current, sorted."""
+    rows = [row for row in rows if row["withdrawn_at"] is None]
     return sorted({row["publish_from"] for row in rows} |
                   {row["publish_until"] for row in rows if row["publish_until"] is not None})
 
@@ -116,8 +118,14 @@ def notice_json(row) -> dict:
             "publish_until": iso(row["publish_until"]) if row["publish_until"] is not None else None}
 
 
+def withdrawn_for(rows, region: str, now: float) -> list[int]:
+    """Ids of the notices for `region` withdrawn lately: a box drops them from its past notices."""
+    return sorted(row["id"] for row in rows if row["withdrawn_at"] is not None and targets(row, region)
+                  and row["withdrawn_at"] > now - WITHDRAWN_KEPT_SECONDS)
+
+
 def current_for(rows, region: str, now: float) -> list[dict]:
     """The notices a box in `region` shows at `now`: urgent first, then the newest first."""
-    chosen = [row for row in rows if is_current(row, now) and targets(row, region)]
+    chosen = [row for row in rows if row["withdrawn_at"] is None and is_current(row, now) and targets(row, region)]
     chosen.sort(key=lambda row: (row["kind"] != NoticeKind.URGENT, -row["publish_from"], -row["id"]))
     return [notice_json(row) for row in chosen]

@@ -120,9 +120,11 @@ def withdraw_notice(tx, notice_id: int, actor: dict, now: float) -> bool | None:
         return True
 
 
-def live_notices(tx) -> list:
-    """Every notice not withdrawn (current, future or past), oldest first."""
-    return tx.all("SELECT * FROM notices WHERE withdrawn_at IS NULL ORDER BY publish_from, id")
+def notices_for_boxes(tx, withdrawn_since: float) -> list:
+    """Every notice not withdrawn (current, future or past), and those withdrawn since
+    `withdrawn_since` (boxes forget them), oldest first."""
+    return tx.all("SELECT * FROM notices WHERE withdrawn_at IS NULL OR withdrawn_at >= ? ORDER BY publish_from, id",
+                  (withdrawn_since,))
 
 
 def all_notices(tx) -> list:
