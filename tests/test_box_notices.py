@@ -82,7 +82,9 @@ def test_an_urgent_notice_shows_once_a_banner_stays_and_another_league_sees_neit
     assert FLOOD["title"]["zh"] in shown and FLOOD["body"]["zh"] in shown and "12348" in shown
     assert all(w.shown_whole for w in box.app.sm.current_screen.walk() if hasattr(w, "shown_whole") and w.opacity)
     box.screenshot(SHOTS, "urgent-zh")
-    # OK closes it; home shows the banner's title whole
+    # the arrows read on and never close it; OK closes it; home shows the banner's title whole
+    box.press("down", "right")
+    assert box.screen == "urgent"
     box.go("ok", screen="home")
     banner = box.app.sm.get_screen("home").ids.banner_text
     assert banner.shown_text == CLINIC["title"]["zh"] and banner.shown_whole
@@ -107,6 +109,11 @@ def test_an_urgent_notice_shows_once_a_banner_stays_and_another_league_sees_neit
     keys = {c.focus_key for c in box.app.sm.current_screen.ids.list.children}
     assert keys == {f"notice:{n['id']}" for n in (flood, clinic, snow)}
     box.screenshot(SHOTS, "notices-mn")
+    page = box.app.sm.current_screen.ids.page
+    box.press("ok")  # the focused notice whole, in large type; Back returns to the list
+    assert page.is_open and page.ids.body.shown_text in {n["body"]["mn"] for n in (FLOOD, CLINIC, SNOW)}
+    box.press("back")
+    assert not page.is_open and box.screen == "notices"
     box.go("back", screen="home")
     # when the app's state is read back from disk (as after a restart), neither warning shows again
     assert NoticeMemory(box.app.data_dir / "notices.json").shown == {str(flood["id"]), str(snow["id"])}

@@ -9,6 +9,8 @@ from ...notices import banners
 from ..widgets import VideoCard
 from .base import BaseScreen
 
+HOME_BANNERS = 3  # the newest; their titles stay whole in either script (the notices screen lists all)
+
 
 class HomeScreen(BaseScreen):
     kv_name = "home"
@@ -17,7 +19,7 @@ class HomeScreen(BaseScreen):
     bannered = BooleanProperty(False)  # the notices row shows: current banners, or a way to past notices
 
     def on_data(self) -> None:
-        current = banners(self.library.notices)
+        current = banners(self.library.notices)[:HOME_BANNERS]
         self.ids.banner_text.texts = {lang: "  ·  ".join(pick(n["title"], lang) for n in current)
                                       for lang in ("zh", "mn")} if current else None
         # TRANSLATORS: TV app, home screen, the notices row when no banner is current: opens past notices, max 30 chars

@@ -1,5 +1,5 @@
 """Notices: every notice this box has received, newest first, current or past; the focused
-one is shown whole beside the list."""
+one is shown beside the list, and OK opens it whole in large type."""
 from __future__ import annotations
 
 from kivy.properties import ObjectProperty
@@ -28,9 +28,11 @@ class NoticesScreen(BaseScreen):
         grid = self.ids.list
         grid.clear_widgets()
         for notice in notices:
-            grid.add_widget(NoticeCard(focus_key=f"notice:{notice['id']}", notice=notice,
-                                       background=[0.30, 0.16, 0.14, 1] if str(notice["id"]) in current
-                                       else [0.16, 0.18, 0.24, 1]))
+            card = NoticeCard(focus_key=f"notice:{notice['id']}", notice=notice,
+                              background=[0.30, 0.16, 0.14, 1] if str(notice["id"]) in current
+                              else [0.16, 0.18, 0.24, 1])
+            card.bind(on_activate=lambda c: self.ids.page.open(c.notice.get("title"), c.notice.get("body")))
+            grid.add_widget(card)
         self.ids.empty.opacity = 0 if notices else 1
         if notices:
             self.show(notices[0])
@@ -43,3 +45,9 @@ class NoticesScreen(BaseScreen):
         # TRANSLATORS: TV app, notices screen, when a notice was published, max 40 chars
         self.ids.when.msgid = N_("Published {date}")
         self.ids.when.params = {"date": str(notice.get("publish_from") or "")[:10]}
+
+    def on_remote(self, action) -> bool:
+        return self.ids.page.on_remote(action)
+
+    def on_leave_screen(self) -> None:
+        self.ids.page.close()

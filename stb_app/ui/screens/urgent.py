@@ -5,6 +5,7 @@ from __future__ import annotations
 from kivy.properties import ObjectProperty
 
 from ... import keys
+from ..widgets import read_on
 from .base import BaseScreen
 
 
@@ -15,6 +16,7 @@ class UrgentScreen(BaseScreen):
 
     def on_data(self) -> None:
         self.notice = self.params.get("notice")
+        self.ids.scroll.scroll_x, self.ids.scroll.scroll_y = 0, 1
 
     def on_open(self) -> None:
         if self.notice is not None:
@@ -24,4 +26,7 @@ class UrgentScreen(BaseScreen):
         if action.action in (keys.OK, keys.BACK):
             self.app.back()
             return True
-        return action.action in keys.DIRECTIONS  # nothing else to move to
+        if action.action in keys.DIRECTIONS:  # a long warning reads on; there is nothing else to move to
+            read_on(self.ids.scroll, action.action in (keys.DOWN, keys.RIGHT))
+            return True
+        return False
