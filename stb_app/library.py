@@ -15,6 +15,7 @@ from legaltv_calculators import FigureError, Figures
 from . import polling
 from .api import ApiClient, Later, Offline, Rejected
 from .cache import ContentStore, DiskCache
+from .notices import NoticeMemory
 from .outbox import Outbox
 
 CONTINUE_MIN, CONTINUE_TAIL = 3.0, 8.0  # seconds: too little watched, or practically finished
@@ -32,7 +33,7 @@ def _by_topic(guides) -> dict:
 
 
 class Library:
-    RESOURCES = ("catalog", "topics", "services", "glossary", "guides", "channels", "figures")
+    RESOURCES = ("catalog", "topics", "services", "glossary", "guides", "channels", "figures", "notices")
 
     def __init__(self, api: ApiClient, data_dir: Path, clock: Callable[[], float] = time.monotonic,
                  rng: random.Random | None = None):
@@ -49,6 +50,8 @@ class Library:
         self.guides: dict = {}
         self.channels: list = []
         self.figures: dict = {}
+        self.notices: list = []  # current notices for this box's region (banners and urgent ones)
+        self.notice_memory = NoticeMemory(self.data_dir / "notices.json")
         self.guide: list = []
         self.questions: list = []
         self.loaded_once = False
@@ -60,13 +63,18 @@ class Library:
         return {"catalog": "/api/v1/catalog", "topics": "/api/v1/topics",
                 "services": f"/api/v1/services?region={self.api.region}", "glossary": "/api/v1/glossary",
                 "guides": "/api/v1/guides", "channels": "/api/v1/channels", "questions": "/api/v1/questions",
-                "figures": "/api/v1/calculators/figures"}[name]
+                "figures": "/api/v1/calculators/figures",
+                "notices": f"/api/v1/notices?region={self.api.region}"}[name]
 
     def _apply(self, name: str, data) -> None:
         if data is None:
             return
         if name == "guides":
             data = _by_topic(data)
+        if name == "notices":
+            withdrawn = data.get("withdrawn") if isinstance(data, dict) else None
+            data = [n for n in data.get("notices", []) if isinstance(n, dict)] if isinstance(data, dict) else []
+            self.notice_memory.remember(data, withdrawn if isinstance(withdrawn, list) else [])
         if name == "catalog" and isinstance(data, dict):
             data.setdefault("categories", [])
             data.setdefault("items", [])

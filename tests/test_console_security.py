@@ -30,6 +30,7 @@ PUBLIC = {
     ("GET", "/media/renditions/{video_id}/{tail}"), ("GET", "/media/posters/{video_id}/{tail}"),
     ("GET", "/media/slate/{tail}"), ("GET", "/api/v1/changes"),
     ("GET", "/api/v1/calculators"), ("GET", "/api/v1/calculators/figures"), ("POST", "/api/v1/calculators/{id}"),
+    ("GET", "/api/v1/notices"),
 }
 
 

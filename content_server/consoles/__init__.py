@@ -269,7 +269,8 @@ def setup(app: web.Application) -> None:
     from . import admin, staff, supervisor  # the desks import render from here
     for desk in (staff, supervisor, admin):
         desk.setup(app)
-    from . import channels, editor, figures  # the editor console, its channel and figures pages
+    from . import channels, editor, figures, notices  # the editor console, its channel, figures and notices pages
     editor.setup(app)
     channels.setup(app)
     figures.setup(app)
+    notices.setup(app)

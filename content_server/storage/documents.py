@@ -18,6 +18,7 @@ class Document(StrEnum):
     GLOSSARY = "glossary"
     GUIDES = "guides"
     FIGURES = "figures"    # the calculators' published figures
+    NOTICES = "notices"    # notices to households (the changes entry also moves at their window edges)
 
 
 MIGRATIONS: list[str] = [

@@ -132,6 +132,7 @@ class LegalTvApp(App):
         self.sm.current_screen.on_data()
         self.navigator.restore(self.sm.current_screen)
         self.interactive = True
+        self.show_urgent_notice()
         Clock.schedule_once(lambda _dt: screen_preparation.warm_up(self, self._warm_up_plan()), 1.0)
 
     def _warm_up_plan(self) -> list:
@@ -170,6 +171,16 @@ class LegalTvApp(App):
         if changed:
             self.data_version += 1
             self.refresh_screen()
+        self.show_urgent_notice()
+
+    def show_urgent_notice(self) -> None:
+        """An urgent notice this box has not shown yet takes the whole screen, once; never over a
+        video playing, nor over what a household is typing (it waits until they leave)."""
+        if self.sm.current in ("urgent", "player", "ask", "calculator", "exit"):
+            return
+        notice = self.library.notice_memory.urgent_to_show(self.library.notices)
+        if notice is not None:
+            self.open("urgent", notice=notice, reset_focus=True)
 
     def refresh_screen(self) -> None:
         """Fresh data reached the screen on show: it updates in place and the focus stays put

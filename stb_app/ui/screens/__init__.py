@@ -7,12 +7,14 @@ from .detail import DetailScreen
 from .exit import ExitScreen
 from .glossary import GlossaryScreen
 from .home import HomeScreen
+from .notices import NoticesScreen
 from .player import PlayerScreen
 from .questions import QuestionsScreen
 from .services import ServicesScreen
 from .topic import TopicScreen
+from .urgent import UrgentScreen
 from .watch import WatchScreen
 
 SCREENS = [HomeScreen, WatchScreen, DetailScreen, PlayerScreen, ChooseScreen, TopicScreen,
            ServicesScreen, GlossaryScreen, AskScreen, QuestionsScreen, ChannelScreen, ExitScreen,
-           CalculatorScreen]
+           CalculatorScreen, NoticesScreen, UrgentScreen]

@@ -1,16 +1,19 @@
-"""Home: three large panels (watch / choose / ask), the channel's now/next, continue watching."""
+"""Home: the current banners, three large panels (watch / choose / ask), the channel's now/next,
+continue watching."""
 from __future__ import annotations
 
 from kivy.properties import BooleanProperty, ListProperty, ObjectProperty
 
 from ...i18n import N_, pick
 from ...keys import BLUE, GREEN, RED, YELLOW
+from ...notices import banners
 from ..widgets import VideoCard
 from .base import BaseScreen
 
 # the colour keys open the four places home leads to, by the names on their panels
 COLOUR_KEYS = {RED: ("watch", N_("Want to watch")), GREEN: ("choose", N_("Want to choose")),
                YELLOW: ("ask", N_("Want to ask")), BLUE: ("guide", N_("Programme guide"))}
+HOME_BANNERS = 3  # the newest; their titles stay whole in either script (the notices screen lists all)
 
 
 class HomeScreen(BaseScreen):
@@ -18,8 +21,15 @@ class HomeScreen(BaseScreen):
     default_focus = "watch"
     continuing = BooleanProperty(False)  # there are started videos to show in a row
     key_hints = ListProperty([])      # the colour keys and what they open, hinted beside the title
+    bannered = BooleanProperty(False)  # the notices row shows: current banners, or a way to past notices
 
     def on_data(self) -> None:
+        current = banners(self.library.notices)[:HOME_BANNERS]
+        self.ids.banner_text.texts = {lang: "  ·  ".join(pick(n["title"], lang) for n in current)
+                                      for lang in ("zh", "mn")} if current else None
+        # TRANSLATORS: TV app, home screen, the notices row when no banner is current: opens past notices, max 30 chars
+        self.ids.banner_text.msgid = "" if current else N_("Past notices")
+        self.bannered = bool(current or self.library.notice_memory.past())
         now, upcoming = self.library.channel_now_next()
         self.ids.now_title.texts = now["title"] if now else None
         # TRANSLATORS: TV app, home screen, channel tile when nothing is on air, max 40 chars

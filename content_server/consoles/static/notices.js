@@ -1,0 +1,93 @@
+// Editor console for notices to households: a form posting to /api/v1/notices (or correcting one
+// with PATCH), and the list of every notice with its state and a withdraw button.
+"use strict";
+(function () {
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const lang = document.documentElement.classList.contains("lang-mn") ? "mn" : "zh";
+  const texts = JSON.parse(document.getElementById("notice-texts").textContent);
+  const form = document.getElementById("notice-form");
+  const tbody = document.querySelector("#notices tbody");
+  const status = document.getElementById("status"), errorBox = document.getElementById("error");
+
+  // the form's times are China time (UTC+8), as editors and households read them
+  const toInstant = (local) => local ? `${local.length === 16 ? local + ":00" : local}+08:00` : null;
+  const toLocal = (iso) => iso ? iso.slice(0, 16) : "";
+
+  async function call(method, path, body) {
+    const resp = await fetch(path, {method, credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf},
+      body: body === undefined ? undefined : JSON.stringify(body)});
+    return {ok: resp.ok, body: await resp.json()};
+  }
+
+  function showError(body) {
+    errorBox.textContent = body.field ? `${body.message[lang]} (${body.field})` : body.message[lang];
+    errorBox.dataset.field = body.field || "";
+  }
+
+  function fill(notice) {
+    form.elements.id.value = notice.id || "";
+    form.elements.kind.value = notice.kind || "banner";
+    for (const part of ["title", "body"]) {
+      for (const l of ["zh", "mn"]) form.elements[`${part}_${l}`].value = notice[part] ? notice[part][l] : "";
+    }
+    form.elements.regions.value = (notice.regions || []).join(" ");
+    form.elements.publish_from.value = toLocal(notice.publish_from);
+    form.elements.publish_until.value = toLocal(notice.publish_until);
+  }
+
+  function button(label, onClick) {
+    const element = document.createElement("button");
+    element.type = "button";
+    element.textContent = label;
+    element.addEventListener("click", onClick);
+    return element;
+  }
+
+  async function load() {
+    const {ok, body} = await call("GET", "/api/v1/notices?all=1");
+    if (!ok) return showError(body);
+    tbody.replaceChildren();
+    for (const notice of body.notices) {
+      const row = tbody.insertRow();
+      row.dataset.id = notice.id;
+      const state = notice.withdrawn_at ? texts.withdrawn : (notice.current ? texts.current : texts.off_air);
+      for (const text of [texts[notice.kind], notice.title[lang], notice.regions.join(" "),
+                          toLocal(notice.publish_from).replace("T", " "),
+                          toLocal(notice.publish_until).replace("T", " "), state]) {
+        row.insertCell().textContent = text;
+      }
+      const actions = row.insertCell();
+      if (!notice.withdrawn_at) {
+        actions.append(button(texts.edit, () => { fill(notice); form.scrollIntoView(); }),
+          button(texts.withdraw, async () => {
+            if (!window.confirm(texts.confirm_withdraw)) return;
+            const answer = await call("DELETE", `/api/v1/notices/${notice.id}`);
+            if (!answer.ok) return showError(answer.body);
+            await load();
+          }));
+      }
+    }
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    status.textContent = "";
+    errorBox.textContent = "";
+    errorBox.dataset.field = "";
+    const value = (name) => form.elements[name].value.trim();
+    const notice = {kind: value("kind"), title: {zh: value("title_zh"), mn: value("title_mn")},
+      body: {zh: value("body_zh"), mn: value("body_mn")},
+      regions: value("regions").split(/[\s,，、]+/).filter(Boolean),
+      publish_from: toInstant(value("publish_from")), publish_until: toInstant(value("publish_until"))};
+    const id = value("id");
+    if (!notice.publish_from && !id) delete notice.publish_from;  // from now
+    const answer = id ? await call("PATCH", `/api/v1/notices/${id}`, notice) : await call("POST", "/api/v1/notices", notice);
+    if (!answer.ok) return showError(answer.body);
+    status.textContent = texts.saved;
+    fill({});
+    await load();
+  });
+  document.getElementById("new-notice").addEventListener("click", () => fill({}));
+  load();
+})();
