@@ -132,6 +132,19 @@ def test_a_resumed_video_starts_on_resume_shows_its_whole_length_and_ends_on_wat
     home(box)
 
 
+def test_a_video_opened_past_its_last_picture_ends_on_watch_again_never_on_cannot_play(world):
+    """A reopening in the last moments (a sound switch, a rung change, a seek to the end) can land
+    past the last keyframe: FFmpeg then ends before any picture. That is the end, not a fault."""
+    box, _, _, _ = world
+    set_language(box, "zh")
+    item_id = open_detail(box)
+    box.app.open("player", item_id=item_id, position=SECONDS - 0.2)
+    box.until(lambda: box.screen == "detail", timeout=60, what="the page after the end")
+    box.until(lambda: box.focus == "play", what="the play card focused")
+    assert translate("Watch again", "zh") in box.texts()
+    home(box)
+
+
 @pytest.mark.parametrize("lang", ["zh", "mn"])
 def test_the_live_channel_shows_live_the_programme_and_its_times(world, lang):
     box, _, _, _ = world

@@ -43,6 +43,8 @@ PROBE_EVERY = 20.0      # seconds between throughput probes while playing
 # stall since the last (re)opening's first frame (a whole segment: FFmpeg fetched the next in time)
 STEADY_BEFORE_PROBE = 6.0
 END_SLACK = 1.5         # the clock stood still this close to the catalog's length: the video ended
+END_WAIT = 2.0          # opened this close to the end without a picture for this long: it ended
+NO_STEP_UP_BEFORE_END = 6.0  # a segment: a step up there would reopen for a moment of picture, or past the end
 
 
 class Backend(Protocol):
@@ -543,10 +545,13 @@ class Player(EventDispatcher):
         self.canvas_update = time.monotonic()
 
     def _on_eof(self) -> None:
-        if self.backend.first_frame_at is None and self.state == "loading":
+        if self.backend.first_frame_at is None and self.state == "loading" and not self._at_the_end(self.position):
             self._fail(self._generation)  # the stream ended before any picture: it could not be read
             return
-        self._ended()
+        self._ended()  # (opened or reopened past the last picture: the household has seen it all)
+
+    def _at_the_end(self, position: float) -> bool:
+        return bool(self.catalog_duration) and position >= self.catalog_duration - END_SLACK
 
     def _ended(self) -> None:
         if self.state == "ended":
@@ -561,13 +566,18 @@ class Player(EventDispatcher):
         duration = self.backend.duration()
         if duration > 0 and not self.catalog_duration:  # a resumed stream starts at its segment
             self.duration = duration
+        now = time.monotonic()
+        if self.state == "loading" and self.backend.opened and self._at_the_end(pos) \
+                and now - self.opened_at > END_WAIT:
+            # opened past the last picture, FFmpeg shows nothing and never says "eof": the end
+            self._ended()
+            return
         if self.state != "playing" or self.chooser is None:
             return
-        now = time.monotonic()
         if abs(pos - self._last_pos) < 0.05:
             self._still_since = self._still_since or now
             # FFmpeg does not always say "eof" at the end of an HLS stream: the last frame stays
-            if self.catalog_duration and pos >= self.catalog_duration - END_SLACK and now - self._still_since > 1.0:
+            if self._at_the_end(pos) and now - self._still_since > 1.0:
                 self._ended()
                 return
             # (not while the box fetches the segments a reopening starts in: nothing plays yet)
@@ -623,5 +633,8 @@ class Player(EventDispatcher):
         if generation != self._generation or self.chooser is None:
             return
         after = self.chooser.choose()
+        position = self.seen_position()
+        if self.catalog_duration and position > self.catalog_duration - NO_STEP_UP_BEFORE_END:
+            return
         if after != self.rung and self.state in ("playing", "paused"):
-            self._open_backend(self.seen_position(), after)
+            self._open_backend(position, after)
