@@ -12,7 +12,6 @@ the queue at once on PostgreSQL with FOR UPDATE SKIP LOCKED, each resolving what
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import threading

@@ -5,7 +5,7 @@ import asyncio
 import json
 import math
 import re
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any, Iterable
 
 from aiohttp import web
@@ -236,6 +236,22 @@ def calendar_date(raw, field: str) -> date:
         raise ApiError(422, "invalid_date", N_("Please give a date between {first} and {last}."), field=field,
                        first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat())
     return day
+
+
+def instant(body: dict, name: str) -> datetime | None:
+    """A moment written with its offset (2026-12-01T08:00:00+08:00), in UTC; None when absent or empty."""
+    value = body.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None or not FIRST_DAY <= moment.date() <= LAST_DAY:
+        # TRANSLATORS: console and API error under a date and time field, max 100 chars
+        raise ApiError(422, "invalid_time", N_("Please give a date and time with its offset, e.g. 2026-12-01T08:00:00+08:00."),
+                       field=name)
+    return moment.astimezone(timezone.utc)
 
 
 def whole_number(raw: str, field: str, low: int, high: int) -> int:

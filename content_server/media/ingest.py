@@ -12,7 +12,6 @@ import os
 import shutil
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 from aiohttp import web
@@ -22,7 +21,7 @@ from ..kernel.config import SETTINGS, Settings
 from ..kernel.errors import ApiError
 from ..kernel.i18n import N_, bilingual
 from ..kernel.media_files import generation_prefix
-from ..kernel.validation import FIRST_DAY, LAST_DAY, bilingual_text, read_json, string_list, text
+from ..kernel.validation import bilingual_text, instant, read_json, string_list, text
 from ..storage import STORE, Store, media as media_sql, video_life
 from ..storage.media import VideoStatus
 from ..uploads import discard_upload, finished_upload
@@ -63,8 +62,8 @@ def check_fields(store, body: dict) -> Ingest:
     audio, uploads = source_fields(body, upload_id)
     if body.get("poster") is not None:
         uploads["poster"] = text(body, "poster", 64)
-    start = publish_instant(body, "publish_from")
-    end = publish_instant(body, "publish_until")
+    start = instant(body, "publish_from")
+    end = instant(body, "publish_until")
     if start and end and end <= start:
         # TRANSLATORS: ingest form error under the publish-until field, max 80 chars
         raise ApiError(422, "invalid_window", N_("The end of publication must come after its start."),
@@ -92,21 +91,6 @@ def source_fields(body: dict, upload_id: str) -> tuple[list[str] | None, dict[st
         raise ApiError(422, "wrong_type", N_("Subtitles are given per language: zh and mn."), field="subtitles")
     uploads.update({f"subs_{lang}": value for lang, value in subs.items()})
     return audio, uploads
-
-
-def publish_instant(body: dict, name: str) -> datetime | None:
-    value = body.get(name)
-    if value is None or value == "":
-        return None
-    try:
-        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None or not FIRST_DAY <= moment.date() <= LAST_DAY:
-        # TRANSLATORS: ingest form error under a date field, max 100 chars
-        raise ApiError(422, "invalid_time", N_("Please give a date and time with its offset, e.g. 2026-12-01T08:00:00+08:00."),
-                       field=name)
-    return moment.astimezone(timezone.utc)
 
 
 def find_uploads(store, settings: Settings, ingest: Ingest, owner_id: int | None) -> None:

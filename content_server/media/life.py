@@ -28,14 +28,14 @@ from ..kernel.config import SETTINGS, Settings
 from ..kernel.errors import ApiError
 from ..kernel.i18n import N_
 from ..kernel.media_files import generation_prefix
-from ..kernel.validation import bilingual_text, read_json, text
+from ..kernel.validation import bilingual_text, instant, read_json, text
 from ..schedule.document import slots_playing
 from ..storage import STORE, Store, media as media_sql, schedule as schedule_sql, video_life
 from ..storage.media import VideoStatus
 from ..uploads import discard_upload, finished_upload
 from . import pictures
 from .generations import relabel_audio
-from .ingest import LANGUAGES, MAX_SUMMARY, MAX_TITLE, publish_instant, video_answer
+from .ingest import LANGUAGES, MAX_SUMMARY, MAX_TITLE, video_answer
 from .jobs import TRANSCODER, work_dir
 from .static import picture_name
 
@@ -84,7 +84,7 @@ def check_edit(tx, row, body) -> Edit:
         changes["category"] = category
     for name in ("publish_from", "publish_until"):
         if name in body:
-            moment = publish_instant(body, name)
+            moment = instant(body, name)
             changes[name] = moment and moment.isoformat(timespec="seconds")
     start = changes.get("publish_from", row["publish_from"])
     end = changes.get("publish_until", row["publish_until"])

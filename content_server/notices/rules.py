@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import bisect
 import json
-from datetime import datetime
 
 from ..catalog.publish_window import iso
 from ..kernel.errors import ApiError
 from ..kernel.i18n import N_
-from ..kernel.validation import FIRST_DAY, LAST_DAY, bilingual_text, choice
+from ..kernel.validation import bilingual_text, choice, instant
 from ..storage.notices import NoticeKind
 
 MAX_TITLE = 80
@@ -31,19 +30,8 @@ def _region_prefixes(body: dict) -> list[str]:
     return sorted(set(value))
 
 
-def _instant(body: dict, name: str) -> float | None:
-    value = body.get(name)
-    if value is None or value == "":
-        return None
-    try:
-        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None or not FIRST_DAY <= moment.date() <= LAST_DAY:
-        raise ApiError(422, "invalid_time",
-                       # TRANSLATORS: editor console error under a date field, max 100 chars
-                       N_("Please give a date and time with its offset, e.g. 2026-12-01T08:00:00+08:00."), field=name)
-    return moment.timestamp()
+def _timestamp(moment) -> float | None:
+    return moment.timestamp() if moment is not None else None
 
 
 def check_notice(body, now: float, current: dict | None = None) -> dict:
@@ -68,10 +56,10 @@ def check_notice(body, now: float, current: dict | None = None) -> dict:
     if new or "regions" in body:
         columns["regions"] = json.dumps(_region_prefixes(body))
     if new or "publish_from" in body:
-        start = _instant(body, "publish_from")
+        start = _timestamp(instant(body, "publish_from"))
         columns["publish_from"] = start if start is not None else (current["publish_from"] if current else now)
     if new or "publish_until" in body:
-        columns["publish_until"] = _instant(body, "publish_until")
+        columns["publish_until"] = _timestamp(instant(body, "publish_until"))
     start = columns.get("publish_from", current and current["publish_from"])
     end = columns.get("publish_until", current and current["publish_until"])
     if end is not None and end <= start:

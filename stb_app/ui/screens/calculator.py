@@ -14,7 +14,7 @@ from legaltv_calculators.rendering import money, render
 from ...calculator_wizard import DATE_FIELDS, Wizard
 from ...i18n import N_, translate
 from ...keys import BACK, DELETE, DIGIT, DOWN, UP
-from ..widgets import BiLabel, FocusCard
+from ..widgets import FocusCard
 from .ask import card
 from .base import BaseScreen
 

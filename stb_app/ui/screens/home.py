@@ -2,7 +2,7 @@
 continue watching."""
 from __future__ import annotations
 
-from kivy.properties import BooleanProperty, ListProperty, ObjectProperty
+from kivy.properties import BooleanProperty, ListProperty
 
 from ...i18n import N_, pick
 from ...keys import BLUE, GREEN, RED, YELLOW
