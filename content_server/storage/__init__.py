@@ -23,8 +23,8 @@ from typing import Callable, TypeVar
 
 from aiohttp import web
 
-from . import (accounts, calculators, catalog, documents, guidance, health, limits, media, questions, schedule,
-               uploads, video_life)
+from . import (accounts, calculators, catalog, documents, duty, guidance, health, limits, media, questions,
+               schedule, uploads, video_life)
 from .engine import SqliteEngine, Transaction, checkpoint, connect, truncate_wal
 
 __all__ = ["FEATURES", "Store", "Transaction", "checkpoint", "connect", "is_postgres_url", "sqlite_url",
@@ -46,6 +46,7 @@ FEATURES = {
     "limits": limits.MIGRATIONS,
     "calculators": calculators.MIGRATIONS,
     "video_life": video_life.MIGRATIONS,
+    "duty": duty.MIGRATIONS,
 }
 
 
