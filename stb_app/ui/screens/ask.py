@@ -37,6 +37,10 @@ LETTERS_MN = ("ᠠ", "ᠡ", "ᠢ", "ᠣ", "ᠤ", "ᠥ", "ᠦ", "ᠨ", "ᠪ", "�
               "ᠲ", "ᠳ", "ᠴ", "ᠵ", "ᠶ", "ᠷ", "ᠸ", "ᠹ", "ᠺ", "ᠻ", "ᠼ", "ᠽ", "ᠾ", "ᠿ", "ᡀ", "ᡁ")
 
 
+# TRANSLATORS: TV app, ask screen and My questions, an urgent question: beside 110 in large digits, max 140 chars
+URGENT_SENT = N_("This is urgent. A lawyer on duty will call you within 30 minutes. In immediate danger, call 110 now.")
+
+
 def format_phone(digits: str) -> str:
     """Digits grouped for reading back: 138 1234 5678, or 0479 123 4567 for landlines."""
     if digits.startswith("0") and len(digits) > 4:
@@ -295,18 +299,32 @@ class AskScreen(BaseScreen):
     def _sent(self) -> None:
         self.show("done")
 
+    def urgent(self) -> bool:
+        """Whether the question is urgent: as the server said, or, before it answered, as the topics
+        the box has say (an urgent topic or a chosen urgent sentence)."""
+        entry = self.library.outbox.entry(self.key)
+        if entry is not None and entry.response and "urgent" in entry.response:
+            return bool(entry.response["urgent"])
+        topic = self.topic() or {}
+        return bool(topic.get("urgent")) or any(p.get("urgent") and p["id"] in self.phrases
+                                                for p in topic.get("phrases") or [])
+
     def _show_result(self) -> None:
         entry = self.library.outbox.entry(self.key)
         refused = entry is not None and (entry.state == "rejected" or entry.later)
         words = (entry.refusal or {}).get("message") if refused else None
+        urgent = self.urgent() and not refused
         self.ids.entry.texts = words  # the server's own words, in the household's script
-        self._hotline.texts = "12348" if refused else ""
-        self._hotline.width = dp(420) if refused else 0
+        # the hotline in large digits: 12348 when the question was not taken, 110 when it is urgent
+        self._hotline.texts = "12348" if refused else "110" if urgent else ""
+        self._hotline.width = dp(420) if refused or urgent else 0
         number = entry.response.get("number", "") if entry is not None and entry.response else ""
         self._number.msgid, self._number.params = (N_("No. {number}"), {"number": number}) if number else ("", {})
         if self.app.lang == "zh":
             self._number.width = dp(560) if number else 0
-        if entry is not None and entry.response:
+        if urgent:
+            self.ids.entry.msgid = URGENT_SENT
+        elif entry is not None and entry.response:
             # TRANSLATORS: TV app, ask screen, message after sending, above the question's number shown large, max 120 chars
             self.ids.entry.msgid = N_("Your question was sent. A lawyer will call you. Your question's number:")
         elif refused:

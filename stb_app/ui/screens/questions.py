@@ -12,6 +12,7 @@ from ...api import Rejected
 from ...i18n import N_, pick, translate
 from ...keys import BACK, DIGIT, DOWN, LEFT, NEXT, OK, PAGE_ON, PAGING, RIGHT, UP
 from ..widgets import FocusCard, read_on
+from .ask import URGENT_SENT
 from .base import BaseScreen
 
 STATUS = {
@@ -37,6 +38,9 @@ STATUS = {
 ASKED_ON = N_("Asked on {date}")
 # TRANSLATORS: TV app, answer page, when the lawyer calls; {window} is a day and hours, max 50 chars
 CALLS_BACK = N_("The lawyer calls you back {window}")
+# TRANSLATORS: TV app, questions screen, state of an urgent question not yet called, max 28 chars
+URGENT_STATUS = N_("Urgent: a lawyer calls soon")
+OPEN = ("queued", "claimed")
 # TRANSLATORS: TV app, answer page, shown before a lawyer has answered, max 60 chars
 NO_ANSWER_YET = N_("No answer yet. The lawyer will call you.")
 
@@ -47,7 +51,9 @@ def both(msgid: str, **fill) -> dict:
 
 
 def _show_status(label, question: dict) -> None:
-    if question.get("status_text"):
+    if question.get("urgent") and question.get("status") in OPEN:
+        label.texts, label.msgid = None, URGENT_STATUS
+    elif question.get("status_text"):
         label.texts = question["status_text"]  # the server's own words for its statuses
     else:
         label.texts = None
@@ -120,6 +126,8 @@ class QuestionsScreen(BaseScreen):
             if question.get("created_at") else None
         ids.read_window.texts = both(CALLS_BACK, window=lambda lang: callback_window(question, lang)) \
             if callback_window(question, "zh") else None
+        # an urgent question still open: the lawyer on duty calls soon; 110 for immediate danger
+        ids.read_urgent_text.msgid = URGENT_SENT if question.get("urgent") and question.get("status") in OPEN else ""
         answer = question.get("answer_summary")
         ids.read_answer.texts = answer or None
         ids.read_answer.msgid = "" if answer else NO_ANSWER_YET
