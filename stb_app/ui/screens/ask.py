@@ -11,6 +11,7 @@ from ...i18n import N_, pick, translate
 from ...keys import BACK, DELETE, DIGIT
 from ..widgets import BiLabel, FocusCard
 from .base import BaseScreen
+from .questions import SENT_CALLS_BACK, URGENT_SENT, both, callback_window
 
 STEPS = ("topic", "phrases", "text", "phone", "window", "consent", "done")
 MAX_TEXT = 140
@@ -35,10 +36,6 @@ WORDS_ZH = ("我", "家里", "土地", "草场", "承包", "工资", "欠", "离
             "合同", "打工", "受伤", "邻居", "纠纷", "牛羊", "房子", "补偿", "怎么办", "请帮忙", "，", "。")
 LETTERS_MN = ("ᠠ", "ᠡ", "ᠢ", "ᠣ", "ᠤ", "ᠥ", "ᠦ", "ᠨ", "ᠪ", "ᠫ", "ᠬ", "ᠭ", "ᠮ", "ᠯ", "ᠰ", "ᠱ",
               "ᠲ", "ᠳ", "ᠴ", "ᠵ", "ᠶ", "ᠷ", "ᠸ", "ᠹ", "ᠺ", "ᠻ", "ᠼ", "ᠽ", "ᠾ", "ᠿ", "ᡀ", "ᡁ")
-
-
-# TRANSLATORS: TV app, ask screen and My questions, an urgent question: beside 110 in large digits, max 140 chars
-URGENT_SENT = N_("This is urgent. A lawyer on duty will call you within 30 minutes. In immediate danger, call 110 now.")
 
 
 def format_phone(digits: str) -> str:
@@ -324,6 +321,9 @@ class AskScreen(BaseScreen):
             self._number.width = dp(560) if number else 0
         if urgent:
             self.ids.entry.msgid = URGENT_SENT
+        elif entry is not None and entry.response and callback_window(entry.response, "zh"):
+            # the day and hours the lawyer calls, as the household reads dates
+            self.ids.entry.texts = both(SENT_CALLS_BACK, window=lambda lang: callback_window(entry.response, lang))
         elif entry is not None and entry.response:
             # TRANSLATORS: TV app, ask screen, message after sending, above the question's number shown large, max 120 chars
             self.ids.entry.msgid = N_("Your question was sent. A lawyer will call you. Your question's number:")

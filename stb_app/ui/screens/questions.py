@@ -12,7 +12,6 @@ from ...api import Rejected
 from ...i18n import N_, pick, translate
 from ...keys import BACK, DIGIT, DOWN, LEFT, NEXT, OK, PAGE_ON, PAGING, RIGHT, UP
 from ..widgets import FocusCard, read_on
-from .ask import URGENT_SENT
 from .base import BaseScreen
 
 STATUS = {
@@ -38,6 +37,12 @@ STATUS = {
 ASKED_ON = N_("Asked on {date}")
 # TRANSLATORS: TV app, answer page, when the lawyer calls; {window} is a day and hours, max 50 chars
 CALLS_BACK = N_("The lawyer calls you back {window}")
+# TRANSLATORS: TV app, ask screen and My questions, an urgent question: beside 110 in large digits, max 140 chars
+URGENT_SENT = N_("This is urgent. A lawyer on duty will call you within 30 minutes. In immediate danger, call 110 now.")
+# TRANSLATORS: TV app, ask screen, after sending: when the lawyer calls, above the question's number shown large; {window} is a day and hours, max 140 chars
+SENT_CALLS_BACK = N_("Your question was sent. The lawyer calls you back {window}. Your question's number:")
+# TRANSLATORS: TV app, questions screen, under a question still waiting: when the lawyer calls; {window} is a day and hours, max 60 chars
+CARD_CALLS_BACK = N_("Call {window}")
 # TRANSLATORS: TV app, questions screen, state of an urgent question not yet called, max 28 chars
 URGENT_STATUS = N_("Urgent: a lawyer calls soon")
 OPEN = ("queued", "claimed")
@@ -157,6 +162,9 @@ class QuestionsScreen(BaseScreen):
         ids.more.msgid = N_("OK reads the whole answer") if question.get("answer_summary") else ""
         # TRANSLATORS: TV app, questions screen, hint under an answered question, max 40 chars
         ids.rate.msgid = N_("Press 1–5 to rate the answer") if question.get("can_rate") else ""
+        if question.get("status") in OPEN and not question.get("urgent") and callback_window(question, "zh"):
+            # still waiting: the day and hours the lawyer calls
+            ids.rate.texts = both(CARD_CALLS_BACK, window=lambda lang: callback_window(question, lang))
         if question.get("rating"):
             # TRANSLATORS: TV app, questions screen, shown after rating, max 30 chars
             ids.rate.msgid, ids.rate.params = N_("You rated {score} of 5"), {"score": question["rating"]}
