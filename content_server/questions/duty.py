@@ -56,8 +56,7 @@ def roster(tx, first: date, days: int, now: float, calendar: WorkCalendar, user_
     """The shifts from `first` for `days` days, who is on duty now, and how many shifts lack a lawyer."""
     since = calendar.at(first, datetime.min.time())
     until = calendar.at(first + timedelta(days=days), datetime.min.time())
-    shifts = [shift_item(r, now, calendar) for r in db.shifts_between(tx, min(since, now), until)
-              if r["ends_at"] > since]
+    shifts = [shift_item(r, now, calendar) for r in db.shifts_between(tx, since, until)]
     on_duty = {lang: [s["user"]["name"] for s in shifts if s["now"] and s["covered"] and s["language"] == lang]
                for lang in LANGUAGES}
     return {"from": first.isoformat(), "days": days, "shifts": shifts, "on_duty": on_duty,
