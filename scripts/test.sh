@@ -11,7 +11,7 @@ pytest=(.venv/bin/python -m pytest -q -rs)
 if [ $# -gt 0 ]; then
   exec "${pytest[@]}" "$@"
 fi
-in_process_box=(tests/test_box_ui.py tests/test_box_lived_in.py tests/test_box_lived_in_4k.py tests/test_box_playback.py
+in_process_box=(tests/test_box_ui.py tests/test_box_lived_in.py tests/test_box_lived_in_4k.py tests/test_box_playback.py tests/test_box_urgent.py
                 tests/test_box_calculator.py tests/test_box_screen_openings.py tests/test_box_without_mongolian.py
                 tests/test_box_remote_keys.py tests/test_box_notices.py)
 ignored=()

@@ -17,7 +17,7 @@ from ..kernel.clock import CLOCK
 from ..kernel.i18n import N_, translate
 from ..questions import views, workflow
 from ..questions.calendar import CALENDAR
-from ..storage import STORE, questions as db
+from ..storage import STORE, duty as duty_db, questions as db
 from ..storage.questions import CallbackWindow, CallOutcome, Referral, Status
 from . import console_language, console_page, live_fragment, render
 
@@ -110,6 +110,8 @@ ACTION_LABELS = {
     "anonymise": N_("Number erased"),
     # TRANSLATORS: consoles, history of a question: someone not routed to it tried to open it, max 24 chars
     "refused": N_("Opening refused"),
+    # TRANSLATORS: consoles, history of a question: the household added words that make it urgent, max 24 chars
+    "urgent": N_("Became urgent"),
 }
 LANGUAGE_LABELS = {
     # TRANSLATORS: staff console, name of a language in filters and tags, max 12 chars
@@ -160,23 +162,27 @@ def clock(iso: str | None) -> str:
     return datetime.fromisoformat(iso).strftime("%m-%d %H:%M")
 
 
-async def _queue(request: web.Request, filters: dict) -> tuple[list, list]:
+async def _queue(request: web.Request, filters: dict) -> dict:
     return await request.app[STORE].read(_listings, request[USER], request.app[CLOCK](), request.app[CALENDAR], filters)
 
 
-def _listings(tx, user, now: float, calendar, filters: dict) -> tuple[list, list]:
+def _listings(tx, user, now: float, calendar, filters: dict) -> dict:
+    """My claims, the queue (urgent first), and, for the lawyer on duty, the urgent questions
+    waiting for a call: the page alerts them until someone claims them."""
     mine = views.queue_listing(tx, user, now, calendar, mine=True, statuses=(Status.CLAIMED,))
     items = views.queue_listing(tx, user, now, calendar, language=filters["language"],
                                 topic=filters["topic"], region=filters["region"], sla_level=filters["sla_level"])
-    return mine, items
+    on_duty = duty_db.duty_languages(tx, user["id"], now)
+    waiting_urgent = [q for q in views.queue_listing(tx, user, now, calendar, statuses=(Status.QUEUED,))
+                      if q["urgent"] and q["language"] in on_duty]
+    return {"mine": mine, "items": items, "on_duty": on_duty, "urgent_waiting": waiting_urgent}
 
 
 @routes.get("/console/staff")
 @console_page(*DESK)
 async def staff_page(request: web.Request) -> web.Response:
     filters = await filters_of(request)
-    mine, items = await _queue(request, filters)
-    return render(request, "staff.html", filters=filters, mine=mine, items=items,
+    return render(request, "staff.html", filters=filters, **await _queue(request, filters),
                   topics=await request.app[STORE].read(db.topics), **await labels(request))
 
 
@@ -187,8 +193,7 @@ async def queue_fragment(request: web.Request) -> web.Response:
     filters = await filters_of(request)
 
     async def context() -> dict:
-        mine, items = await _queue(request, filters)
-        return {"filters": filters, "mine": mine, "items": items, **await labels(request)}
+        return {"filters": filters, **await _queue(request, filters), **await labels(request)}
     return await live_fragment(request, "staff_queue.html", context,
                          f'{request[USER]["id"]}-{zlib.crc32(request.query_string.encode()):x}')
 

@@ -13,7 +13,7 @@ from ..accounts.callers import USER
 from ..kernel.clock import CLOCK
 from ..kernel.i18n import N_, translate
 from ..kernel.validation import query_date
-from ..questions import reports, views
+from ..questions import duty, reports, views, workflow
 from ..questions.calendar import CALENDAR
 from ..storage import STORE, questions as db
 from ..storage.questions import Status
@@ -48,9 +48,13 @@ async def _board(request: web.Request) -> dict:
     return await request.app[STORE].read(_board_unit, request[USER], request.app[CLOCK](), request.app[CALENDAR])
 
 
+BOARD_DUTY_DAYS = 2  # today and tomorrow: time enough to find a lawyer for an uncovered shift
+
+
 def _board_unit(tx, user, now: float, calendar) -> dict:
     return {"board": reports.board(tx, now, calendar),
-            "claimed": views.queue_listing(tx, user, now, calendar, statuses=(Status.CLAIMED,))}
+            "claimed": views.queue_listing(tx, user, now, calendar, statuses=(Status.CLAIMED,)),
+            "duty": duty.roster(tx, calendar.local(now).date(), BOARD_DUTY_DAYS, now, calendar)}
 
 
 def _month_and_revisits(tx, today: date, now: float, calendar) -> tuple[dict, list]:
@@ -131,6 +135,31 @@ async def reports_page(request: web.Request) -> web.Response:
     }
     return render(request, "supervisor_reports.html", data=data, period=period, day=day, charts=charts,
                   period_labels=PERIOD_LABELS, percent=_percent, **await labels(request))
+
+
+@routes.get("/console/supervisor/roster")
+@console_page("supervisor")
+async def roster_page(request: web.Request) -> web.Response:
+    """The duty roster of the coming week: add shifts, assign lawyers, see the uncovered in red."""
+    calendar, now = request.app[CALENDAR], request.app[CLOCK]()
+    first = query_date(request, "from", _today(request))
+    roster, people = await request.app[STORE].read(_roster_unit, first, now, calendar)
+    return render(request, "supervisor_roster.html", duty=roster, people=people, first=first,
+                  **await labels(request))
+
+
+def _roster_unit(tx, first: date, now: float, calendar) -> tuple[dict, list]:
+    people = [{"id": u["id"], "name": u["name"], "languages": workflow.languages_of(u)} for u in db.desk_users(tx)]
+    return duty.roster(tx, first, duty.ROSTER_DAYS, now, calendar), people
+
+
+@routes.get("/console/supervisor/urgent")
+@console_page("supervisor")
+async def urgent_page(request: web.Request) -> web.Response:
+    """Which topics and sentences make a question urgent."""
+    topics = await request.app[STORE].read(db.topics, True)
+    return render(request, "supervisor_urgent.html", topics=topics, language=console_language(request),
+                  **await labels(request))
 
 
 @routes.get("/console/supervisor/audit")

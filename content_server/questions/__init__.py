@@ -2,7 +2,8 @@
 
 Modules: `topics` (topics and preset phrases, seeded on first start), `intake` (the one way a
 question enters), `workflow` (claims and every later step), `sla` and `calendar` (service levels
-on working days), `views` (what households and staff see), `reports` (board, revisits, reports),
+on working days), `duty` (urgent topics and the duty roster, any hour), `views` (what households and
+staff see), `reports` (board, revisits, reports),
 `household` and `desk` (HTTP endpoints; `desk`'s docstring lists the console API).
 A background task releases lapsed claims and erases phone numbers after the retention period;
 after an erasure it truncates the database's write-ahead log, so no old copy stays on disk.
@@ -23,7 +24,7 @@ from ..kernel.config import SETTINGS, Settings
 from ..kernel.loop_lag import LOOP_LAG
 from ..ops import METRICS
 from ..storage import STORE, Store, questions as db, truncate_wal
-from . import desk, household, intake, reports, topics
+from . import desk, duty, household, intake, reports, topics
 from .calendar import CALENDAR, default_calendar
 from .intake import BOX_LIMITS, INTAKE
 
@@ -44,6 +45,7 @@ def setup(app: web.Application) -> None:
     app[INTAKE] = intake.IntakeQueue(lag=app[LOOP_LAG])  # ops measures it
     app.add_routes(household.routes)
     app.add_routes(desk.routes)
+    app.add_routes(duty.routes)
     app[METRICS].describe("legaltv_questions_submitted_total", "counter", "question submissions by reply status")
     app[METRICS].gauge("legaltv_questions_open", "questions needing work, by status and language",
                        functools.partial(_open_questions, app[STORE]))

@@ -1,7 +1,9 @@
 """Intake of a household's question: validation, idempotent replay, duplicate merging, ticket numbers.
 
 `submit` is the one way a question enters the queue. Replies:
-- 201 `{"id", "number", "status": "queued", "merged": false, "callback_from", "callback_until"}`: new question;
+- 201 `{"id", "number", "status": "queued", "merged": false, "callback_from", "callback_until", "urgent"}`:
+  new question. An urgent one (its topic or a chosen phrase is marked urgent) skips the chosen
+  window: the lawyer on duty calls within 30 minutes, so the window is now to now + 30 min;
 - 200 with the same object: the same Idempotency-Key and the same body again (a replay);
 - 200 `{"id", "number", "status", "merged": true, ...}`: the same box asked about the same topic
   for the same phone within 24 h while that question is still open; the new words are attached to
@@ -39,7 +41,7 @@ from ..kernel.loop_lag import LoopLag
 from ..kernel.ratelimit import RateLimit
 from ..storage import calculators as calculators_sql, limits as limits_sql, questions as db
 from ..storage.questions import CallbackWindow, Status
-from . import phone as phones
+from . import phone as phones, sla
 from .calendar import WorkCalendar
 
 CALLBACK_WINDOWS = tuple(CallbackWindow)
@@ -65,6 +67,7 @@ class NewQuestion:
     callback_window: str
     language: str
     calculation: str | None  # JSON: the calculator, the answers and the result the household saw
+    urgent: bool = False  # the topic or a chosen phrase is marked urgent
 
 
 def idempotency_key(headers) -> str:
@@ -123,7 +126,8 @@ def read_question(store, body: dict, device, now: float) -> NewQuestion:
                        field="phone")
     window = validation.choice(body, "callback_window", CALLBACK_WINDOWS)
     language = validation.choice(body, "language", ("zh", "mn"), required=False, default=device["language"])
-    return NewQuestion(topic_id, phrase_ids, text, phone, suspect, window, language, calculation)
+    return NewQuestion(topic_id, phrase_ids, text, phone, suspect, window, language, calculation,
+                       db.is_urgent(store, topic_id, phrase_ids))
 
 
 def attached_calculation(store, value, region: str, now: float) -> str | None:
@@ -215,10 +219,12 @@ def submit(store, device, key: str, body: dict, now: float, calendar: WorkCalend
         if duplicate is not None:
             if limits is not None:
                 limits.check(store, limits.merges, device["id"], now)
+            if question.urgent and not duplicate["urgent"]:  # the added words make it urgent
+                db.make_urgent(store, duplicate["id"], now, now + sla.URGENT_FIRST_CALL_SECONDS)
             full = db.question(store, duplicate["id"])
             reply = {"id": full["id"], "number": full["number"], "status": full["status"], "merged": True,
                      "callback_from": _iso(full["window_start"], calendar),
-                     "callback_until": _iso(full["window_end"], calendar)}
+                     "callback_until": _iso(full["window_end"], calendar), "urgent": bool(full["urgent"])}
             db.insert_submission(store, full["id"], device["id"], key, fingerprint, reply, True,
                                  question.phrases, question.text, now)
             db.touch(store, full["id"], now)
@@ -231,7 +237,10 @@ def submit(store, device, key: str, body: dict, now: float, calendar: WorkCalend
                            # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 90 chars
                            N_("You already have {max} questions waiting. We will call you first."),
                            field=None, max=MAX_OPEN_PER_DEVICE)
-        start, end = calendar.window_after(now, question.callback_window)
+        if question.urgent:
+            start, end = now, now + sla.URGENT_FIRST_CALL_SECONDS
+        else:
+            start, end = calendar.window_after(now, question.callback_window)
         question_id = uuid.uuid4().hex
         number = new_number(store)
         db.insert_question(store, {
@@ -242,9 +251,10 @@ def submit(store, device, key: str, body: dict, now: float, calendar: WorkCalend
             "phone_suspect": int(question.phone_suspect), "status": Status.QUEUED, "created_at": now,
             "updated_at": now, "window_start": start, "window_end": end, "due_at": end,
             "duplicate_of": db.possible_duplicate(store, device["id"], question.phone, question.topic, since),
-            "calculation": question.calculation})
+            "calculation": question.calculation, "urgent": int(question.urgent)})
         reply = {"id": question_id, "number": number, "status": Status.QUEUED, "merged": False,
-                 "callback_from": _iso(start, calendar), "callback_until": _iso(end, calendar)}
+                 "callback_from": _iso(start, calendar), "callback_until": _iso(end, calendar),
+                 "urgent": question.urgent}
         db.insert_submission(store, question_id, device["id"], key, fingerprint, reply, False,
                              question.phrases, question.text, now)
         db.audit(store, now, None, question_id, "intake", None, Status.QUEUED, {"device": device["id"]})

@@ -1,7 +1,8 @@
 """Service levels on the household's chosen window, as pure functions of plain data.
 
 - first attempt: the first call must happen inside the callback window the household chose
-  (its first occurrence on a working day with an hour left after intake);
+  (its first occurrence on a working day with an hour left after intake); an urgent question
+  skips the window: the lawyer on duty calls within 30 minutes, any day, any hour;
 - hand-off: a referred question is handed to the agency within 1 working day;
 - feedback: the household hears back within 5 working days after the hand-off.
 Warnings at 50 %, 80 % and 100 % of the time from the stage's start to its deadline.
@@ -14,6 +15,8 @@ from typing import Mapping
 from ..storage.questions import Status
 from .calendar import WorkCalendar
 
+URGENT_FIRST_CALL_SECONDS = 30 * 60
+URGENT_RETRY_SECONDS = 10 * 60  # an urgent household that did not answer is called again soon
 HANDOFF_WORKING_DAYS = 1
 FEEDBACK_WORKING_DAYS = 5
 LEVELS = ("ok", "warning_50", "warning_80", "overdue")

@@ -19,10 +19,13 @@ MAX_PHRASES = 12
 TITLE_MAX, PHRASE_MAX = 40, 80
 
 
-def _topic(topic_id: str, zh: str, mn: str, *phrases: tuple[str, str]) -> dict:
+URGENT = "urgent"  # a seed phrase's third item: a question with it goes to the lawyer on duty at once
+
+
+def _topic(topic_id: str, zh: str, mn: str, *phrases: tuple) -> dict:
     return {"id": topic_id, "title": {"zh": zh, "mn": mn},
-            "phrases": [{"id": f"{topic_id}.{n}", "text": {"zh": p_zh, "mn": p_mn}}
-                        for n, (p_zh, p_mn) in enumerate(phrases, start=1)]}
+            "phrases": [{"id": f"{topic_id}.{n}", "text": {"zh": p[0], "mn": p[1]}, "urgent": URGENT in p[2:]}
+                        for n, p in enumerate(phrases, start=1)]}
 
 
 SEED_TOPICS = [
@@ -43,14 +46,15 @@ SEED_TOPICS = [
            ("在工地干活没拿到钱", "ᠪᠠᠷᠢᠯᠭ᠎ᠠ ᠶᠢᠨ ᠲᠠᠯᠠᠪᠠᠢ ᠳᠤ ᠠᠵᠢᠯᠯᠠᠭᠠᠳ ᠮᠥᠩᠭᠥ ᠪᠡᠨ ᠠᠪᠴᠤ ᠴᠢᠳᠠᠭᠰᠠᠨ ᠦᠭᠡᠢ"),
            ("包工头跑了", "ᠠᠵᠢᠯ ᠠᠮᠠᠯᠠᠭᠴᠢ ᠵᠤᠭᠲᠠᠵᠤ ᠣᠴᠢᠪᠠ"),
            ("没有欠条", "ᠥᠷ᠎ᠡ ᠶᠢᠨ ᠪᠢᠴᠢᠭ ᠦᠭᠡᠢ"),
-           ("应该到哪里投诉", "ᠬᠠᠮᠢᠭ᠎ᠠ ᠭᠣᠮᠳᠠᠯ ᠭᠠᠷᠭᠠᠬᠤ ᠪᠤᠢ")),
+           ("应该到哪里投诉", "ᠬᠠᠮᠢᠭ᠎ᠠ ᠭᠣᠮᠳᠠᠯ ᠭᠠᠷᠭᠠᠬᠤ ᠪᠤᠢ"),
+           ("工钱没给，老板马上要走了", "ᠴᠠᠯᠢᠩ ᠥᠭᠬᠦ ᠦᠭᠡᠢ᠂ ᠳᠠᠷᠤᠭ᠎ᠠ ᠤᠳᠠᠯ ᠦᠭᠡᠢ ᠶᠠᠪᠤᠨ᠎ᠠ", URGENT)),
     _topic("family", "婚姻与继承", "ᠭᠡᠷᠯᠡᠯᠲᠡ ᠪᠠ ᠥᠪ ᠣᠯᠵᠠᠯᠠᠯᠲᠠ",
            ("我想离婚", "ᠪᠢ ᠭᠡᠷᠯᠡᠯᠲᠡ ᠪᠡᠨ ᠴᠤᠯᠠᠯᠠᠬᠤ ᠰᠠᠨᠠᠭ᠎ᠠ ᠲᠠᠢ"),
            ("孩子的抚养权", "ᠬᠡᠦᠬᠡᠳ ᠦᠨ ᠬᠦᠮᠦᠵᠢᠯ ᠦᠨ ᠡᠷᠬᠡ"),
            ("遗产怎么分", "ᠥᠪ ᠬᠥᠷᠥᠩᠭᠡ ᠶᠢ ᠶᠠᠭᠠᠬᠢᠵᠤ ᠬᠤᠪᠢᠶᠠᠬᠤ ᠪᠤᠢ"),
            ("遗嘱是否有效", "ᠭᠡᠷᠡᠭᠡᠰᠦ ᠬᠦᠴᠦᠨ ᠲᠡᠢ ᠪᠤᠢ ᠤᠤ"),
            ("子女不赡养老人", "ᠬᠡᠦᠬᠡᠳ ᠥᠲᠡᠯᠡᠭᠰᠡᠳ ᠢ ᠲᠡᠵᠢᠶᠡᠬᠦ ᠦᠭᠡᠢ"),
-           ("家庭暴力", "ᠭᠡᠷ ᠪᠦᠯᠢ ᠶᠢᠨ ᠬᠦᠴᠦᠷᠬᠡᠯ")),
+           ("家庭暴力", "ᠭᠡᠷ ᠪᠦᠯᠢ ᠶᠢᠨ ᠬᠦᠴᠦᠷᠬᠡᠯ", URGENT)),
     _topic("lending", "民间借贷", "ᠠᠷᠠᠳ ᠤᠨ ᠳᠤᠮᠳᠠᠬᠢ ᠵᠡᠭᠡᠯᠢ",
            ("借钱不还", "ᠮᠥᠩᠭᠥ ᠵᠡᠭᠡᠯᠡᠭᠡᠳ ᠪᠤᠴᠠᠭᠠᠵᠤ ᠥᠭᠬᠦ ᠦᠭᠡᠢ"),
            ("利息太高", "ᠬᠦᠦ ᠬᠡᠲᠦᠷᠬᠡᠢ ᠥᠨᠳᠥᠷ"),
@@ -78,19 +82,35 @@ SEED_TOPICS = [
            ("不知道属于哪一类", "ᠠᠯᠢ ᠠᠩᠭᠢᠯᠠᠯ ᠳᠤ ᠬᠠᠮᠠᠭᠠᠷᠠᠬᠤ ᠶᠢ ᠮᠡᠳᠡᠬᠦ ᠦᠭᠡᠢ"),
            ("想申请法律援助", "ᠬᠠᠤᠯᠢ ᠶᠢᠨ ᠲᠤᠰᠠᠯᠠᠮᠵᠢ ᠭᠤᠶᠤᠬᠤ ᠰᠠᠨᠠᠭ᠎ᠠ ᠲᠠᠢ"),
            ("收到了法院传票", "ᠱᠢᠭᠦᠬᠡᠯ ᠦᠨ ᠶᠠᠮᠤᠨ ᠤ ᠳᠠᠭᠤᠳᠠᠬᠤ ᠪᠢᠴᠢᠭ ᠢ ᠬᠦᠯᠢᠶᠡᠨ ᠠᠪᠤᠯᠠ"),
-           ("请用蒙古语给我回电话", "ᠮᠣᠩᠭᠣᠯ ᠬᠡᠯᠡ ᠪᠡᠷ ᠤᠲᠠᠰᠤ ᠵᠠᠯᠠᠭᠠᠷᠠᠢ")),
+           ("请用蒙古语给我回电话", "ᠮᠣᠩᠭᠣᠯ ᠬᠡᠯᠡ ᠪᠡᠷ ᠤᠲᠠᠰᠤ ᠵᠠᠯᠠᠭᠠᠷᠠᠢ"),
+           ("家人被拘留了", "ᠭᠡᠷ ᠪᠦᠯᠢ ᠶᠢᠨ ᠬᠦᠮᠦᠨ ᠮᠢᠨᠢ ᠬᠠᠷᠢᠭᠤᠴᠠᠭᠳᠠᠪᠠ", URGENT),
+           ("三天内就到期限了", "ᠭᠤᠷᠪᠠᠨ ᠡᠳᠦᠷ ᠦᠨ ᠳᠣᠲᠣᠷ᠎ᠠ ᠬᠤᠭᠤᠴᠠᠭ᠎ᠠ ᠳᠠᠭᠤᠰᠤᠨ᠎ᠠ", URGENT)),
 ]
 
 
 def seed(store) -> bool:
-    """Stores the nine standard topics when there are none yet; True when it did."""
+    """Stores the nine standard topics when there are none yet; True when it did. On a server that
+    has topics, adds the urgent seed phrases it lacks (a phrase once stored keeps its editors' changes)."""
     if db.count_topics(store):
-        return False
+        return seed_urgent_phrases(store)
     with store.write() as conn:
         for position, topic in enumerate(SEED_TOPICS):
             db.save_topic(store, topic["id"], topic["title"], topic["phrases"], position)
         bump(conn, Document.TOPICS)
     return True
+
+
+def seed_urgent_phrases(store) -> bool:
+    """Adds each urgent seed phrase its topic does not have yet; True when it added one."""
+    added = False
+    with store.write() as conn:
+        for topic in SEED_TOPICS:
+            for phrase in topic["phrases"]:
+                if phrase["urgent"]:
+                    added = db.add_missing_phrase(store, topic["id"], phrase, urgent=True) or added
+        if added:
+            bump(conn, Document.TOPICS)
+    return added
 
 
 def save(store, topic: dict) -> None:

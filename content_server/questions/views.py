@@ -8,7 +8,7 @@ import json
 from datetime import datetime
 
 from ..kernel.i18n import N_, bilingual
-from ..storage import questions as db
+from ..storage import duty as duty_db, questions as db
 from ..storage.questions import Status
 from . import sla
 from .calendar import WorkCalendar
@@ -50,6 +50,7 @@ def household_item(row, calendar: WorkCalendar) -> dict:
         "outcome": row["outcome"],  # answered, unreachable, wrong_number, feedback_given, closed_by_supervisor
         "rating": row["rating"],
         "can_rate": answered and row["rating"] is None,
+        "urgent": bool(row["urgent"]),  # the lawyer on duty calls within 30 minutes; 110 for immediate danger
     }
 
 
@@ -65,7 +66,7 @@ def staff_item(row, now: float, calendar: WorkCalendar, phrases: dict | None = N
     phrase_ids = json.loads(row["phrases"])
     return {
         "id": row["id"], "number": row["number"], "status": row["status"], "version": row["version"],
-        "topic": row["topic_id"], "language": row["language"], "region": row["region"],
+        "urgent": bool(row["urgent"]), "topic": row["topic_id"], "language": row["language"], "region": row["region"],
         "phrases": [{"id": p, "text": (phrases or {}).get(p)} for p in phrase_ids], "text": row["text"],
         "calculation": json.loads(row["calculation"]) if row["calculation"] else None,
         "phone": row["phone_masked"], "phone_suspect": bool(row["phone_suspect"]),
@@ -91,11 +92,15 @@ def staff_item(row, now: float, calendar: WorkCalendar, phrases: dict | None = N
 def queue_listing(store, user, now: float, calendar: WorkCalendar, language: str | None = None,
                   topic: str | None = None, region: str | None = None, sla_level: str | None = None,
                   mine: bool = False, statuses=None, limit: int = 200) -> list[dict]:
-    """The desk's queue: overdue first, then by deadline and age. Staff see what is routed to
-    them (the languages they speak, their topics); supervisors see everything. Filters narrow it down."""
+    """The desk's queue: urgent first, then overdue, then by deadline and age. Staff see what is
+    routed to them (the languages they speak, their topics) and, on duty, every urgent question of
+    their shift's language; supervisors see everything. Filters narrow it down."""
     languages = [language] if language else None
     topics = [topic] if topic else None
+    on_duty = ()
     if user["role"] != "supervisor":
+        on_duty = [lang for lang in duty_db.duty_languages(store, user["id"], now) if not language or lang == language]
+        on_duty = on_duty if not topic else ()
         spoken = languages_of(user)
         languages = [lang for lang in (languages or spoken) if lang in spoken] or ["-"]
         routed = db.staff_topics(store, user["id"])
@@ -103,7 +108,7 @@ def queue_listing(store, user, now: float, calendar: WorkCalendar, language: str
             topics = [t for t in (topics or routed) if t in routed] or ["-"]
     rows = db.queue(store, now, statuses or (Status.QUEUED, Status.CLAIMED, Status.REFERRED, Status.REVISIT_PENDING),
                     languages=languages, topic_ids=topics, region=region,
-                    claimed_by=user["id"] if mine else None,
+                    claimed_by=user["id"] if mine else None, duty_languages=on_duty,
                     limit=-1 if sla_level else limit)  # SLA levels are computed here, so filter before cutting
     phrases = phrase_texts(store)
     items = [staff_item(r, now, calendar, phrases) for r in rows]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from ..kernel.errors import ApiError
 from ..kernel.i18n import N_
-from ..storage import questions as db
+from ..storage import duty as duty_db, questions as db
 from ..storage.questions import CallOutcome, Outcome, Referral, Status
 from . import sla
 from .calendar import WorkCalendar
@@ -33,10 +33,13 @@ def languages_of(user) -> list[str]:
     return [lang.strip() for lang in (user["languages"] or "").split(",") if lang.strip()]
 
 
-def may_open(store, user, row) -> bool:
+def may_open(store, user, row, now: float | None = None) -> bool:
     """Staff open what is routed to them (a language they speak, one of their topics, or any
-    topic when none is listed) or what they claimed; supervisors and admins open everything."""
+    topic when none is listed), what they claimed, and, on duty, every urgent question of their
+    shift's language; supervisors and admins open everything."""
     if user["role"] in ("supervisor", "admin") or row["claimed_by"] == user["id"]:
+        return True
+    if now is not None and row["urgent"] and row["language"] in duty_db.duty_languages(store, user["id"], now):
         return True
     topics = db.staff_topics(store, user["id"])
     return row["language"] in languages_of(user) and (not topics or row["topic_id"] in topics)
@@ -46,7 +49,7 @@ async def open_question(store, user, question_id: str, now: float, purpose: str)
     """The question, when the user may open it. Otherwise 404 exactly like a missing question,
     and the attempt is audited (in its own transaction: the refusal must not roll it back).
     Takes the `Store`: a read, and a write only for a refusal."""
-    row, allowed = await store.read(_openable, user, question_id)
+    row, allowed = await store.read(_openable, user, question_id, now)
     if row is None:
         raise _not_found()
     if not allowed:
@@ -56,9 +59,9 @@ async def open_question(store, user, question_id: str, now: float, purpose: str)
     return row
 
 
-def _openable(tx, user, question_id: str):
+def _openable(tx, user, question_id: str, now: float):
     row = db.question(tx, question_id)
-    return row, row is not None and may_open(tx, user, row)
+    return row, row is not None and may_open(tx, user, row, now)
 
 
 def _not_found() -> ApiError:
@@ -95,9 +98,23 @@ def claim(store, user, now: float, lease_seconds: float, question_id: str | None
     """Claims this question, or the most urgent one routed to the user; returns the claimed row.
 
     Routing: the question's language must be one the user speaks, and its topic one of the
-    user's topics (no topics listed means all). Raises 404 `queue_empty` when none is waiting."""
+    user's topics (no topics listed means all). Urgent questions come first; a lawyer on duty
+    takes the urgent questions of the shift's language whatever their topic (the duty queue).
+    Raises 404 `queue_empty` when none is waiting."""
     languages, topics = languages_of(user), db.staff_topics(store, user["id"])
+    on_duty = duty_db.duty_languages(store, user["id"], now)
     with store.write():
+        if question_id is None:
+            row = None
+            if on_duty:
+                row = db.claim(store, user["id"], on_duty, [], now, now + lease_seconds, urgent_only=True)
+            row = row or db.claim(store, user["id"], languages, topics, now, now + lease_seconds, urgent_only=True)
+            if row is not None:
+                return row
+        elif on_duty:
+            target = db.question(store, question_id)
+            if target is not None and target["urgent"] and target["language"] in on_duty:
+                languages, topics = on_duty, []
         row = db.claim(store, user["id"], languages, topics, now, now + lease_seconds, question_id)
         if row is not None:
             return row
@@ -191,6 +208,10 @@ def record_attempt(store, user, question_id: str, version: int, outcome: str, no
             changes.update(status=Status.CLOSED,
                            outcome=Outcome.UNREACHABLE if outcome == CallOutcome.NO_ANSWER else Outcome.WRONG_NUMBER,
                            closed_at=now, claimed_by=None, lease_until=None, due_at=None)
+        elif row["urgent"]:  # no window to wait for: the lawyer on duty tries again soon
+            again = now + sla.URGENT_RETRY_SECONDS
+            changes.update(status=Status.QUEUED, claimed_by=None, lease_until=None, not_before=again,
+                           due_at=again + sla.URGENT_FIRST_CALL_SECONDS)
         else:
             start, end = calendar.window_after(now + RETRY_GAP, row["callback_window"], min_left=RETRY_GAP)
             changes.update(status=Status.QUEUED, claimed_by=None, lease_until=None,

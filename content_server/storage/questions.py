@@ -190,6 +190,15 @@ MIGRATIONS = [
     END;
     """,    # a calculation the household sends with its question: calculator, answers and the result it saw (JSON)
     "ALTER TABLE questions ADD COLUMN calculation TEXT;",
+    # urgent topics and phrases skip the callback window: the duty lawyer calls within 30 minutes
+    """
+    ALTER TABLE topics ADD COLUMN urgent INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE topic_phrases ADD COLUMN urgent INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE questions ADD COLUMN urgent INTEGER NOT NULL DEFAULT 0;
+    UPDATE topic_phrases SET urgent = 1 WHERE id = 'family.6';
+    CREATE INDEX questions_urgent_claim ON questions (COALESCE(due_at, 1e300), created_at)
+        WHERE urgent = 1 AND status IN ('queued', 'claimed');
+    """,
 ]
 
 # The same schema in PostgreSQL, step for step (tests/test_schema_drift.py compares the two)
@@ -323,7 +332,17 @@ POSTGRES_MIGRATIONS = [
     CREATE TRIGGER questions_list_update AFTER UPDATE OF status, answered_at, answer_zh, answer_mn, referral, outcome, rating,
         window_start, window_end, topic_id ON questions
         FOR EACH ROW EXECUTE FUNCTION questions_list_changed();
-    """,    "ALTER TABLE questions ADD COLUMN calculation TEXT;",
+    """,
+    "ALTER TABLE questions ADD COLUMN calculation TEXT;",
+    # urgent topics and phrases skip the callback window: the duty lawyer calls within 30 minutes
+    """
+    ALTER TABLE topics ADD COLUMN urgent INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE topic_phrases ADD COLUMN urgent INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE questions ADD COLUMN urgent INTEGER NOT NULL DEFAULT 0;
+    UPDATE topic_phrases SET urgent = 1 WHERE id = 'family.6';
+    CREATE INDEX questions_urgent_claim ON questions (COALESCE(due_at, 1e300), created_at)
+        WHERE urgent = 1 AND status IN ('queued', 'claimed');
+    """,
 ]
 
 # Columns a listing may show: never phone_e164.
@@ -332,7 +351,7 @@ _PUBLIC_COLUMNS = (
     "q.phone_masked, q.phone_suspect, q.status, q.version, q.created_at, q.updated_at, q.window_start, "
     "q.window_end, q.due_at, q.not_before, q.claimed_by, q.lease_until, q.attempts, q.first_attempt_at, "
     "q.answered_at, q.answer_zh, q.answer_mn, q.referral, q.referred_at, q.handed_off_at, q.closed_at, "
-    "q.outcome, q.rating, q.rated_at, q.anonymised_at, q.duplicate_of, q.calculation")
+    "q.outcome, q.rating, q.rated_at, q.anonymised_at, q.duplicate_of, q.calculation, q.urgent")
 # The ticket number of the question a desk row may duplicate (staff only, never a household).
 _DUPLICATE_NUMBER = "(SELECT d.number FROM questions d WHERE d.id = q.duplicate_of) AS duplicate_of_number"
 
@@ -340,12 +359,14 @@ _DUPLICATE_NUMBER = "(SELECT d.number FROM questions d WHERE d.id = q.duplicate_
 # --- topics -----------------------------------------------------------------------------
 
 def topics(store, include_inactive: bool = False) -> list[dict]:
-    """Topics in order, each with its phrases in order: {"id", "title", "phrases": [{"id", "text"}]}."""
+    """Topics in order, each with its phrases in order: {"id", "title", "urgent", "phrases": [{"id", "text",
+    "urgent"}]} (urgent: a question about it goes to the duty lawyer at once)."""
     where = "" if include_inactive else "WHERE active = 1"
     out = []
     by_id = {}
     for row in store.all(f"SELECT * FROM topics {where} ORDER BY position, id"):
-        topic = {"id": row["id"], "title": {"zh": row["title_zh"], "mn": row["title_mn"]}, "phrases": []}
+        topic = {"id": row["id"], "title": {"zh": row["title_zh"], "mn": row["title_mn"]},
+                 "urgent": bool(row["urgent"]), "phrases": []}
         if include_inactive:
             topic["active"] = bool(row["active"])
         by_id[row["id"]] = topic
@@ -353,7 +374,7 @@ def topics(store, include_inactive: bool = False) -> list[dict]:
     for row in store.all(f"SELECT * FROM topic_phrases {where} ORDER BY position, id"):
         if row["topic_id"] in by_id:
             by_id[row["topic_id"]]["phrases"].append(
-                {"id": row["id"], "text": {"zh": row["text_zh"], "mn": row["text_mn"]}})
+                {"id": row["id"], "text": {"zh": row["text_zh"], "mn": row["text_mn"]}, "urgent": bool(row["urgent"])})
     return out
 
 
@@ -368,13 +389,17 @@ def _topic_rules(store) -> dict:
     kept = store.memo.get("question_topic_rules")
     rules = kept[1] if kept is not None and kept[0] == version else None
     if rules is None:
-        active = {r["id"]: set() for r in store.all("SELECT id FROM topics WHERE active = 1")}
+        topic_rows = store.all("SELECT id, urgent FROM topics WHERE active = 1")
+        active = {r["id"]: set() for r in topic_rows}
+        urgent = {r["id"] for r in topic_rows if r["urgent"]}
         owners = {}
-        for r in store.all("SELECT id, topic_id, active FROM topic_phrases"):
+        for r in store.all("SELECT id, topic_id, active, urgent FROM topic_phrases"):
             owners[r["id"]] = r["topic_id"]
             if r["active"] and r["topic_id"] in active:
                 active[r["topic_id"]].add(r["id"])
-        rules = {"active": active, "owners": owners}
+                if r["urgent"]:
+                    urgent.add(r["id"])
+        rules = {"active": active, "owners": owners, "urgent": urgent}
         store.memo["question_topic_rules"] = (version, rules)
     return rules
 
@@ -391,12 +416,40 @@ def phrase_owner(store, phrase_id: str) -> str | None:
     return _topic_rules(store)["owners"].get(phrase_id)
 
 
+def is_urgent(store, topic_id: str, phrase_ids: list[str]) -> bool:
+    """Whether the topic or one of the chosen phrases is marked urgent."""
+    urgent = _topic_rules(store)["urgent"]
+    return topic_id in urgent or any(p in urgent for p in phrase_ids)
+
+
+def set_urgent(store, topic_ids: list[str], phrase_ids: list[str]) -> None:
+    """Marks exactly these topics and phrases urgent (the caller bumps the topics' document)."""
+    with store.write() as conn:
+        for table, ids in (("topics", topic_ids), ("topic_phrases", phrase_ids)):
+            conn.execute(f"UPDATE {table} SET urgent = 0 WHERE urgent = 1")
+            conn.executemany(f"UPDATE {table} SET urgent = 1 WHERE id = ?", [(i,) for i in ids])
+
+
+def add_missing_phrase(store, topic_id: str, phrase: dict, urgent: bool) -> bool:
+    """Adds a phrase to an existing topic unless a phrase of that id exists (edits stay as they are)."""
+    with store.write() as conn:
+        if topic(store, topic_id) is None or store.one("SELECT 1 FROM topic_phrases WHERE id = ?", (phrase["id"],)):
+            return False
+        position = conn.execute("SELECT COALESCE(MAX(position), 0) + 1 FROM topic_phrases WHERE topic_id = ?",
+                                (topic_id,)).fetchone()[0]
+        conn.execute("INSERT INTO topic_phrases (id, topic_id, text_zh, text_mn, position, active, urgent) "
+                     "VALUES (?, ?, ?, ?, ?, 1, ?)",
+                     (phrase["id"], topic_id, phrase["text"]["zh"], phrase["text"]["mn"], position, int(urgent)))
+        return True
+
+
 def count_topics(store) -> int:
     return store.one("SELECT COUNT(*) AS n FROM topics")["n"]
 
 
 def save_topic(store, topic_id: str, title: dict, phrases: list[dict], position: int | None = None,
                active: bool = True) -> None:
+    """(A phrase's "urgent" is stored when it is new; an existing phrase keeps its own.)"""
     """Creates or replaces a topic; phrases not listed stay stored (old questions cite them) but inactive."""
     with store.write() as conn:
         if position is None:
@@ -411,10 +464,11 @@ def save_topic(store, topic_id: str, title: dict, phrases: list[dict], position:
         conn.execute("UPDATE topic_phrases SET active = 0 WHERE topic_id = ?", (topic_id,))
         for index, phrase in enumerate(phrases):
             conn.execute(
-                "INSERT INTO topic_phrases (id, topic_id, text_zh, text_mn, position, active) "
-                "VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO UPDATE SET text_zh = excluded.text_zh, "
+                "INSERT INTO topic_phrases (id, topic_id, text_zh, text_mn, position, active, urgent) "
+                "VALUES (?, ?, ?, ?, ?, 1, ?) ON CONFLICT (id) DO UPDATE SET text_zh = excluded.text_zh, "
                 "text_mn = excluded.text_mn, position = excluded.position, active = 1",
-                (phrase["id"], topic_id, phrase["text"]["zh"], phrase["text"]["mn"], index))
+                (phrase["id"], topic_id, phrase["text"]["zh"], phrase["text"]["mn"], index,
+                 int(phrase.get("urgent", False))))
 
 
 def staff_topics(store, user_id: int) -> list[str]:
@@ -468,7 +522,7 @@ def open_count(store, device_id: str) -> int:
 def open_duplicate(store, device_id: str, phone_e164: str, topic_id: str, since: float):
     """This device's open question with the same phone and topic created after `since`, or None."""
     return store.one(
-        "SELECT id, number, status FROM questions WHERE device_id = ? AND phone_e164 = ? AND topic_id = ? "
+        "SELECT id, number, status, urgent FROM questions WHERE device_id = ? AND phone_e164 = ? AND topic_id = ? "
         "AND created_at >= ? AND status IN ('queued', 'claimed') ORDER BY created_at LIMIT 1",
         (device_id, phone_e164, topic_id, since))
 
@@ -492,6 +546,14 @@ def insert_question(store, row: dict) -> None:
     marks = ", ".join("?" for _ in row)
     with store.write() as conn:
         conn.execute(f"INSERT INTO questions ({columns}) VALUES ({marks})", tuple(row.values()))
+
+
+def make_urgent(store, question_id: str, now: float, due: float) -> None:
+    """An open question becomes urgent: callable at once, the first call due at `due`."""
+    with store.write() as conn:
+        conn.execute("UPDATE questions SET urgent = 1, window_start = ?, window_end = ?, due_at = ?, not_before = 0, "
+                     "version = version + 1, updated_at = ? WHERE id = ?", (now, due, due, now, question_id))
+        audit(store, now, None, question_id, "urgent", None, None)
 
 
 def insert_submission(store, question_id: str, device_id: str, key: str, body_hash: str, response: dict,
@@ -548,16 +610,25 @@ def attempts_of(store, question_id: str) -> list:
 
 def queue(store, now: float, statuses=(Status.QUEUED, Status.CLAIMED, Status.REFERRED, Status.REVISIT_PENDING),
           languages=None, topic_ids=None, region: str | None = None, claimed_by: int | None = None,
-          limit: int = 200) -> list:
-    """Questions still needing work, overdue first, then by due time and age (no phone numbers)."""
+          limit: int = 200, duty_languages=()) -> list:
+    """Questions still needing work: urgent first, then overdue, then by due time and age (no phone
+    numbers). `duty_languages`: urgent questions in these languages are listed whatever their topic."""
     where = [f"q.status IN ({','.join('?' * len(statuses))})"]
     params: list = list(statuses)
+    routed, routed_params = ["1 = 1"], []
     if languages:
-        where.append(f"q.language IN ({','.join('?' * len(languages))})")
-        params += list(languages)
+        routed.append(f"q.language IN ({','.join('?' * len(languages))})")
+        routed_params += list(languages)
     if topic_ids:
-        where.append(f"q.topic_id IN ({','.join('?' * len(topic_ids))})")
-        params += list(topic_ids)
+        routed.append(f"q.topic_id IN ({','.join('?' * len(topic_ids))})")
+        routed_params += list(topic_ids)
+    if duty_languages:
+        where.append(f"(({' AND '.join(routed)}) OR (q.urgent = 1 AND q.language IN "
+                     f"({','.join('?' * len(duty_languages))})))")
+        params += routed_params + list(duty_languages)
+    else:
+        where.append(" AND ".join(routed))
+        params += routed_params
     if region:
         where.append("q.region LIKE ?")
         params.append(region.rstrip("0") + "%")
@@ -572,7 +643,8 @@ def queue(store, now: float, statuses=(Status.QUEUED, Status.CLAIMED, Status.REF
     return store.all(
         f"SELECT {_PUBLIC_COLUMNS}, u.name AS claimed_by_name, {_DUPLICATE_NUMBER} FROM questions q "
         f"LEFT JOIN users u ON u.id = q.claimed_by WHERE {' AND '.join(where)} "
-        "ORDER BY (q.due_at IS NOT NULL AND q.due_at < ?) DESC, q.due_at IS NULL, q.due_at, q.created_at" + cut, params)
+        "ORDER BY q.urgent DESC, (q.due_at IS NOT NULL AND q.due_at < ?) DESC, q.due_at IS NULL, q.due_at, "
+        "q.created_at" + cut, params)
 
 
 # --- claims -----------------------------------------------------------------------------
@@ -599,25 +671,32 @@ _CLAIMABLE = "((status = 'queued' AND not_before <= ?) OR (status = 'claimed' AN
 # index. PostgreSQL: concurrent claims skip a row another claim has locked instead of queueing.
 _CLAIM_SOURCE = {"sqlite": ("questions INDEXED BY questions_claim", ""),
                  "postgresql": ("questions", " FOR UPDATE SKIP LOCKED")}
+# Urgent questions only: the duty queue, walked through its own small index.
+_URGENT_CLAIM_SOURCE = {"sqlite": ("questions INDEXED BY questions_urgent_claim", ""),
+                        "postgresql": ("questions", " FOR UPDATE SKIP LOCKED")}
 
 
-def next_claimable(store, languages: list[str], topic_ids: list[str], now: float) -> tuple[str, list]:
+def next_claimable(store, languages: list[str], topic_ids: list[str], now: float,
+                   urgent_only: bool = False) -> tuple[str, list]:
     """The SELECT (and its parameters) of the id of the most urgent claimable question routed to
-    these languages and topics: it walks `questions_claim` and stops at the first match."""
+    these languages and topics: it walks `questions_claim` (or, for urgent questions only,
+    `questions_urgent_claim`) and stops at the first match."""
     route_sql, route_params = _routing(languages, topic_ids)
-    source, locking = _CLAIM_SOURCE[getattr(store, "dialect", "sqlite")]
-    return (f"SELECT id FROM {source} WHERE {CLAIM_INDEX_WHERE} AND {_CLAIMABLE}{route_sql} "
+    sources = _URGENT_CLAIM_SOURCE if urgent_only else _CLAIM_SOURCE
+    source, locking = sources[getattr(store, "dialect", "sqlite")]
+    urgent_sql = " AND urgent = 1" if urgent_only else ""
+    return (f"SELECT id FROM {source} WHERE {CLAIM_INDEX_WHERE}{urgent_sql} AND {_CLAIMABLE}{route_sql} "
             f"ORDER BY {CLAIM_ORDER} LIMIT 1{locking}", [now, now, *route_params])
 
 
 def claim(store, user_id: int, languages: list[str], topic_ids: list[str], now: float, lease_until: float,
-          question_id: str | None = None):
+          question_id: str | None = None, urgent_only: bool = False):
     """Atomically claims one question (this one, or the most urgent one routed to the user).
 
     Claimable: queued and due for a call (`not_before` passed), or claimed under an expired
     lease. Returns the claimed row with its previous status and claimant, or None."""
     if question_id is None:
-        select, target_params = next_claimable(store, languages, topic_ids, now)
+        select, target_params = next_claimable(store, languages, topic_ids, now, urgent_only)
         target = f"id = ({select})"
     else:
         route_sql, route_params = _routing(languages, topic_ids)

@@ -30,7 +30,7 @@
     const stamp = document.getElementById(element.dataset.stamp || "");
     let etag = null;
     async function refresh() {
-      if (document.hidden) return;
+      if (document.hidden && !("alertHidden" in element.dataset)) return;  // an urgent alert must reach a tab in the background too
       try {
         const headers = etag ? { "If-None-Match": etag } : {};
         const response = await fetch(url + (url.includes("?") ? "&" : "?") + location.search.slice(1),
@@ -38,6 +38,7 @@
         if (response.status === 200) {
           etag = response.headers.get("ETag");
           element.innerHTML = await response.text();
+          announceUrgent(element);
         } else if (response.status !== 304) {
           throw new Error(String(response.status));
         }
@@ -48,6 +49,13 @@
     }
     setInterval(refresh, every);
     document.addEventListener("visibilitychange", refresh);
+  }
+
+  // The lawyer on duty is alerted to urgent questions: the tab's title says so, even in the background.
+  const plainTitle = document.title;
+  function announceUrgent(element) {
+    const alert = element.querySelector("#urgent-alert");
+    document.title = alert ? "(" + alert.dataset.urgent + ") ‼ " + plainTitle : plainTitle;
   }
 
   // While a claimed question is open, its lease is renewed; once it is lost (lapsed, or taken
@@ -119,7 +127,7 @@
     });
   }
 
-  document.querySelectorAll("[data-live]").forEach(startLive);
+  document.querySelectorAll("[data-live]").forEach((element) => { startLive(element); announceUrgent(element); });
   document.querySelectorAll("[data-lease-renew]").forEach(startLease);
   document.querySelectorAll("button[data-reveal]").forEach(startReveal);
 })();

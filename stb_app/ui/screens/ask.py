@@ -11,6 +11,7 @@ from ...i18n import N_, pick, translate
 from ...keys import BACK, DELETE, DIGIT
 from ..widgets import BiLabel, FocusCard
 from .base import BaseScreen
+from .questions import SENT_CALLS_BACK, URGENT_SENT, both, callback_window
 
 STEPS = ("topic", "phrases", "text", "phone", "window", "consent", "done")
 MAX_TEXT = 140
@@ -295,18 +296,35 @@ class AskScreen(BaseScreen):
     def _sent(self) -> None:
         self.show("done")
 
+    def urgent(self) -> bool:
+        """Whether the question is urgent: as the server said, or, before it answered, as the topics
+        the box has say (an urgent topic or a chosen urgent sentence)."""
+        entry = self.library.outbox.entry(self.key)
+        if entry is not None and entry.response and "urgent" in entry.response:
+            return bool(entry.response["urgent"])
+        topic = self.topic() or {}
+        return bool(topic.get("urgent")) or any(p.get("urgent") and p["id"] in self.phrases
+                                                for p in topic.get("phrases") or [])
+
     def _show_result(self) -> None:
         entry = self.library.outbox.entry(self.key)
         refused = entry is not None and (entry.state == "rejected" or entry.later)
         words = (entry.refusal or {}).get("message") if refused else None
+        urgent = self.urgent() and not refused
         self.ids.entry.texts = words  # the server's own words, in the household's script
-        self._hotline.texts = "12348" if refused else ""
-        self._hotline.width = dp(420) if refused else 0
+        # the hotline in large digits: 12348 when the question was not taken, 110 when it is urgent
+        self._hotline.texts = "12348" if refused else "110" if urgent else ""
+        self._hotline.width = dp(420) if refused or urgent else 0
         number = entry.response.get("number", "") if entry is not None and entry.response else ""
         self._number.msgid, self._number.params = (N_("No. {number}"), {"number": number}) if number else ("", {})
         if self.app.lang == "zh":
             self._number.width = dp(560) if number else 0
-        if entry is not None and entry.response:
+        if urgent:
+            self.ids.entry.msgid = URGENT_SENT
+        elif entry is not None and entry.response and callback_window(entry.response, "zh"):
+            # the day and hours the lawyer calls, as the household reads dates
+            self.ids.entry.texts = both(SENT_CALLS_BACK, window=lambda lang: callback_window(entry.response, lang))
+        elif entry is not None and entry.response:
             # TRANSLATORS: TV app, ask screen, message after sending, above the question's number shown large, max 120 chars
             self.ids.entry.msgid = N_("Your question was sent. A lawyer will call you. Your question's number:")
         elif refused:

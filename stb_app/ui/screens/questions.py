@@ -37,6 +37,15 @@ STATUS = {
 ASKED_ON = N_("Asked on {date}")
 # TRANSLATORS: TV app, answer page, when the lawyer calls; {window} is a day and hours, max 50 chars
 CALLS_BACK = N_("The lawyer calls you back {window}")
+# TRANSLATORS: TV app, ask screen and My questions, an urgent question: beside 110 in large digits, max 140 chars
+URGENT_SENT = N_("This is urgent. A lawyer on duty will call you within 30 minutes. In immediate danger, call 110 now.")
+# TRANSLATORS: TV app, ask screen, after sending: when the lawyer calls, above the question's number shown large; {window} is a day and hours, max 140 chars
+SENT_CALLS_BACK = N_("Your question was sent. The lawyer calls you back {window}. Your question's number:")
+# TRANSLATORS: TV app, questions screen, under a question still waiting: when the lawyer calls; {window} is a day and hours, max 60 chars
+CARD_CALLS_BACK = N_("Call {window}")
+# TRANSLATORS: TV app, questions screen, state of an urgent question not yet called, max 28 chars
+URGENT_STATUS = N_("Urgent: a lawyer calls soon")
+OPEN = ("queued", "claimed")
 # TRANSLATORS: TV app, answer page, shown before a lawyer has answered, max 60 chars
 NO_ANSWER_YET = N_("No answer yet. The lawyer will call you.")
 
@@ -47,7 +56,9 @@ def both(msgid: str, **fill) -> dict:
 
 
 def _show_status(label, question: dict) -> None:
-    if question.get("status_text"):
+    if question.get("urgent") and question.get("status") in OPEN:
+        label.texts, label.msgid = None, URGENT_STATUS
+    elif question.get("status_text"):
         label.texts = question["status_text"]  # the server's own words for its statuses
     else:
         label.texts = None
@@ -120,6 +131,8 @@ class QuestionsScreen(BaseScreen):
             if question.get("created_at") else None
         ids.read_window.texts = both(CALLS_BACK, window=lambda lang: callback_window(question, lang)) \
             if callback_window(question, "zh") else None
+        # an urgent question still open: the lawyer on duty calls soon; 110 for immediate danger
+        ids.read_urgent_text.msgid = URGENT_SENT if question.get("urgent") and question.get("status") in OPEN else ""
         answer = question.get("answer_summary")
         ids.read_answer.texts = answer or None
         ids.read_answer.msgid = "" if answer else NO_ANSWER_YET
@@ -149,6 +162,9 @@ class QuestionsScreen(BaseScreen):
         ids.more.msgid = N_("OK reads the whole answer") if question.get("answer_summary") else ""
         # TRANSLATORS: TV app, questions screen, hint under an answered question, max 40 chars
         ids.rate.msgid = N_("Press 1–5 to rate the answer") if question.get("can_rate") else ""
+        if question.get("status") in OPEN and not question.get("urgent") and callback_window(question, "zh"):
+            # still waiting: the day and hours the lawyer calls
+            ids.rate.texts = both(CARD_CALLS_BACK, window=lambda lang: callback_window(question, lang))
         if question.get("rating"):
             # TRANSLATORS: TV app, questions screen, shown after rating, max 30 chars
             ids.rate.msgid, ids.rate.params = N_("You rated {score} of 5"), {"score": question["rating"]}
