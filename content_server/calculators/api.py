@@ -31,7 +31,8 @@ routes = web.RouteTableDef()
 MAX_AGE = 3600
 ANSWERS_MAX_BYTES = 16 * 1024      # a dozen short answers
 FIGURES_MAX_BYTES = 512 * 1024     # decades of figures for every league
-FIGURES_CACHE = web.AppKey("calculator_figures", dict)  # version → Figures
+FIGURES_CACHE = web.AppKey("calculator_figures", dict)  # version → Figures, and rendered bodies
+BODIES_KEPT = 512
 
 
 def _region(request: web.Request, value: object) -> str:
@@ -54,20 +55,32 @@ async def current_figures(request: web.Request) -> tuple[int, calculators.Figure
     return version, cache[version]
 
 
+async def _cached_body(request: web.Request, key: tuple, make) -> bytes:
+    """The JSON body `make(figures)` renders, kept per figures version and `key` (the day and
+    region a description depends on), so a polled document is not rendered for every box."""
+    version, figures = await current_figures(request)
+    cache: dict = request.app[FIGURES_CACHE]
+    full = ("body", version, *key)
+    if full not in cache:
+        if len(cache) > BODIES_KEPT:  # many regions asked: start again, keeping the parsed figures
+            cache.clear()
+            cache[version] = figures
+        cache[full] = json.dumps(make(figures), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return cache[full]
+
+
 @routes.get("/api/v1/calculators")
 async def list_calculators(request: web.Request) -> web.Response:
     region = _region(request, request.query.get("region"))
-    version, figures = await current_figures(request)
     today = request.app[CLOCK].today()
-    body = json.dumps(describe(calculators.CALCULATORS, figures, region, today, translate),
-                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    body = await _cached_body(request, (today, region),
+                              lambda figures: describe(calculators.CALCULATORS, figures, region, today, translate))
     return public_json(request, body, etag_of(body, weak=True), MAX_AGE)
 
 
 @routes.get("/api/v1/calculators/figures")
 async def list_figures(request: web.Request) -> web.Response:
-    _, figures = await current_figures(request)
-    body = json.dumps({"items": [f.as_json() for f in figures.all]}, ensure_ascii=False).encode("utf-8")
+    body = await _cached_body(request, (), lambda figures: {"items": [f.as_json() for f in figures.all]})
     return public_json(request, body, etag_of(body, weak=True), MAX_AGE)
 
 
