@@ -53,9 +53,22 @@ def rendition_template() -> tuple[Path, Path]:
         (subs / "index.m3u8").write_text(
             f"#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:{SECONDS}\n#EXT-X-PLAYLIST-TYPE:VOD\n"
             f"#EXTINF:{SECONDS}.0,\nseg_00000.vtt\n#EXT-X-ENDLIST\n", encoding="utf-8")
+    _list_subtitles_in_master(out / "master.m3u8", ("zh", "mn"))
     Image.new("RGB", (960, 540), (138, 28, 28)).save(posters / "poster.jpg", quality=80, progressive=True)
     Image.new("RGB", (480, 270), (138, 28, 28)).save(posters / "thumb.jpg", quality=80, progressive=True)
     return out, posters
+
+
+def _list_subtitles_in_master(master: Path, languages: tuple[str, ...]) -> None:
+    """Names the subtitle playlists in the master as the transcoder's write_master does, so players find them."""
+    lines = []
+    for line in master.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#EXT-X-STREAM-INF:"):
+            lines += [f'#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",LANGUAGE="{lang}",NAME="{lang}",'
+                      f'DEFAULT=NO,AUTOSELECT=YES,URI="subs_{lang}/index.m3u8"' for lang in languages]
+            line += ',SUBTITLES="subs"'
+        lines.append(line)
+    master.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def ensure_category(store: Store, category_id: str = "traffic", zh: str = "交通", mn: str = "ᠵᠠᠮ") -> str:

@@ -22,7 +22,7 @@ PARAM = re.compile(r"\{(\w+)(:[^}]*)?\}")
 PUBLIC = {
     ("GET", "/"), ("GET", "/healthz"), ("POST", "/api/v1/devices"),
     ("GET", "/console"), ("GET", "/console/"), ("GET", "/console/login"), ("POST", "/console/login"),
-    ("POST", "/console/logout"), ("GET", "/console/static/{name}"),
+    ("POST", "/console/logout"), ("GET", "/console/static/{name}"), ("GET", "/console/static/vendor/{name}"),
     ("GET", "/api/v1/catalog"), ("GET", "/api/v1/topics"), ("GET", "/api/v1/services"), ("GET", "/api/v1/glossary"),
     ("GET", "/api/v1/guides"), ("GET", "/api/v1/channels"), ("GET", "/api/v1/channels/{channel_id}/guide"),
     ("GET", "/api/v1/xmltv.xml"), ("GET", "/api/v1/channels/{channel_id}/live.m3u8"),

@@ -41,6 +41,7 @@ HOME_BY_ROLE = {"editor": "/console/editor", "staff": "/console/staff",
 routes = web.RouteTableDef()
 _BOOT = f"{time.time():.0f}"  # an ETag from a restarted server never matches an older one
 _ASSET = re.compile(r"[a-z0-9-]{1,64}\.(css|js)")
+_VENDORED = re.compile(r"[a-z0-9-]{1,64}\.min\.js")  # libraries copied from npm (static/vendor/)
 
 
 @lru_cache(maxsize=None)
@@ -68,7 +69,8 @@ def render(request: web.Request, template: str, status: int = 200, **context) ->
     response = web.Response(text=html, content_type="text/html", charset="utf-8", status=status)
     response.headers.update({"Cache-Control": "no-store", "X-Frame-Options": "DENY",
                              "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
-                                                        "style-src 'self'; script-src 'self'; frame-ancestors 'none'",
+                                                        "style-src 'self'; script-src 'self'; media-src 'self' blob:; "
+                                                        "frame-ancestors 'none'",
                              "Referrer-Policy": "same-origin"})
     if request.query.get("lang") in LANGUAGES:
         response.set_cookie(LANGUAGE_COOKIE, language, samesite="Strict", path="/", max_age=365 * 86400)
@@ -240,6 +242,16 @@ async def console_asset(request: web.Request) -> web.StreamResponse:
     name = request.match_info["name"]
     path = HERE / "static" / name
     if not _ASSET.fullmatch(name) or not path.is_file():
+        raise ApiError(404, "not_found", N_("Nothing was found at this address."))
+    return web.FileResponse(path)
+
+
+@routes.get("/console/static/vendor/{name}")
+async def vendored_asset(request: web.Request) -> web.StreamResponse:
+    """Libraries taken unchanged from npm (hls.js for the editor's preview): served from here, no CDN."""
+    name = request.match_info["name"]
+    path = HERE / "static" / "vendor" / name
+    if not _VENDORED.fullmatch(name) or not path.is_file():
         raise ApiError(404, "not_found", N_("Nothing was found at this address."))
     return web.FileResponse(path)
 

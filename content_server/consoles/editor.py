@@ -14,6 +14,7 @@ from aiohttp import web
 
 from ..catalog.categories import all_categories
 from ..kernel.i18n import N_, translate
+from ..kernel.media_files import generation_prefix
 from ..media.static import picture_name
 from ..storage import STORE, catalog as catalog_sql
 from ..storage.media import VideoStatus
@@ -67,6 +68,9 @@ async def video_rows(request: web.Request) -> list[dict]:
              "error": translate(row["error"], language) if row["error"] else None,
              "thumb": f"/media/posters/{row['id']}/{picture_name('thumb', row['pictures_version'])}"
                       if row["status"] == VideoStatus.READY else None,
+             # what the preview plays: the current generation, withdrawn ones too (before a restore)
+             "hls": f"/media/renditions/{row['id']}/{generation_prefix(row['renditions_version'])}master.m3u8"
+                    if row["status"] == VideoStatus.READY else None,
              "audio": json.loads(row["audio_languages"]), "subtitles": json.loads(row["subtitle_languages"]),
              "duration": row["duration"], "publish_from": row["publish_from"], "publish_until": row["publish_until"]}
             for row in videos if matches(row, query, category, status)]

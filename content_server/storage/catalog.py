@@ -79,7 +79,7 @@ def editor_videos(store, limit: int = 200) -> list[sqlite3.Row]:
     """The newest videos of every status (not deleted ones), for the editor console's list."""
     return store.all(
         "SELECT id, category, title_zh, title_mn, summary_zh, summary_mn, status, progress, error, duration, "
-        "publish_from, publish_until, created_at, ready_at, withdrawn_at, pictures_version, "
+        "publish_from, publish_until, created_at, ready_at, withdrawn_at, pictures_version, renditions_version, "
         "audio_languages, subtitle_languages, "
         "(SELECT state FROM transcode_jobs j WHERE j.video_id = videos.id) AS job_state "
         "FROM videos WHERE deleted_at IS NULL "

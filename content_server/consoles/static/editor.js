@@ -186,6 +186,7 @@
     } else if (video.status === "failed" || video.status === "cancelled") {
       actions.append(button("retry", texts.retry, async () => { await api("POST", path + "/retry"); refresh(); }));
     }
+    if (video.hls) actions.append(button("preview", texts.preview, async () => window.openVideoPreview(video)));
     actions.append(button("edit", texts.edit, async () => openEdit(video)));
     actions.append(button("history", texts.history, async () => openHistory(video)));
     if ((video.status === "ready" || video.status === "withdrawn") && !video.replacing) {
