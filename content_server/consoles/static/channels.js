@@ -61,16 +61,103 @@
     return s;
   }
 
-  function sourceText(source) {
-    if (!source) return "";
-    if (source.type === "category") return source.category || "";
-    if (source.type === "playlist") return source.playlist || "";
-    return (source.videos || []).join(",");
+  // ---- what slots and playlists play: picked from lists by title, never typed as ids ----
+  const choices = JSON.parse(document.getElementById("channel-choices").textContent);
+  const other = lang === "mn" ? "zh" : "mn";
+  const videoById = new Map(choices.videos.map((v) => [v.id, v]));
+  let playlists = {};  // name -> ordered video ids, edited in #playlists
+
+  function button(label, className, onClick) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "secondary " + className;
+    b.textContent = label;
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  function minutes(seconds) {
+    const whole = Math.round(seconds || 0);
+    return Math.floor(whole / 60) + ":" + String(whole % 60).padStart(2, "0");
+  }
+
+  function videoName(id) {
+    const video = videoById.get(id);
+    return video ? `${video.title[lang]} · ${video.title[other]} (${minutes(video.duration)})`
+                 : `${id} (${texts.unknown_video})`;
+  }
+
+  // The ready videos, searched by either title; onPick(id) gets the chosen one.
+  function videoPicker(onPick) {
+    const box = document.createElement("div");
+    box.className = "video-picker";
+    const search = document.createElement("input");
+    search.type = "search";
+    search.placeholder = texts.search_videos;
+    search.setAttribute("aria-label", texts.search_videos);
+    const list = document.createElement("select");
+    list.size = 4;
+    list.className = "video-choices";
+    function refill() {
+      const query = search.value.trim().toLowerCase();
+      list.replaceChildren(...choices.videos
+        .filter((v) => !query || (v.title.zh + " " + v.title.mn).toLowerCase().includes(query))
+        .map((v) => new Option(videoName(v.id), v.id)));
+      if (list.options.length) list.selectedIndex = 0;
+    }
+    search.addEventListener("input", refill);
+    const add = button(texts.add, "add-video", () => { if (list.value) onPick(list.value); });
+    list.addEventListener("dblclick", () => add.click());
+    refill();
+    box.append(search, list, add);
+    return box;
+  }
+
+  // An ordered list of videos (add, move up or down, remove); ids is changed in place.
+  function orderedVideos(ids, onChange) {
+    const box = document.createElement("div");
+    box.className = "ordered-videos";
+    const list = document.createElement("ol");
+    const empty = document.createElement("p");
+    empty.className = "muted";
+    empty.textContent = texts.no_videos;
+    function changed() { draw(); onChange(); }
+    function move(at, by) {
+      const to = at + by;
+      if (to < 0 || to >= ids.length) return;
+      [ids[at], ids[to]] = [ids[to], ids[at]];
+      changed();
+    }
+    function draw() {
+      list.replaceChildren(...ids.map((id, at) => {
+        const item = document.createElement("li");
+        item.dataset.video = id;
+        const name = document.createElement("span");
+        name.className = "video-name";
+        name.textContent = videoName(id);
+        item.append(name, button(texts.move_up, "move-up", () => move(at, -1)),
+                    button(texts.move_down, "move-down", () => move(at, 1)),
+                    button(texts.remove, "remove", () => { ids.splice(at, 1); changed(); }));
+        return item;
+      }));
+      empty.hidden = ids.length > 0;
+    }
+    box.append(list, empty, videoPicker((id) => { ids.push(id); changed(); }));
+    draw();
+    return box;
+  }
+
+  function fillPlaylistChoice(choice, value) {
+    const names = Object.keys(playlists);
+    if (value && !names.includes(value)) names.push(value);
+    choice.replaceChildren(...names.map((name) => new Option(name, name)));
+    choice.value = value || "";
   }
 
   function addRow(slot) {
     const row = document.createElement("tr");
     row.slot = slot;
+    const source = slot.source || {type: "category", category: ""};
     row.inputs = {
       days: cell(row, field((slot.days || []).join(","), {placeholder: "mon,tue", className: "days"})),
       start: cell(row, field(slot.start, {placeholder: "08:00", className: "time"})),
@@ -79,17 +166,31 @@
       mn: cell(row, field(slot.title && slot.title.mn, {className: "mn"})),
     };
     const td = document.createElement("td");
-    row.inputs.kind = select((slot.source && slot.source.type) || "category",
+    td.className = "plays";
+    row.inputs.kind = select(source.type || "category",
       [["category", texts.category], ["playlist", texts.playlist], ["videos", texts.videos]]);
-    row.inputs.what = field(sourceText(slot.source), {size: 14});
-    row.inputs.what.setAttribute("list", "category-ids");
-    td.append(row.inputs.kind, row.inputs.what);
+    row.inputs.kind.className = "kind";
+    const categories = choices.categories.map((c) => [c.id, `${c.title[lang]} (${c.ready})`]);
+    if (source.category && !categories.some(([id]) => id === source.category)) categories.push([source.category, source.category]);
+    row.inputs.category = select(source.type === "category" ? source.category || "" : "", categories);
+    row.inputs.category.className = "category-choice";
+    row.inputs.playlist = document.createElement("select");
+    row.inputs.playlist.className = "playlist-choice";
+    fillPlaylistChoice(row.inputs.playlist, source.type === "playlist" ? source.playlist : "");
+    row.videos = source.type === "videos" ? [...(source.videos || [])] : [];
+    row.inputs.videos = orderedVideos(row.videos, syncJson);
+    const showKind = () => {
+      row.inputs.category.hidden = row.inputs.kind.value !== "category";
+      row.inputs.playlist.hidden = row.inputs.kind.value !== "playlist";
+      row.inputs.videos.hidden = row.inputs.kind.value !== "videos";
+    };
+    row.inputs.kind.addEventListener("change", showKind);
+    showKind();
+    td.append(row.inputs.kind, row.inputs.category, row.inputs.playlist, row.inputs.videos);
     row.append(td);
     row.inputs.order = cell(row, select(slot.order || "in_order", [["in_order", texts.in_order], ["shuffle", texts.shuffle]]));
     row.inputs.lateness = cell(row, field(slot.lateness || 0, {type: "number", min: 0, max: 120, size: 3}));
-    const remove = document.createElement("button");
-    remove.type = "button"; remove.className = "secondary"; remove.textContent = texts.remove;
-    remove.addEventListener("click", () => { row.remove(); syncJson(); });
+    const remove = button(texts.remove, "remove-slot", () => { row.remove(); syncJson(); });
     cell(row, remove);
     row.addEventListener("change", syncJson);
     tbody.append(row);
@@ -103,17 +204,47 @@
         lateness: parseInt(i.lateness.value || "0", 10)});
       const days = i.days.value.split(",").map((d) => d.trim()).filter(Boolean);
       if (days.length) slot.days = days; else delete slot.days;
-      const what = i.what.value.trim();
-      if (i.kind.value === "category") slot.source = {type: "category", category: what};
-      else if (i.kind.value === "playlist") slot.source = {type: "playlist", playlist: what};
-      else slot.source = {type: "videos", videos: what.split(",").map((v) => v.trim()).filter(Boolean)};
+      if (i.kind.value === "category") slot.source = {type: "category", category: i.category.value};
+      else if (i.kind.value === "playlist") slot.source = {type: "playlist", playlist: i.playlist.value};
+      else slot.source = {type: "videos", videos: [...row.videos]};
       return slot;
     });
   }
 
+  // ---- playlists: ordered lists of videos, kept in the schedule's "playlists" ----
+  const playlistList = document.getElementById("playlist-list");
+
+  function drawPlaylists() {
+    playlistList.replaceChildren(...Object.keys(playlists).map((name) => {
+      const box = document.createElement("div");
+      box.className = "playlist";
+      box.dataset.playlist = name;
+      const heading = document.createElement("h4");
+      heading.textContent = name;
+      box.append(heading, orderedVideos(playlists[name], syncJson),
+                 button(texts.remove_playlist, "remove-playlist", () => {
+                   delete playlists[name];
+                   drawPlaylists();
+                   syncJson();
+                 }));
+      return box;
+    }));
+    for (const row of tbody.rows) fillPlaylistChoice(row.inputs.playlist, row.inputs.playlist.value);
+  }
+
+  document.getElementById("new-playlist").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const name = event.target.elements.name.value.trim();
+    if (!playlists[name]) playlists[name] = [];
+    event.target.reset();
+    drawPlaylists();
+    syncJson();
+  });
+
   function currentSchedule() {
     const schedule = JSON.parse(jsonArea.value);
     schedule.slots = slotsFromTable();
+    schedule.playlists = JSON.parse(JSON.stringify(playlists));
     return schedule;
   }
 
@@ -122,7 +253,9 @@
   }
 
   function load(schedule) {
+    playlists = JSON.parse(JSON.stringify(schedule.playlists || {}));
     tbody.replaceChildren();
+    drawPlaylists();
     (schedule.slots || []).forEach(addRow);
     jsonArea.value = JSON.stringify(schedule, null, 2);
   }
@@ -130,9 +263,7 @@
   function parsed() {
     clearMessages();
     try {
-      const schedule = JSON.parse(jsonArea.value);
-      schedule.slots = slotsFromTable();
-      return schedule;
+      return currentSchedule();
     } catch (e) { showError(texts.bad_json); return null; }
   }
 
@@ -160,8 +291,60 @@
       }
       if (items.length > PREVIEW_ROWS) body.insertRow().insertCell().textContent = "…";
       table.hidden = false;
+      drawTimeline(items);
     } catch (err) { showError(err); }
   });
+
+  // ---- the coming day as a timeline: one block per run of a slot, an hour a band ----
+  const HOUR_PX = 48, HOUR_MS = 3600 * 1000;
+
+  function part(className, text) {
+    const element = document.createElement("div");
+    element.className = className;
+    if (text !== undefined) element.textContent = text;
+    return element;
+  }
+
+  function drawTimeline(items) {
+    const box = document.getElementById("timeline");
+    box.replaceChildren();
+    document.getElementById("timeline-section").hidden = items.length === 0;
+    if (!items.length) return;
+    // from this hour on (the first entry may have begun long before); Beijing hours are whole UTC hours
+    const first = Math.max(Date.parse(items[0].start), Date.now()), dayStart = first - (first % HOUR_MS);
+    const firstHour = (new Date(dayStart).getUTCHours() + 8) % 24;
+    for (let h = 0; h <= 24; h++) {
+      const tick = part("hour", String((firstHour + h) % 24).padStart(2, "0") + ":00");
+      tick.style.top = h * HOUR_PX + "px";
+      box.append(tick);
+    }
+    const blocks = [];
+    for (const item of items) {
+      const slot = item.slot_title ? item.slot_title[lang] : "";
+      const last = blocks[blocks.length - 1];
+      if (last && last.kind === item.kind && last.slot === slot && last.end === item.start) {
+        last.end = item.end;
+        if (!last.titles.includes(item.title[lang])) last.titles.push(item.title[lang]);
+      } else {
+        blocks.push({kind: item.kind, slot, start: item.start, end: item.end, titles: [item.title[lang]]});
+      }
+    }
+    for (const block of blocks) {
+      const from = Math.max(0, (Date.parse(block.start) - dayStart) / HOUR_MS);
+      const to = Math.min(24, (Date.parse(block.end) - dayStart) / HOUR_MS);
+      if (from >= 24) break;
+      if (to <= 0) continue;
+      const element = part("block " + block.kind);
+      element.style.top = from * HOUR_PX + "px";
+      element.style.height = Math.max(20, (to - from) * HOUR_PX - 2) + "px";
+      const when = block.start.slice(11, 16) + "–" + block.end.slice(11, 16);
+      element.append(part("when", block.slot ? when + " " + block.slot : when),
+                     part("what", block.titles.join(" · ")));
+      element.title = when + " " + block.titles.join(" · ");
+      box.append(element);
+    }
+    box.style.height = 24 * HOUR_PX + "px";
+  }
 
   document.getElementById("save").addEventListener("click", async () => {
     const schedule = parsed();
