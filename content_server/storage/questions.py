@@ -373,8 +373,10 @@ def topics(store, include_inactive: bool = False) -> list[dict]:
         out.append(topic)
     for row in store.all(f"SELECT * FROM topic_phrases {where} ORDER BY position, id"):
         if row["topic_id"] in by_id:
-            by_id[row["topic_id"]]["phrases"].append(
-                {"id": row["id"], "text": {"zh": row["text_zh"], "mn": row["text_mn"]}, "urgent": bool(row["urgent"])})
+            phrase = {"id": row["id"], "text": {"zh": row["text_zh"], "mn": row["text_mn"]}, "urgent": bool(row["urgent"])}
+            if include_inactive:  # a removed sentence stays stored (old questions cite it), marked so
+                phrase["active"] = bool(row["active"])
+            by_id[row["topic_id"]]["phrases"].append(phrase)
     return out
 
 
