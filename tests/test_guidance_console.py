@@ -69,6 +69,7 @@ def test_an_editor_edits_the_glossary_a_guide_and_a_topic_with_forms(browser, li
 
     # a guide: its second step moved first, a step added, the new term ticked
     guide = page.locator("#guide-list > .ordered > ol > li.entry").first
+    guide.locator("summary").first.click()  # each guide is folded under its title
     steps = guide.locator(".steps li.entry")
     before = public(live_server, "/api/v1/guides")[0]
     steps.nth(1).locator("button.move-up").click()
@@ -85,6 +86,7 @@ def test_an_editor_edits_the_glossary_a_guide_and_a_topic_with_forms(browser, li
 
     # a topic: a sentence corrected, one moved up, the last removed
     topic = page.locator("#topic-list article.topic[data-topic=traffic]")
+    topic.locator("summary").click()
     phrases = public(live_server, "/api/v1/topics")[0]["phrases"]
     topic.locator('[data-field="phrases[0].text.mn"]').fill("ᠪᠢ ᠮᠠᠰᠢᠨ ᠳᠤ ᠮᠥᠷᠭᠥᠭᠳᠡᠵᠦ ᠭᠡᠮᠳᠡᠪᠡ")
     topic.locator(".phrases li.entry").nth(1).locator("button.move-up").click()
@@ -96,6 +98,7 @@ def test_an_editor_edits_the_glossary_a_guide_and_a_topic_with_forms(browser, li
     assert saved[1]["text"]["mn"] == "ᠪᠢ ᠮᠠᠰᠢᠨ ᠳᠤ ᠮᠥᠷᠭᠥᠭᠳᠡᠵᠦ ᠭᠡᠮᠳᠡᠪᠡ"
     page.reload()
     page.wait_for_selector("body[data-loaded=yes]")
+    page.locator("#topic-list article.topic[data-topic=traffic] summary").click()
     assert page.locator("#topic-list article.topic[data-topic=traffic] .phrases li.entry").count() == len(saved)
     screenshot(page, "editor-guidance-zh")
     assert script_errors(page) == []

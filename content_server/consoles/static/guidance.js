@@ -86,6 +86,18 @@
     return {node: label, read: () => select.value};
   }
 
+  // One entry folded under its name, so a long list stays readable; a new (empty) entry opens.
+  function folded(className, name, open, ...parts) {
+    const details = el("details", className);
+    details.open = open;
+    details.append(el("summary", "", name), ...parts);
+    return details;
+  }
+
+  function bothTitles(value) {
+    return value ? [value.zh, value.mn].filter(Boolean).join(" · ") : "";
+  }
+
   // An ordered list (add, move up or down, remove): make(value, path) -> {node, read}.
   function orderedList(values, make, prefix, addLabel) {
     const box = el("div", "ordered");
@@ -131,6 +143,7 @@
       path = path.replace(/(\.[^.[\]]*|\[\d+\])$/, "");  // items[1].term.mn -> items[1].term -> items[1]
     }
     if (!target) { say(status, message, true); return; }
+    for (let fold = target.closest("details"); fold; fold = fold.parentElement.closest("details")) fold.open = true;
     target.setAttribute("aria-invalid", "true");
     const note = el("span", "field-error error", message);
     note.setAttribute("role", "alert");
@@ -179,8 +192,8 @@
     const id = textField(texts.id, value.id, path + ".id", {maxLength: 64});
     const term = bilingualField(texts.term, value.term, path + ".term");
     const definition = bilingualField(texts.definition, value.definition, path + ".definition", true);
-    const node = el("div", "term");
-    node.append(id.node, term.node, definition.node);
+    const node = folded("term", [value.id, bothTitles(value.term)].filter(Boolean).join(" — "), !value.id,
+                        id.node, term.node, definition.node);
     return {node, read: () => ({id: id.read(), term: term.read(), definition: definition.read()})};
   }
   const terms = orderedList([], termForm, "items");
@@ -222,8 +235,8 @@
     });
     const category = choiceField(texts.category, value.category || "", path + ".category",
                                  [["", texts.none], ...categories.map((c) => [c.id, c.title[lang]])]);
-    const node = el("div", "guide");
-    node.append(topic.node, title.node, stepsBox, termsBox, category.node);
+    const node = folded("guide", bothTitles(value.title), !value.topic,
+                        topic.node, title.node, stepsBox, termsBox, category.node);
     return {node, read: () => ({topic: topic.read(), title: title.read(), steps: steps.read(),
                                 glossary: boxes.filter((b) => b.checked).map((b) => b.value)
                                   .concat([...chosen].filter((id) => !glossaryTerms.some((t) => t.id === id))),
@@ -248,6 +261,7 @@
     topic = topic || {id: "", title: {zh: "", mn: ""}, phrases: [null], active: true};
     const card = el("article", "topic card-inner");
     card.dataset.topic = topic.id;
+    const fold = folded("topic-fields", bothTitles(topic.title) || "…", isNew);
     const id = textField(texts.id, topic.id, "id", {maxLength: 32, readOnly: !isNew});
     const title = bilingualField(texts.title, topic.title, "title");
     const activeLabel = el("label", "inline");
@@ -274,9 +288,11 @@
       card.dataset.topic = saved.id;
       id.input.readOnly = true;
       phrases.load(saved.phrases.filter((p) => p.active !== false));  // with the ids the server gave
+      fold.querySelector("summary").textContent = bothTitles(saved.title);
       refreshTopicChoices();
     }));
-    card.append(id.node, title.node, activeLabel, phrasesBox, saveButton, status);
+    fold.append(id.node, title.node, activeLabel, phrasesBox, saveButton);
+    card.append(fold, status);
     return card;
   }
   document.getElementById("add-topic").addEventListener("click", () => {
