@@ -100,6 +100,11 @@ def test_an_editor_edits_the_glossary_a_guide_and_a_topic_with_forms(browser, li
     page.wait_for_selector("body[data-loaded=yes]")
     page.locator("#topic-list article.topic[data-topic=traffic] summary").click()
     assert page.locator("#topic-list article.topic[data-topic=traffic] .phrases li.entry").count() == len(saved)
+    # and the topics' order: labour moved up before traffic, for households too
+    page.locator("#topic-list article.topic[data-topic=labour] button.move-topic-up").click()
+    page.wait_for_selector("#topic-list article.topic[data-topic=labour] .section-status:text('已保存')")
+    assert [t["id"] for t in public(live_server, "/api/v1/topics")][:2] == ["labour", "traffic"]
+    assert page.locator("#topic-list article.topic").first.get_attribute("data-topic") == "labour"
     screenshot(page, "editor-guidance-zh")
     assert script_errors(page) == []
 

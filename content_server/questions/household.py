@@ -61,6 +61,18 @@ def _create_topic(tx, topic: dict) -> dict:
     return _one(tx, topic["id"])
 
 
+@routes.put("/api/v1/topics/order")  # before /{topic_id}: "order" is never a topic's id
+@requires("editor")
+async def reorder_topics(request: web.Request) -> web.Response:
+    order = validation.string_list(await validation.read_json(request), "order", 200, required=True)
+    return web.json_response(await request.app[STORE].write(_reorder_topics, order))
+
+
+def _reorder_topics(tx, order: list[str]) -> list[dict]:
+    topics.reorder(tx, order)
+    return db.topics(tx, include_inactive=True)
+
+
 @routes.put("/api/v1/topics/{topic_id}")
 @requires("editor")
 async def replace_topic(request: web.Request) -> web.Response:

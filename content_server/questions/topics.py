@@ -16,6 +16,7 @@ from ..storage.documents import Document, bump
 TOPIC_ID = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
 PHRASE_ID = re.compile(r"^[a-z][a-z0-9_.\-]{1,47}$")
 MAX_PHRASES = 12
+ORDER = "order"  # PUT /api/v1/topics/order sets the order: never a topic's id
 TITLE_MAX, PHRASE_MAX = 40, 80
 
 
@@ -125,13 +126,23 @@ def save(store, topic: dict) -> None:
         bump(conn, Document.TOPICS)
 
 
+def reorder(store, order: list[str]) -> None:
+    """Puts the topics in the editor's order; every topic (retired ones too) is listed exactly once."""
+    with store.write() as conn:
+        if len(order) != len(set(order)) or set(order) != {t["id"] for t in db.topics(store, include_inactive=True)}:
+            # TRANSLATORS: editor console error when a reordered topic list is incomplete or has duplicates, max 80 chars
+            raise ApiError(422, "incomplete_order", N_("List every topic exactly once."), field="order")
+        db.reorder_topics(store, order)
+        bump(conn, Document.TOPICS)
+
+
 def read_topic_body(body: dict, topic_id: str | None = None) -> dict:
     """An editor's topic: {"id", "title": {zh, mn}, "phrases": [{"id"?, "text": {zh, mn}}], "active"?}.
 
     Phrases without an id get `<topic>.<n>` ids; a phrase id owned by another topic is refused."""
     if topic_id is None:
         topic_id = validation.text(body, "id", 32)
-    if not TOPIC_ID.match(topic_id):
+    if not TOPIC_ID.match(topic_id) or topic_id == ORDER:
         # TRANSLATORS: editor API error, max 80 chars
         raise ApiError(422, "invalid_id", N_("Use lower-case letters, digits and _ for the id."), field="id")
     title = validation.bilingual_text(body, "title", TITLE_MAX)

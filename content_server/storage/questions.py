@@ -473,6 +473,13 @@ def save_topic(store, topic_id: str, title: dict, phrases: list[dict], position:
                  int(phrase.get("urgent", False))))
 
 
+def reorder_topics(store, ordered_ids: list[str]) -> None:
+    """Sets the topics' order; the caller passes every topic id exactly once."""
+    with store.write() as conn:
+        for position, topic_id in enumerate(ordered_ids):
+            conn.execute("UPDATE topics SET position = ? WHERE id = ?", (position, topic_id))
+
+
 def staff_topics(store, user_id: int) -> list[str]:
     """The topics a staff member answers; empty means every topic."""
     return [r["topic_id"] for r in store.all("SELECT topic_id FROM staff_topics WHERE user_id = ? ORDER BY topic_id", (user_id,))]

@@ -292,9 +292,25 @@
       refreshTopicChoices();
     }));
     fold.append(id.node, title.node, activeLabel, phrasesBox, saveButton);
-    card.append(fold, status);
+    const moves = el("div", "entry-actions");
+    moves.append(button(texts.move_up, "move-topic-up", () => moveTopic(card, -1, status)),
+                 button(texts.move_down, "move-topic-down", () => moveTopic(card, 1, status)));
+    card.append(fold, moves, status);
     return card;
   }
+  // The order households see the topics in: saved at once (PUT /api/v1/topics/order).
+  async function moveTopic(card, by, status) {
+    const cards = [...topicList.querySelectorAll("article.topic")].filter((c) => c.dataset.topic);
+    const at = cards.indexOf(card), to = at + by;
+    if (at < 0 || to < 0 || to >= cards.length) return;
+    const order = cards.map((c) => c.dataset.topic);
+    [order[at], order[to]] = [order[to], order[at]];
+    await save(card, status, async () => {
+      await call("PUT", "/api/v1/topics/order", {order});
+      if (by < 0) cards[to].before(card); else cards[to].after(card);
+    });
+  }
+
   document.getElementById("add-topic").addEventListener("click", () => {
     const card = topicCard(null);
     topicList.append(card);
