@@ -123,8 +123,14 @@ def test_the_guidance_forms_speak_mongolian(browser, live_server):  # noqa: F811
     error = card.locator('label:has([data-field="id"]) + .field-error')
     error.wait_for()
     assert any("\u1800" <= ch <= "\u18af" for ch in error.inner_text())
-    # corrected, the new topic is saved and households get it
+    # a sentence left without its Mongolian is marked at its own box
     card.locator('[data-field="id"]').fill("grassland")
+    card.locator('[data-field="phrases[0].text.mn"]').fill("")
+    card.locator("button.save-topic").click()
+    card.locator('label:has([data-field="phrases[0].text.mn"]) + .field-error').wait_for()
+    assert card.locator('[data-field="phrases[0].text.mn"]').get_attribute("aria-invalid") == "true"
+    # corrected, the new topic is saved and households get it
+    card.locator('[data-field="phrases[0].text.mn"]').fill("ᠪᠡᠯᠴᠢᠭᠡᠷ ᠢᠮᠠᠨ ᠡᠵᠡᠯᠡᠭᠳᠡᠪᠡ")
     card.locator("button.save-topic").click()
     page.wait_for_selector("#topic-list article.topic[data-topic=grassland]")
     assert any(t["id"] == "grassland" for t in public(live_server, "/api/v1/topics"))

@@ -161,7 +161,12 @@ def read_topic_body(body: dict, topic_id: str | None = None) -> dict:
             raise ApiError(422, "invalid_id", N_("Use lower-case letters, digits and _ for the id."),
                            field="phrases")
         seen.add(phrase_id)
-        phrases.append({"id": phrase_id, "text": validation.bilingual_text(item, "text", PHRASE_MAX)})
+        try:
+            text = validation.bilingual_text(item, "text", PHRASE_MAX)
+        except ApiError as exc:
+            exc.field = f"phrases[{n - 1}].{exc.field}"  # e.g. phrases[2].text.mn: the form marks that box
+            raise
+        phrases.append({"id": phrase_id, "text": text})
     active = body.get("active", True)
     if not isinstance(active, bool):
         raise ApiError(422, "wrong_type", N_("This field must be true or false."), field="active")

@@ -1,4 +1,5 @@
-"""Editors set the order of the question topics households see; a list that misses or repeats one is refused."""
+"""What the topic forms rely on: editors set the order households see, a list that misses or repeats a
+topic is refused, and a sentence's refused text is named by its place, so the form marks that box."""
 from __future__ import annotations
 
 
@@ -25,3 +26,12 @@ async def test_no_topic_can_be_named_order(client, make_account):
     resp = await client.post("/api/v1/topics", headers=editor, json={
         "id": "order", "title": {"zh": "顺序", "mn": "ᠳᠠᠷᠠᠭᠠᠯᠠᠯ"}, "phrases": [{"text": {"zh": "一", "mn": "ᠨᠢᠭᠡ"}}]})
     assert resp.status == 422 and (await resp.json())["field"] == "id"
+
+
+async def test_a_sentence_without_mongolian_is_named_by_its_place(client, make_account):
+    editor = make_account("altan", "editor")
+    resp = await client.post("/api/v1/topics", headers=editor, json={
+        "id": "pasture", "title": {"zh": "草场", "mn": "ᠪᠡᠯᠴᠢᠭᠡᠷ"},
+        "phrases": [{"text": {"zh": "一", "mn": "ᠨᠢᠭᠡ"}}, {"text": {"zh": "二", "mn": ""}}]})
+    body = await resp.json()
+    assert resp.status == 422 and body["field"] == "phrases[1].text.mn" and body["message"]["mn"]
