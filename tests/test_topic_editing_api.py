@@ -2,6 +2,10 @@
 topic is refused, and a sentence's refused text is named by its place, so the form marks that box."""
 from __future__ import annotations
 
+import pytest
+
+pytestmark = pytest.mark.both_engines  # server tests on SQLite and on PostgreSQL
+
 
 async def test_an_editor_reorders_the_topics_and_households_get_the_new_order(client, make_account):
     editor = make_account("altan", "editor")
