@@ -51,7 +51,16 @@ def household_item(row, calendar: WorkCalendar) -> dict:
         "rating": row["rating"],
         "can_rate": answered and row["rating"] is None,
         "urgent": bool(row["urgent"]),  # the lawyer on duty calls within 30 minutes; 110 for immediate danger
+        **request_fields(row),
     }
+
+
+def request_fields(row) -> dict:
+    """What a request adds to a question: its kind, service, preferred days and, once staff
+    confirmed it, the appointment {"place", "date", "time", "bring": {"zh", "mn"}}."""
+    return {"kind": row["kind"], "service": row["service"], "preferred_days": json.loads(row["preferred_days"]),
+            "appointment": json.loads(row["appointment"]) if row["appointment"] else None,
+            "cancelled": row["cancelled_at"] is not None}
 
 
 def phrase_texts(store) -> dict:
@@ -86,12 +95,14 @@ def staff_item(row, now: float, calendar: WorkCalendar, phrases: dict | None = N
         "possible_duplicate_of": ({"id": row["duplicate_of"], "number": row["duplicate_of_number"]}
                                   if "duplicate_of_number" in keys and row["duplicate_of_number"] else None),
         "sla": {**state.as_dict(), "due": iso(state.due, calendar)},
+        **request_fields(row),
     }
 
 
 def queue_listing(store, user, now: float, calendar: WorkCalendar, language: str | None = None,
                   topic: str | None = None, region: str | None = None, sla_level: str | None = None,
-                  mine: bool = False, statuses=None, limit: int = 200) -> list[dict]:
+                  mine: bool = False, statuses=None, limit: int = 200, kind: str | None = None,
+                  service: str | None = None) -> list[dict]:
     """The desk's queue: urgent first, then overdue, then by deadline and age. Staff see what is
     routed to them (the languages they speak, their topics) and, on duty, every urgent question of
     their shift's language; supervisors see everything. Filters narrow it down."""
@@ -108,7 +119,7 @@ def queue_listing(store, user, now: float, calendar: WorkCalendar, language: str
             topics = [t for t in (topics or routed) if t in routed] or ["-"]
     rows = db.queue(store, now, statuses or (Status.QUEUED, Status.CLAIMED, Status.REFERRED, Status.REVISIT_PENDING),
                     languages=languages, topic_ids=topics, region=region,
-                    claimed_by=user["id"] if mine else None, duty_languages=on_duty,
+                    claimed_by=user["id"] if mine else None, duty_languages=on_duty, kind=kind, service=service,
                     limit=-1 if sla_level else limit)  # SLA levels are computed here, so filter before cutting
     phrases = phrase_texts(store)
     items = [staff_item(r, now, calendar, phrases) for r in rows]
