@@ -12,17 +12,19 @@ from hypothesis import HealthCheck, given as example, settings as hypothesis_set
 
 from content_server.kernel.clock import CLOCK
 from content_server.kernel.errors import ApiError
+from content_server import guidance
 from content_server.questions import intake, requests
 from content_server.questions.calendar import SHANGHAI
 from content_server.storage import Store
 from content_server.storage.questions import Kind
 
-from . import given
+from .console_session import sign_in
 
 pytestmark = pytest.mark.both_engines  # server tests on SQLite and on PostgreSQL
 
 MONDAY = "2026-12-07 10:00"
 MONGOLIAN = re.compile("[\u1800-\u18af]")
+XILINHOT_MN = next(p["name"]["mn"] for p in guidance.seed_data("services") if p["id"] == "xilinhot-legal-aid")
 
 
 def at(text: str) -> float:
@@ -72,14 +74,15 @@ async def test_a_notary_appointment_is_requested_confirmed_seen_and_cancelled(cl
 
     claimed = await claim(client, clerk, sent["id"])
     resp = await client.post(f"/api/v1/desk/questions/{sent['id']}/appointment", headers=clerk, json={
-        "version": claimed["version"], "place": "镶黄旗公证处", "date": "2026-12-10", "time": "09:30",
+        "version": claimed["version"], "place_id": "xilinhot-legal-aid", "date": "2026-12-10", "time": "09:30",
         "bring": {"zh": "身份证、户口本", "mn": "ᠪᠡᠶ᠎ᠡ ᠶᠢᠨ ᠦᠨᠡᠮᠯᠡᠯ"}})
     assert resp.status == 200, await resp.text()
     assert (await resp.json())["outcome"] == "appointment_confirmed"
 
     (item,) = await mine(client, household)
     assert item["kind"] == "request" and item["service"] == "notary"
-    assert item["appointment"] == {"place": "镶黄旗公证处", "date": "2026-12-10", "time": "09:30",
+    assert item["appointment"] == {"place": {"zh": "锡林浩特市法律援助中心", "mn": XILINHOT_MN},
+                                   "date": "2026-12-10", "time": "09:30",
                                    "bring": {"zh": "身份证、户口本", "mn": "ᠪᠡᠶ᠎ᠡ ᠶᠢᠨ ᠦᠨᠡᠮᠯᠡᠯ"}}
 
     # another box cannot cancel it; the household can, and again is harmless
@@ -175,6 +178,11 @@ async def test_reports_count_requests_and_appointments_by_service_and_region(cli
     text = await (await client.get("/api/v1/desk/reports/day.csv?date=2026-12-07", headers=supervisor)).text()
     rows = {r["row"]: r for r in csv.DictReader(io.StringIO(text))}
     assert rows["service notary"]["appointments"] == "2" and rows["region 152527"]["requests"] == "1"
+    await sign_in(client, "tuya", "supervisor")
+    html = await (await client.get("/console/supervisor/reports?period=day&date=2026-12-07")).text()
+    row = re.search(r'<tr data-key="notary">(.*?)</tr>', html, re.S).group(1)
+    assert [int(n) for n in re.findall(r">(\d+)</td>", row)] == [2, 2, 0, 0]
+    assert '<tr data-key="152527">' in html
 
 
 # --- the request body, whatever a box sends -----------------------------------------------

@@ -21,7 +21,7 @@ staff, supervisor:
   POST /api/v1/desk/questions/{id}/refer     {"version", "to": legal_aid|mediation|notary|court, "summary"}
   POST /api/v1/desk/questions/{id}/handoff   {"version", "note"}
   POST /api/v1/desk/questions/{id}/close     {"version", "note"}
-  POST /api/v1/desk/questions/{id}/appointment {"version", "place", "date": YYYY-MM-DD, "time": HH:MM,
+  POST /api/v1/desk/questions/{id}/appointment {"version", "place_id" | "place", "date": YYYY-MM-DD, "time": HH:MM,
                                                 "bring": {"zh", "mn"}}   a request's slot (requests.py)
   POST /api/v1/desk/questions/{id}/refuse    {"version", "reason": {"zh", "mn"}}   a request refused
   (staff open and act on what is routed to them or claimed by them; anything else is 404, audited)
@@ -51,7 +51,7 @@ from ..kernel.clock import CLOCK
 from ..kernel.config import SETTINGS
 from ..kernel.errors import ApiError
 from ..kernel.i18n import N_
-from ..storage import STORE, questions as db
+from ..storage import STORE, guidance as guidance_db, questions as db
 from . import phone as phones, reports, requests, views, workflow
 from .calendar import CALENDAR
 
@@ -259,8 +259,14 @@ async def _close(request, store, user, question_id, body, now):
 @_action("appointment", *DESK)
 async def _appointment(request, store, user, question_id, body, now):
     version = _version(body)
-    slot = requests.read_appointment(body, request.app[CALENDAR].local(now).date())
+    points = await store.read(_places_near, question_id)
+    slot = requests.read_appointment(body, request.app[CALENDAR].local(now).date(), points)
     await store.write(requests.confirm, user, question_id, version, slot, now)
+
+
+def _places_near(tx, question_id: str) -> list[dict]:
+    """The service points nearest the household's region: the places a slot may be at."""
+    return guidance_db.services_near(tx, db.question(tx, question_id)["region"])
 
 
 @_action("refuse", *DESK)

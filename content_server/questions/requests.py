@@ -11,7 +11,8 @@ are its own.
 POST /api/v1/questions  {"kind": "request", "service", "preferred_days": ["YYYY-MM-DD", …],
                          "phone", "language"?, "topic"?, "text"?}   (replies as for a question)
 POST /api/v1/questions/{id}/cancel                                 device: cancel its own request
-POST /api/v1/desk/questions/{id}/appointment {"version", "place", "date", "time", "bring": {"zh", "mn"}}
+POST /api/v1/desk/questions/{id}/appointment {"version", "place_id" | "place", "date", "time", "bring": {"zh", "mn"}}
+     (the household reads "appointment": {"place": {"zh", "mn"}, "date", "time", "bring": {"zh", "mn"}})
 POST /api/v1/desk/questions/{id}/refuse      {"version", "reason": {"zh", "mn"}}
 """
 from __future__ import annotations
@@ -71,9 +72,20 @@ def read_request(store, body: dict, now: float) -> dict:
             "callback_window": CallbackWindow.ANY}
 
 
-def read_appointment(body: dict, today: date) -> dict:
-    """The slot staff confirm: place, a day from today on, a time of day, what to bring."""
-    place = validation.text(body, "place", PLACE_MAX)
+def read_appointment(body: dict, today: date, points: list[dict]) -> dict:
+    """The slot staff confirm: the place (`place_id`, one of the service `points`, named in both
+    scripts; or `place`, free text), a day from today on, a time of day, what to bring."""
+    place_id = body.get("place_id") or None
+    if place_id is not None:
+        named = next((p["name"] for p in points if p["id"] == place_id), None)
+        if named is None:
+            # TRANSLATORS: console error, max 80 chars
+            raise ApiError(422, "unknown_place", N_("Please choose one of the listed service points."),
+                           field="place_id")
+        place = dict(named)
+    else:
+        text = validation.text(body, "place", PLACE_MAX)
+        place = {"zh": text, "mn": text}
     day = validation.text(body, "date", 10)
     try:
         when = date.fromisoformat(day)
