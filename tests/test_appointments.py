@@ -2,8 +2,12 @@
 request travels like a question, staff confirm a slot or refuse it, the household sees it and may
 cancel, and the supervisor's reports count requests and appointments by service and region."""
 import csv
+import http.client
 import io
+import json
 import re
+import threading
+import time as clock
 import uuid
 from datetime import date, datetime, timedelta
 
@@ -13,11 +17,13 @@ from hypothesis import HealthCheck, given as example, settings as hypothesis_set
 from content_server.kernel.clock import CLOCK
 from content_server.kernel.errors import ApiError
 from content_server import guidance
-from content_server.questions import intake, requests
+from content_server.kernel import auth
+from content_server.questions import intake, requests, topics
 from content_server.questions.calendar import SHANGHAI
-from content_server.storage import Store
+from content_server.storage import Store, accounts
 from content_server.storage.questions import Kind
 
+from . import given
 from .console_session import sign_in
 
 pytestmark = pytest.mark.both_engines  # server tests on SQLite and on PostgreSQL
@@ -203,7 +209,6 @@ bodies = st.fixed_dictionaries({"kind": st.just("request")}, optional={
 @pytest.fixture(scope="module")
 def request_store(tmp_path_factory):
     store = Store(tmp_path_factory.mktemp("requests") / "legal-tv.db")
-    from content_server.questions import topics
     store.write_blocking(topics.seed)
     yield store
     store.close()
@@ -225,3 +230,72 @@ def test_any_request_body_is_either_a_clean_request_or_a_bilingual_refusal(reque
     assert wanted.preferred_days and list(wanted.preferred_days) == sorted(set(wanted.preferred_days))
     assert all(TODAY <= date.fromisoformat(d) < TODAY + timedelta(days=14) for d in wanted.preferred_days)
     assert wanted.phone.startswith("+86") and wanted.language in ("zh", "mn") and wanted.urgent is False
+
+
+# --- durability: requests and cancellations acknowledged before kill -9 survive it -------------
+
+def _send_until_answered(port_of, steps: list, acknowledged: dict, failures: list, deadline: float) -> None:
+    """A box's outbox: each (token, key, path, body) again until the server answers it."""
+    for token, key, path, body in steps:
+        while True:
+            if clock.monotonic() > deadline:
+                failures.append("deadline")
+                return
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port_of(), timeout=5)
+                conn.request("POST", path.format(**acknowledged), body=json.dumps(body),
+                             headers={"Authorization": f"Bearer {token}", "Idempotency-Key": key,
+                                      "Content-Type": "application/json"})
+                resp = conn.getresponse()
+                reply = json.loads(resp.read())
+                conn.close()
+            except (OSError, http.client.HTTPException, ValueError):
+                clock.sleep(0.05)
+                continue
+            if resp.status not in (200, 201):
+                failures.append((resp.status, reply))
+                return
+            acknowledged[key] = reply
+            break
+
+
+def test_acknowledged_requests_and_cancellations_survive_kill_9(server_process, settings):
+    store = Store(settings.database or settings.data / "legal-tv.db")
+    given.write(store, topics.seed)
+    boxes = []
+    for n in range(8):
+        token, token_hash = auth.new_token("dev")
+        given.write(store, accounts.add_device, f"box-{n}", token_hash, "152502", "mn")
+        boxes.append(token)
+    store.close()
+    today = datetime.now(SHANGHAI).date()
+    steps = []
+    for n, token in enumerate(boxes):
+        asked = str(uuid.uuid4())
+        body = notary_request(days=[(today + timedelta(days=1 + n % 5)).isoformat()], phone=f"1380471{n:04d}")
+        # the cancellation names the request by the id its acknowledgement carried
+        steps.append([(token, asked, "/api/v1/questions", body),
+                      (token, str(uuid.uuid4()), "/api/v1/questions/{%s[id]}/cancel" % asked, {})])
+    server = server_process()
+    port = server.port
+    acknowledged, failures = {}, []  # replies by Idempotency-Key; a path's `{key[id]}` reads one
+    deadline = clock.monotonic() + 120
+    threads = [threading.Thread(target=_send_until_answered, args=(lambda: port, s, acknowledged, failures, deadline))
+               for s in steps]
+    for thread in threads:
+        thread.start()
+    for target in (4, 10):  # kill -9 twice while boxes send requests and cancellations
+        while len(acknowledged) < target and clock.monotonic() < deadline:
+            clock.sleep(0.01)
+        server.kill()
+        server = server_process(port)
+    for thread in threads:
+        thread.join(130)
+    assert failures == [] and len(acknowledged) == 16
+
+    store = Store(settings.database or settings.data / "legal-tv.db")
+    rows = given.read(store, given.rows, "SELECT id, kind, service, status, outcome FROM questions ORDER BY id")
+    assert len(rows) == 8  # each request once, whatever the retries
+    assert {(r["kind"], r["service"], r["status"], r["outcome"]) for r in rows} == {
+        ("request", "notary", "closed", "cancelled")}
+    store.close()
