@@ -1,6 +1,8 @@
 """Intake of a household's question: validation, idempotent replay, duplicate merging, ticket numbers.
 
-`submit` is the one way a question enters the queue. Replies:
+`submit` is the one way a question enters the queue, and a service request too (`"kind": "request"`,
+read by `requests.read_request`; it merges only with the same box's open request for the same
+service). Replies:
 - 201 `{"id", "number", "status": "queued", "merged": false, "callback_from", "callback_until", "urgent"}`:
   new question. An urgent one (its topic or a chosen phrase is marked urgent) skips the chosen
   window: the lawyer on duty calls within 30 minutes, so the window is now to now + 30 min;
