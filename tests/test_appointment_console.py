@@ -1,6 +1,7 @@
 """Staff confirm a household's notary appointment in real Chromium: the request waits in the queue
 under its own filter and label, the clerk claims it, picks the place from the service points near
-the household, keeps the prefilled day and what to bring, and the household's box reads the slot.
+the household, keeps the prefilled day and what to bring, and the household's box reads the slot;
+when the household cancels, the clerk sees it cancelled.
 Screenshots in both scripts go to test-artifacts/."""
 import json
 import urllib.request
@@ -61,4 +62,11 @@ def test_staff_confirm_a_notary_appointment(browser, live_server, language):  # 
     (item,) = call(f"{live_server.url}/api/v1/questions", token=token)
     assert item["appointment"]["date"] == day and item["appointment"]["time"] == "09:30"
     assert item["appointment"]["place"]["zh"] == "锡林浩特市法律援助中心"
+
+    # the household cancels on its box: the clerk sees it cancelled on the request's page
+    assert call(f"{live_server.url}/api/v1/questions/{sent['id']}/cancel", {}, token)["cancelled"] is True
+    page.reload()
+    assert page.locator("#request-cancelled").is_visible()
+    assert page.locator("#request").get_attribute("data-outcome") == "cancelled"
+    screenshot(page, f"console-appointment-cancelled-{language}")
     assert [e for e in page.errors if not e.startswith("Failed to load resource")] == []  # the favicon

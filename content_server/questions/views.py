@@ -37,6 +37,14 @@ def iso(timestamp: float | None, calendar: WorkCalendar) -> str | None:
     return datetime.fromtimestamp(timestamp, calendar.zone).isoformat(timespec="seconds")
 
 
+def _summary(row) -> dict | None:
+    """The answer (or a refusal's reason) the household reads; None before one, and for a confirmed
+    appointment, which carries its slot instead."""
+    if row["answered_at"] is None or not (row["answer_zh"] or row["answer_mn"]):
+        return None
+    return {"zh": row["answer_zh"], "mn": row["answer_mn"]}
+
+
 def household_item(row, calendar: WorkCalendar) -> dict:
     """One entry of `GET /api/v1/questions`."""
     answered = row["answered_at"] is not None
@@ -45,7 +53,7 @@ def household_item(row, calendar: WorkCalendar) -> dict:
         "status_text": bilingual(STATUS_TEXT[row["status"]]),
         "created_at": iso(row["created_at"], calendar),
         "callback_from": iso(row["window_start"], calendar), "callback_until": iso(row["window_end"], calendar),
-        "answer_summary": {"zh": row["answer_zh"], "mn": row["answer_mn"]} if answered else None,
+        "answer_summary": _summary(row),
         "referral": row["referral"],
         "outcome": row["outcome"],  # answered, unreachable, wrong_number, feedback_given, closed_by_supervisor
         "rating": row["rating"],
@@ -88,7 +96,7 @@ def staff_item(row, now: float, calendar: WorkCalendar, phrases: dict | None = N
         "lease_until": iso(row["lease_until"], calendar),
         "attempts": row["attempts"], "first_attempt_at": iso(row["first_attempt_at"], calendar),
         "first_attempt_on_time": sla.first_attempt_on_time(row),
-        "answer_summary": {"zh": row["answer_zh"], "mn": row["answer_mn"]} if row["answered_at"] else None,
+        "answer_summary": _summary(row),
         "referral": row["referral"], "outcome": row["outcome"], "rating": row["rating"],
         "closed_at": iso(row["closed_at"], calendar),
         # another box asked about the same topic for the same phone: a hint for staff, never for a box
