@@ -182,5 +182,9 @@ class ApiClient:
     def questions(self) -> list:
         return self._authed("GET", "/api/v1/questions").data
 
+    def cancel_request(self, question_id: str) -> dict:
+        """Cancels this box's service request (cancelling again answers the same)."""
+        return self._authed("POST", f"/api/v1/questions/{question_id}/cancel", {}).data
+
     def rate(self, question_id, score: int) -> Any:
         return self._authed("POST", f"/api/v1/questions/{question_id}/rating", {"score": score}).data

@@ -12,7 +12,7 @@ from typing import Callable
 
 from legaltv_calculators import FigureError, Figures
 
-from . import polling
+from . import appointments, polling
 from .api import ApiClient, Later, Offline, Rejected
 from .cache import ContentStore, DiskCache
 from .notices import NoticeMemory
@@ -170,7 +170,13 @@ class Library:
             poll.failed(self.clock(), error.retry_after if isinstance(error, Later) else None)
 
     def send_outbox(self) -> int:
-        return self.outbox.flush(self.api.send_question)
+        return self.outbox.flush(self._send)
+
+    def _send(self, key: str, body: dict) -> dict:
+        """One outbox entry to the server: a question or service request, or a request's cancellation."""
+        if body.get("kind") == appointments.CANCEL:
+            return self.api.cancel_request(body["question"])
+        return self.api.send_question(key, body)
 
     def calculator_figures(self) -> Figures:
         """The calculators' figures as last read from the server; the ones the app shipped with

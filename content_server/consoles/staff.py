@@ -12,13 +12,14 @@ from datetime import datetime
 
 from aiohttp import web
 
+from .. import guidance
 from ..accounts.callers import USER
 from ..kernel.clock import CLOCK
 from ..kernel.i18n import N_, translate
 from ..questions import views, workflow
 from ..questions.calendar import CALENDAR
-from ..storage import STORE, duty as duty_db, questions as db
-from ..storage.questions import CallbackWindow, CallOutcome, Referral, Status
+from ..storage import STORE, duty as duty_db, guidance as guidance_db, questions as db
+from ..storage.questions import CallbackWindow, CallOutcome, Kind, Referral, Service, Status
 from . import console_language, console_page, live_fragment, render
 
 routes = web.RouteTableDef()
@@ -112,6 +113,30 @@ ACTION_LABELS = {
     "refused": N_("Opening refused"),
     # TRANSLATORS: consoles, history of a question: the household added words that make it urgent, max 24 chars
     "urgent": N_("Became urgent"),
+    # TRANSLATORS: consoles, history of a request: staff confirmed the appointment, max 24 chars
+    "appointment": N_("Appointment confirmed"),
+    # TRANSLATORS: consoles, history of a request: staff refused it, max 24 chars
+    "refuse": N_("Request refused"),
+    # TRANSLATORS: consoles, history of a request: the household cancelled it, max 24 chars
+    "cancel": N_("Cancelled by the household"),
+}
+SERVICE_LABELS = {
+    # TRANSLATORS: consoles and TV, a service a household asks for, max 30 chars
+    Service.LEGAL_AID: N_("Apply for legal aid"),
+    # TRANSLATORS: consoles and TV, a service a household asks for, max 30 chars
+    Service.NOTARY: N_("Notary appointment"),
+    # TRANSLATORS: consoles and TV, a service a household asks for, max 30 chars
+    Service.MEDIATION: N_("Mediation"),
+    # TRANSLATORS: consoles and TV, a service a household asks for: a lawyer at the sumu's legal service station, max 30 chars
+    Service.STATION_LAWYER: N_("A lawyer at the sumu station"),
+    # TRANSLATORS: consoles and TV, a service a household asks for, max 30 chars
+    Service.APPRAISAL: N_("Judicial appraisal"),
+}
+KIND_LABELS = {
+    # TRANSLATORS: staff console, queue filter: questions for a callback, max 16 chars
+    Kind.QUESTION: N_("Questions"),
+    # TRANSLATORS: staff console, queue filter: requests for a service or an appointment, max 16 chars
+    Kind.REQUEST: N_("Service requests"),
 }
 LANGUAGE_LABELS = {
     # TRANSLATORS: staff console, name of a language in filters and tags, max 12 chars
@@ -128,7 +153,9 @@ async def filters_of(request: web.Request) -> dict:
     return {"language": q.get("language") if q.get("language") in LANGUAGE_LABELS else None,
             "topic": q.get("topic") if q.get("topic") in topics else None,
             "region": "".join(ch for ch in q.get("region", "") if ch in "0123456789")[:12] or None,
-            "sla_level": q.get("sla") if q.get("sla") in SLA_LABELS else None}
+            "sla_level": q.get("sla") if q.get("sla") in SLA_LABELS else None,
+            "kind": q.get("kind") if q.get("kind") in KIND_LABELS else None,
+            "service": q.get("service") if q.get("service") in SERVICE_LABELS else None}
 
 
 async def labels(request: web.Request) -> dict:
@@ -151,6 +178,7 @@ async def labels(request: web.Request) -> dict:
             "outcome_labels": OUTCOME_LABELS,
             "referral_labels": REFERRAL_LABELS, "window_labels": WINDOW_LABELS,
             "language_labels": LANGUAGE_LABELS, "action_labels": ACTION_LABELS, "topic_titles": topic_titles,
+            "service_labels": SERVICE_LABELS, "kind_labels": KIND_LABELS,
             "topic_title": lambda topic_id: topic_titles.get(topic_id, {}).get(language, topic_id),
             "clock": clock, "waited": waited}
 
@@ -171,7 +199,8 @@ def _listings(tx, user, now: float, calendar, filters: dict) -> dict:
     waiting for a call: the page alerts them until someone claims them."""
     mine = views.queue_listing(tx, user, now, calendar, mine=True, statuses=(Status.CLAIMED,))
     items = views.queue_listing(tx, user, now, calendar, language=filters["language"],
-                                topic=filters["topic"], region=filters["region"], sla_level=filters["sla_level"])
+                                topic=filters["topic"], region=filters["region"], sla_level=filters["sla_level"],
+                                kind=filters["kind"], service=filters["service"])
     on_duty = duty_db.duty_languages(tx, user["id"], now)
     waiting_urgent = [q for q in views.queue_listing(tx, user, now, calendar, statuses=(Status.QUEUED,))
                       if q["urgent"] and q["language"] in on_duty]
@@ -205,7 +234,11 @@ async def question_page(request: web.Request) -> web.Response:
     row = await workflow.open_question(store, user, question_id, now, "page")
     detail = await store.read(views.question_detail, question_id, now, request.app[CALENDAR], row)
     mine = detail["status"] == Status.CLAIMED and detail["claimed_by"] == user["id"]
-    return render(request, "staff_question.html", q=detail, mine=mine,
+    slot = {}
+    if detail["kind"] == Kind.REQUEST:  # the confirm form: places near the household, what to bring
+        slot = {"places": await store.read(guidance_db.services_near, detail["region"]),
+                "bring": guidance.documents_to_bring(detail["topic"])}
+    return render(request, "staff_question.html", q=detail, mine=mine, slot=slot,
                   is_supervisor=user["role"] == "supervisor", lease_seconds=60, **await labels(request))
 
 

@@ -25,6 +25,14 @@ def seed_data(kind: str) -> list[dict]:
     return json.loads((DATA / f"{kind}.json").read_text(encoding="utf-8"))
 
 
+def documents_to_bring(topic: str) -> dict[str, str]:
+    """What to bring to an appointment about `topic`, in both scripts: its guide's documents list
+    (kept in the bundled guides; editors' imports do not carry one yet)."""
+    guide = next((g for g in seed_data("guides") if g["topic"] == topic), {})
+    documents = guide.get("documents", [])
+    return {"zh": "、".join(d["zh"] for d in documents), "mn": "᠂ ".join(d["mn"] for d in documents)}
+
+
 def seed(store) -> None:
     """A unit of work: fills each set that was never filled (editors' later imports are never overwritten)."""
     for kind in guidance_sql.KINDS:  # glossary before guides: guides name glossary ids

@@ -1,7 +1,8 @@
 """Questions from households and the callback desk of the 12348 staff.
 
 Modules: `topics` (topics and preset phrases, seeded on first start), `intake` (the one way a
-question enters), `workflow` (claims and every later step), `sla` and `calendar` (service levels
+question enters), `requests` (service requests and appointments: questions of kind "request"),
+`workflow` (claims and every later step), `sla` and `calendar` (service levels
 on working days), `duty` (urgent topics and the duty roster, any hour), `views` (what households and
 staff see), `reports` (board, revisits, reports),
 `household` and `desk` (HTTP endpoints; `desk`'s docstring lists the console API).

@@ -8,7 +8,7 @@ A question carries `possible_duplicate_of` ({"id", "number"} or null) when anoth
 the same topic for the same phone within a day: a hint for staff; boxes never see each other.
 
 staff, supervisor:
-  GET  /api/v1/desk/queue?language=&topic=&region=&sla=&mine=1   {"now", "items": [...]}
+  GET  /api/v1/desk/queue?language=&topic=&region=&sla=&mine=1&kind=&service=   {"now", "items": [...]}
   GET  /api/v1/desk/questions/{id}                                one question, calls, audit
   POST /api/v1/desk/claim              {}                         the most urgent question routed to me
   POST /api/v1/desk/questions/{id}/claim
@@ -21,6 +21,9 @@ staff, supervisor:
   POST /api/v1/desk/questions/{id}/refer     {"version", "to": legal_aid|mediation|notary|court, "summary"}
   POST /api/v1/desk/questions/{id}/handoff   {"version", "note"}
   POST /api/v1/desk/questions/{id}/close     {"version", "note"}
+  POST /api/v1/desk/questions/{id}/appointment {"version", "place_id" | "place", "date": YYYY-MM-DD, "time": HH:MM,
+                                                "bring": {"zh", "mn"}}   a request's slot (requests.py)
+  POST /api/v1/desk/questions/{id}/refuse    {"version", "reason": {"zh", "mn"}}   a request refused
   (staff open and act on what is routed to them or claimed by them; anything else is 404, audited)
 supervisor:
   POST /api/v1/desk/questions/{id}/takeover
@@ -34,7 +37,7 @@ supervisor, admin:
   GET  /api/v1/desk/staff                                         who answers which languages and topics
 admin:
   PUT  /api/v1/desk/staff/{user_id}/topics   {"topics": [ids]}    topic routing ([] = every topic)
-Form field spellings: summary_zh, summary_mn; reached/satisfied as "1"/"0".
+Form field spellings: summary_zh, summary_mn (also reason_, bring_); reached/satisfied as "1"/"0".
 """
 from __future__ import annotations
 
@@ -48,8 +51,8 @@ from ..kernel.clock import CLOCK
 from ..kernel.config import SETTINGS
 from ..kernel.errors import ApiError
 from ..kernel.i18n import N_
-from ..storage import STORE, questions as db
-from . import phone as phones, reports, views, workflow
+from ..storage import STORE, guidance as guidance_db, questions as db
+from . import phone as phones, reports, requests, views, workflow
 from .calendar import CALENDAR
 
 routes = web.RouteTableDef()
@@ -64,8 +67,9 @@ async def _body(request: web.Request) -> dict:
         body = {k: str(v) for k, v in form.items() if k != "csrf_token"}
         if "version" in body:
             body["version"] = validation.whole_number(body["version"], "version", 1, 2**62)
-        if "summary_zh" in body or "summary_mn" in body:
-            body["summary"] = {"zh": body.pop("summary_zh", ""), "mn": body.pop("summary_mn", "")}
+        for field in ("summary", "reason", "bring"):
+            if f"{field}_zh" in body or f"{field}_mn" in body:
+                body[field] = {"zh": body.pop(f"{field}_zh", ""), "mn": body.pop(f"{field}_mn", "")}
         for flag in ("reached", "satisfied"):
             if flag in body:
                 body[flag] = {"1": True, "0": False, "": None}.get(body[flag], body[flag])
@@ -97,16 +101,16 @@ def _version(body: dict) -> int:
     return validation.integer(body, "version", 1, 2**62)
 
 
-def _summary(body: dict) -> dict:
-    """The answer the household reads: Chinese, Mongolian or both, at least one."""
-    value = body.get("summary")
+def _summary(body: dict, field: str = "summary") -> dict:
+    """The answer (or a refusal's reason) the household reads: Chinese, Mongolian or both, at least one."""
+    value = body.get(field)
     if not isinstance(value, dict):
         # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
-        raise ApiError(422, "wrong_type", N_("This field needs both a Chinese and a Mongolian text."), field="summary")
+        raise ApiError(422, "wrong_type", N_("This field needs both a Chinese and a Mongolian text."), field=field)
     out = {lang: validation.text(value, lang, workflow.SUMMARY_MAX, required=False) for lang in ("zh", "mn")}
     if not out["zh"] and not out["mn"]:
         # TRANSLATORS: console error, max 80 chars
-        raise ApiError(422, "missing_field", N_("Please write the answer in at least one language."), field="summary")
+        raise ApiError(422, "missing_field", N_("Please write the answer in at least one language."), field=field)
     return out
 
 
@@ -129,8 +133,20 @@ async def queue(request: web.Request) -> web.Response:
     items = await request.app[STORE].read(views.queue_listing, request[USER], now, request.app[CALENDAR],
                                 language=language, topic=q.get("topic") or None,
                                 region=region, sla_level=sla_level,
-                                mine=q.get("mine") in ("1", "true"))
+                                mine=q.get("mine") in ("1", "true"), **_kind_filters(q))
     return web.json_response({"now": views.iso(now, request.app[CALENDAR]), "items": items})
+
+
+def _kind_filters(q) -> dict:
+    """`kind` (question or request) and a request's `service`, each checked."""
+    out = {}
+    for field, options in (("kind", tuple(db.Kind)), ("service", requests.SERVICES)):
+        value = q.get(field) or None
+        if value and value not in options:
+            raise ApiError(422, "invalid_choice", N_("Please choose one of: {options}."), field=field,
+                           options=", ".join(options))
+        out[field] = value
+    return out
 
 
 @routes.get("/api/v1/desk/questions/{question_id}")
@@ -238,6 +254,24 @@ async def _close(request, store, user, question_id, body, now):
     version = _version(body)
     await store.write(workflow.close, user, question_id, version,
                    validation.text(body, "note", workflow.NOTE_MAX, required=False), now)
+
+
+@_action("appointment", *DESK)
+async def _appointment(request, store, user, question_id, body, now):
+    version = _version(body)
+    points = await store.read(_places_near, question_id)
+    slot = requests.read_appointment(body, request.app[CALENDAR].local(now).date(), points)
+    await store.write(requests.confirm, user, question_id, version, slot, now)
+
+
+def _places_near(tx, question_id: str) -> list[dict]:
+    """The service points nearest the household's region: the places a slot may be at."""
+    return guidance_db.services_near(tx, db.question(tx, question_id)["region"])
+
+
+@_action("refuse", *DESK)
+async def _refuse(request, store, user, question_id, body, now):
+    await store.write(requests.refuse, user, question_id, _version(body), _summary(body, "reason"), now)
 
 
 @_action("takeover", "supervisor")

@@ -7,6 +7,7 @@ PUT  /api/v1/topics/{id}               editor: replaces title, phrases, active â
 POST /api/v1/questions                 device: intake (see intake.py for every reply)
 GET  /api/v1/questions                 device: this box's questions
 POST /api/v1/questions/{id}/rating     device: {"score": 1..5}, once, answered questions only
+POST /api/v1/questions/{id}/cancel     device: cancels its own request (see requests.py); again â†’ 200
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from ..kernel.http_cache import etag_matches, etag_of, public_json
 from ..kernel.i18n import N_
 from ..ops import METRICS
 from ..storage import STORE, accounts, questions as db
-from . import intake, topics, views
+from . import intake, requests, topics, views
 from .calendar import CALENDAR
 from .intake import BOX_LIMITS, INTAKE
 
@@ -144,3 +145,11 @@ def _rate(tx, device_id: str, question_id: str, score: int, now: float):
         # TRANSLATORS: shown on the TV, max 60 chars
         raise ApiError(409, "not_answered", N_("You can rate the call once it has been answered."))
     return db.question(tx, question_id)
+
+
+@routes.post("/api/v1/questions/{question_id}/cancel")
+@requires_device
+async def cancel_request(request: web.Request) -> web.Response:
+    row = await request.app[STORE].write(requests.cancel, request[DEVICE]["id"], request.match_info["question_id"],
+                                         request.app[CLOCK]())
+    return web.json_response(views.household_item(row, request.app[CALENDAR]))

@@ -1,6 +1,8 @@
 """Intake of a household's question: validation, idempotent replay, duplicate merging, ticket numbers.
 
-`submit` is the one way a question enters the queue. Replies:
+`submit` is the one way a question enters the queue, and a service request too (`"kind": "request"`,
+read by `requests.read_request`; it merges only with the same box's open request for the same
+service). Replies:
 - 201 `{"id", "number", "status": "queued", "merged": false, "callback_from", "callback_until", "urgent"}`:
   new question. An urgent one (its topic or a chosen phrase is marked urgent) skips the chosen
   window: the lawyer on duty calls within 30 minutes, so the window is now to now + 30 min;
@@ -40,8 +42,8 @@ from ..kernel.i18n import N_, translate
 from ..kernel.loop_lag import LoopLag
 from ..kernel.ratelimit import RateLimit
 from ..storage import calculators as calculators_sql, limits as limits_sql, questions as db
-from ..storage.questions import CallbackWindow, Status
-from . import phone as phones, sla
+from ..storage.questions import CallbackWindow, Kind, Status
+from . import phone as phones, requests, sla
 from .calendar import WorkCalendar
 
 CALLBACK_WINDOWS = tuple(CallbackWindow)
@@ -68,6 +70,9 @@ class NewQuestion:
     language: str
     calculation: str | None  # JSON: the calculator, the answers and the result the household saw
     urgent: bool = False  # the topic or a chosen phrase is marked urgent
+    kind: str = Kind.QUESTION
+    service: str = ""  # a request's service (requests.SERVICES)
+    preferred_days: tuple = ()  # a request's preferred days, ISO dates
 
 
 def idempotency_key(headers) -> str:
@@ -92,7 +97,15 @@ def body_hash(body: dict) -> str:
 
 
 def read_question(store, body: dict, device, now: float) -> NewQuestion:
-    """Checks a household's question against the server's topics and phrases."""
+    """Checks a household's question against the server's topics and phrases (a request for a
+    service: its service and days, see requests.py)."""
+    if validation.choice(body, "kind", tuple(Kind), required=False, default=Kind.QUESTION) == Kind.REQUEST:
+        wanted = requests.read_request(store, body, now)
+        text = validation.text(body, "text", TEXT_MAX, required=False)
+        phone, suspect = _phone(body)
+        language = validation.choice(body, "language", ("zh", "mn"), required=False, default=device["language"])
+        return NewQuestion(wanted["topic"], [], text, phone, suspect, wanted["callback_window"], language, None,
+                           False, Kind.REQUEST, wanted["service"], tuple(wanted["preferred_days"]))
     topic_id = body.get("topic")
     if not isinstance(topic_id, str):
         # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
@@ -117,17 +130,22 @@ def read_question(store, body: dict, device, now: float) -> NewQuestion:
     if not phrase_ids and not text and calculation is None:
         # TRANSLATORS: error shown on the TV, max 60 chars
         raise ApiError(422, "empty_question", N_("Please choose a sentence or say what happened."), field="phrases")
-    raw_phone = validation.text(body, "phone", 32)
-    try:
-        phone, suspect = phones.normalise(raw_phone)
-    except phones.BadPhone:
-        # TRANSLATORS: error shown on the TV, max 80 chars
-        raise ApiError(422, "invalid_phone", N_("Please enter a mobile number (11 digits) or a landline with its area code."),
-                       field="phone")
+    phone, suspect = _phone(body)
     window = validation.choice(body, "callback_window", CALLBACK_WINDOWS)
     language = validation.choice(body, "language", ("zh", "mn"), required=False, default=device["language"])
     return NewQuestion(topic_id, phrase_ids, text, phone, suspect, window, language, calculation,
                        db.is_urgent(store, topic_id, phrase_ids))
+
+
+def _phone(body: dict) -> tuple[str, bool]:
+    """The household's phone number, normalised, and whether it looks mistyped."""
+    raw_phone = validation.text(body, "phone", 32)
+    try:
+        return phones.normalise(raw_phone)
+    except phones.BadPhone:
+        # TRANSLATORS: error shown on the TV, max 80 chars
+        raise ApiError(422, "invalid_phone", N_("Please enter a mobile number (11 digits) or a landline with its area code."),
+                       field="phone")
 
 
 def attached_calculation(store, value, region: str, now: float) -> str | None:
@@ -215,7 +233,7 @@ def submit(store, device, key: str, body: dict, now: float, calendar: WorkCalend
         limits.check(store, limits.submissions, device["id"], now)
     with store.write():
         since = now - DUPLICATE_SECONDS
-        duplicate = db.open_duplicate(store, device["id"], question.phone, question.topic, since)
+        duplicate = db.open_duplicate(store, device["id"], question.phone, question.topic, since, question.service)
         if duplicate is not None:
             if limits is not None:
                 limits.check(store, limits.merges, device["id"], now)
@@ -250,8 +268,10 @@ def submit(store, device, key: str, body: dict, now: float, calendar: WorkCalend
             "phone_e164": question.phone, "phone_masked": phones.mask(question.phone),
             "phone_suspect": int(question.phone_suspect), "status": Status.QUEUED, "created_at": now,
             "updated_at": now, "window_start": start, "window_end": end, "due_at": end,
-            "duplicate_of": db.possible_duplicate(store, device["id"], question.phone, question.topic, since),
-            "calculation": question.calculation, "urgent": int(question.urgent)})
+            "duplicate_of": db.possible_duplicate(store, device["id"], question.phone, question.topic, since,
+                                                  question.service),
+            "calculation": question.calculation, "urgent": int(question.urgent), "kind": question.kind,
+            "service": question.service or None, "preferred_days": json.dumps(list(question.preferred_days))})
         reply = {"id": question_id, "number": number, "status": Status.QUEUED, "merged": False,
                  "callback_from": _iso(start, calendar), "callback_until": _iso(end, calendar),
                  "urgent": question.urgent}

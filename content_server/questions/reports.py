@@ -13,7 +13,7 @@ from collections import Counter
 from datetime import date, datetime, time, timedelta
 
 from ..storage import questions as db
-from ..storage.questions import Referral
+from ..storage.questions import Outcome, Referral
 from . import phone as phones, sla
 from .calendar import WorkCalendar
 from .views import iso, staff_item
@@ -104,7 +104,16 @@ def _summary(facts: list, calendar: WorkCalendar) -> dict:
         "ratings": len(ratings),
         "satisfaction": round(sum(ratings) / len(ratings), 2) if ratings else None,
         "ratings_by_score": {str(s): ratings.count(s) for s in range(1, 6)},
+        **_request_counts(facts),
     }
+
+
+def _request_counts(facts: list) -> dict:
+    """Service requests among the facts, and what became of them (outcome)."""
+    asked = [f for f in facts if f["kind"] == "request"]
+    outcomes = Counter(f["outcome"] for f in asked)
+    return {"requests": len(asked), "appointments": outcomes[Outcome.APPOINTMENT_CONFIRMED],
+            "requests_refused": outcomes[Outcome.REFUSED], "requests_cancelled": outcomes[Outcome.CANCELLED]}
 
 
 def report(store, kind: str, day: date, calendar: WorkCalendar) -> dict:
@@ -129,22 +138,29 @@ def report(store, kind: str, day: date, calendar: WorkCalendar) -> dict:
             "by_topic": {t: _summary([f for f in facts if f["topic_id"] == t], calendar)
                          for t in sorted({f["topic_id"] for f in facts})},
             "by_language": {lang: _summary([f for f in facts if f["language"] == lang], calendar)
-                            for lang in sorted({f["language"] for f in facts})}}
+                            for lang in sorted({f["language"] for f in facts})},
+            # service requests and appointments by service and by the household's region
+            "requests_by_service": {service: _request_counts([f for f in facts if f["service"] == service])
+                                    for service in sorted({f["service"] for f in facts if f["service"]})},
+            "requests_by_region": {region: _request_counts([f for f in facts if f["region"] == region])
+                                   for region in sorted({f["region"] for f in facts if f["kind"] == "request"})}}
 
 
 CSV_COLUMNS = ("questions", "attempted", "answered", "answer_rate", "first_attempt_on_time", "on_time_rate",
                "referrals", "handoffs_on_time", "ratings", "satisfaction")
+REQUEST_COLUMNS = ("requests", "appointments", "requests_refused", "requests_cancelled")
 
 
 def report_csv(data: dict) -> str:
     """The report as CSV: one row per day, then the period total, by topic and by language."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(("row", *CSV_COLUMNS, *(f"referrals_{k}" for k in Referral)))
+    writer.writerow(("row", *CSV_COLUMNS, *(f"referrals_{k}" for k in Referral), *REQUEST_COLUMNS))
 
     def line(label, summary):
         writer.writerow((label, *("" if summary[c] is None else summary[c] for c in CSV_COLUMNS),
-                         *(summary["referrals_by_kind"].get(k, 0) for k in Referral)))
+                         *(summary["referrals_by_kind"].get(k, 0) for k in Referral),
+                         *(summary[c] for c in REQUEST_COLUMNS)))
     for entry in data["days"]:
         line(entry["date"], entry)
     line(f"total {data['from']}..{data['until']}", data["totals"])
@@ -152,6 +168,11 @@ def report_csv(data: dict) -> str:
         line(f"topic {topic_id}", summary)
     for language, summary in data["by_language"].items():
         line(f"language {language}", summary)
+    blank = dict.fromkeys(CSV_COLUMNS, None) | {"referrals_by_kind": {}}  # request rows count requests only
+    for service, counts in data["requests_by_service"].items():
+        line(f"service {service}", blank | counts)
+    for region, counts in data["requests_by_region"].items():
+        line(f"region {region}", blank | counts)
     return out.getvalue()
 
 

@@ -37,6 +37,14 @@ def iso(timestamp: float | None, calendar: WorkCalendar) -> str | None:
     return datetime.fromtimestamp(timestamp, calendar.zone).isoformat(timespec="seconds")
 
 
+def _summary(row) -> dict | None:
+    """The answer (or a refusal's reason) the household reads; None before one, and for a confirmed
+    appointment, which carries its slot instead."""
+    if row["answered_at"] is None or not (row["answer_zh"] or row["answer_mn"]):
+        return None
+    return {"zh": row["answer_zh"], "mn": row["answer_mn"]}
+
+
 def household_item(row, calendar: WorkCalendar) -> dict:
     """One entry of `GET /api/v1/questions`."""
     answered = row["answered_at"] is not None
@@ -45,13 +53,22 @@ def household_item(row, calendar: WorkCalendar) -> dict:
         "status_text": bilingual(STATUS_TEXT[row["status"]]),
         "created_at": iso(row["created_at"], calendar),
         "callback_from": iso(row["window_start"], calendar), "callback_until": iso(row["window_end"], calendar),
-        "answer_summary": {"zh": row["answer_zh"], "mn": row["answer_mn"]} if answered else None,
+        "answer_summary": _summary(row),
         "referral": row["referral"],
         "outcome": row["outcome"],  # answered, unreachable, wrong_number, feedback_given, closed_by_supervisor
         "rating": row["rating"],
         "can_rate": answered and row["rating"] is None,
         "urgent": bool(row["urgent"]),  # the lawyer on duty calls within 30 minutes; 110 for immediate danger
+        **request_fields(row),
     }
+
+
+def request_fields(row) -> dict:
+    """What a request adds to a question: its kind, service, preferred days and, once staff
+    confirmed it, the appointment {"place", "date", "time", "bring": {"zh", "mn"}}."""
+    return {"kind": row["kind"], "service": row["service"], "preferred_days": json.loads(row["preferred_days"]),
+            "appointment": json.loads(row["appointment"]) if row["appointment"] else None,
+            "cancelled": row["cancelled_at"] is not None}
 
 
 def phrase_texts(store) -> dict:
@@ -79,19 +96,21 @@ def staff_item(row, now: float, calendar: WorkCalendar, phrases: dict | None = N
         "lease_until": iso(row["lease_until"], calendar),
         "attempts": row["attempts"], "first_attempt_at": iso(row["first_attempt_at"], calendar),
         "first_attempt_on_time": sla.first_attempt_on_time(row),
-        "answer_summary": {"zh": row["answer_zh"], "mn": row["answer_mn"]} if row["answered_at"] else None,
+        "answer_summary": _summary(row),
         "referral": row["referral"], "outcome": row["outcome"], "rating": row["rating"],
         "closed_at": iso(row["closed_at"], calendar),
         # another box asked about the same topic for the same phone: a hint for staff, never for a box
         "possible_duplicate_of": ({"id": row["duplicate_of"], "number": row["duplicate_of_number"]}
                                   if "duplicate_of_number" in keys and row["duplicate_of_number"] else None),
         "sla": {**state.as_dict(), "due": iso(state.due, calendar)},
+        **request_fields(row),
     }
 
 
 def queue_listing(store, user, now: float, calendar: WorkCalendar, language: str | None = None,
                   topic: str | None = None, region: str | None = None, sla_level: str | None = None,
-                  mine: bool = False, statuses=None, limit: int = 200) -> list[dict]:
+                  mine: bool = False, statuses=None, limit: int = 200, kind: str | None = None,
+                  service: str | None = None) -> list[dict]:
     """The desk's queue: urgent first, then overdue, then by deadline and age. Staff see what is
     routed to them (the languages they speak, their topics) and, on duty, every urgent question of
     their shift's language; supervisors see everything. Filters narrow it down."""
@@ -108,7 +127,7 @@ def queue_listing(store, user, now: float, calendar: WorkCalendar, language: str
             topics = [t for t in (topics or routed) if t in routed] or ["-"]
     rows = db.queue(store, now, statuses or (Status.QUEUED, Status.CLAIMED, Status.REFERRED, Status.REVISIT_PENDING),
                     languages=languages, topic_ids=topics, region=region,
-                    claimed_by=user["id"] if mine else None, duty_languages=on_duty,
+                    claimed_by=user["id"] if mine else None, duty_languages=on_duty, kind=kind, service=service,
                     limit=-1 if sla_level else limit)  # SLA levels are computed here, so filter before cutting
     phrases = phrase_texts(store)
     items = [staff_item(r, now, calendar, phrases) for r in rows]

@@ -37,6 +37,24 @@ class Outcome(StrEnum):
     WRONG_NUMBER = "wrong_number"
     FEEDBACK_GIVEN = "feedback_given"
     CLOSED_BY_SUPERVISOR = "closed_by_supervisor"
+    APPOINTMENT_CONFIRMED = "appointment_confirmed"  # a request: staff confirmed a slot
+    REFUSED = "refused"  # a request: staff refused it, with a reason the household reads
+    CANCELLED = "cancelled"  # a request: the household cancelled it
+
+
+class Kind(StrEnum):
+    """What a household sent (questions.kind): a question for a callback, or a request for a service."""
+    QUESTION = "question"
+    REQUEST = "request"
+
+
+class Service(StrEnum):
+    """The services a household may ask for (questions.service, on requests only)."""
+    LEGAL_AID = "legal_aid"      # apply for legal aid
+    NOTARY = "notary"            # a notary appointment
+    MEDIATION = "mediation"      # people's mediation
+    STATION_LAWYER = "station_lawyer"  # a lawyer at the sumu's public legal service station
+    APPRAISAL = "appraisal"      # judicial appraisal
 
 
 class CallbackWindow(StrEnum):
@@ -199,6 +217,15 @@ MIGRATIONS = [
     CREATE INDEX questions_urgent_claim ON questions (COALESCE(due_at, 1e300), created_at)
         WHERE urgent = 1 AND status IN ('queued', 'claimed');
     """,
+    # a request for a service is a question of kind 'request': the same intake, desk, routing, SLA
+    # and reports serve it (see questions/requests.py); `appointment` is the confirmed slot (JSON)
+    """
+    ALTER TABLE questions ADD COLUMN kind TEXT NOT NULL DEFAULT 'question';
+    ALTER TABLE questions ADD COLUMN service TEXT;
+    ALTER TABLE questions ADD COLUMN preferred_days TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE questions ADD COLUMN appointment TEXT;
+    ALTER TABLE questions ADD COLUMN cancelled_at REAL;
+    """,
 ]
 
 # The same schema in PostgreSQL, step for step (tests/test_schema_drift.py compares the two)
@@ -343,6 +370,15 @@ POSTGRES_MIGRATIONS = [
     CREATE INDEX questions_urgent_claim ON questions (COALESCE(due_at, 1e300), created_at)
         WHERE urgent = 1 AND status IN ('queued', 'claimed');
     """,
+    # a request for a service is a question of kind 'request': the same intake, desk, routing, SLA
+    # and reports serve it (see questions/requests.py); `appointment` is the confirmed slot (JSON)
+    """
+    ALTER TABLE questions ADD COLUMN kind TEXT NOT NULL DEFAULT 'question';
+    ALTER TABLE questions ADD COLUMN service TEXT;
+    ALTER TABLE questions ADD COLUMN preferred_days TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE questions ADD COLUMN appointment TEXT;
+    ALTER TABLE questions ADD COLUMN cancelled_at DOUBLE PRECISION;
+    """,
 ]
 
 # Columns a listing may show: never phone_e164.
@@ -351,7 +387,8 @@ _PUBLIC_COLUMNS = (
     "q.phone_masked, q.phone_suspect, q.status, q.version, q.created_at, q.updated_at, q.window_start, "
     "q.window_end, q.due_at, q.not_before, q.claimed_by, q.lease_until, q.attempts, q.first_attempt_at, "
     "q.answered_at, q.answer_zh, q.answer_mn, q.referral, q.referred_at, q.handed_off_at, q.closed_at, "
-    "q.outcome, q.rating, q.rated_at, q.anonymised_at, q.duplicate_of, q.calculation, q.urgent")
+    "q.outcome, q.rating, q.rated_at, q.anonymised_at, q.duplicate_of, q.calculation, q.urgent, q.kind, q.service, "
+    "q.preferred_days, q.appointment, q.cancelled_at")
 # The ticket number of the question a desk row may duplicate (staff only, never a household).
 _DUPLICATE_NUMBER = "(SELECT d.number FROM questions d WHERE d.id = q.duplicate_of) AS duplicate_of_number"
 
@@ -528,20 +565,23 @@ def open_count(store, device_id: str) -> int:
                      (device_id,))["n"]
 
 
-def open_duplicate(store, device_id: str, phone_e164: str, topic_id: str, since: float):
-    """This device's open question with the same phone and topic created after `since`, or None."""
+def open_duplicate(store, device_id: str, phone_e164: str, topic_id: str, since: float, service: str = ""):
+    """This device's open question with the same phone and topic created after `since` (for a
+    request: the same service), or None."""
     return store.one(
         "SELECT id, number, status, urgent FROM questions WHERE device_id = ? AND phone_e164 = ? AND topic_id = ? "
-        "AND created_at >= ? AND status IN ('queued', 'claimed') ORDER BY created_at LIMIT 1",
-        (device_id, phone_e164, topic_id, since))
+        "AND COALESCE(service, '') = ? AND created_at >= ? AND status IN ('queued', 'claimed') "
+        "ORDER BY created_at LIMIT 1", (device_id, phone_e164, topic_id, service, since))
 
 
-def possible_duplicate(store, device_id: str, phone_e164: str, topic_id: str, since: float) -> str | None:
-    """The id of another device's open question with the same phone and topic since `since`: a hint
-    for staff only."""
+def possible_duplicate(store, device_id: str, phone_e164: str, topic_id: str, since: float,
+                       service: str = "") -> str | None:
+    """The id of another device's open question with the same phone and topic (and service) since
+    `since`: a hint for staff only."""
     row = store.one(
-        "SELECT id FROM questions WHERE phone_e164 = ? AND topic_id = ? AND created_at >= ? AND device_id != ? "
-        "AND status IN ('queued', 'claimed') ORDER BY created_at LIMIT 1", (phone_e164, topic_id, since, device_id))
+        "SELECT id FROM questions WHERE phone_e164 = ? AND topic_id = ? AND COALESCE(service, '') = ? "
+        "AND created_at >= ? AND device_id != ? AND status IN ('queued', 'claimed') ORDER BY created_at LIMIT 1",
+        (phone_e164, topic_id, service, since, device_id))
     return row["id"] if row else None
 
 
@@ -573,6 +613,21 @@ def insert_submission(store, question_id: str, device_id: str, key: str, body_ha
             "merged, phrases, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (question_id, device_id, key, body_hash, json.dumps(response), int(merged),
              json.dumps(phrases), text, now))
+
+
+def cancel_request(store, question_id: str, device_id: str, now: float):
+    """The household cancels its own request while it waits or after its slot was confirmed; None
+    when it is not this device's request or has ended otherwise. Cancelling again changes nothing."""
+    with store.write() as conn:
+        row = conn.execute(
+            "UPDATE questions SET status = 'closed', outcome = 'cancelled', cancelled_at = ?, closed_at = ?, "
+            "claimed_by = NULL, lease_until = NULL, due_at = NULL, version = version + 1, updated_at = ? "
+            "WHERE id = ? AND device_id = ? AND kind = 'request' AND (status IN ('queued', 'claimed') OR "
+            "(status = 'resolved' AND outcome = 'appointment_confirmed')) RETURNING id",
+            (now, now, now, question_id, device_id)).fetchone()
+        if row is not None:
+            audit(store, now, None, question_id, "cancel", None, Status.CLOSED, {"device": device_id})
+        return row
 
 
 def touch(store, question_id: str, now: float) -> None:
@@ -619,11 +674,18 @@ def attempts_of(store, question_id: str) -> list:
 
 def queue(store, now: float, statuses=(Status.QUEUED, Status.CLAIMED, Status.REFERRED, Status.REVISIT_PENDING),
           languages=None, topic_ids=None, region: str | None = None, claimed_by: int | None = None,
-          limit: int = 200, duty_languages=()) -> list:
+          limit: int = 200, duty_languages=(), kind: str | None = None, service: str | None = None) -> list:
     """Questions still needing work: urgent first, then overdue, then by due time and age (no phone
-    numbers). `duty_languages`: urgent questions in these languages are listed whatever their topic."""
+    numbers). `duty_languages`: urgent questions in these languages are listed whatever their topic.
+    `kind` and `service` narrow the list to questions or to requests (for one service)."""
     where = [f"q.status IN ({','.join('?' * len(statuses))})"]
     params: list = list(statuses)
+    if kind:
+        where.append("q.kind = ?")
+        params.append(kind)
+    if service:
+        where.append("q.service = ?")
+        params.append(service)
     routed, routed_params = ["1 = 1"], []
     if languages:
         routed.append(f"q.language IN ({','.join('?' * len(languages))})")
@@ -875,7 +937,7 @@ def report_facts(store, since: float, until: float) -> list:
     return store.all(
         "SELECT created_at, language, topic_id, region, callback_window, status, window_start, window_end, "
         "attempts, first_attempt_at, answered_at, referral, referred_at, handed_off_at, closed_at, outcome, "
-        "rating FROM questions WHERE created_at >= ? AND created_at < ? ORDER BY created_at", (since, until))
+        "rating, kind, service FROM questions WHERE created_at >= ? AND created_at < ? ORDER BY created_at", (since, until))
 
 
 def anonymise_inactive(store, before: float, now: float, redact, limit: int = 200) -> int:

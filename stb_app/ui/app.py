@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from pathlib import Path
 
 from kivy.app import App
@@ -14,7 +15,7 @@ from kivy.metrics import dp
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from .. import i18n, keys, screen_order, shaping
+from .. import appointments, i18n, keys, screen_order, shaping
 from ..api import ApiClient
 from ..library import Library
 from . import android_keys, screen_preparation, text as textdraw
@@ -56,6 +57,11 @@ class LegalTvApp(App):
         self._reachable: bool | None = None  # the last request's outcome; None before the first
         self.api.on_reach = lambda ok: Clock.schedule_once(lambda _dt: self._reached(ok))
         self.timers: list = []  # the periodic refresh and outbox ticks (a test may cancel them)
+        self.wall_clock = time.time  # the day it is (appointments, reminders); a test sets another
+
+    def today(self):
+        """Today in China by the box's wall clock."""
+        return appointments.today(self.wall_clock())
 
     # -- settings ------------------------------------------------------------------------------
     def _read_settings(self) -> dict:

@@ -1,4 +1,5 @@
 """The screens; each has its layout in a .kv file of the same name beside it."""
+from .appointments import AppointmentsScreen
 from .ask import AskScreen
 from .calculator import CalculatorScreen
 from .channel import ChannelScreen
@@ -10,11 +11,13 @@ from .home import HomeScreen
 from .notices import NoticesScreen
 from .player import PlayerScreen
 from .questions import QuestionsScreen
+from .request import RequestScreen
 from .services import ServicesScreen
 from .topic import TopicScreen
 from .urgent import UrgentScreen
 from .watch import WatchScreen
 
+# RequestScreen comes after AskScreen: it is laid out by ask.kv's rule
 SCREENS = [HomeScreen, WatchScreen, DetailScreen, PlayerScreen, ChooseScreen, TopicScreen,
            ServicesScreen, GlossaryScreen, AskScreen, QuestionsScreen, ChannelScreen, ExitScreen,
-           CalculatorScreen, NoticesScreen, UrgentScreen]
+           CalculatorScreen, NoticesScreen, UrgentScreen, RequestScreen, AppointmentsScreen]

@@ -61,6 +61,7 @@ def card(key: str, msgid: str = "", texts=None, size=(dp(300), dp(130)), font=dp
 
 class AskScreen(BaseScreen):
     kv_name = "ask"
+    steps = STEPS
     step = StringProperty("topic")
     phrases = ListProperty([])
     text = StringProperty("")
@@ -99,7 +100,7 @@ class AskScreen(BaseScreen):
         mn = self.app.lang == "mn"
         tall = dp(230) if mn else dp(130)
         topic = self.topic()
-        asking = STEPS[:-1]  # the six steps before "done"
+        asking = self.steps[:-1]  # the steps before "done"
         # TRANSLATORS: TV app, ask screen, above each step's heading: where the household is, max 20 chars
         ids.step_count.msgid = N_("Step {number} of {count}") if step in asking else ""
         ids.step_count.params = {"number": asking.index(step) + 1, "count": len(asking)} if step in asking else {}

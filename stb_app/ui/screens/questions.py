@@ -100,11 +100,15 @@ class QuestionsScreen(BaseScreen):
         grid.clear_widgets()
         topics = self._topics = {str(t["id"]): t["title"] for t in self.library.topics}
         for entry in reversed(self.library.outbox.waiting()):
+            if entry.body.get("kind") in ("request", "cancel"):  # listed in My appointments
+                continue
             # a question the server asked to wait with says so in the server's words
             words = (entry.refusal or {}).get("message") if entry.later else None
             grid.add_widget(self._card({"id": entry.key, "number": "", "status": "waiting", "status_text": words,
                                         "topic": entry.body.get("topic")}, topics))
         for question in sorted(self.library.questions or [], key=lambda q: str(q.get("created_at")), reverse=True):
+            if question.get("kind") == "request":  # listed in My appointments
+                continue
             grid.add_widget(self._card(question, topics))
         self.ids.empty.opacity = 0 if grid.children else 1
         if self.reading:  # a refresh while the answer page is open updates it in place
