@@ -270,7 +270,9 @@ def setup(app: web.Application) -> None:
     for desk in (staff, supervisor, admin):
         desk.setup(app)
     from . import channels, editor, figures, notices  # the editor console, its channel, figures and notices pages
+    from . import plays  # what households watch
     editor.setup(app)
     channels.setup(app)
     figures.setup(app)
     notices.setup(app)
+    plays.setup(app)

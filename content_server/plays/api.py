@@ -5,6 +5,9 @@ POST /api/v1/plays            household: {"batch": "<id>", "events": [{"video", 
                               (a batch sent again answers counted false); one batch per box per 15 minutes
 GET  /api/v1/popular?region=  public, cacheable: {"region", "level": "league"|"province",
                               "items": [{"id", "completed"}]}, ranked by the last 14 days' completed plays
+GET  /api/v1/plays/statistics[.csv]?from=YYYY-MM-DD&until=YYYY-MM-DD
+                              editor: sums by video, day, region and language (the last 30 days unless
+                              given), or every counter row as CSV
 """
 from __future__ import annotations
 
@@ -14,17 +17,17 @@ import json
 
 from aiohttp import web
 
-from ..accounts.callers import DEVICE, requires_device
+from ..accounts.callers import DEVICE, requires, requires_device
 from ..kernel.clock import CHINA, CLOCK
 from ..kernel.errors import ApiError
 from ..kernel.http_cache import etag_of, public_json
 from ..kernel.i18n import N_
 from ..kernel.ratelimit import RateLimit
-from ..kernel.validation import read_json
+from ..kernel.validation import query_date, read_json
 from ..storage import STORE, Store
 from ..storage import plays as plays_sql
 from ..storage.documents import Document
-from . import rules
+from . import rules, statistics
 
 routes = web.RouteTableDef()
 BATCH_SPACING_SECONDS = 15 * 60
@@ -33,6 +36,9 @@ POPULAR_DAYS = 14
 POPULAR_ITEMS = 10
 LEAGUE_ENOUGH = 4  # fewer videos completed in the league than this: the province's ranking instead
 MAX_AGE = 600      # the changes document tells boxes sooner when the ranking moved
+
+STATISTICS_DAYS = 30
+MAX_STATISTICS_DAYS = 366
 
 PLAY_BATCHES = web.AppKey("play_batches", RateLimit)  # batches per box
 
@@ -101,3 +107,33 @@ async def get_popular(request: web.Request) -> web.Response:
         raise ApiError(422, "invalid_region", N_("The region code must be six digits."), field="region")
     body = await request.app[POPULAR_CACHE].body(region, request.app[CLOCK]())
     return public_json(request, body, etag_of(body, weak=True), MAX_AGE)
+
+
+async def statistics_of(request: web.Request) -> tuple[dict, list]:
+    """The summary and counter rows of the days the query asks for (the last 30 by default)."""
+    today = dt.datetime.fromtimestamp(request.app[CLOCK](), CHINA).date()
+    until = query_date(request, "until", today)
+    first = query_date(request, "from", until - dt.timedelta(days=STATISTICS_DAYS - 1))
+    if first > until or (until - first).days >= MAX_STATISTICS_DAYS:
+        # TRANSLATORS: editor console and API error under the statistics' dates, max 80 chars
+        raise ApiError(422, "invalid_period", N_("Please choose a start before the end, at most a year apart."),
+                       field="from")
+    rows = await request.app[STORE].read(plays_sql.day_rows, first.isoformat(), until.isoformat())
+    return statistics.summary(rows, first.isoformat(), until.isoformat()), rows
+
+
+@routes.get("/api/v1/plays/statistics")
+@requires("editor")
+async def get_statistics(request: web.Request) -> web.Response:
+    summary, _ = await statistics_of(request)
+    return web.json_response(summary, headers={"Cache-Control": "no-store"},
+                             dumps=lambda d: json.dumps(d, ensure_ascii=False))
+
+
+@routes.get("/api/v1/plays/statistics.csv")
+@requires("editor")
+async def get_statistics_csv(request: web.Request) -> web.Response:
+    summary, rows = await statistics_of(request)
+    return web.Response(text=statistics.as_csv(rows), content_type="text/csv", charset="utf-8",
+                        headers={"Cache-Control": "no-store", "Content-Disposition":
+                                 f'attachment; filename="legal-tv-plays-{summary["from"]}-{summary["until"]}.csv"'})
