@@ -11,6 +11,7 @@ Events carry the video, what happened, when, and the languages chosen: nothing a
 from __future__ import annotations
 
 import json
+import threading
 import time
 from pathlib import Path
 
@@ -78,10 +79,12 @@ class PlayRecorder:
 
 
 class PlayLog:
-    """Events on disk until sent: kept in the plays outbox's own database, sealed into batches."""
+    """Events on disk until sent: kept in the plays outbox's own database, sealed into batches.
+    Safe to call from several threads (the screen records off the UI thread, sending runs on another)."""
 
     def __init__(self, path: Path, spacing: float = BATCH_SPACING_SECONDS):
         self.spacing = spacing
+        self._lock = threading.RLock()  # one connection: a record never lands inside a sealing's transaction
         self.outbox = Outbox(path, min_delay=spacing)
         self.db = self.outbox.db
         self.db.execute("CREATE TABLE IF NOT EXISTS play_events (id INTEGER PRIMARY KEY, event TEXT NOT NULL)")
@@ -93,17 +96,23 @@ class PlayLog:
     def record(self, events: list[dict]) -> None:
         """Stores events; durable when this returns."""
         if events:
-            self.db.executemany("INSERT INTO play_events (event) VALUES (?)",
-                                [(json.dumps(e, ensure_ascii=False),) for e in events])
+            with self._lock:
+                self.db.executemany("INSERT INTO play_events (event) VALUES (?)",
+                                    [(json.dumps(e, ensure_ascii=False),) for e in events])
 
     def pending(self) -> list[dict]:
         """Events recorded and not yet sealed into a batch."""
-        return [json.loads(r[0]) for r in self.db.execute("SELECT event FROM play_events ORDER BY id")]
+        with self._lock:
+            return [json.loads(r[0]) for r in self.db.execute("SELECT event FROM play_events ORDER BY id")]
 
     def seal(self, now: float | None = None) -> str | None:
         """Moves the pending events (the oldest BATCH_MAX_EVENTS) into one new batch, unless one still
         waits to be sent or the last sending was tried less than `spacing` ago; the batch id, or None."""
         now = time.time() if now is None else now
+        with self._lock:
+            return self._seal(now)
+
+    def _seal(self, now: float) -> str | None:
         if self.outbox.waiting():
             return None
         row = self.db.execute("SELECT at FROM play_last_try WHERE id = 1").fetchone()
@@ -128,9 +137,10 @@ class PlayLog:
         """Seals what is due and sends the waiting batch with `send(batch_id, body)`; how many
         batches the server acknowledged (0 or 1)."""
         now = time.time() if now is None else now
-        self.seal(now)
-        if not self.outbox.due(now):
-            return 0
-        self.db.execute("INSERT INTO play_last_try (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = ?",
-                        (now, now))  # the last try: the next batch is sealed a quarter hour after it
-        return self.outbox.flush(send, now)
+        with self._lock:
+            self._seal(now)
+            if not self.outbox.due(now):
+                return 0
+            self.db.execute("INSERT INTO play_last_try (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = ?",
+                            (now, now))  # the last try: the next batch is sealed a quarter hour after it
+            return self.outbox.flush(send, now)

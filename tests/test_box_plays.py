@@ -79,9 +79,13 @@ def test_plays_reach_the_popular_row_and_the_editors_statistics(world):
     box.press("ok")
     box.until(lambda: box.app.player.position >= SECONDS * 0.3, timeout=60, what="a quarter watched")
     box.go("back", screen="detail")
-    # then every event waits on disk, nothing naming the household
+    # then every event waits on disk (stored off the UI thread), nothing naming the household
+    def kinds_stored():
+        return [(e["video"], e["event"], e.get("percent")) for e in library.plays.pending()]
+    box.until(lambda: (begun, "progress", 25) in kinds_stored() and (finished, "progress", 100) in kinds_stored(),
+              what="the events on disk")
     pending = library.plays.pending()
-    kinds = [(e["video"], e["event"], e.get("percent")) for e in pending]
+    kinds = kinds_stored()
     assert kinds.count((finished, "start", None)) == 1 and kinds.count((begun, "start", None)) == 1
     assert (finished, "audio", None) in kinds and (finished, "progress", 100) in kinds
     assert (begun, "progress", 25) in kinds and (begun, "progress", 100) not in kinds

@@ -138,8 +138,10 @@ class PlayerScreen(BaseScreen):
 
     # -- what was watched (anonymous play events, kept on disk until sent) -------------------------
     def _record(self, events: list) -> None:
+        """Stores the events on disk off the UI thread (a synced write can take a while on a box)."""
         if events:
-            self.library.plays.record(events)
+            plays = self.library.plays
+            self.app.in_background(lambda: plays.record(events))
 
     def _audio_heard(self) -> str:
         """The audio language playing when none was chosen: the one the player opened with."""
