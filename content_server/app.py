@@ -7,7 +7,7 @@ import sys
 
 from aiohttp import web
 
-from . import (calculators, catalog, changes, consoles, devices, guidance, media, notices, ops, playout, questions,
+from . import (calculators, catalog, changes, consoles, devices, guidance, media, notices, ops, playout, plays, questions,
                schedule, serving, uploads)
 from .kernel.clock import CLOCK, Clock
 from .kernel.config import SETTINGS, Settings
@@ -23,7 +23,7 @@ for _type, _ext in (("application/vnd.apple.mpegurl", ".m3u8"), ("video/mp2t", "
     mimetypes.add_type(_type, _ext)
 
 FEATURES = [ops, devices, consoles, uploads, catalog, media, questions, schedule, playout, guidance, calculators,
-            notices, changes]
+            notices, plays, changes]
 
 
 GIL_SWITCH_SECONDS = 0.001

@@ -26,6 +26,8 @@ from .storage.documents import Document
 routes = web.RouteTableDef()
 MAX_AGE = 30  # an edge asks the origin twice a minute at most, whatever the fleet
 HOUR = 3600
+DAY = 24 * HOUR
+CHINA_OFFSET = 8 * HOUR  # China keeps UTC+8 all year
 
 
 def changes_document(versions: dict[str, int], catalog_version: str, guide_now: float,
@@ -41,6 +43,8 @@ def changes_document(versions: dict[str, int], catalog_version: str, guide_now: 
     entries["guide"] = f"{v(Document.CATALOG)}.{v(Document.CHANNELS)}.{hour}"
     entries[Document.GUIDES] = f"{v(Document.GUIDES)}.{v(Document.GLOSSARY)}"
     entries[Document.NOTICES] = notices_entry or f"{v(Document.NOTICES)}.0"
+    # the Popular ranking counts the last 14 days: it also moves at midnight in China
+    entries[Document.POPULAR] = f"{v(Document.POPULAR)}.{int((guide_now + CHINA_OFFSET) // DAY)}"
     return dict(sorted(entries.items()))
 
 

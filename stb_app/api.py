@@ -179,6 +179,10 @@ class ApiClient:
     def send_question(self, idempotency_key: str, body: dict) -> dict:
         return self._authed("POST", "/api/v1/questions", body, {"Idempotency-Key": idempotency_key}).data
 
+    def send_plays(self, batch_id: str, body: dict) -> dict:
+        """One batch of play events; the batch id makes a resend after a lost reply count once."""
+        return self._authed("POST", "/api/v1/plays", {"batch": batch_id, "events": body["events"]}).data
+
     def questions(self) -> list:
         return self._authed("GET", "/api/v1/questions").data
 

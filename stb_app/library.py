@@ -17,6 +17,7 @@ from .api import ApiClient, Later, Offline, Rejected
 from .cache import ContentStore, DiskCache
 from .notices import NoticeMemory
 from .outbox import Outbox
+from .play_log import PlayLog
 
 CONTINUE_MIN, CONTINUE_TAIL = 3.0, 8.0  # seconds: too little watched, or practically finished
 
@@ -33,7 +34,7 @@ def _by_topic(guides) -> dict:
 
 
 class Library:
-    RESOURCES = ("catalog", "topics", "services", "glossary", "guides", "channels", "figures", "notices")
+    RESOURCES = ("catalog", "topics", "services", "glossary", "guides", "channels", "figures", "notices", "popular")
 
     def __init__(self, api: ApiClient, data_dir: Path, clock: Callable[[], float] = time.monotonic,
                  rng: random.Random | None = None):
@@ -42,6 +43,7 @@ class Library:
         self.cache = DiskCache(self.data_dir / "cache")
         self.content = ContentStore(api, self.cache)
         self.outbox = Outbox(self.data_dir / "outbox.db")
+        self.plays = PlayLog(self.data_dir / "plays.db")  # what was watched, until sent in a batch
         self.resume_file = self.data_dir / "resume.json"
         self.catalog: dict = {"categories": [], "items": []}
         self.topics: list = []
@@ -51,6 +53,7 @@ class Library:
         self.channels: list = []
         self.figures: dict = {}
         self.notices: list = []  # current notices for this box's region (banners and urgent ones)
+        self.popular: dict = {}  # the ranking of the box's league (or province): {"items": [{"id", "completed"}]}
         self.notice_memory = NoticeMemory(self.data_dir / "notices.json")
         self.guide: list = []
         self.questions: list = []
@@ -64,7 +67,8 @@ class Library:
                 "services": f"/api/v1/services?region={self.api.region}", "glossary": "/api/v1/glossary",
                 "guides": "/api/v1/guides", "channels": "/api/v1/channels", "questions": "/api/v1/questions",
                 "figures": "/api/v1/calculators/figures",
-                "notices": f"/api/v1/notices?region={self.api.region}"}[name]
+                "notices": f"/api/v1/notices?region={self.api.region}",
+                "popular": f"/api/v1/popular?region={self.api.region}"}[name]
 
     def _apply(self, name: str, data) -> None:
         if data is None:
@@ -130,6 +134,7 @@ class Library:
         if plan.questions.due(now):
             self.refresh_questions()
             fetched = True
+        self.send_plays()
         return fetched
 
     def _revalidate_stale(self, now: float) -> bool:
@@ -177,6 +182,10 @@ class Library:
         if body.get("kind") == appointments.CANCEL:
             return self.api.cancel_request(body["question"])
         return self.api.send_question(key, body)
+
+    def send_plays(self) -> int:
+        """Sends what was watched when a batch is due (at most one request per 15 minutes)."""
+        return self.plays.send(self.api.send_plays)
 
     def calculator_figures(self) -> Figures:
         """The calculators' figures as last read from the server; the ones the app shipped with
@@ -234,6 +243,12 @@ class Library:
         if duration and entry["position"] > duration - min(CONTINUE_TAIL, 0.15 * duration):
             return 0.0
         return entry["position"] if entry["position"] >= CONTINUE_MIN else 0.0
+
+    def popular_items(self, limit: int = 6) -> list:
+        """The catalog's videos most completed lately in the box's league (or province), best first."""
+        ranked = self.popular.get("items") if isinstance(self.popular, dict) else None
+        items = [self.item(entry.get("id")) for entry in ranked or [] if isinstance(entry, dict)]
+        return [i for i in items if i][:limit]
 
     def continue_watching(self, limit: int = 4) -> list:
         """Catalog items the household started and did not finish, most recent first."""

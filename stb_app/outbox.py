@@ -42,7 +42,8 @@ class Entry:
 
 
 class Outbox:
-    def __init__(self, path: Path, rng: random.Random | None = None):
+    def __init__(self, path: Path, rng: random.Random | None = None, min_delay: float = 0.0):
+        """`min_delay`: no attempt follows a failed one sooner than this (seconds)."""
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -55,6 +56,7 @@ class Outbox:
         if "refusal" not in columns:  # an outbox written before refusals were kept
             self.db.execute("ALTER TABLE outbox ADD COLUMN refusal TEXT")
         self.rng = rng or random.Random()
+        self.min_delay = min_delay
 
     def close(self) -> None:
         self.db.close()
@@ -113,6 +115,7 @@ class Outbox:
         now = time.time() if now is None else now
         (attempts,) = self.db.execute("SELECT attempts FROM outbox WHERE key = ?", (key,)).fetchone()
         delay = min(MAX_DELAY, BASE_DELAY * 2 ** attempts) * (0.8 + 0.4 * self.rng.random())
+        delay = max(delay, self.min_delay)
         self.db.execute("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, error = ?, refusal = NULL "
                         "WHERE key = ?", (now + delay, error, key))
         return now + delay

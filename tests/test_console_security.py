@@ -31,6 +31,7 @@ PUBLIC = {
     ("GET", "/media/slate/{tail}"), ("GET", "/api/v1/changes"),
     ("GET", "/api/v1/calculators"), ("GET", "/api/v1/calculators/figures"), ("POST", "/api/v1/calculators/{id}"),
     ("GET", "/api/v1/notices"),
+    ("GET", "/api/v1/popular"),
 }
 
 

@@ -281,9 +281,10 @@ def setup(app: web.Application) -> None:
     from . import admin, staff, supervisor  # the desks import render from here
     for desk in (staff, supervisor, admin):
         desk.setup(app)
-    from . import channels, editor, figures, guidance, notices  # the editor console and its other pages
+    from . import channels, editor, figures, guidance, notices, plays  # the editor console and its other pages
     editor.setup(app)
     guidance.setup(app)
     channels.setup(app)
     figures.setup(app)
     notices.setup(app)
+    plays.setup(app)

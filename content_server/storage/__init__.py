@@ -24,7 +24,7 @@ from typing import Callable, TypeVar
 from aiohttp import web
 
 from . import (accounts, calculators, catalog, documents, duty, guidance, health, limits, media, notices,
-               questions, schedule, uploads, video_life)
+               plays, questions, schedule, uploads, video_life)
 from .engine import SqliteEngine, Transaction, checkpoint, connect, truncate_wal
 
 __all__ = ["FEATURES", "Store", "Transaction", "checkpoint", "connect", "is_postgres_url", "sqlite_url",
@@ -48,6 +48,7 @@ FEATURES = {
     "video_life": video_life.MIGRATIONS,
     "notices": notices.MIGRATIONS,
     "duty": duty.MIGRATIONS,
+    "plays": plays.MIGRATIONS,
 }
 
 

@@ -19,6 +19,7 @@ class Document(StrEnum):
     GUIDES = "guides"
     FIGURES = "figures"    # the calculators' published figures
     NOTICES = "notices"    # notices to households (the changes entry also moves at their window edges)
+    POPULAR = "popular"    # the Popular ranking: moves at most once an hour (storage/plays.py)
 
 
 MIGRATIONS: list[str] = [

@@ -253,7 +253,8 @@ class FFPyPlayerBackend:
 
 class Player(EventDispatcher):
     """Plays an HLS master playlist, choosing the rung itself (start low, adapt by reopening).
-    Events: `on_frame(texture)` for each picture shown, `on_end()` when the whole video was seen."""
+    Events: `on_frame(texture)` for each picture shown, `on_end()` when the whole video was seen,
+    `on_stall(seconds)` when the picture moves again after standing still while playing."""
     texture = ObjectProperty(None, allownone=True)
     state = StringProperty("closed")       # closed | loading | playing | paused | ended | failed
     silent = BooleanProperty(False)        # no sound device: the picture plays without sound
@@ -262,7 +263,7 @@ class Player(EventDispatcher):
     rung_name = StringProperty("")
     subtitles_lang = StringProperty("")    # the subtitles chosen ("" none)
     subtitle = ObjectProperty(None, allownone=True)  # the subtitle text showing now, None between cues
-    __events__ = ("on_frame", "on_end")
+    __events__ = ("on_frame", "on_end", "on_stall")
 
     def __init__(self, api: ApiClient, max_height: int = 1080, work_dir: Path | None = None,
                  backend: Callable[..., Backend] | None = None, **kwargs):
@@ -511,6 +512,9 @@ class Player(EventDispatcher):
     def on_end(self) -> None:
         pass
 
+    def on_stall(self, seconds: float) -> None:
+        pass
+
     def seen_position(self) -> float:
         """Where the household is now (read from the player, not the last 0.25 s tick); the
         position it was moved to while a reopened or sought player has not shown a frame yet."""
@@ -584,6 +588,8 @@ class Player(EventDispatcher):
             if now - self._still_since > STALL_SECONDS and self.chooser.index > 0 and self.backend.opened:
                 self._open_backend(self.seen_position(), self.chooser.stalled())  # step down now
         else:
+            if self._still_since is not None and now - self._still_since > STALL_SECONDS:
+                self.dispatch("on_stall", now - self._still_since)  # the household waited this long
             self._last_pos, self._still_since = pos, None
         if now - self._last_probe > PROBE_EVERY and self._playing_steadily(pos):
             self._last_probe = now

@@ -214,6 +214,18 @@ class VideoCard(FocusCard):
     item = ObjectProperty(None)
 
 
+def fill_video_row(row, items: list, prefix: str, app) -> bool:
+    """Puts a VideoCard per item in `row` (OK opens the video's page), unless the row already
+    shows those videos (a refresh keeps the focused card); whether the row has any."""
+    if [c.item["id"] for c in reversed(row.children)] != [i["id"] for i in items]:
+        row.clear_widgets()
+        for item in items:
+            card = VideoCard(focus_key=f"{prefix}:{item['id']}", item=item)
+            card.bind(on_activate=lambda c: app.open("detail", item_id=c.item["id"]))
+            row.add_widget(card)
+    return bool(row.children)
+
+
 KEY_COLOURS = {RED: (0.86, 0.22, 0.20, 1), GREEN: (0.22, 0.70, 0.34, 1), YELLOW: (0.96, 0.80, 0.18, 1),
                BLUE: (0.24, 0.48, 0.92, 1)}
 

@@ -8,12 +8,13 @@ from ... import appointments
 from ...i18n import N_, pick
 from ...keys import BLUE, GREEN, RED, YELLOW
 from ...notices import banners
-from ..widgets import VideoCard
+from ..widgets import VideoCard, fill_video_row
 from .base import BaseScreen
 
 # the colour keys open the four places home leads to, by the names on their panels
 COLOUR_KEYS = {RED: ("watch", N_("Want to watch")), GREEN: ("choose", N_("Want to choose")),
                YELLOW: ("ask", N_("Want to ask")), BLUE: ("guide", N_("Programme guide"))}
+HOME_POPULAR = 3  # as many as fit across the page in Chinese
 HOME_BANNERS = 3  # the newest; their titles stay whole in either script (the notices screen lists all)
 
 
@@ -24,6 +25,7 @@ class HomeScreen(BaseScreen):
     key_hints = ListProperty([])      # the colour keys and what they open, hinted beside the title
     bannered = BooleanProperty(False)  # the notices row shows: current banners, or a way to past notices
     banner_opens = StringProperty("notices")  # where OK on the notices row leads (an appointment's reminder: there)
+    popular = BooleanProperty(False)  # the league's most finished videos show in a row below the first page
 
     def on_data(self) -> None:
         current = banners(self.library.notices)[:HOME_BANNERS]
@@ -59,6 +61,8 @@ class HomeScreen(BaseScreen):
             card.bind(on_activate=lambda c: self.app.open("detail", item_id=c.item["id"]))
             row.add_widget(card)
         self.continuing = bool(row.children)
+        self.popular = fill_video_row(self.ids.popular_row, self.library.popular_items(HOME_POPULAR), "popular",
+                                      self.app)
 
     def _leads_to(self, what: str) -> bool:
         return what != "guide" or bool(self.library.channels)

@@ -7,6 +7,7 @@ The live channel shows LIVE, the programme on air and its times instead of a clo
 """
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 from kivy.clock import Clock
@@ -14,6 +15,7 @@ from kivy.metrics import dp
 from kivy.properties import ObjectProperty
 
 from ... import programme_guide, webvtt
+from ...play_log import PlayRecorder
 from ...i18n import N_, translate
 from ...keys import BACK, DIGIT, DOWN, LEFT, OK, RIGHT, UP
 from .base import BaseScreen, next_choice
@@ -63,6 +65,7 @@ def in_both(msgid: str, language: str) -> dict:
 class PlayerScreen(BaseScreen):
     kv_name = "player"
     item = ObjectProperty(None, allownone=True)  # None while the live channel plays
+    recorder: PlayRecorder | None = None  # the play being recorded (videos only, not the channel)
 
     def on_kv_post(self, base_widget) -> None:
         super().on_kv_post(base_widget)
@@ -96,6 +99,7 @@ class PlayerScreen(BaseScreen):
         self.ids.position.params = {"start": "", "end": ""} if live else {"position": clock(0), "duration": clock(0)}
         self.ids.progress.value = 0
         self._say(CONNECTING)
+        self.recorder = None
         if live:
             channel = self.library.channels[0] if self.library.channels else None
             if channel is None:
@@ -116,6 +120,9 @@ class PlayerScreen(BaseScreen):
                                         "duration": clock(duration)}
             player.open(self.item["hls"], self.params.get("position", 0.0), prefs.get("audio") or None,
                         duration=duration)
+            self.recorder = PlayRecorder(self.item["id"], duration, prefs.get("audio") or self._audio_heard(),
+                                         prefs.get("subtitles", ""), self.params.get("position", 0.0), time.time())
+            self._record([self.recorder.started])
             self.load_subtitles(prefs.get("subtitles", ""))
             self.load_tiles()
         Clock.unschedule(self._give_up)
@@ -126,7 +133,28 @@ class PlayerScreen(BaseScreen):
     def _listening(self) -> dict:
         """What the screen hears from the player (the same bound methods each time: unbind finds them)."""
         return {"texture": self._show_frame, "on_end": self._on_end, "position": self._tick,
-                "state": self._state_changed, "silent": self._silent, "subtitle": self._show_subtitle}
+                "state": self._state_changed, "silent": self._silent, "subtitle": self._show_subtitle,
+                "rung_name": self._rung_changed, "on_stall": self._stalled}
+
+    # -- what was watched (anonymous play events, kept on disk until sent) -------------------------
+    def _record(self, events: list) -> None:
+        """Stores the events on disk off the UI thread (a synced write can take a while on a box)."""
+        if events:
+            plays = self.library.plays
+            self.app.in_background(lambda: plays.record(events))
+
+    def _audio_heard(self) -> str:
+        """The audio language playing when none was chosen: the one the player opened with."""
+        options = (self.item or {}).get("audio") or ["zh", "mn"]
+        return self.app.player.audio_lang if self.app.player.audio_lang in options else options[0]
+
+    def _rung_changed(self, _player, name) -> None:
+        if self.recorder is not None:
+            self._record(self.recorder.rung_changed(name, time.time()))
+
+    def _stalled(self, _player, seconds) -> None:
+        if self.recorder is not None:
+            self._record(self.recorder.stalled(seconds, time.time()))
 
     # -- starting, failing, ending ----------------------------------------------------------------
     def _say(self, msgid: str) -> None:
@@ -151,6 +179,8 @@ class PlayerScreen(BaseScreen):
         if self.manager.current != self.name or self.app.player.state != "ended":
             return
         self.library.save_position(item_id, self.app.player.duration, self.app.player.duration)
+        if self.recorder is not None and self.recorder.video_id == str(item_id):
+            self._record(self.recorder.ended(time.time()))
         came_from_detail = self.app.history and self.app.history[-1] == "detail"
         detail = self.manager.get_screen("detail")
         if came_from_detail and detail.params.get("item_id") == item_id:
@@ -226,6 +256,8 @@ class PlayerScreen(BaseScreen):
         self.ids.progress.value = position / duration if duration else 0
         if self.item is not None and int(position) % 5 == 0 and position > 1:
             self.library.save_position(self.item["id"], position, duration)
+        if self.recorder is not None:
+            self._record(self.recorder.position(position, time.time()))
 
     def _show_frame(self, _player, texture) -> None:
         first = self.ids.video.texture is None
@@ -274,6 +306,8 @@ class PlayerScreen(BaseScreen):
             lang = next_choice(options, current)
             self.app.playback_prefs["audio"] = lang
             player.select_audio(lang)
+            if self.recorder is not None:
+                self._record(self.recorder.audio_chosen(lang, time.time()))
             self.ids.notice.texts = in_both(N_("Audio: {language}"), lang)
             self.show_osd()
         elif action.action == DOWN:
@@ -281,6 +315,8 @@ class PlayerScreen(BaseScreen):
             lang = next_choice(options, player.subtitles_lang)
             self.app.playback_prefs["subtitles"] = lang
             self.load_subtitles(lang)
+            if self.recorder is not None:
+                self._record(self.recorder.subtitles_chosen(lang, time.time()))
             self.ids.notice.texts = in_both(N_("Subtitles: {language}"), lang)
             self.show_osd()
         elif action.action == DIGIT:
@@ -329,6 +365,7 @@ class PlayerScreen(BaseScreen):
         if self.item is not None and position > 0:
             self.library.save_position(self.item["id"], position, player.duration)
         player.unbind(**self._listening())
+        self.recorder = None
         Clock.unschedule(self._give_up)
         player.close()
         self.params["_opened"] = False

@@ -1,4 +1,5 @@
-"""Want to watch: categories on top, a virtual grid of posters (hundreds stay smooth)."""
+"""Want to watch: categories on top, a virtual grid of posters (hundreds stay smooth). After
+"All videos" comes Popular: what households of the league finished most lately, best first."""
 from __future__ import annotations
 
 from kivy.properties import BooleanProperty, ObjectProperty
@@ -23,6 +24,10 @@ class CategoryCard(FocusCard):
     current = BooleanProperty(False)
 
 
+POPULAR = "*popular"  # not a category id the server can send (those are plain words)
+POPULAR_SHOWN = 20
+
+
 class WatchScreen(BaseScreen):
     kv_name = "watch"
     category = ObjectProperty(None, allownone=True)
@@ -31,10 +36,15 @@ class WatchScreen(BaseScreen):
         row = self.ids.categories
         row.clear_widgets()
         everything = {"id": "", "title": None}
-        for category in [everything, *self.library.catalog["categories"]]:
+        popular = [{"id": POPULAR, "title": None}] if self.library.popular_items(POPULAR_SHOWN) else []
+        if self.category == POPULAR and not popular:
+            self.category = None
+        for category in [everything, *popular, *self.library.catalog["categories"]]:
             card = CategoryCard(focus_key=f"category:{category['id']}", category=category,
                                 current=(self.category or "") == category["id"])
-            if category["title"] is None:
+            if category["id"] == POPULAR:
+                card.ids.label.msgid = N_("Popular")
+            elif category["title"] is None:
                 # TRANSLATORS: TV app, watch screen, category button, max 16 chars
                 card.ids.label.msgid = N_("All videos")
             else:
@@ -44,7 +54,10 @@ class WatchScreen(BaseScreen):
         self._fill_grid()
 
     def _fill_grid(self) -> None:
-        items = self.library.items_in(self.category or None)
+        if self.category == POPULAR:
+            items = self.library.popular_items(POPULAR_SHOWN)
+        else:
+            items = self.library.items_in(self.category or None)
         focused = self.focused_card()
         self.ids.grid.data = [{"item": item, "focus_key": f"item:{item['id']}",
                                "focused": bool(focused and focused.focus_key == f"item:{item['id']}")}
