@@ -113,3 +113,8 @@ def label(prefix: str, lang: str = "zh") -> str:
 
 def known(prefix: str) -> bool:
     return code_of_prefix(prefix) in _table()
+
+
+def six_digit(code: str) -> str:
+    """The six-digit code the server's contract speaks for a place (a sumu's banner)."""
+    return code[:6]

@@ -8,6 +8,7 @@ from .exit import ExitScreen
 from .glossary import GlossaryScreen
 from .home import HomeScreen
 from .notices import NoticesScreen
+from .place import PlaceScreen
 from .player import PlayerScreen
 from .questions import QuestionsScreen
 from .services import ServicesScreen
@@ -17,4 +18,4 @@ from .watch import WatchScreen
 
 SCREENS = [HomeScreen, WatchScreen, DetailScreen, PlayerScreen, ChooseScreen, TopicScreen,
            ServicesScreen, GlossaryScreen, AskScreen, QuestionsScreen, ChannelScreen, ExitScreen,
-           CalculatorScreen, NoticesScreen, UrgentScreen]
+           CalculatorScreen, NoticesScreen, UrgentScreen, PlaceScreen]
