@@ -144,7 +144,7 @@ def test_a_new_box_asks_its_place_before_home_and_uses_it(world):
 def test_the_household_changes_its_place_later_from_home(world):
     box, server, root = world
     box.until(lambda: box.screen == "home", what="home")
-    walk_to(box, "place", "down", "right")
+    walk_to(box, "place", "down", "left")
     # Back from the chooser keeps the place chosen before
     box.press("ok")
     box.until(lambda: box.screen == "place" and box.focus == "place:150100", what="the chooser from home")
