@@ -26,7 +26,7 @@ def stage(dest: Path = DEFAULT_DEST) -> Path:
     dest.mkdir(parents=True)
     shutil.copyfile(BUILD / "android_main.py", dest / "main.py")
     for package in PACKAGES:
-        shutil.copytree(ROOT / package, dest / package, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        shutil.copytree(ROOT / package, dest / package, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.md"))  # notes for developers stay home
     for po in (ROOT / "locales").glob("*/LC_MESSAGES/legal_tv.po"):
         target = dest / po.relative_to(ROOT).with_suffix(".mo")
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -154,7 +154,7 @@ class ApiClient:
         before any request that speaks for the box (its questions carry the region)."""
         self.token()
         region = self.region
-        if self._told_region == region:
+        if self._told_region is None or self._told_region == region:  # None: a token from elsewhere
             return
         try:
             self._request("PUT", "/api/v1/devices/region", {"region": region})
