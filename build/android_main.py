@@ -1,8 +1,9 @@
 """The app's entry point on Android (python-for-android runs main.py at the app's root).
 
-Boxes get no command line: the server and the household's region come from `server.json`
-beside this file (written when the APK is built for a deployment), the window size from the
-display, and the cache and outbox live in the app's private storage.
+Boxes get no command line: the server (and, optionally, a region for boxes handed out in one
+place) come from `server.json` beside this file (written when the APK is built for a deployment),
+the window size from the display, and the cache and outbox live in the app's private storage.
+Without a region there, the household chooses its place with the remote on first start.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import os
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-DEFAULTS = {"server": "http://127.0.0.1:8080", "region": "152500"}
+DEFAULTS = {"server": "http://127.0.0.1:8080"}
 
 
 def deployment() -> dict:
@@ -52,5 +53,6 @@ if __name__ == "__main__":
     width, height = display_size()
     from stb_app.main import main
 
-    raise SystemExit(main(["--server", settings["server"], "--region", settings["region"],
+    region = ["--region", settings["region"]] if settings.get("region") else []
+    raise SystemExit(main(["--server", settings["server"], *region,
                            "--size", f"{width}x{height}", "--data", str(storage_dir())]))

@@ -7,6 +7,7 @@ import uuid
 
 from aiohttp import web
 
+from .accounts.callers import DEVICE, device_token_hash, requires_device
 from .accounts.device_tokens import DEVICE_TOKENS, DeviceTokens
 from .kernel import validation
 from .kernel.auth import new_token
@@ -33,10 +34,7 @@ async def register_device(request: web.Request) -> web.Response:
         raise ApiError(429, "rate_limited", N_("Too many requests. Please wait a moment and try again."),
                        headers={"Retry-After": str(wait)})
     body = await validation.read_json(request)
-    region = validation.text(body, "region", 12)
-    if not REGION_CODE.match(region):
-        # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
-        raise ApiError(422, "invalid_region", N_("The region code must be six digits."), field="region")
+    region = region_of(body)
     language = validation.choice(body, "language", ("zh", "mn"))
     # which text path joins Mongolian on the box; boxes from before the check do not say
     shaping = validation.choice(body, "shaping", SHAPING_PATHS, required=False)
@@ -45,6 +43,24 @@ async def register_device(request: web.Request) -> web.Response:
     await request.app[STORE].write(accounts.add_device, device_id, token_hash, region, language, shaping)
     return web.json_response({"device_id": device_id, "token": token}, status=201,
                              headers={"Cache-Control": "no-store"})  # a secret: no cache may keep it
+
+
+def region_of(body: dict) -> str:
+    region = validation.text(body, "region", 12)
+    if not REGION_CODE.match(region):
+        # TRANSLATORS: error message from the server, shown in the consoles and on the TV, max 80 chars
+        raise ApiError(422, "invalid_region", N_("The region code must be six digits."), field="region")
+    return region
+
+
+@routes.put("/api/v1/devices/region")
+@requires_device
+async def change_region(request: web.Request) -> web.Response:
+    """The household chose another place on its box: its later questions carry the new region."""
+    region = region_of(await validation.read_json(request))
+    await request.app[STORE].write(accounts.set_device_region, request[DEVICE]["id"], region)
+    request.app[DEVICE_TOKENS].forget(device_token_hash(request))
+    return web.json_response({"region": region}, headers={"Cache-Control": "no-store"})
 
 
 DEVICE_REGISTRATIONS = web.AppKey("device_registrations", RateLimit)  # box registrations per client address

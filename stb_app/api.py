@@ -66,6 +66,7 @@ class ApiClient:
         self.device_file = Path(data_dir) / "device.json"
         self.region, self.language, self.timeout = region, language, timeout
         self._token: str | None = None
+        self._told_region: str | None = None  # the region the server holds for this box (device.json)
         self.shaping: str | None = None  # which text path joins Mongolian here (stb_app.shaping), told at registration
         self.on_reach = None  # called with True/False after every request: was the server reached?
 
@@ -125,7 +126,8 @@ class ApiClient:
         if self._token:
             return self._token
         try:
-            self._token = json.loads(self.device_file.read_text())["token"]
+            saved = json.loads(self.device_file.read_text())
+            self._token, self._told_region = saved["token"], saved.get("region")
         except (OSError, ValueError, KeyError):
             self._token = self.register()
         return self._token
@@ -136,15 +138,38 @@ class ApiClient:
             body["shaping"] = self.shaping
         reply = self._request("POST", "/api/v1/devices", body, auth=False)
         token = reply.data["token"]
-        self.device_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.device_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"device_id": reply.data["device_id"], "token": token,
-                                   "region": self.region}))
-        tmp.replace(self.device_file)
+        self._save_device(reply.data["device_id"], token, self.region)
         self._token = token
         return token
 
+    def _save_device(self, device_id: str, token: str, region: str) -> None:
+        self.device_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.device_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"device_id": device_id, "token": token, "region": region}))
+        tmp.replace(self.device_file)
+        self._told_region = region
+
+    def _tell_region(self) -> None:
+        """The household chose another place since the server last heard: the server learns it
+        before any request that speaks for the box (its questions carry the region)."""
+        self.token()
+        region = self.region
+        if self._told_region is None or self._told_region == region:  # None: a token from elsewhere
+            return
+        try:
+            self._request("PUT", "/api/v1/devices/region", {"region": region})
+        except Rejected as err:
+            if err.status == 401:  # the server forgot us: registering again tells it the region
+                self._token = None
+                self.device_file.unlink(missing_ok=True)
+                self.token()
+                return
+            # a region the server refuses is not sent again with every request
+        saved = json.loads(self.device_file.read_text())
+        self._save_device(saved["device_id"], saved["token"], region)
+
     def _authed(self, method: str, path: str, body: Any = None, headers: dict | None = None) -> Reply:
+        self._tell_region()
         try:
             return self._request(method, path, body, headers)
         except Rejected as err:

@@ -35,6 +35,7 @@ def _by_topic(guides) -> dict:
 
 class Library:
     RESOURCES = ("catalog", "topics", "services", "glossary", "guides", "channels", "figures", "notices", "popular")
+    REGIONAL = ("services", "notices", "popular")  # their paths name the household's region
 
     def __init__(self, api: ApiClient, data_dir: Path, clock: Callable[[], float] = time.monotonic,
                  rng: random.Random | None = None):
@@ -107,6 +108,14 @@ class Library:
             if fetched is not None:
                 self._apply("guide", fetched.data)
         self.refresh_questions()
+
+    def refresh_regional(self) -> None:
+        """The household chose another place (worker thread): the documents that depend on it
+        (service points, notices) fetched for the new region now, not at their next turn."""
+        for name in self.REGIONAL:
+            fetched = self.content.get(name, self.path(name))
+            if fetched is not None:
+                self._apply(name, fetched.data)
 
     def poll(self) -> bool:
         """Asks the server what is due now (worker thread): the changes document, then only the

@@ -1,4 +1,4 @@
-"""`stb-app --server URL [--size 1920x1080|3840x2160] [--language zh|mn] [--data DIR]`."""
+"""`stb-app --server URL [--size 1920x1080|3840x2160] [--language zh|mn] [--data DIR] [--region CODE]`."""
 from __future__ import annotations
 
 import argparse
@@ -15,7 +15,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--language", choices=("zh", "mn"), default=None,
                         help="interface language (default: the last one chosen, else zh)")
     parser.add_argument("--data", default=str(Path.home() / ".legal-tv"), help="cache and outbox directory")
-    parser.add_argument("--region", default="152500", help="six-digit region code of the household")
+    parser.add_argument("--region", default=None,
+                        help="the household's region code (e.g. 152502) while it has not chosen its place on "
+                             "the box; without it the box asks on first start. The household's choice wins")
     parser.add_argument("--device-class", default="fhd", choices=("sd", "hd", "fhd", "uhd"),
                         help="highest video rung this box may play")
     return parser.parse_args(argv)

@@ -139,9 +139,10 @@ class BoxDriver:
 
 
 def launch(server: str, data: Path, display: str, language: str = "zh", size=(1920, 1080),
-           audio_driver: str = "dummy") -> BoxDriver:
+           audio_driver: str = "dummy", region: str | None = "152500") -> BoxDriver:
     """Starts the app in this process on `display` and returns a driver once home is interactive
-    (`audio_driver` names SDL's sound output; one that does not exist is a box without sound)."""
+    (`audio_driver` names SDL's sound output; one that does not exist is a box without sound).
+    `region` places the box as `--region` does; None starts it unplaced, on the place chooser."""
     os.environ["DISPLAY"] = display
     os.environ["SDL_AUDIODRIVER"] = audio_driver
     os.environ["KIVY_NO_CONSOLELOG"] = "1"
@@ -153,10 +154,10 @@ def launch(server: str, data: Path, display: str, language: str = "zh", size=(19
     configure_kivy(size[0], size[1], data)
     from stb_app.ui.app import LegalTvApp
 
-    app = LegalTvApp(server, data, language=language)
+    app = LegalTvApp(server, data, language=language, region=region)
     app._run_prepare()
     driver = BoxDriver(app)
-    driver.until(lambda: app.interactive and driver.focus is not None, what="interactive home")
+    driver.until(lambda: app.interactive and driver.focus is not None, what="interactive first screen")
     return driver
 
 

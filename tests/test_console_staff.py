@@ -196,3 +196,18 @@ async def test_only_a_supervisor_may_close_a_question_without_an_answer(client, 
                              data={"version": version, "note": "asked twice"})
     assert resp.status == 200
     assert 'data-status="closed"' in await (await client.get(page)).text()
+
+
+async def test_the_queue_and_the_question_name_the_households_place_not_its_code(client, device):
+    question = await ask(client, device, "13812348000")   # the box of the fixture lives in 152500
+    await sign_in(client, "bayar", "staff")
+    for lang, place in (("zh", "锡林郭勒盟"), ("mn", "ᠰᠢᠯᠢ\u202fᠶᠢᠨ ᠭᠣᠣᠯ ᠠᠶᠢᠮᠠᠭ")):
+        queue = await (await client.get(f"/console/staff?lang={lang}")).text()
+        page = await (await client.get(f"/console/staff/questions/{question['id']}?lang={lang}")).text()
+        for html in (queue, page):
+            assert f'<span class="place">{place} <small class="code">152500</small></span>' in html
+    # the region filter names the leagues and banners it offers, and the one chosen
+    queue = await (await client.get("/console/staff?lang=zh&region=152522")).text()
+    assert '<option value="1525">锡林郭勒盟</option>' in queue
+    assert '<option value="152522">锡林郭勒盟 · 阿巴嘎旗</option>' in queue
+    assert '<span class="place">锡林郭勒盟 · 阿巴嘎旗 <small class="code">152522</small></span>' in queue

@@ -5,6 +5,8 @@ import urllib.request
 
 import pytest
 
+import legaltv_regions
+
 from .browser import browser, live_server, new_page, screenshot, sign_in  # noqa: F401  (fixtures)
 
 
@@ -23,6 +25,9 @@ def test_an_editor_adds_a_new_lpr_and_calculations_use_it(browser, live_server, 
     seeded = page.locator("#figures tbody tr").count()
     assert seeded == len(json.loads(urllib.request.urlopen(f"{live_server.url}/api/v1/calculators/figures").read())["items"])
 
+    # the seeded figures are the region's: their code reads as its name, the code a small hint
+    region = page.locator("#figures tbody tr").first.locator(".place-hint .place")
+    assert region.text_content() == f"{legaltv_regions.label('150000', language)} 150000"
     page.click("#add-figure")
     row = page.locator("#figures tbody tr").last
     row.locator("select[name=key]").select_option("lpr_one_year")

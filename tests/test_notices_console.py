@@ -6,6 +6,8 @@ import urllib.request
 
 import pytest
 
+import legaltv_regions
+
 from .browser import browser, live_server, new_page, screenshot, sign_in  # noqa: F401  (fixtures)
 
 
@@ -35,12 +37,17 @@ def test_an_editor_posts_corrects_and_withdraws_a_notice_with_the_form(browser, 
     page.wait_for_selector("#error:not(:empty)")
     assert page.get_attribute("#error", "data-field") == "regions"
     assert for_region(live_server, region) == []
-    # with the right code it is saved, listed, and boxes of that banner read it
+    # with the right code it is saved, listed, and boxes of that banner read it; the editor sees
+    # the code read as its place as it is typed, and the list names the place, not the code
     page.fill("input[name=regions]", region)
+    place = legaltv_regions.label(region, language)   # 锡林郭勒盟 · 阿巴嘎旗
+    assert page.text_content(".place-hint .place") == f"{place} {region}"
     page.click("#save")
     page.wait_for_selector("#status:not(:empty)")
     page.wait_for_selector("#notices tbody tr")
     [notice] = for_region(live_server, region)
+    listed = page.locator(f"#notices tbody tr[data-id='{notice['id']}'] td.regions")
+    assert listed.text_content() == f"{place} {region}" and listed.locator("small.code").text_content() == region
     assert notice["kind"] == "urgent" and notice["title"]["mn"] == "ᠦᠶᠡᠷ ᠤᠨ ᠰᠡᠷᠡᠮᠵᠢᠯᠡᠯᠭᠡ"
     assert for_region(live_server, "150102") == []
     # the editor corrects the Chinese title through the list's Edit button

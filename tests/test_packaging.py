@@ -97,6 +97,7 @@ def test_the_staged_app_has_its_entry_point_fonts_and_compiled_catalogs(spec, tm
 
     assert "from stb_app.main import main" in (app / "main.py").read_text()
     assert (app / "stb_app" / "main.py").is_file() and (app / "legaltv_locale" / "__init__.py").is_file()
+    assert (app / "legaltv_regions" / "data" / "regions.json").is_file()  # the box names places offline
     assert (app / "stb_app" / "ui" / "app.py").is_file() and (app / "stb_app" / "ui" / "root.kv").is_file()
     assert {p.stem for p in (app / "stb_app" / "ui" / "screens").glob("*.kv")} >= {"home", "player", "ask"}
     assert (app / "stb_app" / "fonts" / "NotoSansMongolian-Regular.ttf").is_file()

@@ -106,6 +106,12 @@ def requires(*roles: str, before_own_password: bool = False):
     return decorate
 
 
+def device_token_hash(request: web.Request) -> str | None:
+    """The hash of the box's token on this request (how the token check knows the box)."""
+    token = _bearer(request)
+    return token_hash(token) if token else None
+
+
 def requires_device(handler):
     """Handler decorator: the caller is a registered set-top box (request['device'])."""
     @functools.wraps(handler)

@@ -3,9 +3,11 @@
 A box is known by its token's hash. A found device is kept for `TTL_SECONDS` in a bounded
 table (least recently used dropped first); an unknown token is never remembered, so it is
 refused by the database every time. A device removed from the database (a revoked token)
-is still accepted by this node for at most `TTL_SECONDS`. Only what never changes in a device
+is still accepted by this node for at most `TTL_SECONDS`. Only what seldom changes in a device
 row is relied upon from a remembered row (its id, region, language); what changes, like the
 version of its question list, is read fresh where it is needed, unless the row was read just now.
+A household that chooses another place is forgotten here at once (`forget`); another node may
+keep its old region for at most `TTL_SECONDS`.
 """
 from __future__ import annotations
 
@@ -46,6 +48,11 @@ class DeviceTokens:
         while len(self._known) > self.max_devices:
             self._known.popitem(last=False)
         return device, True
+
+
+    def forget(self, token_hash: str) -> None:
+        """The device's row changed: the next request reads it again."""
+        self._known.pop(token_hash, None)
 
 
 DEVICE_TOKENS = web.AppKey("device_tokens", DeviceTokens)  # the device token check, remembered briefly

@@ -15,7 +15,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
+import legaltv_regions
 from aiohttp import web
+from markupsafe import Markup
 
 from ..accounts import callers
 from ..accounts.callers import USER
@@ -50,7 +52,26 @@ def environment(language: str) -> jinja2.Environment:
                              autoescape=True, extensions=["jinja2.ext.i18n"])
     env.install_gettext_translations(translations(language), newstyle=True)
     env.globals["language"] = language
+    env.globals["place"] = lambda code: place_label(code, language)
+    env.globals["region_names"] = lambda: region_names(language)
     return env
+
+
+def place_label(code: str | None, language: str) -> Markup:
+    """A region code (or prefix) as the console shows it: the place's names in the viewer's
+    language, the code beside them as a small hint; an unknown code shows as it is."""
+    if not code:
+        return Markup("")
+    named = legaltv_regions.label(code, language)
+    if named == code:
+        return Markup('<span class="place">{}</span>').format(code)
+    return Markup('<span class="place">{} <small class="code">{}</small></span>').format(named, code)
+
+
+@lru_cache(maxsize=None)
+def region_names(language: str) -> dict[str, str]:
+    """Every code of the region table with its names, for pages that name codes as editors type."""
+    return {p.code: legaltv_regions.label(p.code, language) for p in legaltv_regions.all_places()}
 
 
 def console_language(request: web.Request) -> str:

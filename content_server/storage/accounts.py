@@ -173,6 +173,12 @@ def add_device(store, device_id: str, token_hash: str, region: str, language: st
                      "VALUES (?, ?, ?, ?, ?, ?)", (device_id, token_hash, region, language, shaping, time.time()))
 
 
+def set_device_region(store, device_id: str, region: str) -> None:
+    """The household chose another place: its later questions carry this region."""
+    with store.write() as conn:
+        conn.execute("UPDATE devices SET region = ? WHERE id = ?", (region, device_id))
+
+
 def devices_by_shaping(store) -> dict[str, int]:
     """How many boxes reported each text path for Mongolian ("unknown": boxes that never said)."""
     rows = store.all("SELECT COALESCE(shaping, 'unknown') AS shaping, COUNT(*) AS boxes FROM devices "

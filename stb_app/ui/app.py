@@ -15,6 +15,8 @@ from kivy.metrics import dp
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
+import legaltv_regions
+
 from .. import appointments, i18n, keys, screen_order, shaping
 from ..api import ApiClient
 from ..library import Library
@@ -37,7 +39,7 @@ class LegalTvApp(App):
     mongolian_note = BooleanProperty(False)  # the Chinese note that this box cannot show Mongolian is up
     title = "legal-tv"
 
-    def __init__(self, server: str, data_dir: Path, language: str | None = None, region: str = "152500",
+    def __init__(self, server: str, data_dir: Path, language: str | None = None, region: str | None = None,
                  device_class: str = "fhd", **kwargs):
         super().__init__(**kwargs)
         self.data_dir = Path(data_dir)
@@ -46,7 +48,12 @@ class LegalTvApp(App):
         saved = self._read_settings()
         self.lang = language or saved.get("language", "zh")
         i18n.set_language(self.lang)
-        self.api = ApiClient(server, self.data_dir, region=region, language=self.lang)
+        # the household's own choice wins; `region` (command line, a build's server.json) places a
+        # box that has not chosen yet; with neither, the box asks on its first start
+        self.chosen_place: str | None = saved.get("place")
+        self.place: str | None = self.chosen_place or region
+        self.api = ApiClient(server, self.data_dir, region=legaltv_regions.six_digit(self.place or legaltv_regions.PROVINCE),
+                             language=self.lang)
         self.library = Library(self.api, self.data_dir)
         self.player = Player(self.api, DEVICE_CLASS_HEIGHT.get(device_class, 1080))
         self.navigator = Navigator()
@@ -72,8 +79,23 @@ class LegalTvApp(App):
 
     def _write_settings(self) -> None:
         tmp = self.settings_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"language": self.lang}))
+        settings = {"language": self.lang, **({"place": self.chosen_place} if self.chosen_place else {})}
+        tmp.write_text(json.dumps(settings))
         tmp.replace(self.settings_file)
+
+    def choose_place(self, code: str) -> None:
+        """The household chose where it lives (league → banner → sumu): remembered across restarts,
+        and the region of every request from now on; home shows it."""
+        self.place = self.chosen_place = code
+        self.api.region = legaltv_regions.six_digit(code)
+        self._write_settings()
+        self.in_background(self.library.refresh_regional, self._regional_fetched)
+        self.go_home()
+
+    def _regional_fetched(self, _result) -> None:
+        self.data_version += 1
+        self.refresh_screen()
+        self.show_urgent_notice()  # an urgent notice of the new place shows at once
 
     def switch_language(self) -> None:
         """Menu: the other script everywhere at once; remembered across restarts. On a box that
@@ -127,7 +149,7 @@ class LegalTvApp(App):
         android_keys.install(self)  # Guide, Channel ± and the colour keys, which SDL2 drops on Android
         self.library.load_cached()
         self.data_version += 1
-        self.sm.current = "home"
+        self.sm.current = "home" if self.place else "place"  # a box not yet placed asks first
         Clock.schedule_once(self._first_focus, 0)
         Clock.schedule_once(lambda _dt: self.poll(), 0)
         self.timers = [Clock.schedule_interval(lambda _dt: self.poll(), POLL_TICK_SECONDS),
@@ -182,7 +204,7 @@ class LegalTvApp(App):
     def show_urgent_notice(self) -> None:
         """An urgent notice this box has not shown yet takes the whole screen, once; never over a
         video playing, nor over what a household is typing (it waits until they leave)."""
-        if self.sm.current in ("urgent", "player", "ask", "calculator", "exit"):
+        if self.sm.current in ("urgent", "player", "ask", "calculator", "exit", "place"):
             return
         notice = self.library.notice_memory.urgent_to_show(self.library.notices)
         if notice is not None:

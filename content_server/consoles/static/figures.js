@@ -25,8 +25,9 @@
     kind.value = figure.key || kinds[0].key;
     const kindCell = document.createElement("td");
     kindCell.append(kind);
-    row.append(kindCell,
-      input("region", figure.region || "150000", {size: 6, maxLength: 6, inputMode: "numeric"}),
+    const regionCell = input("region", figure.region || "150000", {size: 6, maxLength: 6, inputMode: "numeric"});
+    window.legaltvPlaces.hint(regionCell.firstChild, false);  // the code read as its place
+    row.append(kindCell, regionCell,
       input("year", figure.year, {type: "number", min: 1990, max: 2100}),
       input("value", figure.value, {inputMode: "decimal", size: 10}),
       input("applies_from", figure.applies_from, {type: "date"}),

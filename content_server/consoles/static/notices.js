@@ -8,6 +8,8 @@
   const form = document.getElementById("notice-form");
   const tbody = document.querySelector("#notices tbody");
   const status = document.getElementById("status"), errorBox = document.getElementById("error");
+  const places = window.legaltvPlaces;
+  const nameRegions = places.hint(form.elements.regions, true);  // the typed codes read as places
 
   // the form's times are China time (UTC+8), as editors and households read them
   const toInstant = (local) => local ? `${local.length === 16 ? local + ":00" : local}+08:00` : null;
@@ -34,6 +36,7 @@
     form.elements.regions.value = (notice.regions || []).join(" ");
     form.elements.publish_from.value = toLocal(notice.publish_from);
     form.elements.publish_until.value = toLocal(notice.publish_until);
+    nameRegions();
   }
 
   function button(label, onClick) {
@@ -52,10 +55,16 @@
       const row = tbody.insertRow();
       row.dataset.id = notice.id;
       const state = notice.withdrawn_at ? texts.withdrawn : (notice.current ? texts.current : texts.off_air);
-      for (const text of [texts[notice.kind], notice.title[lang], notice.regions.join(" "),
+      for (const text of [texts[notice.kind], notice.title[lang], null,
                           toLocal(notice.publish_from).replace("T", " "),
                           toLocal(notice.publish_until).replace("T", " "), state]) {
-        row.insertCell().textContent = text;
+        const cell = row.insertCell();
+        if (text === null) {  // the regions, by name
+          cell.className = "regions";
+          notice.regions.forEach((code, i) => cell.append(...(i ? ["；"] : []), places.element(code)));
+        } else {
+          cell.textContent = text;
+        }
       }
       const actions = row.insertCell();
       if (!notice.withdrawn_at) {

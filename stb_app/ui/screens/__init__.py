@@ -9,6 +9,7 @@ from .exit import ExitScreen
 from .glossary import GlossaryScreen
 from .home import HomeScreen
 from .notices import NoticesScreen
+from .place import PlaceScreen
 from .player import PlayerScreen
 from .questions import QuestionsScreen
 from .request import RequestScreen
@@ -20,4 +21,4 @@ from .watch import WatchScreen
 # RequestScreen comes after AskScreen: it is laid out by ask.kv's rule
 SCREENS = [HomeScreen, WatchScreen, DetailScreen, PlayerScreen, ChooseScreen, TopicScreen,
            ServicesScreen, GlossaryScreen, AskScreen, QuestionsScreen, ChannelScreen, ExitScreen,
-           CalculatorScreen, NoticesScreen, UrgentScreen, RequestScreen, AppointmentsScreen]
+           CalculatorScreen, NoticesScreen, UrgentScreen, RequestScreen, AppointmentsScreen, PlaceScreen]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
+import legaltv_regions
+
 from ... import appointments
 from ...i18n import N_, pick
 from ...keys import BLUE, GREEN, RED, YELLOW
@@ -51,6 +53,8 @@ class HomeScreen(BaseScreen):
         self.ids.channel_card.opacity = 1 if self.library.channels else 0
         self.ids.guide_card.opacity = 1 if self.library.channels else 0
         self.ids.guide_card.disabled = not self.library.channels
+        place = self.app.place or ""
+        self.ids.place_name.texts = {lang: legaltv_regions.name(place, lang) or place for lang in ("zh", "mn")}
         hints = [(colour, name) for colour, (what, name) in COLOUR_KEYS.items() if self._leads_to(what)]
         if hints != self.key_hints:
             self.key_hints = hints
@@ -81,6 +85,8 @@ class HomeScreen(BaseScreen):
             self.app.open("player", live=True)
         elif what == "guide":
             self.app.open("channel")
+        elif what == "place":
+            self.app.open("place", reset_focus=True)
         else:
             self.app.open(what)
 
