@@ -17,7 +17,7 @@ from ..kernel.clock import CLOCK
 from ..kernel.i18n import N_, translate
 from ..questions import views, workflow
 from ..questions.calendar import CALENDAR
-from ..storage import STORE, duty as duty_db, questions as db
+from ..storage import STORE, answer_templates as templates_db, duty as duty_db, questions as db
 from ..storage.questions import CallbackWindow, CallOutcome, Referral, Status
 from . import console_language, console_page, live_fragment, render
 
@@ -206,7 +206,15 @@ async def question_page(request: web.Request) -> web.Response:
     detail = await store.read(views.question_detail, question_id, now, request.app[CALENDAR], row)
     mine = detail["status"] == Status.CLAIMED and detail["claimed_by"] == user["id"]
     return render(request, "staff_question.html", q=detail, mine=mine,
-                  is_supervisor=user["role"] == "supervisor", lease_seconds=60, **await labels(request))
+                  is_supervisor=user["role"] == "supervisor", lease_seconds=60,
+                  **await store.read(_answer_aids, question_id, detail["topic"], user["id"], now, request.app[CALENDAR]),
+                  **await labels(request))
+
+
+def _answer_aids(tx, question_id: str, topic_id: str, viewer_id: int, now: float, calendar) -> dict:
+    """What helps answer: the household's earlier questions and the topic's answer templates."""
+    return {"earlier": views.household_history(tx, question_id, viewer_id, now, calendar),
+            "templates": templates_db.templates(tx, topic_id)}
 
 
 def setup(app: web.Application) -> None:

@@ -15,7 +15,7 @@ from ..kernel.i18n import N_, translate
 from ..kernel.validation import query_date
 from ..questions import duty, reports, views, workflow
 from ..questions.calendar import CALENDAR
-from ..storage import STORE, questions as db
+from ..storage import STORE, answer_templates as templates_db, questions as db
 from ..storage.questions import Status
 from . import console_language, console_page, live_fragment, render
 from .charts import bar_chart
@@ -160,6 +160,16 @@ async def urgent_page(request: web.Request) -> web.Response:
     topics = await request.app[STORE].read(db.topics, True)
     return render(request, "supervisor_urgent.html", topics=topics, language=console_language(request),
                   **await labels(request))
+
+
+@routes.get("/console/supervisor/templates")
+@console_page("supervisor")
+async def templates_page(request: web.Request) -> web.Response:
+    """Answer templates per topic, in both languages: add, change, remove."""
+    topics = await request.app[STORE].read(db.topics)
+    templates = await request.app[STORE].read(templates_db.templates)
+    return render(request, "supervisor_templates.html", topics=topics, templates=templates,
+                  language=console_language(request), **await labels(request))
 
 
 @routes.get("/console/supervisor/audit")
