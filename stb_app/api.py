@@ -179,6 +179,11 @@ class ApiClient:
     def send_question(self, idempotency_key: str, body: dict) -> dict:
         return self._authed("POST", "/api/v1/questions", body, {"Idempotency-Key": idempotency_key}).data
 
+    def send_complaint(self, idempotency_key: str, body: dict) -> dict:
+        """A complaint about a question that has ended (`body`: {"question_id", "reason"})."""
+        return self._authed("POST", f"/api/v1/questions/{body['question_id']}/complaint", {"reason": body["reason"]},
+                            {"Idempotency-Key": idempotency_key}).data
+
     def questions(self) -> list:
         return self._authed("GET", "/api/v1/questions").data
 

@@ -42,6 +42,7 @@ class Library:
         self.cache = DiskCache(self.data_dir / "cache")
         self.content = ContentStore(api, self.cache)
         self.outbox = Outbox(self.data_dir / "outbox.db")
+        self.complaints = Outbox(self.data_dir / "complaints.db")  # complaints travel like questions, apart from them
         self.resume_file = self.data_dir / "resume.json"
         self.catalog: dict = {"categories": [], "items": []}
         self.topics: list = []
@@ -170,7 +171,15 @@ class Library:
             poll.failed(self.clock(), error.retry_after if isinstance(error, Later) else None)
 
     def send_outbox(self) -> int:
-        return self.outbox.flush(self.api.send_question)
+        return self.outbox.flush(self.api.send_question) + self.complaints.flush(self.api.send_complaint)
+
+    def has_waiting(self) -> bool:
+        """Whether a question or a complaint waits to be sent."""
+        return bool(self.outbox.waiting() or self.complaints.waiting())
+
+    def retry_now(self) -> None:
+        self.outbox.retry_now()
+        self.complaints.retry_now()
 
     def calculator_figures(self) -> Figures:
         """The calculators' figures as last read from the server; the ones the app shipped with

@@ -1,7 +1,8 @@
 """Staff answer better, in real Chromium: a supervisor adds, changes and removes answer templates;
 on the next question from the same box, the lawyer reads the household's earlier question and its
-answer and inserts the topic's template into the answer with one click. Screenshots in both
-scripts go to test-artifacts/."""
+answer and inserts the topic's template into the answer with one click; a household's complaint
+reaches the supervisor's complaints page, never the lawyer's. Screenshots in both scripts go to
+test-artifacts/."""
 import json
 import urllib.request
 import uuid
@@ -88,5 +89,48 @@ def test_templates_kept_by_a_supervisor_and_the_household_s_earlier_answer_help_
     kept.locator("form.inline button[type=submit]").click()
     boss.wait_for_url("**/console/supervisor/templates")
     assert boss.locator("details.template", has_text=name).count() == 0
+    for page in (boss, lawyer):
+        assert [e for e in page.errors if not e.startswith("Failed to load resource")] == []  # the favicon
+
+
+@pytest.mark.parametrize("language, phone", [("zh", "13812348003"), ("mn", "13812348004")])
+def test_a_household_s_complaint_reaches_the_supervisor_s_page_and_not_the_lawyer_s(
+        browser, live_server, language, phone):  # noqa: F811
+    if "odgerel" not in live_server.accounts:
+        live_server.add_user("odgerel", "supervisor")
+        live_server.add_user("wulan", "staff")
+    box = post_json(f"{live_server.url}/api/v1/devices", {"region": "152500", "language": language})
+    device = {"token": box["token"], "phone": phone}
+    asked = a_box_asks(live_server, device, language, "老板三个月没发工资。")
+    lawyer = new_page(browser)
+    sign_in(lawyer, live_server, "wulan", language)
+    claim_on_page(lawyer, live_server, asked)
+    lawyer.check("#record-call input[value=answered]")
+    lawyer.click("#record-call button[type=submit]")
+    lawyer.wait_for_selector("#calls")
+    lawyer.fill("#answer textarea[name=summary_zh]", "请申请劳动仲裁。")
+    lawyer.click("#answer button[type=submit]")
+    lawyer.wait_for_selector(".answer-zh")
+    # the box's outbox sends the household's complaint (the box test drives this with the remote)
+    post_json(f"{live_server.url}/api/v1/questions/{asked['id']}/complaint", {"reason": "impolite"},
+              {"Authorization": f"Bearer {device['token']}", "Idempotency-Key": str(uuid.uuid4())})
+
+    boss = new_page(browser)
+    sign_in(boss, live_server, "odgerel", language)
+    boss.goto(f"{live_server.url}/console/supervisor/complaints")
+    row = boss.locator(f"#complaints tr.complaint[data-number='{asked['number']}']")
+    assert "open" in row.get_attribute("class") and "wulan" in row.inner_text()
+    screenshot(boss, f"console-complaints-{language}")
+    row.locator("input[name=note]").fill("已回访，向农户道歉。")
+    row.locator("form.handle button[type=submit]").click()
+    boss.wait_for_url("**/console/supervisor/complaints")
+    row = boss.locator(f"#complaints tr.complaint[data-number='{asked['number']}']")
+    assert "handled" in row.get_attribute("class") and "已回访，向农户道歉。" in row.inner_text()
+
+    reason = row.locator("td.reason").inner_text()                  # the lawyer concerned sees none of it
+    for page in (f"/console/staff/questions/{asked['id']}", "/console/staff"):
+        lawyer.goto(f"{live_server.url}{page}")
+        assert reason not in lawyer.content() and "/complaints" not in lawyer.content()
+    assert lawyer.goto(f"{live_server.url}/console/supervisor/complaints").status == 403
     for page in (boss, lawyer):
         assert [e for e in page.errors if not e.startswith("Failed to load resource")] == []  # the favicon

@@ -1,17 +1,25 @@
 """The dictionary of legal words on the real box, keys only: each term reads in both scripts side
 by side, the list is browsed by first letter (pinyin initial in Chinese, first Mongolian letter in
 Mongolian) and by topic, and a word a guide uses opens the dictionary on that word; in both
-scripts. Screenshots go to test-artifacts/box/."""
+scripts; and a complaint sent with the remote reaches the supervisors, not the lawyer concerned.
+Screenshots go to test-artifacts/box/."""
 import json
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
 
-from content_server.kernel.config import Settings
+from content_server.kernel import auth
+from content_server.kernel.config import DataRoot, Settings
+from content_server.storage import Store, accounts
+from stb_app.i18n import translate
 
+from . import given
 from .box_ui import launch, window_rect
-from .conftest import ARTIFACTS, ServerProcess
+from .conftest import ARTIFACTS, ServerProcess, add_account
 from .test_box_ui import home, walk_to
+from .test_box_urgent import send_question
 
 pytestmark = pytest.mark.slow
 SHOTS = ARTIFACTS / "box"
@@ -143,3 +151,80 @@ def test_a_word_a_guide_uses_opens_the_dictionary_on_it(world, lang):
     if lang == "mn":
         box.press("menu")
         box.until(lambda: box.app.lang == "zh", what="Chinese again")
+
+
+# --- a complaint about a service --------------------------------------------------------------
+
+def desk_token(root, name: str, role: str) -> str:
+    """An API token for a desk account made on the server's data root."""
+    store = Store(DataRoot(root / "data").database)
+    try:
+        user_id = add_account(store, name, role)
+        token, token_hash = auth.new_token("ltv")
+        given.write(store, accounts.add_api_token, user_id, token_hash)
+    finally:
+        store.close()
+    return token
+
+
+def desk(server, token: str, path: str, body: dict | None = None):
+    request = urllib.request.Request(server.url + path, method="POST" if body is not None else "GET",
+                                     data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as refused:
+        return refused.code, json.loads(refused.read())
+
+
+def test_a_complaint_sent_with_the_remote_reaches_supervisors_not_the_lawyer_concerned(world):
+    from stb_app.ui.screens.complain import SENT_WORDS, WHY
+    box, server = world
+    root = server.data.parent
+    lawyer, supervisor = desk_token(root, "bayar", "staff"), desk_token(root, "odgerel", "supervisor")
+    send_question(box, "wages", "wages.1")                          # keys only, as a household asks
+    status, claimed = desk(server, lawyer, "/api/v1/desk/claim", {})
+    assert status == 200, claimed
+    url = f"/api/v1/desk/questions/{claimed['id']}"
+    status, _ = desk(server, lawyer, url + "/attempts", {"version": claimed["version"], "outcome": "answered",
+                                                         "note": ""})
+    assert status == 200
+    called = desk(server, lawyer, url)[1]
+    status, _ = desk(server, lawyer, url + "/answer", {"version": called["version"],
+                                                       "summary": {"zh": "请保留工资条。", "mn": ""}})
+    assert status == 200
+    box.app.refresh_questions()
+    box.until(lambda: any(q["status"] == "resolved" for q in box.app.library.questions or []), timeout=20,
+              what="the answer on the box")
+
+    home(box)
+    walk_to(box, "questions", "down", "right")
+    box.go("ok", screen="questions")
+    box.until(lambda: box.app.sm.current_screen.can_complain, what="the complaint button")
+    up_to_row(box, "complain")
+    box.go("ok", screen="complain", focus=f"question:{claimed['id']}")   # which question: the answered one
+    box.screenshot(SHOTS, "complain-question-zh")
+    box.press("ok")
+    box.until(lambda: box.focus == "reason:not_called", what="the reasons")
+    screen = box.app.sm.current_screen
+    assert screen.ids.prompt.shown_text == translate(WHY, "zh", number=claimed["number"])
+    box.press("menu")                                                # the reasons in Mongolian
+    box.until(lambda: screen.ids.prompt.shown_lang == "mn" and screen.ids.prompt.shown_text, what="Mongolian")
+    box.screenshot(SHOTS, "complain-reason-mn")
+    walk_to(box, "reason:impolite", "down", "left")
+    box.press("ok")
+    box.until(lambda: screen.ids.prompt.shown_text == translate(SENT_WORDS, "mn"), timeout=20, what="sent")
+    box.screenshot(SHOTS, "complain-sent-mn")
+    box.press("menu")
+    box.until(lambda: screen.ids.prompt.shown_text == translate(SENT_WORDS, "zh"), what="sent, in Chinese")
+    box.screenshot(SHOTS, "complain-sent-zh")
+
+    status, listed = desk(server, supervisor, "/api/v1/desk/complaints")
+    assert status == 200
+    assert [(c["question"]["number"], c["reason"], c["lawyer"]) for c in listed["complaints"]] == [
+        (claimed["number"], "impolite", "bayar")]
+    assert desk(server, lawyer, "/api/v1/desk/complaints")[0] == 403          # the lawyer concerned: not theirs
+    status, detail = desk(server, lawyer, url)
+    assert status == 200 and "impolite" not in json.dumps(detail)
+    box.go("ok", screen="questions")                                  # back to My questions

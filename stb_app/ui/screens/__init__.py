@@ -3,6 +3,7 @@ from .ask import AskScreen
 from .calculator import CalculatorScreen
 from .channel import ChannelScreen
 from .choose import ChooseScreen
+from .complain import ComplainScreen
 from .detail import DetailScreen
 from .exit import ExitScreen
 from .glossary import GlossaryScreen
@@ -17,4 +18,4 @@ from .watch import WatchScreen
 
 SCREENS = [HomeScreen, WatchScreen, DetailScreen, PlayerScreen, ChooseScreen, TopicScreen,
            ServicesScreen, GlossaryScreen, AskScreen, QuestionsScreen, ChannelScreen, ExitScreen,
-           CalculatorScreen, NoticesScreen, UrgentScreen]
+           CalculatorScreen, NoticesScreen, UrgentScreen, ComplainScreen]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from kivy.properties import DictProperty
+from kivy.properties import BooleanProperty, DictProperty
 
 from legaltv_locale.formatting import format_date, format_time
 
@@ -94,8 +94,11 @@ def callback_window(question: dict, lang: str) -> str:
 
 class QuestionsScreen(BaseScreen):
     kv_name = "questions"
+    can_complain = BooleanProperty(False)  # a question has ended: the household may complain about it
 
     def on_data(self) -> None:
+        from .complain import ended_questions
+        self.can_complain = bool(ended_questions(self.library.questions))
         grid = self.ids.questions
         grid.clear_widgets()
         topics = self._topics = {str(t["id"]): t["title"] for t in self.library.topics}
