@@ -212,7 +212,7 @@ def test_a_complaint_sent_with_the_remote_reaches_supervisors_not_the_lawyer_con
     box.press("menu")                                                # the reasons in Mongolian
     box.until(lambda: screen.ids.prompt.shown_lang == "mn" and screen.ids.prompt.shown_text, what="Mongolian")
     box.screenshot(SHOTS, "complain-reason-mn")
-    walk_to(box, "reason:impolite", "down", "left")
+    walk_to(box, "reason:impolite", "right")                          # one row of four in Mongolian
     box.press("ok")
     box.until(lambda: screen.ids.prompt.shown_text == translate(SENT_WORDS, "mn"), timeout=20, what="sent")
     box.screenshot(SHOTS, "complain-sent-mn")
