@@ -89,5 +89,10 @@ async def test_the_claimant_s_page_offers_the_topic_s_templates_to_insert(client
     html = await (await client.get(f"/console/staff/questions/{claimed['id']}")).text()
     offered = html[html.index('id="answer-templates"'):]
     offered = offered[:offered.index("</section>")]
-    assert 'data-insert-zh="请保留工资条和考勤记录，它们是讨薪的证据。"' in offered and "工资条" in offered
-    assert "事故认定" not in offered                               # another topic's template
+    templates = offered[:offered.index('id="insert-search"')]
+    assert 'data-insert-zh="请保留工资条和考勤记录，它们是讨薪的证据。"' in templates and "工资条" in templates
+    assert "事故认定" not in templates                             # another topic's template
+    guides = offered[offered.index('id="insert-picker"'):]
+    first = guides[guides.index("insert-entry guide"):]
+    assert "工资被拖欠怎么办" in first[:first.index("</button>")]                # the question's topic's guide first
+    assert guides.count("insert-entry guide") == 9 and guides.count("insert-entry word") == 37

@@ -82,6 +82,13 @@ def test_templates_kept_by_a_supervisor_and_the_household_s_earlier_answer_help_
     lawyer.locator("#answer-templates button.insert-template", has_text=name).click()   # one click
     assert lawyer.input_value("#answer textarea[name=summary_zh]") == "您好。\n请保留工资条和考勤记录。"
     assert lawyer.input_value("#answer textarea[name=summary_mn]") == MONGOLIAN
+    lawyer.fill("#insert-search", "劳动仲裁")                        # a legal word, found by searching
+    words = lawyer.locator("#insert-picker .insert-entry.word:visible")
+    assert 0 < words.count() < 5
+    lawyer.locator("#insert-picker .insert-entry.word:visible", has_text="劳动仲裁").first.click()
+    answer = lawyer.input_value("#answer textarea[name=summary_zh]")
+    assert answer.startswith("您好。\n请保留工资条和考勤记录。\n劳动仲裁：") and len(answer) > 40
+    assert "᠄" in lawyer.input_value("#answer textarea[name=summary_mn]")   # its Mongolian term and meaning too
     screenshot(lawyer, f"console-question-aids-{language}")
 
     kept = boss.locator("details.template", has_text=name)           # the supervisor removes it

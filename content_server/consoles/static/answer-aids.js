@@ -20,4 +20,14 @@
     insert(form.querySelector("textarea[name=summary_mn]"), button.dataset.insertMn);
     form.querySelector("textarea[name=summary_zh]").focus();
   });
+  // the guides and legal words: only those whose text holds what was typed (either script)
+  var search = document.getElementById("insert-search");
+  if (search) {
+    search.addEventListener("input", function () {
+      var wanted = search.value.trim().toLowerCase();
+      document.querySelectorAll("#insert-picker .insert-entry").forEach(function (entry) {
+        entry.parentElement.hidden = wanted !== "" && entry.dataset.search.toLowerCase().indexOf(wanted) < 0;
+      });
+    });
+  }
 })();
