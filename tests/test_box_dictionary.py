@@ -1,6 +1,7 @@
 """The dictionary of legal words on the real box, keys only: each term reads in both scripts side
 by side, the list is browsed by first letter (pinyin initial in Chinese, first Mongolian letter in
-Mongolian) and by topic, and a word a guide uses opens the dictionary on that word; in both
+Mongolian) and by topic, a word a guide uses opens the dictionary on that word (and the green key
+on an answer's page on the words it uses); in both
 scripts; and a complaint sent with the remote reaches the supervisors, not the lawyer concerned.
 Screenshots go to test-artifacts/box/."""
 import json
@@ -192,7 +193,7 @@ def test_a_complaint_sent_with_the_remote_reaches_supervisors_not_the_lawyer_con
     assert status == 200
     called = desk(server, lawyer, url)[1]
     status, _ = desk(server, lawyer, url + "/answer", {"version": called["version"],
-                                                       "summary": {"zh": "请保留工资条。", "mn": ""}})
+                                                       "summary": {"zh": "请保留工资条，再申请劳动仲裁。", "mn": ""}})
     assert status == 200
     box.app.refresh_questions()
     box.until(lambda: any(q["status"] == "resolved" for q in box.app.library.questions or []), timeout=20,
@@ -202,6 +203,22 @@ def test_a_complaint_sent_with_the_remote_reaches_supervisors_not_the_lawyer_con
     walk_to(box, "questions", "down", "right")
     box.go("ok", screen="questions")
     box.until(lambda: box.app.sm.current_screen.can_complain, what="the complaint button")
+    # the answer uses a legal word: on its page the green key opens the dictionary on it
+    walk_to(box, f"question:{claimed['id']}", "down", "left")
+    box.press("ok")
+    box.until(lambda: box.app.sm.current_screen.answer_words == ["labour_arbitration"], what="the answer's words")
+    box.screenshot(SHOTS, "answer-words-zh")
+    box.press("menu")                                                  # the page and its key hint in Mongolian
+    box.until(lambda: box.app.sm.current_screen.ids.read_answer.shown_lang == "mn", what="Mongolian")
+    box.screenshot(SHOTS, "answer-words-mn")
+    box.press("menu")
+    box.until(lambda: box.app.lang == "zh", what="Chinese again")
+    box.app.android_key(184)                                          # KEYCODE_PROG_GREEN
+    box.until(lambda: box.screen == "glossary" and box.focus == "term:labour_arbitration", what="the word")
+    assert [e["id"] for e in shown_terms(box)] == ["labour_arbitration"]
+    assert box.app.sm.current_screen.ids.term_zh.shown_text == "劳动仲裁"
+    box.screenshot(SHOTS, "dictionary-from-answer-zh")
+    box.go("back", screen="questions")
     up_to_row(box, "complain")
     box.go("ok", screen="complain", focus=f"question:{claimed['id']}")   # which question: the answered one
     box.screenshot(SHOTS, "complain-question-zh")

@@ -1,7 +1,7 @@
 """The bilingual legal dictionary (蒙汉法律实用词典): every term in both scripts side by side (the
 Chinese line beside the Mongolian column), browsed by topic and by first letter (the pinyin
 initial in Chinese, the first Mongolian letter in Mongolian); the focused term's definition on the
-right. Guides and answers open it on one term (`term` parameter)."""
+right. Guides open it on one term (`term` parameter), an answer on the words it uses (`words`)."""
 from __future__ import annotations
 
 from kivy.properties import ObjectProperty, StringProperty
@@ -41,7 +41,13 @@ class GlossaryScreen(BaseScreen):
     topic = StringProperty(ALL)
     letter = StringProperty(ALL)
 
+    only: set = set()  # the words of one answer (`words` parameter), until a topic is chosen
+
     def on_open(self) -> None:
+        self.only = set(self.params.get("words") or [])
+        if self.only:  # opened on the words an answer uses: those only
+            self.topic = self.letter = ALL
+            self.on_data()
         term = self.params.get("term")
         if term:  # opened on one term: all terms, that one focused
             self.topic = self.letter = ALL
@@ -53,7 +59,7 @@ class GlossaryScreen(BaseScreen):
 
     def on_data(self) -> None:
         lang = self.app.lang
-        glossary = self.library.glossary
+        glossary = [e for e in self.library.glossary if not self.only or str(e["id"]) in self.only]
         topics_of = glossary_index.topics_of(glossary, self.library.guides)
         used = {t for ids in topics_of.values() for t in ids}
         topics = [t for t in self.library.topics if str(t["id"]) in used]
@@ -90,7 +96,7 @@ class GlossaryScreen(BaseScreen):
     def choose(self, card: FilterCard) -> None:
         """OK on a topic or a letter: the list shows only its terms (a topic starts at every letter)."""
         if card.kind == "topic":
-            self.topic, self.letter = card.value, ALL
+            self.topic, self.letter, self.only = card.value, ALL, set()
         else:
             self.letter = card.value
         self.on_data()
