@@ -58,13 +58,14 @@ class TopicScreen(BaseScreen):
         used = glossary_index.terms_used([guide.get("title"), *steps], glossary)
         listed = {str(g) for g in guide.get("glossary") or []}
         used += [e for e in glossary if str(e["id"]) in listed and e not in used]
-        words = self.ids.words
-        words.clear_widgets()
+        self.ids.words.clear_widgets()
+        self.ids.words_head.clear_widgets()
+        words = self.ids.words if self.app.lang == "zh" else self.ids.words_head
         for entry in used:
             link = WordLink(focus_key=f"word:{entry['id']}", entry=entry)
             link.bind(on_activate=lambda card: self.app.open("glossary", term=str(card.entry["id"])))
             words.add_widget(link)
-        self.ids.words_row.opacity = 1 if used else 0
+        self.ids.words_row.opacity = 1 if used and self.app.lang == "zh" else 0
 
     def read(self, card: StepCard) -> None:
         """OK on a step: the step whole, in large type."""
