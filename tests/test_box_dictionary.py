@@ -138,16 +138,21 @@ def test_a_word_a_guide_uses_opens_the_dictionary_on_it(world, lang):
     walk_to(box, "topic:traffic", "up", "left")
     box.go("ok", screen="topic")
     # step 4 of the traffic guide says 协商赔偿 (agree on compensation): 赔偿 is a link
-    # the words: under the steps in Chinese, beside the title in Mongolian
+    # the words: links under the steps in Chinese; in Mongolian the "legal words" button opens them
     if lang == "zh":
         up_to_row(box, "word:", "down")
+        box.press(*["left"] * 8)                                  # to the row's start (left stops there)
+        walk_to(box, "word:compensation", "right")
+        box.screenshot(SHOTS, f"guide-words-{lang}")
+        box.go("ok", screen="glossary", focus="term:compensation")
     else:
-        box.press("up")
-    box.press(*["left"] * 8)                                      # to the row's start (left stops there)
-    assert box.focus.startswith("word:")
-    walk_to(box, "word:compensation", "right")
-    box.screenshot(SHOTS, f"guide-words-{lang}")
-    box.go("ok", screen="glossary", focus="term:compensation")
+        walk_to(box, "ask", "up", "left")
+        walk_to(box, "glossary", "right")
+        box.screenshot(SHOTS, f"guide-words-{lang}")
+        box.go("ok", screen="glossary")
+        words = {e["id"] for e in shown_terms(box)}
+        assert "compensation" in words and "divorce" not in words     # this guide's words only
+        walk_to(box, "term:compensation", "right", "down", "left", "down")
     screen = box.app.sm.current_screen
     box.until(lambda: screen.ids.term_zh.shown_text == "赔偿" and screen.ids.definition.shown_lang == lang,
               what="the word's page")

@@ -21,6 +21,7 @@ class WordLink(FocusCard):
 
 class TopicScreen(BaseScreen):
     kv_name = "topic"
+    guide_words: list = []  # the glossary ids the guide uses or lists: its "legal words" button opens those
 
     def topic(self) -> dict | None:
         return next((t for t in self.library.topics if str(t["id"]) == str(self.params.get("topic_id"))), None)
@@ -58,10 +59,10 @@ class TopicScreen(BaseScreen):
         used = glossary_index.terms_used([guide.get("title"), *steps], glossary)
         listed = {str(g) for g in guide.get("glossary") or []}
         used += [e for e in glossary if str(e["id"]) in listed and e not in used]
-        self.ids.words.clear_widgets()
-        self.ids.words_head.clear_widgets()
-        words = self.ids.words if self.app.lang == "zh" else self.ids.words_head
-        for entry in used:
+        self.guide_words = [str(e["id"]) for e in used]
+        words = self.ids.words
+        words.clear_widgets()
+        for entry in used if self.app.lang == "zh" else []:
             link = WordLink(focus_key=f"word:{entry['id']}", entry=entry)
             link.bind(on_activate=lambda card: self.app.open("glossary", term=str(card.entry["id"])))
             words.add_widget(link)
@@ -83,7 +84,7 @@ class TopicScreen(BaseScreen):
         self.app.open("ask", topic_id=self.params.get("topic_id"), reset_focus=True)
 
     def glossary(self) -> None:
-        self.app.open("glossary", topic=self.params.get("topic_id"))
+        self.app.open("glossary", words=self.guide_words, reset_focus=True)
 
 
 __all__ = ["TopicScreen", "N_"]
