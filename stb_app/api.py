@@ -208,6 +208,11 @@ class ApiClient:
         """One batch of play events; the batch id makes a resend after a lost reply count once."""
         return self._authed("POST", "/api/v1/plays", {"batch": batch_id, "events": body["events"]}).data
 
+    def send_complaint(self, idempotency_key: str, body: dict) -> dict:
+        """A complaint about a question that has ended (`body`: {"question_id", "reason"})."""
+        return self._authed("POST", f"/api/v1/questions/{body['question_id']}/complaint", {"reason": body["reason"]},
+                            {"Idempotency-Key": idempotency_key}).data
+
     def questions(self) -> list:
         return self._authed("GET", "/api/v1/questions").data
 

@@ -45,6 +45,7 @@ class Library:
         self.content = ContentStore(api, self.cache)
         self.outbox = Outbox(self.data_dir / "outbox.db")
         self.plays = PlayLog(self.data_dir / "plays.db")  # what was watched, until sent in a batch
+        self.complaints = Outbox(self.data_dir / "complaints.db")  # complaints travel like questions, apart from them
         self.resume_file = self.data_dir / "resume.json"
         self.catalog: dict = {"categories": [], "items": []}
         self.topics: list = []
@@ -184,7 +185,7 @@ class Library:
             poll.failed(self.clock(), error.retry_after if isinstance(error, Later) else None)
 
     def send_outbox(self) -> int:
-        return self.outbox.flush(self._send)
+        return self.outbox.flush(self._send) + self.complaints.flush(self.api.send_complaint)
 
     def _send(self, key: str, body: dict) -> dict:
         """One outbox entry to the server: a question or service request, or a request's cancellation."""
@@ -195,6 +196,14 @@ class Library:
     def send_plays(self) -> int:
         """Sends what was watched when a batch is due (at most one request per 15 minutes)."""
         return self.plays.send(self.api.send_plays)
+
+    def has_waiting(self) -> bool:
+        """Whether a question or a complaint waits to be sent."""
+        return bool(self.outbox.waiting() or self.complaints.waiting())
+
+    def retry_now(self) -> None:
+        self.outbox.retry_now()
+        self.complaints.retry_now()
 
     def calculator_figures(self) -> Figures:
         """The calculators' figures as last read from the server; the ones the app shipped with

@@ -18,7 +18,8 @@ from ..kernel.clock import CLOCK
 from ..kernel.i18n import N_, translate
 from ..questions import views, workflow
 from ..questions.calendar import CALENDAR
-from ..storage import STORE, duty as duty_db, guidance as guidance_db, questions as db
+from ..storage import (STORE, answer_templates as templates_db, duty as duty_db, guidance as guidance_db,
+                       questions as db)
 from ..storage.questions import CallbackWindow, CallOutcome, Kind, Referral, Service, Status
 from . import console_language, console_page, live_fragment, render
 
@@ -239,7 +240,19 @@ async def question_page(request: web.Request) -> web.Response:
         slot = {"places": await store.read(guidance_db.services_near, detail["region"]),
                 "bring": guidance.documents_to_bring(detail["topic"])}
     return render(request, "staff_question.html", q=detail, mine=mine, slot=slot,
-                  is_supervisor=user["role"] == "supervisor", lease_seconds=60, **await labels(request))
+                  is_supervisor=user["role"] == "supervisor", lease_seconds=60,
+                  **await store.read(_answer_aids, question_id, detail["topic"], user["id"], now,
+                                     request.app[CALENDAR]),
+                  **await labels(request))
+
+
+def _answer_aids(tx, question_id: str, topic_id: str, viewer_id: int, now: float, calendar) -> dict:
+    """What helps answer: the household's earlier questions, the topic's answer templates, and the
+    guides and glossary to insert from (the question's topic's guide first)."""
+    guides = sorted(guidance_db.guides(tx), key=lambda g: g["topic"] != topic_id)
+    return {"earlier": views.household_history(tx, question_id, viewer_id, now, calendar),
+            "templates": templates_db.templates(tx, topic_id), "guides": guides,
+            "glossary": guidance_db.glossary(tx)}
 
 
 def setup(app: web.Application) -> None:

@@ -15,7 +15,8 @@ from ..kernel.i18n import N_, translate
 from ..kernel.validation import query_date
 from ..questions import duty, reports, views, workflow
 from ..questions.calendar import CALENDAR
-from ..storage import STORE, questions as db
+from ..questions.complaints import Reason, complaint_item
+from ..storage import STORE, answer_templates as templates_db, complaints as complaints_db, questions as db
 from ..storage.questions import Status
 from . import console_language, console_page, live_fragment, render
 from .charts import bar_chart
@@ -31,6 +32,16 @@ PERIOD_LABELS = {
     "week": N_("Week"),
     # TRANSLATORS: supervisor console, report period choice, max 12 chars
     "month": N_("Month"),
+}
+COMPLAINT_LABELS = {
+    # TRANSLATORS: supervisor console and TV app, why a household complains, max 40 chars
+    Reason.NOT_CALLED: N_("Nobody called me"),
+    # TRANSLATORS: supervisor console and TV app, why a household complains, max 40 chars
+    Reason.NOT_HELPFUL: N_("The answer did not help"),
+    # TRANSLATORS: supervisor console and TV app, why a household complains, max 40 chars
+    Reason.IMPOLITE: N_("The lawyer was impolite"),
+    # TRANSLATORS: supervisor console and TV app, why a household complains, max 40 chars
+    Reason.TOO_SLOW: N_("It took too long"),
 }
 REASON_LABELS = {
     # TRANSLATORS: supervisor console, why a question is on the revisit list, max 30 chars
@@ -160,6 +171,25 @@ async def urgent_page(request: web.Request) -> web.Response:
     topics = await request.app[STORE].read(db.topics, True)
     return render(request, "supervisor_urgent.html", topics=topics, language=console_language(request),
                   **await labels(request))
+
+
+@routes.get("/console/supervisor/templates")
+@console_page("supervisor")
+async def templates_page(request: web.Request) -> web.Response:
+    """Answer templates per topic, in both languages: add, change, remove."""
+    topics = await request.app[STORE].read(db.topics)
+    templates = await request.app[STORE].read(templates_db.templates)
+    return render(request, "supervisor_templates.html", topics=topics, templates=templates,
+                  language=console_language(request), **await labels(request))
+
+
+@routes.get("/console/supervisor/complaints")
+@console_page("supervisor")
+async def complaints_page(request: web.Request) -> web.Response:
+    """Households' complaints, open ones first: read, then mark handled with a note."""
+    rows = await request.app[STORE].read(complaints_db.complaints)
+    return render(request, "supervisor_complaints.html", reason_labels=COMPLAINT_LABELS,
+                  complaints=[complaint_item(r, request.app[CALENDAR]) for r in rows], **await labels(request))
 
 
 @routes.get("/console/supervisor/audit")

@@ -25,7 +25,7 @@ from ..kernel.config import SETTINGS, Settings
 from ..kernel.loop_lag import LOOP_LAG
 from ..ops import METRICS
 from ..storage import STORE, Store, questions as db, truncate_wal
-from . import desk, duty, household, intake, reports, topics
+from . import answer_templates, complaints, desk, duty, household, intake, reports, topics
 from .calendar import CALENDAR, default_calendar
 from .intake import BOX_LIMITS, INTAKE
 
@@ -47,6 +47,8 @@ def setup(app: web.Application) -> None:
     app.add_routes(household.routes)
     app.add_routes(desk.routes)
     app.add_routes(duty.routes)
+    app.add_routes(answer_templates.routes)
+    app.add_routes(complaints.routes)
     app[METRICS].describe("legaltv_questions_submitted_total", "counter", "question submissions by reply status")
     app[METRICS].gauge("legaltv_questions_open", "questions needing work, by status and language",
                        functools.partial(_open_questions, app[STORE]))

@@ -154,6 +154,14 @@ def question_detail(store, question_id: str, now: float, calendar: WorkCalendar,
     return item
 
 
+def household_history(store, question_id: str, viewer_id: int, now: float, calendar: WorkCalendar) -> list[dict]:
+    """The same household's earlier questions and their answers (same box; same phone once the
+    viewer revealed this question's number), as the desk lists them: phones masked."""
+    phrases = phrase_texts(store)
+    return [{**staff_item(r, now, calendar, phrases), "same_box": bool(r["same_box"])}
+            for r in db.household_history(store, question_id, viewer_id)]
+
+
 def audit_item(row, calendar: WorkCalendar) -> dict:
     return {"at": iso(row["at"], calendar), "by": row["user_name"], "question_id": row["question_id"],
             "number": row["number"], "action": row["action"], "from": row["from_status"],

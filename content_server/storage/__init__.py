@@ -23,8 +23,8 @@ from typing import Callable, TypeVar
 
 from aiohttp import web
 
-from . import (accounts, calculators, catalog, documents, duty, guidance, health, limits, media, notices,
-               plays, questions, schedule, uploads, video_life)
+from . import (accounts, answer_templates, calculators, catalog, complaints, documents, duty, guidance, health,
+               limits, media, notices, plays, questions, schedule, uploads, video_life)
 from .engine import SqliteEngine, Transaction, checkpoint, connect, truncate_wal
 
 __all__ = ["FEATURES", "Store", "Transaction", "checkpoint", "connect", "is_postgres_url", "sqlite_url",
@@ -49,6 +49,8 @@ FEATURES = {
     "notices": notices.MIGRATIONS,
     "duty": duty.MIGRATIONS,
     "plays": plays.MIGRATIONS,
+    "answer_templates": answer_templates.MIGRATIONS,
+    "complaints": complaints.MIGRATIONS,
 }
 
 

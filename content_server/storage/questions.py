@@ -657,6 +657,18 @@ def question(store, question_id: str):
                      "LEFT JOIN users u ON u.id = q.claimed_by WHERE q.id = ?", (question_id,))
 
 
+def household_history(store, question_id: str, viewer_id: int, limit: int = 20) -> list:
+    """The household's other questions, newest first: those sent from the same box and, once
+    `viewer_id` has revealed this question's number, those left with the same phone. Each row
+    says how it matched (`same_box`); phone numbers only masked."""
+    return store.all(
+        f"SELECT {_PUBLIC_COLUMNS}, CASE WHEN q.device_id = h.device_id THEN 1 ELSE 0 END AS same_box "
+        "FROM questions q JOIN questions h ON h.id = ? "
+        "WHERE q.id <> h.id AND (q.device_id = h.device_id OR (q.phone_e164 = h.phone_e164 AND EXISTS ("
+        "    SELECT 1 FROM question_audit a WHERE a.question_id = h.id AND a.action = 'reveal' AND a.user_id = ?))) "
+        "ORDER BY q.created_at DESC LIMIT ?", (question_id, viewer_id, limit))
+
+
 def phone_of(store, question_id: str) -> str | None:
     row = store.one("SELECT phone_e164 FROM questions WHERE id = ?", (question_id,))
     return row["phone_e164"] if row else None

@@ -230,12 +230,12 @@ class LegalTvApp(App):
         came_back = ok and self._reachable is not True
         self._reachable = ok
         self.offline = not ok
-        if came_back and self.library.outbox.waiting():
-            self.library.outbox.retry_now()
+        if came_back and self.library.has_waiting():
+            self.library.retry_now()
             self.flush_outbox()
 
     def flush_outbox(self, then=None) -> None:
-        if not self.library.outbox.waiting():
+        if not self.library.has_waiting():
             if then:
                 then()
             return

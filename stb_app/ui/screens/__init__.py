@@ -4,6 +4,7 @@ from .ask import AskScreen
 from .calculator import CalculatorScreen
 from .channel import ChannelScreen
 from .choose import ChooseScreen
+from .complain import ComplainScreen
 from .detail import DetailScreen
 from .exit import ExitScreen
 from .glossary import GlossaryScreen
@@ -21,4 +22,5 @@ from .watch import WatchScreen
 # RequestScreen comes after AskScreen: it is laid out by ask.kv's rule
 SCREENS = [HomeScreen, WatchScreen, DetailScreen, PlayerScreen, ChooseScreen, TopicScreen,
            ServicesScreen, GlossaryScreen, AskScreen, QuestionsScreen, ChannelScreen, ExitScreen,
-           CalculatorScreen, NoticesScreen, UrgentScreen, RequestScreen, AppointmentsScreen, PlaceScreen]
+           CalculatorScreen, NoticesScreen, UrgentScreen, RequestScreen, AppointmentsScreen, PlaceScreen,
+           ComplainScreen]

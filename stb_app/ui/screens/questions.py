@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from kivy.properties import DictProperty
+from kivy.properties import BooleanProperty, DictProperty, ListProperty
 
 from legaltv_locale.formatting import format_date, format_time
 
 from ...api import Rejected
 from ...i18n import N_, pick, translate
-from ...keys import BACK, DIGIT, DOWN, LEFT, NEXT, OK, PAGE_ON, PAGING, RIGHT, UP
+from ... import glossary_index
+from ...keys import BACK, DIGIT, DOWN, GREEN, LEFT, NEXT, OK, PAGE_ON, PAGING, RIGHT, UP
 from ..widgets import FocusCard, read_on
 from .base import BaseScreen
 
@@ -94,8 +95,13 @@ def callback_window(question: dict, lang: str) -> str:
 
 class QuestionsScreen(BaseScreen):
     kv_name = "questions"
+    can_complain = BooleanProperty(False)  # a question has ended: the household may complain about it
+    answer_word_hints = ListProperty([])   # the green key's hint while an answer using legal words is read
+    answer_words: list = []                # the glossary ids that answer uses
 
     def on_data(self) -> None:
+        from .complain import ended_questions
+        self.can_complain = bool(ended_questions(self.library.questions))
         grid = self.ids.questions
         grid.clear_widgets()
         topics = self._topics = {str(t["id"]): t["title"] for t in self.library.topics}
@@ -140,9 +146,23 @@ class QuestionsScreen(BaseScreen):
         answer = question.get("answer_summary")
         ids.read_answer.texts = answer or None
         ids.read_answer.msgid = "" if answer else NO_ANSWER_YET
+        self._find_answer_words(answer)
         self.reading = question
         ids.reader.opacity, ids.reader.disabled = 1, False
         ids.read_scroll.scroll_x, ids.read_scroll.scroll_y = 0, 1
+
+    # -- legal words in an answer: the green key opens the dictionary on them -----------------
+    def _find_answer_words(self, answer) -> None:
+        self.answer_words = [str(e["id"]) for e in glossary_index.terms_used([answer] if answer else [],
+                                                                             self.library.glossary)]
+        # TRANSLATORS: TV app, answer page, what the green key does: the dictionary on the legal words this answer uses, max 40 chars
+        self.answer_word_hints = [(GREEN, N_("Legal words in this answer"))] if self.answer_words else []
+
+    def on_colour(self, colour: str) -> bool:
+        if colour != GREEN or not (self.reading and self.answer_words):
+            return False
+        self.app.open("glossary", words=list(self.answer_words), reset_focus=True)
+        return True
 
     def close_reader(self) -> None:
         self.reading = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kivy.properties import ObjectProperty
 
+from ... import glossary_index
 from ...i18n import N_, translate
 from ..widgets import FocusCard, VideoCard
 from .base import BaseScreen
@@ -13,8 +14,14 @@ class StepCard(FocusCard):
     step = ObjectProperty(None)
 
 
+class WordLink(FocusCard):
+    """A glossary word a guide uses: OK opens the dictionary on it."""
+    entry = ObjectProperty(None)
+
+
 class TopicScreen(BaseScreen):
     kv_name = "topic"
+    guide_words: list = []  # the glossary ids the guide uses or lists: its "legal words" button opens those
 
     def topic(self) -> dict | None:
         return next((t for t in self.library.topics if str(t["id"]) == str(self.params.get("topic_id"))), None)
@@ -43,7 +50,23 @@ class TopicScreen(BaseScreen):
             card.bind(on_activate=lambda c: self.app.open("detail", item_id=c.item["id"]))
             videos.add_widget(card)
         self.ids.videos_title.opacity = 1 if videos.children else 0
-        self.related_glossary = [str(g) for g in guide.get("glossary") or []]
+        self._fill_words(guide)
+
+    def _fill_words(self, guide: dict) -> None:
+        """The glossary terms the guide's title and steps use (then those it lists), as links."""
+        glossary = self.library.glossary
+        steps = [s.get("text", s) if isinstance(s, dict) else s for s in guide.get("steps") or []]
+        used = glossary_index.terms_used([guide.get("title"), *steps], glossary)
+        listed = {str(g) for g in guide.get("glossary") or []}
+        used += [e for e in glossary if str(e["id"]) in listed and e not in used]
+        self.guide_words = [str(e["id"]) for e in used]
+        words = self.ids.words
+        words.clear_widgets()
+        for entry in used if self.app.lang == "zh" else []:
+            link = WordLink(focus_key=f"word:{entry['id']}", entry=entry)
+            link.bind(on_activate=lambda card: self.app.open("glossary", term=str(card.entry["id"])))
+            words.add_widget(link)
+        self.ids.words_row.opacity = 1 if used and self.app.lang == "zh" else 0
 
     def read(self, card: StepCard) -> None:
         """OK on a step: the step whole, in large type."""
@@ -61,7 +84,7 @@ class TopicScreen(BaseScreen):
         self.app.open("ask", topic_id=self.params.get("topic_id"), reset_focus=True)
 
     def glossary(self) -> None:
-        self.app.open("glossary", only=self.related_glossary)
+        self.app.open("glossary", words=self.guide_words, reset_focus=True)
 
 
 __all__ = ["TopicScreen", "N_"]
