@@ -4,11 +4,14 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import subprocess
 import time
 
 import pytest
 
 from content_server.media.ladder import LADDER, ladder_for
+from content_server.media.probe import SourceLimits, probe_source
+from content_server.media.transcode import Plan, ffmpeg_command
 from content_server.storage import STORE, media as media_sql
 
 from . import media_samples as samples
@@ -186,3 +189,31 @@ async def test_subtitles_inside_the_video_file_become_a_webvtt_rendition(client,
     assert 'TYPE=SUBTITLES,GROUP-ID="subs",LANGUAGE="mn"' in (out / "master.m3u8").read_text()
     first = (out / "subs_mn" / "seg_00000.vtt").read_text(encoding="utf-8")
     assert "X-TIMESTAMP-MAP=MPEGTS:" in first and "ᠰᠠᠢᠨ ᠪᠠᠢᠨ᠎ᠠ ᠤᠤ" in first
+
+
+def test_the_default_ladder_keeps_its_promises_with_every_rungs_tuning(tmp_path):
+    # given a 720p source and the ladder as real videos get it: `veryfast`, each rung's own x264
+    # options, every rung scaled from the next larger one
+    source = tmp_path / "source.mp4"
+    source.write_bytes(samples.two_languages(7, "1280x720"))
+    info = probe_source(source, SourceLimits())
+    plan = Plan(source=source, info=info, outputs=ladder_for(info.width, info.height),
+                audio=[{"lang": "zh", "stream": 1}], out_dir=tmp_path / "out", frames_dir=tmp_path / "frames")
+    assert [o.name for o in plan.outputs] == ["234p", "360p", "540p", "720p"]
+    for folder in [o.name for o in plan.outputs] + ["audio_zh", "audio_only_zh"]:
+        (plan.out_dir / folder).mkdir(parents=True)
+    plan.frames_dir.mkdir()
+    command = ffmpeg_command(plan)
+    assert sum(arg.startswith("-x264-params") for arg in command) == 4
+    # when it is transcoded
+    subprocess.run(command, check=True, timeout=300, capture_output=True)
+    # then every rung has its size, 6 s segments and keyframes at the same 2 s times as the others
+    keyframes = []
+    for out in plan.outputs:
+        segments = playlist_segments(plan.out_dir / out.name / "index.m3u8")
+        assert [round(d, 1) for d, _ in segments] == [6.0, 1.0]
+        stream = samples.ffprobe(plan.out_dir / out.name / "seg_00000.ts")["streams"][0]
+        assert (stream["width"], stream["height"]) == (out.width, out.height)
+        keyframes.append(keyframe_times(plan.out_dir / out.name / "seg_00000.ts"))
+    assert all(times == keyframes[0] for times in keyframes)
+    assert [round(t - keyframes[0][0], 1) for t in keyframes[0]] == [0.0, 2.0, 4.0]

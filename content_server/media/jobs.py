@@ -40,7 +40,7 @@ from ..ops import METRICS
 from ..storage import STORE, Store, media as media_sql
 from ..storage.media import JobState, VideoStatus
 from . import pictures, subtitles
-from .ladder import ladder_for
+from .ladder import PRESET, ladder_for
 from .probe import Source, SourceLimits
 from .static import picture_name
 from .transcode import (TILE_SECONDS, Plan, TranscodeFailed, check_decoded_length, ffmpeg_command, read_playlist,
@@ -73,7 +73,7 @@ def make_plan(settings: Settings, row, attempt: Path) -> tuple[Plan, dict]:
     work = work_dir(settings.root, row["id"])
     plan = Plan(source=work / "source", info=info, outputs=ladder_for(info.width, info.height),
                 audio=spec["audio"], out_dir=attempt / "out", frames_dir=attempt / "frames",
-                preset=settings.extra.get("x264_preset", "veryfast"), limits=SourceLimits.of(settings))
+                preset=settings.extra.get("x264_preset", PRESET), limits=SourceLimits.of(settings))
     return plan, spec
 
 

@@ -14,7 +14,7 @@ from typing import Callable
 
 from ..kernel.i18n import N_
 from ..kernel.child_processes import run_child, start_child
-from .ladder import (AUDIO_KBPS, AUDIO_ONLY_KBPS, BUFSIZE_FACTOR, GOP_SECONDS, MAXRATE_FACTOR,
+from .ladder import (AUDIO_KBPS, AUDIO_ONLY_KBPS, BUFSIZE_FACTOR, GOP_SECONDS, MAXRATE_FACTOR, PRESET,
                      SEGMENT_SECONDS, Output)
 from .probe import Source, SourceLimits
 
@@ -47,8 +47,11 @@ class Plan:
     audio: list[dict]        # [{"lang": "zh", "stream": 1}], in rendition order
     out_dir: Path            # HLS output (becomes the rendition dir)
     frames_dir: Path         # tile frames and poster candidates
-    preset: str = "veryfast"
+    preset: str = PRESET
     limits: SourceLimits = SourceLimits()
+    # each rung scaled from the next larger one and encoded with its rung's x264 options;
+    # False is the ladder before that tuning, kept for bench/transcode.py to compare against
+    tuned: bool = True
 
     @property
     def fps(self) -> float:
@@ -64,9 +67,7 @@ def ffmpeg_command(plan: Plan) -> list[str]:
     n = len(plan.outputs)
     gop = max(1, round(plan.fps * GOP_SECONDS))
     head = f"fps={plan.fps:.3f}," if plan.fps < plan.info.fps - 0.01 else ""
-    chains = [f"[0:v:0]{head}split={n + 2}" + "".join(f"[s{i}]" for i in range(n)) + "[st][sp]"]
-    for i, out in enumerate(plan.outputs):
-        chains.append(f"[s{i}]scale={out.width}:{out.height}:flags=bicubic,setsar=1,format=yuv420p[v{i}]")
+    chains = _scaling(plan, head)
     top = plan.outputs[-1]
     tile_height = _even(TILE_WIDTH * top.height / top.width)
     chains.append(f"[st]{_every(TILE_SECONDS)},scale={TILE_WIDTH}:{tile_height},setsar=1[tiles]")
@@ -85,6 +86,8 @@ def ffmpeg_command(plan: Plan) -> list[str]:
                 f"-bufsize:v:{i}", f"{round(kbps * BUFSIZE_FACTOR)}k",
                 f"-g:v:{i}", str(gop), f"-keyint_min:v:{i}", str(gop), f"-sc_threshold:v:{i}", "0",
                 f"-force_key_frames:v:{i}", f"expr:gte(t,n_forced*{GOP_SECONDS})"]
+        if plan.tuned and plan.preset == PRESET and out.rung.x264:
+            cmd += [f"-x264-params:v:{i}", out.rung.x264]
         streams.append(f"v:{i},name:{out.name}")
     for k, track in enumerate(plan.audio + plan.audio):
         low = k >= len(plan.audio)
@@ -102,6 +105,25 @@ def ffmpeg_command(plan: Plan) -> list[str]:
     cmd += ["-map", "[posters]", "-fps_mode", "passthrough", "-q:v", "2", "-f", "image2",
             str(plan.frames_dir / "poster_%02d.jpg")]
     return cmd
+
+
+def _scaling(plan: Plan, head: str) -> list[str]:
+    """Filter chains from the decoded source to [v0]…[vN-1] (one per rung), [st] and [sp].
+
+    Tuned, the source is scaled once to the top rung and every smaller rung from the next larger
+    one: each scale reads a picture a quarter to a half the size of the source's."""
+    n = len(plan.outputs)
+    if not plan.tuned:
+        chains = [f"[0:v:0]{head}split={n + 2}" + "".join(f"[s{i}]" for i in range(n)) + "[st][sp]"]
+        return chains + [f"[s{i}]scale={out.width}:{out.height}:flags=bicubic,setsar=1,format=yuv420p[v{i}]"
+                         for i, out in enumerate(plan.outputs)]
+    chains, previous = [f"[0:v:0]{head}split=3[c{n}][st][sp]"], f"c{n}"
+    for i in reversed(range(n)):
+        out = plan.outputs[i]
+        chains.append(f"[{previous}]scale={out.width}:{out.height}:flags=bicubic,setsar=1,format=yuv420p"
+                      + (f",split[v{i}][c{i}]" if i else f"[v{i}]"))
+        previous = f"c{i}"
+    return chains
 
 
 def decode_caps(limits: SourceLimits) -> list[str]:
