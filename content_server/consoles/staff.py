@@ -13,11 +13,12 @@ from datetime import datetime
 from aiohttp import web
 
 from ..accounts.callers import USER
+from ..guidance.offices import LEVEL_LABELS, SERVICE_LABELS
 from ..kernel.clock import CLOCK
 from ..kernel.i18n import N_, translate
 from ..questions import views, workflow
 from ..questions.calendar import CALENDAR
-from ..storage import STORE, duty as duty_db, questions as db
+from ..storage import STORE, duty as duty_db, guidance as guidance_db, questions as db
 from ..storage.questions import CallbackWindow, CallOutcome, Referral, Status
 from . import console_language, console_page, live_fragment, render
 
@@ -205,7 +206,11 @@ async def question_page(request: web.Request) -> web.Response:
     row = await workflow.open_question(store, user, question_id, now, "page")
     detail = await store.read(views.question_detail, question_id, now, request.app[CALENDAR], row)
     mine = detail["status"] == Status.CLAIMED and detail["claimed_by"] == user["id"]
-    return render(request, "staff_question.html", q=detail, mine=mine,
+    # the offices a referral may name, nearest the household first
+    region = detail["region"] if str(detail["region"] or "").isdigit() and len(detail["region"]) == 6 else None
+    offices = await store.read(guidance_db.services_near, region) if mine else []
+    return render(request, "staff_question.html", q=detail, mine=mine, offices=offices,
+                  service_labels=SERVICE_LABELS, level_labels=LEVEL_LABELS,
                   is_supervisor=user["role"] == "supervisor", lease_seconds=60, **await labels(request))
 
 

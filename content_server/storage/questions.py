@@ -199,6 +199,9 @@ MIGRATIONS = [
     CREATE INDEX questions_urgent_claim ON questions (COALESCE(due_at, 1e300), created_at)
         WHERE urgent = 1 AND status IN ('queued', 'claimed');
     """,
+    # the office a question is referred to, as the household was told (JSON {"id", "name", "address",
+    # "phone", "hours"}): it stays readable when the editors later replace the service points
+    "ALTER TABLE questions ADD COLUMN referral_office TEXT;",
 ]
 
 # The same schema in PostgreSQL, step for step (tests/test_schema_drift.py compares the two)
@@ -343,6 +346,9 @@ POSTGRES_MIGRATIONS = [
     CREATE INDEX questions_urgent_claim ON questions (COALESCE(due_at, 1e300), created_at)
         WHERE urgent = 1 AND status IN ('queued', 'claimed');
     """,
+    # the office a question is referred to, as the household was told (JSON {"id", "name", "address",
+    # "phone", "hours"}): it stays readable when the editors later replace the service points
+    "ALTER TABLE questions ADD COLUMN referral_office TEXT;",
 ]
 
 # Columns a listing may show: never phone_e164.
@@ -351,7 +357,7 @@ _PUBLIC_COLUMNS = (
     "q.phone_masked, q.phone_suspect, q.status, q.version, q.created_at, q.updated_at, q.window_start, "
     "q.window_end, q.due_at, q.not_before, q.claimed_by, q.lease_until, q.attempts, q.first_attempt_at, "
     "q.answered_at, q.answer_zh, q.answer_mn, q.referral, q.referred_at, q.handed_off_at, q.closed_at, "
-    "q.outcome, q.rating, q.rated_at, q.anonymised_at, q.duplicate_of, q.calculation, q.urgent")
+    "q.outcome, q.rating, q.rated_at, q.anonymised_at, q.duplicate_of, q.calculation, q.urgent, q.referral_office")
 # The ticket number of the question a desk row may duplicate (staff only, never a household).
 _DUPLICATE_NUMBER = "(SELECT d.number FROM questions d WHERE d.id = q.duplicate_of) AS duplicate_of_number"
 
