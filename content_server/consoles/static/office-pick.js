@@ -6,7 +6,8 @@
   if (!search || !list) return;
   const none = document.getElementById("office-none");
   search.addEventListener("input", () => {
-    const words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+    // words part at ordinary spaces only: U+202F joins a Mongolian word to its suffix
+    const words = search.value.toLowerCase().split(/[ \t\u3000]+/).filter(Boolean);
     let first = null;
     for (const option of list.options) {
       const text = option.dataset.search.toLowerCase();
