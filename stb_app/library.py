@@ -17,6 +17,7 @@ from .api import ApiClient, Later, Offline, Rejected
 from .cache import ContentStore, DiskCache
 from .notices import NoticeMemory
 from .outbox import Outbox
+from .question_news import QuestionsSeen
 
 CONTINUE_MIN, CONTINUE_TAIL = 3.0, 8.0  # seconds: too little watched, or practically finished
 
@@ -52,6 +53,7 @@ class Library:
         self.figures: dict = {}
         self.notices: list = []  # current notices for this box's region (banners and urgent ones)
         self.notice_memory = NoticeMemory(self.data_dir / "notices.json")
+        self.questions_seen = QuestionsSeen(self.data_dir / "questions_seen.json")  # home's badge
         self.guide: list = []
         self.questions: list = []
         self.loaded_once = False
@@ -183,6 +185,16 @@ class Library:
     # -- catalog helpers ------------------------------------------------------------------------
     def item(self, item_id) -> dict | None:
         return next((i for i in self.catalog["items"] if str(i["id"]) == str(item_id)), None)
+
+    def topic_for_category(self, category: str | None) -> str | None:
+        """The question topic a video category is about: the topic of the same name, else the
+        first whose guide names the category for its case videos; None when no topic fits."""
+        active = [str(t["id"]) for t in self.topics]
+        if not category:
+            return None
+        if str(category) in active:
+            return str(category)
+        return next((topic for topic in active if (self.guides.get(topic) or {}).get("category") == category), None)
 
     def items_in(self, category: str | None) -> list:
         items = self.catalog["items"]

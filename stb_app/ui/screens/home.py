@@ -44,6 +44,11 @@ class HomeScreen(BaseScreen):
         hints = [(colour, name) for colour, (what, name) in COLOUR_KEYS.items() if self._leads_to(what)]
         if hints != self.key_hints:
             self.key_hints = hints
+        # something happened to a question since the household last looked
+        news = len(self.library.questions_seen.changed(self.library.questions))
+        # TRANSLATORS: TV app, home screen, badge on "Questions I asked": how many changed since last looked, max 12 chars
+        self.ids.questions_badge.msgid = N_("{count} new") if news else ""
+        self.ids.questions_badge.params = {"count": news}
         row = self.ids.continue_row
         row.clear_widgets()
         for item in self.library.continue_watching():
