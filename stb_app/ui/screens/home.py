@@ -46,9 +46,7 @@ class HomeScreen(BaseScreen):
             self.key_hints = hints
         # something happened to a question since the household last looked
         news = len(self.library.questions_seen.changed(self.library.questions))
-        # TRANSLATORS: TV app, home screen, badge on "Questions I asked": how many changed since last looked, max 12 chars
-        self.ids.questions_badge.msgid = N_("{count} new") if news else ""
-        self.ids.questions_badge.params = {"count": news}
+        self.ids.questions_badge.texts = str(news) if news else ""  # a count in a red dot, read in either script
         row = self.ids.continue_row
         row.clear_widgets()
         for item in self.library.continue_watching():
