@@ -274,3 +274,5 @@ def setup(app: web.Application) -> None:
     channels.setup(app)
     figures.setup(app)
     notices.setup(app)
+    from . import service_points  # the editors' service points form
+    service_points.setup(app)
