@@ -144,3 +144,26 @@ async def test_the_referral_is_audited_with_its_office(client, make_account, dev
     assert detail["office"]["name"]["zh"] == "锡林浩特市公证处"
     assert any(a["action"] == "refer" and a["detail"] == {"to": "notary", "office": "xilinhot-notary"}
                for a in detail["audit"])
+
+
+def test_a_server_seeded_before_offices_said_what_they_offer_gets_the_new_seed_unless_an_editor_changed_it(
+        settings):
+    from content_server.guidance import seed
+    from content_server.storage import Store, guidance as guidance_sql
+    from . import given
+    settings.root.create()
+    old_seed = [{k: v for k, v in p.items() if k != "services"} for p in seed_data("services") if p["level"] != "gacha"]
+    untouched, edited = Store(settings.root.database), None
+    try:
+        given.write(untouched, guidance_sql.replace_services, old_seed, "seed")
+        given.write(untouched, seed)
+        refreshed = given.read(untouched, guidance_sql.services_near, None)
+        given.write(untouched, guidance_sql.replace_services, old_seed, "editor1")   # an editor's own set
+        given.write(untouched, seed)
+        edited = given.read(untouched, guidance_sql.services_near, None)
+    finally:
+        untouched.close()
+
+    assert [p["id"] for p in refreshed] == [p["id"] for p in seed_data("services")]
+    assert all(p["services"] for p in refreshed)
+    assert [p["id"] for p in edited] == [p["id"] for p in old_seed] and not any(p["services"] for p in edited)

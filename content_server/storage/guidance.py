@@ -93,6 +93,13 @@ def set_version(store, kind: str) -> int | None:
     return row["version"] if row else None
 
 
+def seeded_services_without_kinds(store) -> bool:
+    """Whether the service points are still the seed's, filled before points said what they offer."""
+    row = store.one("SELECT updated_by FROM guidance_sets WHERE kind = 'services'")
+    return row is not None and row["updated_by"] == "seed" and store.one(
+        "SELECT 1 AS found FROM service_points WHERE services <> '[]' LIMIT 1") is None
+
+
 def _bump(conn, kind: str, by: str | None) -> None:
     documents.bump(conn, documents.Document(kind))
     conn.execute("INSERT INTO guidance_sets (kind, version, updated_at, updated_by) VALUES (?, 1, ?, ?) "
