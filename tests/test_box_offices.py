@@ -6,8 +6,6 @@ changed and clearing once looked at; the next-step cards (the office, 12348, OK 
 desk API. Screenshots go to test-artifacts/box-offices/."""
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from content_server.demo import fill_demo
@@ -44,11 +42,14 @@ def badge(box) -> str:
 
 
 def ask_from_the_box(box, topic: str = "labour", phrase: str = "labour.1") -> str:
-    """A question sent with the box's own client (the ask flow itself is walked in test_box_urgent)."""
-    reply = box.app.api.send_question(str(uuid.uuid4()), {
-        "topic": topic, "phrases": [phrase], "text": "", "phone": "13812348000", "callback_window": "any",
-        "language": box.app.lang})
-    return reply["id"]
+    """A question sent through the box's own outbox (the ask flow itself is walked in test_box_urgent);
+    a busy server's 503 is sent again after its Retry-After, as on a real box."""
+    outbox = box.app.library.outbox
+    key = outbox.add({"topic": topic, "phrases": [phrase], "text": "", "phone": "13812348000",
+                      "callback_window": "any", "language": box.app.lang})
+    box.app.flush_outbox()
+    box.until(lambda: outbox.entry(key).response, timeout=60, what="the question sent")
+    return outbox.entry(key).response["id"]
 
 
 def claimed_by_the_lawyer(server, token: str, question_id: str) -> dict:
