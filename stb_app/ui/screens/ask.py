@@ -92,6 +92,7 @@ class AskScreen(BaseScreen):
         body.clear_widgets()
         actions.clear_widgets()
         ids.notice.msgid = ""
+        ids.hotline.texts = "12348"
         ids.entry.texts = None
         ids.entry.msgid = ""
         ids.entry.lang = ""
@@ -314,6 +315,7 @@ class AskScreen(BaseScreen):
         self.ids.entry.texts = words  # the server's own words, in the household's script
         # the hotline in large digits: 12348 when the question was not taken, 110 when it is urgent
         self._hotline.texts = "12348" if refused else "110" if urgent else ""
+        self.ids.hotline.texts = "" if refused else "12348"  # one 12348 on screen: the large one when refused
         self._hotline.width = dp(420) if refused or urgent else 0
         number = entry.response.get("number", "") if entry is not None and entry.response else ""
         self._number.msgid, self._number.params = (N_("No. {number}"), {"number": number}) if number else ("", {})

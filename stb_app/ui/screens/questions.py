@@ -138,9 +138,8 @@ class QuestionsScreen(BaseScreen):
         ids.read_topic.texts = self._topics.get(str(question.get("topic"))) or ""
         ids.read_asked.texts = both(ASKED_ON, date=lambda lang: asked_on(question, lang)) \
             if question.get("created_at") else None
-        # the call's day only while the call is still to come
         ids.read_window.texts = both(CALLS_BACK, window=lambda lang: callback_window(question, lang)) \
-            if question.get("status") in OPEN and callback_window(question, "zh") else None
+            if callback_window(question, "zh") else None
         # what happened, in the household's own words, and the next step as cards
         ids.read_outcome.texts = outcome_text(question)
         steps = self.next_steps = next_steps(question)

@@ -60,6 +60,8 @@ class ServicesScreen(BaseScreen):
         grid = self.ids.services
         grid.clear_widgets()
         shown = offering(self.library.services, self.service)
+        # a visit starts on the nearest office; the service cards are one row up
+        self.default_focus = f"service:{shown[0]['id']}" if shown else "filter:all"
         for service in shown:
             card = ServiceCard(focus_key=f"service:{service['id']}", service=service)
             card.ids.offers.texts = offers(service)
