@@ -151,7 +151,7 @@ def test_a_wrong_number_says_so_and_ok_asks_again_on_the_same_topic(world):
     box.screenshot(SHOTS, "question-wrong-number-zh")
     box.go("ok", screen="ask")                                      # OK: ask again, on the same topic
     ask = box.app.sm.current_screen
-    assert ask.topic_id == "wages" and ask.step == "phrases" and "12348" in box.texts()
+    assert ask.topic_id == "wages" and ask.step == "phrases" and "12348" in box.texts()  # in Chinese
     box.until(lambda: (box.focus or "").startswith("phrase:wages"), what="the topic's sentences")
     box.screenshot(SHOTS, "ask-again-zh")
     home(box)
@@ -178,7 +178,6 @@ def test_ask_about_this_video_opens_the_ask_flow_on_its_topic(world):
     assert "12348" in box.texts()
     box.press("menu")
     box.until(lambda: box.app.lang == "mn", what="Mongolian")
-    assert "12348" in box.texts()
     box.screenshot(SHOTS, "ask-about-video-mn")
     box.press("menu")
     box.until(lambda: box.app.lang == "zh", what="back to Chinese")
