@@ -14,7 +14,7 @@ fi
 in_process_box=(tests/test_box_ui.py tests/test_box_lived_in.py tests/test_box_lived_in_4k.py tests/test_box_playback.py tests/test_box_urgent.py
                 tests/test_box_calculator.py tests/test_box_screen_openings.py tests/test_box_without_mongolian.py
                 tests/test_box_remote_keys.py tests/test_box_notices.py tests/test_box_appointments.py
-                tests/test_box_plays.py tests/test_box_place.py tests/test_box_dictionary.py)
+                tests/test_box_plays.py tests/test_box_place.py tests/test_box_dictionary.py tests/test_box_offices.py)
 ignored=()
 for module in "${in_process_box[@]}"; do ignored+=(--ignore="$module"); done
 status=0

@@ -18,6 +18,7 @@ from .cache import ContentStore, DiskCache
 from .notices import NoticeMemory
 from .outbox import Outbox
 from .play_log import PlayLog
+from .question_news import QuestionsSeen
 
 CONTINUE_MIN, CONTINUE_TAIL = 3.0, 8.0  # seconds: too little watched, or practically finished
 
@@ -57,6 +58,7 @@ class Library:
         self.notices: list = []  # current notices for this box's region (banners and urgent ones)
         self.popular: dict = {}  # the ranking of the box's league (or province): {"items": [{"id", "completed"}]}
         self.notice_memory = NoticeMemory(self.data_dir / "notices.json")
+        self.questions_seen = QuestionsSeen(self.data_dir / "questions_seen.json")  # home's badge
         self.guide: list = []
         self.questions: list = []
         self.loaded_once = False
@@ -216,6 +218,16 @@ class Library:
     # -- catalog helpers ------------------------------------------------------------------------
     def item(self, item_id) -> dict | None:
         return next((i for i in self.catalog["items"] if str(i["id"]) == str(item_id)), None)
+
+    def topic_for_category(self, category: str | None) -> str | None:
+        """The question topic a video category is about: the topic of the same name, else the
+        first whose guide names the category for its case videos; None when no topic fits."""
+        active = [str(t["id"]) for t in self.topics]
+        if not category:
+            return None
+        if str(category) in active:
+            return str(category)
+        return next((topic for topic in active if (self.guides.get(topic) or {}).get("category") == category), None)
 
     def items_in(self, category: str | None) -> list:
         items = self.catalog["items"]

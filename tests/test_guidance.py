@@ -58,8 +58,8 @@ async def test_a_household_in_abag_banner_sees_its_own_offices_first_then_league
     regions = [p["region"] for p in points]
 
     assert resp.status == 200
-    assert regions[:3] == ["152522"] * 3                      # Abag Banner and its towns
-    assert regions[3] == "152500"                             # then Xilin Gol League
+    assert regions[:4] == ["152522"] * 4                      # Abag Banner, its towns and their gacha
+    assert regions[4] == "152500"                             # then Xilin Gol League
     league_end = max(i for i, r in enumerate(regions) if r.startswith("1525"))
     assert all(r.startswith("1525") for r in regions[:league_end + 1])
     assert regions[league_end + 1] == "150000"                # then the autonomous region

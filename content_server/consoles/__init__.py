@@ -309,3 +309,5 @@ def setup(app: web.Application) -> None:
     figures.setup(app)
     notices.setup(app)
     plays.setup(app)
+    from . import service_points  # the editors' service points form
+    service_points.setup(app)

@@ -14,6 +14,7 @@ from aiohttp import web
 
 from .. import guidance
 from ..accounts.callers import USER
+from ..guidance.offices import LEVEL_LABELS, SERVICE_LABELS as OFFICE_SERVICE_LABELS
 from ..kernel.clock import CLOCK
 from ..kernel.i18n import N_, translate
 from ..questions import views, workflow
@@ -239,7 +240,11 @@ async def question_page(request: web.Request) -> web.Response:
     if detail["kind"] == Kind.REQUEST:  # the confirm form: places near the household, what to bring
         slot = {"places": await store.read(guidance_db.services_near, detail["region"]),
                 "bring": guidance.documents_to_bring(detail["topic"])}
-    return render(request, "staff_question.html", q=detail, mine=mine, slot=slot,
+    # the offices a referral may name, nearest the household first
+    region = detail["region"] if str(detail["region"] or "").isdigit() and len(detail["region"]) == 6 else None
+    offices = await store.read(guidance_db.services_near, region) if mine else []
+    return render(request, "staff_question.html", q=detail, mine=mine, slot=slot, offices=offices,
+                  office_service_labels=OFFICE_SERVICE_LABELS, level_labels=LEVEL_LABELS,
                   is_supervisor=user["role"] == "supervisor", lease_seconds=60,
                   **await store.read(_answer_aids, question_id, detail["topic"], user["id"], now,
                                      request.app[CALENDAR]),

@@ -38,6 +38,8 @@ def seed(store) -> None:
     for kind in guidance_sql.KINDS:  # glossary before guides: guides name glossary ids
         if guidance_sql.set_version(store, kind) is None:
             _REPLACE[kind](store, seed_data(kind), by="seed")
+    if guidance_sql.seeded_services_without_kinds(store):  # a seed no editor touched, from before services
+        guidance_sql.replace_services(store, seed_data("services"), by="seed")
 
 
 def setup(app: web.Application) -> None:

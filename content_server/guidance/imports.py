@@ -7,7 +7,9 @@ from ..kernel import validation
 from ..kernel.errors import ApiError
 from ..kernel.i18n import N_
 
-LEVELS = ("national", "province", "league", "banner", "sumu")
+LEVELS = ("national", "province", "league", "banner", "sumu", "gacha")
+# what a service point offers; labels in guidance/offices.py (server) and stb_app/offices.py (box)
+SERVICE_KINDS = ("legal_aid", "notary", "mediation", "lawyer", "judicial_appraisal", "village_legal_adviser")
 MAX_ITEMS = 1000
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _REGION = re.compile(r"^[0-9]{6}$")
@@ -100,8 +102,24 @@ def services(body: dict) -> list[dict]:
             "phone": _text(item, "phone", 20, where, _PHONE, "invalid_phone", BAD_PHONE),
             "hours": _bilingual(item, "hours", 200, where),
             "address": _bilingual(item, "address", 200, where),
+            "services": _service_kinds(item, where),
         })
     return out
+
+
+def _service_kinds(item: dict, where: str) -> list[str]:
+    """What a point offers: known kinds, each once (none given: an empty list)."""
+    value = item.get("services", [])
+    if not isinstance(value, list):
+        raise ApiError(422, "wrong_type", NOT_A_LIST, field=f"{where}.services")
+    for n, kind in enumerate(value):
+        if kind not in SERVICE_KINDS:
+            raise ApiError(422, "invalid_choice", N_("Please choose one of: {options}."),
+                           field=f"{where}.services[{n}]", options=", ".join(SERVICE_KINDS))
+        if kind in value[:n]:
+            raise ApiError(422, "duplicate_id", N_("This id appears twice in the list."),
+                           field=f"{where}.services[{n}]")
+    return list(value)
 
 
 def glossary(body: dict) -> list[dict]:

@@ -18,7 +18,8 @@ staff, supervisor:
                                       (the claimant; or a supervisor, for a finished question's revisit)
   POST /api/v1/desk/questions/{id}/attempts  {"version", "outcome": answered|no_answer|wrong_number, "note"}
   POST /api/v1/desk/questions/{id}/answer    {"version", "summary": {"zh", "mn"}} (one language may be empty)
-  POST /api/v1/desk/questions/{id}/refer     {"version", "to": legal_aid|mediation|notary|court, "summary"}
+  POST /api/v1/desk/questions/{id}/refer     {"version", "to": legal_aid|mediation|notary|court, "summary",
+                                              "office": service point id (optional)}
   POST /api/v1/desk/questions/{id}/handoff   {"version", "note"}
   POST /api/v1/desk/questions/{id}/close     {"version", "note"}
   POST /api/v1/desk/questions/{id}/appointment {"version", "place_id" | "place", "date": YYYY-MM-DD, "time": HH:MM,
@@ -239,7 +240,9 @@ async def _answer(request, store, user, question_id, body, now):
 async def _refer(request, store, user, question_id, body, now):
     version = _version(body)
     to = validation.choice(body, "to", workflow.REFERRALS)
-    await store.write(workflow.refer, user, question_id, version, to, _summary(body), now, request.app[CALENDAR])
+    office = validation.text(body, "office", 64, required=False) or None  # a service point's id
+    await store.write(workflow.refer, user, question_id, version, to, _summary(body), now, request.app[CALENDAR],
+                      office)
 
 
 @_action("handoff", *DESK)

@@ -55,6 +55,7 @@ def household_item(row, calendar: WorkCalendar) -> dict:
         "callback_from": iso(row["window_start"], calendar), "callback_until": iso(row["window_end"], calendar),
         "answer_summary": _summary(row),
         "referral": row["referral"],
+        "office": referral_office(row),  # {"id", "name", "address", "phone", "hours"} or null
         "outcome": row["outcome"],  # answered, unreachable, wrong_number, feedback_given, closed_by_supervisor
         "rating": row["rating"],
         "can_rate": answered and row["rating"] is None,
@@ -69,6 +70,11 @@ def request_fields(row) -> dict:
     return {"kind": row["kind"], "service": row["service"], "preferred_days": json.loads(row["preferred_days"]),
             "appointment": json.loads(row["appointment"]) if row["appointment"] else None,
             "cancelled": row["cancelled_at"] is not None}
+
+
+def referral_office(row) -> dict | None:
+    """The office a question was referred to, as it was when referred."""
+    return json.loads(row["referral_office"]) if row["referral_office"] else None
 
 
 def phrase_texts(store) -> dict:
@@ -97,8 +103,8 @@ def staff_item(row, now: float, calendar: WorkCalendar, phrases: dict | None = N
         "attempts": row["attempts"], "first_attempt_at": iso(row["first_attempt_at"], calendar),
         "first_attempt_on_time": sla.first_attempt_on_time(row),
         "answer_summary": _summary(row),
-        "referral": row["referral"], "outcome": row["outcome"], "rating": row["rating"],
-        "closed_at": iso(row["closed_at"], calendar),
+        "referral": row["referral"], "office": referral_office(row), "outcome": row["outcome"],
+        "rating": row["rating"], "closed_at": iso(row["closed_at"], calendar),
         # another box asked about the same topic for the same phone: a hint for staff, never for a box
         "possible_duplicate_of": ({"id": row["duplicate_of"], "number": row["duplicate_of_number"]}
                                   if "duplicate_of_number" in keys and row["duplicate_of_number"] else None),

@@ -14,9 +14,11 @@ else like a missing question and audits the attempt.
 """
 from __future__ import annotations
 
+import json
+
 from ..kernel.errors import ApiError
 from ..kernel.i18n import N_
-from ..storage import duty as duty_db, questions as db
+from ..storage import duty as duty_db, guidance as guidance_db, questions as db
 from ..storage.questions import CallOutcome, Outcome, Referral, Status
 from . import sla
 from .calendar import WorkCalendar
@@ -247,19 +249,30 @@ def answer(store, user, question_id: str, version: int, summary: dict, now: floa
 
 
 def refer(store, user, question_id: str, version: int, to: str, summary: dict, now: float,
-          calendar: WorkCalendar):
-    """Refers the question to legal aid, mediation, a notary or a court; the hand-off is due
-    within one working day. The summary tells the household what happens next."""
+          calendar: WorkCalendar, office_id: str | None = None):
+    """Refers the question to legal aid, mediation, a notary or a court, and to one office of the
+    service points when `office_id` is given; the hand-off is due within one working day. The
+    summary tells the household what happens next; the office's name, address, phone and hours
+    are kept with the question as the household was told them."""
     with store.write():
         row = _load(store, question_id)
         _check_version(row, version)
         _check_claim(row, user, now)
         changes = _ensure_answered_call(store, row, user, now)
+        if office_id is not None:
+            office = guidance_db.service_point(store, office_id)
+            if office is None:
+                # TRANSLATORS: console error, the office chosen for a referral is gone, max 100 chars
+                raise ApiError(422, "unknown_office", N_("This office is no longer in the list. Please choose another."),
+                               field="office")
+            changes["referral_office"] = json.dumps(
+                {k: office[k] for k in ("id", "name", "address", "phone", "hours")}, ensure_ascii=False)
         updated = db.update_claimed(
             store, question_id, user["id"], version, now, **changes, status=Status.REFERRED, referral=to,
             referred_at=now, answered_at=now, answer_zh=summary["zh"], answer_mn=summary["mn"],
             lease_until=None, due_at=calendar.add_working_days(now, sla.HANDOFF_WORKING_DAYS))
-        db.audit(store, now, user["id"], question_id, "refer", Status.CLAIMED, Status.REFERRED, {"to": to})
+        db.audit(store, now, user["id"], question_id, "refer", Status.CLAIMED, Status.REFERRED,
+                 {"to": to, **({"office": office_id} if office_id else {})})
         return updated
 
 

@@ -44,6 +44,8 @@ MIGRATIONS: list[str] = [
         updated_by TEXT
     );
     """,
+    # what each point offers: a JSON list of service kinds (guidance.imports.SERVICE_KINDS)
+    "ALTER TABLE service_points ADD COLUMN services TEXT NOT NULL DEFAULT '[]';",
 ]
 POSTGRES_MIGRATIONS: list[str] = [
     """
@@ -79,6 +81,7 @@ POSTGRES_MIGRATIONS: list[str] = [
         updated_by TEXT
     );
     """,
+    "ALTER TABLE service_points ADD COLUMN services TEXT NOT NULL DEFAULT '[]';",
 ]
 
 KINDS = ("services", "glossary", "guides")
@@ -88,6 +91,13 @@ def set_version(store, kind: str) -> int | None:
     """How often this set was replaced (1 after seeding), or None if it was never filled."""
     row = store.one("SELECT version FROM guidance_sets WHERE kind = ?", (kind,))
     return row["version"] if row else None
+
+
+def seeded_services_without_kinds(store) -> bool:
+    """Whether the service points are still the seed's, filled before points said what they offer."""
+    row = store.one("SELECT updated_by FROM guidance_sets WHERE kind = 'services'")
+    return row is not None and row["updated_by"] == "seed" and store.one(
+        "SELECT 1 AS found FROM service_points WHERE services <> '[]' LIMIT 1") is None
 
 
 def _bump(conn, kind: str, by: str | None) -> None:
@@ -104,9 +114,10 @@ def replace_services(store, points: list[dict], by: str | None = None) -> None:
         conn.execute("DELETE FROM service_points")
         conn.executemany(
             "INSERT INTO service_points (id, position, region, level, name_zh, name_mn, phone, hours_zh, "
-            "hours_mn, address_zh, address_mn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "hours_mn, address_zh, address_mn, services) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(p["id"], i, p["region"], p["level"], p["name"]["zh"], p["name"]["mn"], p["phone"],
-              p["hours"]["zh"], p["hours"]["mn"], p["address"]["zh"], p["address"]["mn"])
+              p["hours"]["zh"], p["hours"]["mn"], p["address"]["zh"], p["address"]["mn"],
+              json.dumps(p.get("services") or []))
              for i, p in enumerate(points)])
         _bump(conn, "services", by)
 
@@ -131,10 +142,20 @@ def services_near(store, region: str | None) -> list[dict]:
                FROM service_points
                WHERE substr(region, 1, 2) = ? OR region = '000000'
                ORDER BY distance, position""", (county, league + "00", league, province + "0000", province, province))
-    return [{"id": r["id"], "name": {"zh": r["name_zh"], "mn": r["name_mn"]}, "level": r["level"],
-             "phone": r["phone"], "hours": {"zh": r["hours_zh"], "mn": r["hours_mn"]},
-             "address": {"zh": r["address_zh"], "mn": r["address_mn"]}, "region": r["region"]}
-            for r in rows]
+    return [_point(r) for r in rows]
+
+
+def _point(r) -> dict:
+    return {"id": r["id"], "name": {"zh": r["name_zh"], "mn": r["name_mn"]}, "level": r["level"],
+            "phone": r["phone"], "hours": {"zh": r["hours_zh"], "mn": r["hours_mn"]},
+            "address": {"zh": r["address_zh"], "mn": r["address_mn"]}, "region": r["region"],
+            "services": json.loads(r["services"])}
+
+
+def service_point(store, point_id: str) -> dict | None:
+    """One service point in the contract's shape, or None."""
+    row = store.one("SELECT * FROM service_points WHERE id = ?", (point_id,))
+    return _point(row) if row is not None else None
 
 
 def replace_glossary(store, terms: list[dict], by: str | None = None) -> None:

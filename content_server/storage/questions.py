@@ -226,6 +226,9 @@ MIGRATIONS = [
     ALTER TABLE questions ADD COLUMN appointment TEXT;
     ALTER TABLE questions ADD COLUMN cancelled_at REAL;
     """,
+    # the office a question is referred to, as the household was told (JSON {"id", "name", "address",
+    # "phone", "hours"}): it stays readable when the editors later replace the service points
+    "ALTER TABLE questions ADD COLUMN referral_office TEXT;",
 ]
 
 # The same schema in PostgreSQL, step for step (tests/test_schema_drift.py compares the two)
@@ -379,6 +382,9 @@ POSTGRES_MIGRATIONS = [
     ALTER TABLE questions ADD COLUMN appointment TEXT;
     ALTER TABLE questions ADD COLUMN cancelled_at DOUBLE PRECISION;
     """,
+    # the office a question is referred to, as the household was told (JSON {"id", "name", "address",
+    # "phone", "hours"}): it stays readable when the editors later replace the service points
+    "ALTER TABLE questions ADD COLUMN referral_office TEXT;",
 ]
 
 # Columns a listing may show: never phone_e164.
@@ -388,7 +394,7 @@ _PUBLIC_COLUMNS = (
     "q.window_end, q.due_at, q.not_before, q.claimed_by, q.lease_until, q.attempts, q.first_attempt_at, "
     "q.answered_at, q.answer_zh, q.answer_mn, q.referral, q.referred_at, q.handed_off_at, q.closed_at, "
     "q.outcome, q.rating, q.rated_at, q.anonymised_at, q.duplicate_of, q.calculation, q.urgent, q.kind, q.service, "
-    "q.preferred_days, q.appointment, q.cancelled_at")
+    "q.preferred_days, q.appointment, q.cancelled_at, q.referral_office")
 # The ticket number of the question a desk row may duplicate (staff only, never a household).
 _DUPLICATE_NUMBER = "(SELECT d.number FROM questions d WHERE d.id = q.duplicate_of) AS duplicate_of_number"
 

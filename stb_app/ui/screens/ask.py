@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from kivy.metrics import dp
-from kivy.properties import ListProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
 from ...i18n import N_, pick, translate
 from ...keys import BACK, DELETE, DIGIT
@@ -63,6 +63,7 @@ class AskScreen(BaseScreen):
     kv_name = "ask"
     steps = STEPS
     step = StringProperty("topic")
+    small_hotline = BooleanProperty(True)  # 12348 at the notice row's end (not while shown large)
     phrases = ListProperty([])
     text = StringProperty("")
     phone = StringProperty("")
@@ -93,6 +94,7 @@ class AskScreen(BaseScreen):
         body.clear_widgets()
         actions.clear_widgets()
         ids.notice.msgid = ""
+        self.small_hotline = True
         ids.entry.texts = None
         ids.entry.msgid = ""
         ids.entry.lang = ""
@@ -315,6 +317,7 @@ class AskScreen(BaseScreen):
         self.ids.entry.texts = words  # the server's own words, in the household's script
         # the hotline in large digits: 12348 when the question was not taken, 110 when it is urgent
         self._hotline.texts = "12348" if refused else "110" if urgent else ""
+        self.small_hotline = not refused  # one 12348 on screen: the large one when refused
         self._hotline.width = dp(420) if refused or urgent else 0
         number = entry.response.get("number", "") if entry is not None and entry.response else ""
         self._number.msgid, self._number.params = (N_("No. {number}"), {"number": number}) if number else ("", {})

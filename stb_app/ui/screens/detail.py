@@ -84,6 +84,11 @@ class DetailScreen(BaseScreen):
             prefs[what] = next_choice(options, current)
         self.on_data()
 
+    def ask_about(self) -> None:
+        """The ask screen with the topic of this video's category chosen (its topic list when none fits)."""
+        item = self.item() or {}
+        self.app.open("ask", topic_id=self.library.topic_for_category(item.get("category")), reset_focus=True)
+
     def play(self, from_start: bool) -> None:
         item = self.item()
         position = 0.0 if from_start else self.library.resume_position(item["id"])

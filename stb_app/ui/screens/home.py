@@ -58,6 +58,9 @@ class HomeScreen(BaseScreen):
         hints = [(colour, name) for colour, (what, name) in COLOUR_KEYS.items() if self._leads_to(what)]
         if hints != self.key_hints:
             self.key_hints = hints
+        # something happened to a question since the household last looked
+        news = len(self.library.questions_seen.changed(self.library.questions))
+        self.ids.questions_badge.texts = str(news) if news else ""  # a count in a red dot, read in either script
         row = self.ids.continue_row
         row.clear_widgets()
         for item in self.library.continue_watching():

@@ -12,6 +12,8 @@ from ...api import Rejected
 from ...i18n import N_, pick, translate
 from ... import glossary_index
 from ...keys import BACK, DIGIT, DOWN, GREEN, LEFT, NEXT, OK, PAGE_ON, PAGING, RIGHT, UP
+from ...question_outcomes import ASK_AGAIN, CALL_HOTLINE, HOTLINE, NEXT_STEPS, SEE_OFFICE, next_steps, \
+    office_lines, outcome_text
 from ..widgets import FocusCard, read_on
 from .base import BaseScreen
 
@@ -124,10 +126,17 @@ class QuestionsScreen(BaseScreen):
                 self.read(fresh)
 
     def on_open(self) -> None:
+        self.library.questions_seen.mark_seen(self.library.questions)  # home's badge clears
         self.app.refresh_questions()  # the status as it is now, not as the last minute's refresh saw it
+
+    def on_refresh(self) -> None:
+        self.on_data()
+        if self.manager is not None and self.manager.current == self.name:
+            self.library.questions_seen.mark_seen(self.library.questions)  # read as it arrives
 
     # -- the answer page: the whole question and answer in large type ---------------------------
     reading = DictProperty({})  # the question on the answer page ({} when closed)
+    next_steps = ListProperty([])  # what the household can do next from the answer page
     _topics: dict = {}
 
     def read(self, question: dict) -> None:
@@ -141,6 +150,15 @@ class QuestionsScreen(BaseScreen):
             if question.get("created_at") else None
         ids.read_window.texts = both(CALLS_BACK, window=lambda lang: callback_window(question, lang)) \
             if callback_window(question, "zh") else None
+        # what happened, in the household's own words, and the next step as cards
+        ids.read_outcome.texts = outcome_text(question)
+        steps = self.next_steps = next_steps(question)
+        office = question.get("office") if SEE_OFFICE in steps else None
+        ids.read_office_step.msgid = NEXT_STEPS[SEE_OFFICE] if office else (
+            NEXT_STEPS[ASK_AGAIN] if ASK_AGAIN in steps else "")
+        ids.read_office.texts = office_lines(office) if office else None
+        ids.read_hotline_step.msgid = NEXT_STEPS[CALL_HOTLINE] if CALL_HOTLINE in steps else ""
+        ids.read_hotline.texts = HOTLINE if CALL_HOTLINE in steps else ""
         # an urgent question still open: the lawyer on duty calls soon; 110 for immediate danger
         ids.read_urgent_text.msgid = URGENT_SENT if question.get("urgent") and question.get("status") in OPEN else ""
         answer = question.get("answer_summary")
@@ -163,6 +181,13 @@ class QuestionsScreen(BaseScreen):
             return False
         self.app.open("glossary", words=list(self.answer_words), reset_focus=True)
         return True
+
+    def ask_again(self) -> None:
+        """The ask screen, on the topic of the question just read."""
+        topic = self.reading.get("topic")
+        known = any(str(t["id"]) == str(topic) for t in self.library.topics)
+        self.close_reader()
+        self.app.open("ask", topic_id=topic if known else None, reset_focus=True)
 
     def close_reader(self) -> None:
         self.reading = {}
@@ -198,6 +223,8 @@ class QuestionsScreen(BaseScreen):
         if self.reading and action.action != DIGIT:
             if action.action in (DOWN, RIGHT, UP, LEFT, *PAGING):
                 read_on(self.ids.read_scroll, action.action in (DOWN, RIGHT, NEXT, PAGE_ON))
+            elif action.action == OK and ASK_AGAIN in self.next_steps:
+                self.ask_again()
             elif action.action in (BACK, OK):
                 self.close_reader()
             else:
