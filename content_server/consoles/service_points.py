@@ -6,7 +6,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from ..guidance.imports import LEVELS, SERVICE_KINDS
-from ..guidance.offices import LEVEL_LABELS, SERVICE_LABELS
+from legaltv_regions.offices import LEVEL_LABELS, SERVICE_LABELS
 from ..kernel.i18n import N_, translate
 from . import console_language, console_page, render
 

@@ -14,7 +14,7 @@ from aiohttp import web
 
 from .. import guidance
 from ..accounts.callers import USER
-from ..guidance.offices import LEVEL_LABELS, SERVICE_LABELS as OFFICE_SERVICE_LABELS
+from legaltv_regions.offices import LEVEL_LABELS, SERVICE_LABELS as OFFICE_SERVICE_LABELS
 from ..kernel.clock import CLOCK
 from ..kernel.i18n import N_, translate
 from ..questions import views, workflow

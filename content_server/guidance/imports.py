@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import re
 
+from legaltv_regions.offices import LEVEL_LABELS, SERVICE_LABELS
+
 from ..kernel import validation
 from ..kernel.errors import ApiError
 from ..kernel.i18n import N_
 
-LEVELS = ("national", "province", "league", "banner", "sumu", "gacha")
-# what a service point offers; labels in guidance/offices.py (server) and stb_app/offices.py (box)
-SERVICE_KINDS = ("legal_aid", "notary", "mediation", "lawyer", "judicial_appraisal", "village_legal_adviser")
+LEVELS = tuple(LEVEL_LABELS)  # a service point's level, widest first
+SERVICE_KINDS = tuple(SERVICE_LABELS)  # what a service point may offer
 MAX_ITEMS = 1000
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _REGION = re.compile(r"^[0-9]{6}$")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from kivy.properties import ObjectProperty, StringProperty
 
+from legaltv_regions.offices import LEVEL_LABELS, SERVICE_LABELS
+
 from ...i18n import N_, pick, translate
-from ...offices import LEVEL_LABELS, SERVICE_LABELS, offering, services_offered
+from ...offices import offering, services_offered
 from ..widgets import FocusCard
 from .base import BaseScreen
 

@@ -1,7 +1,12 @@
-"""What a service point offers and its level, named for people (the keys are guidance.imports')."""
+"""What a service point offers and its level among the places (down to the gacha, the village),
+named for people: one set for the consoles and the TV. The keys are the service points' fields."""
 from __future__ import annotations
 
-from ..kernel.i18n import N_
+
+def N_(message: str) -> str:
+    """Marks a msgid; the reader translates it in its own language."""
+    return message
+
 
 SERVICE_LABELS = {
     # TRANSLATORS: a service an office offers, on the TV's service cards and in the consoles, max 24 chars
