@@ -2,8 +2,7 @@
 // with PATCH), and the list of every notice with its state and a withdraw button.
 "use strict";
 (function () {
-  const csrf = document.querySelector('meta[name="csrf-token"]').content;
-  const lang = document.documentElement.classList.contains("lang-mn") ? "mn" : "zh";
+  const lang = window.legaltvApi.lang;
   const texts = JSON.parse(document.getElementById("notice-texts").textContent);
   const form = document.getElementById("notice-form");
   const tbody = document.querySelector("#notices tbody");
@@ -15,17 +14,8 @@
   const toInstant = (local) => local ? `${local.length === 16 ? local + ":00" : local}+08:00` : null;
   const toLocal = (iso) => iso ? iso.slice(0, 16) : "";
 
-  async function call(method, path, body) {
-    const resp = await fetch(path, {method, credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf},
-      body: body === undefined ? undefined : JSON.stringify(body)});
-    return {ok: resp.ok, body: await resp.json()};
-  }
-
-  function showError(body) {
-    errorBox.textContent = body.field ? `${body.message[lang]} (${body.field})` : body.message[lang];
-    errorBox.dataset.field = body.field || "";
-  }
+  const call = window.legaltvApi.call;
+  const showError = (body) => window.legaltvApi.showError(errorBox, body);
 
   function fill(notice) {
     form.elements.id.value = notice.id || "";

@@ -3,25 +3,14 @@
 // a refusal names the field, e.g. items[3].name.mn, and nothing changes).
 "use strict";
 (function () {
-  const csrf = document.querySelector('meta[name="csrf-token"]').content;
-  const lang = document.documentElement.classList.contains("lang-mn") ? "mn" : "zh";
   const texts = JSON.parse(document.getElementById("point-texts").textContent);
   const form = document.getElementById("point-form");
   const tbody = document.querySelector("#points tbody");
   const status = document.getElementById("status"), errorBox = document.getElementById("error");
   let points = [];
 
-  async function call(method, path, body) {
-    const resp = await fetch(path, {method, credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf},
-      body: body === undefined ? undefined : JSON.stringify(body)});
-    return {ok: resp.ok, body: await resp.json()};
-  }
-
-  function showError(body) {
-    errorBox.textContent = body.field ? `${body.message[lang]} (${body.field})` : body.message[lang];
-    errorBox.dataset.field = body.field || "";
-  }
+  const call = window.legaltvApi.call;
+  const showError = (body) => window.legaltvApi.showError(errorBox, body);
 
   function fill(point, position) {
     form.elements.position.value = position === undefined ? "" : String(position);
