@@ -6,17 +6,16 @@ home. Screenshots in both scripts go to test-artifacts/box-place/."""
 from __future__ import annotations
 
 import json
-import urllib.request
 
 import pytest
 
-from content_server.kernel import auth
 from content_server.kernel.config import DataRoot, Settings
 from content_server.storage import Store, accounts
 
 from . import given
 from .box_ui import launch
-from .conftest import ARTIFACTS, ServerProcess, add_account
+from .conftest import ARTIFACTS, ServerProcess
+from .test_box_notices import editor_token, post_notice
 from .test_box_ui import walk_to
 
 pytestmark = pytest.mark.slow
@@ -36,23 +35,6 @@ def world(tmp_path_factory, box_display):
     yield box, server, root
     box.app.player.close()
     server.stop()
-
-
-def editor_token(root) -> str:
-    store = Store(DataRoot(root / "data").database)
-    try:
-        user_id = add_account(store, "altan", "editor")
-        token, token_hash = auth.new_token("ltv")
-        given.write(store, accounts.add_api_token, user_id, token_hash)
-    finally:
-        store.close()
-    return token
-
-
-def post_notice(server, token: str, notice: dict) -> dict:
-    request = urllib.request.Request(server.url + "/api/v1/notices", data=json.dumps(notice).encode(), method="POST",
-                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-    return json.loads(urllib.request.urlopen(request, timeout=10).read())
 
 
 def region_on_server(root, box) -> str:
