@@ -1,11 +1,13 @@
 """Transcode speed and picture quality: today's ladder settings, the server's, and a hand-written command.
 
-Run by hand:  .venv/bin/python bench/transcode.py [--seconds 30] [--rounds 2] [--skip-4k]
+Run by hand:  .venv/bin/python bench/transcode.py [--seconds 30] [--rounds 2] [--sources camera,phone,pattern]
 
-Makes two sources (generated here; no footage ships with the project):
-  1080p  1920×1080 at 25 frames/s, 16 Mbit/s like a camera: a detailed fractal panned like a
-         hand-held camera, with sensor grain, and a Chinese and a Mongolian sound track;
-  4K     3840×2160 at 30 frames/s, 45 Mbit/s H.264 High like a phone: the same kind of picture.
+Makes up to three sources (generated here; no footage ships with the project):
+  camera   1920×1080 at 25 frames/s, 16 Mbit/s: a detailed fractal panned like a hand-held
+           camera, with sensor grain, and a Chinese and a Mongolian sound track;
+  phone    3840×2160 at 30 frames/s, 45 Mbit/s H.264 High like a phone: the same kind of picture;
+  pattern  the source the first figures were measured on: ffmpeg's moving test pattern at
+           1920×1080, 25 frames/s, under heavy grain, 8 Mbit/s, with a tone and pink noise.
 Then, alternately (other work shares the CPU), for each source, times three ffmpeg runs making
 the same renditions (5 video rungs, stereo and mono audio per language, 6 s HLS segments):
   reference  one hand-written command: every rung scaled from the source, plain `veryfast`;
@@ -64,6 +66,15 @@ def make_source(path: Path, seconds: int, width: int, height: int, fps: int, kbp
         cmd += ["-map", f"{k + 1}:a", f"-metadata:s:a:{k}", f"language={tag}"]
     run(cmd + ["-c:a", "aac", "-b:a", "128k", str(path)])
     still.unlink()
+
+
+def make_pattern_source(path: Path, seconds: int) -> None:
+    run(["ffmpeg", "-f", "lavfi", "-i", f"testsrc2=size=1920x1080:rate=25:duration={seconds},noise=alls=6:allf=t",
+         "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
+         "-f", "lavfi", "-i", f"anoisesrc=color=pink:amplitude=0.2:duration={seconds}",
+         "-map", "0:v", "-map", "1:a", "-map", "2:a", "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "8M",
+         "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k",
+         "-metadata:s:a:0", "language=chi", "-metadata:s:a:1", "language=mon", str(path)])
 
 
 def run(cmd: list[str]) -> None:
@@ -201,16 +212,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--skip-4k", action="store_true")
+    parser.add_argument("--sources", default="camera,phone,pattern",
+                        help="which sources, comma-separated: camera, phone, pattern")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="ltv-bench-transcode-"))
-    sources = [("1080p25, camera-like, two sound tracks", work / "camera.mp4", (1920, 1080, 25, 16000, 2))]
-    if not args.skip_4k:
-        sources.append(("4K 30 frames/s, phone-like, one sound track", work / "phone.mp4", (3840, 2160, 30, 45000, 1)))
+    makers = {
+        "camera": ("1080p25, camera-like, two sound tracks",
+                   lambda path: make_source(path, args.seconds, 1920, 1080, 25, 16000, 2)),
+        "phone": ("4K 30 frames/s, phone-like, one sound track",
+                  lambda path: make_source(path, args.seconds, 3840, 2160, 30, 45000, 1)),
+        "pattern": ("1080p25, test pattern under heavy grain (the first figures' source), two sound tracks",
+                    lambda path: make_pattern_source(path, args.seconds)),
+    }
     try:
-        for title, source, shape in sources:
+        for name in args.sources.split(","):
+            title, make = makers[name]
+            source = work / f"{name}.mp4"
             print(f"making the source: {title} …", flush=True)
-            make_source(source, args.seconds, *shape)
+            make(source)
             runs = {kind: Run() for kind in ("reference", "today", "server")}
             for n in range(args.rounds):
                 for kind, result in runs.items():
