@@ -6,8 +6,10 @@ import urllib.request
 import pytest
 
 import legaltv_regions
+from content_server.kernel.i18n import translate
 
-from .browser import browser, live_server, new_page, screenshot, sign_in  # noqa: F401  (fixtures)
+from .browser import LiveServer, browser, live_server, new_page, screenshot, sign_in  # noqa: F401  (fixtures)
+from .conftest import ServerProcess
 
 
 def describe(server) -> dict:
@@ -49,3 +51,28 @@ def test_an_editor_adds_a_new_lpr_and_calculations_use_it(browser, live_server, 
     lpr = next(f for f in describe(live_server)["figures"] if f["key"] == "lpr_one_year")
     assert (lpr["value"], lpr["applies_from"]) == ("2.5" if language == "zh" else "2.4", day)
     assert [e for e in page.errors if not e.startswith("Failed to load resource")] == []
+
+
+@pytest.mark.slow
+def test_a_save_the_server_never_answers_says_so_in_the_editors_language(browser, tmp_path):  # noqa: F811
+    """The network or the server is gone when the editor presses Save: the page says so plainly,
+    in the page's language, instead of a script error or nothing."""
+    data = tmp_path / "data"
+    data.mkdir()
+    server = LiveServer(ServerProcess(data).start())
+    try:
+        name = server.add_user("editor", "editor")
+        pages = {}
+        for language in ("zh", "mn"):
+            pages[language] = page = new_page(browser)
+            sign_in(page, server, name, language)
+            page.goto(f"{server.url}/console/editor/figures")
+            page.wait_for_selector("#figures tbody tr")
+    finally:
+        server.process.stop()
+    for language, page in pages.items():
+        page.click("#save")
+        page.wait_for_selector("#error:not(:empty)")
+        assert page.text_content("#error") == translate("The server did not answer. Check the network and try again.", language)
+        assert page.get_attribute("#error", "data-field") == ""
+        assert [e for e in page.errors if not e.startswith("Failed to load resource")] == []

@@ -1,22 +1,13 @@
 // Editor console for channels: a thin client of /api/v1/channels (same validation, same errors).
 "use strict";
 (function () {
-  const csrf = document.querySelector('meta[name="csrf-token"]').content;
-  const lang = document.documentElement.classList.contains("lang-mn") ? "mn" : "zh";
+  const {call, lang} = window.legaltvApi;
   const texts = JSON.parse(document.getElementById("channel-texts").textContent);
   const dataNode = document.getElementById("channel-data");
   const doc = dataNode ? JSON.parse(dataNode.textContent) : null;
   const status = document.getElementById("status");
   const errorBox = document.getElementById("error");
   const PREVIEW_ROWS = 300;  // a day of short clips is thousands of rows; the start is what editors check
-
-  async function call(method, url, body) {
-    const resp = await fetch(url, {method, credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf}, body: JSON.stringify(body)});
-    const data = resp.status === 204 ? null : await resp.json();
-    if (!resp.ok) throw data;
-    return data;
-  }
 
   function showError(err) {
     if (!errorBox) { alert(err && err.message ? err.message[lang] : String(err)); return; }

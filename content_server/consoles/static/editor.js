@@ -3,7 +3,6 @@
 "use strict";
 
 (function () {
-  const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const texts = document.getElementById("editor-texts").dataset;
   const lang = document.documentElement.classList.contains("lang-mn") ? "mn" : "zh";
   const POLL_BUSY_MS = 2000, POLL_IDLE_MS = 15000;  // fast only while something converts
@@ -13,23 +12,13 @@
     element.classList.toggle("error", Boolean(isError));
   }
 
-  // The server's bilingual error in the console language, or a generic line.
-  async function errorText(resp) {
-    try {
-      const body = await resp.json();
-      return (body.message && body.message[lang]) || texts.failed;
-    } catch (e) {
-      return texts.failed;
-    }
-  }
-
+  // The API's answer; a refusal becomes an Error carrying its message in the console language.
   async function api(method, url, body) {
-    const headers = {"X-CSRF-Token": csrf};
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    const resp = await fetch(url, {method, headers, credentials: "same-origin",
-                                   body: body === undefined ? undefined : JSON.stringify(body)});
-    if (!resp.ok) throw new Error(await errorText(resp));
-    return resp.status === 204 ? null : resp.json();
+    try {
+      return await window.legaltvApi.call(method, url, body);
+    } catch (err) {
+      throw new Error(err.message[lang]);
+    }
   }
 
   // ---- upload: the consoles' one tus client (static/tus-upload.js) ----

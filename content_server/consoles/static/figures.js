@@ -1,8 +1,6 @@
 // Editor console for the calculators' figures: a table, saved whole through PUT /api/v1/calculators/figures.
 "use strict";
 (function () {
-  const csrf = document.querySelector('meta[name="csrf-token"]').content;
-  const lang = document.documentElement.classList.contains("lang-mn") ? "mn" : "zh";
   const read = (id) => JSON.parse(document.getElementById(id).textContent);
   const figures = read("figures-data"), kinds = read("figure-kinds"), texts = read("figure-texts");
   const tbody = document.querySelector("#figures tbody");
@@ -61,11 +59,11 @@
     status.textContent = "";
     errorBox.textContent = "";
     errorBox.dataset.field = "";
-    const resp = await fetch("/api/v1/calculators/figures", {method: "PUT", credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf}, body: JSON.stringify({items: rows()})});
-    const body = await resp.json();
-    if (resp.ok) { status.textContent = texts.saved; return; }
-    errorBox.textContent = body.field ? `${body.message[lang]} (${body.field})` : body.message[lang];
-    errorBox.dataset.field = body.field || "";
+    try {
+      await window.legaltvApi.call("PUT", "/api/v1/calculators/figures", {items: rows()});
+      status.textContent = texts.saved;
+    } catch (err) {
+      window.legaltvApi.showError(errorBox, err);
+    }
   });
 })();

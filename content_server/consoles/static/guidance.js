@@ -3,20 +3,10 @@
 // beside the field it names. Every Mongolian field shows its text as the TV draws it (vertical).
 "use strict";
 (function () {
-  const csrf = document.querySelector('meta[name="csrf-token"]').content;
-  const lang = document.documentElement.classList.contains("lang-mn") ? "mn" : "zh";
+  const {call, lang} = window.legaltvApi;
   const texts = JSON.parse(document.getElementById("guidance-texts").textContent);
   const categories = JSON.parse(document.getElementById("guidance-categories").textContent);
   const LANGUAGE_NAMES = {zh: "中文", mn: "ᠮᠣᠩᠭᠣᠯ"};
-
-  async function call(method, url, body) {
-    const resp = await fetch(url, {method, credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf},
-      body: body === undefined ? undefined : JSON.stringify(body)});
-    const data = resp.status === 204 ? null : await resp.json().catch(() => null);
-    if (!resp.ok) throw data || {};
-    return data;
-  }
 
   function el(tag, className, text) {
     const node = document.createElement(tag);

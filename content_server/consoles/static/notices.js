@@ -15,7 +15,7 @@
   const toLocal = (iso) => iso ? iso.slice(0, 16) : "";
 
   const call = window.legaltvApi.call;
-  const showError = (body) => window.legaltvApi.showError(errorBox, body);
+  const showError = (err) => window.legaltvApi.showError(errorBox, err);
 
   function fill(notice) {
     form.elements.id.value = notice.id || "";
@@ -38,8 +38,8 @@
   }
 
   async function load() {
-    const {ok, body} = await call("GET", "/api/v1/notices?all=1");
-    if (!ok) return showError(body);
+    let body;
+    try { body = await call("GET", "/api/v1/notices?all=1"); } catch (err) { return showError(err); }
     tbody.replaceChildren();
     for (const notice of body.notices) {
       const row = tbody.insertRow();
@@ -61,8 +61,7 @@
         actions.append(button(texts.edit, () => { fill(notice); form.scrollIntoView(); }),
           button(texts.withdraw, async () => {
             if (!window.confirm(texts.confirm_withdraw)) return;
-            const answer = await call("DELETE", `/api/v1/notices/${notice.id}`);
-            if (!answer.ok) return showError(answer.body);
+            try { await call("DELETE", `/api/v1/notices/${notice.id}`); } catch (err) { return showError(err); }
             await load();
           }));
       }
@@ -81,8 +80,9 @@
       publish_from: toInstant(value("publish_from")), publish_until: toInstant(value("publish_until"))};
     const id = value("id");
     if (!notice.publish_from && !id) delete notice.publish_from;  // from now
-    const answer = id ? await call("PATCH", `/api/v1/notices/${id}`, notice) : await call("POST", "/api/v1/notices", notice);
-    if (!answer.ok) return showError(answer.body);
+    try {
+      await (id ? call("PATCH", `/api/v1/notices/${id}`, notice) : call("POST", "/api/v1/notices", notice));
+    } catch (err) { return showError(err); }
     status.textContent = texts.saved;
     fill({});
     await load();

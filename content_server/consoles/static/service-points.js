@@ -10,7 +10,7 @@
   let points = [];
 
   const call = window.legaltvApi.call;
-  const showError = (body) => window.legaltvApi.showError(errorBox, body);
+  const showError = (err) => window.legaltvApi.showError(errorBox, err);
 
   function fill(point, position) {
     form.elements.position.value = position === undefined ? "" : String(position);
@@ -50,9 +50,7 @@
   }
 
   async function load() {
-    const {ok, body} = await call("GET", "/api/v1/services");
-    if (!ok) return showError(body);
-    points = body;
+    try { points = await call("GET", "/api/v1/services"); } catch (err) { return showError(err); }
     render();
   }
 
@@ -60,9 +58,7 @@
     status.textContent = "";
     errorBox.textContent = "";
     errorBox.dataset.field = "";
-    const answer = await call("PUT", "/api/v1/services", {items});
-    if (!answer.ok) { showError(answer.body); return false; }
-    points = answer.body;
+    try { points = await call("PUT", "/api/v1/services", {items}); } catch (err) { showError(err); return false; }
     status.textContent = texts.saved;
     render();
     return true;
