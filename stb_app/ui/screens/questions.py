@@ -58,6 +58,11 @@ def both(msgid: str, **fill) -> dict:
     return {lang: translate(msgid, lang, **{name: make(lang) for name, make in fill.items()}) for lang in ("zh", "mn")}
 
 
+def still_to_call(question: dict) -> bool:
+    """A lawyer is still to call about this question: it has not ended (answered, passed on, closed)."""
+    return question.get("status") in OPEN
+
+
 def _show_status(label, question: dict) -> None:
     if question.get("urgent") and question.get("status") in OPEN:
         label.texts, label.msgid = None, URGENT_STATUS
@@ -148,8 +153,9 @@ class QuestionsScreen(BaseScreen):
         ids.read_topic.texts = self._topics.get(str(question.get("topic"))) or ""
         ids.read_asked.texts = both(ASKED_ON, date=lambda lang: asked_on(question, lang)) \
             if question.get("created_at") else None
+        # the call's day only while the call is to come: an ended question promises no call
         ids.read_window.texts = both(CALLS_BACK, window=lambda lang: callback_window(question, lang)) \
-            if callback_window(question, "zh") else None
+            if still_to_call(question) and callback_window(question, "zh") else None
         # what happened, in the household's own words, and the next step as cards
         ids.read_outcome.texts = outcome_text(question)
         steps = self.next_steps = next_steps(question)
@@ -163,7 +169,7 @@ class QuestionsScreen(BaseScreen):
         ids.read_urgent_text.msgid = URGENT_SENT if question.get("urgent") and question.get("status") in OPEN else ""
         answer = question.get("answer_summary")
         ids.read_answer.texts = answer or None
-        ids.read_answer.msgid = "" if answer else NO_ANSWER_YET
+        ids.read_answer.msgid = NO_ANSWER_YET if not answer and still_to_call(question) else ""
         self._find_answer_words(answer)
         self.reading = question
         ids.reader.opacity, ids.reader.disabled = 1, False
@@ -211,7 +217,7 @@ class QuestionsScreen(BaseScreen):
         ids.more.msgid = N_("OK reads the whole answer") if question.get("answer_summary") else ""
         # TRANSLATORS: TV app, questions screen, hint under an answered question, max 40 chars
         ids.rate.msgid = N_("Press 1–5 to rate the answer") if question.get("can_rate") else ""
-        if question.get("status") in OPEN and not question.get("urgent") and callback_window(question, "zh"):
+        if still_to_call(question) and not question.get("urgent") and callback_window(question, "zh"):
             # still waiting: the day and hours the lawyer calls
             ids.rate.texts = both(CARD_CALLS_BACK, window=lambda lang: callback_window(question, lang))
         if question.get("rating"):
