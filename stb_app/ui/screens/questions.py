@@ -16,6 +16,7 @@ from ...question_outcomes import ASK_AGAIN, CALL_HOTLINE, HOTLINE, NEXT_STEPS, S
     office_lines, outcome_text
 from ..widgets import FocusCard, read_on
 from .base import BaseScreen
+from .complain import complaint_about, complaint_words, ended_questions
 
 STATUS = {
     # TRANSLATORS: TV app, questions screen, state of a question, max 28 chars
@@ -107,8 +108,7 @@ class QuestionsScreen(BaseScreen):
     answer_words: list = []                # the glossary ids that answer uses
 
     def on_data(self) -> None:
-        from .complain import ended_questions
-        self.can_complain = bool(ended_questions(self.library.questions))
+        self.can_complain = bool(ended_questions(self.library.questions, self.library.complaints))
         grid = self.ids.questions
         grid.clear_widgets()
         topics = self._topics = {str(t["id"]): t["title"] for t in self.library.topics}
@@ -158,6 +158,8 @@ class QuestionsScreen(BaseScreen):
             if still_to_call(question) and callback_window(question, "zh") else None
         # what happened, in the household's own words, and the next step as cards
         ids.read_outcome.texts = outcome_text(question)
+        # a complaint about it: sent to the supervisors, or saved on the box until it is
+        ids.read_complaint.msgid = complaint_words(complaint_about(self.library.complaints, question.get("id")))
         steps = self.next_steps = next_steps(question)
         office = question.get("office") if SEE_OFFICE in steps else None
         ids.read_office_step.msgid = NEXT_STEPS[SEE_OFFICE] if office else (
@@ -212,6 +214,7 @@ class QuestionsScreen(BaseScreen):
         ids.number.params = {"number": question.get("number") or ""}
         _show_status(ids.status, question)
         ids.topic.texts = topics.get(str(question.get("topic"))) or ""
+        ids.complaint.msgid = complaint_words(complaint_about(self.library.complaints, question.get("id")), on_card=True)
         ids.answer.texts = question.get("answer_summary") or None
         # TRANSLATORS: TV app, questions screen, hint under an answer, max 30 chars
         ids.more.msgid = N_("OK reads the whole answer") if question.get("answer_summary") else ""
