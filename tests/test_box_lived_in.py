@@ -413,6 +413,7 @@ def test_ok_on_an_answered_question_opens_the_whole_answer_large_and_down_reads_
     card = box.focused_card()
     assert not card.ids.answer.shown_whole                      # the card has room for the beginning only
     assert card.ids.more.shown_whole and card.ids.rate.shown_whole  # and says in full how to read it all
+    assert card.ids.rate.shown_text == translate("Press 1–5 to rate the answer", lang)  # no call promised
     assert translate("OK reads the whole answer", lang) in box.texts()
     shot(box, f"questions-long-answer-{lang}")
     # when OK is pressed on the card, then the answer page shows
