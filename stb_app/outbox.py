@@ -78,6 +78,10 @@ class Outbox:
     def entry(self, key: str) -> Entry | None:
         return next(iter(self._entries("key = ?", (key,))), None)
 
+    def entries(self) -> list[Entry]:
+        """Everything the outbox holds, sent, refused or waiting, oldest first."""
+        return self._entries("1 = 1")
+
     def waiting(self) -> list[Entry]:
         """Questions not yet acknowledged by the server (shown as "waiting to send")."""
         return self._entries("state = ?", (WAITING,))

@@ -119,6 +119,28 @@ async def test_a_request_is_taken_in_exactly_once_and_never_merged_into_a_questi
     assert kinds == ["question", "request"]
 
 
+async def test_a_request_asked_for_again_keeps_every_day_still_ahead_for_staff(client, make_account):
+    app = client.server.app
+    app[CLOCK].fixed = at(MONDAY)
+    household = await register(client)
+    first = await (await send(client, household, notary_request(days=["2026-12-07", "2026-12-09"]))).json()
+    # the next morning the household asks again, for other days: one request, with the days of both
+    # that are still ahead (Monday has passed), up to the last day of the new fortnight
+    app[CLOCK].fixed = at("2026-12-08 09:00")
+    resp = await send(client, household, notary_request(days=["2026-12-21", "2026-12-12", "2026-12-09"]))
+    assert resp.status == 200 and (await resp.json())["merged"] is True and (await resp.json())["id"] == first["id"]
+    clerk = make_account("saruul", "staff", "mn")
+    days = ["2026-12-09", "2026-12-12", "2026-12-21"]
+    listed = await (await client.get("/api/v1/desk/queue?kind=request", headers=clerk)).json()
+    assert [(i["id"], i["preferred_days"]) for i in listed["items"]] == [(first["id"], days)]
+    assert [i["preferred_days"] for i in await mine(client, household)] == [days]
+    # every day of the fortnight asked for: never more days than a request may carry
+    fortnight = [(date(2026, 12, 8) + timedelta(days=n)).isoformat() for n in range(requests.DAYS_AHEAD)]
+    assert (await send(client, household, notary_request(days=fortnight))).status == 200
+    detail = await (await client.get(f"/api/v1/desk/questions/{first['id']}", headers=clerk)).json()
+    assert detail["preferred_days"] == fortnight
+
+
 async def test_a_refused_request_tells_the_household_why_in_its_language(client, make_account):
     client.server.app[CLOCK].fixed = at(MONDAY)
     household = await register(client)

@@ -16,6 +16,7 @@ from stb_app import appointments
 
 from .box_ui import launch
 from .conftest import ARTIFACTS, PASSWORD, ServerProcess
+from .test_box_notices import CLINIC, FLOOD, editor_token, post_notice, refreshed
 from .test_box_ui import home, walk_to
 from .test_box_urgent import snake_to
 
@@ -133,13 +134,29 @@ def test_a_household_books_a_notary_appointment_is_reminded_the_day_before_and_c
     home(box)
     reminder = appointments.reminder(box.app.library.questions, first - timedelta(days=1))["text"]
     assert not texts_with(box, reminder["zh"], "zh")
+    # that day a flood warning and a clinic's banner arrive too: the warning takes the whole screen
+    # first; then home shows the notices and, after them, the reminder, each whole and reachable
+    editor = editor_token(server.data.parent)
+    flood, clinic = post_notice(server, editor, FLOOD), post_notice(server, editor, CLINIC)
     day_before = datetime.combine(first - timedelta(days=1), time(19, 0), appointments.CHINA).timestamp()
     box.app.wall_clock = lambda: day_before
-    box.app.go_home()
-    both_scripts(box, "home-appointment-reminder", lambda lang: texts_with(box, reminder[lang], lang))
+    refreshed(box)
+    box.until(lambda: box.screen == "urgent", what="the urgent notice before anything else")
+    box.go("ok", screen="home")
+    ids = box.app.sm.current_screen.ids
+    both_scripts(box, "home-appointment-reminder", lambda lang: texts_with(box, reminder[lang], lang)
+                 and ids.banner_text.shown_text == CLINIC["title"][lang] and ids.banner_text.shown_whole
+                 and ids.reminder_text.shown_whole)
+    assert ids.banner_card.right <= ids.reminder_card.x                # the notices first, in either script
+    walk_to(box, "banner", "up")                                    # the notices: the warning is there
+    box.go("ok", screen="notices")
+    box.until(lambda: (box.focus or "").startswith("notice:"), what="the notices")
+    assert {c.focus_key for c in box.app.sm.current_screen.ids.list.children} == {
+        f"notice:{flood['id']}", f"notice:{clinic['id']}"}
+    box.go("back", screen="home")
 
     # OK on the reminder opens My appointments; the household cancels (OK twice) through the outbox
-    walk_to(box, "banner", "up")
+    walk_to(box, "reminder", "up", "right")
     box.go("ok", screen="appointments")
     snake_to(box, f"cancel:{sent['id']}")
     box.press("ok")

@@ -189,8 +189,30 @@ def desk(server, token: str, path: str, body: dict | None = None):
         return refused.code, json.loads(refused.read())
 
 
+def assert_the_complaint_shows(box, question_id: str, on_card: str, on_page: str, name: str) -> None:
+    """The question's card and its page say what became of the complaint, in both scripts; the
+    complaint card of My questions is gone (one complaint a question). Leaves the page closed in Chinese."""
+    screen = box.app.sm.current_screen
+    key = f"question:{question_id}"
+    for lang in ("mn", "zh"):
+        if box.app.lang != lang:
+            box.press("menu")
+        walk_to(box, key, "down", "left", "right")
+        card = box.focused_card()
+        box.until(lambda: card.ids.complaint.shown_text == translate(on_card, lang) and card.ids.complaint.shown_whole,
+                  what=f"the card's {name} complaint in {lang}")
+        assert not screen.can_complain and screen.ids.complain.disabled
+        box.screenshot(SHOTS, f"questions-complaint-{name}-{lang}")
+        box.press("ok")
+        box.until(lambda: screen.ids.read_complaint.shown_text == translate(on_page, lang)
+                  and screen.ids.read_complaint.shown_whole, what=f"the page's {name} complaint in {lang}")
+        box.screenshot(SHOTS, f"answer-complaint-{name}-{lang}")
+        box.press("back")
+        box.until(lambda: not screen.reading, what="the list again")
+
+
 def test_a_complaint_sent_with_the_remote_reaches_supervisors_not_the_lawyer_concerned(world):
-    from stb_app.ui.screens.complain import SENT_WORDS, WHY
+    from stb_app.ui.screens.complain import CARD_SAVED, CARD_SENT, SAVED_WORDS, SENT_WORDS, WHY
     box, server = world
     root = server.data.parent
     lawyer, supervisor = desk_token(root, "bayar", "staff"), desk_token(root, "odgerel", "supervisor")
@@ -240,12 +262,18 @@ def test_a_complaint_sent_with_the_remote_reaches_supervisors_not_the_lawyer_con
     box.until(lambda: screen.ids.prompt.shown_lang == "mn" and screen.ids.prompt.shown_text, what="Mongolian")
     box.screenshot(SHOTS, "complain-reason-mn")
     walk_to(box, "reason:impolite", "right")                          # one row of four in Mongolian
+    server.kill()                                                    # the network is down as it is sent
     box.press("ok")
-    box.until(lambda: screen.ids.prompt.shown_text == translate(SENT_WORDS, "mn"), timeout=20, what="sent")
-    box.screenshot(SHOTS, "complain-sent-mn")
-    box.press("menu")
-    box.until(lambda: screen.ids.prompt.shown_text == translate(SENT_WORDS, "zh"), what="sent, in Chinese")
-    box.screenshot(SHOTS, "complain-sent-zh")
+    box.until(lambda: screen.ids.prompt.shown_text == translate(SAVED_WORDS, "mn"), timeout=20, what="saved")
+    # My questions says so on the question's card and page, and offers no second complaint on it
+    box.go("ok", screen="questions")
+    assert_the_complaint_shows(box, claimed["id"], CARD_SAVED, SAVED_WORDS, "saved")
+    # the network returns: the complaint goes, and the card and page say it was sent
+    server.start()
+    box.app.library.retry_now()
+    box.app.flush_outbox()
+    box.until(lambda: not box.app.library.complaints.waiting(), timeout=30, what="the complaint sent")
+    assert_the_complaint_shows(box, claimed["id"], CARD_SENT, SENT_WORDS, "sent")
 
     status, listed = desk(server, supervisor, "/api/v1/desk/complaints")
     assert status == 200
@@ -254,4 +282,3 @@ def test_a_complaint_sent_with_the_remote_reaches_supervisors_not_the_lawyer_con
     assert desk(server, lawyer, "/api/v1/desk/complaints")[0] == 403          # the lawyer concerned: not theirs
     status, detail = desk(server, lawyer, url)
     assert status == 200 and "impolite" not in json.dumps(detail)
-    box.go("ok", screen="questions")                                  # back to My questions

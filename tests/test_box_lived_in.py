@@ -383,6 +383,18 @@ def answered(world):
     return next(q for q in call(server, "/api/v1/questions", token) if q["id"] == newest["id"])
 
 
+def assert_the_page_has_no_gap_where_a_hidden_part_stood(page, lang: str) -> None:
+    """The parts the page shows follow one another at its spacing: a part with nothing to say (the
+    call's day once the question ended, an urgency it does not have) leaves no doubled gap."""
+    if lang == "mn":  # columns left to right
+        shown = sorted((w for w in page.children if w.width > 0), key=lambda w: w.x)
+        gaps = [b.x - (a.x + a.width) for a, b in zip(shown, shown[1:])]
+    else:  # lines top to bottom
+        shown = sorted((w for w in page.children if w.height > 0), key=lambda w: -w.top)
+        gaps = [a.y - b.top for a, b in zip(shown, shown[1:])]
+    assert len(shown) >= 5 and all(abs(gap - page.spacing) < 1 for gap in gaps), (gaps, page.spacing)
+
+
 def answer_page_label(box):
     return box.app.sm.current_screen.ids.read_answer
 
@@ -401,6 +413,7 @@ def test_ok_on_an_answered_question_opens_the_whole_answer_large_and_down_reads_
     card = box.focused_card()
     assert not card.ids.answer.shown_whole                      # the card has room for the beginning only
     assert card.ids.more.shown_whole and card.ids.rate.shown_whole  # and says in full how to read it all
+    assert card.ids.rate.shown_text == translate("Press 1–5 to rate the answer", lang)  # no call promised
     assert translate("OK reads the whole answer", lang) in box.texts()
     shot(box, f"questions-long-answer-{lang}")
     # when OK is pressed on the card, then the answer page shows
@@ -415,8 +428,10 @@ def test_ok_on_an_answered_question_opens_the_whole_answer_large_and_down_reads_
     assert page.read_answer.font_size > card.ids.answer.font_size
     asked = page.read_asked.shown_text
     assert str(int(answered["created_at"][8:10])) in asked and answered["created_at"][11:16] in asked
-    window = page.read_window.shown_text
-    assert answered["callback_from"][11:16] in window and answered["callback_until"][11:16] in window
+    # an answered question promises no call: no callback day, and no room kept for one
+    assert not page.read_window.shown_text and not page.read_window.width * page.read_window.height
+    assert translate("No answer yet. The lawyer will call you.", lang) not in texts
+    assert_the_page_has_no_gap_where_a_hidden_part_stood(page.reader, lang)
     label = answer_page_label(box)
     assert label.shown_text == LONG_ANSWER[lang] and label.shown_whole
     if lang == "mn":

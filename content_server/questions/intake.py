@@ -9,7 +9,8 @@ service). Replies:
 - 200 with the same object: the same Idempotency-Key and the same body again (a replay);
 - 200 `{"id", "number", "status", "merged": true, ...}`: the same box asked about the same topic
   for the same phone within 24 h while that question is still open; the new words are attached to
-  it and the box gets that question's id and ticket number (nobody will call twice). A merge only
+  it (a request's new preferred days join its earlier ones still ahead) and the box gets that
+  question's id and ticket number (nobody will call twice). A merge only
   ever joins questions of the same box: another box with the same phone gets its own question, and
   staff see "possible duplicate of <number>" on it. No reply depends on another box's data;
 - 422 for the same key with another body; 429 when the box already has 3 open questions, or sends
@@ -240,6 +241,9 @@ def submit(store, device, key: str, body: dict, now: float, calendar: WorkCalend
             if question.urgent and not duplicate["urgent"]:  # the added words make it urgent
                 db.make_urgent(store, duplicate["id"], now, now + sla.URGENT_FIRST_CALL_SECONDS)
             full = db.question(store, duplicate["id"])
+            if question.kind == Kind.REQUEST:  # the days asked for now join the earlier ones
+                db.set_preferred_days(store, full["id"], requests.merged_days(
+                    json.loads(full["preferred_days"]), question.preferred_days, now))
             reply = {"id": full["id"], "number": full["number"], "status": full["status"], "merged": True,
                      "callback_from": _iso(full["window_start"], calendar),
                      "callback_until": _iso(full["window_end"], calendar), "urgent": bool(full["urgent"])}

@@ -61,6 +61,15 @@ def preferred_days(body: dict, now: float) -> list[str]:
     return [d.isoformat() for d in sorted(days)]
 
 
+def merged_days(earlier: list[str], added, now: float) -> list[str]:
+    """The days of a request asked for again while the first is open: the earlier days still ahead
+    and the new ones, in order, each once. Both lie in the DAYS_AHEAD days from today, so staff
+    see every day the household can still come, and never more than a request may carry."""
+    today = datetime.fromtimestamp(now, CHINA).date()
+    ahead = {day for day in earlier if today <= date.fromisoformat(day) < today + timedelta(days=DAYS_AHEAD)}
+    return sorted(ahead | set(added))[:DAYS_AHEAD]
+
+
 def read_request(store, body: dict, now: float) -> dict:
     """The request's own fields: {"topic", "service", "preferred_days"} (phone, language and text
     are read as for any question)."""

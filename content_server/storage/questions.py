@@ -636,6 +636,13 @@ def cancel_request(store, question_id: str, device_id: str, now: float):
         return row
 
 
+def set_preferred_days(store, question_id: str, days: list[str]) -> None:
+    """A request's preferred days after the household asked again (the version stays, as for added
+    words: a clerk arranging the slot is not failed by it)."""
+    with store.write() as conn:
+        conn.execute("UPDATE questions SET preferred_days = ? WHERE id = ?", (json.dumps(days), question_id))
+
+
 def touch(store, question_id: str, now: float) -> None:
     """Records activity on a question (a merged submission). The version stays: added words do
     not invalidate what a lawyer is writing, so they must not fail the answer with a conflict."""

@@ -249,6 +249,31 @@ class KeyHints(BoxLayout):
             self.add_widget(KeyHint(key=key, msgid=msgid))
 
 
+class Parts(BoxLayout):
+    """A BoxLayout whose parts with nothing to show (no size along it, none hinted) take no room at
+    all, not even the spacing beside them: a line hidden leaves no doubled gap where it stood."""
+
+    def do_layout(self, *largs):
+        along = 0 if self.orientation == "horizontal" else 1
+        shown = [c for c in self.children if c.size_hint[along] is not None or c.size[along] > 0]
+        if not shown:
+            left, top, right, bottom = self.padding
+            self.minimum_size = left + right, top + bottom
+            return
+        for i, x, y, w, h in self._iterate_layout([(c.size, c.size_hint, c.pos_hint, c.size_hint_min,
+                                                    c.size_hint_max) for c in shown]):
+            part = shown[i]
+            part.pos = x, y
+            hint_w, hint_h = part.size_hint
+            if hint_w is None:
+                if hint_h is not None:
+                    part.height = h
+            elif hint_h is None:
+                part.width = w
+            else:
+                part.size = w, h
+
+
 class ReadingPage(BoxLayout):
     """A card's text whole, in large type, over its screen (OK on a guide step or a service point):
     ↓ reads on (Chinese runs down the page, Mongolian columns to the right); Back or OK returns to

@@ -7,7 +7,7 @@ from kivy.properties import ObjectProperty, StringProperty
 
 from ...i18n import N_, translate
 from ...keys import BACK
-from ...outbox import REJECTED, SENT
+from ...outbox import REJECTED, SENT, Entry, Outbox
 from ..widgets import FocusCard
 from .base import BaseScreen
 
@@ -32,9 +32,33 @@ SENT_WORDS = N_("Your complaint was sent to the supervisors of 12348. They will 
 SAVED_WORDS = N_("Your complaint is saved on the TV box. It is sent as soon as the box is online.")
 
 
-def ended_questions(questions: list) -> list:
-    """The household's questions it may complain about, newest first."""
-    return sorted((q for q in questions or [] if q.get("status") in ENDED),
+# TRANSLATORS: TV app, My questions, on a question's card: the household complained about it, max 16 chars
+CARD_SENT = N_("Complaint sent")
+# TRANSLATORS: TV app, My questions, on a question's card: a complaint about it waits on the box to be sent, max 24 chars
+CARD_SAVED = N_("Complaint waiting to send")
+
+
+def complaint_about(complaints: Outbox, question_id) -> Entry | None:
+    """The complaint the box keeps about a question, sent or still to send (one the server
+    refused does not count: the household may complain again)."""
+    return next((entry for entry in reversed(complaints.entries())
+                 if entry.body.get("question_id") == question_id and entry.state != REJECTED), None)
+
+
+def complaint_words(entry: Entry | None, on_card: bool = False) -> str:
+    """What the household reads of its complaint: sent, or saved on the box until it is."""
+    if entry is None:
+        return ""
+    if entry.state == SENT:
+        return CARD_SENT if on_card else SENT_WORDS
+    return CARD_SAVED if on_card else SAVED_WORDS
+
+
+def ended_questions(questions: list, complaints: Outbox | None = None) -> list:
+    """The household's questions it may complain about, newest first: ended, and not yet
+    complained about from this box (one complaint a question)."""
+    return sorted((q for q in questions or [] if q.get("status") in ENDED
+                   and (complaints is None or complaint_about(complaints, q["id"]) is None)),
                   key=lambda q: str(q.get("created_at")), reverse=True)
 
 
@@ -52,7 +76,8 @@ class ComplainScreen(BaseScreen):
     def on_open(self) -> None:
         self.question, self.key = None, ""
         wanted = self.params.get("question_id")
-        self.question = next((q for q in ended_questions(self.library.questions) if q["id"] == wanted), None)
+        self.question = next((q for q in ended_questions(self.library.questions, self.library.complaints)
+                              if q["id"] == wanted), None)
         self.step = "reason" if self.question else "question"
         self.on_data()
         self.app.navigator.memory.forget(self.name)
@@ -64,7 +89,7 @@ class ComplainScreen(BaseScreen):
         if self.step == "question":
             ids.prompt.msgid = WHICH
             topics = {str(t["id"]): t["title"] for t in self.library.topics}
-            for question in ended_questions(self.library.questions):
+            for question in ended_questions(self.library.questions, self.library.complaints):
                 title = topics.get(str(question.get("topic"))) or {}
                 card = ChoiceCard(focus_key=f"question:{question['id']}", texts={
                     lang: f"{translate(N_('No. {number}'), lang, number=question['number'])}  {title.get(lang, '')}"

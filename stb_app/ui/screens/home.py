@@ -2,7 +2,7 @@
 continue watching."""
 from __future__ import annotations
 
-from kivy.properties import BooleanProperty, ListProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty
 
 import legaltv_regions
 
@@ -26,7 +26,7 @@ class HomeScreen(BaseScreen):
     continuing = BooleanProperty(False)  # there are started videos to show in a row
     key_hints = ListProperty([])      # the colour keys and what they open, hinted beside the title
     bannered = BooleanProperty(False)  # the notices row shows: current banners, or a way to past notices
-    banner_opens = StringProperty("notices")  # where OK on the notices row leads (an appointment's reminder: there)
+    reminding = BooleanProperty(False)  # an appointment is tomorrow: its reminder shows after the notices
     popular = BooleanProperty(False)  # the league's most finished videos show in a row below the first page
 
     def on_data(self) -> None:
@@ -36,12 +36,11 @@ class HomeScreen(BaseScreen):
         # TRANSLATORS: TV app, home screen, the notices row when no banner is current: opens past notices, max 30 chars
         self.ids.banner_text.msgid = "" if current else N_("Past notices")
         self.bannered = bool(current or self.library.notice_memory.past())
-        # the day before an appointment, its reminder takes the notices row; OK opens My appointments
+        # the day before an appointment, its reminder stands after the notices (an urgent notice
+        # still takes the whole screen first); OK on it opens My appointments
         tomorrow = appointments.reminder(self.library.questions, self.app.today())
-        if tomorrow is not None:
-            self.ids.banner_text.texts, self.ids.banner_text.msgid = tomorrow["text"], ""
-        self.banner_opens = "appointments" if tomorrow is not None else "notices"
-        self.bannered = self.bannered or tomorrow is not None
+        self.ids.reminder_text.texts = tomorrow["text"] if tomorrow is not None else None
+        self.reminding = tomorrow is not None
         now, upcoming = self.library.channel_now_next()
         self.ids.now_title.texts = now["title"] if now else None
         # TRANSLATORS: TV app, home screen, channel tile when nothing is on air, max 40 chars

@@ -16,6 +16,7 @@ from ...question_outcomes import ASK_AGAIN, CALL_HOTLINE, HOTLINE, NEXT_STEPS, S
     office_lines, outcome_text
 from ..widgets import FocusCard, read_on
 from .base import BaseScreen
+from .complain import complaint_about, complaint_words, ended_questions
 
 STATUS = {
     # TRANSLATORS: TV app, questions screen, state of a question, max 28 chars
@@ -56,6 +57,11 @@ NO_ANSWER_YET = N_("No answer yet. The lawyer will call you.")
 def both(msgid: str, **fill) -> dict:
     """`msgid` in both scripts, each placeholder filled by `fill[name](lang)`: a bilingual text."""
     return {lang: translate(msgid, lang, **{name: make(lang) for name, make in fill.items()}) for lang in ("zh", "mn")}
+
+
+def still_to_call(question: dict) -> bool:
+    """A lawyer is still to call about this question: it has not ended (answered, passed on, closed)."""
+    return question.get("status") in OPEN
 
 
 def _show_status(label, question: dict) -> None:
@@ -102,8 +108,7 @@ class QuestionsScreen(BaseScreen):
     answer_words: list = []                # the glossary ids that answer uses
 
     def on_data(self) -> None:
-        from .complain import ended_questions
-        self.can_complain = bool(ended_questions(self.library.questions))
+        self.can_complain = bool(ended_questions(self.library.questions, self.library.complaints))
         grid = self.ids.questions
         grid.clear_widgets()
         topics = self._topics = {str(t["id"]): t["title"] for t in self.library.topics}
@@ -148,10 +153,13 @@ class QuestionsScreen(BaseScreen):
         ids.read_topic.texts = self._topics.get(str(question.get("topic"))) or ""
         ids.read_asked.texts = both(ASKED_ON, date=lambda lang: asked_on(question, lang)) \
             if question.get("created_at") else None
+        # the call's day only while the call is to come: an ended question promises no call
         ids.read_window.texts = both(CALLS_BACK, window=lambda lang: callback_window(question, lang)) \
-            if callback_window(question, "zh") else None
+            if still_to_call(question) and callback_window(question, "zh") else None
         # what happened, in the household's own words, and the next step as cards
         ids.read_outcome.texts = outcome_text(question)
+        # a complaint about it: sent to the supervisors, or saved on the box until it is
+        ids.read_complaint.msgid = complaint_words(complaint_about(self.library.complaints, question.get("id")))
         steps = self.next_steps = next_steps(question)
         office = question.get("office") if SEE_OFFICE in steps else None
         ids.read_office_step.msgid = NEXT_STEPS[SEE_OFFICE] if office else (
@@ -163,7 +171,7 @@ class QuestionsScreen(BaseScreen):
         ids.read_urgent_text.msgid = URGENT_SENT if question.get("urgent") and question.get("status") in OPEN else ""
         answer = question.get("answer_summary")
         ids.read_answer.texts = answer or None
-        ids.read_answer.msgid = "" if answer else NO_ANSWER_YET
+        ids.read_answer.msgid = NO_ANSWER_YET if not answer and still_to_call(question) else ""
         self._find_answer_words(answer)
         self.reading = question
         ids.reader.opacity, ids.reader.disabled = 1, False
@@ -206,12 +214,13 @@ class QuestionsScreen(BaseScreen):
         ids.number.params = {"number": question.get("number") or ""}
         _show_status(ids.status, question)
         ids.topic.texts = topics.get(str(question.get("topic"))) or ""
+        ids.complaint.msgid = complaint_words(complaint_about(self.library.complaints, question.get("id")), on_card=True)
         ids.answer.texts = question.get("answer_summary") or None
         # TRANSLATORS: TV app, questions screen, hint under an answer, max 30 chars
         ids.more.msgid = N_("OK reads the whole answer") if question.get("answer_summary") else ""
         # TRANSLATORS: TV app, questions screen, hint under an answered question, max 40 chars
         ids.rate.msgid = N_("Press 1–5 to rate the answer") if question.get("can_rate") else ""
-        if question.get("status") in OPEN and not question.get("urgent") and callback_window(question, "zh"):
+        if still_to_call(question) and not question.get("urgent") and callback_window(question, "zh"):
             # still waiting: the day and hours the lawyer calls
             ids.rate.texts = both(CARD_CALLS_BACK, window=lambda lang: callback_window(question, lang))
         if question.get("rating"):
