@@ -103,6 +103,49 @@ async def test_a_notary_appointment_is_requested_confirmed_seen_and_cancelled(cl
     assert [a["action"] for a in detail["audit"]].count("cancel") == 1
 
 
+async def test_what_an_editor_says_to_bring_prefills_the_confirmation(client, make_account):
+    app = client.server.app
+    app[CLOCK].fixed = at(MONDAY)
+    editor, clerk = make_account("naran", "editor"), make_account("saruul", "staff", "mn")
+    # given the editor's wages guide asks for the labour contract too (the seed's list kept first)
+    guides = guidance.seed_data("guides")
+    wages = next(g for g in guides if g["topic"] == "wages")
+    contract = {"zh": "劳动合同", "mn": "ᠬᠥᠳᠡᠯᠮᠦᠷᠢ\u202fᠶᠢᠨ ᠭᠡᠷ\u180eᠡ"}
+    wages["documents"] = [*wages["documents"], contract]
+    resp = await client.put("/api/v1/guides", json={"items": guides}, headers=editor)
+    assert resp.status == 200, await resp.text()
+    listed = next(g for g in await (await client.get("/api/v1/guides")).json() if g["topic"] == "wages")
+    assert listed["documents"][-1] == contract
+    # when a household asks for legal aid with its wages and a clerk opens it to confirm a slot
+    body = notary_request(topic="wages", service="legal_aid")
+    sent = await (await send(client, await register(client), body)).json()
+    await claim(client, clerk, sent["id"])
+    page = await (await client.get(f"/console/staff/questions/{sent['id']}", headers=clerk)).text()
+    # then what to bring is prefilled from the editor's list, in both scripts
+    bring_zh = re.search(r'name="bring_zh"[^>]*>([^<]*)<', page).group(1)
+    bring_mn = re.search(r'name="bring_mn"[^>]*>([^<]*)<', page).group(1)
+    assert bring_zh.startswith(wages["documents"][0]["zh"]) and bring_zh.endswith("、劳动合同")
+    assert bring_mn.endswith(contract["mn"])
+
+
+@pytest.mark.parametrize("documents,field", [
+    ("身份证", "items[0].documents"),
+    ([{"zh": "身份证", "mn": "ᠪᠡᠶ᠎ᠡ\u202fᠶᠢᠨ ᠦᠨᠡᠮᠯᠡᠯ"}, {"zh": "户口本", "mn": "hukouben"}], "items[0].documents[1].mn"),
+    ([{"zh": "身份证"}], "items[0].documents[0].mn"),
+    ([{"zh": "证" * 61, "mn": "ᠪᠡᠶ᠎ᠡ"}], "items[0].documents[0].zh"),
+    ([{"zh": "身份证", "mn": "ᠪᠡᠶ᠎ᠡ"}] * 9, "items[0].documents"),
+])
+async def test_a_guide_import_with_bad_documents_is_refused_naming_the_field(client, make_account, documents, field):
+    editor = make_account("naran", "editor")
+    before = await (await client.get("/api/v1/guides")).json()
+    guide = dict(guidance.seed_data("guides")[0], documents=documents)
+    resp = await client.put("/api/v1/guides", json={"items": [guide]}, headers=editor)
+    error = await resp.json()
+    assert resp.status == 422 and error["field"] == field
+    assert error["message"]["zh"] and MONGOLIAN.search(error["message"]["mn"])
+    assert await (await client.get("/api/v1/guides")).json() == before
+
+
 async def test_a_request_is_taken_in_exactly_once_and_never_merged_into_a_question(client, make_account):
     client.server.app[CLOCK].fixed = at(MONDAY)
     household = await register(client)
