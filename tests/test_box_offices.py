@@ -104,6 +104,7 @@ def test_a_referral_names_the_office_and_the_badge_comes_and_goes(world):
     box.until(lambda: badge(box) == "1", what="the badge on My questions")
     box.screenshot(SHOTS, "home-badge-zh")
 
+    walk_to(box, "ask", "up", "right")                               # the first row's end, above My questions
     walk_to(box, "questions", "down", "right")
     box.go("ok", screen="questions")
     box.until(lambda: not box.app.library.questions_seen.changed(box.app.library.questions), what="seen")
@@ -139,6 +140,7 @@ def test_a_wrong_number_says_so_and_ok_asks_again_on_the_same_topic(world):
     box.app.refresh_questions()
     box.until(lambda: badge(box) == "1", what="the badge in Mongolian")
     box.screenshot(SHOTS, "home-badge-mn")
+    walk_to(box, "ask", "up", "right")                               # the first row's end, above My questions
     walk_to(box, "questions", "down", "right")
     box.go("ok", screen="questions")
     walk_to(box, f"question:{question_id}", "up", "down", "left")
