@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given as example, settings as hypothesis_settings, strategies as st
 
 from content_server.kernel.clock import CLOCK
+from content_server.storage import STORE
 from content_server.kernel.errors import ApiError
 from content_server import guidance
 from content_server.kernel import auth
@@ -144,6 +145,53 @@ async def test_a_guide_import_with_bad_documents_is_refused_naming_the_field(cli
     assert resp.status == 422 and error["field"] == field
     assert error["message"]["zh"] and MONGOLIAN.search(error["message"]["mn"])
     assert await (await client.get("/api/v1/guides")).json() == before
+
+
+async def test_requests_reach_the_clerks_who_handle_their_service(client, make_account):
+    app = client.server.app
+    app[CLOCK].fixed = at(MONDAY)
+    admin = make_account("admin", "admin")
+    notary_clerk, aid_clerk = make_account("saruul", "staff", "mn"), make_account("tuya", "staff", "mn")
+    ids = {p["name"]: p["id"] for p in await (await client.get("/api/v1/desk/staff", headers=admin)).json()}
+    # given the admin routes notary requests to Saruul, legal aid to Tuya
+    for name, services in (("saruul", ["notary"]), ("tuya", ["legal_aid", "mediation"])):
+        resp = await client.put(f"/api/v1/desk/staff/{ids[name]}/services", json={"services": services}, headers=admin)
+        assert resp.status == 200 and (await resp.json())["services"] == sorted(services)
+    people = {p["name"]: p for p in await (await client.get("/api/v1/desk/staff", headers=admin)).json()}
+    assert people["saruul"]["services"] == ["notary"] and people["saruul"]["topics"] == []
+    # when a household asks for legal aid, another for a notary, and a third asks a question
+    household = await register(client)
+    aid = await (await send(client, household, notary_request(service="legal_aid"))).json()
+    notary = await (await send(client, await register(client), notary_request())).json()
+    question = await (await send(client, await register(client), {
+        "topic": "wages", "phrases": ["wages.1"], "text": "", "phone": "13812348001", "callback_window": "any",
+        "language": "mn"})).json()
+    # then each clerk's queue lists the requests of their services, and every question
+    for clerk, request in ((notary_clerk, notary), (aid_clerk, aid)):
+        listed = [i["id"] for i in (await (await client.get("/api/v1/desk/queue", headers=clerk)).json())["items"]]
+        assert sorted(listed) == sorted([request["id"], question["id"]])
+    # and the other service's request is neither claimable, nor to be opened (404, as for another topic)
+    assert (await client.post(f"/api/v1/desk/questions/{aid['id']}/claim", headers=notary_clerk)).status == 404
+    assert (await client.get(f"/api/v1/desk/questions/{aid['id']}", headers=notary_clerk)).status == 404
+    claimed = {(await claim_next(client, notary_clerk))["id"], (await claim_next(client, notary_clerk))["id"]}
+    assert claimed == {notary["id"], question["id"]}
+    assert (await client.post("/api/v1/desk/claim", headers=notary_clerk)).status == 404
+    assert (await claim_next(client, aid_clerk))["id"] == aid["id"]
+    # an unknown service, or services for someone outside the desk, are refused
+    bad = await client.put(f"/api/v1/desk/staff/{ids['saruul']}/services", json={"services": ["tax"]}, headers=admin)
+    assert bad.status == 422 and (await bad.json())["field"] == "services"
+    admin_id = (await client.server.app[STORE].read(given.row, "SELECT id FROM users WHERE name = 'admin'"))["id"]
+    assert (await client.put(f"/api/v1/desk/staff/{admin_id}/services", json={"services": []},
+                             headers=admin)).status == 404
+    # and with no service listed again, every request reaches the clerk
+    await client.put(f"/api/v1/desk/staff/{ids['tuya']}/services", json={"services": []}, headers=admin)
+    assert (await client.get(f"/api/v1/desk/questions/{notary['id']}", headers=aid_clerk)).status == 200
+
+
+async def claim_next(client, staff) -> dict:
+    resp = await client.post("/api/v1/desk/claim", headers=staff)
+    assert resp.status == 200, await resp.text()
+    return await resp.json()
 
 
 async def test_a_request_is_taken_in_exactly_once_and_never_merged_into_a_question(client, make_account):
