@@ -121,14 +121,16 @@ DEMO_REQUESTS = [
 def fill_demo(store: Store, settings: Settings) -> None:
     """Adds this feature's sample content; adds nothing twice: the topics, a few questions and two
     service requests waiting in the queue (from demo boxes), and answer templates of the demo's topics."""
+    from ..storage import accounts
+
     store.write_blocking(topics.seed)
     now = time.time()
-    if store.read_blocking(_demo_device, "demo-box-1") is None:
+    if store.read_blocking(accounts.device_by_id, "demo-box-1") is None:
         for n, (topic, phrases, text, phone, window, language) in enumerate(DEMO_QUESTIONS, start=1):
             body = {"topic": topic, "phrases": phrases, "text": text, "phone": phone,
                     "callback_window": window, "language": language}
             _submit_from_demo_box(store, f"demo-box-{n}", "152500", language, body, now)
-    if store.read_blocking(_demo_device, DEMO_REQUESTS[0][0]) is None:
+    if store.read_blocking(accounts.device_by_id, DEMO_REQUESTS[0][0]) is None:
         today = datetime.fromtimestamp(now, CHINA).date()
         for box, region, service, topic, phone, language, days in DEMO_REQUESTS:
             body = {"kind": "request", "service": service, "topic": topic, "phone": phone, "language": language,
@@ -137,11 +139,6 @@ def fill_demo(store: Store, settings: Settings) -> None:
     if not store.read_blocking(answer_templates_db.templates):
         for topic, title, text in demo_templates.templates():
             store.write_blocking(answer_templates_db.add_template, topic, title, text, now, None)
-
-
-def _demo_device(tx, device_id: str):
-    from ..storage import accounts
-    return accounts.device_by_id(tx, device_id)
 
 
 def _submit_from_demo_box(store: Store, device_id: str, region: str, language: str, body: dict, now: float) -> None:
