@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from . import calculators, guidance, media, questions, schedule
+from . import calculators, guidance, media, plays, questions, schedule
 from .accounts import demo as demo_accounts
 from .kernel.config import Settings
 from .storage import Store
@@ -17,7 +17,7 @@ def fill_demo(settings: Settings) -> None:
     settings.root.create()
     store = Store(settings.database_url)
     try:
-        for feature in (guidance, calculators, questions, media, schedule):  # schedule needs the videos
+        for feature in (guidance, calculators, questions, media, schedule, plays):  # schedule and plays need the videos
             feature.fill_demo(store, settings)
         made = demo_accounts.fill_demo(store)
     finally:

@@ -70,3 +70,38 @@ def test_staff_confirm_a_notary_appointment(browser, live_server, language):  # 
     assert page.locator("#request").get_attribute("data-outcome") == "cancelled"
     screenshot(page, f"console-appointment-cancelled-{language}")
     assert [e for e in page.errors if not e.startswith("Failed to load resource")] == []  # the favicon
+
+
+@pytest.mark.parametrize("language", ["zh", "mn"])
+def test_an_admin_routes_mediation_requests_to_a_clerk(browser, live_server, language):  # noqa: F811
+    from content_server.consoles.staff import SERVICE_LABELS
+    from content_server.kernel.i18n import translate
+    admin, clerk = live_server.add_user(f"root-{language}", "admin"), live_server.add_user(f"dolgor-{language}", "staff")
+    token = call(f"{live_server.url}/api/v1/devices", {"region": "152502", "language": language})["token"]
+    day = (datetime.now(SHANGHAI).date() + timedelta(days=2)).isoformat()
+    sent = {service: call(f"{live_server.url}/api/v1/questions",
+                          {"kind": "request", "service": service, "preferred_days": [day], "phone": phone,
+                           "language": language}, token, str(uuid.uuid4()))
+            for service, phone in (("mediation", "13812348002"), ("notary", "13812348003"))}
+    # given the admin ticks Mediation among the requests that reach the clerk
+    page = new_page(browser)
+    sign_in(page, live_server, admin, language)
+    page.goto(f"{live_server.url}/console/admin?lang={language}")
+    row = page.locator(f"tr[data-user='{clerk}']")
+    row.locator("details.routing summary").click()
+    row.locator(".service-choices input[value=mediation]").check()
+    row.locator("details.routing button[type=submit]").click()
+    page.wait_for_url("**/console/admin?done=routing")
+    # then the accounts list names the service beside the clerk's topics, in the console's language
+    row = page.locator(f"tr[data-user='{clerk}']")
+    mediation = translate(SERVICE_LABELS["mediation"], language)
+    assert row.locator(".tag.service").all_inner_texts() == [mediation]
+    row.locator("details.routing summary").click()
+    assert row.locator(".service-choices input[value=mediation]").is_checked()
+    screenshot(page, f"console-admin-services-{language}")
+    # and the clerk's requests list holds the mediation request, not the notary one
+    desk = new_page(browser)
+    sign_in(desk, live_server, clerk, language)
+    desk.goto(f"{live_server.url}/console/staff?kind=request")
+    assert desk.locator(f"li.q-card[data-number='{sent['mediation']['number']}']").is_visible()
+    assert desk.locator(f"li.q-card[data-number='{sent['notary']['number']}']").count() == 0

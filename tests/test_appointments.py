@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given as example, settings as hypothesis_settings, strategies as st
 
 from content_server.kernel.clock import CLOCK
+from content_server.storage import STORE
 from content_server.kernel.errors import ApiError
 from content_server import guidance
 from content_server.kernel import auth
@@ -101,6 +102,96 @@ async def test_a_notary_appointment_is_requested_confirmed_seen_and_cancelled(cl
     detail = await (await client.get(f"/api/v1/desk/questions/{sent['id']}", headers=clerk)).json()
     assert (detail["status"], detail["outcome"]) == ("closed", "cancelled")
     assert [a["action"] for a in detail["audit"]].count("cancel") == 1
+
+
+async def test_what_an_editor_says_to_bring_prefills_the_confirmation(client, make_account):
+    app = client.server.app
+    app[CLOCK].fixed = at(MONDAY)
+    editor, clerk = make_account("naran", "editor"), make_account("saruul", "staff", "mn")
+    # given the editor's wages guide asks for the labour contract too (the seed's list kept first)
+    guides = guidance.seed_data("guides")
+    wages = next(g for g in guides if g["topic"] == "wages")
+    contract = {"zh": "劳动合同", "mn": "ᠬᠥᠳᠡᠯᠮᠦᠷᠢ\u202fᠶᠢᠨ ᠭᠡᠷ\u180eᠡ"}
+    wages["documents"] = [*wages["documents"], contract]
+    resp = await client.put("/api/v1/guides", json={"items": guides}, headers=editor)
+    assert resp.status == 200, await resp.text()
+    listed = next(g for g in await (await client.get("/api/v1/guides")).json() if g["topic"] == "wages")
+    assert listed["documents"][-1] == contract
+    # when a household asks for legal aid with its wages and a clerk opens it to confirm a slot
+    body = notary_request(topic="wages", service="legal_aid")
+    sent = await (await send(client, await register(client), body)).json()
+    await claim(client, clerk, sent["id"])
+    page = await (await client.get(f"/console/staff/questions/{sent['id']}", headers=clerk)).text()
+    # then what to bring is prefilled from the editor's list, in both scripts
+    bring_zh = re.search(r'name="bring_zh"[^>]*>([^<]*)<', page).group(1)
+    bring_mn = re.search(r'name="bring_mn"[^>]*>([^<]*)<', page).group(1)
+    assert bring_zh.startswith(wages["documents"][0]["zh"]) and bring_zh.endswith("、劳动合同")
+    assert bring_mn.endswith(contract["mn"])
+
+
+@pytest.mark.parametrize("documents,field", [
+    ("身份证", "items[0].documents"),
+    ([{"zh": "身份证", "mn": "ᠪᠡᠶ᠎ᠡ\u202fᠶᠢᠨ ᠦᠨᠡᠮᠯᠡᠯ"}, {"zh": "户口本", "mn": "hukouben"}], "items[0].documents[1].mn"),
+    ([{"zh": "身份证"}], "items[0].documents[0].mn"),
+    ([{"zh": "证" * 61, "mn": "ᠪᠡᠶ᠎ᠡ"}], "items[0].documents[0].zh"),
+    ([{"zh": "身份证", "mn": "ᠪᠡᠶ᠎ᠡ"}] * 9, "items[0].documents"),
+])
+async def test_a_guide_import_with_bad_documents_is_refused_naming_the_field(client, make_account, documents, field):
+    editor = make_account("naran", "editor")
+    before = await (await client.get("/api/v1/guides")).json()
+    guide = dict(guidance.seed_data("guides")[0], documents=documents)
+    resp = await client.put("/api/v1/guides", json={"items": [guide]}, headers=editor)
+    error = await resp.json()
+    assert resp.status == 422 and error["field"] == field
+    assert error["message"]["zh"] and MONGOLIAN.search(error["message"]["mn"])
+    assert await (await client.get("/api/v1/guides")).json() == before
+
+
+async def test_requests_reach_the_clerks_who_handle_their_service(client, make_account):
+    app = client.server.app
+    app[CLOCK].fixed = at(MONDAY)
+    admin = make_account("admin", "admin")
+    notary_clerk, aid_clerk = make_account("saruul", "staff", "mn"), make_account("tuya", "staff", "mn")
+    ids = {p["name"]: p["id"] for p in await (await client.get("/api/v1/desk/staff", headers=admin)).json()}
+    # given the admin routes notary requests to Saruul, legal aid to Tuya
+    for name, services in (("saruul", ["notary"]), ("tuya", ["legal_aid", "mediation"])):
+        resp = await client.put(f"/api/v1/desk/staff/{ids[name]}/services", json={"services": services}, headers=admin)
+        assert resp.status == 200 and (await resp.json())["services"] == sorted(services)
+    people = {p["name"]: p for p in await (await client.get("/api/v1/desk/staff", headers=admin)).json()}
+    assert people["saruul"]["services"] == ["notary"] and people["saruul"]["topics"] == []
+    # when a household asks for legal aid, another for a notary, and a third asks a question
+    household = await register(client)
+    aid = await (await send(client, household, notary_request(service="legal_aid"))).json()
+    notary = await (await send(client, await register(client), notary_request())).json()
+    question = await (await send(client, await register(client), {
+        "topic": "wages", "phrases": ["wages.1"], "text": "", "phone": "13812348001", "callback_window": "any",
+        "language": "mn"})).json()
+    # then each clerk's queue lists the requests of their services, and every question
+    for clerk, request in ((notary_clerk, notary), (aid_clerk, aid)):
+        listed = [i["id"] for i in (await (await client.get("/api/v1/desk/queue", headers=clerk)).json())["items"]]
+        assert sorted(listed) == sorted([request["id"], question["id"]])
+    # and the other service's request is neither claimable, nor to be opened (404, as for another topic)
+    assert (await client.post(f"/api/v1/desk/questions/{aid['id']}/claim", headers=notary_clerk)).status == 404
+    assert (await client.get(f"/api/v1/desk/questions/{aid['id']}", headers=notary_clerk)).status == 404
+    claimed = {(await claim_next(client, notary_clerk))["id"], (await claim_next(client, notary_clerk))["id"]}
+    assert claimed == {notary["id"], question["id"]}
+    assert (await client.post("/api/v1/desk/claim", headers=notary_clerk)).status == 404
+    assert (await claim_next(client, aid_clerk))["id"] == aid["id"]
+    # an unknown service, or services for someone outside the desk, are refused
+    bad = await client.put(f"/api/v1/desk/staff/{ids['saruul']}/services", json={"services": ["tax"]}, headers=admin)
+    assert bad.status == 422 and (await bad.json())["field"] == "services"
+    admin_id = (await client.server.app[STORE].read(given.row, "SELECT id FROM users WHERE name = 'admin'"))["id"]
+    assert (await client.put(f"/api/v1/desk/staff/{admin_id}/services", json={"services": []},
+                             headers=admin)).status == 404
+    # and with no service listed again, every request reaches the clerk
+    await client.put(f"/api/v1/desk/staff/{ids['tuya']}/services", json={"services": []}, headers=admin)
+    assert (await client.get(f"/api/v1/desk/questions/{notary['id']}", headers=aid_clerk)).status == 200
+
+
+async def claim_next(client, staff) -> dict:
+    resp = await client.post("/api/v1/desk/claim", headers=staff)
+    assert resp.status == 200, await resp.text()
+    return await resp.json()
 
 
 async def test_a_request_is_taken_in_exactly_once_and_never_merged_into_a_question(client, make_account):

@@ -358,6 +358,7 @@ ENDPOINTS = [
     ("GET", "/api/v1/desk/audit", {"supervisor"}),
     ("GET", "/api/v1/desk/staff", {"supervisor", "admin"}),
     ("PUT", "/api/v1/desk/staff/1/topics", {"admin"}),
+    ("PUT", "/api/v1/desk/staff/1/services", {"admin"}),
 ]
 ROLES = ("anonymous", "household", "editor", "staff", "supervisor", "admin")
 

@@ -209,3 +209,26 @@ def test_demo_fill_runs_twice_without_duplicates(settings):
     assert len(given.read(store, guidance_sql.services_near, None)) == len(seed_data("services"))
     assert given.read(store, guidance_sql.set_version, "services") == 1
     store.close()
+
+
+def test_a_seed_from_before_documents_gains_them_and_an_editors_guides_are_kept(settings):
+    from content_server import guidance
+    from content_server.storage import Store
+    from content_server.storage import guidance as guidance_sql
+    settings.root.create()
+    store = Store(settings.root.database)
+    try:
+        # given guides seeded before guides said what to bring
+        given.write(store, guidance.seed)
+        given.write(store, given.run_sql, "UPDATE guides SET documents = '[]'")
+        # when the server starts again, the untouched seed gains the lists
+        given.write(store, guidance.seed)
+        wages = next(g for g in given.read(store, guidance_sql.guides) if g["topic"] == "wages")
+        assert wages["documents"] == next(g for g in seed_data("guides") if g["topic"] == "wages")["documents"]
+        # and an editor's guides without lists stay as the editor left them
+        mine = [dict(g, documents=[]) for g in seed_data("guides")]
+        given.write(store, guidance_sql.replace_guides, mine, "naran")
+        given.write(store, guidance.seed)
+        assert all(g["documents"] == [] for g in given.read(store, guidance_sql.guides))
+    finally:
+        store.close()

@@ -8,9 +8,11 @@ import urllib.request
 
 import pytest
 
+from content_server.consoles.guidance import TEXTS
 from content_server.guidance.imports import NOT_MONGOLIAN
 from content_server.kernel.i18n import translate
 
+from .conftest import ARTIFACTS
 from .browser import browser, live_server, new_page, screenshot, sign_in  # noqa: F401  (fixtures)
 from .test_editor_console import script_errors
 
@@ -135,4 +137,45 @@ def test_the_guidance_forms_speak_mongolian(browser, live_server):  # noqa: F811
     page.wait_for_selector("#topic-list article.topic[data-topic=grassland]")
     assert any(t["id"] == "grassland" for t in public(live_server, "/api/v1/topics"))
     screenshot(page, "editor-guidance-mn")
+    assert script_errors(page) == []
+
+
+@pytest.mark.parametrize("language,document", [
+    ("zh", {"zh": "工资条", "mn": "ᠴᠠᠯᠢᠩ\u202fᠤᠨ ᠲᠠᠰᠤᠯᠪᠤᠷᠢ"}),
+    ("mn", {"zh": "劳动合同", "mn": "ᠬᠥᠳᠡᠯᠮᠦᠷᠢ\u202fᠶᠢᠨ ᠭᠡᠷ\u180eᠡ"}),
+])
+def test_an_editor_keeps_what_to_bring_with_a_guide(browser, live_server, language, document):  # noqa: F811
+    page = open_page(browser, live_server, f"tuya-{language}", language)
+    before = public(live_server, "/api/v1/guides")
+    at = next(n for n, g in enumerate(before) if g["topic"] == "wages")
+    kept = before[at]["documents"]
+    # given the wages guide unfolded: its documents to bring are listed, in the guide's order
+    guide = page.locator("#guide-list > .ordered > ol > li.entry").nth(at)
+    guide.locator("summary").first.click()
+    documents = guide.locator(".documents li.entry")
+    assert documents.count() == len(kept)
+    assert guide.locator(f'[data-field="items[{at}].documents[0].zh"]').input_value() == kept[0]["zh"]
+    # when one more is added with its Mongolian in Latin letters and saved
+    guide.locator(".documents button.add-entry").click()
+    n = len(kept)
+    guide.locator(f'[data-field="items[{at}].documents[{n}].zh"]').fill(document["zh"])
+    guide.locator(f'[data-field="items[{at}].documents[{n}].mn"]').fill("gongzitiao")
+    page.click("#save-guides")
+    # then the import's refusal shows beside that Mongolian box, in the console's language, and nothing is saved
+    error = guide.locator(f'label:has([data-field="items[{at}].documents[{n}].mn"]) + .field-error')
+    error.wait_for()
+    assert error.inner_text() == translate(NOT_MONGOLIAN, language)
+    assert public(live_server, "/api/v1/guides") == before
+    # when it is written in Mongolian script (previewed as a column) and moved first, then saved
+    guide.locator(f'[data-field="items[{at}].documents[{n}].mn"]').fill(document["mn"])
+    preview = guide.locator(f'label:has([data-field="items[{at}].documents[{n}].mn"]) .mn-preview')
+    assert preview.inner_text() == document["mn"]
+    guide.locator(".documents li.entry").last.locator("button.move-up").click()
+    ARTIFACTS.mkdir(exist_ok=True)
+    guide.screenshot(path=str(ARTIFACTS / f"editor-guide-documents-{language}.png"))
+    page.click("#save-guides")
+    page.locator("#guides-section .section-status").filter(has_text=translate(TEXTS["saved"], language)).wait_for()
+    # then households and the desk get the new list, the new document second to last
+    saved = next(g for g in public(live_server, "/api/v1/guides") if g["topic"] == "wages")["documents"]
+    assert saved == [*kept[:-1], document, kept[-1]]
     assert script_errors(page) == []

@@ -75,6 +75,7 @@ EXAMPLE_BODIES = {
     "POST /api/v1/desk/questions/{question_id}/{action}": {"version": 1, "outcome": "answered", "note": "好",
                                                            "summary": TITLE, "reached": True, "satisfied": True},
     "PUT /api/v1/desk/staff/{user_id}/topics": {"topics": ["wages"]},
+    "PUT /api/v1/desk/staff/{user_id}/services": {"services": ["notary"]},
     "PUT /api/v1/services": {"items": [{"id": "abag-test-office", "region": "152522", "level": "sumu",
                                         "name": TITLE, "phone": "0479-12348", "hours": TITLE, "address": TITLE}]},
     "PUT /api/v1/glossary": {"items": [{"id": "wage", "term": TITLE, "definition": TITLE}]},

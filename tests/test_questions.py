@@ -259,8 +259,10 @@ def test_the_demo_fills_the_queue_once(settings):
     store = Store(settings.database_url)
     questions.fill_demo(store, settings)
     questions.fill_demo(store, settings)
-    rows = given.read(store, given.rows, "SELECT language, phone_masked FROM questions")
-    assert len(rows) == len(questions.DEMO_QUESTIONS) and {r["language"] for r in rows} == {"zh", "mn"}
+    rows = given.read(store, given.rows, "SELECT language, phone_masked, kind FROM questions")
+    assert len(rows) == len(questions.DEMO_QUESTIONS) + len(questions.DEMO_REQUESTS)
+    assert {r["language"] for r in rows} == {"zh", "mn"}
+    assert sorted(r["kind"] for r in rows).count("request") == len(questions.DEMO_REQUESTS)
     assert given.read(store, given.row, "SELECT COUNT(*) AS n FROM topics")["n"] == 9
     store.close()
 

@@ -16,6 +16,7 @@ from ..kernel.password_policy import check_password
 from ..kernel.validation import path_id
 from ..storage import STORE, accounts, questions as question_store
 from . import console_language, console_page, render
+from .staff import SERVICE_LABELS
 
 routes = web.RouteTableDef()
 
@@ -189,7 +190,8 @@ async def _account_named(request: web.Request, name: str):
 @routes.post("/console/admin/users/{user_id:\\d+}/routing")
 @console_page("admin")
 async def set_routing(request: web.Request) -> web.Response:
-    """Which questions reach a lawyer: the languages they answer in and, optionally, topics."""
+    """Which questions reach a lawyer: the languages they answer in and, optionally, topics and
+    the services whose requests they handle."""
     form = await request.post()
     target = await _target(request)
     store = request.app[STORE]
@@ -202,16 +204,29 @@ async def set_routing(request: web.Request) -> web.Response:
         topics = list(dict.fromkeys(form.getall("topics", [])))
         if not set(topics) <= known:
             raise ApiError(422, "unknown_topic", N_("Please choose one of the listed topics."), field="topics")
+        services = _services(form.getall("services", []), target)
     except ApiError as exc:
         return await _page(request, status=exc.status, error=exc)
-    await store.write(_set_routing, target, languages, topics)
+    await store.write(_set_routing, target, languages, topics, services)
     raise web.HTTPSeeOther(_back("routing"))
 
 
-def _set_routing(tx, target, languages: list[str], topics: list[str]) -> None:
+def _services(wanted: list[str], target) -> list[str]:
+    """The services ticked for a desk account, each once and known."""
+    if wanted and target["role"] not in DESK_ROLES:
+        # TRANSLATORS: admin console, error message, max 80 chars
+        raise ApiError(422, "not_desk", N_("Only callback staff and supervisors handle requests."), field="services")
+    if not set(wanted) <= set(SERVICE_LABELS):
+        raise ApiError(422, "invalid_choice", N_("Please choose one of: {options}."), field="services",
+                       options=", ".join(SERVICE_LABELS))
+    return list(dict.fromkeys(wanted))
+
+
+def _set_routing(tx, target, languages: list[str], topics: list[str], services: list[str]) -> None:
     accounts.set_languages(tx, target["id"], ",".join(languages))
     if target["role"] in DESK_ROLES:
         question_store.set_staff_topics(tx, target["id"], topics)
+        question_store.set_staff_services(tx, target["id"], services)
 
 
 async def _page(request: web.Request, status: int = 200, error: ApiError | None = None, form=None, notice=None,
@@ -229,6 +244,9 @@ def _page_data(tx) -> dict:
     return {"users": users, "topics": question_store.topics(tx),
             "routing": {row["id"]: question_store.staff_topics(tx, row["id"])
                         for row in users if row["role"] in DESK_ROLES},
+            "service_routing": {row["id"]: question_store.staff_services(tx, row["id"])
+                                for row in users if row["role"] in DESK_ROLES},
+            "service_labels": SERVICE_LABELS,
             "tokens": [_token_row(row) for row in accounts.api_tokens(tx)]}
 
 

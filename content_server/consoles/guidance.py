@@ -47,6 +47,10 @@ TEXTS = {
     "steps": N_("Steps"),
     # TRANSLATORS: editor console, button adding a step to a guide, max 20 chars
     "add_step": N_("Add a step"),
+    # TRANSLATORS: editor console, label of the documents a household brings to an appointment about a guide's topic, max 40 chars
+    "documents": N_("What to bring to an appointment"),
+    # TRANSLATORS: editor console, button adding a document to what to bring, max 20 chars
+    "add_document": N_("Add a document"),
     # TRANSLATORS: editor console, label of the glossary terms a guide explains, max 30 chars
     "guide_terms": N_("Terms explained with it"),
     # TRANSLATORS: editor console, label of the video category a guide points to, max 30 chars

@@ -239,7 +239,7 @@ async def question_page(request: web.Request) -> web.Response:
     slot = {}
     if detail["kind"] == Kind.REQUEST:  # the confirm form: places near the household, what to bring
         slot = {"places": await store.read(guidance_db.services_near, detail["region"]),
-                "bring": guidance.documents_to_bring(detail["topic"])}
+                "bring": await store.read(guidance.documents_to_bring, detail["topic"])}
     # the offices a referral may name, nearest the household first
     region = detail["region"] if str(detail["region"] or "").isdigit() and len(detail["region"]) == 6 else None
     offices = await store.read(guidance_db.services_near, region) if mine else []

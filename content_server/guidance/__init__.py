@@ -25,11 +25,10 @@ def seed_data(kind: str) -> list[dict]:
     return json.loads((DATA / f"{kind}.json").read_text(encoding="utf-8"))
 
 
-def documents_to_bring(topic: str) -> dict[str, str]:
-    """What to bring to an appointment about `topic`, in both scripts: its guide's documents list
-    (kept in the bundled guides; editors' imports do not carry one yet)."""
-    guide = next((g for g in seed_data("guides") if g["topic"] == topic), {})
-    documents = guide.get("documents", [])
+def documents_to_bring(tx, topic: str) -> dict[str, str]:
+    """What to bring to an appointment about `topic`, in both scripts: its guide's documents, as
+    editors keep them (a read: `await store.read(documents_to_bring, topic)`)."""
+    documents = guidance_sql.guide_documents(tx, topic)
     return {"zh": "、".join(d["zh"] for d in documents), "mn": "᠂ ".join(d["mn"] for d in documents)}
 
 
@@ -40,6 +39,8 @@ def seed(store) -> None:
             _REPLACE[kind](store, seed_data(kind), by="seed")
     if guidance_sql.seeded_services_without_kinds(store):  # a seed no editor touched, from before services
         guidance_sql.replace_services(store, seed_data("services"), by="seed")
+    if guidance_sql.seeded_guides_without_documents(store):  # a seed no editor touched, from before documents
+        guidance_sql.replace_guides(store, seed_data("guides"), by="seed")
 
 
 def setup(app: web.Application) -> None:

@@ -2,7 +2,8 @@
 
 GET  /api/v1/services?region=  → [{"id", "name", "level", "phone", "hours", "address", "region"}], nearest first
 GET  /api/v1/glossary          → [{"id", "term", "definition"}]
-GET  /api/v1/guides            → [{"topic", "title", "steps": [{"zh", "mn"}], "glossary": [id], "category"}]
+GET  /api/v1/guides            → [{"topic", "title", "steps": [{"zh", "mn"}], "glossary": [id], "category",
+                                   "documents": [{"zh", "mn"}]}]   (documents: what to bring to an appointment)
 PUT  the same paths, role editor, body {"items": [...]} → replaces the whole set, answers it
 GETs are public, cacheable for an hour, gzip on request, and answer 304 to a matching If-None-Match.
 """

@@ -12,6 +12,8 @@ from ..kernel.i18n import N_
 LEVELS = tuple(LEVEL_LABELS)  # a service point's level, widest first
 SERVICE_KINDS = tuple(SERVICE_LABELS)  # what a service point may offer
 MAX_ITEMS = 1000
+# what to bring prefills an appointment's "bring" (at most 500 characters): 8 names of 60, with separators
+MAX_DOCUMENTS, DOCUMENT_MAX = 8, 60
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _REGION = re.compile(r"^[0-9]{6}$")
 _PHONE = re.compile(r"^[0-9][0-9-]{2,19}$")
@@ -158,5 +160,16 @@ def guides(body: dict, glossary_ids: set[str]) -> list[dict]:
         if category is not None:
             category = _text(item, "category", 64, where, _ID, "invalid_id", BAD_ID)
         out.append({"topic": topic, "title": _bilingual(item, "title", 120, where), "steps": checked_steps,
-                     "glossary": terms, "category": category})
+                     "glossary": terms, "category": category, "documents": _documents(item, where)})
     return out
+
+
+def _documents(item: dict, where: str) -> list[dict]:
+    """What to bring to an appointment about the guide's topic: bilingual names (none given: empty)."""
+    value = item.get("documents", [])
+    if not isinstance(value, list):
+        raise ApiError(422, "wrong_type", NOT_A_LIST, field=f"{where}.documents")
+    if len(value) > MAX_DOCUMENTS:
+        raise ApiError(422, "too_many", N_("Too many entries (at most {max})."), field=f"{where}.documents",
+                       max=MAX_DOCUMENTS)
+    return [_bilingual_value(name, f"{where}.documents[{n}]", DOCUMENT_MAX) for n, name in enumerate(value)]

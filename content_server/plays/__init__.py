@@ -8,8 +8,13 @@ from aiohttp import web
 def setup(app: web.Application) -> None:
     """Adds this feature's routes, the boxes' sending limit and the Popular rankings' cache."""
     from . import api
-    from ..kernel.ratelimit import RateLimit
     from ..storage import STORE
-    app[api.PLAY_BATCHES] = RateLimit("box_play_batches", 1, api.BATCH_SPACING_SECONDS)
+    app[api.PLAY_BATCHES] = api.batch_limit()
     app[api.POPULAR_CACHE] = api.PopularCache(app[STORE])
     app.add_routes(api.routes)
+
+
+def fill_demo(store, settings) -> None:
+    """Adds two weeks of sample plays of the demo videos; adds nothing twice."""
+    from . import demo
+    demo.fill_demo(store, settings)

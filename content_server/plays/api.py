@@ -43,6 +43,11 @@ MAX_STATISTICS_DAYS = 366
 PLAY_BATCHES = web.AppKey("play_batches", RateLimit)  # batches per box
 
 
+def batch_limit() -> RateLimit:
+    """One batch per box per BATCH_SPACING_SECONDS."""
+    return RateLimit("box_play_batches", 1, BATCH_SPACING_SECONDS)
+
+
 @routes.post("/api/v1/plays")
 @requires_device
 async def receive_plays(request: web.Request) -> web.Response:

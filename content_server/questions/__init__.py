@@ -16,16 +16,17 @@ import functools
 import logging
 import time
 import uuid
+from datetime import datetime, timedelta
 
 from aiohttp import web
 
 from ..kernel.background import in_background
-from ..kernel.clock import CLOCK
+from ..kernel.clock import CHINA, CLOCK
 from ..kernel.config import SETTINGS, Settings
 from ..kernel.loop_lag import LOOP_LAG
 from ..ops import METRICS
-from ..storage import STORE, Store, questions as db, truncate_wal
-from . import answer_templates, complaints, desk, duty, household, intake, reports, topics
+from ..storage import STORE, Store, answer_templates as answer_templates_db, questions as db, truncate_wal
+from . import answer_templates, complaints, demo_templates, desk, duty, household, intake, reports, topics
 from .calendar import CALENDAR, default_calendar
 from .intake import BOX_LIMITS, INTAKE
 
@@ -110,22 +111,42 @@ DEMO_QUESTIONS = [
     ("family", ["family.5"], "", "04714561234", "any", "mn"),
     ("land", ["land.2"], "", "13647198765", "evening", "zh"),
 ]
+# service requests from two more demo boxes: (box, region, service, topic, phone, language, days from today)
+DEMO_REQUESTS = [
+    ("demo-box-5", "152502", "legal_aid", "wages", "15148112233", "zh", (1, 2, 3)),
+    ("demo-box-6", "152522", "notary", "family", "13314798877", "mn", (2, 5)),
+]
 
 
 def fill_demo(store: Store, settings: Settings) -> None:
-    """Adds this feature's sample content; adds nothing twice: the topics and, from demo boxes,
-    a few questions waiting in the queue."""
-    from ..kernel import auth
+    """Adds this feature's sample content; adds nothing twice: the topics, a few questions and two
+    service requests waiting in the queue (from demo boxes), and answer templates of the demo's topics."""
     from ..storage import accounts
 
     store.write_blocking(topics.seed)
-    if store.read_blocking(accounts.device_by_id, "demo-box-1") is not None:
-        return
     now = time.time()
-    for n, (topic, phrases, text, phone, window, language) in enumerate(DEMO_QUESTIONS, start=1):
-        _, token_hash = auth.new_token("dev")
-        store.write_blocking(accounts.add_device, f"demo-box-{n}", token_hash, "152500", language)
-        device = store.read_blocking(accounts.device_by_id, f"demo-box-{n}")
-        body = {"topic": topic, "phrases": phrases, "text": text, "phone": phone,
-                "callback_window": window, "language": language}
-        store.write_blocking(intake.submit, dict(device), str(uuid.uuid4()), body, now, default_calendar())
+    if store.read_blocking(accounts.device_by_id, "demo-box-1") is None:
+        for n, (topic, phrases, text, phone, window, language) in enumerate(DEMO_QUESTIONS, start=1):
+            body = {"topic": topic, "phrases": phrases, "text": text, "phone": phone,
+                    "callback_window": window, "language": language}
+            _submit_from_demo_box(store, f"demo-box-{n}", "152500", language, body, now)
+    if store.read_blocking(accounts.device_by_id, DEMO_REQUESTS[0][0]) is None:
+        today = datetime.fromtimestamp(now, CHINA).date()
+        for box, region, service, topic, phone, language, days in DEMO_REQUESTS:
+            body = {"kind": "request", "service": service, "topic": topic, "phone": phone, "language": language,
+                    "preferred_days": [(today + timedelta(days=d)).isoformat() for d in days]}
+            _submit_from_demo_box(store, box, region, language, body, now)
+    if not store.read_blocking(answer_templates_db.templates):
+        for topic, title, text in demo_templates.templates():
+            store.write_blocking(answer_templates_db.add_template, topic, title, text, now, None)
+
+
+def _submit_from_demo_box(store: Store, device_id: str, region: str, language: str, body: dict, now: float) -> None:
+    """Registers the demo box and sends its body through the households' intake."""
+    from ..kernel import auth
+    from ..storage import accounts
+
+    _, token_hash = auth.new_token("dev")
+    store.write_blocking(accounts.add_device, device_id, token_hash, region, language)
+    device = store.read_blocking(accounts.device_by_id, device_id)
+    store.write_blocking(intake.submit, dict(device), str(uuid.uuid4()), body, now, default_calendar())

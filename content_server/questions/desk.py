@@ -38,6 +38,8 @@ supervisor, admin:
   GET  /api/v1/desk/staff                                         who answers which languages and topics
 admin:
   PUT  /api/v1/desk/staff/{user_id}/topics   {"topics": [ids]}    topic routing ([] = every topic)
+  PUT  /api/v1/desk/staff/{user_id}/services {"services": [legal_aid|notary|mediation|station_lawyer|appraisal]}
+                                             which requests reach them ([] = every service; questions unaffected)
 Form field spellings: summary_zh, summary_mn (also reason_, bring_); reached/satisfied as "1"/"0".
 """
 from __future__ import annotations
@@ -53,6 +55,7 @@ from ..kernel.config import SETTINGS
 from ..kernel.errors import ApiError
 from ..kernel.i18n import N_
 from ..storage import STORE, guidance as guidance_db, questions as db
+from ..storage.questions import Service
 from . import phone as phones, reports, requests, views, workflow
 from .calendar import CALENDAR
 
@@ -353,7 +356,7 @@ async def staff_list(request: web.Request) -> web.Response:
 
 def _staff(tx) -> list[dict]:
     return [{"id": u["id"], "name": u["name"], "role": u["role"], "languages": workflow.languages_of(u),
-             "topics": db.staff_topics(tx, u["id"])}
+             "topics": db.staff_topics(tx, u["id"]), "services": db.staff_services(tx, u["id"])}
             for u in db.desk_users(tx)]
 
 
@@ -374,3 +377,23 @@ def _set_staff_topics(tx, user_id: int, wanted: list[str]) -> dict:
         raise ApiError(422, "unknown_topic", N_("Please choose one of the listed topics."), field="topics")
     db.set_staff_topics(tx, person["id"], list(dict.fromkeys(wanted)))
     return {"id": person["id"], "name": person["name"], "topics": db.staff_topics(tx, person["id"])}
+
+
+@routes.put("/api/v1/desk/staff/{user_id}/services")
+@requires("admin")
+async def set_staff_services(request: web.Request) -> web.Response:
+    user_id = validation.path_id(request, "user_id")
+    wanted = validation.string_list(await validation.read_json(request), "services", len(Service), required=True)
+    for service in wanted:
+        if service not in tuple(Service):
+            raise ApiError(422, "invalid_choice", N_("Please choose one of: {options}."), field="services",
+                           options=", ".join(Service))
+    return web.json_response(await request.app[STORE].write(_set_staff_services, user_id, wanted))
+
+
+def _set_staff_services(tx, user_id: int, wanted: list[str]) -> dict:
+    person = db.desk_user(tx, user_id)
+    if person is None:
+        raise ApiError(404, "not_found", N_("Nothing was found at this address."))
+    db.set_staff_services(tx, person["id"], list(dict.fromkeys(wanted)))
+    return {"id": person["id"], "name": person["name"], "services": db.staff_services(tx, person["id"])}

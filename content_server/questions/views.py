@@ -122,7 +122,7 @@ def queue_listing(store, user, now: float, calendar: WorkCalendar, language: str
     their shift's language; supervisors see everything. Filters narrow it down."""
     languages = [language] if language else None
     topics = [topic] if topic else None
-    on_duty = ()
+    on_duty, services = (), []
     if user["role"] != "supervisor":
         on_duty = [lang for lang in duty_db.duty_languages(store, user["id"], now) if not language or lang == language]
         on_duty = on_duty if not topic else ()
@@ -131,9 +131,11 @@ def queue_listing(store, user, now: float, calendar: WorkCalendar, language: str
         routed = db.staff_topics(store, user["id"])
         if routed:
             topics = [t for t in (topics or routed) if t in routed] or ["-"]
+        services = db.staff_services(store, user["id"])
     rows = db.queue(store, now, statuses or (Status.QUEUED, Status.CLAIMED, Status.REFERRED, Status.REVISIT_PENDING),
                     languages=languages, topic_ids=topics, region=region,
                     claimed_by=user["id"] if mine else None, duty_languages=on_duty, kind=kind, service=service,
+                    services=services,
                     limit=-1 if sla_level else limit)  # SLA levels are computed here, so filter before cutting
     phrases = phrase_texts(store)
     items = [staff_item(r, now, calendar, phrases) for r in rows]

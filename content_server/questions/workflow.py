@@ -19,7 +19,7 @@ import json
 from ..kernel.errors import ApiError
 from ..kernel.i18n import N_
 from ..storage import duty as duty_db, guidance as guidance_db, questions as db
-from ..storage.questions import CallOutcome, Outcome, Referral, Status
+from ..storage.questions import CallOutcome, Kind, Outcome, Referral, Status
 from . import sla
 from .calendar import WorkCalendar
 
@@ -37,14 +37,21 @@ def languages_of(user) -> list[str]:
 
 def may_open(store, user, row, now: float | None = None) -> bool:
     """Staff open what is routed to them (a language they speak, one of their topics, or any
-    topic when none is listed), what they claimed, and, on duty, every urgent question of their
-    shift's language; supervisors and admins open everything."""
+    topic when none is listed; for a request, also one of their services, or any when none is
+    listed), what they claimed, and, on duty, every urgent question of their shift's language;
+    supervisors and admins open everything."""
     if user["role"] in ("supervisor", "admin") or row["claimed_by"] == user["id"]:
         return True
     if now is not None and row["urgent"] and row["language"] in duty_db.duty_languages(store, user["id"], now):
         return True
     topics = db.staff_topics(store, user["id"])
-    return row["language"] in languages_of(user) and (not topics or row["topic_id"] in topics)
+    return (row["language"] in languages_of(user) and (not topics or row["topic_id"] in topics)
+            and serves(db.staff_services(store, user["id"]), row))
+
+
+def serves(services: list[str], row) -> bool:
+    """Whether a staff member handling `services` (none: all) takes this question or request."""
+    return not services or row["kind"] != Kind.REQUEST or row["service"] in services
 
 
 async def open_question(store, user, question_id: str, now: float, purpose: str):
@@ -99,25 +106,29 @@ def _wrong_state() -> ApiError:
 def claim(store, user, now: float, lease_seconds: float, question_id: str | None = None):
     """Claims this question, or the most urgent one routed to the user; returns the claimed row.
 
-    Routing: the question's language must be one the user speaks, and its topic one of the
-    user's topics (no topics listed means all). Urgent questions come first; a lawyer on duty
+    Routing: the question's language must be one the user speaks, its topic one of the
+    user's topics (no topics listed means all), and a request's service one of the user's
+    services (none listed means all). Urgent questions come first; a lawyer on duty
     takes the urgent questions of the shift's language whatever their topic (the duty queue).
     Raises 404 `queue_empty` when none is waiting."""
     languages, topics = languages_of(user), db.staff_topics(store, user["id"])
+    services = db.staff_services(store, user["id"])
     on_duty = duty_db.duty_languages(store, user["id"], now)
     with store.write():
         if question_id is None:
             row = None
             if on_duty:
                 row = db.claim(store, user["id"], on_duty, [], now, now + lease_seconds, urgent_only=True)
-            row = row or db.claim(store, user["id"], languages, topics, now, now + lease_seconds, urgent_only=True)
+            row = row or db.claim(store, user["id"], languages, topics, now, now + lease_seconds, urgent_only=True,
+                                  services=services)
             if row is not None:
                 return row
         elif on_duty:
             target = db.question(store, question_id)
             if target is not None and target["urgent"] and target["language"] in on_duty:
-                languages, topics = on_duty, []
-        row = db.claim(store, user["id"], languages, topics, now, now + lease_seconds, question_id)
+                languages, topics, services = on_duty, [], []
+        row = db.claim(store, user["id"], languages, topics, now, now + lease_seconds, question_id,
+                       services=services)
         if row is not None:
             return row
         if question_id is None:
@@ -127,6 +138,9 @@ def claim(store, user, now: float, lease_seconds: float, question_id: str | None
         if current["language"] not in languages or (topics and current["topic_id"] not in topics):
             # TRANSLATORS: console error, max 100 chars
             raise ApiError(403, "not_routed", N_("This question is routed to colleagues of another language or topic."))
+        if not serves(services, current):
+            # TRANSLATORS: console error, max 100 chars
+            raise ApiError(403, "not_routed", N_("This request is routed to colleagues who handle another service."))
         if current["status"] == Status.CLAIMED and current["claimed_by"] == user["id"]:
             return db.renew(store, question_id, user["id"], now, now + lease_seconds)  # claiming again renews
         if current["status"] == Status.CLAIMED:

@@ -46,6 +46,8 @@ MIGRATIONS: list[str] = [
     """,
     # what each point offers: a JSON list of service kinds (guidance.imports.SERVICE_KINDS)
     "ALTER TABLE service_points ADD COLUMN services TEXT NOT NULL DEFAULT '[]';",
+    # what to bring to an appointment about the guide's topic: JSON [{"zh", "mn"}]
+    "ALTER TABLE guides ADD COLUMN documents TEXT NOT NULL DEFAULT '[]';",
 ]
 POSTGRES_MIGRATIONS: list[str] = [
     """
@@ -82,6 +84,7 @@ POSTGRES_MIGRATIONS: list[str] = [
     );
     """,
     "ALTER TABLE service_points ADD COLUMN services TEXT NOT NULL DEFAULT '[]';",
+    "ALTER TABLE guides ADD COLUMN documents TEXT NOT NULL DEFAULT '[]';",
 ]
 
 KINDS = ("services", "glossary", "guides")
@@ -98,6 +101,13 @@ def seeded_services_without_kinds(store) -> bool:
     row = store.one("SELECT updated_by FROM guidance_sets WHERE kind = 'services'")
     return row is not None and row["updated_by"] == "seed" and store.one(
         "SELECT 1 AS found FROM service_points WHERE services <> '[]' LIMIT 1") is None
+
+
+def seeded_guides_without_documents(store) -> bool:
+    """Whether the guides are still the seed's, filled before guides said what to bring."""
+    row = store.one("SELECT updated_by FROM guidance_sets WHERE kind = 'guides'")
+    return row is not None and row["updated_by"] == "seed" and store.one(
+        "SELECT 1 AS found FROM guides WHERE documents <> '[]' LIMIT 1") is None
 
 
 def _bump(conn, kind: str, by: str | None) -> None:
@@ -181,14 +191,16 @@ def glossary_ids(store) -> set[str]:
 
 
 def replace_guides(store, guides_: list[dict], by: str | None = None) -> None:
-    """Replaces every situation guide with `guides_` ({"topic", "title", "steps", "glossary", "category"})."""
+    """Replaces every situation guide with `guides_` ({"topic", "title", "steps", "glossary", "category",
+    "documents"})."""
     with store.write() as conn:
         conn.execute("DELETE FROM guides")
         conn.executemany(
-            "INSERT INTO guides (topic, position, title_zh, title_mn, steps, glossary, video_category) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO guides (topic, position, title_zh, title_mn, steps, glossary, video_category, documents) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(g["topic"], i, g["title"]["zh"], g["title"]["mn"], json.dumps(g["steps"], ensure_ascii=False),
-              json.dumps(g["glossary"]), g.get("category")) for i, g in enumerate(guides_)])
+              json.dumps(g["glossary"]), g.get("category"),
+              json.dumps(g.get("documents") or [], ensure_ascii=False)) for i, g in enumerate(guides_)])
         _bump(conn, "guides", by)
 
 
@@ -198,5 +210,11 @@ def guides(store) -> list[dict]:
     return [{"topic": r["topic"], "title": {"zh": r["title_zh"], "mn": r["title_mn"]},
              "steps": json.loads(r["steps"]),
              "glossary": [g for g in json.loads(r["glossary"]) if g in known],
-             "category": r["video_category"]}
+             "category": r["video_category"], "documents": json.loads(r["documents"])}
             for r in store.all("SELECT * FROM guides ORDER BY position")]
+
+
+def guide_documents(store, topic: str) -> list[dict]:
+    """What to bring to an appointment about `topic` ([{"zh", "mn"}]; none without a guide)."""
+    row = store.one("SELECT documents FROM guides WHERE topic = ?", (topic,))
+    return json.loads(row["documents"]) if row is not None else []

@@ -133,3 +133,8 @@ def day_rows(tx, first_day: str, last_day: str) -> list:
     return tx.all("SELECT p.*, v.title_zh, v.title_mn FROM play_days p LEFT JOIN videos v ON v.id = p.video_id "
                   "WHERE p.day >= ? AND p.day <= ? "
                   "ORDER BY p.day, p.video_id, p.region, p.audio, p.subtitles", (first_day, last_day))
+
+
+def has_counters(tx) -> bool:
+    """Whether any play was ever counted (the demo seeds plays only into empty counters)."""
+    return tx.one("SELECT 1 FROM play_days LIMIT 1") is not None

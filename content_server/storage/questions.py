@@ -229,6 +229,14 @@ MIGRATIONS = [
     # the office a question is referred to, as the household was told (JSON {"id", "name", "address",
     # "phone", "hours"}): it stays readable when the editors later replace the service points
     "ALTER TABLE questions ADD COLUMN referral_office TEXT;",
+    # the services (Service) whose requests reach a staff member; none listed: every service
+    """
+    CREATE TABLE staff_services (
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        service TEXT NOT NULL,
+        PRIMARY KEY (user_id, service)
+    );
+    """,
 ]
 
 # The same schema in PostgreSQL, step for step (tests/test_schema_drift.py compares the two)
@@ -385,6 +393,13 @@ POSTGRES_MIGRATIONS = [
     # the office a question is referred to, as the household was told (JSON {"id", "name", "address",
     # "phone", "hours"}): it stays readable when the editors later replace the service points
     "ALTER TABLE questions ADD COLUMN referral_office TEXT;",
+    """
+    CREATE TABLE staff_services (
+        user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        service TEXT NOT NULL,
+        PRIMARY KEY (user_id, service)
+    );
+    """,
 ]
 
 # Columns a listing may show: never phone_e164.
@@ -526,6 +541,19 @@ def reorder_topics(store, ordered_ids: list[str]) -> None:
 def staff_topics(store, user_id: int) -> list[str]:
     """The topics a staff member answers; empty means every topic."""
     return [r["topic_id"] for r in store.all("SELECT topic_id FROM staff_topics WHERE user_id = ? ORDER BY topic_id", (user_id,))]
+
+
+def staff_services(store, user_id: int) -> list[str]:
+    """The services whose requests a staff member handles; empty means every service."""
+    return [r["service"] for r in store.all("SELECT service FROM staff_services WHERE user_id = ? ORDER BY service",
+                                            (user_id,))]
+
+
+def set_staff_services(store, user_id: int, services: list[str]) -> None:
+    with store.write() as conn:
+        conn.execute("DELETE FROM staff_services WHERE user_id = ?", (user_id,))
+        conn.executemany("INSERT INTO staff_services (user_id, service) VALUES (?, ?)",
+                         [(user_id, s) for s in services])
 
 
 def desk_users(store) -> list:
@@ -699,10 +727,12 @@ def attempts_of(store, question_id: str) -> list:
 
 def queue(store, now: float, statuses=(Status.QUEUED, Status.CLAIMED, Status.REFERRED, Status.REVISIT_PENDING),
           languages=None, topic_ids=None, region: str | None = None, claimed_by: int | None = None,
-          limit: int = 200, duty_languages=(), kind: str | None = None, service: str | None = None) -> list:
+          limit: int = 200, duty_languages=(), kind: str | None = None, service: str | None = None,
+          services=None) -> list:
     """Questions still needing work: urgent first, then overdue, then by due time and age (no phone
     numbers). `duty_languages`: urgent questions in these languages are listed whatever their topic.
-    `kind` and `service` narrow the list to questions or to requests (for one service)."""
+    `kind` and `service` narrow the list to questions or to requests (for one service); `services`
+    routes requests (of those services only; questions whatever their kind)."""
     where = [f"q.status IN ({','.join('?' * len(statuses))})"]
     params: list = list(statuses)
     if kind:
@@ -718,6 +748,9 @@ def queue(store, now: float, statuses=(Status.QUEUED, Status.CLAIMED, Status.REF
     if topic_ids:
         routed.append(f"q.topic_id IN ({','.join('?' * len(topic_ids))})")
         routed_params += list(topic_ids)
+    if services:
+        routed.append(f"(q.kind <> 'request' OR q.service IN ({','.join('?' * len(services))}))")
+        routed_params += list(services)
     if duty_languages:
         where.append(f"(({' AND '.join(routed)}) OR (q.urgent = 1 AND q.language IN "
                      f"({','.join('?' * len(duty_languages))})))")
@@ -745,7 +778,7 @@ def queue(store, now: float, statuses=(Status.QUEUED, Status.CLAIMED, Status.REF
 
 # --- claims -----------------------------------------------------------------------------
 
-def _routing(languages: list[str], topic_ids: list[str]) -> tuple[str, list]:
+def _routing(languages: list[str], topic_ids: list[str], services=()) -> tuple[str, list]:
     if not languages:  # nothing is routed to someone who speaks no language (`IN ()` is SQLite-only)
         return " AND 1 = 0", []
     sql = f" AND language IN ({','.join('?' * len(languages))})"
@@ -753,6 +786,9 @@ def _routing(languages: list[str], topic_ids: list[str]) -> tuple[str, list]:
     if topic_ids:
         sql += f" AND topic_id IN ({','.join('?' * len(topic_ids))})"
         params += list(topic_ids)
+    if services:  # requests of the listed services only; questions are not requests
+        sql += f" AND (kind <> 'request' OR service IN ({','.join('?' * len(services))}))"
+        params += list(services)
     return sql, params
 
 
@@ -773,11 +809,11 @@ _URGENT_CLAIM_SOURCE = {"sqlite": ("questions INDEXED BY questions_urgent_claim"
 
 
 def next_claimable(store, languages: list[str], topic_ids: list[str], now: float,
-                   urgent_only: bool = False) -> tuple[str, list]:
+                   urgent_only: bool = False, services=()) -> tuple[str, list]:
     """The SELECT (and its parameters) of the id of the most urgent claimable question routed to
     these languages and topics: it walks `questions_claim` (or, for urgent questions only,
     `questions_urgent_claim`) and stops at the first match."""
-    route_sql, route_params = _routing(languages, topic_ids)
+    route_sql, route_params = _routing(languages, topic_ids, services)
     sources = _URGENT_CLAIM_SOURCE if urgent_only else _CLAIM_SOURCE
     source, locking = sources[getattr(store, "dialect", "sqlite")]
     urgent_sql = " AND urgent = 1" if urgent_only else ""
@@ -786,16 +822,16 @@ def next_claimable(store, languages: list[str], topic_ids: list[str], now: float
 
 
 def claim(store, user_id: int, languages: list[str], topic_ids: list[str], now: float, lease_until: float,
-          question_id: str | None = None, urgent_only: bool = False):
+          question_id: str | None = None, urgent_only: bool = False, services=()):
     """Atomically claims one question (this one, or the most urgent one routed to the user).
 
     Claimable: queued and due for a call (`not_before` passed), or claimed under an expired
     lease. Returns the claimed row with its previous status and claimant, or None."""
     if question_id is None:
-        select, target_params = next_claimable(store, languages, topic_ids, now, urgent_only)
+        select, target_params = next_claimable(store, languages, topic_ids, now, urgent_only, services)
         target = f"id = ({select})"
     else:
-        route_sql, route_params = _routing(languages, topic_ids)
+        route_sql, route_params = _routing(languages, topic_ids, services)
         target = f"id = ? AND {_CLAIMABLE}{route_sql}"
         target_params = [question_id, now, now, *route_params]
     with store.write() as conn:

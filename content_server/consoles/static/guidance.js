@@ -201,6 +201,7 @@
   const guidesStatus = guidesSection.querySelector(".section-status");
   let topicChoices = [];
   function stepForm(value, path) { return bilingualField("", value, path, true); }
+  function documentForm(value, path) { return bilingualField("", value, path, false); }
   function guideForm(value, path) {
     value = value || {};
     const topic = choiceField(texts.topic, value.topic, path + ".topic", topicChoices);
@@ -209,6 +210,10 @@
     stepsBox.append(el("legend", "", texts.steps));
     const steps = orderedList(value.steps || [null], stepForm, path + ".steps", texts.add_step);
     stepsBox.append(steps.node);
+    const documentsBox = el("fieldset", "documents");
+    documentsBox.append(el("legend", "", texts.documents));
+    const documents = orderedList(value.documents || [], documentForm, path + ".documents", texts.add_document);
+    documentsBox.append(documents.node);
     const termsBox = el("fieldset", "guide-terms");
     termsBox.dataset.field = path + ".glossary";
     termsBox.append(el("legend", "", texts.guide_terms));
@@ -226,8 +231,9 @@
     const category = choiceField(texts.category, value.category || "", path + ".category",
                                  [["", texts.none], ...categories.map((c) => [c.id, c.title[lang]])]);
     const node = folded("guide", bothTitles(value.title), !value.topic,
-                        topic.node, title.node, stepsBox, termsBox, category.node);
+                        topic.node, title.node, stepsBox, documentsBox, termsBox, category.node);
     return {node, read: () => ({topic: topic.read(), title: title.read(), steps: steps.read(),
+                                documents: documents.read(),
                                 glossary: boxes.filter((b) => b.checked).map((b) => b.value)
                                   .concat([...chosen].filter((id) => !glossaryTerms.some((t) => t.id === id))),
                                 category: category.read() || null})};
