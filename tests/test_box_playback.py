@@ -287,6 +287,15 @@ def test_ok_pauses_and_the_bar_shows_the_pause_sign_with_the_word(world, lang):
     # and OK plays on: the sign and the word go
     box.press("ok")
     assert mark.opacity == 0 and translate("Paused", lang) not in box.texts()
+    # a key handled after the box was busy a while (a stream closed, a screen built) shows the bar
+    # its 4 s from then, not from the start of that long frame
+    from stb_app.ui.screens.player import OSD_SECONDS
+    time.sleep(OSD_SECONDS / 2)
+    pressed = time.monotonic()
+    box.press("ok")
+    while time.monotonic() - pressed < OSD_SECONDS - 0.5:
+        assert screen.ids.osd.opacity == 1, f"the bar went {time.monotonic() - pressed:.1f} s after the key"
+        box.pump(1)
     home(box)
 
 
