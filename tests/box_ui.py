@@ -176,9 +176,11 @@ def overlap(a, b) -> bool:
 def assert_subtitles_clear_of_the_controls(box) -> None:
     """With the controls up, the subtitle drawn (its dark band included) and the label it may fill
     share no pixel with the control bar or panel, in whichever script either is shown."""
+    from kivy.clock import Clock
     from kivy.metrics import dp
     screen = box.app.sm.current_screen
     screen.show_osd()
+    Clock.unschedule(screen._hide_osd)  # up while measured: on a loaded machine 3 frames may outlast its 4 s
     box.pump(3)
     subtitle, osd = screen.ids.subtitle, screen.ids.osd
     assert subtitle.shown_text and osd.opacity == 1
@@ -187,3 +189,4 @@ def assert_subtitles_clear_of_the_controls(box) -> None:
     bar = window_rect(osd)
     assert not overlap(band, bar), (subtitle.shown_lang, box.app.lang, band, bar)
     assert not overlap(window_rect(subtitle), bar), (subtitle.shown_lang, box.app.lang, window_rect(subtitle), bar)
+    screen.show_osd()  # and goes after its 4 s again

@@ -63,9 +63,12 @@ def post_notice(server, token: str, notice: dict) -> dict:
     return json.loads(urllib.request.urlopen(request, timeout=10).read())
 
 
-def refreshed(box) -> None:
-    """The box refreshes everything from the server, as when it wakes (and has finished)."""
+def refreshed(box, during_a_poll: bool = False) -> None:
+    """The box refreshes everything from the server, as when it wakes (and has finished); with
+    `during_a_poll`, it wakes while a poll is under way (one that asks only what is due)."""
     box.until(lambda: not box.app._refreshing, what="an earlier refresh")
+    if during_a_poll:
+        box.app.poll()
     box.app.refresh()
     box.until(lambda: not box.app._refreshing, what="the refresh")
     box.pump(6)
@@ -128,7 +131,7 @@ def test_an_urgent_notice_shows_once_a_banner_stays_and_another_league_sees_neit
     request = urllib.request.Request(f"{server.url}/api/v1/notices/{clinic['id']}", method="DELETE",
                                      headers={"Authorization": f"Bearer {token}"})
     urllib.request.urlopen(request, timeout=10).read()
-    refreshed(box)
+    refreshed(box, during_a_poll=True)
     assert banner.shown_text == translate("Past notices", "zh") and box.screen == "home"
     walk_to(box, "banner", "up")
     box.go("ok", screen="notices")

@@ -10,6 +10,7 @@ import json
 import re
 import sqlite3
 import tempfile
+import threading
 import uuid
 from urllib.parse import quote
 
@@ -100,13 +101,17 @@ ROUTES = live_routes()
 
 
 class LiveApp:
-    """The app on a real SQLite file in this process, driven from one event loop by blocking calls."""
+    """The app on a real SQLite file in this process, its event loop running all along on a thread
+    of its own (as a server's does), driven by blocking calls. A loop that stood still between
+    requests would wake late at each one, which the app rightly reads as a node short of CPU."""
 
     def __init__(self, data):
         self.loop = asyncio.new_event_loop()
+        self._loop_thread = threading.Thread(target=self.loop.run_forever, name="live-app-loop", daemon=True)
+        self._loop_thread.start()
         self.app = create_app(Settings(data=data))
         self.client = TestClient(TestServer(self.app), loop=self.loop)
-        self.loop.run_until_complete(self.client.start_server())
+        self._on_loop(self.client.start_server())
         self.database = str(self.app[SETTINGS].root.database)
         self.reader: sqlite3.Connection | None = None
         store = self.app[STORE]
@@ -156,7 +161,10 @@ class LiveApp:
             if resp.content_type == "application/json" and raw:
                 return resp.status, json.loads(raw)
             return resp.status, (resp.content_type, raw)
-        return self.loop.run_until_complete(call())
+        return self._on_loop(call())
+
+    def _on_loop(self, coroutine):
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
 
     def row_counts(self) -> dict:
         if self.reader is None:  # autocommit: every count sees the latest commit
@@ -168,7 +176,9 @@ class LiveApp:
     def close(self) -> None:
         if self.reader is not None:
             self.reader.close()
-        self.loop.run_until_complete(self.client.close())
+        self._on_loop(self.client.close())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._loop_thread.join()
         self.loop.close()
 
 

@@ -36,14 +36,15 @@ class LoopLag:
                 for q in ("0.5", "0.99", "1")}
 
     def behind(self) -> bool:
-        """Every wake-up of the last BEHIND_SPAN_SECONDS came late: work queues up faster than it
-        is done. One long call (a slow disk, a test decode) is one late wake-up, not this."""
-        if not self.samples:
-            return False
-        since = self.samples[-1][0] - BEHIND_SPAN_SECONDS
-        if self.samples[0][0] > since:  # not measured that long yet
-            return False
-        return all(late > BEHIND_LATE_SECONDS for when, late in reversed(self.samples) if when >= since)
+        """Every wake-up for the last BEHIND_SPAN_SECONDS came late: work queues up faster than it
+        is done. One long call (a slow disk, a test decode, the process descheduled) is one late
+        wake-up, not this: the late wake-ups must go on, one after another, for the whole span."""
+        late_since = None
+        for when, late in reversed(self.samples):
+            if late <= BEHIND_LATE_SECONDS:
+                break
+            late_since = when
+        return late_since is not None and self.samples[-1][0] - late_since >= BEHIND_SPAN_SECONDS
 
 
 LOOP_LAG = web.AppKey("loop_lag", LoopLag)  # how late the event loop wakes

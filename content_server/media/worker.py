@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 POLL_SECONDS = 5.0
 JITTER = 0.2  # ± share of the poll interval, so workers started together do not ask together
+_JITTER_DRAWS = random.Random()  # its own: draws from the shared generator would move a seeded caller's sequence
 
 
 def is_postgres(url: str) -> bool:
@@ -53,7 +54,8 @@ async def claim_loop(transcoder: Transcoder, poll_seconds: float) -> None:
         row = await transcoder.claim()
         if row is None:
             try:
-                await asyncio.wait_for(transcoder.wake.wait(), poll_seconds * random.uniform(1 - JITTER, 1 + JITTER))
+                wait = poll_seconds * _JITTER_DRAWS.uniform(1 - JITTER, 1 + JITTER)
+                await asyncio.wait_for(transcoder.wake.wait(), wait)
             except asyncio.TimeoutError:
                 pass
             continue

@@ -61,6 +61,7 @@ class LegalTvApp(App):
         self.playback_prefs: dict = {}  # audio and subtitle language chosen on the detail page
         self.interactive = False
         self._refreshing = False
+        self._refresh_next = False  # a refresh was asked for while a poll was under way
         self._reachable: bool | None = None  # the last request's outcome; None before the first
         self.api.on_reach = lambda ok: Clock.schedule_once(lambda _dt: self._reached(ok))
         self.timers: list = []  # the periodic refresh and outbox ticks (a test may cancel them)
@@ -180,8 +181,10 @@ class LegalTvApp(App):
         threading.Thread(target=run, daemon=True).start()
 
     def refresh(self) -> None:
-        """Revalidates everything with the server in the background, at once."""
+        """Revalidates everything with the server in the background, at once: right after the
+        poll under way, if one is (a poll fetches only what is due, not what this asks for)."""
         if self._refreshing:
+            self._refresh_next = True
             return
         self._refreshing = True
         self.in_background(self.library.refresh, self._refreshed)
@@ -200,6 +203,9 @@ class LegalTvApp(App):
             self.data_version += 1
             self.refresh_screen()
         self.show_urgent_notice()
+        if self._refresh_next:
+            self._refresh_next = False
+            self.refresh()
 
     def show_urgent_notice(self) -> None:
         """An urgent notice this box has not shown yet takes the whole screen, once; never over a

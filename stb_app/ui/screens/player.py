@@ -36,6 +36,12 @@ SEEK_HELP = N_("OK pause · ←→ 10 seconds · ↑ audio · ↓ subtitles · B
 LIVE_HELP = N_("OK pause · ↑ audio · Back stop")
 
 
+def seconds_from_now(seconds: float) -> float:
+    """A Clock timeout of `seconds` counted from now: Kivy counts one from the start of the frame
+    under way, so a key handled late in a long frame would get less (or no) time on screen."""
+    return seconds + Clock.time() - Clock.get_time()
+
+
 def subtitle_box(area, bar, bar_along_bottom: bool, columns: bool, gap: float) -> tuple:
     """Where subtitles go in `area` (x, y, width, height): a line along the bottom, or Mongolian
     columns at the left. While the controls show (`bar`: their rect, else None) the subtitles sit
@@ -126,7 +132,7 @@ class PlayerScreen(BaseScreen):
             self.load_subtitles(prefs.get("subtitles", ""))
             self.load_tiles()
         Clock.unschedule(self._give_up)
-        Clock.schedule_once(self._give_up, GIVE_UP_SECONDS)
+        Clock.schedule_once(self._give_up, seconds_from_now(GIVE_UP_SECONDS))
         self._silent(player, player.silent)
         self.show_osd()
 
@@ -274,7 +280,7 @@ class PlayerScreen(BaseScreen):
         if message:
             self._notice(message)
         Clock.unschedule(self._hide_osd)
-        Clock.schedule_once(self._hide_osd, OSD_SECONDS)
+        Clock.schedule_once(self._hide_osd, seconds_from_now(OSD_SECONDS))
 
     def _notice(self, msgid: str) -> None:
         self.ids.notice.texts, self.ids.notice.msgid, self.ids.notice.params = None, msgid, {}
