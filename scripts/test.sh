@@ -15,6 +15,10 @@ in_process_box=(tests/test_box_ui.py tests/test_box_lived_in.py tests/test_box_l
                 tests/test_box_calculator.py tests/test_box_screen_openings.py tests/test_box_without_mongolian.py
                 tests/test_box_remote_keys.py tests/test_box_notices.py tests/test_box_appointments.py
                 tests/test_box_plays.py tests/test_box_place.py tests/test_box_dictionary.py tests/test_box_offices.py)
+# the box modules' demo content (transcoded videos) is made once for the run (tests/demo_content.py)
+LEGALTV_TEST_DEMOS=$(mktemp -d -t ltv-demos-XXXXXX)
+export LEGALTV_TEST_DEMOS
+trap 'rm -rf "$LEGALTV_TEST_DEMOS"' EXIT
 ignored=()
 for module in "${in_process_box[@]}"; do ignored+=(--ignore="$module"); done
 status=0
