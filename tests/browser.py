@@ -1,7 +1,7 @@
 """Real headless Chromium (Debian's package) driving a real `content-server serve` process.
 
 Import the fixtures into a test module: `from .browser import browser, live_server, sign_in`.
-One Chromium process and one server (on a fresh data root) serve each test module;
+One Chromium process serves the session, one server (on a fresh data root) each test module;
 accounts are made with `content-server user add`.
 """
 from __future__ import annotations
@@ -21,12 +21,13 @@ PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 800}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
-    """Headless Chromium for one test module, never downloaded.
+    """Headless Chromium for the browser tests, never downloaded, launched once.
 
-    Module scope, not session: while sync Playwright runs, the main thread looks as if an
-    event loop were running, and every async test after it would fail to start its loop."""
+    While sync Playwright runs, the main thread looks as if an event loop were running, and an
+    async test after it would fail to start its loop: conftest.py runs the browser tests last,
+    so none follows (each test still opens its own context: own cookies and storage)."""
     from playwright.sync_api import sync_playwright
     playwright = sync_playwright().start()
     try:
