@@ -23,7 +23,24 @@ ignored=()
 for module in "${in_process_box[@]}"; do ignored+=(--ignore="$module"); done
 status=0
 "${pytest[@]}" "${ignored[@]}" || status=1
-for module in "${in_process_box[@]}"; do
-  "${pytest[@]}" "$module" || status=1
+# Two box modules at a time (BOX_JOBS): much of their time is spent playing video and waiting on
+# the clock, and each has its own process, display and server. Each one's output is shown whole,
+# in the list's order, once all have ended.
+box_logs=$LEGALTV_TEST_DEMOS/logs
+mkdir -p "$box_logs"
+running=0
+for n in "${!in_process_box[@]}"; do
+  { rc=0; "${pytest[@]}" "${in_process_box[$n]}" > "$box_logs/$n.out" 2>&1 || rc=$?; echo $rc > "$box_logs/$n.rc"; } &
+  running=$((running + 1))
+  if [ "$running" -ge "${BOX_JOBS:-2}" ]; then
+    wait -n || true
+    running=$((running - 1))
+  fi
+done
+wait
+for n in "${!in_process_box[@]}"; do
+  echo "== ${in_process_box[$n]}"
+  cat "$box_logs/$n.out"
+  [ "$(cat "$box_logs/$n.rc")" = 0 ] || status=1
 done
 exit $status
