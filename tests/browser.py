@@ -21,21 +21,21 @@ PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 800}
 
 
-@pytest.fixture(scope="session")
-def browser():
-    """Headless Chromium for the browser tests, never downloaded, launched once.
+@pytest.fixture
+def browser(chromium):
+    """Headless Chromium, never downloaded: the session's one (conftest.py's `chromium`)."""
+    return chromium
 
-    While sync Playwright runs, the main thread looks as if an event loop were running, and an
-    async test after it would fail to start its loop: conftest.py runs the browser tests last,
-    so none follows (each test still opens its own context: own cookies and storage)."""
+
+def launch_chromium():
+    """Starts sync Playwright and Debian's Chromium; returns (playwright, browser)."""
     from playwright.sync_api import sync_playwright
     playwright = sync_playwright().start()
     try:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-    finally:
+        return playwright, playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    except BaseException:
         playwright.stop()
+        raise
 
 
 @dataclass
