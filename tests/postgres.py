@@ -6,7 +6,7 @@ on a free loopback port with a private socket directory, without fsync (a test d
 not survive a power cut), in memory (/dev/shm) where there is one: removing a cluster that has
 held hundreds of databases from a disk mounted with `discard` took three minutes. Each test gets
 `CREATE DATABASE … TEMPLATE` of a database that already holds the schema, which is a file copy,
-dropped when the test ends. Without PostgreSQL the tests that ask for it skip.
+dropped when the next test makes its own. Without PostgreSQL the tests that ask for it skip.
 """
 from __future__ import annotations
 
@@ -66,6 +66,7 @@ class PostgresServer:
         for folder in (self.data, self.sockets):
             self._run("mkdir", "-m", "700", str(folder))
         self._counter = 0
+        self._made: list[str] = []
 
     def _run(self, *command: str) -> None:
         subprocess.run([*self._as_user, *command], check=True, capture_output=True, timeout=120)
@@ -88,21 +89,19 @@ class PostgresServer:
         return f"postgresql://{self.user}@127.0.0.1:{self.port}/{database}"
 
     def create_database(self, template: str | None = None) -> str:
-        """A new empty database (a copy of `template`); returns its URL."""
+        """A new empty database (a copy of `template`); returns its URL. The earlier tests'
+        databases are dropped first: their tests have ended, servers and apps closed (a drop at
+        the fixture's own teardown could come before the app's, which still uses it)."""
         import psycopg
         self._counter += 1
         name = f"test_{os.getpid()}_{self._counter}"
         with psycopg.connect(self.url(), autocommit=True) as conn:
+            for earlier in self._made:
+                conn.execute(f'DROP DATABASE IF EXISTS "{earlier}" WITH (FORCE)')
+            self._made.clear()
             conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+        self._made.append(name)
         return self.url(name)
-
-    def drop_database(self, url: str) -> None:
-        """Drops a database made by `create_database`, closing any connection a test left open."""
-        import psycopg
-        name = url.rsplit("/", 1)[1]
-        with psycopg.connect(self.url(), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
 
 @pytest.fixture(scope="session")
 def postgres_server():
@@ -139,16 +138,12 @@ def postgres_template(postgres_server) -> str:
 
 
 @pytest.fixture
-def postgres_url(postgres_server):
-    """The URL of a fresh, empty database (no schema), dropped after the test."""
-    url = postgres_server.create_database()
-    yield url
-    postgres_server.drop_database(url)
+def postgres_url(postgres_server) -> str:
+    """The URL of a fresh, empty database (no schema)."""
+    return postgres_server.create_database()
 
 
 @pytest.fixture
-def postgres_migrated_url(postgres_server, postgres_template):
-    """The URL of a fresh database with the whole schema applied, dropped after the test."""
-    url = postgres_server.create_database(postgres_template)
-    yield url
-    postgres_server.drop_database(url)
+def postgres_migrated_url(postgres_server, postgres_template) -> str:
+    """The URL of a fresh database with the whole schema applied."""
+    return postgres_server.create_database(postgres_template)
