@@ -8,6 +8,7 @@ demo is made once per process. Test modules that test the demo itself call fill_
 """
 from __future__ import annotations
 
+import atexit
 import fcntl
 import os
 import shutil
@@ -23,7 +24,10 @@ DEMO_OPTIONS = ("demo_seconds", "demo_count")
 
 @lru_cache(maxsize=None)
 def _made_here() -> Path:
-    return Path(tempfile.mkdtemp(prefix="ltv-demos-"))
+    """This process's own folder for demos, removed when it ends."""
+    folder = Path(tempfile.mkdtemp(prefix="ltv-demos-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 def _shelf() -> Path:
