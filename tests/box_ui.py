@@ -6,6 +6,7 @@ Kivy can start only once per process, so a module opens one app and walks many s
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import subprocess
 import time
@@ -17,38 +18,23 @@ KEYCODES = {"ok": 13, "back": 27, "menu": 1073741942, "up": 273, "down": 274, "r
             "left": 276, "delete": 8}
 
 
-def _stale(lock: Path) -> bool:
-    """Whether an X lock file names a process that no longer runs."""
-    try:
-        os.kill(int(lock.read_text().strip()), 0)
-    except ProcessLookupError:
-        return True
-    except (ValueError, OSError):
-        return False
-    return False
-
-
 def start_xvfb(width: int = 1920, height: int = 1080) -> tuple[subprocess.Popen, str]:
-    """An Xvfb display of its own (the first free :N from 90)."""
+    """An Xvfb display of its own. Xvfb picks the first free display number itself and tells it
+    (-displayfd) once it accepts connections: box modules started at the same moment never share one."""
     if shutil.which("Xvfb") is None:
         pytest.skip("Xvfb is not installed")
-    for number in range(90, 140):
-        lock, socket = Path(f"/tmp/.X{number}-lock"), Path(f"/tmp/.X11-unix/X{number}")
-        if lock.exists() and not _stale(lock):
-            continue
-        lock.unlink(missing_ok=True)  # left behind by an Xvfb that was killed
-        socket.unlink(missing_ok=True)
-        proc = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            if Path(f"/tmp/.X11-unix/X{number}").exists():
-                return proc, f":{number}"
-            if proc.poll() is not None:
-                break
-            time.sleep(0.05)
+    read, write = os.pipe()
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", f"{width}x{height}x24",
+                             "-nolisten", "tcp"], pass_fds=(write,), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    os.close(write)
+    with os.fdopen(read) as told:
+        ready, _, _ = select.select([told], [], [], 60)
+        number = told.readline().strip() if ready else ""
+    if not number.isdigit():
         proc.kill()
-    raise RuntimeError("no free X display")
+        raise RuntimeError("Xvfb did not start")
+    return proc, f":{number}"
 
 
 class BoxDriver:

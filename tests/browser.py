@@ -1,7 +1,7 @@
 """Real headless Chromium (Debian's package) driving a real `content-server serve` process.
 
 Import the fixtures into a test module: `from .browser import browser, live_server, sign_in`.
-One Chromium process and one server (on a fresh data root) serve each test module;
+One Chromium process serves the session, one server (on a fresh data root) each test module;
 accounts are made with `content-server user add`.
 """
 from __future__ import annotations
@@ -21,20 +21,21 @@ PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 800}
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Chromium for one test module, never downloaded.
+@pytest.fixture
+def browser(chromium):
+    """Headless Chromium, never downloaded: the session's one (conftest.py's `chromium`)."""
+    return chromium
 
-    Module scope, not session: while sync Playwright runs, the main thread looks as if an
-    event loop were running, and every async test after it would fail to start its loop."""
+
+def launch_chromium():
+    """Starts sync Playwright and Debian's Chromium; returns (playwright, browser)."""
     from playwright.sync_api import sync_playwright
     playwright = sync_playwright().start()
     try:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-    finally:
+        return playwright, playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    except BaseException:
         playwright.stop()
+        raise
 
 
 @dataclass

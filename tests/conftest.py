@@ -155,6 +155,22 @@ def box_display():
     xvfb.terminate()
 
 
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for every browser test of the session (tests/browser.py's `browser`).
+
+    While sync Playwright runs, the main thread looks as if an event loop were running, and an
+    async test after it would fail to start its loop: the browser tests run last (below), so none
+    follows. Each test still opens its own context: own cookies and storage."""
+    from .browser import launch_chromium
+    playwright, browser = launch_chromium()
+    try:
+        yield browser
+        browser.close()
+    finally:
+        playwright.stop()
+
+
 def pytest_collection_modifyitems(items):
     """Browser tests run last: Playwright's sync API keeps an event loop running in the main
     thread for the whole session, and no asyncio test can start while it does."""

@@ -8,11 +8,11 @@ import urllib.request
 
 import pytest
 
-from content_server.demo import fill_demo
 from content_server.kernel.config import Settings
 
 from .box_ui import launch
 from .conftest import ARTIFACTS, ServerProcess
+from .demo_content import fill_demo_copy
 from .test_box_ui import call, home, set_language, staff_token, walk_to
 
 pytestmark = pytest.mark.slow
@@ -23,7 +23,7 @@ SHOTS = ARTIFACTS / "box-calculator"
 def world(tmp_path_factory, box_display):
     root = tmp_path_factory.mktemp("calc")
     settings = Settings(data=root / "data", extra={"demo_seconds": 20, "demo_count": 1})
-    fill_demo(settings)
+    fill_demo_copy(settings)
     server = ServerProcess(settings.data).start()
     box = launch(server.url, root / "box", box_display, language="zh")
     box.until(lambda: box.app.library.topics and box.app.library.figures, what="topics and figures")

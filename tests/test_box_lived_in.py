@@ -13,13 +13,13 @@ import uuid
 
 import pytest
 
-from content_server.demo import fill_demo
 from content_server.kernel.config import Settings
 
 from stb_app.i18n import pick, translate
 
 from .box_ui import launch
 from .conftest import ARTIFACTS, ServerProcess
+from .demo_content import fill_demo_copy
 from .test_box_ui import call, home, set_language, staff_token, walk_to
 
 pytestmark = pytest.mark.slow
@@ -30,7 +30,7 @@ def lived_in_box(tmp_path_factory, display: str, size=(1920, 1080)):
     """The app on a used box (`size` its window), its server, and its data root; stops both after."""
     root = tmp_path_factory.mktemp("lived-in")
     settings = Settings(data=root / "data", extra={"demo_seconds": 20, "demo_count": 1})
-    fill_demo(settings)
+    fill_demo_copy(settings)
     server = ServerProcess(settings.data).start()
     # a box that was used: a video stopped at 0:06 of 0:20 makes a "continue watching" row
     catalog = json.loads(urllib.request.urlopen(server.url + "/api/v1/catalog", timeout=10).read())

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from content_server.demo import fill_demo
 from content_server.kernel.config import Settings
 from stb_app.i18n import translate
 from stb_app.offices import offering
@@ -16,6 +15,7 @@ from stb_app.question_outcomes import NEXT_STEPS, REFERRED_TO, WRONG_NUMBER, ASK
 
 from .box_ui import launch
 from .conftest import ARTIFACTS, ServerProcess
+from .demo_content import fill_demo_copy
 from .test_box_ui import call, home, set_language, staff_token, walk_to
 
 pytestmark = pytest.mark.slow
@@ -27,7 +27,7 @@ GACHA = "abag-belgutei-gacha-adviser"
 def world(tmp_path_factory, box_display):
     root = tmp_path_factory.mktemp("box-offices")
     settings = Settings(data=root / "data", extra={"demo_seconds": 12, "demo_count": 1})
-    fill_demo(settings)                                      # a case video, topics, guides, service points
+    fill_demo_copy(settings)                                      # a case video, topics, guides, service points
     server = ServerProcess(settings.data).start()
     box = launch(server.url, root / "box", box_display, language="zh")  # region 152500: Xilingol league
     box.until(lambda: box.app.library.services and box.app.library.catalog["items"] and box.app.library.topics,

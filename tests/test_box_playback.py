@@ -13,7 +13,6 @@ import time
 
 import pytest
 
-from content_server.demo import fill_demo
 from content_server.kernel.config import Settings
 
 from stb_app.i18n import pick, translate
@@ -21,6 +20,7 @@ from stb_app.position_tracker import EXACT
 
 from .box_ui import assert_subtitles_clear_of_the_controls, launch
 from .conftest import ARTIFACTS, ServerProcess
+from .demo_content import fill_demo_copy
 from .test_box_ui import home, set_language, walk_to
 
 pytestmark = pytest.mark.slow
@@ -32,7 +32,7 @@ SECONDS = 20
 def world(tmp_path_factory, box_display):
     root = tmp_path_factory.mktemp("playback")
     settings = Settings(data=root / "data", extra={"demo_seconds": SECONDS, "demo_count": 1})
-    fill_demo(settings)
+    fill_demo_copy(settings)
     server = ServerProcess(settings.data).start()
     display = box_display
     box = launch(server.url, root / "box", display, language="zh")

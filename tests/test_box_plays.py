@@ -10,12 +10,12 @@ import urllib.request
 
 import pytest
 
-from content_server.demo import fill_demo
 from content_server.kernel.config import Settings
 from stb_app.i18n import translate
 
 from .box_ui import launch
 from .conftest import ARTIFACTS, ServerProcess
+from .demo_content import fill_demo_copy
 from .test_box_notices import editor_token, refreshed
 from .test_box_ui import home, set_language, walk_to
 
@@ -29,7 +29,7 @@ def world(tmp_path_factory, box_display):
     root = tmp_path_factory.mktemp("plays")
     # no sample plays: the figures and the Popular row start from this box's plays alone
     settings = Settings(data=root / "data", extra={"demo_seconds": SECONDS, "demo_count": 2, "demo_plays": False})
-    fill_demo(settings)
+    fill_demo_copy(settings)
     server = ServerProcess(settings.data).start()
     box = launch(server.url, root / "box", box_display, language="zh")  # region 152500
     box.until(lambda: len(box.app.library.catalog["items"]) >= 2, what="two videos in the catalog")

@@ -3,13 +3,13 @@ content server: OK from the D-pad centre and gamepad buttons, the desktop Menu k
 Channel ± and Page ±, the colour keys that do what the home screen names, and keys ignored."""
 import pytest
 
-from content_server.demo import fill_demo
 from content_server.kernel.config import Settings
 
 from stb_app.i18n import translate
 
 from .box_ui import launch
 from .conftest import ARTIFACTS, ServerProcess
+from .demo_content import fill_demo_copy
 
 pytestmark = pytest.mark.slow
 SHOTS = ARTIFACTS / "box"
@@ -22,7 +22,7 @@ RED, GREEN, YELLOW, BLUE = 183, 184, 185, 186
 def world(tmp_path_factory, box_display):
     root = tmp_path_factory.mktemp("keys")
     settings = Settings(data=root / "data", extra={"demo_seconds": 12, "demo_count": 1})
-    fill_demo(settings)
+    fill_demo_copy(settings)
     server = ServerProcess(settings.data).start()
     box = launch(server.url, root / "box", box_display, language="zh")
     box.until(lambda: box.app.library.catalog["items"] and box.app.library.channels, what="content")

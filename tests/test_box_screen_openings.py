@@ -5,13 +5,13 @@ from datetime import datetime
 
 import pytest
 
-from content_server.demo import fill_demo
 from content_server.kernel.config import Settings
 
 from stb_app import programme_guide
 
 from .box_ui import KEYCODES, launch
 from .conftest import ServerProcess
+from .demo_content import fill_demo_copy
 from .test_box_ui import home, walk_to
 
 pytestmark = pytest.mark.slow
@@ -22,7 +22,7 @@ SETTLE_FRAMES = 8
 def world(tmp_path_factory, box_display):
     root = tmp_path_factory.mktemp("openings")
     settings = Settings(data=root / "data", extra={"demo_seconds": 20, "demo_count": 1})
-    fill_demo(settings)
+    fill_demo_copy(settings)
     server = ServerProcess(settings.data).start()
     display = box_display
     box = launch(server.url, root / "box", display, language="zh")

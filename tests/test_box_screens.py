@@ -9,10 +9,10 @@ import sys
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from content_server.demo import fill_demo
 from content_server.kernel.config import Settings
 
 from .conftest import ARTIFACTS, ServerProcess
+from .demo_content import fill_demo_copy
 from .test_box_ui import staff_token
 
 pytestmark = pytest.mark.slow
@@ -23,7 +23,7 @@ SIZES = {"1080p": (1920, 1080), "4k": (3840, 2160)}
 def measured(tmp_path_factory):
     root = tmp_path_factory.mktemp("screens")
     settings = Settings(data=root / "data", extra={"demo_seconds": 6, "demo_count": 1})
-    fill_demo(settings)
+    fill_demo_copy(settings)
     server = ServerProcess(settings.data).start()
     lawyer = staff_token(root)
     found = {}

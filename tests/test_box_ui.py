@@ -10,7 +10,6 @@ import urllib.request
 
 import pytest
 
-from content_server.demo import fill_demo
 from content_server.kernel import auth
 from content_server.kernel.config import DataRoot, Settings
 from content_server.storage import Store, accounts
@@ -20,6 +19,7 @@ from stb_app.i18n import translate
 from . import given
 from .box_ui import KEYCODES, assert_subtitles_clear_of_the_controls, launch
 from .conftest import ARTIFACTS, ServerProcess, add_account
+from .demo_content import fill_demo_copy
 
 pytestmark = pytest.mark.slow
 SHOTS = ARTIFACTS / "box"
@@ -30,7 +30,7 @@ SECONDS = 40  # the demo video's length: resumable after the seeks of slow runs
 def world(tmp_path_factory, box_display):
     root = tmp_path_factory.mktemp("box")
     settings = Settings(data=root / "data", extra={"demo_seconds": SECONDS, "demo_count": 1})
-    fill_demo(settings)                                      # videos, topics, guides, services, channel
+    fill_demo_copy(settings)                                      # videos, topics, guides, services, channel
     server = ServerProcess(settings.data).start()
     display = box_display
     box = launch(server.url, root / "box", display, language="zh")
